@@ -1,0 +1,616 @@
+// Article page and write-path benchmark: `npm run bench [-- --engine sqlite|postgres|both]`.
+//
+// Engines: SQLite (a temporary file) and PostgreSQL (a fresh schema in BENCH_DATABASE_URL,
+// default postgres://postgres@127.0.0.1:5432/test, dropped afterwards). By default both run, one
+// after the other, when PostgreSQL answers; SQLite alone otherwise (with a note).
+//
+// Process layout (the machine this runs on has 2 cores):
+//   - this process: Broadsheet itself (createServices + buildApp on the engine under test), plus
+//     the orchestration, which is idle while load runs (on PostgreSQL, the database server's
+//     processes are a fourth party: their CPU is counted as the server's, since it is the
+//     server's work);
+//   - bench/bare-server.ts: a bare node:http server replaying the captured article page, in its
+//     own process so that it, like Broadsheet, has an event loop and a core to itself;
+//   - bench/load-generator.ts: autocannon and the sequential client, in a third process, so the
+//     client never competes with a server for its event loop (see that file for why not a worker).
+// Only one server is under load at a time, so each run is one server core + one client core.
+// Every run also reports the CPU the server and the client used: a client near 100 % means the
+// figure is a floor set by the client, not the server's ceiling.
+//
+// The bench reports; it does not fail CI: it exits 0 whether targets are met or not (but 1 if
+// the bench itself breaks, so a broken bench is not mistaken for a passing one).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import SQLite from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildApp, createServices, type Services } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { getOrCreateSecret } from '../src/features/settings/settings.service.ts';
+import type { CapturedResponse } from './bare-server.ts';
+import type { LoadParams, LoadResult, SequentialParams, SequentialResult } from './load-generator.ts';
+import { cpuMs, startChild, type Child } from './rpc.ts';
+
+const CONCURRENCY = [10, 50, 100];
+const WARMUP_S = 1;
+const MEASURE_S = 4;
+// SQLite commits one write at a time, so more connections only queue; 50 keeps the server busy
+// (on PostgreSQL too, whose pool has DATABASE_POOL_SIZE connections, 10 by default).
+const WRITE_CONNECTIONS = 50;
+const COMMENTS_ON_PAGE = 50;
+const SEED_RATINGS = 200;
+const COLD_MEASURE_MS = 4000;
+
+const TARGETS = { pageRatio: 0.7, coldPageRps: 2000, commentsPerSecond: 2000, ratingsPerSecond: 4000 };
+
+// ---- Broadsheet, in this process --------------------------------------------------------------
+
+type Engine = 'sqlite' | 'postgres';
+const ENGINE_NAMES: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+const POSTGRES_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The bench's database: its URL, and queries on a fresh connection (what is really committed). */
+interface BenchDatabase {
+  engine: Engine;
+  url: string;
+  dir: string;
+  /** Runs one read-only query ($1, $2… parameters) on a new connection and returns its rows. */
+  freshQuery<T>(sql: string, params: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+// Durability is checked on a fresh connection: what it sees is committed, not merely held by the
+// server's connection. SQLite: in the database file (its WAL); with synchronous=NORMAL that
+// survives the server process dying, though not necessarily a power cut. PostgreSQL: its commit
+// returns once the WAL is flushed.
+async function createBenchDatabase(engine: Engine): Promise<BenchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'broadsheet-bench-'));
+  const removeDir = async () => rmSync(dir, { recursive: true, force: true });
+  if (engine === 'sqlite') {
+    const dbPath = join(dir, 'bench.db');
+    const freshQuery = async <T>(sql: string, params: unknown[]): Promise<T[]> => {
+      const db = new SQLite(dbPath, { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare(sql.replace(/\$\d+/g, '?')).all(...params) as T[];
+      } finally {
+        db.close();
+      }
+    };
+    return { engine, url: `sqlite:${dbPath}`, dir, freshQuery, drop: removeDir };
+  }
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const query = async <T>(sql: string, params: unknown[] = [], target = POSTGRES_URL): Promise<T[]> => {
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  };
+  await query(`create schema ${schema}`);
+  return {
+    engine,
+    url,
+    dir,
+    freshQuery: (sql, params) => query(sql, params, url),
+    async drop() {
+      await query(`drop schema if exists ${schema} cascade`);
+      await removeDir();
+    },
+  };
+}
+
+/** Why PostgreSQL at POSTGRES_URL cannot be used; undefined when it answers. */
+async function postgresProblem(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message || String((error as { code?: string }).code);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+interface Broadsheet {
+  url: string;
+  services: Services;
+  database: BenchDatabase;
+  close(): Promise<void>;
+}
+
+async function startBroadsheet(engine: Engine): Promise<Broadsheet> {
+  const database = await createBenchDatabase(engine);
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    MEDIA_DIR: join(database.dir, 'media'),
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    // Limits are features, not the thing measured: lift them so they cannot cap the write runs.
+    RATE_LIMIT_POSTS_PER_MINUTE: '1000000000',
+    // The load generator stands in for a proxy in front of many readers: each write names its
+    // reader's address in X-Forwarded-For (see load-generator.ts), as on a real site.
+    TRUST_PROXY: 'loopback',
+  });
+  try {
+    return await openBroadsheet(config, database);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+async function openBroadsheet(config: Config, database: BenchDatabase): Promise<Broadsheet> {
+  const services = await createServices(config);
+  // 'publish' makes every valid comment count as accepted, so the comment run measures acceptance
+  // rather than how often first-time authors are held.
+  await services.settings.update({ commentPolicy: 'publish' });
+  const app: FastifyInstance = await buildApp(services);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    services,
+    database,
+    async close() {
+      await app.close();
+      await services.close();
+      await database.drop();
+    },
+  };
+}
+
+// ---- Test data, through the services as the app would create it -------------------------------
+
+const ARTICLE_BODY = [
+  'The council voted on Tuesday to reopen the riverside library, closed since the floods of last winter, after a campaign by residents that gathered more than four thousand signatures.',
+  '## What changes',
+  'The building will reopen in stages. The ground floor, with the children’s library and the computers, opens first; the upper reading room follows once the roof repairs are signed off.',
+  '- Opening hours return to six days a week\n- The mobile library keeps its village rounds\n- A new flood barrier protects the basement archive',
+  'Councillors from every group backed the plan, though several questioned the cost of the barrier, which the engineers’ report puts at [just over £1.2 million](https://example.org/report).',
+  '> “This is what the town asked for, loudly and for a long time,” said the chair of the residents’ association.',
+  'Work is due to start next month. The council says it will publish progress reports on its website every fortnight until the library is fully open again.',
+  'Readers can follow the debate below and rate our coverage.',
+].join('\n\n');
+
+interface SeededArticle {
+  id: number;
+  slug: string;
+}
+
+async function seedArticle(services: Services): Promise<SeededArticle> {
+  const { article } = await services.articles.upsert({
+    title: 'Council votes to reopen the riverside library',
+    standfirst: 'A campaign by residents wins the day; the first floor opens in the spring.',
+    bodyMarkdown: ARTICLE_BODY,
+    authorName: 'Sam Reporter',
+    section: 'Local',
+    tags: ['council', 'libraries', 'floods'],
+  });
+  await seedComments(services, article.id);
+  await seedRatings(services, article.id);
+  return { id: article.id, slug: article.slug };
+}
+
+/** 50 approved comments; every fourth replies to an earlier one, nesting up to three levels. */
+async function seedComments(services: Services, articleId: number): Promise<void> {
+  const posted: { id: number; depth: number }[] = [];
+  for (let i = 1; i <= COMMENTS_ON_PAGE; i++) {
+    const candidates = posted.filter((c) => c.depth < 3);
+    const parent = i % 4 === 0 && candidates.length > 0 ? candidates[candidates.length - 1 - (i % Math.min(3, candidates.length))]! : null;
+    const body =
+      i % 3 === 0
+        ? `I agree with point ${i}. The *barrier* is expensive, but cheaper than another winter of closures.\n\nSee also the [engineers’ report](https://example.org/report).`
+        : `Comment ${i}: good to see the library coming back. My children used it **every week** before the floods.`;
+    const result = await services.comments.post(
+      { authorName: `Reader ${i}`, authorEmail: `reader${i}@example.org`, body, parentId: parent?.id ?? null },
+      { articleId, readerId: null, ipHash: 'bench-seed', userAgent: 'bench' },
+    );
+    if (result.status !== 'approved') throw new Error(`seed comment ${i} was ${result.status}, not approved`);
+    posted.push({ id: result.id, depth: parent ? parent.depth + 1 : 0 });
+  }
+}
+
+async function seedRatings(services: Services, articleId: number): Promise<void> {
+  for (let i = 0; i < SEED_RATINGS; i++) {
+    await services.ratings.rate({ articleId, readerId: `seed-reader-${i}`, ipHash: `seed-ip-${i % 20}`, value: [20, 40, 60, 80, 100, 80, 60][i % 7]! });
+  }
+}
+
+/** The article page as a first-time visitor gets it (no cookie), to replay from the bare server. */
+async function capturePage(url: string, slug: string): Promise<CapturedResponse & { bytes: number }> {
+  const response = await fetch(`${url}/articles/${encodeURIComponent(slug)}`);
+  const body = Buffer.from(await response.arrayBuffer());
+  const comments = body.toString('utf8').match(/data-comment-id=/g)?.length ?? 0;
+  if (response.status !== 200 || comments !== COMMENTS_ON_PAGE) {
+    throw new Error(`the article page returned ${response.status} with ${comments} comments; expected 200 with ${COMMENTS_ON_PAGE}`);
+  }
+  return { status: response.status, contentType: response.headers.get('content-type') ?? '', bodyBase64: body.toString('base64'), bytes: body.length };
+}
+
+// ---- Measurements ------------------------------------------------------------------------------
+
+interface Target {
+  name: 'bare' | 'broadsheet';
+  url: string;
+}
+
+/** The helper processes: the load generator, and a probe of the bare server's CPU time. */
+interface Rig {
+  load: Child;
+  /** CPU used so far by the bare server's process, ms (Broadsheet's is this process's). */
+  bareCpuMs(): Promise<number>;
+  /** CPU used so far by the database server's processes, ms (0 for SQLite, which runs in this process). */
+  databaseCpuMs(): number;
+}
+
+/** CPU time of every PostgreSQL process on this machine so far, ms (Linux /proc; 0 elsewhere). */
+function postgresCpuMs(): number {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/** Who used the CPU during a run, each in % of one core (the machine has 100 % per core). */
+interface CpuShares {
+  serverCpuPercent: number;
+  clientCpuPercent: number;
+  /** Processes other than the bench's three: anything well above 0 means the figures are depressed. */
+  otherCpuPercent: number;
+}
+
+type ServedRun = LoadResult & CpuShares;
+
+/** Busy time of the whole machine so far (all cores), ms: to notice other work competing with the run. */
+function machineBusyMs(): number {
+  return cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
+}
+
+/** Runs one measurement in the load generator and accounts for the CPU everyone used meanwhile. */
+async function accounted<T extends { elapsedMs: number; clientCpuMs: number }>(rig: Rig, server: 'bare' | 'broadsheet', run: () => Promise<T>): Promise<T & CpuShares> {
+  const [bareBefore, selfBefore, dbBefore, machineBefore] = [await rig.bareCpuMs(), cpuMs(), rig.databaseCpuMs(), machineBusyMs()];
+  const result = await run();
+  const [bare, self, db, machine] = [(await rig.bareCpuMs()) - bareBefore, cpuMs() - selfBefore, rig.databaseCpuMs() - dbBefore, machineBusyMs() - machineBefore];
+  const percent = (ms: number) => (100 * ms) / result.elapsedMs;
+  return {
+    ...result,
+    // Broadsheet's work on PostgreSQL includes the database server's.
+    serverCpuPercent: percent(server === 'bare' ? bare : self + db),
+    clientCpuPercent: percent(result.clientCpuMs),
+    otherCpuPercent: percent(Math.max(0, machine - bare - self - db - result.clientCpuMs)),
+  };
+}
+
+function measure(rig: Rig, target: Target, params: Omit<LoadParams, 'url'>): Promise<ServedRun> {
+  return accounted(rig, target.name, () => rig.load.call<LoadResult>('runLoad', { ...params, url: target.url }));
+}
+
+function assertClean(what: string, run: LoadResult): void {
+  const unexpected = Object.entries(run.statusCounts).filter(([status]) => Number(status) !== 200);
+  if (run.errors > 0 || unexpected.length > 0) {
+    throw new Error(`${what}: ${run.errors} errors, ${run.timeouts} timeouts, statuses ${JSON.stringify(run.statusCounts)}`);
+  }
+}
+
+interface PageRow {
+  connections: number;
+  bare: ServedRun;
+  broadsheet: ServedRun;
+}
+
+/** Warm page cache: bare replay vs Broadsheet, alternating at each concurrency level. */
+async function comparePage(rig: Rig, bare: Target, broadsheet: Target, path: string): Promise<PageRow[]> {
+  const rows: PageRow[] = [];
+  for (const connections of CONCURRENCY) {
+    const run = async (target: Target) => {
+      const params = { connections, recipe: { kind: 'get' as const, path }, expectStatus: 200 };
+      await measure(rig, target, { ...params, durationS: WARMUP_S });
+      const result = await measure(rig, target, { ...params, durationS: MEASURE_S });
+      assertClean(`${target.name} at ${connections} connections`, result);
+      return result;
+    };
+    rows.push({ connections, bare: await run(bare), broadsheet: await run(broadsheet) });
+  }
+  return rows;
+}
+
+interface ColdPage {
+  warm: SequentialResult & CpuShares;
+  cold: SequentialResult & CpuShares;
+}
+
+/**
+ * The page right after a write, when the shared part must be rendered again.
+ *
+ * Method: one client, strictly sequential: re-rate (the same reader, alternating 0 and 100, so
+ * the data set keeps its size and every write visibly changes the Reviews breakdown), then GET
+ * the page as a new visitor, timing only the GET. Throughput = reads / time spent reading.
+ * Why sequential: with several connections, a read could be served from a cache that another
+ * connection's read rebuilt after the last write, so "cold" could not be guaranteed; with one,
+ * each read follows its own write, and the breakdown check proves it (`stale` counts reads that
+ * were not re-rendered). Broadsheet's work is synchronous (better-sqlite3, rendering), so one
+ * request's latency is its CPU cost plus a loopback round trip and the client's parsing: 1/latency
+ * is a conservative estimate of the rate a saturated server would sustain. The same loop without
+ * the write gives the warm baseline, so the difference is the cost of rendering.
+ */
+async function measureColdPage(rig: Rig, url: string, article: SeededArticle): Promise<ColdPage> {
+  const base: SequentialParams = {
+    url,
+    articleId: article.id,
+    slug: article.slug,
+    readerCookie: 'bs_reader=bench-cold-page-reader-1',
+    writeFirst: false,
+    warmupReads: 300,
+    durationMs: 1500,
+  };
+  const run = (params: SequentialParams) => accounted(rig, 'broadsheet', () => rig.load.call<SequentialResult>('runSequential', params));
+  const warm = await run(base);
+  const cold = await run({ ...base, writeFirst: true, durationMs: COLD_MEASURE_MS });
+  return { warm, cold };
+}
+
+interface WriteRun {
+  kind: 'comments' | 'ratings';
+  run: ServedRun;
+  rowsStored: number;
+  /** Stored rows by status (comments: approved/pending/...; ratings have none). */
+  rowsByStatus: Record<string, number>;
+}
+
+/**
+ * Write throughput with a fixed number of requests (autocannon `amount`): the run ends only when
+ * every request has its answer, so nothing is left in flight and the rows stored must equal the
+ * acknowledged responses exactly. The amount is sized from a 1 s warm-up to last ~MEASURE_S s.
+ */
+async function measureWrites(rig: Rig, broadsheet: Target & { database: BenchDatabase; formTokenKey: string }, article: SeededArticle, kind: WriteRun['kind']): Promise<WriteRun> {
+  const recipe =
+    kind === 'comments'
+      ? { kind: 'comment' as const, path: `/api/v1/articles/${article.id}/comments`, articleId: article.id, formTokenKey: broadsheet.formTokenKey }
+      : { kind: 'rating' as const, path: `/api/v1/articles/${article.id}/ratings` };
+  const expectStatus = kind === 'comments' ? 201 : 200;
+  const warmup = await measure(rig, broadsheet, { connections: WRITE_CONNECTIONS, durationS: WARMUP_S, recipe, expectStatus });
+  // The warm-up ends by dropping its connections; give the server a moment to finish what it had.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const watermark = await maxRowId(broadsheet.database, kind);
+  const amount = Math.min(60_000, Math.max(1_000, Math.round(warmup.rps * MEASURE_S)));
+  const run = await measure(rig, broadsheet, { connections: WRITE_CONNECTIONS, amount, recipe, expectStatus });
+  const rowsByStatus = await countRowsAfter(broadsheet.database, kind, article.id, watermark);
+  return { kind, run, rowsStored: Object.values(rowsByStatus).reduce((a, b) => a + b, 0), rowsByStatus };
+}
+
+async function maxRowId(database: BenchDatabase, table: WriteRun['kind']): Promise<number> {
+  const [row] = await database.freshQuery<{ id: number }>(`select coalesce(max(id), 0) as id from ${table}`, []);
+  return Number(row!.id);
+}
+
+async function countRowsAfter(database: BenchDatabase, table: WriteRun['kind'], articleId: number, afterId: number): Promise<Record<string, number>> {
+  const status = table === 'comments' ? 'status' : "'stored'";
+  const sql = `select ${status} as status, count(*) as n from ${table} where article_id = $1 and id > $2 group by 1`;
+  return Object.fromEntries((await database.freshQuery<{ status: string; n: number | string }>(sql, [articleId, afterId])).map((r) => [r.status, Number(r.n)]));
+}
+
+// ---- Report -------------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pct = (n: number) => `${fmt(n)}%`;
+/** Server CPU per successful request, µs: steadier than req/s when other processes compete for the CPU. */
+const cpuUsPerRequest = (run: CpuShares & { rps: number }) => (run.serverCpuPercent / 100) * (1e6 / run.rps);
+const usPerRequest = (run: CpuShares & { rps: number }) => fmt(cpuUsPerRequest(run));
+/** Above this much CPU used by other processes (in % of a core), a run's figures are depressed. */
+const BUSY_MACHINE_PERCENT = 20;
+/** At or above this client CPU, a run measured the load generator rather than the server. */
+const CLIENT_BOUND_PERCENT = 85;
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const row of [header, ...rows]) console.log('  ' + row.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
+}
+
+function printPageTable(rows: PageRow[]): void {
+  console.log(`\nArticle page, warm cache (GET, no cookie): ${MEASURE_S} s per run after a ${WARMUP_S} s warm-up`);
+  printTable(
+    ['conns', 'bare req/s', 'broadsheet req/s', 'ratio', 'bs p99 ms', 'bare p99 ms', 'server µs/req bs/bare', 'server CPU bs/bare', 'client CPU bs/bare', 'other CPU bs/bare'],
+    rows.map(({ connections, bare, broadsheet: bs }) => [
+      String(connections),
+      fmt(bare.rps),
+      fmt(bs.rps),
+      fmt(bs.rps / bare.rps, 2),
+      fmt(bs.p99, 1),
+      fmt(bare.p99, 1),
+      `${usPerRequest(bs)} / ${usPerRequest(bare)}`,
+      `${pct(bs.serverCpuPercent)} / ${pct(bare.serverCpuPercent)}`,
+      `${pct(bs.clientCpuPercent)} / ${pct(bare.clientCpuPercent)}`,
+      `${pct(bs.otherCpuPercent)} / ${pct(bare.otherCpuPercent)}`,
+    ]),
+  );
+  console.log('  (CPU in % of one core; a client near 100% means that run measured the client, not the server)');
+}
+
+function printColdPage({ warm, cold }: ColdPage): void {
+  console.log('\nArticle page after a write (one client: re-rate, then GET as a new visitor; only the GETs are timed)');
+  printTable(
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'reads', 'stale', 'first/last quarter', 'server µs/cycle', 'server CPU', 'other CPU'],
+    (
+      [
+        ['warm (no write)', warm],
+        ['cold (after write)', cold],
+      ] as const
+    ).map(([label, r]) => [
+      label,
+      fmt(r.rps),
+      fmt(r.p50, 2),
+      fmt(r.p99, 2),
+      fmt(r.reads),
+      String(r.stale),
+      `${fmt(r.firstQuarterRps)} / ${fmt(r.lastQuarterRps)}`,
+      fmt((r.serverCpuPercent / 100) * (r.elapsedMs * 1000) / r.reads),
+      pct(r.serverCpuPercent),
+      pct(r.otherCpuPercent),
+    ]),
+  );
+  console.log('  (a cycle is one read, plus one write when cold; req/s counts only the time spent reading)');
+  console.log(`  rendering the shared page again costs ≈ ${fmt(1000 / cold.rps - 1000 / warm.rps, 2)} ms per read (cold − warm mean latency)`);
+}
+
+function printWrites(writes: WriteRun[]): void {
+  console.log(`\nWrites: ${WRITE_CONNECTIONS} connections, a fixed number of requests (none left in flight), after a ${WARMUP_S} s warm-up`);
+  printTable(
+    ['', 'accepted/s', 'acknowledged', 'rows stored', 'responses', 'rows by status', 'p99 ms', 'server µs/req', 'server CPU', 'client CPU', 'other CPU'],
+    writes.map(({ kind, run, rowsStored, rowsByStatus }) => [
+      kind,
+      fmt(run.rps),
+      fmt(run.ok),
+      fmt(rowsStored),
+      Object.entries(run.statusCounts).map(([status, n]) => `${status}×${n}`).join(' '),
+      Object.entries(rowsByStatus).map(([status, n]) => `${status} ${n}`).join(', '),
+      fmt(run.p99, 1),
+      usPerRequest(run),
+      pct(run.serverCpuPercent),
+      pct(run.clientCpuPercent),
+      pct(run.otherCpuPercent),
+    ]),
+  );
+  for (const { kind, run } of writes) console.log(`  ${kind} accepted in each second: ${run.perSecond.map((n) => fmt(n)).join(', ')}`);
+}
+
+type SummaryLine = [figure: string, measured: string, target: string, verdict: string];
+
+/** Prints one engine's summary and returns its lines, for the side-by-side table at the end. */
+function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: ColdPage, writes: WriteRun[]): SummaryLine[] {
+  const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
+  const lines: SummaryLine[] = [];
+  for (const { connections, bare, broadsheet } of rows) {
+    const ratio = broadsheet.rps / bare.rps;
+    lines.push([`page/bare ratio, ${connections} connections`, fmt(ratio, 2), `≥ ${TARGETS.pageRatio}`, verdict(ratio >= TARGETS.pageRatio)]);
+  }
+  lines.push(['page after a write, req/s', fmt(cold.cold.rps), `≥ ${fmt(TARGETS.coldPageRps)}`, verdict(cold.cold.rps >= TARGETS.coldPageRps)]);
+  for (const { kind, run, rowsStored } of writes) {
+    const target = kind === 'comments' ? TARGETS.commentsPerSecond : TARGETS.ratingsPerSecond;
+    lines.push([`${kind} accepted/s`, fmt(run.rps), `≥ ${fmt(target)}`, verdict(run.rps >= target)]);
+    lines.push([`${kind}: rows stored = acknowledged`, `${fmt(rowsStored)} / ${fmt(run.ok)}`, 'equal', verdict(rowsStored === run.ok)]);
+  }
+  console.log(`\n==== Summary: ${ENGINE_NAMES[engine]} ====`);
+  console.log(`page size: ${fmt(pageBytes)} bytes (${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings)`);
+  printTable(['figure', 'measured', 'target', ''], lines.map((l) => [...l]));
+
+  const clientBound = rows.filter((r) => r.bare.clientCpuPercent >= CLIENT_BOUND_PERCENT);
+  if (clientBound.length > 0) {
+    const cpuRatios = rows.map((r) => fmt(cpuUsPerRequest(r.bare) / cpuUsPerRequest(r.broadsheet), 2));
+    console.log(
+      `\nThe bare server was limited by the client in ${clientBound.length} of ${rows.length} runs (client CPU ≥ ${CLIENT_BOUND_PERCENT}%), so its req/s is a floor and the` +
+        ` req/s ratio flatters Broadsheet. By server CPU per page (bare ÷ broadsheet) the ratio is ${cpuRatios.join(' / ')}.`,
+    );
+  }
+  const runs = [...rows.flatMap((r) => [r.bare, r.broadsheet]), cold.warm, cold.cold, ...writes.map((w) => w.run)];
+  const busiest = Math.max(...runs.map((r) => r.otherCpuPercent));
+  if (busiest > BUSY_MACHINE_PERCENT) {
+    console.log(`\n⚠ Other processes used up to ${pct(busiest)} of a core during these runs: the machine was not quiet, so the figures are lower bounds.`);
+  }
+  return lines;
+}
+
+/** Both engines' figures side by side. */
+function printEngines(results: Map<Engine, SummaryLine[]>): void {
+  const engines = [...results.keys()];
+  const first = results.get(engines[0]!)!;
+  console.log(`\n==== ${engines.map((e) => ENGINE_NAMES[e]).join(' and ')} ====`);
+  printTable(
+    ['figure', ...engines.map((e) => ENGINE_NAMES[e]), 'target'],
+    first.map(([figure, , target], i) => [figure, ...engines.map((e) => `${results.get(e)![i]![1]} ${results.get(e)![i]![3]}`), target]),
+  );
+  console.log('  (the targets are set for SQLite on one machine; on PostgreSQL each query is a round trip to a second server process, the price of scaling out)');
+}
+
+// ---- Main ---------------------------------------------------------------------------------------
+
+function parseEngines(): Engine[] | 'auto' {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { engine: { type: 'string' } } });
+  const engine = values.engine ?? 'auto';
+  if (engine === 'auto') return 'auto';
+  if (engine === 'both') return ['sqlite', 'postgres'];
+  if (engine === 'sqlite' || engine === 'postgres') return [engine];
+  throw new Error(`--engine must be sqlite, postgres or both, not "${engine}"`);
+}
+
+/** One engine's whole run: seed, the page against the bare server, the page after a write, writes. */
+async function benchEngine(engine: Engine, helpers: { load: Child; bareChild: Child }): Promise<SummaryLine[]> {
+  console.log(`\n######## ${ENGINE_NAMES[engine]} ########`);
+  const broadsheet = await startBroadsheet(engine);
+  try {
+    const article = await seedArticle(broadsheet.services);
+    const page = await capturePage(broadsheet.url, article.slug);
+    console.log(`Article page /articles/${article.slug}: ${fmt(page.bytes)} bytes, ${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings`);
+    const { load, bareChild } = helpers;
+    // The bare server replays this engine's page (a listener per engine: the bytes may differ).
+    const { url: bareUrl } = await bareChild.call<{ url: string }>('listen', { status: page.status, contentType: page.contentType, bodyBase64: page.bodyBase64 } satisfies CapturedResponse);
+
+    const rig: Rig = { load, bareCpuMs: () => bareChild.call<number>('cpuMs'), databaseCpuMs: engine === 'postgres' ? postgresCpuMs : () => 0 };
+    const formTokenKey = await getOrCreateSecret(broadsheet.services.db, 'form-token');
+    const bsTarget = { name: 'broadsheet' as const, url: broadsheet.url, database: broadsheet.database, formTokenKey };
+    const bareTarget: Target = { name: 'bare', url: bareUrl };
+
+    const rows = await comparePage(rig, bareTarget, bsTarget, `/articles/${encodeURIComponent(article.slug)}`);
+    printPageTable(rows);
+    // The page runs come first: the write runs below add thousands of comments to this article.
+    const cold = await measureColdPage(rig, broadsheet.url, article);
+    printColdPage(cold);
+    const writes = [await measureWrites(rig, bsTarget, article, 'comments'), await measureWrites(rig, bsTarget, article, 'ratings')];
+    printWrites(writes);
+    if (engine === 'postgres') console.log("  (server CPU includes the PostgreSQL processes' CPU)");
+    return printSummary(engine, page.bytes, rows, cold, writes);
+  } finally {
+    await broadsheet.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let engines = parseEngines();
+  if (engines === 'auto') {
+    const problem = await postgresProblem();
+    if (problem) console.log(`PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//***@')} is not reachable (${problem}): benchmarking SQLite only. Set BENCH_DATABASE_URL, or pass --engine.`);
+    engines = problem ? ['sqlite'] : ['sqlite', 'postgres'];
+  }
+  const children: Child[] = [];
+  try {
+    const [load, bareChild] = await Promise.all([startChild(new URL('./load-generator.ts', import.meta.url)), startChild(new URL('./bare-server.ts', import.meta.url))]);
+    children.push(load, bareChild);
+    const results = new Map<Engine, SummaryLine[]>();
+    for (const engine of engines) results.set(engine, await benchEngine(engine, { load, bareChild }));
+    if (results.size > 1) printEngines(results);
+    console.log(`\n(bench took ${fmt((performance.now() - started) / 1000, 1)} s)`);
+  } finally {
+    for (const child of children) await child.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,248 @@
+// The composition root: buildApp(config) wires services, plugins and routes together.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from 'fastify';
+import pino from 'pino';
+import type { Config } from './config.ts';
+import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
+import { createEventBus, type EventBus } from './events.ts';
+import { articleApi } from './features/articles/article.api.ts';
+import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
+import { articlePages } from './features/articles/article.pages.tsx';
+import { createArticleService, type ArticleService } from './features/articles/article.service.ts';
+import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
+import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
+import { createMediaStore } from './features/articles/media.store.ts';
+import { mediaRoutes } from './features/articles/media.routes.ts';
+import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive.directory.ts';
+import { archivePages } from './features/archives/archive.pages.tsx';
+import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
+import { commentApi } from './features/comments/comment.api.ts';
+import { commentPages } from './features/comments/comment.pages.ts';
+import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
+import { feedRoutes } from './features/feeds/feed.routes.ts';
+import { healthRoutes } from './features/health/health.routes.ts';
+import { liveApi } from './features/live/live.api.ts';
+import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
+import { searchPages } from './features/search/search.pages.tsx';
+import { createSearchService, type SearchService } from './features/search/search.service.ts';
+import { ratingApi } from './features/ratings/rating.api.ts';
+import { ratingPages } from './features/ratings/rating.pages.ts';
+import { createRatingService, type RatingService } from './features/ratings/rating.service.ts';
+import { createSettingsService, getOrCreateSecret, type SettingsService } from './features/settings/settings.service.ts';
+import { dashboardPages } from './features/dashboard/dashboard.pages.tsx';
+import { auditAdminPages } from './features/moderation/audit.admin.pages.tsx';
+import { moderationAdminPages } from './features/moderation/moderation.admin.pages.tsx';
+import { settingsAdminPages } from './features/settings/settings.admin.pages.tsx';
+import { sitemapRoutes } from './features/sitemaps/sitemap.routes.ts';
+import { staffPages } from './features/staff/staff.pages.tsx';
+import { createStaffService, type StaffService } from './features/staff/staff.service.ts';
+import { accessPlugin, createStaffCsrf, type StaffCsrf } from './plugins/access.ts';
+import { assetRoutes } from './plugins/assets.ts';
+import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
+import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
+import { connectRedis, type RedisLink } from './infra/redis.ts';
+import { createRedisEventBus } from './infra/redis-event-bus.ts';
+import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { buildAssets, type Assets } from './views/assets.ts';
+import { renderErrorPage, type LayoutContext } from './views/layout.tsx';
+
+export interface Services {
+  config: Config;
+  /** The primary: every write, and every read that must see one just made. */
+  db: Db;
+  /** Public reads that may lag a moment (API, home page): a replica when DATABASE_READ_URL is set, else `db`. */
+  readDb: Db;
+  events: EventBus;
+  /** REDIS_URL's connection, shared by the instances; undefined runs everything in memory. */
+  redis: RedisLink | undefined;
+  /** Live updates for article pages (Server-Sent Events), with ids and a replay buffer. */
+  live: LiveFeed;
+  settings: SettingsService;
+  articles: ArticleService;
+  articleEditor: ArticleEditorService;
+  ratings: RatingService;
+  comments: CommentService;
+  search: SearchService;
+  staff: StaffService;
+  /** Section, tag and author archives, the front page's lists, related articles. */
+  archives: ArchiveService;
+  /** The sections and latest articles every page's header and the 404 page show, kept in memory. */
+  directory: ArchiveDirectory;
+  /**
+   * The same read services on the primary, for the article page's in-process cache: a page built
+   * from a replica that has not yet caught up with a write would stay cached after it (and the
+   * reader who just commented would not find their comment). Cached pages are rebuilt only after
+   * a change, so they gain little from a replica anyway.
+   */
+  primaryReads: Pick<Services, 'articles' | 'ratings' | 'comments' | 'archives'>;
+  /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
+  close(): Promise<void>;
+}
+
+/** What route plugins receive: the services plus the web-only helpers. */
+export interface AppDeps extends Services {
+  readers: ReaderTools;
+  staffCsrf: StaffCsrf;
+  /** One per-address limit shared by every reader POST (ratings and comments, form and API). */
+  postLimit: onRequestHookHandler;
+  pages: ArticlePageRenderer;
+  assets: Assets;
+  layout: () => LayoutContext;
+}
+
+/**
+ * Opens the database (checking it answers: a wrong URL or password is one ConfigError line),
+ * migrates it and builds the services; used by the server and the CLI.
+ */
+export async function createServices(config: Config, databases?: Databases): Promise<Services> {
+  const { db, readDb } = databases ?? (await openDatabases(config));
+  const log = pino({ name: 'broadsheet', level: config.logLevel }, pino.destination(2));
+  // Start goes on without Redis (limits and live updates then stay on this instance).
+  const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, log }) : undefined;
+  let live: LiveFeed | undefined;
+  const close = async () => {
+    await live?.close();
+    await redis?.close();
+    if (readDb !== db) await readDb.destroy();
+    await db.destroy();
+  };
+  try {
+    await redis?.ready(1_000);
+    await migrateToLatest(db);
+    const events = redis ? createRedisEventBus(redis) : createEventBus();
+    const settings = await createSettingsService(db, events);
+    // Settings saved on another instance: read them again (the page caches notice the new object).
+    events.on('settings.changed', (_, { remote }) => {
+      if (remote) settings.reload().catch((err: unknown) => log.warn({ err }, 'reloading settings failed'));
+    });
+    const directory = await createArchiveDirectory({ db, events, log });
+    const avatarKey = await getOrCreateSecret(db, 'avatar');
+    const formTokenKey = await getOrCreateSecret(db, 'form-token');
+    const readers = (reads: Db) => ({
+      articles: createArticleService({ db, readDb: reads, events }),
+      ratings: createRatingService({ db, readDb: reads, events, settings }),
+      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey }),
+      archives: createArchiveService({ readDb: reads }),
+    });
+    const publicReads = readers(readDb);
+    live = createLiveFeed({ events, comments: publicReads.comments, redis, log });
+    return {
+      config,
+      db,
+      readDb,
+      events,
+      redis,
+      live,
+      settings,
+      ...publicReads,
+      search: createSearchService({ readDb }),
+      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
+      staff: createStaffService({ db }),
+      directory,
+      primaryReads: readDb === db ? publicReads : readers(db),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function hopCount(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config, db } = services;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'] },
+    // A hop count trusts that many proxies nearest to us (proxy-addr counts from the socket).
+    trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // A log line per request costs throughput; it is there when debugging.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    // Archive slugs may be 80 letters of any script: up to 720 characters percent-encoded.
+    routerOptions: { maxParamLength: 800, ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const assets = await buildAssets();
+  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
+  const layout = (): LayoutContext => ({
+    settings: services.settings.get(),
+    publicUrl: config.publicUrl,
+    stylesheet: assets.stylesheet.path,
+    sections: services.directory.sections(),
+  });
+  const pages = createArticlePageRenderer({ ...services, ...services.primaryReads, layout, scriptPath: assets.articleScript.path });
+  const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
+
+  await app.register(cookie);
+  await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
+  await app.register(errorHandlerPlugin, {
+    renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
+  });
+  // A page asked for after a write's response shows the section list that write changed.
+  app.addHook('onRequest', (_request, _reply, done) => {
+    const reloading = services.directory.settled();
+    if (reloading) void reloading.then(() => done());
+    else done();
+  });
+  await app.register(securityHeadersPlugin, { hsts: config.secureCookies });
+  await app.register(readerPlugin);
+  // With Redis the counters are shared by every instance (per instance again while it is away).
+  await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
+  await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken });
+  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit(config.rateLimit), pages, assets, layout };
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Broadsheet API', version: '1', description: 'Articles, reader ratings and comments. E-mail addresses are never returned.' },
+      servers: [{ url: config.publicUrl }],
+    },
+  });
+
+  await app.register(healthRoutes(deps));
+  await app.register(assetRoutes(assets));
+  // HTML forms: urlencoded bodies are accepted only here, never by the JSON API.
+  await app.register(async (site) => {
+    await site.register(formbody);
+    await site.register(articlePages(deps));
+    await site.register(searchPages(deps));
+    await site.register(archivePages(deps));
+    await site.register(feedRoutes(deps));
+    await site.register(sitemapRoutes(deps));
+    await site.register(ratingPages(deps));
+    await site.register(commentPages(deps));
+    await site.register(staffPages(deps));
+    await site.register(dashboardPages(deps));
+    await site.register(articleAdminPages(deps));
+    await site.register(mediaRoutes(config));
+    await site.register(moderationAdminPages(deps));
+    await site.register(settingsAdminPages(deps));
+    await site.register(auditAdminPages(deps));
+  });
+  await app.register(
+    async (api) => {
+      // JSON only, taken as sent: no text bodies, and no turning null or true into a number.
+      api.removeContentTypeParser('text/plain');
+      const compilers = AjvCompiler();
+      const coercing = compilers({}, { customOptions: {} });
+      const exact = compilers({}, { customOptions: { coerceTypes: false } });
+      api.setValidatorCompiler((route) => (route.httpPart === 'body' ? exact : coercing)(route));
+      await api.register(articleApi(deps));
+      await api.register(ratingApi(deps));
+      await api.register(commentApi(deps));
+      await api.register(liveApi(deps));
+      // GET /api/v1/openapi.json — the OpenAPI description, generated from the route schemas
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,21 @@
+// Every migration, in order. Listed statically so that nothing depends on reading a folder at run time.
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-24T1800-initial.ts';
+import * as spam from './2026-11-24T1900-spam.ts';
+import * as staff from './2026-11-24T1910-staff.ts';
+import * as editorial from './2026-11-24T1920-editorial.ts';
+import * as ratingBands from './2026-11-24T2000-rating-bands.ts';
+import * as discovery from './2026-11-25T0900-discovery.ts';
+import * as search from './2026-11-25T0910-search.ts';
+import * as revisionReview from './2026-11-25T1100-revision-review.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-24T1800-initial': initial,
+  '2026-11-24T1900-spam': spam,
+  '2026-11-24T1910-staff': staff,
+  '2026-11-24T1920-editorial': editorial,
+  '2026-11-24T2000-rating-bands': ratingBands,
+  '2026-11-25T0900-discovery': discovery,
+  '2026-11-25T0910-search': search,
+  '2026-11-25T1100-revision-review': revisionReview,
+};

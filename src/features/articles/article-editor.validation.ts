@@ -1,0 +1,139 @@
+// The article form as typed, and its checks: each problem is a message beside its field.
+import type { FieldErrors } from '../../errors.ts';
+import type { EditorAction } from './article-editor.model.ts';
+import { isReviewType, type ReviewedThing } from './article.model.ts';
+
+/** The form's fields exactly as the person typed them (kept for showing the form again). */
+export interface ArticleForm {
+  title: string;
+  slug: string;
+  standfirst: string;
+  body: string;
+  section: string;
+  /** Comma-separated. */
+  tags: string;
+  authorName: string;
+  updateNote: string;
+  imageAlt: string;
+  removeImage: boolean;
+  /** `YYYY-MM-DDTHH:MM` in UTC, from a datetime-local input. */
+  publishAt: string;
+  /** The schema.org type of the thing the article reviews; empty when it is no review. */
+  reviewType: string;
+  reviewName: string;
+}
+
+export interface CleanArticle {
+  title: string;
+  /** Empty: make one from the title. */
+  slug: string;
+  standfirst: string;
+  bodyMarkdown: string;
+  section: string;
+  tags: string[];
+  authorName: string;
+  updateNote: string;
+  imageAlt: string;
+  /** ISO time, for the schedule action. */
+  publishAt: string | null;
+  review: ReviewedThing | null;
+}
+
+export const LIMITS = { title: 300, slug: 100, standfirst: 600, body: 200_000, section: 60, tag: 40, tags: 12, authorName: 120, updateNote: 500, imageAlt: 250, reviewName: 200 };
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+export function emptyForm(authorName = ''): ArticleForm {
+  return { title: '', slug: '', standfirst: '', body: '', section: '', tags: '', authorName, updateNote: '', imageAlt: '', removeImage: false, publishAt: '', reviewType: '', reviewName: '' };
+}
+
+/** Reads a `YYYY-MM-DDTHH:MM` time as UTC; null when it is not a real time. */
+export function parseUtcTime(value: string): string | null {
+  const m = LOCAL_TIME.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const time = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC rolls 31 February into March: refuse what does not round-trip.
+  if (time.getUTCMonth() !== mo - 1 || time.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  return time.toISOString();
+}
+
+/** The value a datetime-local input shows for an ISO time (UTC, to the minute). */
+export function toUtcInput(iso: string | null): string {
+  return iso ? iso.slice(0, 16) : '';
+}
+
+export function splitTags(text: string): string[] {
+  const seen = new Map<string, string>();
+  for (const raw of text.split(',')) {
+    const tag = raw.trim().replace(/\s+/g, ' ');
+    if (tag && !seen.has(tag.toLowerCase())) seen.set(tag.toLowerCase(), tag);
+  }
+  return [...seen.values()];
+}
+
+function tooLong(limit: number): string {
+  return `Keep this under ${limit.toLocaleString('en')} characters.`;
+}
+
+/**
+ * Checks the form for an action. `hasImage` says whether the article will have a featured
+ * image after this save (its alt text is then required).
+ */
+export function validateArticle(form: ArticleForm, action: EditorAction, now: string, hasImage: boolean): { clean: CleanArticle; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const title = form.title.trim();
+  const slug = form.slug.trim().toLowerCase();
+  const body = form.body.replace(/\r\n?/g, '\n');
+  const tags = splitTags(form.tags);
+  const imageAlt = form.imageAlt.trim();
+
+  if (!title) errors.title = 'Give the article a headline.';
+  else if (title.length > LIMITS.title) errors.title = tooLong(LIMITS.title);
+  if (slug && (!SLUG.test(slug) || slug.length > LIMITS.slug)) {
+    errors.slug = `Use lower-case letters, digits and single hyphens (e.g. council-approves-budget), up to ${LIMITS.slug} characters, or leave it empty.`;
+  }
+  if (form.standfirst.trim().length > LIMITS.standfirst) errors.standfirst = tooLong(LIMITS.standfirst);
+  if (body.length > LIMITS.body) errors.body = tooLong(LIMITS.body);
+  else if (!body.trim() && (action === 'publish' || action === 'schedule')) errors.body = 'Write the article before publishing it.';
+  if (form.section.trim().length > LIMITS.section) errors.section = tooLong(LIMITS.section);
+  if (tags.length > LIMITS.tags) errors.tags = `Use at most ${LIMITS.tags} tags.`;
+  else if (tags.some((t) => t.length > LIMITS.tag)) errors.tags = `Keep each tag under ${LIMITS.tag} characters.`;
+  if (form.authorName.trim().length > LIMITS.authorName) errors.authorName = tooLong(LIMITS.authorName);
+  if (form.updateNote.trim().length > LIMITS.updateNote) errors.updateNote = tooLong(LIMITS.updateNote);
+  if (imageAlt.length > LIMITS.imageAlt) errors.imageAlt = tooLong(LIMITS.imageAlt);
+  else if (hasImage && !imageAlt) errors.imageAlt = 'Describe the image for people who cannot see it.';
+
+  const reviewType = form.reviewType.trim();
+  const reviewName = form.reviewName.trim().replace(/\s+/g, ' ');
+  if (reviewType && !isReviewType(reviewType)) errors.reviewType = 'Choose one of the listed kinds, or “Not a review”.';
+  else if (!reviewType && reviewName) errors.reviewType = 'Choose what kind of thing the article reviews, or clear the name.';
+  if (reviewName.length > LIMITS.reviewName) errors.reviewName = tooLong(LIMITS.reviewName);
+  else if (reviewType && isReviewType(reviewType) && !reviewName) errors.reviewName = 'Name what the article reviews (the book’s title, the film’s…).';
+
+  let publishAt: string | null = null;
+  if (action === 'schedule') {
+    publishAt = form.publishAt.trim() ? parseUtcTime(form.publishAt) : null;
+    if (!form.publishAt.trim()) errors.publishAt = 'Choose when to publish it.';
+    else if (!publishAt) errors.publishAt = 'Enter a date and time such as 2026-12-01T09:30.';
+    else if (publishAt <= now) errors.publishAt = 'Choose a time in the future.';
+  }
+
+  return {
+    clean: {
+      title,
+      slug,
+      standfirst: form.standfirst.trim(),
+      bodyMarkdown: body,
+      section: form.section.trim(),
+      tags,
+      authorName: form.authorName.trim(),
+      updateNote: form.updateNote.trim(),
+      imageAlt,
+      publishAt,
+      review: reviewType && isReviewType(reviewType) && reviewName ? { type: reviewType, name: reviewName } : null,
+    },
+    errors,
+  };
+}

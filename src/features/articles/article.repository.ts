@@ -1,0 +1,143 @@
+// SQL for articles. Repositories take the database (or a transaction) first.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { forUpdate } from '../../db/postgres.ts';
+import { htmlToText } from '../../lib/html-text.ts';
+import { archiveSlug } from '../../lib/text.ts';
+import type { ArticleRow, ArticleRowUpdate, NewArticleRow } from './article.table.ts';
+import { isPublicArticle } from './article.visibility.ts';
+
+type Q = Kysely<Database>;
+
+export function findArticleById(db: Q, id: number): Promise<ArticleRow | undefined> {
+  return db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Reads the article and, on PostgreSQL, locks its row until the transaction ends, so concurrent
+ * ratings and comment-count changes of one article take turns (SQLite runs one writer at a time).
+ */
+export function lockArticle(db: Q, id: number): Promise<ArticleRow | undefined> {
+  return forUpdate(db, db.selectFrom('articles').selectAll().where('id', '=', id)).executeTakeFirst();
+}
+
+export function findArticleBySlug(db: Q, slug: string): Promise<ArticleRow | undefined> {
+  return db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function findArticleByImportKey(db: Q, importKey: string): Promise<ArticleRow | undefined> {
+  return db.selectFrom('articles').selectAll().where('import_key', '=', importKey).executeTakeFirst();
+}
+
+export function listPublishedArticles(db: Q, { limit, offset }: { limit: number; offset: number }): Promise<ArticleRow[]> {
+  return db
+    .selectFrom('articles')
+    .selectAll()
+    // A scheduled article is published once its time has come (no timer: every instance agrees).
+    .where(isPublicArticle(new Date().toISOString()))
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Records that a scheduled article's time has come, so every feature sees it as published. */
+export async function publishIfDue(db: Q, id: number, now: string): Promise<void> {
+  await db.updateTable('articles').set({ status: 'published' }).where('id', '=', id).where('status', '=', 'scheduled').where('published_at', '<=', now).execute();
+}
+
+export async function countArticles(db: Q): Promise<number> {
+  const row = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Adds the columns derived from those being written, so they never disagree: the archive slugs of
+ * the section and author names, and the body's plain text (what search indexes).
+ */
+export function withDerivedColumns<T extends ArticleRowUpdate>(changes: T): T {
+  const derived: ArticleRowUpdate = {};
+  if (typeof changes.section === 'string') derived.section_slug = archiveSlug(changes.section);
+  if (typeof changes.author_name === 'string') derived.author_slug = archiveSlug(changes.author_name);
+  if (typeof changes.body_html === 'string') derived.body_text = htmlToText(changes.body_html);
+  return { ...changes, ...derived };
+}
+
+export async function insertArticle(db: Q, row: NewArticleRow): Promise<number> {
+  const inserted = await db.insertInto('articles').values(withDerivedColumns(row)).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+export async function updateArticle(db: Q, id: number, changes: ArticleRowUpdate): Promise<void> {
+  await db.updateTable('articles').set(withDerivedColumns(changes)).where('id', '=', id).execute();
+}
+
+export async function slugExists(db: Q, slug: string, exceptId?: number): Promise<boolean> {
+  let query = db.selectFrom('articles').select('id').where('slug', '=', slug);
+  if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+export async function findTags(db: Q, articleIds: number[]): Promise<Map<number, string[]>> {
+  const tags = new Map<number, string[]>();
+  if (articleIds.length === 0) return tags;
+  const rows = await db.selectFrom('article_tags').select(['article_id', 'tag']).where('article_id', 'in', articleIds).orderBy('tag').execute();
+  for (const row of rows) {
+    const list = tags.get(row.article_id) ?? [];
+    list.push(row.tag);
+    tags.set(row.article_id, list);
+  }
+  return tags;
+}
+
+export async function replaceTags(db: Q, articleId: number, tags: string[]): Promise<void> {
+  await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+  if (tags.length > 0) {
+    await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: articleId, tag, slug: archiveSlug(tag) }))).execute();
+  }
+}
+
+export type RatingBandColumn = 'rating_band_1' | 'rating_band_2' | 'rating_band_3' | 'rating_band_4' | 'rating_band_5';
+
+/** The distribution counter a rating falls in: 0–20 is one star, 81–100 five. */
+export function ratingBandColumn(value: number): RatingBandColumn {
+  const band = value <= 20 ? 1 : Math.min(5, Math.ceil(value / 20));
+  return `rating_band_${band}` as RatingBandColumn;
+}
+
+/** Counts a rating in the article's totals, replacing `previous` when the reader rated before; runs inside the rating's transaction. */
+export async function adjustRatingTotals(db: Q, articleId: number, value: number, previous?: number): Promise<void> {
+  await db
+    .updateTable('articles')
+    .set((eb) => {
+      const added = ratingBandColumn(value);
+      const changes: Record<string, ReturnType<typeof eb>> = {
+        rating_sum: eb('rating_sum', '+', value - (previous ?? 0)),
+        rating_count: eb('rating_count', '+', previous === undefined ? 1 : 0),
+      };
+      if (previous === undefined) changes[added] = eb(added, '+', 1);
+      else if (ratingBandColumn(previous) !== added) {
+        changes[added] = eb(added, '+', 1);
+        changes[ratingBandColumn(previous)] = eb(ratingBandColumn(previous), '-', 1);
+      }
+      return changes;
+    })
+    .where('id', '=', articleId)
+    .execute();
+}
+
+export async function setCommentCount(db: Q, articleId: number, count: number): Promise<void> {
+  await db.updateTable('articles').set({ comment_count: count }).where('id', '=', articleId).execute();
+}
+
+/** One more approved comment, counted in the database (not from a value read earlier). */
+export async function incrementCommentCount(db: Q, articleId: number): Promise<void> {
+  await db.updateTable('articles').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', articleId).execute();
+}
+
+/** Locks these articles' rows (PostgreSQL), in id order so two transactions cannot deadlock. */
+export async function lockArticles(db: Q, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await forUpdate(db, db.selectFrom('articles').select('id').where('id', 'in', ids).orderBy('id')).execute();
+}

@@ -1,0 +1,39 @@
+// The audit log: who did what to which thing, and when. Written inside the action's transaction.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { nowIso } from '../../lib/text.ts';
+
+export interface Actor {
+  userId: number | null;
+  /** How the actor is shown: a staff member's e-mail, or "cli". */
+  name: string;
+}
+
+export const CLI_ACTOR: Actor = { userId: null, name: 'cli' };
+
+export interface AuditEntry {
+  id: number;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+}
+
+export async function recordAudit(
+  db: Kysely<Database>,
+  actor: Actor,
+  action: string,
+  subject = '',
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({ user_id: actor.userId, actor: actor.name, action, subject, details: JSON.stringify(details), created_at: nowIso() })
+    .execute();
+}
+
+export async function listAudit(db: Kysely<Database>, { limit, offset }: { limit: number; offset: number }): Promise<AuditEntry[]> {
+  const rows = await db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details), createdAt: r.created_at }));
+}

@@ -1,0 +1,54 @@
+// JSON API for comments. The API is open to integrators: no CSRF token, but JSON only,
+// which a cross-site form cannot send.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../../app.ts';
+import { ArticleRef, errorResponses } from '../api.schemas.ts';
+import { parseArticleRef } from '../articles/article.api.ts';
+import { FormTokenHeaders, NewCommentSchema, PostedCommentSchema, PublicCommentSchema } from './comment.schemas.ts';
+
+export function commentApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+  const { articles, comments, readers } = deps;
+  return async (app) => {
+    // GET /api/v1/articles/:id/comments — approved comments, threaded, oldest first
+    app.get(
+      '/articles/:id/comments',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['comments'],
+          params: ArticleRef,
+          querystring: Type.Object({ order: Type.Union([Type.Literal('oldest'), Type.Literal('newest')], { default: 'oldest' }) }),
+          response: { 200: Type.Object({ items: Type.Array(PublicCommentSchema) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
+        return { items: await comments.thread(article.id, request.query.order) };
+      },
+    );
+
+    // POST /api/v1/articles/:id/comments — 201 { id, status }; status says whether it is held
+    app.post(
+      '/articles/:id/comments',
+      {
+        config: { access: 'public' },
+        onRequest: deps.postLimit,
+        schema: { tags: ['comments'], params: ArticleRef, headers: FormTokenHeaders, body: NewCommentSchema, response: { 201: PostedCommentSchema, ...errorResponses } },
+      },
+      async (request, reply) => {
+        const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
+        const readerId = readers.ensureReader(request, reply);
+        const result = await comments.post(request.body, {
+          articleId: article.id,
+          readerId,
+          ipHash: readers.ipHash(request),
+          userAgent: request.headers['user-agent'] ?? '',
+          // Without a valid form token the comment is held for a moderator, never refused.
+          submission: { ip: request.ip, formToken: request.headers['broadsheet-form-token'] ?? null, honeypot: '' },
+        });
+        return reply.status(201).send(result);
+      },
+    );
+  };
+}

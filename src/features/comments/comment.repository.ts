@@ -1,0 +1,137 @@
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { forUpdate } from '../../db/postgres.ts';
+import type { CommentRow, CommentStatus, NewCommentRow } from './comment.table.ts';
+
+type Q = Kysely<Database>;
+
+export async function insertComment(db: Q, row: NewCommentRow): Promise<number> {
+  return (await db.insertInto('comments').values(row).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+export function findCommentById(db: Q, id: number): Promise<CommentRow | undefined> {
+  return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Reads these comments and, on PostgreSQL, locks them (in id order) until the transaction ends. */
+export function lockComments(db: Q, ids: number[]): Promise<CommentRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return forUpdate(db, db.selectFrom('comments').selectAll().where('id', 'in', ids).orderBy('id')).execute();
+}
+
+export function listCommentsByStatus(db: Q, articleId: number, status: CommentStatus): Promise<CommentRow[]> {
+  return db
+    .selectFrom('comments')
+    .selectAll()
+    .where('article_id', '=', articleId)
+    .where('status', '=', status)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function listReaderPendingComments(db: Q, articleId: number, readerId: string): Promise<CommentRow[]> {
+  return db
+    .selectFrom('comments')
+    .selectAll()
+    .where('reader_id', '=', readerId)
+    .where('article_id', '=', articleId)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .execute();
+}
+
+export async function hasApprovedCommentFrom(db: Q, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('author_email', '=', email)
+    .where('status', '=', 'approved')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function countApproved(db: Q, articleId: number): Promise<number> {
+  const row = await db
+    .selectFrom('comments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('article_id', '=', articleId)
+    .where('status', '=', 'approved')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function setCommentStatus(db: Q, ids: number[], status: CommentStatus, now: string): Promise<void> {
+  await db.updateTable('comments').set({ status, updated_at: now }).where('id', 'in', ids).execute();
+}
+
+export function listComments(
+  db: Q,
+  filter: { status?: CommentStatus; limit: number },
+): Promise<(CommentRow & { article_slug: string })[]> {
+  let query = db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select('articles.slug as article_slug')
+    .orderBy('comments.created_at', 'desc')
+    .orderBy('comments.id', 'desc')
+    .limit(filter.limit);
+  if (filter.status) query = query.where('comments.status', '=', filter.status);
+  return query.execute();
+}
+
+// --- The moderation queue: one status at a time, narrowed by a search and an article ---
+
+export interface QueueFilter {
+  /** Matched, case-insensitively, against the body, the author's name and e-mail; "#12" or "12" also finds comment 12. */
+  q?: string;
+  articleId?: number;
+}
+
+export type QueueRow = CommentRow & { article_slug: string; article_title: string };
+
+function whereQueue<QB extends SelectQueryBuilder<Database, 'comments', any>>(query: QB, filter: QueueFilter): QB {
+  let q = query;
+  if (filter.articleId !== undefined) q = q.where('comments.article_id', '=', filter.articleId) as QB;
+  const text = filter.q?.trim().toLowerCase();
+  if (text) {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const id = /^#?(\d{1,15})$/.exec(text)?.[1];
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`lower(comments.body_markdown)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(comments.author_name)`, 'like', sql`${pattern} escape '\\'`),
+        eb(sql`lower(comments.author_email)`, 'like', sql`${pattern} escape '\\'`),
+        ...(id ? [eb('comments.id', '=', Number(id))] : []),
+      ]),
+    ) as QB;
+  }
+  return q;
+}
+
+export function listQueue(db: Q, filter: QueueFilter & { status?: CommentStatus; limit: number; offset: number }): Promise<QueueRow[]> {
+  let query = db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select(['articles.slug as article_slug', 'articles.title as article_title'])
+    .orderBy('comments.created_at', 'desc')
+    .orderBy('comments.id', 'desc')
+    .limit(filter.limit)
+    .offset(filter.offset);
+  if (filter.status) query = query.where('comments.status', '=', filter.status);
+  return whereQueue(query, filter).execute() as Promise<QueueRow[]>;
+}
+
+/** How many comments match the filter in each status (the queue's tabs). */
+export async function countQueue(db: Q, filter: QueueFilter): Promise<Record<CommentStatus, number>> {
+  const query = db
+    .selectFrom('comments')
+    .select(['comments.status as status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('comments.status');
+  const counts: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 };
+  for (const row of await whereQueue(query, filter).execute()) counts[row.status as CommentStatus] = Number(row.n);
+  return counts;
+}

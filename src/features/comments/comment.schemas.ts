@@ -1,0 +1,44 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { COMMENT_LIMITS } from './comment.validation.ts';
+
+// Recursive: a comment carries its replies.
+export const PublicCommentSchema = Type.Recursive(
+  (Self: TSchema) =>
+    Type.Object({
+      id: Type.Integer(),
+      parentId: Type.Union([Type.Integer(), Type.Null()]),
+      authorName: Type.String(),
+      authorUrl: Type.Union([Type.String(), Type.Null()]),
+      avatar: Type.String({ description: 'Key of the avatar drawn from a keyed hash of the e-mail; the e-mail itself is never sent.' }),
+      bodyHtml: Type.String({ description: 'Sanitised HTML.' }),
+      createdAt: Type.String({ format: 'date-time' }),
+      replies: Type.Array(Self),
+    }),
+  { $id: 'Comment' },
+);
+
+export const NewCommentSchema = Type.Object(
+  {
+    authorName: Type.String({ maxLength: COMMENT_LIMITS.name * 2 }),
+    authorEmail: Type.String({ maxLength: COMMENT_LIMITS.email * 2 }),
+    authorUrl: Type.Optional(Type.Union([Type.String({ maxLength: COMMENT_LIMITS.url * 2 }), Type.Null()])),
+    body: Type.String({ maxLength: COMMENT_LIMITS.body * 2 }),
+    parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+// A header, not a body field, so that the body stays exactly the documented contract.
+export const FormTokenHeaders = Type.Object({
+  'broadsheet-form-token': Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: "The comment form's token (the formToken input of an article page's form). Without a valid one the comment is held for moderation.",
+    }),
+  ),
+});
+
+export const PostedCommentSchema = Type.Object({
+  id: Type.Integer(),
+  status: Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('spam'), Type.Literal('trash')]),
+});

@@ -1,0 +1,251 @@
+// Comments: posting (validated, sanitised, moderated), reading threads, and moderating.
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { EventBus } from '../../events.ts';
+import { renderCommentMarkdown } from '../../lib/markdown.ts';
+import { nowIso } from '../../lib/text.ts';
+import { recordAudit, type Actor } from '../audit/audit.service.ts';
+import { findArticleById, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
+import * as repo from './comment.repository.ts';
+import { threadComments, toPublicComment, type PublicComment } from './comment.model.ts';
+import type { CommentRow, CommentStatus } from './comment.table.ts';
+import { validateComment } from './comment.validation.ts';
+import { explainDecision, moderateExplained } from './moderation.steps.ts';
+
+export interface PostContext {
+  articleId: number;
+  readerId: string | null;
+  ipHash: string;
+  userAgent: string;
+  /** What the reader's request carried (address, form token, honeypot); absent for imports and seed data. */
+  submission?: Submission;
+}
+
+export interface PostResult {
+  id: number;
+  status: CommentStatus;
+}
+
+export interface ModerationRecord extends PublicComment {
+  articleId: number;
+  articleSlug: string;
+  authorEmail: string;
+  heldReason: string | null;
+}
+
+export interface QueueItem extends ModerationRecord {
+  articleTitle: string;
+  /** The classifier's P(spam) when posted, 0–1; null when it had not been trained. */
+  spamScore: number | null;
+}
+
+export interface ModerationQueue {
+  items: QueueItem[];
+  /** Matching comments in each status, for the queue's tabs. */
+  counts: Record<CommentStatus, number>;
+  page: number;
+  perPage: number;
+}
+
+/** Comments close `days` after publication; 0 keeps them open. */
+export function closedByAge(publishedAt: string | null, days: number, now = Date.now()): boolean {
+  return days > 0 && publishedAt !== null && now - Date.parse(publishedAt) > days * 86_400_000;
+}
+
+export interface CommentService {
+  post(input: Record<string, unknown>, context: PostContext): Promise<PostResult>;
+  /** A fresh signed token for the comment form of this article (spam defence); `previous` when the form comes back with errors. */
+  formToken(articleId: number, previous?: string): string;
+  /** Approved comments of an article, threaded. */
+  thread(articleId: number, order?: 'oldest' | 'newest'): Promise<PublicComment[]>;
+  /** The reader's own comments still awaiting moderation on this article. */
+  pendingFor(articleId: number, readerId: string): Promise<PublicComment[]>;
+  /** One approved comment, without its replies; undefined when it is not (or no longer) public. */
+  findPublished(id: number): Promise<PublicComment | undefined>;
+  /** Moves comments to a status; with an actor, each change goes to the audit log in the same transaction. */
+  setStatus(ids: number[], status: CommentStatus, actor?: Actor): Promise<number>;
+  /** One page of comments in a status (every status when it is undefined), newest first, with the counts per status. */
+  moderationQueue(query: repo.QueueFilter & { status?: CommentStatus; page?: number; perPage?: number }): Promise<ModerationQueue>;
+  /** A staff member's reply: published at once, past the moderation steps; answering a held comment approves it. */
+  postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string }, actor: Actor): Promise<PostResult>;
+  listForModeration(filter: { status?: CommentStatus; limit?: number }): Promise<ModerationRecord[]>;
+}
+
+/**
+ * `readDb` (a replica, or the primary) serves the public threads; whatever a reader or moderator
+ * must see right after writing it (their held comments, a comment just published) reads `db`.
+ */
+export function createCommentService(deps: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; avatarKey: string; formTokenKey: string }): CommentService {
+  const { db, events, settings, avatarKey } = deps;
+  const readDb = deps.readDb ?? db;
+  const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
+  const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
+
+  return {
+    async post(input, context) {
+      const draft = validateComment(input);
+      const bodyHtml = renderCommentMarkdown(draft.body);
+      const now = nowIso();
+      const result = await db.transaction().execute(async (trx) => {
+        const article = await findArticleById(trx, context.articleId);
+        if (!article || article.status !== 'published') throw new AppError('article_not_found');
+        if (article.comments_open !== 1) throw new AppError('comments_closed');
+        if (closedByAge(article.published_at, settings.get().commentsCloseAfterDays)) throw new AppError('comments_closed');
+        let depth = 0;
+        if (draft.parentId !== null) {
+          const parent = await repo.findCommentById(trx, draft.parentId);
+          const visibleToAuthor = parent?.status === 'approved' || (parent?.status === 'pending' && parent.reader_id === context.readerId && context.readerId !== null);
+          if (!parent || parent.article_id !== context.articleId || !visibleToAuthor) {
+            throw new AppError('invalid_parent', undefined, { parentId: 'You can only reply to a published comment on this article.' });
+          }
+          depth = parent.depth + 1;
+          if (depth >= settings.get().replyDepth) throw new AppError('reply_too_deep', undefined, { parentId: 'This conversation cannot nest any deeper.' });
+        }
+        const { facts, bodyHash } = await spam.assess(trx, { articleId: context.articleId, draft, bodyHtml, submission: context.submission, now });
+        const decision = moderateExplained({
+          policy: settings.get().commentPolicy,
+          knownAuthor: await repo.hasApprovedCommentFrom(trx, draft.authorEmail),
+          spam: facts,
+        });
+        const id = await repo.insertComment(trx, {
+          article_id: context.articleId,
+          parent_id: draft.parentId,
+          depth,
+          reader_id: context.readerId,
+          author_name: draft.authorName,
+          author_email: draft.authorEmail,
+          author_url: draft.authorUrl,
+          body_markdown: draft.body,
+          body_html: bodyHtml,
+          status: decision.status,
+          held_reason: decision.status === 'approved' ? null : explainDecision(decision.fired, facts.spamScore),
+          spam_score: facts.spamScore,
+          body_hash: bodyHash,
+          ip_hash: context.ipHash,
+          user_agent: context.userAgent.slice(0, 300),
+          created_at: now,
+          updated_at: now,
+        });
+        // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
+        if (decision.status === 'approved') await incrementCommentCount(trx, context.articleId);
+        return { id, status: decision.status };
+      });
+      if (result.status === 'approved') events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
+      return result;
+    },
+
+    formToken: (articleId, previous) => spam.issueFormToken(articleId, previous),
+
+    async thread(articleId, order = 'oldest') {
+      const rows = await repo.listCommentsByStatus(readDb, articleId, 'approved');
+      return threadComments(rows.map(publicOf), order);
+    },
+
+    async pendingFor(articleId, readerId) {
+      return (await repo.listReaderPendingComments(db, articleId, readerId)).map(publicOf);
+    },
+
+    async findPublished(id) {
+      const row = await repo.findCommentById(db, id);
+      return row?.status === 'approved' ? publicOf(row) : undefined;
+    },
+
+    async setStatus(ids, status, actor) {
+      if (ids.length === 0) return 0;
+      const changed = await db.transaction().execute(async (trx) => {
+        // Locked (PostgreSQL): two moderators acting on one comment take turns, so it is audited
+        // and taught to the classifier once per change.
+        const locked = new Map((await repo.lockComments(trx, ids)).map((r) => [r.id, r]));
+        const rows = ids.map((id) => locked.get(id)).filter((r): r is CommentRow => r !== undefined);
+        if (rows.length === 0) throw new AppError('comment_not_found');
+        await repo.setCommentStatus(trx, rows.map((r) => r.id), status, nowIso());
+        // A moderator's approve or spam is the classifier's training data; posting never trains.
+        if (status === 'approved' || status === 'spam') for (const r of rows) await spam.learn(trx, r, status === 'spam' ? 'spam' : 'ham');
+        if (actor) for (const r of rows) if (r.status !== status) await recordAudit(trx, actor, `comment.${status}`, `comment:${r.id}`, { from: r.status, article: r.article_id });
+        const articleIds = [...new Set(rows.map((r) => r.article_id))];
+        // Locked before counting, so a comment posted meanwhile is either counted here or added after.
+        await lockArticles(trx, articleIds);
+        for (const articleId of articleIds) await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+        return rows;
+      });
+      for (const row of changed) {
+        if (status === 'approved' && row.status !== 'approved') events.emit('comment.published', { articleId: row.article_id, commentId: row.id });
+        else if (row.status === 'approved' && status !== 'approved') events.emit('article.changed', { articleId: row.article_id });
+      }
+      return changed.length;
+    },
+
+    async listForModeration({ status, limit = 50 }) {
+      const rows = await repo.listComments(db, status ? { status, limit } : { limit });
+      return rows.map((row) => ({
+        ...publicOf(row),
+        articleId: row.article_id,
+        articleSlug: row.article_slug,
+        authorEmail: row.author_email,
+        heldReason: row.held_reason,
+      }));
+    },
+
+    async moderationQueue({ status, q, articleId, page = 1, perPage = 25 }) {
+      const filter = { q, articleId };
+      const rows = await repo.listQueue(db, { ...filter, status, limit: perPage, offset: (page - 1) * perPage });
+      const counts = await repo.countQueue(db, filter);
+      const items = rows.map((row) => ({
+        ...publicOf(row),
+        articleId: row.article_id,
+        articleSlug: row.article_slug,
+        articleTitle: row.article_title,
+        authorEmail: row.author_email,
+        heldReason: row.held_reason,
+        spamScore: row.spam_score,
+      }));
+      return { items, counts, page, perPage };
+    },
+
+    async postAsStaff({ parentId, body }, author, actor) {
+      const draft = validateComment({ authorName: author.name, authorEmail: author.email, body, parentId });
+      const bodyHtml = renderCommentMarkdown(draft.body);
+      const now = nowIso();
+      const result = await db.transaction().execute(async (trx) => {
+        const [parent] = await repo.lockComments(trx, [parentId]);
+        if (!parent) throw new AppError('comment_not_found');
+        if (parent.status === 'spam' || parent.status === 'trash') {
+          throw new AppError('invalid_parent', 'Restore this comment before replying to it.', { body: 'Restore this comment before replying to it.' });
+        }
+        // The reply shows under its parent, so the parent must be public too.
+        const approvedParent = parent.status === 'pending';
+        if (approvedParent) {
+          await repo.setCommentStatus(trx, [parent.id], 'approved', now);
+          await spam.learn(trx, parent, 'ham');
+          await recordAudit(trx, actor, 'comment.approved', `comment:${parent.id}`, { from: parent.status, article: parent.article_id, via: 'reply' });
+        }
+        const id = await repo.insertComment(trx, {
+          article_id: parent.article_id,
+          parent_id: parent.id,
+          depth: parent.depth + 1,
+          reader_id: null,
+          author_name: draft.authorName,
+          author_email: draft.authorEmail,
+          author_url: null,
+          body_markdown: draft.body,
+          body_html: bodyHtml,
+          status: 'approved',
+          held_reason: null,
+          ip_hash: 'staff',
+          user_agent: '',
+          created_at: now,
+          updated_at: now,
+        });
+        await lockArticles(trx, [parent.article_id]);
+        await setCommentCount(trx, parent.article_id, await repo.countApproved(trx, parent.article_id));
+        await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
+        return { id, articleId: parent.article_id, approvedParent };
+      });
+      if (result.approvedParent) events.emit('comment.published', { articleId: result.articleId, commentId: parentId });
+      events.emit('comment.published', { articleId: result.articleId, commentId: result.id });
+      return { id: result.id, status: 'approved' };
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type CommentStatus = 'pending' | 'approved' | 'spam' | 'trash';
+
+export interface CommentTable {
+  id: Generated<number>;
+  article_id: number;
+  parent_id: number | null;
+  depth: Generated<number>;
+  reader_id: string | null;
+  author_name: string;
+  author_email: string;
+  author_url: string | null;
+  body_markdown: string;
+  body_html: string;
+  status: CommentStatus;
+  held_reason: string | null;
+  /** The classifier's P(spam) when posted; null while it was untrained (or before spam defence). */
+  spam_score: number | null;
+  /** The label the classifier learnt from this comment, so a moderator changing their mind untrains it. */
+  trained_as: 'spam' | 'ham' | null;
+  /** Hash of the normalised body, for finding copies (features/spam/content-rules.ts). */
+  body_hash: string | null;
+  ip_hash: string;
+  user_agent: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CommentRow = Selectable<CommentTable>;
+export type NewCommentRow = Insertable<CommentTable>;

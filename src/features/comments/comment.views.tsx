@@ -1,0 +1,177 @@
+// Comment thread and comment form.
+import { Avatar } from '../../views/avatar.tsx';
+import { formatDateTime, plural } from '../../views/html.ts';
+import { Slot } from '../../views/slots.tsx';
+import type { FieldErrors } from '../../errors.ts';
+import type { PublicComment } from './comment.model.ts';
+import { COMMENT_LIMITS } from './comment.validation.ts';
+
+export interface ThreadOptions {
+  /** Comments at this depth get no Reply link. */
+  maxDepth: number;
+  order: 'oldest' | 'newest';
+}
+
+export function CommentsSection({ comments, count, options }: { comments: PublicComment[]; count: number; options: ThreadOptions }) {
+  const other = options.order === 'oldest' ? 'newest' : 'oldest';
+  return (
+    <section id="comments" class="comments" aria-labelledby="comments-heading">
+      <div class="comments-head">
+        <h2 id="comments-heading" data-comment-count>
+          {count === 0 ? 'No comments yet' : plural(count, 'Comment', 'Comments')}
+        </h2>
+        {count > 1 ? (
+          <p class="order-toggle">
+            Showing {options.order} first ·{' '}
+            <a href={`?order=${other}#comments`} rel="nofollow">
+              show {other} first
+            </a>
+          </p>
+        ) : null}
+      </div>
+      <ol class="comment-list" data-comment-list>
+        {comments.map((c) => (
+          <CommentItem comment={c} depth={0} options={options} />
+        ))}
+      </ol>
+      <Slot name="comment-form" />
+    </section>
+  );
+}
+
+export function CommentItem({ comment, depth, options }: { comment: PublicComment; depth: number; options: ThreadOptions }) {
+  const pending = comment.status === 'pending';
+  return (
+    <li id={`comment-${comment.id}`} class={pending ? 'comment pending' : 'comment'} data-comment-id={comment.id}>
+      <article aria-label={`Comment by ${comment.authorName}`}>
+        <header class="comment-meta">
+          <Avatar hash={comment.avatar} />
+          <span class="comment-author">
+            {comment.authorUrl ? (
+              <a href={comment.authorUrl} rel="nofollow ugc noopener">
+                {comment.authorName}
+              </a>
+            ) : (
+              comment.authorName
+            )}
+          </span>
+          <a class="comment-permalink" href={`#comment-${comment.id}`}>
+            <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
+          </a>
+        </header>
+        {pending ? <p class="awaiting-moderation">Your comment is awaiting moderation.</p> : null}
+        <div class="comment-body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+        {!pending && depth + 1 < options.maxDepth ? (
+          <a class="reply-link" href={`?replyto=${comment.id}#respond`} rel="nofollow" data-reply-to={comment.id} data-reply-name={comment.authorName}>
+            Reply<span class="visually-hidden"> to {comment.authorName}</span>
+          </a>
+        ) : null}
+      </article>
+      {comment.replies.length > 0 ? (
+        <ol class="comment-replies">
+          {comment.replies.map((reply) => (
+            <CommentItem comment={reply} depth={depth + 1} options={options} />
+          ))}
+        </ol>
+      ) : null}
+    </li>
+  );
+}
+
+export interface CommentFormValues {
+  authorName?: string;
+  authorEmail?: string;
+  authorUrl?: string;
+  body?: string;
+}
+
+export interface CommentFormProps {
+  action: string;
+  csrf: string;
+  /** Signed per render (features/spam/form-token.ts): when the form was served, for which article. */
+  formToken: string;
+  values: CommentFormValues;
+  errors: FieldErrors;
+  replyTo: { id: number; authorName: string } | null;
+  open: boolean;
+}
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <span class="field-error" id={id}>
+      {message}
+    </span>
+  ) : null;
+}
+
+export function CommentForm({ action, csrf, formToken, values, errors, replyTo, open }: CommentFormProps) {
+  if (!open) {
+    return (
+      <div id="respond" class="respond">
+        <p>Comments are closed.</p>
+      </div>
+    );
+  }
+  const invalid = (field: string) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+  const errorCount = Object.keys(errors).filter((key) => key !== 'form').length;
+  return (
+    <div id="respond" class="respond">
+      <h2 id="respond-heading">{replyTo ? `Reply to ${replyTo.authorName}` : 'Leave your comment'}</h2>
+      <form class="comment-form" method="post" action={action} aria-labelledby="respond-heading" data-comment-form novalidate>
+        <input type="hidden" name="_csrf" value={csrf} />
+        <input type="hidden" name="formToken" value={formToken} data-form-token />
+        <input type="hidden" name="parentId" value={replyTo?.id ?? ''} data-parent-id />
+        <p class="form-note">
+          Your email address will not be published. Required fields are marked <span aria-hidden="true">*</span>
+        </p>
+        <div class="form-status" role="alert" data-form-status>
+          {errors.form ?? (errorCount > 0 ? `Please correct ${plural(errorCount, 'field', 'fields')} below.` : '')}
+        </div>
+        {replyTo ? (
+          <p class="replying-to" data-replying-to>
+            Replying to {replyTo.authorName}. <a href="?#respond">Cancel reply</a>
+          </p>
+        ) : null}
+        <FieldError id="parentId-error" message={errors.parentId} />
+        <p class="field">
+          <label for="comment-body">
+            Comment <span aria-hidden="true">*</span>
+          </label>
+          <textarea id="comment-body" name="body" rows={6} maxLength={COMMENT_LIMITS.body} required {...invalid('body')}>
+            {values.body ?? ''}
+          </textarea>
+          <FieldError id="body-error" message={errors.body} />
+          <span class="hint">You can use *emphasis*, **bold**, `code`, &gt; quotes and links.</span>
+        </p>
+        <p class="field">
+          <label for="comment-name">
+            Name <span aria-hidden="true">*</span>
+          </label>
+          <input id="comment-name" name="authorName" type="text" autocomplete="name" maxLength={COMMENT_LIMITS.name} required value={values.authorName ?? ''} {...invalid('authorName')} />
+          <FieldError id="authorName-error" message={errors.authorName} />
+        </p>
+        <p class="field">
+          <label for="comment-email">
+            Email <span aria-hidden="true">*</span>
+          </label>
+          <input id="comment-email" name="authorEmail" type="email" autocomplete="email" maxLength={COMMENT_LIMITS.email} required value={values.authorEmail ?? ''} {...invalid('authorEmail')} />
+          <FieldError id="authorEmail-error" message={errors.authorEmail} />
+        </p>
+        <p class="field">
+          <label for="comment-url">Website</label>
+          <input id="comment-url" name="authorUrl" type="url" autocomplete="url" maxLength={COMMENT_LIMITS.url} value={values.authorUrl ?? ''} {...invalid('authorUrl')} />
+          <FieldError id="authorUrl-error" message={errors.authorUrl} />
+        </p>
+        {/* A trap for bots, which fill in every field: hidden from people and assistive technology
+            (text browsers without CSS show it, with its label). Filled in, the comment is spam. */}
+        <div class="form-trap" aria-hidden="true">
+          <label for="comment-homepage">Leave this field empty</label>
+          <input id="comment-homepage" name="homepage" type="text" tabIndex={-1} autocomplete="off" value="" />
+        </div>
+        <p class="form-actions">
+          <button type="submit">Post Comment</button>
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
+import type { AppDeps } from '../../app.ts';
+
+export function healthRoutes({ db }: AppDeps): FastifyPluginAsync {
+  return async (app) => {
+    // GET /healthz — the process is up
+    app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+    // GET /readyz — 200 when the database answers, 503 when it does not
+    app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+      try {
+        await sql`select 1`.execute(db);
+        return { status: 'ready' };
+      } catch (err) {
+        request.log.warn({ err }, 'database not reachable');
+        return reply.status(503).send({ status: 'unavailable', error: 'unavailable', message: 'The database is not reachable.' });
+      }
+    });
+  };
+}

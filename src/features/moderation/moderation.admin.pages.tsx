@@ -1,0 +1,135 @@
+// The moderation queue in the admin area: list and search, single and bulk status changes, and
+// replies as staff. Every action is a form post answered with 303 back to the queue, so the
+// queue works without JavaScript; each change is written to the audit log by the service.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../../app.ts';
+import { AppError } from '../../errors.ts';
+import { plural } from '../../views/html.ts';
+import type { CommentStatus } from '../comments/comment.table.ts';
+import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { actorOf } from '../staff/staff.service.ts';
+import { ACTIONS, DONE_MESSAGES, QueuePage, STATUSES, type ModerationAction, type QueueQuery, type QueueTab, type ReplyProblem } from './moderation.admin.views.tsx';
+
+const PER_PAGE = 25;
+const Text = Type.Optional(Type.String({ maxLength: 2000 }));
+const ActionField = Type.Union(ACTIONS.map((a) => Type.Literal(a.action)));
+const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+const QueueQuerystring = Type.Object({
+  // Unknown values fall back to the defaults rather than failing the page.
+  status: Type.Optional(Type.String({ maxLength: 20 })),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  article: Type.Optional(Type.String({ maxLength: 200 })),
+  page: Type.Optional(Type.String({ maxLength: 10 })),
+  done: Type.Optional(Type.String({ maxLength: 20 })),
+  n: Type.Optional(Type.String({ maxLength: 10 })),
+  reply: Type.Optional(Type.String({ maxLength: 20 })),
+});
+
+const statusOf = (action: ModerationAction): CommentStatus => ACTIONS.find((a) => a.action === action)!.status;
+
+/** Only the queue itself is a destination after an action (no open redirect). */
+function safeReturn(value: string | undefined): URL {
+  const url = new URL(value && /^\/admin\/comments(\?|$)/.test(value) ? value : '/admin/comments', 'http://x');
+  for (const key of ['done', 'n', 'reply']) url.searchParams.delete(key);
+  return url;
+}
+
+function backTo(reply: FastifyReply, returnTo: string | undefined, notice: Record<string, string>, anchor?: number): FastifyReply {
+  const url = safeReturn(returnTo);
+  for (const [key, value] of Object.entries(notice)) url.searchParams.set(key, value);
+  return reply.redirect(`${url.pathname}${url.search}${anchor ? `#c${anchor}` : ''}`, 303);
+}
+
+export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+  const { comments, articles, assets } = deps;
+
+  async function render(request: FastifyRequest, reply: FastifyReply, raw: Record<string, string | undefined>, extra: { notice?: string; error?: string; reply?: ReplyProblem } = {}) {
+    const status: QueueTab = raw.status === 'all' || STATUSES.includes(raw.status as CommentStatus) ? (raw.status as QueueTab) : 'pending';
+    const page = Math.min(Math.max(Number.parseInt(raw.page ?? '1', 10) || 1, 1), 100_000);
+    const q = raw.q?.trim() ?? '';
+    let article: QueueQuery['article'] = null;
+    let error = extra.error;
+    if (raw.article) {
+      try {
+        const found = await articles.getPublished(/^\d+$/.test(raw.article) ? Number(raw.article) : raw.article);
+        article = { id: found.id, title: found.title, slug: found.slug };
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        error = 'There is no published article with that number or address; showing comments on every article.';
+      }
+    }
+    const query: QueueQuery = { status, q, article, page };
+    const queue = await comments.moderationQueue({ status: status === 'all' ? undefined : status, q, articleId: article?.id, page, perPage: PER_PAGE });
+    let notice = extra.notice;
+    const done = STATUSES.find((s) => s === raw.done);
+    if (!notice && done) notice = `${plural(Number(raw.n) || 0, 'comment', 'comments')} ${DONE_MESSAGES[done]}.`;
+    if (!notice && raw.reply && /^\d+$/.test(raw.reply)) notice = `Your reply (#${raw.reply}) is published.`;
+    return sendAdminPage(
+      reply,
+      <QueuePage frame={adminFrame(deps, request)} query={query} queue={queue} scriptPath={assets.moderationScript.path} notice={notice} error={error} reply={extra.reply} />,
+    );
+  }
+
+  return async (app) => {
+    // GET /admin/comments?status=pending&q=&article=&page= — the queue, newest first, 25 a page
+    app.get('/admin/comments', { config: { access: 'moderator' }, schema: { hide: true, querystring: QueueQuerystring } }, async (request, reply) =>
+      render(request, reply, request.query),
+    );
+
+    // POST /admin/comments/bulk — one action on every selected comment; 303 back to the queue
+    app.post(
+      '/admin/comments/bulk',
+      {
+        config: { access: 'moderator' },
+        schema: {
+          hide: true,
+          body: Type.Object({ _csrf: Text, action: ActionField, return: Text, ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 })) }),
+        },
+      },
+      async (request, reply) => {
+        const { action, ids = [] } = request.body;
+        if (ids.length === 0) return render(request, reply.status(400), Object.fromEntries(safeReturn(request.body.return).searchParams), { error: 'Select at least one comment first.' });
+        const status = statusOf(action);
+        const changed = await comments.setStatus([...new Set(ids)], status, actorOf(request.staff!.user));
+        return backTo(reply, request.body.return, { done: status, n: String(changed) });
+      },
+    );
+
+    // POST /admin/comments/:id/status — one comment's new status; 303 back to the queue at the next comment
+    app.post(
+      '/admin/comments/:id/status',
+      {
+        config: { access: 'moderator' },
+        schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, action: ActionField, return: Text, next: Type.Optional(Type.Integer({ minimum: 1 })) }) },
+      },
+      async (request, reply) => {
+        const status = statusOf(request.body.action);
+        const changed = await comments.setStatus([request.params.id], status, actorOf(request.staff!.user));
+        return backTo(reply, request.body.return, { done: status, n: String(changed) }, request.body.next);
+      },
+    );
+
+    // POST /admin/comments/:id/reply — publishes a reply by the staff member; 303 back, or the queue with the error beside the reply
+    app.post(
+      '/admin/comments/:id/reply',
+      { config: { access: 'moderator' }, schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, body: Text, return: Text }) } },
+      async (request, reply) => {
+        const user = request.staff!.user;
+        const body = request.body.body ?? '';
+        try {
+          const { id } = await comments.postAsStaff({ parentId: request.params.id, body }, { name: user.displayName, email: user.email }, actorOf(user));
+          return backTo(reply, request.body.return, { reply: String(id) }, request.params.id);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;
+          const message = error.fields?.body ?? error.fields?.authorEmail ?? error.fields?.authorName ?? error.message;
+          return render(request, reply.status(error.status), Object.fromEntries(safeReturn(request.body.return).searchParams), {
+            reply: { commentId: request.params.id, body, message },
+          });
+        }
+      },
+    );
+  };
+}

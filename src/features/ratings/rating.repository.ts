@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import type { RatingRow } from './rating.table.ts';
+
+type Q = Kysely<Database>;
+
+export function findReaderRating(db: Q, articleId: number, readerId: string): Promise<RatingRow | undefined> {
+  return db.selectFrom('ratings').selectAll().where('article_id', '=', articleId).where('reader_id', '=', readerId).executeTakeFirst();
+}
+
+/** How many ratings this address added to the article since then, counting no further than `upTo`. */
+export async function countRatingsFromAddressSince(db: Q, articleId: number, ipHash: string, since: string, upTo: number): Promise<number> {
+  // Stop at the cap: past it the exact number does not matter, and counting on costs time.
+  const recent = db
+    .selectFrom('ratings')
+    .select('id')
+    .where('article_id', '=', articleId)
+    .where('ip_hash', '=', ipHash)
+    .where('created_at', '>=', since)
+    .limit(upTo)
+    .as('recent');
+  const row = await db.selectFrom(recent).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertRating(
+  db: Q,
+  row: { articleId: number; readerId: string; value: number; ipHash: string; now: string },
+): Promise<void> {
+  await db
+    .insertInto('ratings')
+    .values({ article_id: row.articleId, reader_id: row.readerId, value: row.value, ip_hash: row.ipHash, created_at: row.now, updated_at: row.now })
+    .execute();
+}
+
+export async function updateRatingValue(db: Q, id: number, value: number, now: string): Promise<void> {
+  await db.updateTable('ratings').set({ value, updated_at: now }).where('id', '=', id).execute();
+}

@@ -1,0 +1,90 @@
+// Ratings: one per reader per article (rating again replaces it), capped per address per day.
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { EventBus } from '../../events.ts';
+import { nowIso } from '../../lib/text.ts';
+import { adjustRatingTotals, findArticleById, lockArticle } from '../articles/article.repository.ts';
+import { scoreOf } from '../articles/article.model.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import * as repo from './rating.repository.ts';
+
+export interface RatingBand {
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface RatingDetails {
+  score: number | null;
+  count: number;
+  /** Individual ratings made here, in five bands; an imported baseline has no breakdown. */
+  distribution: RatingBand[];
+}
+
+export interface RateResult {
+  score: number | null;
+  count: number;
+  yourRating: number;
+}
+
+export interface RatingService {
+  rate(input: { articleId: number; readerId: string; ipHash: string; value: number }): Promise<RateResult>;
+  details(articleId: number): Promise<RatingDetails>;
+  readerRating(articleId: number, readerId: string): Promise<number | null>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function validateRatingValue(raw: unknown): number {
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
+    throw new AppError('validation_failed', 'A rating is a whole number from 0 to 100.', { value: 'Choose a rating from 0 to 100.' });
+  }
+  return value;
+}
+
+/** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
+export function createRatingService({ db, readDb = db, events, settings }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService }): RatingService {
+  return {
+    async rate({ articleId, readerId, ipHash, value }) {
+      const now = nowIso();
+      const result = await db.transaction().execute(async (trx) => {
+        // Locked first: concurrent ratings of this article take turns, so the reader's one rating,
+        // the per-address cap and the totals stay exact on PostgreSQL too.
+        const article = await lockArticle(trx, articleId);
+        if (!article || article.status !== 'published') throw new AppError('article_not_found');
+        const existing = await repo.findReaderRating(trx, articleId, readerId);
+        if (existing) {
+          await repo.updateRatingValue(trx, existing.id, value, now);
+          await adjustRatingTotals(trx, articleId, value, existing.value);
+          return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
+        }
+        const since = new Date(Date.now() - DAY_MS).toISOString();
+        const cap = settings.get().ratingCapPerDay;
+        if ((await repo.countRatingsFromAddressSince(trx, articleId, ipHash, since, cap)) >= cap) throw new AppError('rating_cap_reached');
+        await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
+        await adjustRatingTotals(trx, articleId, value);
+        return { sum: article.rating_sum + value, count: article.rating_count + 1 };
+      });
+      const score = scoreOf(result.sum, result.count);
+      events.emit('rating.changed', { articleId, score, count: result.count });
+      return { score, count: result.count, yourRating: value };
+    },
+
+    async details(articleId) {
+      // An article the replica does not know yet (just published) is read from the primary.
+      const article = (await findArticleById(readDb, articleId)) ?? (readDb !== db ? await findArticleById(db, articleId) : undefined);
+      if (!article) throw new AppError('article_not_found');
+      const bands = [article.rating_band_1, article.rating_band_2, article.rating_band_3, article.rating_band_4, article.rating_band_5];
+      return {
+        score: scoreOf(article.rating_sum, article.rating_count),
+        count: article.rating_count,
+        distribution: bands.map((count, i) => ({ min: i === 0 ? 0 : i * 20 + 1, max: (i + 1) * 20, count })),
+      };
+    },
+
+    async readerRating(articleId, readerId) {
+      return (await repo.findReaderRating(db, articleId, readerId))?.value ?? null;
+    },
+  };
+}

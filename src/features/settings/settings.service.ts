@@ -1,0 +1,98 @@
+// Site settings: typed, with defaults, stored as JSON per key and cached in memory.
+import type { EventBus } from '../../events.ts';
+import type { Db } from '../../db/database.ts';
+import { randomToken } from '../../lib/crypto.ts';
+import { MIN_FORM_SECONDS } from '../spam/form-token.ts';
+import { recordAudit, type Actor } from '../audit/audit.service.ts';
+
+export type CommentPolicy = 'hold-all' | 'hold-first-time' | 'publish';
+export type RatingScale = 'stars' | 'percent';
+
+export interface Settings {
+  siteTitle: string;
+  siteDescription: string;
+  commentPolicy: CommentPolicy;
+  /** Deepest reply level: 1 means no replies, 4 allows three levels of replies. */
+  replyDepth: number;
+  ratingScale: RatingScale;
+  /** Ratings one address may add to one article in 24 hours. */
+  ratingCapPerDay: number;
+  /** Days after publication when an article stops taking comments; 0 keeps them open. */
+  commentsCloseAfterDays: number;
+  /** Comments from these addresses are spam: "someone@example.com", or "@example.com" for a whole domain. */
+  blockedEmails: string[];
+  /** Comments from these client addresses are spam: "203.0.113.7" or "203.0.113.0/24". */
+  blockedIps: string[];
+  /** Comments containing these words or phrases (whole words, any case) are spam. */
+  blockedWords: string[];
+  /** A comment with more links than this is held for a moderator. */
+  maxLinks: number;
+  /** Seconds a reader must have had the comment form before posting; faster is a script, and spam. */
+  minFormSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  siteTitle: 'Broadsheet',
+  siteDescription: 'News, rated and discussed by its readers.',
+  commentPolicy: 'hold-first-time',
+  replyDepth: 4,
+  ratingScale: 'stars',
+  ratingCapPerDay: 20,
+  commentsCloseAfterDays: 0,
+  blockedEmails: [],
+  blockedIps: [],
+  blockedWords: [],
+  maxLinks: 2,
+  minFormSeconds: MIN_FORM_SECONDS,
+});
+
+export interface SettingsService {
+  get(): Settings;
+  /** Stores the changes; with an actor, the changed keys go to the audit log in the same transaction. */
+  update(changes: Partial<Settings>, actor?: Actor): Promise<Settings>;
+  reload(): Promise<Settings>;
+}
+
+/** With an event bus, every update is announced (`settings.changed`), so other instances reload. */
+export async function createSettingsService(db: Db, events?: EventBus): Promise<SettingsService> {
+  let current: Settings = await load(db);
+  return {
+    get: () => current,
+    async update(changes, actor) {
+      await db.transaction().execute(async (trx) => {
+        if (actor) await recordAudit(trx, actor, 'settings.update', 'settings', { changed: Object.keys(changes).filter((k) => changes[k as keyof Settings] !== undefined) });
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === undefined) continue;
+          await trx
+            .insertInto('settings')
+            .values({ key, value: JSON.stringify(value) })
+            .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) }))
+            .execute();
+        }
+      });
+      current = await load(db);
+      events?.emit('settings.changed', {});
+      return current;
+    },
+    async reload() {
+      current = await load(db);
+      return current;
+    },
+  };
+}
+
+async function load(db: Db): Promise<Settings> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const settings: Settings = { ...DEFAULT_SETTINGS };
+  for (const row of rows) {
+    if (row.key in settings) (settings as unknown as Record<string, unknown>)[row.key] = JSON.parse(row.value);
+  }
+  return Object.freeze(settings);
+}
+
+/** Returns the named secret, creating it on first use. Every instance sharing the database agrees. */
+export async function getOrCreateSecret(db: Db, name: string): Promise<string> {
+  await db.insertInto('secrets').values({ name, value: randomToken(32) }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  const row = await db.selectFrom('secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.value;
+}

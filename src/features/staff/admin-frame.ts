@@ -1,0 +1,15 @@
+// Shared by every admin page: the frame (session, CSRF token, layout context) and the reply.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import type { AppDeps } from '../../app.ts';
+import type { AdminFrame } from '../../views/admin-layout.tsx';
+import { renderPage } from '../../views/html.ts';
+
+export function adminFrame(deps: Pick<AppDeps, 'staffCsrf' | 'layout'>, request: FastifyRequest): AdminFrame {
+  const session = request.staff!;
+  return { session, csrf: deps.staffCsrf.token(session), context: deps.layout() };
+}
+
+export function sendAdminPage(reply: FastifyReply, page: VNode): FastifyReply {
+  return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(page));
+}

@@ -1,0 +1,94 @@
+// Rendered documents (feeds, sitemaps) kept in memory until what they show changes, and sent
+// with validators so that readers polling them are answered 304 without a body.
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface Document {
+  body: string;
+  /** Content-Type header. */
+  type: string;
+  /** What the document depends on, for dropping it: a name ('articles') or an article id. */
+  scope: string | number;
+}
+
+export interface CachedDocument extends Document {
+  etag: string;
+  lastModified: string;
+  expires: number;
+}
+
+export interface DocumentCache {
+  /** The cached document under `key`, or `build`'s, kept when nothing was dropped meanwhile. */
+  get(key: string, build: () => Promise<Document>): Promise<CachedDocument>;
+  /** Drops the documents whose scope matches; all of them without a predicate. */
+  drop(matches?: (scope: string | number) => boolean): void;
+}
+
+/**
+ * `ttlMs` bounds how long a document is kept even without an event: a scheduled article whose
+ * time comes, or an import from another process on a single instance, emits none. `maxEntries`
+ * bounds the memory (a crawler can ask for every article's comment feed): the least recently
+ * used document goes first.
+ */
+export function createDocumentCache({ ttlMs = 300_000, maxEntries = 1_000 }: { ttlMs?: number; maxEntries?: number } = {}): DocumentCache {
+  const entries = new Map<string, CachedDocument>();
+  // Requests that miss together share one build, unless something was dropped since it began.
+  const building = new Map<string, Promise<CachedDocument>>();
+  // A document built while something was dropped may show the old state: it is served, not kept.
+  let generation = 0;
+
+  async function buildEntry(key: string, build: () => Promise<Document>): Promise<CachedDocument> {
+    const started = generation;
+    const document = await build();
+    const entry: CachedDocument = {
+      ...document,
+      etag: `"${createHash('sha256').update(document.body).digest('base64url').slice(0, 27)}"`,
+      lastModified: new Date().toUTCString(),
+      expires: Date.now() + ttlMs,
+    };
+    if (started === generation) {
+      entries.delete(key);
+      entries.set(key, entry);
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    }
+    return entry;
+  }
+
+  return {
+    get(key, build) {
+      const cached = entries.get(key);
+      if (cached && cached.expires > Date.now()) {
+        // Map order is the eviction order: a document read moves to the back.
+        entries.delete(key);
+        entries.set(key, cached);
+        return Promise.resolve(cached);
+      }
+      const pending = building.get(key);
+      if (pending) return pending;
+      const promise = buildEntry(key, build).finally(() => {
+        if (building.get(key) === promise) building.delete(key);
+      });
+      building.set(key, promise);
+      return promise;
+    },
+    drop(matches) {
+      generation++;
+      building.clear();
+      if (!matches) return entries.clear();
+      for (const [key, entry] of entries) if (matches(entry.scope)) entries.delete(key);
+    },
+  };
+}
+
+/** Sends a cached document, or 304 when the client's copy is current (If-None-Match first, as RFC 9110 says). */
+export function sendDocument(request: FastifyRequest, reply: FastifyReply, document: CachedDocument, maxAge = 300): FastifyReply {
+  reply.header('cache-control', `public, max-age=${maxAge}`).header('etag', document.etag).header('last-modified', document.lastModified);
+  const ifNoneMatch = request.headers['if-none-match'];
+  const ifModifiedSince = request.headers['if-modified-since'];
+  const current =
+    ifNoneMatch !== undefined
+      ? ifNoneMatch.split(',').some((tag) => ['*', document.etag].includes(tag.trim().replace(/^W\//, '')))
+      : ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(document.lastModified);
+  if (current) return reply.code(304).send();
+  return reply.type(document.type).send(document.body);
+}

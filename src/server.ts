@@ -1,0 +1,45 @@
+// Process entry for `broadsheet serve`: build, listen, and close cleanly on SIGTERM/SIGINT.
+import { buildApp, createServices } from './app.ts';
+import type { Config } from './config.ts';
+import { seedDemoContent } from './features/demo/demo.service.ts';
+
+/** How long a shutdown waits for in-flight requests (keep systemd's TimeoutStopSec above it). */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export async function serve(config: Config, { demo }: { demo: boolean }): Promise<void> {
+  const services = await createServices(config);
+  const app = await buildApp(services);
+  if (demo) {
+    const added = await seedDemoContent(services);
+    if (added > 0) app.log.info(`added ${added} demo articles to the empty database`);
+  }
+  let closing = false;
+  // In order: stop accepting and end the live streams (app.close), let in-flight requests finish
+  // (cut off after SHUTDOWN_TIMEOUT_MS), then send what is pending to Redis and close the pools.
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: finishing in-flight requests`);
+    const cutOff = setTimeout(() => {
+      app.log.warn(`requests still running after ${SHUTDOWN_TIMEOUT_MS} ms: closing their connections`);
+      app.server.closeAllConnections();
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    // A connection whose last request finishes during the close stays open for keep-alive
+    // (seconds), holding the close up: close each one as soon as it is idle.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100).unref();
+    try {
+      await app.close();
+      clearInterval(sweep);
+      clearTimeout(cutOff);
+      await services.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void close('SIGTERM'));
+  process.on('SIGINT', () => void close('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Broadsheet is serving ${config.publicUrl}`);
+}

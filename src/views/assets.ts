@@ -1,0 +1,62 @@
+// The stylesheet and the browser script, built once at start into memory, named by content
+// hash (so they can be cached forever) and precompressed.
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+export interface Asset {
+  path: string;
+  type: string;
+  body: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+}
+
+export interface Assets {
+  stylesheet: Asset;
+  articleScript: Asset;
+  /** Keyboard shortcuts for the admin moderation queue. */
+  moderationScript: Asset;
+  /** The article editor's live preview (admin only). */
+  editorScript: Asset;
+  byPath: Map<string, Asset>;
+}
+
+const here = new URL('.', import.meta.url);
+
+export async function buildAssets(): Promise<Assets> {
+  const css = await build({
+    entryPoints: [new URL('./site.css', here).pathname],
+    bundle: true,
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  const script = (entry: string) =>
+    build({
+      entryPoints: [new URL(entry, here).pathname],
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      target: ['es2020'],
+      write: false,
+      logLevel: 'silent',
+    });
+  const [js, moderationJs, editorJs] = await Promise.all([script('../client/article.ts'), script('../client/moderation.ts'), script('../client/editor.ts')]);
+  const stylesheet = asset('site', 'css', 'text/css; charset=utf-8', Buffer.from(css.outputFiles[0]!.contents));
+  const articleScript = asset('article', 'js', 'text/javascript; charset=utf-8', Buffer.from(js.outputFiles[0]!.contents));
+  const moderationScript = asset('moderation', 'js', 'text/javascript; charset=utf-8', Buffer.from(moderationJs.outputFiles[0]!.contents));
+  const editorScript = asset('editor', 'js', 'text/javascript; charset=utf-8', Buffer.from(editorJs.outputFiles[0]!.contents));
+  return {
+    stylesheet,
+    articleScript,
+    moderationScript,
+    editorScript,
+    byPath: new Map([stylesheet, articleScript, moderationScript, editorScript].map((a) => [a.path, a])),
+  };
+}
+
+function asset(name: string, ext: string, type: string, body: Buffer): Asset {
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 10);
+  return { path: `/assets/${name}.${hash}.${ext}`, type, body, gzip: gzipSync(body, { level: 9 }), br: brotliCompressSync(body) };
+}

@@ -1,0 +1,164 @@
+// The `broadsheet` command, run as an operator would: a separate process per command.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { createServices, type Services } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { commentInput } from './helpers/factories.ts';
+import { countRows, SEED_FILE, SEED_SLUG } from './helpers/broadsheet.ts';
+import { createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'broadsheet.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the bin with a clean environment (nothing inherited that the CLI reads). */
+function broadsheet(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const base: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[key] !== undefined) base[key] = process.env[key]!;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...base, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// Each command starts a process that loads the whole app, so independent commands run side by side.
+describe('broadsheet CLI', { concurrency: true }, () => {
+  it('--help prints usage and exits 0', async () => {
+    const run = await broadsheet(['--help']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Usage: broadsheet <command>/);
+    assert.match(run.stdout, /\bimport\b/);
+    assert.match(run.stdout, /\bserve\b/);
+  });
+
+  it('serve with PORT=abc exits non-zero with one line naming PORT', async () => {
+    const run = await broadsheet(['serve'], { PORT: 'abc' });
+    assert.notEqual(run.code, 0);
+    assert.equal(run.stdout, '');
+    const lines = run.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, JSON.stringify(run.stderr));
+    assert.match(lines[0]!, /\bPORT\b/);
+    assert.match(lines[0]!, /abc/);
+  });
+
+  it('serve with a PostgreSQL URL nobody answers at exits non-zero with one line naming DATABASE_URL, and no password', async () => {
+    const run = await broadsheet(['serve'], { DATABASE_URL: 'postgres://editor:s3cret-pw@127.0.0.1:1/news' });
+    assert.notEqual(run.code, 0);
+    assert.equal(run.stdout, '');
+    const lines = run.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, JSON.stringify(run.stderr));
+    assert.match(lines[0]!, /DATABASE_URL: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/news \(.+\)/);
+    assert.ok(!run.stderr.includes('s3cret-pw'), 'the password is not printed');
+  });
+
+  it('import of a missing file fails with a message and a non-zero exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'broadsheet-cli-'));
+    try {
+      const run = await broadsheet(['import', join(dir, 'nope.txt')], { DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` });
+      assert.notEqual(run.code, 0);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, /nope\.txt/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // On the engine under test (TEST_DATABASE): a SQLite file, or a fresh PostgreSQL schema.
+  describe('import and moderate', { concurrency: 1 }, () => {
+    let database: TestDatabase;
+    let env: Record<string, string>;
+    const withServices = async <T>(run: (services: Services) => Promise<T>): Promise<T> => {
+      const services = await createServices(loadConfig(env));
+      try {
+        return await run(services);
+      } finally {
+        await services.close();
+      }
+    };
+
+    before(async () => {
+      database = await createTestDatabase();
+      env = { DATABASE_URL: database.url, MEDIA_DIR: join(database.dir, 'media') };
+    });
+    after(() => database.drop());
+
+    it('import prints exactly one URL line for the seed', async () => {
+      const run = await broadsheet(['import', SEED_FILE], env);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      const lines = run.stdout.split('\n');
+      assert.equal(lines.length, 2, `one line and a newline: ${JSON.stringify(run.stdout)}`);
+      assert.equal(lines[1], '');
+      assert.ok(lines[0]!.endsWith(`/articles/${SEED_SLUG}`), lines[0]);
+      assert.equal(new URL(lines[0]!).pathname, `/articles/${SEED_SLUG}`);
+      assert.equal(lines[0], `http://127.0.0.1:3000/articles/${SEED_SLUG}`);
+      await withServices(async (services) => {
+        const article = await services.articles.getPublished(SEED_SLUG);
+        assert.deepEqual(article.rating, { score: 85, count: 3 });
+        assert.equal(article.title, 'Biden Tells Netanyahu To Refrain From Offensive Attacks After Iran Strikes: Report');
+      });
+    });
+
+    it('importing the same file again leaves one article', async () => {
+      const run = await broadsheet(['import', SEED_FILE], env);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, `http://127.0.0.1:3000/articles/${SEED_SLUG}\n`);
+      await withServices(async (services) => {
+        assert.equal(await countRows(services, 'articles'), 1);
+        assert.deepEqual((await services.articles.getPublished(SEED_SLUG)).rating, { score: 85, count: 3 }, 'the baseline is not added twice');
+      });
+    });
+
+    it('comments list --status pending and comments approve ID moderate from the command line', async () => {
+      const { id, articleId } = await withServices(async (services) => {
+        const article = await services.articles.getPublished(SEED_SLUG);
+        const posted = await services.comments.post(commentInput({ authorName: 'Cli Reader', authorEmail: 'cli.reader@example.org', body: 'Held for the CLI' }), {
+          articleId: article.id,
+          readerId: null,
+          ipHash: 'x',
+          userAgent: 'test',
+        });
+        assert.equal(posted.status, 'pending');
+        return { id: posted.id, articleId: article.id };
+      });
+
+      const list = await broadsheet(['comments', 'list', '--status', 'pending'], env);
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stdout, new RegExp(`^#${id}\\s+pending\\b.*/articles/${SEED_SLUG}$`, 'm'));
+      assert.match(list.stdout, /Cli Reader <cli\.reader@example\.org>/, 'moderators see the address');
+      assert.match(list.stdout, /Held for the CLI/);
+      assert.match(list.stdout, /held: /, 'and why it was held');
+
+      const approve = await broadsheet(['comments', 'approve', String(id)], env);
+      assert.equal(approve.code, 0, approve.stderr);
+      assert.match(approve.stdout, /1 comment marked approved/);
+
+      await withServices(async (services) => {
+        assert.deepEqual(await services.comments.listForModeration({ status: 'pending' }), []);
+        assert.deepEqual(
+          (await services.comments.thread(articleId)).map((c) => c.id),
+          [id],
+        );
+      });
+    });
+  });
+});
