@@ -95,8 +95,6 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       assert.equal(await other.getByText('The new timetable works well').count(), 0);
       assert.equal(await other.getByText(STILL_HELD).count(), 0);
     });
-    // Fails today: comment.views.tsx renders each error as a <p> inside the <p class="field">,
-    // which HTML does not allow; the parser closes the field before the error (see the report).
     it('keeps each error inside its field block, so it reads as belonging to that field', async () => {
       const { url } = await ratedArticle();
       const page = await reader({ javaScriptEnabled: false });
@@ -113,11 +111,13 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
         assert.ok(inField, `the error of ${await control.getAttribute('name')} is inside its .field block`);
       }
       // Seen from the page: the Name error is nearer its own box than the Email label below it.
-      const nameBox = (await p.name.boundingBox())!;
-      const errorBox = (await page.locator('#authorName-error').boundingBox())!;
-      const emailLabel = (await page.locator('label[for="comment-email"]').boundingBox())!;
-      const above = errorBox.y - (nameBox.y + nameBox.height);
-      const below = emailLabel.y - (errorBox.y + errorBox.height);
+      // All three boxes are read at one instant: the page may still be scrolling to #respond.
+      const { above, below } = await page.evaluate(() => {
+        const [name, error, emailLabel] = ['#comment-name', '#authorName-error', 'label[for="comment-email"]'].map((selector) =>
+          document.querySelector(selector)!.getBoundingClientRect(),
+        );
+        return { above: error.top - name.bottom, below: emailLabel.top - error.bottom };
+      });
       assert.ok(above < below, `error is ${above}px below its field but only ${below}px above the next label`);
     });
   });
@@ -191,8 +191,6 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       await nav.assertStillSamePage();
     });
 
-    // Fails today: on success, src/client/article.ts only empties the textarea; the error
-    // from the previous attempt stays beside Email (see the report).
     it('once the e-mail is fixed and the comment posted, the old error is gone', async () => {
       const { url } = await ratedArticle();
       const page = await reader();
@@ -258,8 +256,6 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       await nav.assertStillSamePage();
     });
 
-    // Fails today: src/client/article.ts submit() swaps [data-comment-list] while the reply form
-    // still sits inside it, so the form leaves the page with the old list (see the report).
     it('after posting a reply, the comment form is back at the end of the thread, ready for a new comment', async () => {
       const { url, parentId } = await articleWithApprovedComment();
       await suite.app.services.comments.setStatus([parentId], 'approved');
