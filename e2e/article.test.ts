@@ -115,7 +115,7 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       const { above, below } = await page.evaluate(() => {
         const [name, error, emailLabel] = ['#comment-name', '#authorName-error', 'label[for="comment-email"]'].map((selector) =>
           document.querySelector(selector)!.getBoundingClientRect(),
-        );
+        ) as [DOMRect, DOMRect, DOMRect];
         return { above: error.top - name.bottom, below: emailLabel.top - error.bottom };
       });
       assert.ok(above < below, `error is ${above}px below its field but only ${below}px above the next label`);
