@@ -1,4 +1,5 @@
-// Article page and write-path benchmark: `npm run bench [-- --engine sqlite|postgres|both]`.
+// Article page and write-path benchmark: `npm run bench [-- --engine sqlite|postgres|both]
+// [--only page,after-write,comments,ratings]` (--only runs just those parts, e.g. to profile one).
 //
 // Engines: SQLite (a temporary file) and PostgreSQL (a fresh schema in BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/test, dropped afterwards). By default both run, one
@@ -499,14 +500,14 @@ function printWrites(writes: WriteRun[]): void {
 type SummaryLine = [figure: string, measured: string, target: string, verdict: string];
 
 /** Prints one engine's summary and returns its lines, for the side-by-side table at the end. */
-function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: ColdPage, writes: WriteRun[]): SummaryLine[] {
+function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: ColdPage | undefined, writes: WriteRun[]): SummaryLine[] {
   const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
   const lines: SummaryLine[] = [];
   for (const { connections, bare, broadsheet } of rows) {
     const ratio = broadsheet.rps / bare.rps;
     lines.push([`page/bare ratio, ${connections} connections`, fmt(ratio, 2), `≥ ${TARGETS.pageRatio}`, verdict(ratio >= TARGETS.pageRatio)]);
   }
-  lines.push(['page after a write, req/s', fmt(cold.cold.rps), `≥ ${fmt(TARGETS.coldPageRps)}`, verdict(cold.cold.rps >= TARGETS.coldPageRps)]);
+  if (cold) lines.push(['page after a write, req/s', fmt(cold.cold.rps), `≥ ${fmt(TARGETS.coldPageRps)}`, verdict(cold.cold.rps >= TARGETS.coldPageRps)]);
   for (const { kind, run, rowsStored } of writes) {
     const target = kind === 'comments' ? TARGETS.commentsPerSecond : TARGETS.ratingsPerSecond;
     lines.push([`${kind} accepted/s`, fmt(run.rps), `≥ ${fmt(target)}`, verdict(run.rps >= target)]);
@@ -524,8 +525,8 @@ function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: 
         ` req/s ratio flatters Broadsheet. By server CPU per page (bare ÷ broadsheet) the ratio is ${cpuRatios.join(' / ')}.`,
     );
   }
-  const runs = [...rows.flatMap((r) => [r.bare, r.broadsheet]), cold.warm, cold.cold, ...writes.map((w) => w.run)];
-  const busiest = Math.max(...runs.map((r) => r.otherCpuPercent));
+  const runs = [...rows.flatMap((r) => [r.bare, r.broadsheet]), ...(cold ? [cold.warm, cold.cold] : []), ...writes.map((w) => w.run)];
+  const busiest = Math.max(0, ...runs.map((r) => r.otherCpuPercent));
   if (busiest > BUSY_MACHINE_PERCENT) {
     console.log(`\n⚠ Other processes used up to ${pct(busiest)} of a core during these runs: the machine was not quiet, so the figures are lower bounds.`);
   }
@@ -546,9 +547,18 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
 
 // ---- Main ---------------------------------------------------------------------------------------
 
-function parseEngines(): Engine[] | 'auto' {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { engine: { type: 'string' } } });
-  const engine = values.engine ?? 'auto';
+const PARTS = ['page', 'after-write', 'comments', 'ratings'] as const;
+type Part = (typeof PARTS)[number];
+
+function parseCommandLine(): { engines: Engine[] | 'auto'; parts: Set<Part> } {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { engine: { type: 'string' }, only: { type: 'string' } } });
+  const parts = values.only?.split(',').map((p) => p.trim()) ?? [...PARTS];
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`--only takes ${PARTS.join(', ')}, not "${unknown.join(', ')}"`);
+  return { engines: parseEngines(values.engine ?? 'auto'), parts: new Set(parts as Part[]) };
+}
+
+function parseEngines(engine: string): Engine[] | 'auto' {
   if (engine === 'auto') return 'auto';
   if (engine === 'both') return ['sqlite', 'postgres'];
   if (engine === 'sqlite' || engine === 'postgres') return [engine];
@@ -556,7 +566,7 @@ function parseEngines(): Engine[] | 'auto' {
 }
 
 /** One engine's whole run: seed, the page against the bare server, the page after a write, writes. */
-async function benchEngine(engine: Engine, helpers: { load: Child; bareChild: Child }): Promise<SummaryLine[]> {
+async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Child; bareChild: Child }): Promise<SummaryLine[]> {
   console.log(`\n######## ${ENGINE_NAMES[engine]} ########`);
   const broadsheet = await startBroadsheet(engine);
   try {
@@ -572,13 +582,14 @@ async function benchEngine(engine: Engine, helpers: { load: Child; bareChild: Ch
     const bsTarget = { name: 'broadsheet' as const, url: broadsheet.url, database: broadsheet.database, formTokenKey };
     const bareTarget: Target = { name: 'bare', url: bareUrl };
 
-    const rows = await comparePage(rig, bareTarget, bsTarget, `/articles/${encodeURIComponent(article.slug)}`);
-    printPageTable(rows);
+    const rows = parts.has('page') ? await comparePage(rig, bareTarget, bsTarget, `/articles/${encodeURIComponent(article.slug)}`) : [];
+    if (rows.length > 0) printPageTable(rows);
     // The page runs come first: the write runs below add thousands of comments to this article.
-    const cold = await measureColdPage(rig, broadsheet.url, article);
-    printColdPage(cold);
-    const writes = [await measureWrites(rig, bsTarget, article, 'comments'), await measureWrites(rig, bsTarget, article, 'ratings')];
-    printWrites(writes);
+    const cold = parts.has('after-write') ? await measureColdPage(rig, broadsheet.url, article) : undefined;
+    if (cold) printColdPage(cold);
+    const writes: WriteRun[] = [];
+    for (const kind of ['comments', 'ratings'] as const) if (parts.has(kind)) writes.push(await measureWrites(rig, bsTarget, article, kind));
+    if (writes.length > 0) printWrites(writes);
     if (engine === 'postgres') console.log("  (server CPU includes the PostgreSQL processes' CPU)");
     return printSummary(engine, page.bytes, rows, cold, writes);
   } finally {
@@ -588,7 +599,8 @@ async function benchEngine(engine: Engine, helpers: { load: Child; bareChild: Ch
 
 async function main(): Promise<void> {
   const started = performance.now();
-  let engines = parseEngines();
+  const { engines: chosen, parts } = parseCommandLine();
+  let engines = chosen;
   if (engines === 'auto') {
     const problem = await postgresProblem();
     if (problem) console.log(`PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//***@')} is not reachable (${problem}): benchmarking SQLite only. Set BENCH_DATABASE_URL, or pass --engine.`);
@@ -599,7 +611,7 @@ async function main(): Promise<void> {
     const [load, bareChild] = await Promise.all([startChild(new URL('./load-generator.ts', import.meta.url)), startChild(new URL('./bare-server.ts', import.meta.url))]);
     children.push(load, bareChild);
     const results = new Map<Engine, SummaryLine[]>();
-    for (const engine of engines) results.set(engine, await benchEngine(engine, { load, bareChild }));
+    for (const engine of engines) results.set(engine, await benchEngine(engine, parts, { load, bareChild }));
     if (results.size > 1) printEngines(results);
     console.log(`\n(bench took ${fmt((performance.now() - started) / 1000, 1)} s)`);
   } finally {
