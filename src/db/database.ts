@@ -86,7 +86,8 @@ const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * Kysely asks SQLite to prepare every statement afresh; preparing costs more than running most
- * of ours. Reuse prepared statements by SQL text (least recently used dropped first). Safe
+ * of ours. Reuse prepared statements by SQL text (the oldest dropped first: the app has far
+ * fewer distinct statements than the cache holds, so a hit need not reorder anything). Safe
  * because Kysely runs one statement at a time on the connection.
  */
 function withStatementCache(sqlite: SQLite.Database) {
@@ -95,12 +96,11 @@ function withStatementCache(sqlite: SQLite.Database) {
     close: () => sqlite.close(),
     prepare(sql: string) {
       let statement = cache.get(sql);
-      if (statement) cache.delete(sql);
-      else {
+      if (!statement) {
         statement = sqlite.prepare(sql);
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
       }
-      cache.set(sql, statement);
       return statement;
     },
   };

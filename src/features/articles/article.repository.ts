@@ -13,6 +13,35 @@ export function findArticleById(db: Q, id: number): Promise<ArticleRow | undefin
   return db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+// An article's state without its text: all that ratings, comments and visibility checks need.
+// The row holds the body three times (Markdown, HTML, plain text); reading it on every rating
+// or comment decoded kilobytes of strings for nothing, and their garbage slowed every request.
+const STATE_COLUMNS = [
+  'id',
+  'slug',
+  'status',
+  'published_at',
+  'comments_open',
+  'rating_sum',
+  'rating_count',
+  'rating_band_1',
+  'rating_band_2',
+  'rating_band_3',
+  'rating_band_4',
+  'rating_band_5',
+] as const;
+export type ArticleState = Pick<ArticleRow, (typeof STATE_COLUMNS)[number]>;
+
+export function findArticleState(db: Q, by: { id: number } | { slug: string }): Promise<ArticleState | undefined> {
+  const query = db.selectFrom('articles').select(STATE_COLUMNS);
+  return ('id' in by ? query.where('id', '=', by.id) : query.where('slug', '=', by.slug)).executeTakeFirst();
+}
+
+/** findArticleState, locking the row on PostgreSQL as lockArticle does. */
+export function lockArticleState(db: Q, id: number): Promise<ArticleState | undefined> {
+  return forUpdate(db, db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', id)).executeTakeFirst();
+}
+
 /**
  * Reads the article and, on PostgreSQL, locks its row until the transaction ends, so concurrent
  * ratings and comment-count changes of one article take turns (SQLite runs one writer at a time).

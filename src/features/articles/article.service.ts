@@ -46,12 +46,14 @@ export async function articlesWithTags(q: Db, rows: ArticleRow[]): Promise<Artic
 
 export function createArticleService({ db, readDb = db, events }: { db: Db; readDb?: Db; events?: EventBus }): ArticleService {
 
-  /** The published (or due) article, looked up on the replica, and on the primary before a 404. */
-  async function findVisible(idOrSlug: number | string): Promise<{ row: ArticleRow; q: Db }> {
+  /**
+   * The published (or due) article as `find` reads it (the whole row, or only its state), looked
+   * up on the replica, and on the primary before a 404.
+   */
+  async function findVisible<R extends Pick<ArticleRow, 'id' | 'status' | 'published_at'>>(find: (q: Db) => Promise<R | undefined>): Promise<{ row: R; q: Db }> {
     const now = nowIso();
-    const find = (q: Db) => (typeof idOrSlug === 'number' ? repo.findArticleById(q, idOrSlug) : repo.findArticleBySlug(q, idOrSlug));
-    const isDue = (row: ArticleRow | undefined) => row?.status === 'scheduled' && row.published_at !== null && row.published_at <= now;
-    const visible = (row: ArticleRow | undefined): row is ArticleRow => row?.status === 'published' || isDue(row);
+    const isDue = (row: R | undefined) => row?.status === 'scheduled' && row.published_at !== null && row.published_at <= now;
+    const visible = (row: R | undefined): row is R => row?.status === 'published' || isDue(row);
     let q = readDb;
     let row = await find(q);
     // A replica that has not caught up does not show an article just published: the primary
@@ -64,16 +66,17 @@ export function createArticleService({ db, readDb = db, events }: { db: Db; read
     if (due) await repo.publishIfDue(db, row.id, now);
     return { row: due ? { ...row, status: 'published' as const } : row, q };
   }
+  const by = (idOrSlug: number | string) => (typeof idOrSlug === 'number' ? { id: idOrSlug } : { slug: idOrSlug });
 
   return {
     async getPublished(idOrSlug) {
-      const { row, q } = await findVisible(idOrSlug);
+      const { row, q } = await findVisible((q) => (typeof idOrSlug === 'number' ? repo.findArticleById(q, idOrSlug) : repo.findArticleBySlug(q, idOrSlug)));
       const [article] = await articlesWithTags(q, [row]);
       return article!;
     },
 
     async findPublishedRef(idOrSlug) {
-      const { row } = await findVisible(idOrSlug);
+      const { row } = await findVisible((q) => repo.findArticleState(q, by(idOrSlug)));
       return { id: row.id, slug: row.slug };
     },
 

@@ -5,7 +5,7 @@ import type { EventBus } from '../../events.ts';
 import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
-import { findArticleById, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import * as repo from './comment.repository.ts';
@@ -89,7 +89,7 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
       const bodyHtml = renderCommentMarkdown(draft.body);
       const now = nowIso();
       const result = await db.transaction().execute(async (trx) => {
-        const article = await findArticleById(trx, context.articleId);
+        const article = await findArticleState(trx, { id: context.articleId });
         if (!article || article.status !== 'published') throw new AppError('article_not_found');
         if (article.comments_open !== 1) throw new AppError('comments_closed');
         if (closedByAge(article.published_at, settings.get().commentsCloseAfterDays)) throw new AppError('comments_closed');

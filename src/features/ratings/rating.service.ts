@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
-import { adjustRatingTotals, findArticleById, lockArticle } from '../articles/article.repository.ts';
+import { adjustRatingTotals, findArticleState, lockArticleState } from '../articles/article.repository.ts';
 import { scoreOf } from '../articles/article.model.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import * as repo from './rating.repository.ts';
@@ -51,7 +51,7 @@ export function createRatingService({ db, readDb = db, events, settings }: { db:
       const result = await db.transaction().execute(async (trx) => {
         // Locked first: concurrent ratings of this article take turns, so the reader's one rating,
         // the per-address cap and the totals stay exact on PostgreSQL too.
-        const article = await lockArticle(trx, articleId);
+        const article = await lockArticleState(trx, articleId);
         if (!article || article.status !== 'published') throw new AppError('article_not_found');
         const existing = await repo.findReaderRating(trx, articleId, readerId);
         if (existing) {
@@ -61,7 +61,7 @@ export function createRatingService({ db, readDb = db, events, settings }: { db:
         }
         const since = new Date(Date.now() - DAY_MS).toISOString();
         const cap = settings.get().ratingCapPerDay;
-        if ((await repo.countRatingsFromAddressSince(trx, articleId, ipHash, since, cap)) >= cap) throw new AppError('rating_cap_reached');
+        if ((await repo.countRatingsFromAddressSince(trx, articleId, ipHash, since)) >= cap) throw new AppError('rating_cap_reached');
         await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
         await adjustRatingTotals(trx, articleId, value);
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
@@ -73,7 +73,7 @@ export function createRatingService({ db, readDb = db, events, settings }: { db:
 
     async details(articleId) {
       // An article the replica does not know yet (just published) is read from the primary.
-      const article = (await findArticleById(readDb, articleId)) ?? (readDb !== db ? await findArticleById(db, articleId) : undefined);
+      const article = (await findArticleState(readDb, { id: articleId })) ?? (readDb !== db ? await findArticleState(db, { id: articleId }) : undefined);
       if (!article) throw new AppError('article_not_found');
       const bands = [article.rating_band_1, article.rating_band_2, article.rating_band_3, article.rating_band_4, article.rating_band_5];
       return {
