@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
+import { prepared } from '../../db/prepared.ts';
 import { htmlToText } from '../../lib/html-text.ts';
 import { archiveSlug } from '../../lib/text.ts';
 import type { ArticleRow, ArticleRowUpdate, NewArticleRow } from './article.table.ts';
@@ -32,14 +33,17 @@ const STATE_COLUMNS = [
 ] as const;
 export type ArticleState = Pick<ArticleRow, (typeof STATE_COLUMNS)[number]>;
 
-export function findArticleState(db: Q, by: { id: number } | { slug: string }): Promise<ArticleState | undefined> {
-  const query = db.selectFrom('articles').select(STATE_COLUMNS);
-  return ('id' in by ? query.where('id', '=', by.id) : query.where('slug', '=', by.slug)).executeTakeFirst();
+const stateById = prepared((db, v: { id: number }) => db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', v.id));
+const stateBySlug = prepared((db, v: { slug: string }) => db.selectFrom('articles').select(STATE_COLUMNS).where('slug', '=', v.slug));
+const lockState = prepared((db, v: { id: number }) => forUpdate(db, db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', v.id)));
+
+export async function findArticleState(db: Q, by: { id: number } | { slug: string }): Promise<ArticleState | undefined> {
+  return ('id' in by ? await stateById.execute(db, by) : await stateBySlug.execute(db, by)).rows[0];
 }
 
 /** findArticleState, locking the row on PostgreSQL as lockArticle does. */
-export function lockArticleState(db: Q, id: number): Promise<ArticleState | undefined> {
-  return forUpdate(db, db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', id)).executeTakeFirst();
+export async function lockArticleState(db: Q, id: number): Promise<ArticleState | undefined> {
+  return (await lockState.execute(db, { id })).rows[0];
 }
 
 /**
@@ -127,33 +131,34 @@ export async function replaceTags(db: Q, articleId: number, tags: string[]): Pro
   }
 }
 
-export type RatingBandColumn = 'rating_band_1' | 'rating_band_2' | 'rating_band_3' | 'rating_band_4' | 'rating_band_5';
 
-/** The distribution counter a rating falls in: 0–20 is one star, 81–100 five. */
-export function ratingBandColumn(value: number): RatingBandColumn {
-  const band = value <= 20 ? 1 : Math.min(5, Math.ceil(value / 20));
-  return `rating_band_${band}` as RatingBandColumn;
+/** The distribution band (1–5) a rating falls in: 0–20 is one star, 81–100 five. */
+function ratingBand(value: number): number {
+  return value <= 20 ? 1 : Math.min(5, Math.ceil(value / 20));
 }
+
+const adjustTotals = prepared((db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
+  db
+    .updateTable('articles')
+    .set((eb) => ({
+      rating_sum: eb('rating_sum', '+', v.sum),
+      rating_count: eb('rating_count', '+', v.count),
+      rating_band_1: eb('rating_band_1', '+', v.b1),
+      rating_band_2: eb('rating_band_2', '+', v.b2),
+      rating_band_3: eb('rating_band_3', '+', v.b3),
+      rating_band_4: eb('rating_band_4', '+', v.b4),
+      rating_band_5: eb('rating_band_5', '+', v.b5),
+    }))
+    .where('id', '=', v.id),
+);
 
 /** Counts a rating in the article's totals, replacing `previous` when the reader rated before; runs inside the rating's transaction. */
 export async function adjustRatingTotals(db: Q, articleId: number, value: number, previous?: number): Promise<void> {
-  await db
-    .updateTable('articles')
-    .set((eb) => {
-      const added = ratingBandColumn(value);
-      const changes: Record<string, ReturnType<typeof eb>> = {
-        rating_sum: eb('rating_sum', '+', value - (previous ?? 0)),
-        rating_count: eb('rating_count', '+', previous === undefined ? 1 : 0),
-      };
-      if (previous === undefined) changes[added] = eb(added, '+', 1);
-      else if (ratingBandColumn(previous) !== added) {
-        changes[added] = eb(added, '+', 1);
-        changes[ratingBandColumn(previous)] = eb(ratingBandColumn(previous), '-', 1);
-      }
-      return changes;
-    })
-    .where('id', '=', articleId)
-    .execute();
+  const bands = [0, 0, 0, 0, 0];
+  bands[ratingBand(value) - 1]! += 1;
+  if (previous !== undefined) bands[ratingBand(previous) - 1]! -= 1;
+  const [b1, b2, b3, b4, b5] = bands as [number, number, number, number, number];
+  await adjustTotals.execute(db, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, b1, b2, b3, b4, b5 });
 }
 
 export async function setCommentCount(db: Q, articleId: number, count: number): Promise<void> {

@@ -1,11 +1,29 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { RatingRow } from './rating.table.ts';
 
 type Q = Kysely<Database>;
 
-export function findReaderRating(db: Q, articleId: number, readerId: string): Promise<RatingRow | undefined> {
-  return db.selectFrom('ratings').selectAll().where('article_id', '=', articleId).where('reader_id', '=', readerId).executeTakeFirst();
+// Every rating runs these: prepared once (db/prepared.ts).
+const readerRating = prepared((db, v: { articleId: number; readerId: string }) =>
+  db.selectFrom('ratings').selectAll().where('article_id', '=', v.articleId).where('reader_id', '=', v.readerId),
+);
+const ratingsFromAddress = prepared((db, v: { articleId: number; ipHash: string; since: string }) =>
+  db
+    .selectFrom('ratings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('article_id', '=', v.articleId)
+    .where('ip_hash', '=', v.ipHash)
+    .where('created_at', '>=', v.since),
+);
+const newRating = prepared((db, v: { articleId: number; readerId: string; value: number; ipHash: string; now: string }) =>
+  db.insertInto('ratings').values({ article_id: v.articleId, reader_id: v.readerId, value: v.value, ip_hash: v.ipHash, created_at: v.now, updated_at: v.now }),
+);
+const changedRating = prepared((db, v: { id: number; value: number; now: string }) => db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id));
+
+export async function findReaderRating(db: Q, articleId: number, readerId: string): Promise<RatingRow | undefined> {
+  return (await readerRating.execute(db, { articleId, readerId })).rows[0];
 }
 
 /**
@@ -13,26 +31,13 @@ export function findReaderRating(db: Q, articleId: number, readerId: string): Pr
  * (the cap refuses the rest), so the count stays small without a LIMIT.
  */
 export async function countRatingsFromAddressSince(db: Q, articleId: number, ipHash: string, since: string): Promise<number> {
-  const row = await db
-    .selectFrom('ratings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('article_id', '=', articleId)
-    .where('ip_hash', '=', ipHash)
-    .where('created_at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return Number((await ratingsFromAddress.execute(db, { articleId, ipHash, since })).rows[0]!.n);
 }
 
-export async function insertRating(
-  db: Q,
-  row: { articleId: number; readerId: string; value: number; ipHash: string; now: string },
-): Promise<void> {
-  await db
-    .insertInto('ratings')
-    .values({ article_id: row.articleId, reader_id: row.readerId, value: row.value, ip_hash: row.ipHash, created_at: row.now, updated_at: row.now })
-    .execute();
+export async function insertRating(db: Q, row: { articleId: number; readerId: string; value: number; ipHash: string; now: string }): Promise<void> {
+  await newRating.execute(db, row);
 }
 
 export async function updateRatingValue(db: Q, id: number, value: number, now: string): Promise<void> {
-  await db.updateTable('ratings').set({ value, updated_at: now }).where('id', '=', id).execute();
+  await changedRating.execute(db, { id, value, now });
 }

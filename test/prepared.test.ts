@@ -1,0 +1,41 @@
+// Prepared queries (src/db/prepared.ts) on the engine under test: built once, run with new values
+// each time, in and out of transactions, and refusing to run with a value missing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Db } from '../src/db/database.ts';
+import { prepared } from '../src/db/prepared.ts';
+import { openTestDb } from './helpers/test-app.ts';
+
+describe('prepared queries', () => {
+  let db: Db;
+  let close: () => Promise<void>;
+  before(async () => ({ db, close } = await openTestDb()));
+  after(() => close());
+
+  const put = prepared((q, v: { name: string; value: string }) => q.insertInto('settings').values({ key: v.name, value: v.value }));
+  const get = prepared((q, v: { name: string }) => q.selectFrom('settings').select(['key', 'value']).where('key', '=', v.name));
+  const rename = prepared((q, v: { from: string; to: string }) => q.updateTable('settings').set({ key: v.to }).where('key', '=', v.from));
+
+  it('runs with the values of each call, not those of the first', async () => {
+    for (const name of ['first', 'second', 'third']) await put.execute(db, { name: `prepared-${name}`, value: `${name} value` });
+    assert.deepEqual((await get.execute(db, { name: 'prepared-second' })).rows, [{ key: 'prepared-second', value: 'second value' }]);
+    assert.deepEqual((await get.execute(db, { name: 'prepared-none' })).rows, []);
+  });
+
+  it('runs inside a transaction, and rolls back with it', async () => {
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await rename.execute(trx, { from: 'prepared-first', to: 'prepared-renamed' });
+        assert.equal((await get.execute(trx, { name: 'prepared-renamed' })).rows.length, 1);
+        throw new Error('undo');
+      })
+      .catch(() => {});
+    assert.equal((await get.execute(db, { name: 'prepared-renamed' })).rows.length, 0);
+    assert.equal((await get.execute(db, { name: 'prepared-first' })).rows.length, 1);
+  });
+
+  it('refuses to run with a value missing, rather than send undefined', async () => {
+    await assert.rejects(() => get.execute(db, {} as { name: string }), /no value for "name"/);
+  });
+});
