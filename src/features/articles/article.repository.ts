@@ -166,8 +166,10 @@ export async function setCommentCount(db: Q, articleId: number, count: number): 
 }
 
 /** One more approved comment, counted in the database (not from a value read earlier). */
+const oneMoreComment = prepared((db, v: { id: number }) => db.updateTable('articles').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', v.id));
+
 export async function incrementCommentCount(db: Q, articleId: number): Promise<void> {
-  await db.updateTable('articles').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', articleId).execute();
+  await oneMoreComment.execute(db, { id: articleId });
 }
 
 /** Locks these articles' rows (PostgreSQL), in id order so two transactions cannot deadlock. */

@@ -1,16 +1,50 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { CommentRow, CommentStatus, NewCommentRow } from './comment.table.ts';
 
 type Q = Kysely<Database>;
 
-export async function insertComment(db: Q, row: NewCommentRow): Promise<number> {
-  return (await db.insertInto('comments').values(row).returning('id').executeTakeFirstOrThrow()).id;
+// Every comment posted runs these: prepared once (db/prepared.ts).
+type CommentValues = Required<Omit<NewCommentRow, 'id'>>;
+const newComment = prepared((db, v: CommentValues) =>
+  db
+    .insertInto('comments')
+    .values({
+      article_id: v.article_id,
+      parent_id: v.parent_id,
+      depth: v.depth,
+      reader_id: v.reader_id,
+      author_name: v.author_name,
+      author_email: v.author_email,
+      author_url: v.author_url,
+      body_markdown: v.body_markdown,
+      body_html: v.body_html,
+      status: v.status,
+      held_reason: v.held_reason,
+      spam_score: v.spam_score,
+      trained_as: v.trained_as,
+      body_hash: v.body_hash,
+      ip_hash: v.ip_hash,
+      user_agent: v.user_agent,
+      created_at: v.created_at,
+      updated_at: v.updated_at,
+    })
+    .returning('id'),
+);
+const commentById = prepared((db, v: { id: number }) => db.selectFrom('comments').selectAll().where('id', '=', v.id));
+const approvedFromEmail = prepared((db, v: { email: string }) =>
+  db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').limit(1),
+);
+
+export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id'>): Promise<number> {
+  const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, user_agent: '' };
+  return (await newComment.execute(db, { ...defaults, ...row })).rows[0]!.id;
 }
 
-export function findCommentById(db: Q, id: number): Promise<CommentRow | undefined> {
-  return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findCommentById(db: Q, id: number): Promise<CommentRow | undefined> {
+  return (await commentById.execute(db, { id })).rows[0];
 }
 
 /** Reads these comments and, on PostgreSQL, locks them (in id order) until the transaction ends. */
@@ -42,14 +76,7 @@ export function listReaderPendingComments(db: Q, articleId: number, readerId: st
 }
 
 export async function hasApprovedCommentFrom(db: Q, email: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('comments')
-    .select('id')
-    .where('author_email', '=', email)
-    .where('status', '=', 'approved')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await approvedFromEmail.execute(db, { email })).rows.length > 0;
 }
 
 export async function countApproved(db: Q, articleId: number): Promise<number> {

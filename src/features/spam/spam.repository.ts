@@ -2,19 +2,25 @@
 // classifier's counts. Functions take the database or a transaction first.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { ModelTotals, SpamLabel, TokenCounts } from './classifier.ts';
 
 type Q = Kysely<Database>;
 
+// Every comment posted runs these: prepared once (db/prepared.ts).
+const newNonce = prepared((db, v: { nonce: string; now: string }) =>
+  db.insertInto('used_form_tokens').values({ nonce: v.nonce, used_at: v.now }).onConflict((oc) => oc.column('nonce').doNothing()),
+);
+const commentsWithBody = prepared((db, v: { bodyHash: string; limit: number }) =>
+  db.selectFrom('comments').select(['id', 'author_email', 'created_at']).where('body_hash', '=', v.bodyHash).orderBy('id', 'desc').limit(v.limit),
+);
+const spamTotals = prepared((db) => db.selectFrom('spam_totals').selectAll().where('id', '=', 1));
+
 /** Records a form token's nonce; false when it was already recorded (the token is replayed). */
 export async function recordFormTokenNonce(db: Q, nonce: string, now: string): Promise<boolean> {
   // Insert-or-nothing decides atomically, so two posts racing with one token cannot both win.
-  const result = await db
-    .insertInto('used_form_tokens')
-    .values({ nonce, used_at: now })
-    .onConflict((oc) => oc.column('nonce').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  const result = await newNonce.execute(db, { nonce, now });
+  return Number(result.numAffectedRows ?? 0n) === 1;
 }
 
 export async function pruneFormTokenNonces(db: Q, usedBefore: string): Promise<number> {
@@ -24,11 +30,11 @@ export async function pruneFormTokenNonces(db: Q, usedBefore: string): Promise<n
 
 /** The latest comments with this body hash, newest first. A plain indexed query: it runs on every post. */
 export function listCommentsWithBody(db: Q, bodyHash: string, limit: number): Promise<{ id: number; author_email: string; created_at: string }[]> {
-  return db.selectFrom('comments').select(['id', 'author_email', 'created_at']).where('body_hash', '=', bodyHash).orderBy('id', 'desc').limit(limit).execute();
+  return commentsWithBody.execute(db, { bodyHash, limit }).then((result) => result.rows);
 }
 
 export async function loadSpamTotals(db: Q): Promise<ModelTotals> {
-  const row = await db.selectFrom('spam_totals').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  const row = (await spamTotals.execute(db, {})).rows[0]!;
   return {
     spamDocuments: row.spam_documents,
     hamDocuments: row.ham_documents,
