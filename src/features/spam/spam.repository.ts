@@ -12,7 +12,7 @@ const newNonce = prepared((db, v: { nonce: string; now: string }) =>
   db.insertInto('used_form_tokens').values({ nonce: v.nonce, used_at: v.now }).onConflict((oc) => oc.column('nonce').doNothing()),
 );
 const commentsWithBody = prepared((db, v: { bodyHash: string; limit: number }) =>
-  db.selectFrom('comments').select(['id', 'author_email', 'created_at']).where('body_hash', '=', v.bodyHash).orderBy('id', 'desc').limit(v.limit),
+  db.selectFrom('comments').select(['id', 'author_email', 'created_at']).where('body_hash', '=', v.bodyHash).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(v.limit),
 );
 const spamTotals = prepared((db) => db.selectFrom('spam_totals').selectAll().where('id', '=', 1));
 
@@ -28,7 +28,7 @@ export async function pruneFormTokenNonces(db: Q, usedBefore: string): Promise<n
   return Number(result.numDeletedRows);
 }
 
-/** The latest comments with this body hash, newest first. A plain indexed query: it runs on every post. */
+/** The latest comments with this body hash, newest first, in the order of its index (no sort): it runs on every post. */
 export function listCommentsWithBody(db: Q, bodyHash: string, limit: number): Promise<{ id: number; author_email: string; created_at: string }[]> {
   return commentsWithBody.execute(db, { bodyHash, limit }).then((result) => result.rows);
 }
