@@ -72,6 +72,7 @@ export function createArticlePageRenderer(deps: {
   const threads = new Map<string, Thread>();
   const structured = new Map<number, ByteTemplate>();
   const assembled = new Map<string, { article: Article; bytes: ByteTemplate }>();
+  const forms = new Map<string, { rate: ByteTemplate; comment: ByteTemplate }>();
 
   // A part is cached only if nothing invalidated it while it was being built: `epoch` moves on
   // article edits and settings changes, an article's version on its ratings and comments.
@@ -98,7 +99,7 @@ export function createArticlePageRenderer(deps: {
   });
   const clearAll = () => {
     epoch++;
-    for (const map of [skeletons, reviews, threads, structured, assembled]) map.clear();
+    for (const map of [skeletons, reviews, threads, structured, assembled, forms]) map.clear();
   };
   // Every skeleton lists related articles and the sections, which any article's change can
   // alter (a new one published, one withdrawn): all skeletons go, but only this article's
@@ -107,6 +108,7 @@ export function createArticlePageRenderer(deps: {
     epoch++;
     skeletons.clear();
     assembled.clear();
+    forms.clear();
   };
   events.on('article.changed', ({ articleId }) => {
     if (articleId === null) return clearAll();
@@ -165,12 +167,12 @@ export function createArticlePageRenderer(deps: {
     return page;
   }
 
-  /** The JSON-LD block, from the article as stored now (the skeleton's copy may predate ratings and comments). */
+  /** The JSON-LD block, with the score and comment count as stored now (the skeleton's copy may predate them). */
   async function structuredDataOf(article: Article): Promise<ByteTemplate> {
     const hit = structured.get(article.id);
     if (hit) return hit;
     const startedAt = stamp(article.id);
-    const fresh = await articles.getPublished(article.id);
+    const fresh = { ...article, ...(await articles.liveFigures(article.id)) };
     const { settings, publicUrl } = layout();
     const page = toByteTemplate(renderFragment(<StructuredData data={articleStructuredData(fresh, { title: settings.siteTitle, publicUrl })} />));
     if (startedAt === stamp(article.id)) boundedSet(structured, article.id, page);
@@ -205,6 +207,25 @@ export function createArticlePageRenderer(deps: {
 
   const commentsOpen = (article: Article) => article.commentsOpen && !closedByAge(article.publishedAt, layout().settings.commentsCloseAfterDays);
 
+  /**
+   * The blank rate and comment forms, tokens left as holes. They change only with the article,
+   * the settings, or the comments closing with age (a key of their own), not with each rating.
+   */
+  function blankForms(article: Article): { rate: ByteTemplate; comment: ByteTemplate } {
+    const open = commentsOpen(article);
+    const key = `${article.id}:${open}`;
+    const hit = forms.get(key);
+    if (hit) return hit;
+    const path = articlePath(article.slug);
+    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} csrf={MARKERS.csrf} scale={layout().settings.ratingScale} yourRating={null} />);
+    const comment = renderFragment(
+      <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={open} />,
+    );
+    const entry = { rate: toByteTemplate(rate, MARKERS), comment: toByteTemplate(comment, MARKERS) };
+    boundedSet(forms, key, entry);
+    return entry;
+  }
+
   /** The page as every reader without anything of their own sees it, tokens left as holes. */
   async function assembledPage(slug: string, order: CommentOrder) {
     const key = `${order}:${slug}`;
@@ -213,14 +234,10 @@ export function createArticlePageRenderer(deps: {
     const { article, page } = await skeleton(slug);
     const startedAt = stamp(article.id);
     const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order), structuredDataOf(article)]);
-    const path = articlePath(article.slug);
-    const rateForm = renderFragment(<RateForm action={`${path}/rating#rating`} csrf={MARKERS.csrf} scale={layout().settings.ratingScale} yourRating={null} />);
-    const commentForm = renderFragment(
-      <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={commentsOpen(article)} />,
-    );
+    const blank = blankForms(article);
     const bytes = nest(page, {
-      reviews: nest(reviewsPage, { 'rate-form': toByteTemplate(rateForm, MARKERS) }),
-      comments: nest(thread.page, { 'comment-form': toByteTemplate(commentForm, MARKERS) }),
+      reviews: nest(reviewsPage, { 'rate-form': blank.rate }),
+      comments: nest(thread.page, { 'comment-form': blank.comment }),
       'structured-data': structuredData,
     });
     const entry = { article, bytes };

@@ -30,6 +30,7 @@ const STATE_COLUMNS = [
   'rating_band_3',
   'rating_band_4',
   'rating_band_5',
+  'comment_count',
 ] as const;
 export type ArticleState = Pick<ArticleRow, (typeof STATE_COLUMNS)[number]>;
 

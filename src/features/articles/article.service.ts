@@ -5,7 +5,7 @@ import { AppError } from '../../errors.ts';
 import { renderArticleMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
 import * as repo from './article.repository.ts';
-import { toArticle, type Article, type ReviewedThing } from './article.model.ts';
+import { scoreOf, toArticle, type Article, type ReviewedThing } from './article.model.ts';
 import type { ArticleRow } from './article.table.ts';
 
 export interface ArticleInput {
@@ -28,6 +28,8 @@ export interface ArticleService {
   getPublished(idOrSlug: number | string): Promise<Article>;
   /** Just which published article is meant (no tags, no body): what a rating or comment needs. */
   findPublishedRef(idOrSlug: number | string): Promise<{ id: number; slug: string }>;
+  /** The figures readers change (score, count, comments) as stored now, without the rest of the article. */
+  liveFigures(id: number): Promise<Pick<Article, 'rating' | 'commentCount'>>;
   listPublished(page?: { limit: number; offset: number }): Promise<Article[]>;
   /** Creates the article, or updates the one with the same import key. */
   upsert(input: ArticleInput): Promise<{ article: Article; created: boolean }>;
@@ -78,6 +80,11 @@ export function createArticleService({ db, readDb = db, events }: { db: Db; read
     async findPublishedRef(idOrSlug) {
       const { row } = await findVisible((q) => repo.findArticleState(q, by(idOrSlug)));
       return { id: row.id, slug: row.slug };
+    },
+
+    async liveFigures(id) {
+      const { row } = await findVisible((q) => repo.findArticleState(q, { id }));
+      return { rating: { score: scoreOf(row.rating_sum, row.rating_count), count: row.rating_count }, commentCount: row.comment_count };
     },
 
     async listPublished(page = { limit: 20, offset: 0 }) {
