@@ -178,9 +178,7 @@ interface Reply {
   body: string;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-
-function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+function send(agent: Agent, url: string, method: string, headers: Record<string, string>, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -199,6 +197,8 @@ function bandsOf(html: string): string {
 }
 
 async function runSequential(params: SequentialParams): Promise<SequentialResult> {
+  // One connection, kept open: each cycle waits for the last, as one reader would.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const pageUrl = `${params.url}/articles/${encodeURIComponent(params.slug)}`;
   const rateUrl = `${params.url}/api/v1/articles/${params.articleId}/ratings`;
   const rateHeaders = { 'content-type': 'application/json', cookie: params.readerCookie };
@@ -211,11 +211,11 @@ async function runSequential(params: SequentialParams): Promise<SequentialResult
     if (params.writeFirst) {
       // Alternate between the lowest and highest band so every write visibly changes the page.
       flip ^= 1;
-      const rated = await send(rateUrl, 'POST', rateHeaders, JSON.stringify({ value: flip ? 100 : 0 }));
+      const rated = await send(agent, rateUrl, 'POST', rateHeaders, JSON.stringify({ value: flip ? 100 : 0 }));
       if (rated.status !== 200) throw new Error(`rating returned ${rated.status}: ${rated.body.slice(0, 200)}`);
     }
     const t0 = performance.now();
-    const page = await send(pageUrl, 'GET', {});
+    const page = await send(agent, pageUrl, 'GET', {});
     const t1 = performance.now();
     if (page.status !== 200) throw new Error(`page returned ${page.status}`);
     const bands = bandsOf(page.body);
@@ -230,6 +230,7 @@ async function runSequential(params: SequentialParams): Promise<SequentialResult
   const until = startedAt + params.durationMs;
   while (performance.now() < until) await cycle(true);
   const elapsedMs = performance.now() - startedAt;
+  agent.destroy();
 
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -248,4 +249,41 @@ async function runSequential(params: SequentialParams): Promise<SequentialResult
   };
 }
 
-serveCalls({ runLoad, runSequential });
+export interface ParallelResult {
+  loops: number;
+  reads: number;
+  /** Reads per second of wall time, all loops together: the server's throughput. */
+  throughput: number;
+  p50: number;
+  p99: number;
+  stale: number;
+  elapsedMs: number;
+  clientCpuMs: number;
+}
+
+/**
+ * Several write-then-read loops at once, each on its own article: every read still follows its
+ * own article's write (nobody else's read can have rebuilt that page), and together they keep
+ * the server busy, so reads per second of wall time measure its throughput, not one client's latency.
+ */
+async function runSequentialParallel({ loops }: { loops: SequentialParams[] }): Promise<ParallelResult> {
+  const cpuBefore = cpuMs();
+  const startedAt = performance.now();
+  const results = await Promise.all(loops.map((params) => runSequential(params)));
+  // The warm-ups overlap the start; count each loop's timed part, which all run in the same window.
+  const elapsedMs = Math.max(...results.map((r) => r.elapsedMs));
+  const reads = results.reduce((sum, r) => sum + r.reads, 0);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  return {
+    loops: loops.length,
+    reads,
+    throughput: reads / (elapsedMs / 1000),
+    p50: median(results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    stale: results.reduce((sum, r) => sum + r.stale, 0),
+    elapsedMs: performance.now() - startedAt,
+    clientCpuMs: cpuMs() - cpuBefore,
+  };
+}
+
+serveCalls({ runLoad, runSequential, runSequentialParallel });
