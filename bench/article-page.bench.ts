@@ -1,5 +1,5 @@
 // Article page and write-path benchmark: `npm run bench [-- --engine sqlite|postgres|both]
-// [--only page,after-write,comments,ratings]` (--only runs just those parts, e.g. to profile one).
+// [--only page,after-write,large-site,comments,ratings]` (--only runs just those parts, e.g. to profile one).
 //
 // Engines: SQLite (a temporary file) and PostgreSQL (a fresh schema in BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/test, dropped afterwards). By default both run, one
@@ -32,6 +32,7 @@ import { buildApp, createServices, type Services } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { getOrCreateSecret } from '../src/features/settings/settings.service.ts';
 import type { CapturedResponse } from './bare-server.ts';
+import { fillLargeSite, LARGE_SITE } from './large-site.ts';
 import type { LoadParams, LoadResult, ParallelResult, SequentialParams, SequentialResult } from './load-generator.ts';
 import { cpuMs, startChild, type Child } from './rpc.ts';
 
@@ -391,6 +392,81 @@ async function measureColdPage(rig: Rig, url: string, article: SeededArticle, ot
   return { warm, cold, parallel };
 }
 
+interface SiteSize {
+  /** p99 of the warm page under 10 connections, and of the page right after a write (one reader). */
+  warmP99: number;
+  coldP99: number;
+  coldP50: number;
+  /** The page with every part rebuilt, as after an edit (related articles, sections, thread…). */
+  rebuiltP50: number;
+  rebuiltP99: number;
+}
+
+/**
+ * The page with all its cached parts dropped first, as after an article edit: timed from this
+ * process (the client's share is the same on both sites), a few hundred times.
+ */
+async function rebuiltPageTimes(services: Services, url: string): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    services.events.emit('article.changed', { articleId: null });
+    const t0 = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`the rebuilt page returned ${response.status}`);
+    if (i >= 50) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length / 2)]!, p99: times[Math.floor(times.length * 0.99)]! };
+}
+
+interface LargeSite {
+  small: SiteSize;
+  large: SiteSize;
+  fillSeconds: number;
+}
+
+/**
+ * The article page on a small site and on a large one (100,000 articles, 1M comments), the same
+ * article with its 50 comments on each, measured back to back: warm under load, and right after
+ * a write (where the database is read). PRODUCT.md: the large site's p99 within 2× of the small's.
+ */
+async function measureLargeSite(rig: Rig, engine: Engine, small: { url: string; services: Services; article: SeededArticle }): Promise<LargeSite> {
+  const started = performance.now();
+  const big = await startBroadsheet(engine);
+  try {
+    await fillLargeSite(big.services.db, engine);
+    const article = await seedArticle(big.services);
+    const fillSeconds = (performance.now() - started) / 1000;
+    const sizeOf = async (url: string, services: Services, a: SeededArticle): Promise<SiteSize> => {
+      const params = { connections: 10, recipe: { kind: 'get' as const, path: `/articles/${encodeURIComponent(a.slug)}` }, expectStatus: 200 };
+      await measure(rig, { name: 'broadsheet', url }, { ...params, durationS: WARMUP_S });
+      const warm = await measure(rig, { name: 'broadsheet', url }, { ...params, durationS: MEASURE_S });
+      assertClean('large-site page', warm);
+      const sequential = { url, articleId: a.id, slug: a.slug, readerCookie: 'bs_reader=bench-site-size-reader-1', writeFirst: true, warmupReads: 200, durationMs: 2000 };
+      const cold = await rig.load.call<SequentialResult>('runSequential', sequential);
+      const rebuilt = await rebuiltPageTimes(services, `${url}${params.recipe.path}`);
+      return { warmP99: warm.p99, coldP99: cold.p99, coldP50: cold.p50, rebuiltP50: rebuilt.p50, rebuiltP99: rebuilt.p99 };
+    };
+    return { small: await sizeOf(small.url, small.services, small.article), large: await sizeOf(big.url, big.services, article), fillSeconds };
+  } finally {
+    await big.close();
+  }
+}
+
+function printLargeSite({ small, large, fillSeconds }: LargeSite): void {
+  console.log(`\nSmall site and large site (${fmt(LARGE_SITE.articles)} articles, ${fmt(LARGE_SITE.articles * LARGE_SITE.commentsPerArticle)} comments; filled in ${fmt(fillSeconds, 0)} s), the same article page`);
+  printTable(
+    ['', 'warm p99 ms (10 conns)', 'after a write p50 ms', 'after a write p99 ms', 'all rebuilt p50 ms', 'all rebuilt p99 ms'],
+    (
+      [
+        ['small site', small],
+        ['large site', large],
+      ] as const
+    ).map(([label, r]) => [label, fmt(r.warmP99, 1), fmt(r.coldP50, 2), fmt(r.coldP99, 2), fmt(r.rebuiltP50, 2), fmt(r.rebuiltP99, 2)]),
+  );
+}
+
 interface WriteRun {
   kind: 'comments' | 'ratings';
   run: ServedRun;
@@ -536,7 +612,7 @@ function printWrites(writes: WriteRun[]): void {
 type SummaryLine = [figure: string, measured: string, target: string, verdict: string];
 
 /** Prints one engine's summary and returns its lines, for the side-by-side table at the end. */
-function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: ColdPage | undefined, writes: WriteRun[]): SummaryLine[] {
+function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: ColdPage | undefined, large: LargeSite | undefined, writes: WriteRun[]): SummaryLine[] {
   const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
   const lines: SummaryLine[] = [];
   for (const { connections, bare, broadsheet } of rows) {
@@ -547,6 +623,16 @@ function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: 
     lines.push(['page after a write, one reader, req/s', fmt(cold.cold.rps), `(warm ${fmt(cold.warm.rps)})`, '']);
     const rps = cold.parallel.throughput;
     lines.push([`page after a write, ${cold.parallel.loops} readers, req/s`, fmt(rps), `≥ ${fmt(TARGETS.coldPageRps)}`, verdict(rps >= TARGETS.coldPageRps)]);
+  }
+  if (large) {
+    // autocannon reports whole milliseconds: a p99 below 1 ms reads as 0 or 1, so compare from 1 ms.
+    const ratio = (l: number, s: number) => Math.max(l, 1) / Math.max(s, 1);
+    const warm = ratio(large.large.warmP99, large.small.warmP99);
+    const afterWrite = ratio(large.large.coldP99, large.small.coldP99);
+    lines.push(['large/small site p99, warm page', fmt(warm, 2), '≤ 2', verdict(warm <= 2)]);
+    lines.push(['large/small site p99, after a write', fmt(afterWrite, 2), '≤ 2', verdict(afterWrite <= 2)]);
+    const rebuilt = large.large.rebuiltP99 / large.small.rebuiltP99;
+    lines.push(['large/small site p99, all rebuilt', fmt(rebuilt, 2), '≤ 2', verdict(rebuilt <= 2)]);
   }
   for (const { kind, run, rowsStored } of writes) {
     const target = kind === 'comments' ? TARGETS.commentsPerSecond : TARGETS.ratingsPerSecond;
@@ -587,7 +673,7 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
 
 // ---- Main ---------------------------------------------------------------------------------------
 
-const PARTS = ['page', 'after-write', 'comments', 'ratings'] as const;
+const PARTS = ['page', 'after-write', 'large-site', 'comments', 'ratings'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseCommandLine(): { engines: Engine[] | 'auto'; parts: Set<Part> } {
@@ -628,11 +714,13 @@ async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Ch
     const others = parts.has('after-write') ? await seedCopies(broadsheet.services, COLD_LOOPS - 1) : [];
     const cold = parts.has('after-write') ? await measureColdPage(rig, broadsheet.url, article, others) : undefined;
     if (cold) printColdPage(cold);
+    const large = parts.has('large-site') ? await measureLargeSite(rig, engine, { url: broadsheet.url, services: broadsheet.services, article }) : undefined;
+    if (large) printLargeSite(large);
     const writes: WriteRun[] = [];
     for (const kind of ['comments', 'ratings'] as const) if (parts.has(kind)) writes.push(await measureWrites(rig, bsTarget, article, kind));
     if (writes.length > 0) printWrites(writes);
     if (engine === 'postgres') console.log("  (server CPU includes the PostgreSQL processes' CPU)");
-    return printSummary(engine, page.bytes, rows, cold, writes);
+    return printSummary(engine, page.bytes, rows, cold, large, writes);
   } finally {
     await broadsheet.close();
   }

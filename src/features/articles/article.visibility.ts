@@ -10,3 +10,11 @@ export function isPublicArticle(now: string) {
   return (eb: ExpressionBuilder<Database, 'articles'>) =>
     eb.or([eb('articles.status', '=', 'published'), eb.and([eb('articles.status', '=', 'scheduled'), eb('articles.published_at', '<=', now)])]);
 }
+
+/**
+ * isPublicArticle for a row already read: for a few rows fetched by id, where the condition in
+ * SQL would tempt SQLite to scan every published article by status instead of looking the ids up.
+ */
+export function isPublicRow(row: { status: string; published_at: string | null }, now: string): boolean {
+  return row.status === 'published' || (row.status === 'scheduled' && row.published_at !== null && row.published_at <= now);
+}
