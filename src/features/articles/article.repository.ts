@@ -6,7 +6,6 @@ import { prepared } from '../../db/prepared.ts';
 import { htmlToText } from '../../lib/html-text.ts';
 import { archiveSlug } from '../../lib/text.ts';
 import type { ArticleRow, ArticleRowUpdate, NewArticleRow } from './article.table.ts';
-import { isPublicArticle } from './article.visibility.ts';
 
 type Q = Kysely<Database>;
 
@@ -63,17 +62,34 @@ export function findArticleByImportKey(db: Q, importKey: string): Promise<Articl
   return db.selectFrom('articles').selectAll().where('import_key', '=', importKey).executeTakeFirst();
 }
 
-export function listPublishedArticles(db: Q, { limit, offset }: { limit: number; offset: number }): Promise<ArticleRow[]> {
-  return db
-    .selectFrom('articles')
-    .selectAll()
-    // A scheduled article is published once its time has come (no timer: every instance agrees).
-    .where(isPublicArticle(new Date().toISOString()))
-    .orderBy('published_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
+/**
+ * Ids of the newest public articles (of one section, if given), newest first. Published articles
+ * and scheduled ones whose time has come are read as two walks down the (status, published_at)
+ * index and merged: as one condition with OR, SQLite read and sorted every published article
+ * (84 ms on a site of 100,000). A deep page reads `offset` index entries, not rows.
+ */
+export async function newestPublicIds(db: Q, { limit, offset = 0, sectionSlug }: { limit: number; offset?: number; sectionSlug?: string }, now: string): Promise<number[]> {
+  const walk = (status: 'published' | 'scheduled') => {
+    let query = db.selectFrom('articles').select(['id', 'published_at']).where('status', '=', status);
+    if (status === 'scheduled') query = query.where('published_at', '<=', now);
+    if (sectionSlug !== undefined) query = query.where('section_slug', '=', sectionSlug);
+    return query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(offset + limit).execute();
+  };
+  const rows = [...(await walk('published')), ...(await walk('scheduled'))];
+  rows.sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? '') || b.id - a.id);
+  return rows.slice(offset, offset + limit).map((row) => row.id);
+}
+
+/** Rows by id, in the order of `ids`. */
+export async function findArticlesInOrder(db: Q, ids: number[]): Promise<ArticleRow[]> {
+  if (ids.length === 0) return [];
+  const rows = new Map((await db.selectFrom('articles').selectAll().where('id', 'in', ids).execute()).map((row) => [row.id, row]));
+  return ids.flatMap((id) => rows.get(id) ?? []);
+}
+
+export async function listPublishedArticles(db: Q, { limit, offset }: { limit: number; offset: number }): Promise<ArticleRow[]> {
+  // A scheduled article is published once its time has come (no timer: every instance agrees).
+  return findArticlesInOrder(db, await newestPublicIds(db, { limit, offset }, new Date().toISOString()));
 }
 
 /** Records that a scheduled article's time has come, so every feature sees it as published. */

@@ -1,7 +1,8 @@
 // SQL for the feeds: the latest public articles (optionally of one section) and an article's
-// latest approved comments. Only the columns a feed shows are read (never an e-mail address).
+// latest approved comments. Of comments, only the columns a feed shows are read (never an e-mail address).
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { findArticlesInOrder, newestPublicIds } from '../articles/article.repository.ts';
 import { isPublicArticle } from '../articles/article.visibility.ts';
 
 type Q = Kysely<Database>;
@@ -19,13 +20,8 @@ export interface FeedArticleRow {
   featured_image: string | null;
 }
 
-export function listFeedArticles(db: Q, { sectionSlug, limit, now }: { sectionSlug?: string; limit: number; now: string }): Promise<FeedArticleRow[]> {
-  let query = db
-    .selectFrom('articles')
-    .select(['id', 'slug', 'title', 'standfirst', 'body_html', 'author_name', 'section', 'published_at', 'updated_at', 'featured_image'])
-    .where(isPublicArticle(now));
-  if (sectionSlug !== undefined) query = query.where('section_slug', '=', sectionSlug);
-  return query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+export async function listFeedArticles(db: Q, { sectionSlug, limit, now }: { sectionSlug?: string; limit: number; now: string }): Promise<FeedArticleRow[]> {
+  return findArticlesInOrder(db, await newestPublicIds(db, { limit, sectionSlug }, now));
 }
 
 /** The section's name as written on its public articles; undefined when none is public. */
