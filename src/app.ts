@@ -129,7 +129,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       articles: createArticleService({ db, readDb: reads, events }),
       ratings: createRatingService({ db, readDb: reads, events, settings }),
       comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey }),
-      archives: createArchiveService({ readDb: reads }),
+      archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
     live = createLiveFeed({ events, comments: publicReads.comments, redis, log });

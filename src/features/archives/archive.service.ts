@@ -1,8 +1,9 @@
 // Archives of a section, tag or author, the front page's lists, and related articles.
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import type { EventBus } from '../../events.ts';
 import { archiveSlug, nowIso } from '../../lib/text.ts';
-import { listPublishedArticles } from '../articles/article.repository.ts';
+import { hasDueScheduled, listPublishedArticles } from '../articles/article.repository.ts';
 import { articlesWithTags } from '../articles/article.service.ts';
 import { toArticle, type ArchiveKind, type Article } from '../articles/article.model.ts';
 import type { ArticleRow } from '../articles/article.table.ts';
@@ -15,6 +16,15 @@ const HIGHLIGHTS = 5;
 const RECENT_DAYS = 30;
 const MIN_RATINGS = 3;
 const RELATED = 4;
+/**
+ * Front page and archive pages are read again after any article, rating or comment change, when
+ * a scheduled article's time has come (it raises no event: each request looks, one index probe),
+ * and at least this often (an import run by another process on a single instance raises none
+ * either). Counting and ranking a large archive costs milliseconds; the front page is the most
+ * visited page of a site.
+ */
+const LIST_TTL_MS = 30_000;
+const LIST_CACHE_LIMIT = 500;
 
 export interface Paged {
   page: number;
@@ -50,8 +60,33 @@ const NOT_FOUND: Record<ArchiveKind, string> = {
   author: 'There is no author by that name.',
 };
 
-export function createArchiveService({ readDb }: { readDb: Db }): ArchiveService {
+export function createArchiveService({ readDb, events }: { readDb: Db; events?: EventBus }): ArchiveService {
   const withTags = (rows: ArticleRow[]) => articlesWithTags(readDb, rows);
+
+  const lists = new Map<string, { at: number; value: Promise<unknown> }>();
+  // A list read while something changed may show the old state: it is served, not kept.
+  let generation = 0;
+  const forget = () => {
+    generation++;
+    lists.clear();
+  };
+  events?.on('article.changed', forget);
+  events?.on('rating.changed', forget);
+  events?.on('comment.published', forget);
+
+  async function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = lists.get(key);
+    if (hit && Date.now() - hit.at < LIST_TTL_MS && !(await hasDueScheduled(readDb, nowIso()))) return hit.value as Promise<T>;
+    const startedAt = generation;
+    const value = load();
+    if (lists.size >= LIST_CACHE_LIMIT) lists.delete(lists.keys().next().value!);
+    lists.set(key, { at: Date.now(), value });
+    value.then(
+      () => startedAt !== generation && lists.get(key)?.value === value && lists.delete(key),
+      () => lists.get(key)?.value === value && lists.delete(key),
+    );
+    return value;
+  }
 
   /** The lists prefer the last month's articles, and fall back to all time when it has none. */
   async function recentOrEver(list: (since: string | null) => Promise<ArticleRow[]>, now: string): Promise<Article[]> {
@@ -64,28 +99,12 @@ export function createArchiveService({ readDb }: { readDb: Db }): ArchiveService
   const window = (page: number) => ({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
 
   return {
-    async archive(kind, slug, page) {
-      const now = nowIso();
-      const name = slug === '' || slug.length > 80 ? undefined : await repo.findArchiveName(readDb, kind, slug, now);
-      if (name === undefined) throw new AppError('not_found', NOT_FOUND[kind]);
-      const count = await repo.countArchive(readDb, kind, slug, now);
-      const pages = pagesOf(count);
-      if (page > pages) throw new AppError('not_found', `This archive has ${pages === 1 ? 'one page' : `${pages} pages`}.`);
-      const articles = await withTags(await repo.listArchive(readDb, kind, slug, window(page), now));
-      return { kind, slug, name, count, page, pages, articles };
+    archive(kind, slug, page) {
+      return remembered(`archive:${kind}:${slug}:${page}`, () => loadArchive(kind, slug, page));
     },
 
-    async frontPage(page) {
-      const now = nowIso();
-      const pages = pagesOf(await repo.countPublished(readDb, now));
-      if (page > pages) throw new AppError('not_found', `There ${pages === 1 ? 'is one page' : `are ${pages} pages`} of articles.`);
-      const first = page === 1;
-      const [articles, topRated, mostDiscussed] = await Promise.all([
-        listPublishedArticles(readDb, window(page)).then(withTags),
-        first ? recentOrEver((since) => repo.listTopRated(readDb, { minRatings: MIN_RATINGS, since, limit: HIGHLIGHTS }, now), now) : [],
-        first ? recentOrEver((since) => repo.listMostDiscussed(readDb, { since, limit: HIGHLIGHTS }, now), now) : [],
-      ]);
-      return { page, pages, articles, topRated, mostDiscussed };
+    frontPage(page) {
+      return remembered(`front:${page}`, () => loadFrontPage(page));
     },
 
     async related(article) {
@@ -94,4 +113,28 @@ export function createArchiveService({ readDb }: { readDb: Db }): ArchiveService
       return rows.map((row) => toArticle(row));
     },
   };
+
+  async function loadArchive(kind: ArchiveKind, slug: string, page: number): Promise<ArchivePage> {
+    const now = nowIso();
+    const name = slug === '' || slug.length > 80 ? undefined : await repo.findArchiveName(readDb, kind, slug, now);
+    if (name === undefined) throw new AppError('not_found', NOT_FOUND[kind]);
+    const count = await repo.countArchive(readDb, kind, slug, now);
+    const pages = pagesOf(count);
+    if (page > pages) throw new AppError('not_found', `This archive has ${pages === 1 ? 'one page' : `${pages} pages`}.`);
+    const articles = await withTags(await repo.listArchive(readDb, kind, slug, window(page), now));
+    return { kind, slug, name, count, page, pages, articles };
+  }
+
+  async function loadFrontPage(page: number): Promise<FrontPage> {
+    const now = nowIso();
+    const pages = pagesOf(await repo.countPublished(readDb, now));
+    if (page > pages) throw new AppError('not_found', `There ${pages === 1 ? 'is one page' : `are ${pages} pages`} of articles.`);
+    const first = page === 1;
+    const [articles, topRated, mostDiscussed] = await Promise.all([
+      listPublishedArticles(readDb, window(page)).then(withTags),
+      first ? recentOrEver((since) => repo.listTopRated(readDb, { minRatings: MIN_RATINGS, since, limit: HIGHLIGHTS }, now), now) : [],
+      first ? recentOrEver((since) => repo.listMostDiscussed(readDb, { since, limit: HIGHLIGHTS }, now), now) : [],
+    ]);
+    return { page, pages, articles, topRated, mostDiscussed };
+  }
 }

@@ -80,6 +80,15 @@ export async function newestPublicIds(db: Q, { limit, offset = 0, sectionSlug }:
   return rows.slice(offset, offset + limit).map((row) => row.id);
 }
 
+const dueScheduled = prepared((db, v: { now: string }) =>
+  db.selectFrom('articles').select('id').where('status', '=', 'scheduled').where('published_at', '<=', v.now).limit(1),
+);
+
+/** Whether a scheduled article's time has come (it is public, though still marked scheduled). */
+export async function hasDueScheduled(db: Q, now: string): Promise<boolean> {
+  return (await dueScheduled.execute(db, { now })).rows.length > 0;
+}
+
 /** Rows by id, in the order of `ids`. */
 export async function findArticlesInOrder(db: Q, ids: number[]): Promise<ArticleRow[]> {
   if (ids.length === 0) return [];
