@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { ArchiveKind } from '../articles/article.model.ts';
+import { findArticlesInOrder } from '../articles/article.repository.ts';
 import type { ArticleRow } from '../articles/article.table.ts';
 import { isPublicArticle, isPublicRow } from '../articles/article.visibility.ts';
 
@@ -175,7 +176,5 @@ export async function listRelated(db: Q, of: { id: number; sectionSlug: string; 
     })
     .slice(0, limit)
     .map((row) => row.id);
-  if (chosen.length === 0) return [];
-  const rows = await db.selectFrom('articles').selectAll().where('id', 'in', chosen).execute();
-  return chosen.map((chosenId) => rows.find((row) => row.id === chosenId)!);
+  return findArticlesInOrder(db, chosen);
 }
