@@ -443,7 +443,7 @@ async function measureLargeSite(rig: Rig, engine: Engine, small: { url: string; 
       await measure(rig, { name: 'broadsheet', url }, { ...params, durationS: WARMUP_S });
       const warm = await measure(rig, { name: 'broadsheet', url }, { ...params, durationS: MEASURE_S });
       assertClean('large-site page', warm);
-      const sequential = { url, articleId: a.id, slug: a.slug, readerCookie: 'bs_reader=bench-site-size-reader-1', writeFirst: true, warmupReads: 200, durationMs: 2000 };
+      const sequential = { url, articleId: a.id, slug: a.slug, readerCookie: 'bs_reader=bench-site-size-reader-1', writeFirst: true, warmupReads: 200, durationMs: 3000 };
       const cold = await rig.load.call<SequentialResult>('runSequential', sequential);
       const rebuilt = await rebuiltPageTimes(services, `${url}${params.recipe.path}`);
       return { warmP99: warm.p99, coldP99: cold.p99, coldP50: cold.p50, rebuiltP50: rebuilt.p50, rebuiltP99: rebuilt.p99 };
