@@ -107,7 +107,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   // Start goes on without Redis (limits and live updates then stay on this instance).
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, log }) : undefined;
   let live: LiveFeed | undefined;
+  let directory: ArchiveDirectory | undefined;
   const close = async () => {
+    await directory?.close();
     await live?.close();
     await redis?.close();
     if (readDb !== db) await readDb.destroy();
@@ -122,7 +124,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
     events.on('settings.changed', (_, { remote }) => {
       if (remote) settings.reload().catch((err: unknown) => log.warn({ err }, 'reloading settings failed'));
     });
-    const directory = await createArchiveDirectory({ db, events, log });
+    directory = await createArchiveDirectory({ db, events, log });
     const avatarKey = await getOrCreateSecret(db, 'avatar');
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
     const readers = (reads: Db) => ({

@@ -121,6 +121,7 @@ describe('broadsheet CLI', { concurrency: true }, () => {
     it('importing the same file again leaves one article', async () => {
       const run = await broadsheet(['import', SEED_FILE], env);
       assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '', 'no warning either: the caches stop reloading before the database closes');
       assert.equal(run.stdout, `http://127.0.0.1:3000/articles/${SEED_SLUG}\n`);
       await withServices(async (services) => {
         assert.equal(await countRows(services, 'articles'), 1);

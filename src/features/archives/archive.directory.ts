@@ -30,6 +30,8 @@ export interface ArchiveDirectory {
    * response already lists what the write changed. Starts a reload when the lists are old.
    */
   settled(): Promise<void> | undefined;
+  /** Stops reloading, once a reload in progress has finished (before the database closes). */
+  close(): Promise<void>;
 }
 
 const MAX_AGE_MS = 60_000;
@@ -45,6 +47,7 @@ export async function createArchiveDirectory({ db, events, log }: { db: Db; even
   let loadedAt = 0;
   let running: Promise<void> | undefined;
   let again = false;
+  let closed = false;
 
   async function load(): Promise<void> {
     const now = nowIso();
@@ -60,7 +63,8 @@ export async function createArchiveDirectory({ db, events, log }: { db: Db; even
   }
 
   /** One reload at a time; a change during a reload makes it read once more afterwards. */
-  function reload(): Promise<void> {
+  function reload(): Promise<void> | undefined {
+    if (closed) return undefined;
     if (running) {
       again = true;
       return running;
@@ -77,7 +81,7 @@ export async function createArchiveDirectory({ db, events, log }: { db: Db; even
   }
 
   await load();
-  events.on('article.changed', () => void reload());
+  const stopListening = events.on('article.changed', () => void reload());
 
   return {
     sections: () => sections,
@@ -89,6 +93,11 @@ export async function createArchiveDirectory({ db, events, log }: { db: Db; even
         return undefined;
       }
       return running;
+    },
+    async close() {
+      closed = true;
+      stopListening();
+      await running;
     },
   };
 }
