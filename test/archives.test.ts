@@ -200,6 +200,18 @@ describe('the front page', () => {
     assert.deepEqual(section(html, 'most-discussed'), { heading: 'Most discussed', titles: ['Busy thread', 'Quiet thread'] });
     assert.doesNotMatch(html, /aria-label="Pagination"/);
   });
+
+  it('takes a new article at once, and new ratings within a few seconds, though the page is kept between changes', async () => {
+    const front = async () => (await new Client(app.url).page('/')).html;
+    await front();
+    const rising = await createArticle(app.services, { title: 'Rising star', publishedAt: ago(0, 30) });
+    assert.equal(cardTitles(await front())[0], 'Rising star', 'a new article is listed on the next request');
+    for (let i = 0; i < 3; i++) await app.services.ratings.rate({ articleId: rising.id, readerId: `rising-reader-${i}`, ipHash: `rising-${i}`, value: 100 });
+    const deadline = Date.now() + 6_000;
+    let titles: string[] = [];
+    while (Date.now() < deadline && (titles = section(await front(), 'top-rated').titles)[0] !== 'Rising star') await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(titles[0], 'Rising star', 'the ratings reach the top-rated list');
+  });
 });
 
 describe('related articles, the header and names in any script', () => {

@@ -17,13 +17,18 @@ const RECENT_DAYS = 30;
 const MIN_RATINGS = 3;
 const RELATED = 4;
 /**
- * Front page and archive pages are read again after any article, rating or comment change, when
- * a scheduled article's time has come (it raises no event: each request looks, one index probe),
- * and at least this often (an import run by another process on a single instance raises none
- * either). Counting and ranking a large archive costs milliseconds; the front page is the most
- * visited page of a site.
+ * Front page and archive pages are read again after an article changes, when a scheduled
+ * article's time has come (it raises no event: each request looks, one index probe), and at
+ * least this often (an import run by another process on a single instance raises none either).
+ * Counting and ranking a large archive costs milliseconds; the front page is the most visited
+ * page of a site.
  */
 const LIST_TTL_MS = 30_000;
+/**
+ * After a rating or a comment, a list older than this is read again. Its scores and counts are
+ * then at most this late, and a stream of ratings rebuilds each list at most this often.
+ */
+const ACTIVITY_LAG_MS = 3_000;
 const LIST_CACHE_LIMIT = 500;
 
 export interface Paged {
@@ -66,17 +71,21 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
   const lists = new Map<string, { at: number; value: Promise<unknown> }>();
   // A list read while something changed may show the old state: it is served, not kept.
   let generation = 0;
-  const forget = () => {
+  events?.on('article.changed', () => {
     generation++;
     lists.clear();
+  });
+  let activityAt = 0;
+  events?.on('rating.changed', () => (activityAt = Date.now()));
+  events?.on('comment.published', () => (activityAt = Date.now()));
+  const isFresh = (entry: { at: number }) => {
+    const age = Date.now() - entry.at;
+    return age < LIST_TTL_MS && (activityAt < entry.at || age < ACTIVITY_LAG_MS);
   };
-  events?.on('article.changed', forget);
-  events?.on('rating.changed', forget);
-  events?.on('comment.published', forget);
 
   async function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = lists.get(key);
-    if (hit && Date.now() - hit.at < LIST_TTL_MS && !(await hasDueScheduled(readDb, nowIso()))) return hit.value as Promise<T>;
+    if (hit && isFresh(hit) && !(await hasDueScheduled(readDb, nowIso()))) return hit.value as Promise<T>;
     const startedAt = generation;
     const value = load();
     if (lists.size >= LIST_CACHE_LIMIT) lists.delete(lists.keys().next().value!);
