@@ -102,6 +102,21 @@ describe('section, tag and author archives', () => {
     for (const path of ['/sections/world', '/authors/ana-smith', '/tags/europe']) assert.equal((await reader().page(path)).status, 200, path);
   });
 
+  it('a name written otherwise redirects to its one address, keeping the page', async () => {
+    const reader = new Client(app.url);
+    for (const [from, to] of [
+      ['/sections/World', '/sections/world'],
+      ['/sections/WORLD?page=1', '/sections/world?page=1'],
+      ['/authors/Ana%20Smith', '/authors/ana-smith'],
+      ['/tags/%C3%89lections', '/tags/elections'],
+    ]) {
+      const response = await reader.request(from!);
+      assert.equal(response.status, 301, from);
+      assert.equal(response.headers.get('location'), to, from);
+    }
+    assert.equal((await reader.request('/sections/Nowhere')).status, 301, 'even for a name nobody uses: its address then says 404');
+  });
+
   it('an unknown name, or one with only drafts, is a helpful 404', async () => {
     for (const path of ['/sections/nowhere', '/tags/nothing', '/authors/nobody', '/sections/unseen', '/sections/%20']) {
       await assertHelpful404(app, path, 'Local news');

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
+import { archiveSlug } from '../../lib/text.ts';
 import { renderPage } from '../../views/html.ts';
 import { archivePath, type ArchiveKind } from '../articles/article.model.ts';
 import { ArchivePageView } from './archive.views.tsx';
@@ -23,6 +24,12 @@ const ARCHIVE_ROUTE = {
 
 export function archivePages(deps: AppDeps): FastifyPluginAsyncTypebox {
   async function send(reply: FastifyReply, kind: ArchiveKind, slug: string, rawPage: string | undefined) {
+    // A name typed or linked as written ("/sections/World", "/tags/Climate change") goes to its
+    // one address, so that links from elsewhere work and search engines see one page.
+    const canonical = archiveSlug(slug);
+    if (canonical !== '' && canonical !== slug) {
+      return reply.redirect(`${archivePath(kind, canonical)}${rawPage === undefined ? '' : `?page=${encodeURIComponent(rawPage)}`}`, 301);
+    }
     const page = parsePage(rawPage);
     if (page === null) throw new AppError('not_found', 'There is no such page.');
     const archive = await deps.archives.archive(kind, slug, page);
