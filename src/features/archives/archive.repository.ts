@@ -134,13 +134,10 @@ const RELATED_CANDIDATES = 100;
  */
 export async function listRelated(db: Q, of: { id: number; sectionSlug: string; tagSlugs: string[] }, limit: number, now: string): Promise<ArticleRow[]> {
   const { id, sectionSlug, tagSlugs } = of;
-  const candidates = new Set<number>();
-  for (const slug of tagSlugs) {
-    const rows = await db.selectFrom('article_tags').select('article_id').where('slug', '=', slug).where('article_id', '!=', id).orderBy('article_id', 'desc').limit(RELATED_CANDIDATES).execute();
-    for (const row of rows) candidates.add(row.article_id);
-  }
-  if (sectionSlug !== '') {
-    const rows = await db
+  const newestTagged = (slug: string) =>
+    db.selectFrom('article_tags').select('article_id as id').where('slug', '=', slug).where('article_id', '!=', id).orderBy('article_id', 'desc').limit(RELATED_CANDIDATES).execute();
+  const newestInSection = () =>
+    db
       .selectFrom('articles')
       .select('id')
       .where('section_slug', '=', sectionSlug)
@@ -149,10 +146,9 @@ export async function listRelated(db: Q, of: { id: number; sectionSlug: string; 
       .orderBy('published_at', 'desc')
       .limit(RELATED_CANDIDATES)
       .execute();
-    for (const row of rows) candidates.add(row.id);
-  }
-  if (candidates.size === 0) return [];
-  const ids = [...candidates];
+  const found = await Promise.all([...tagSlugs.map(newestTagged), ...(sectionSlug !== '' ? [newestInSection()] : [])]);
+  const ids = [...new Set(found.flat().map((row) => row.id))];
+  if (ids.length === 0) return [];
   const [facts, shared] = await Promise.all([
     db.selectFrom('articles').select(['id', 'section_slug', 'status', 'published_at']).where('id', 'in', ids).execute(),
     tagSlugs.length === 0

@@ -76,6 +76,11 @@ export function scoreOf(sum: number, count: number): number | null {
   return count === 0 ? null : Math.round(sum / count);
 }
 
+/** The user score and count of an article row (or just its totals). */
+export function ratingSummaryOf(row: Pick<ArticleRow, 'rating_sum' | 'rating_count'>): RatingSummary {
+  return { score: scoreOf(row.rating_sum, row.rating_count), count: row.rating_count };
+}
+
 export function toArticle(row: ArticleRow, tags: string[] = []): Article {
   return {
     id: row.id,
@@ -89,7 +94,7 @@ export function toArticle(row: ArticleRow, tags: string[] = []): Article {
     status: row.status,
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
-    rating: { score: scoreOf(row.rating_sum, row.rating_count), count: row.rating_count },
+    rating: ratingSummaryOf(row),
     importedRatingCount: row.rating_baseline_count,
     commentCount: row.comment_count,
     commentsOpen: row.comments_open === 1,

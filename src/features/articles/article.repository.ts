@@ -75,7 +75,7 @@ export async function newestPublicIds(db: Q, { limit, offset = 0, sectionSlug }:
     if (sectionSlug !== undefined) query = query.where('section_slug', '=', sectionSlug);
     return query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(offset + limit).execute();
   };
-  const rows = [...(await walk('published')), ...(await walk('scheduled'))];
+  const rows = (await Promise.all([walk('published'), walk('scheduled')])).flat();
   rows.sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? '') || b.id - a.id);
   return rows.slice(offset, offset + limit).map((row) => row.id);
 }
@@ -157,7 +157,6 @@ export async function replaceTags(db: Q, articleId: number, tags: string[]): Pro
   }
 }
 
-
 /** The distribution band (1–5) a rating falls in: 0–20 is one star, 81–100 five. */
 function ratingBand(value: number): number {
   return value <= 20 ? 1 : Math.min(5, Math.ceil(value / 20));
@@ -191,9 +190,9 @@ export async function setCommentCount(db: Q, articleId: number, count: number): 
   await db.updateTable('articles').set({ comment_count: count }).where('id', '=', articleId).execute();
 }
 
-/** One more approved comment, counted in the database (not from a value read earlier). */
 const oneMoreComment = prepared((db, v: { id: number }) => db.updateTable('articles').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', v.id));
 
+/** One more approved comment, counted in the database (not from a value read earlier). */
 export async function incrementCommentCount(db: Q, articleId: number): Promise<void> {
   await oneMoreComment.execute(db, { id: articleId });
 }

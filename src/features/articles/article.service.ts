@@ -5,8 +5,9 @@ import { AppError } from '../../errors.ts';
 import { renderArticleMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
 import * as repo from './article.repository.ts';
-import { scoreOf, toArticle, type Article, type ReviewedThing } from './article.model.ts';
+import { ratingSummaryOf, toArticle, type Article, type ReviewedThing } from './article.model.ts';
 import type { ArticleRow } from './article.table.ts';
+import { isPublicRow } from './article.visibility.ts';
 
 export interface ArticleInput {
   title: string;
@@ -54,21 +55,19 @@ export function createArticleService({ db, readDb = db, events }: { db: Db; read
    */
   async function findVisible<R extends Pick<ArticleRow, 'id' | 'status' | 'published_at'>>(find: (q: Db) => Promise<R | undefined>): Promise<{ row: R; q: Db }> {
     const now = nowIso();
-    const isDue = (row: R | undefined) => row?.status === 'scheduled' && row.published_at !== null && row.published_at <= now;
-    const visible = (row: R | undefined): row is R => row?.status === 'published' || isDue(row);
+    const visible = (row: R | undefined): row is R => row !== undefined && isPublicRow(row, now);
     let q = readDb;
     let row = await find(q);
     // A replica that has not caught up does not show an article just published: the primary
     // decides before the answer is 404 (a form posted to a new article must not be refused).
     if (!visible(row) && readDb !== db) row = await find((q = db));
     if (!visible(row)) throw new AppError('article_not_found');
-    const due = isDue(row);
+    const due = row.status === 'scheduled'; // and visible: its time has come
     // Ratings and comments check the stored status, so a scheduled article whose time has come
     // is marked published on its first public read (idempotent; any instance may do it).
     if (due) await repo.publishIfDue(db, row.id, now);
     return { row: due ? { ...row, status: 'published' as const } : row, q };
   }
-  const by = (idOrSlug: number | string) => (typeof idOrSlug === 'number' ? { id: idOrSlug } : { slug: idOrSlug });
 
   return {
     async getPublished(idOrSlug) {
@@ -78,13 +77,13 @@ export function createArticleService({ db, readDb = db, events }: { db: Db; read
     },
 
     async findPublishedRef(idOrSlug) {
-      const { row } = await findVisible((q) => repo.findArticleState(q, by(idOrSlug)));
+      const { row } = await findVisible((q) => repo.findArticleState(q, typeof idOrSlug === 'number' ? { id: idOrSlug } : { slug: idOrSlug }));
       return { id: row.id, slug: row.slug };
     },
 
     async liveFigures(id) {
       const { row } = await findVisible((q) => repo.findArticleState(q, { id }));
-      return { rating: { score: scoreOf(row.rating_sum, row.rating_count), count: row.rating_count }, commentCount: row.comment_count };
+      return { rating: ratingSummaryOf(row), commentCount: row.comment_count };
     },
 
     async listPublished(page = { limit: 20, offset: 0 }) {

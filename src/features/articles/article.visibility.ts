@@ -12,8 +12,9 @@ export function isPublicArticle(now: string) {
 }
 
 /**
- * isPublicArticle for a row already read: for a few rows fetched by id, where the condition in
- * SQL would tempt SQLite to scan every published article by status instead of looking the ids up.
+ * isPublicArticle for a row already read: an article looked up by id or slug, or a few rows
+ * fetched by id, where the condition in SQL would tempt SQLite to scan every published article
+ * by status instead of looking the ids up.
  */
 export function isPublicRow(row: { status: string; published_at: string | null }, now: string): boolean {
   return row.status === 'published' || (row.status === 'scheduled' && row.published_at !== null && row.published_at <= now);

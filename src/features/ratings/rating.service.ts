@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { adjustRatingTotals, findArticleState, lockArticleState } from '../articles/article.repository.ts';
-import { scoreOf } from '../articles/article.model.ts';
+import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import * as repo from './rating.repository.ts';
 
@@ -77,8 +77,7 @@ export function createRatingService({ db, readDb = db, events, settings }: { db:
       if (!article) throw new AppError('article_not_found');
       const bands = [article.rating_band_1, article.rating_band_2, article.rating_band_3, article.rating_band_4, article.rating_band_5];
       return {
-        score: scoreOf(article.rating_sum, article.rating_count),
-        count: article.rating_count,
+        ...ratingSummaryOf(article),
         distribution: bands.map((count, i) => ({ min: i === 0 ? 0 : i * 20 + 1, max: (i + 1) * 20, count })),
       };
     },
