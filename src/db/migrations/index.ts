@@ -8,6 +8,7 @@ import * as ratingBands from './2026-11-24T2000-rating-bands.ts';
 import * as discovery from './2026-11-25T0900-discovery.ts';
 import * as search from './2026-11-25T0910-search.ts';
 import * as revisionReview from './2026-11-25T1100-revision-review.ts';
+import * as articleKind from './2026-12-04T0900-article-kind.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0900-discovery': discovery,
   '2026-11-25T0910-search': search,
   '2026-11-25T1100-revision-review': revisionReview,
+  '2026-12-04T0900-article-kind': articleKind,
 };

@@ -2,6 +2,9 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type ArticleStatus = 'draft' | 'scheduled' | 'published';
 
+/** A news article, a static page (/pages/<slug>) or an external thread (an embed's page); see the migration. */
+export type ArticleKind = 'article' | 'page' | 'external';
+
 export interface ArticleTable {
   id: Generated<number>;
   slug: string;
@@ -14,6 +17,7 @@ export interface ArticleTable {
   author_name: Generated<string>;
   section: Generated<string>;
   status: ArticleStatus;
+  kind: Generated<ArticleKind>;
   import_key: string | null;
   rating_baseline_sum: Generated<number>;
   rating_baseline_count: Generated<number>;

@@ -28,7 +28,7 @@ export function searchArticles(db: Q, query: SearchQuery, page: { limit: number;
 
 /** The public condition of isPublicArticle (article.visibility.ts), on the articles aliased `a`. */
 function published(now: string): RawBuilder<unknown> {
-  return sql`(a.status = 'published' or (a.status = 'scheduled' and a.published_at <= ${now}))`;
+  return sql`(a.kind = 'article' and (a.status = 'published' or (a.status = 'scheduled' and a.published_at <= ${now})))`;
 }
 
 // --- SQLite: FTS5 -------------------------------------------------------------------------
