@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
+import { addressKey } from '../lib/client-address.ts';
 import { hmac, randomToken, safeEqual } from '../lib/crypto.ts';
 
 export const READER_COOKIE = 'bs_reader';
@@ -41,7 +42,8 @@ export function createReaderTools({ secret, secureCookies }: { secret: string; s
         throw new AppError('csrf_invalid');
       }
     },
-    ipHash: (request) => hmac(secret, 'ip', request.ip).slice(0, 27),
+    // Counted per client (an IPv4 address, an IPv6 /64), however the address is written.
+    ipHash: (request) => hmac(secret, 'ip', addressKey(request.ip)).slice(0, 27),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
+import { unmapIPv4 } from '../../lib/client-address.ts';
 import { AppError } from '../../errors.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { sendArticlePage } from '../articles/article.pages.tsx';
@@ -35,7 +36,7 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
             readerId: request.readerId,
             ipHash: readers.ipHash(request),
             userAgent: request.headers['user-agent'] ?? '',
-            submission: { ip: request.ip, formToken: formToken ?? null, honeypot: homepage ?? '' },
+            submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
           });
           return reply.redirect(`${articlePath(article.slug)}#comment-${id}`, 303);
         } catch (error) {

@@ -21,6 +21,8 @@ export interface CommentTable {
   trained_as: 'spam' | 'ham' | null;
   /** Hash of the normalised body, for finding copies (features/spam/content-rules.ts). */
   body_hash: string | null;
+  /** The role of the staff member who posted it from the admin (shown as a "Staff" mark); null for readers. */
+  staff_role: string | null;
   ip_hash: string;
   user_agent: Generated<string>;
   created_at: string;

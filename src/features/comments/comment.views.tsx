@@ -39,6 +39,10 @@ export function CommentsSection({ comments, count, options }: { comments: Public
   );
 }
 
+function roleLabel(role: string): string {
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}
+
 export function CommentItem({ comment, depth, options }: { comment: PublicComment; depth: number; options: ThreadOptions }) {
   const pending = comment.status === 'pending';
   return (
@@ -55,6 +59,11 @@ export function CommentItem({ comment, depth, options }: { comment: PublicCommen
               comment.authorName
             )}
           </span>
+          {comment.staffRole ? (
+            <span class="staff-mark">
+              Staff<span class="visually-hidden">:</span> <span class="staff-role">{roleLabel(comment.staffRole)}</span>
+            </span>
+          ) : null}
           <a class="comment-permalink" href={`#comment-${comment.id}`}>
             <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
           </a>
