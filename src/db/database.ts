@@ -6,7 +6,8 @@ import { Kysely, Migrator, sql } from 'kysely';
 import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
 import type { ArticleRevisionTable, ArticleTable, ArticleTagTable } from '../features/articles/article.table.ts';
-import type { CommentTable } from '../features/comments/comment.table.ts';
+import type { BanTable } from '../features/bans/ban.table.ts';
+import type { CommentEditTable, CommentTable } from '../features/comments/comment.table.ts';
 import type { RatingTable } from '../features/ratings/rating.table.ts';
 import type { SecretTable, SettingTable } from '../features/settings/setting.table.ts';
 import type { SpamTokenTable, SpamTotalsTable, UsedFormTokenTable } from '../features/spam/spam.table.ts';
@@ -20,6 +21,8 @@ export interface Database {
   article_revisions: ArticleRevisionTable;
   ratings: RatingTable;
   comments: CommentTable;
+  comment_edits: CommentEditTable;
+  bans: BanTable;
   settings: SettingTable;
   secrets: SecretTable;
   users: UserTable;
