@@ -14,6 +14,8 @@ export interface PublicComment {
   bodyHtml: string;
   status: CommentStatus;
   createdAt: string;
+  /** When its author last edited it; null if never. */
+  editedAt: string | null;
   replies: PublicComment[];
 }
 
@@ -43,6 +45,7 @@ export function toPublicComment(row: CommentRow, avatarKey: string): PublicComme
     bodyHtml: row.body_html,
     status: row.status,
     createdAt: row.created_at,
+    editedAt: row.edited_at,
     replies: [],
   };
 }

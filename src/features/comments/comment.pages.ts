@@ -38,7 +38,7 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
             userAgent: request.headers['user-agent'] ?? '',
             submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
           });
-          return reply.redirect(`${articlePath(article.slug)}#comment-${id}`, 303);
+          return reply.redirect(await landingOf(deps, article, id, input.parentId), 303);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           reply.status(error.status);
@@ -51,4 +51,15 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
   };
+}
+
+/**
+ * Where the reader lands after posting: the page holding the comment, or for one held, the page
+ * holding what it answers (the reader's own held comments are shown there), else the first.
+ */
+async function landingOf(deps: AppDeps, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
+  const own = await deps.pages.commentHref(article, id);
+  if (own) return own;
+  const parent = parentId && /^[1-9]\d{0,14}$/.test(parentId) ? await deps.pages.commentHref(article, Number(parentId)) : null;
+  return parent ? parent.replace(/#.*$/, `#comment-${id}`) : `${articlePath(article.slug)}#comment-${id}`;
 }

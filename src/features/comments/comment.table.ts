@@ -27,7 +27,21 @@ export interface CommentTable {
   user_agent: Generated<string>;
   created_at: string;
   updated_at: string;
+  /** When its author last edited it; null if never. */
+  edited_at: Generated<string | null>;
 }
 
 export type CommentRow = Selectable<CommentTable>;
 export type NewCommentRow = Insertable<CommentTable>;
+
+/** An earlier text of an edited comment, kept for moderators. */
+export interface CommentEditTable {
+  id: Generated<number>;
+  comment_id: number;
+  body_markdown: string;
+  body_html: string;
+  /** When this text was replaced. */
+  created_at: string;
+}
+
+export type CommentEditRow = Selectable<CommentEditTable>;
