@@ -30,6 +30,8 @@ export interface Config {
   readonly mediaDir: string;
   /** URLs per sitemap file: the protocol's 50,000 (not an environment variable; tests lower it). */
   readonly sitemapUrlLimit: number;
+  /** EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings. */
+  readonly embedOrigins: readonly string[];
 }
 
 /** Where the data lives: a SQLite file (or `:memory:`), or a PostgreSQL connection URL. */
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     rateLimit: { max: parsePositiveInt('RATE_LIMIT_POSTS_PER_MINUTE', env.RATE_LIMIT_POSTS_PER_MINUTE, 30), timeWindow: 60_000 },
     mediaDir: env.MEDIA_DIR?.trim() || defaultMediaDir(database),
     sitemapUrlLimit: 50_000,
+    embedOrigins: parseOrigins('EMBED_ORIGINS', env.EMBED_ORIGINS),
     ...overrides,
   };
   return Object.freeze(config);
@@ -160,6 +163,31 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
     }
   }
   return entries;
+}
+
+/** A comma-separated list of origins, each written back as the URL standard spells it. */
+function parseOrigins(variable: string, value: string | undefined): string[] {
+  const origins: string[] = [];
+  for (const entry of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const origin = parseOrigin(entry);
+    if (origin === null) throw new ConfigError(variable, `"${entry}" is not an origin such as https://example.org (scheme, host and port only)`);
+    origins.push(origin);
+  }
+  return [...new Set(origins)];
+}
+
+/** `https://Example.org:443/` → `https://example.org`; null unless it is an http(s) origin with no path, query or credentials. */
+export function parseOrigin(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  if (!/^[a-z]+:\/\/[^/?#]+\/?$/i.test(text)) return null;
+  return url.origin;
 }
 
 function parsePositiveInt(variable: string, value: string | undefined, fallback: number): number {
