@@ -6,7 +6,7 @@ import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
 import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
-import type { CommentOrder, ReaderView } from './article-page.renderer.tsx';
+import type { CommentOrder, PageMode, ReaderView } from './article-page.renderer.tsx';
 import { HomePage } from './home.page.tsx';
 
 const HTML = 'text/html; charset=utf-8';
@@ -17,12 +17,14 @@ export async function sendArticlePage(
   request: FastifyRequest,
   reply: FastifyReply,
   slug: string,
-  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder; commentPage?: number } = {},
+  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder; commentPage?: number; mode?: PageMode } = {},
 ): Promise<FastifyReply> {
   const known = request.readerId !== null;
-  const readerId = deps.readers.ensureReader(request, reply);
+  const mode = extra.mode ?? 'page';
+  const readerId = deps.readers.ensureReader(request, reply, { embedded: mode === 'embed' });
   const view = { order: extra.order, page: extra.commentPage ?? 1 };
-  const { body } = await deps.pages.render(slug, view, { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) });
+  const { body } = await deps.pages.render(slug, view, { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) }, mode);
+  if (mode === 'embed') deps.embedFrameHeaders(reply);
   // The page carries a per-reader form token: shared caches must not keep it.
   return reply.header('cache-control', 'private, no-cache').type(HTML).send(body);
 }
