@@ -57,6 +57,15 @@ const LABELS: Record<string, string> = {
   rating: 'rating baselines',
   image: 'featured images',
   redirect: 'old addresses',
+  attachment: 'attachments',
+  'menu item': 'menu items',
+  revision: 'revisions',
+  'other post type': 'items of other post types',
+  'auto-draft': 'auto-drafts',
+  trash: 'in the trash',
+  invalid: 'unreadable items',
+  pingback: 'pingbacks',
+  trackback: 'trackbacks',
 };
 
 /** The report as lines of text for a terminal or a log. */

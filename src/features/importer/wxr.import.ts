@@ -65,12 +65,16 @@ async function survey(source: ImportSource, options: ImportOptions): Promise<Sur
   return result;
 }
 
-/** `https://example.com/wp-content/uploads/2013/01/a.jpg` → `2013/01/a.jpg`. */
-function uploadsPathOf(url: string): string {
+/**
+ * Where an attachment's file sits under wp-content/uploads, from its URL: after `/uploads/`
+ * (`https://example.com/wp-content/uploads/2013/01/a.jpg` → `2013/01/a.jpg`), or WordPress.com's
+ * whole path (`https://site.files.wordpress.com/2013/01/a.jpg` → `2013/01/a.jpg`).
+ */
+export function uploadsPathOf(url: string): string {
   try {
     const path = decodeURIComponent(new URL(url).pathname);
     const at = path.indexOf('/uploads/');
-    return at === -1 ? '' : path.slice(at + '/uploads/'.length);
+    return at === -1 ? path.replace(/^\/+/, '') : path.slice(at + '/uploads/'.length);
   } catch {
     return '';
   }

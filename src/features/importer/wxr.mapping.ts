@@ -15,7 +15,7 @@ const SKIPPED_TYPES: Record<string, string> = { attachment: 'attachment', nav_me
 /** Whether and how a post is imported. */
 export function decidePost(post: WxrPost, now: string): PostDecision {
   if (post.type !== 'post' && post.type !== 'page') return { import: false, skipped: SKIPPED_TYPES[post.type] ?? 'other post type' };
-  if (!post.id) return { import: false, skipped: 'invalid', reason: 'it has no wp:post_id' };
+  if (!post.id) return { import: false, skipped: 'invalid', reason: 'it has no wp:post_id, guid, link or title' };
   const kind = post.type === 'page' ? 'page' : 'article';
   switch (post.status) {
     case 'trash':
@@ -102,8 +102,9 @@ export function legacyPathKey(pathAndQuery: string): string {
 
 /** The old addresses of a post: its permalink's path, and `/?p=<id>` (`/?page_id=<id>` for pages too). */
 export function legacyPaths(post: WxrPost): string[] {
-  const paths = new Set<string>([legacyPathKey(`/?p=${post.id}`)]);
-  if (post.type === 'page') paths.add(legacyPathKey(`/?page_id=${post.id}`));
+  const paths = new Set<string>();
+  if (!post.madeUpId) paths.add(legacyPathKey(`/?p=${post.id}`));
+  if (!post.madeUpId && post.type === 'page') paths.add(legacyPathKey(`/?page_id=${post.id}`));
   try {
     const url = new URL(post.link);
     if (url.pathname !== '/' || url.search) {

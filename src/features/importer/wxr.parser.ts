@@ -1,16 +1,17 @@
 // Reads WordPress's export format (WXR 1.0–1.2, from WordPress and WordPress.com) item by item:
 // each <item> becomes a WxrPost with its comments and post meta, cleaned of what real files carry
 // (zero-width characters, `0000-00-00` dates, e-mails with spaces around them).
+import { createHash } from 'node:crypto';
 import { child, childText, type XmlElement } from './xml-stream.ts';
 
-/** Namespace URIs of the prefixes an item's elements are read by (a root may name them otherwise). */
+/** Namespace URIs (without their scheme, which exports write as http or https) of the prefixes an item's elements are read by (a root may name them otherwise). */
 export const WXR_PREFIXES: Record<string, string> = {
-  'http://wordpress.org/export/': 'wp',
-  'http://purl.org/rss/1.0/modules/content/': 'content',
-  'http://wordpress.org/export/1.0/excerpt/': 'excerpt',
-  'http://wordpress.org/export/1.1/excerpt/': 'excerpt',
-  'http://wordpress.org/export/1.2/excerpt/': 'excerpt',
-  'http://purl.org/dc/elements/1.1/': 'dc',
+  'wordpress.org/export/': 'wp',
+  'purl.org/rss/1.0/modules/content/': 'content',
+  'wordpress.org/export/1.0/excerpt/': 'excerpt',
+  'wordpress.org/export/1.1/excerpt/': 'excerpt',
+  'wordpress.org/export/1.2/excerpt/': 'excerpt',
+  'purl.org/dc/elements/1.1/': 'dc',
 };
 
 export interface WxrComment {
@@ -30,7 +31,10 @@ export interface WxrComment {
 }
 
 export interface WxrPost {
+  /** wp:post_id; for an item without one (hand-made files), a stable id made from its guid, link or title. */
   id: string;
+  /** Whether `id` was made up (the item had no wp:post_id): no `/?p=` address then. */
+  madeUpId: boolean;
   title: string;
   link: string;
   guid: string;
@@ -95,8 +99,11 @@ export function readPost(item: XmlElement): WxrPost {
     else if (c.name === 'wp:comment') comments.push(readComment(c));
   }
   const date = wpDate(text('wp:post_date_gmt')) ?? wpDate(text('wp:post_date'));
+  const postId = clean(text('wp:post_id'));
+  const identity = clean(text('guid')) || clean(text('link')) || clean(text('title'));
   return {
-    id: clean(text('wp:post_id')),
+    id: postId || (identity ? `h${createHash('sha256').update(identity).digest('hex').slice(0, 16)}` : ''),
+    madeUpId: !postId,
     title: clean(text('title')),
     link: clean(text('link')),
     guid: clean(text('guid')),

@@ -24,7 +24,7 @@ export interface XmlReadOptions {
   onElement(element: XmlElement): void | Promise<void>;
   /** Called when any element opens, with its depth (the root is 0). */
   onOpen?(name: string, depth: number, attrs: Record<string, string>): void;
-  /** Usual prefixes by namespace URI prefix, e.g. 'http://wordpress.org/export/' → 'wp'. */
+  /** Usual prefixes by namespace URI without its scheme (a prefix of it), e.g. 'wordpress.org/export/' → 'wp'. */
   prefixes?: Record<string, string>;
   onBytes?(read: number): void;
 }
@@ -59,7 +59,8 @@ export async function readXml(source: ImportSource, options: XmlReadOptions): Pr
     if (depth === 0 && options.prefixes) {
       for (const [attr, uri] of Object.entries(tag.attributes)) {
         if (!attr.startsWith('xmlns:')) continue;
-        const usual = Object.entries(options.prefixes).find(([start]) => uri.startsWith(start))?.[1];
+        const bare = uri.replace(/^https?:\/\//, '');
+        const usual = Object.entries(options.prefixes).find(([start]) => bare.startsWith(start))?.[1];
         if (usual && usual !== attr.slice(6)) renames.set(attr.slice(6), usual);
       }
     }
