@@ -13,6 +13,8 @@ import { createEventBus, type EventBus } from './events.ts';
 import { articleApi } from './features/articles/article.api.ts';
 import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
+import { staticPagePages } from './features/pages/static-page.pages.tsx';
+import { createStaticPageService, type StaticPageService } from './features/pages/static-page.service.ts';
 import { createArticleService, type ArticleService } from './features/articles/article.service.ts';
 import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
 import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
@@ -79,6 +81,7 @@ export interface Services {
   search: SearchService;
   /** External threads: the embed's pages of other sites, and which origins may show it. */
   threads: ExternalThreadService;
+  staticPages: StaticPageService;
   staff: StaffService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
@@ -169,6 +172,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       ...publicReads,
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
+      staticPages: createStaticPageService({ db, readDb }),
       articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
       staff: createStaffService({ db }),
       directory,
@@ -206,6 +210,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     stylesheet: assets.stylesheet.path,
     sections: services.directory.sections(),
+    pages: services.directory.pages(),
   });
   const pages = createArticlePageRenderer({
     ...services,
@@ -220,6 +225,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
     renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
+    // An imported site's old addresses are looked up only for what would otherwise be a 404.
+    redirect: (url) => services.staticPages.redirectFor(url),
   });
   // A page asked for after a write's response shows the section list that write changed.
   app.addHook('onRequest', (_request, _reply, done) => {
@@ -247,6 +254,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (site) => {
     await site.register(formbody);
     await site.register(articlePages(deps));
+    await site.register(staticPagePages(deps));
     await site.register(searchPages(deps));
     await site.register(archivePages(deps));
     await site.register(feedRoutes(deps));

@@ -20,3 +20,17 @@ transaction and the row counts of every table are compared at the end: if anythi
 target is left as it was. Running it again copies everything again (safe to re-run). A target
 that already holds a different site is refused unless --replace is given.
 Stop the site (or keep it read-only) while copying: later writes are not copied.`;
+
+export const IMPORT_HELP = `Usage: broadsheet import [--create-articles] [--uploads DIR] FILE…
+
+Imports each file, telling its format by its content (.gz files too):
+  a scraped article        prints the article's URL
+  a WordPress export (WXR 1.0–1.2, WordPress or WordPress.com): posts, pages, comments, reader
+                           scores and old addresses, with a progress bar and a report
+Importing the same file again updates what it made; nothing is duplicated.
+
+Options:
+  --uploads DIR            a copy of wp-content/uploads: featured images are read from it
+                           (nothing is fetched from the network)
+  --create-articles        Disqus: a thread with no matching article becomes a draft holding
+                           its comments`;
