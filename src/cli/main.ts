@@ -6,6 +6,7 @@ import { ScrapedArticleError } from '../features/importer/scraped-article.parser
 import { ImportError, importFile } from '../features/importer/import.service.ts';
 import { AppError } from '../errors.ts';
 import { serve } from '../server.ts';
+import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './backup.command.ts';
 import { commentsCommand } from './comments.command.ts';
 import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.command.ts';
 import { SPAM_HELP, spamCommand } from './spam.command.ts';
@@ -30,6 +31,8 @@ Commands:
   migrate-data --from URL --to URL
                              copy a whole site to another database (e.g. SQLite to
                              PostgreSQL), verifying every table's row count; safe to re-run
+  backup FILE                one file with the database and media, taken while the site runs
+  restore [--replace] FILE   restore a backup into DATABASE_URL and MEDIA_DIR
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_READ_URL,
@@ -46,6 +49,8 @@ const COMMAND_HELP: Record<string, string> = {
   migrate: 'Usage: broadsheet migrate\n\nApplies pending database migrations and prints their names.',
   spam: SPAM_HELP,
   'migrate-data': MIGRATE_DATA_HELP,
+  backup: BACKUP_HELP,
+  restore: RESTORE_HELP,
 };
 
 async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
@@ -102,6 +107,10 @@ async function main(argv: string[]): Promise<number> {
       return withServices(async () => 0);
     case 'migrate-data':
       return migrateDataCommand(rest);
+    case 'backup':
+      return backupCommand(loadConfig(), rest);
+    case 'restore':
+      return restoreCommand(loadConfig(), rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
