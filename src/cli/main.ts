@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { serve } from '../server.ts';
 import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './backup.command.ts';
 import { commentsCommand } from './comments.command.ts';
+import { EXPORT_HELP, exportCommand } from './export.command.ts';
 import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.command.ts';
 import { SPAM_HELP, spamCommand } from './spam.command.ts';
 import { userCommand } from './user.command.ts';
@@ -31,6 +32,9 @@ Commands:
   migrate-data --from URL --to URL
                              copy a whole site to another database (e.g. SQLite to
                              PostgreSQL), verifying every table's row count; safe to re-run
+  export --format json|wxr [--output FILE]
+                             the whole site as JSON (read back by import) or WordPress WXR;
+                             both contain e-mail addresses
   backup FILE                one file with the database and media, taken while the site runs
   restore [--replace] FILE   restore a backup into DATABASE_URL and MEDIA_DIR
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
@@ -50,6 +54,7 @@ const COMMAND_HELP: Record<string, string> = {
   spam: SPAM_HELP,
   'migrate-data': MIGRATE_DATA_HELP,
   backup: BACKUP_HELP,
+  export: EXPORT_HELP,
   restore: RESTORE_HELP,
 };
 
@@ -107,6 +112,8 @@ async function main(argv: string[]): Promise<number> {
       return withServices(async () => 0);
     case 'migrate-data':
       return migrateDataCommand(rest);
+    case 'export':
+      return withServices((services) => exportCommand(services, rest));
     case 'backup':
       return backupCommand(loadConfig(), rest);
     case 'restore':
