@@ -13,6 +13,8 @@ import { createEventBus, type EventBus } from './events.ts';
 import { articleApi } from './features/articles/article.api.ts';
 import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
+import { staticPagePages } from './features/pages/static-page.pages.tsx';
+import { createStaticPageService, type StaticPageService } from './features/pages/static-page.service.ts';
 import { createArticleService, type ArticleService } from './features/articles/article.service.ts';
 import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
 import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
@@ -70,6 +72,7 @@ export interface Services {
   ratings: RatingService;
   comments: CommentService;
   search: SearchService;
+  staticPages: StaticPageService;
   staff: StaffService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
@@ -145,6 +148,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       settings,
       ...publicReads,
       search: createSearchService({ readDb }),
+      staticPages: createStaticPageService({ db, readDb }),
       articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
       staff: createStaffService({ db }),
       directory,
@@ -181,6 +185,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     stylesheet: assets.stylesheet.path,
     sections: services.directory.sections(),
+    pages: services.directory.pages(),
   });
   const pages = createArticlePageRenderer({ ...services, ...services.primaryReads, layout, scriptPath: assets.articleScript.path });
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
@@ -189,6 +194,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
     renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
+    // An imported site's old addresses are looked up only for what would otherwise be a 404.
+    redirect: (url) => services.staticPages.redirectFor(url),
   });
   // A page asked for after a write's response shows the section list that write changed.
   app.addHook('onRequest', (_request, _reply, done) => {
@@ -215,6 +222,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (site) => {
     await site.register(formbody);
     await site.register(articlePages(deps));
+    await site.register(staticPagePages(deps));
     await site.register(searchPages(deps));
     await site.register(archivePages(deps));
     await site.register(feedRoutes(deps));

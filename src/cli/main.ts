@@ -2,13 +2,12 @@
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../app.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { ScrapedArticleError } from '../features/importer/scraped-article.parser.ts';
-import { ImportError, importFile } from '../features/importer/import.service.ts';
 import { AppError } from '../errors.ts';
 import { serve } from '../server.ts';
 import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './backup.command.ts';
 import { commentsCommand } from './comments.command.ts';
 import { EXPORT_HELP, exportCommand } from './export.command.ts';
+import { IMPORT_HELP, importCommand, parseImportArgs } from './import.command.ts';
 import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.command.ts';
 import { SPAM_HELP, spamCommand } from './spam.command.ts';
 import { userCommand } from './user.command.ts';
@@ -20,7 +19,8 @@ Usage: broadsheet <command> [options]
 
 Commands:
   serve [--no-demo]          start the web server (adds demo articles to an empty database)
-  import FILE…               import articles (scraped article text); prints each article's URL
+  import [--uploads DIR] [--create-articles] FILE…
+                             import a WordPress export (WXR, .gz too) or scraped articles
   comments list [--status S] list comments (S: pending, approved, spam, trash)
   comments approve|spam|trash ID…
                              moderate comments by id
@@ -46,7 +46,7 @@ Run 'broadsheet <command> --help' for a command's options.`;
 
 const COMMAND_HELP: Record<string, string> = {
   serve: 'Usage: broadsheet serve [--no-demo]\n\nStarts the web server on HOST:PORT. On an empty database it first adds demo articles, unless --no-demo.',
-  import: 'Usage: broadsheet import FILE…\n\nImports each file as an article and prints its URL. Importing the same file again updates the article.',
+  import: IMPORT_HELP,
   comments: 'Usage: broadsheet comments list [--status pending|approved|spam|trash] [--limit N]\n       broadsheet comments approve|spam|trash ID…',
   user:
     'Usage: broadsheet user add --email E --role admin|editor|author|moderator [--name N] [--password-stdin]\n       broadsheet user list\n\nThe password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time password is printed that must be changed at first login.',
@@ -83,25 +83,9 @@ async function main(argv: string[]): Promise<number> {
       await serve(loadConfig(), { demo: !values['no-demo'] });
       return -1; // keeps running
     }
-    case 'import': {
-      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
-      if (positionals.length === 0) throw new UsageError('import needs at least one FILE');
-      return withServices(async (services) => {
-        let failed = 0;
-        for (const [i, file] of positionals.entries()) {
-          try {
-            const result = await importFile(services, file);
-            console.log(result.url);
-            if (positionals.length > 1) console.error(`[${i + 1}/${positionals.length}] ${result.created ? 'created' : 'updated'}: ${result.title}`);
-          } catch (error) {
-            if (!(error instanceof ImportError || error instanceof ScrapedArticleError)) throw error;
-            console.error(error instanceof ScrapedArticleError ? `${file}: ${error.message}` : error.message);
-            failed++;
-          }
-        }
-        return failed > 0 ? 1 : 0;
-      });
-    }
+    case 'import':
+      parseImportArgs(rest); // usage errors before the database is opened
+      return withServices((services) => importCommand(services, rest));
     case 'comments':
       return withServices((services) => commentsCommand(services, rest));
     case 'user':

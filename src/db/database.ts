@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
-import type { ArticleRevisionTable, ArticleTable, ArticleTagTable } from '../features/articles/article.table.ts';
+import type { ArticleRevisionTable, ArticleTable, ArticleTagTable, LegacyPathTable } from '../features/articles/article.table.ts';
 import type { CommentTable } from '../features/comments/comment.table.ts';
 import type { RatingTable } from '../features/ratings/rating.table.ts';
 import type { SecretTable, SettingTable } from '../features/settings/setting.table.ts';
@@ -18,6 +18,7 @@ export interface Database {
   articles: ArticleTable;
   article_tags: ArticleTagTable;
   article_revisions: ArticleRevisionTable;
+  legacy_paths: LegacyPathTable;
   ratings: RatingTable;
   comments: CommentTable;
   settings: SettingTable;

@@ -30,6 +30,7 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'articles', key: ['id'] },
   { table: 'article_tags', key: ['article_id', 'tag'] },
   { table: 'article_revisions', key: ['id'] },
+  { table: 'legacy_paths', key: ['path'] },
   { table: 'ratings', key: ['id'] },
   // A reply is always written after its parent, so in id order every parent is there first.
   { table: 'comments', key: ['id'] },

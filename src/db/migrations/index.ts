@@ -9,6 +9,7 @@ import * as discovery from './2026-11-25T0900-discovery.ts';
 import * as search from './2026-11-25T0910-search.ts';
 import * as revisionReview from './2026-11-25T1100-revision-review.ts';
 import * as articleKind from './2026-12-04T0900-article-kind.ts';
+import * as siteImport from './2026-12-04T1000-import.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0910-search': search,
   '2026-11-25T1100-revision-review': revisionReview,
   '2026-12-04T0900-article-kind': articleKind,
+  '2026-12-04T1000-import': siteImport,
 };

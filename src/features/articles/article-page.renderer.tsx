@@ -125,14 +125,17 @@ export function createArticlePageRenderer(deps: {
   // from the old list: a new list (a new array) drops the pages.
   let settingsSeen: Settings = layout().settings;
   let sectionsSeen = layout().sections;
+  let pagesSeen = layout().pages;
   const checkSettings = () => {
     const context = layout();
     if (context.settings !== settingsSeen) {
       settingsSeen = context.settings;
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       clearAll();
-    } else if (context.sections !== sectionsSeen) {
+    } else if (context.sections !== sectionsSeen || context.pages !== pagesSeen) {
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       dropPages();
     }
   };

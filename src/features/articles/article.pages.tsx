@@ -28,11 +28,21 @@ export async function sendArticlePage(
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed
+    // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed;
+    // GET /?p=ID (or ?page_id=ID) — an imported WordPress post's old address: 301 to it, or 404
     app.get(
       '/',
-      { config: { access: 'public' }, schema: { hide: true, querystring: Type.Object({ page: Type.Optional(Type.String()) }) } },
+      {
+        config: { access: 'public' },
+        schema: { hide: true, querystring: Type.Object({ page: Type.Optional(Type.String()), p: Type.Optional(Type.String()), page_id: Type.Optional(Type.String()) }) },
+      },
       async (request, reply) => {
+        const { p, page_id: pageId } = request.query;
+        if (p !== undefined || pageId !== undefined) {
+          const moved = await deps.staticPages.redirectFor(p !== undefined ? `/?p=${p}` : `/?page_id=${pageId}`);
+          if (!moved) throw new AppError('not_found', 'There is no such article.');
+          return reply.redirect(moved, 301);
+        }
         const page = parsePage(request.query.page);
         if (page === null) throw new AppError('not_found', 'There is no such page.');
         const front = await deps.archives.frontPage(page);

@@ -7,7 +7,7 @@ import type { CommentRow, CommentStatus, NewCommentRow } from './comment.table.t
 type Q = Kysely<Database>;
 
 // Every comment posted runs these: prepared once (db/prepared.ts).
-type CommentValues = Required<Omit<NewCommentRow, 'id'>>;
+type CommentValues = Required<Omit<NewCommentRow, 'id' | 'import_key'>>;
 const newComment = prepared((db, v: CommentValues) =>
   db
     .insertInto('comments')
@@ -38,7 +38,7 @@ const approvedFromEmail = prepared((db, v: { email: string }) =>
   db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').limit(1),
 );
 
-export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id'>): Promise<number> {
+export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id' | 'import_key'>): Promise<number> {
   const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, user_agent: '' };
   return (await newComment.execute(db, { ...defaults, ...row })).rows[0]!.id;
 }

@@ -25,6 +25,8 @@ export interface CommentTable {
   user_agent: Generated<string>;
   created_at: string;
   updated_at: string;
+  /** Where an imported comment came from (source, post and comment id); null for comments posted here. */
+  import_key: Generated<string | null>;
 }
 
 export type CommentRow = Selectable<CommentTable>;
