@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Services } from '../app.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { IMPORT_HELP, MIGRATE_DATA_HELP, SPAM_HELP } from './help.ts';
+import { BACKUP_HELP, EXPORT_HELP, IMPORT_HELP, MIGRATE_DATA_HELP, RESTORE_HELP, SPAM_HELP } from './help.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `broadsheet — news publishing with reader ratings and moderated comments
@@ -27,6 +27,11 @@ Commands:
   migrate-data --from URL --to URL
                              copy a whole site to another database (e.g. SQLite to
                              PostgreSQL), verifying every table's row count; safe to re-run
+  export --format json|wxr [--output FILE]
+                             the whole site as JSON (read back by import) or WordPress WXR;
+                             both contain e-mail addresses
+  backup FILE                one file with the database and media, taken while the site runs
+  restore [--replace] FILE   restore a backup into DATABASE_URL and MEDIA_DIR
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_READ_URL,
@@ -43,6 +48,9 @@ const COMMAND_HELP: Record<string, string> = {
   migrate: 'Usage: broadsheet migrate\n\nApplies pending database migrations and prints their names.',
   spam: SPAM_HELP,
   'migrate-data': MIGRATE_DATA_HELP,
+  backup: BACKUP_HELP,
+  export: EXPORT_HELP,
+  restore: RESTORE_HELP,
 };
 
 async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
@@ -95,6 +103,18 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate-data': {
       const { migrateDataCommand } = await import('./migrate-data.command.ts');
       return migrateDataCommand(rest);
+    }
+    case 'export': {
+      const { exportCommand } = await import('./export.command.ts');
+      return withServices((services) => exportCommand(services, rest));
+    }
+    case 'backup': {
+      const { backupCommand } = await import('./backup.command.ts');
+      return backupCommand(loadConfig(), rest);
+    }
+    case 'restore': {
+      const { restoreCommand } = await import('./backup.command.ts');
+      return restoreCommand(loadConfig(), rest);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
