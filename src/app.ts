@@ -1,4 +1,5 @@
 // The composition root: buildApp(config) wires services, plugins and routes together.
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -21,6 +22,7 @@ import { mediaRoutes } from './features/articles/media.routes.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive.directory.ts';
 import { archivePages } from './features/archives/archive.pages.tsx';
 import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
+import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
 import { commentPages } from './features/comments/comment.pages.ts';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
@@ -108,7 +110,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, log }) : undefined;
   let live: LiveFeed | undefined;
   let directory: ArchiveDirectory | undefined;
+  let edge: ReturnType<typeof createEdgePurger>;
   const close = async () => {
+    await edge?.close();
     await directory?.close();
     await live?.close();
     await redis?.close();
@@ -119,6 +123,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
     await redis?.ready(1_000);
     await migrateToLatest(db);
     const events = redis ? createRedisEventBus(redis) : createEventBus();
+    edge = createEdgePurger({ urls: config.edgePurgeUrls, events, log });
     const settings = await createSettingsService(db, events);
     // Settings saved on another instance: read them again (the page caches notice the new object).
     events.on('settings.changed', (_, { remote }) => {
@@ -175,7 +180,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const assets = await buildAssets();
-  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
+  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });
   const layout = (): LayoutContext => ({
     settings: services.settings.get(),
     publicUrl: config.publicUrl,
@@ -186,6 +191,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
   await app.register(cookie);
+  // Whatever is made per request (HTML, feeds, JSON) is compressed when the client accepts it;
+  // cached documents arrive already compressed (lib/compressed-body.ts) and pass through.
+  await app.register(compress, { encodings: ['br', 'gzip'] });
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
     renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),

@@ -68,8 +68,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { 'no-demo': { type: 'boolean' } } });
+      const config = loadConfig();
       const { serve } = await import('../server.ts');
-      await serve(loadConfig(), { demo: !values['no-demo'] });
+      await serve(config, { demo: !values['no-demo'] });
       return -1; // keeps running
     }
     case 'import': {

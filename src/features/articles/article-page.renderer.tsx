@@ -1,11 +1,12 @@
 // Renders article pages from four separately cached parts, each invalidated only by what
 // changes it: the article itself (an edit), the Reviews widget (a rating), the comments
 // (a published comment) and the structured data (any of these: it carries the score and the
-// comment count). For a reader with nothing of their own on the page — the common
-// case — the assembled page is kept as UTF-8 bytes with holes for the two form tokens, so
-// serving it is a copy. Anything personal (their rating, their held comments, a form sent
-// back with errors, a reply target) takes the slower path that renders the forms for them.
-import { randomToken } from '../../lib/crypto.ts';
+// comment count). Every reader with nothing of their own on the page — the common case, decided
+// by the caller without a database query — gets one shared document: assembled once per change,
+// kept with its ETag and its brotli and gzip forms, the same bytes for everyone (so shared caches
+// may keep it too). Anything personal (their rating, their held comments, a form sent back with
+// errors, a reply target) takes the slower path that renders the forms for them.
+import { CompressedBody } from '../../lib/compressed-body.ts';
 import type { EventBus } from '../../events.ts';
 import type { FieldErrors } from '../../errors.ts';
 import { renderFragment, renderPage } from '../../views/html.ts';
@@ -22,22 +23,29 @@ import { articlePath, type Article } from './article.model.ts';
 import { ArticlePage } from './article.page.tsx';
 import type { ArticleService } from './article.service.ts';
 import { articleStructuredData, StructuredData } from './article.structured-data.tsx';
+import { SHARED_TOKEN_RENEW_MS } from '../spam/form-token.ts';
 
 export type CommentOrder = 'oldest' | 'newest';
 
 export interface ReaderView {
-  readerId: string;
-  csrf: string;
-  /** Whether the reader had a cookie before this request (a new reader has nothing stored). */
-  known: boolean;
+  /** The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise. */
+  readerId: string | null;
   replyTo?: number;
   /** A comment form sent back with errors, and the form token it was posted with. */
   commentForm?: { values: CommentFormValues; errors: FieldErrors; formToken?: string };
   rateError?: string;
 }
 
+export interface RenderedPage {
+  article: Article;
+  /** The shared document: the same for every reader without anything of their own here. */
+  shared?: CompressedBody;
+  /** A page rendered for this reader alone. */
+  personal?: Buffer;
+}
+
 export interface ArticlePageRenderer {
-  render(slug: string, order: CommentOrder, reader: ReaderView): Promise<{ body: Buffer; article: Article }>;
+  render(slug: string, order: CommentOrder, reader: ReaderView): Promise<RenderedPage>;
 }
 
 interface Thread {
@@ -47,9 +55,6 @@ interface Thread {
 }
 
 const CACHE_LIMIT = 500;
-// Stand-ins for the per-request tokens in cached pages: random, so no content can contain them.
-const MARK = `bs${randomToken(9).replace(/[^A-Za-z0-9]/g, 'x')}`;
-const MARKERS = { csrf: `${MARK}csrf`, formToken: `${MARK}form` };
 
 /** A Map that forgets its oldest entry beyond CACHE_LIMIT. */
 function boundedSet<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -71,7 +76,7 @@ export function createArticlePageRenderer(deps: {
   const reviews = new Map<number, ByteTemplate>();
   const threads = new Map<string, Thread>();
   const structured = new Map<number, ByteTemplate>();
-  const assembled = new Map<string, { article: Article; bytes: ByteTemplate }>();
+  const assembled = new Map<string, { article: Article; body: CompressedBody; tokenAge: number }>();
   const forms = new Map<string, { rate: ByteTemplate; comment: ByteTemplate }>();
 
   // A part is cached only if nothing invalidated it while it was being built: `epoch` moves on
@@ -207,40 +212,45 @@ export function createArticlePageRenderer(deps: {
 
   const commentsOpen = (article: Article) => article.commentsOpen && !closedByAge(article.publishedAt, layout().settings.commentsCloseAfterDays);
 
+  /** Which shared form token a page carries now: it is renewed every SHARED_TOKEN_RENEW_MS. */
+  const tokenAge = () => Math.floor(Date.now() / SHARED_TOKEN_RENEW_MS);
+
   /**
-   * The blank rate and comment forms, tokens left as holes. They change only with the article,
-   * the settings, or the comments closing with age (a key of their own), not with each rating.
+   * The blank rate and comment forms with the shared form token. They change only with the
+   * article, the settings, the comments closing with age, or the token's renewal (keys of their
+   * own), not with each rating.
    */
-  function blankForms(article: Article): { rate: ByteTemplate; comment: ByteTemplate } {
+  function blankForms(article: Article, age: number): { rate: ByteTemplate; comment: ByteTemplate } {
     const open = commentsOpen(article);
-    const key = `${article.id}:${open}`;
+    const key = `${article.id}:${open}:${age}`;
     const hit = forms.get(key);
     if (hit) return hit;
     const path = articlePath(article.slug);
-    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} csrf={MARKERS.csrf} scale={layout().settings.ratingScale} yourRating={null} />);
+    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
-      <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={open} />,
+      <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} />,
     );
-    const entry = { rate: toByteTemplate(rate, MARKERS), comment: toByteTemplate(comment, MARKERS) };
+    const entry = { rate: toByteTemplate(rate), comment: toByteTemplate(comment) };
     boundedSet(forms, key, entry);
     return entry;
   }
 
-  /** The page as every reader without anything of their own sees it, tokens left as holes. */
+  /** The page as every reader without anything of their own sees it. */
   async function assembledPage(slug: string, order: CommentOrder) {
     const key = `${order}:${slug}`;
+    const age = tokenAge();
     const hit = assembled.get(key);
-    if (hit) return hit;
+    if (hit && hit.tokenAge === age) return hit;
     const { article, page } = await skeleton(slug);
     const startedAt = stamp(article.id);
     const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order), structuredDataOf(article)]);
-    const blank = blankForms(article);
+    const blank = blankForms(article, age);
     const bytes = nest(page, {
       reviews: nest(reviewsPage, { 'rate-form': blank.rate }),
       comments: nest(thread.page, { 'comment-form': blank.comment }),
       'structured-data': structuredData,
     });
-    const entry = { article, bytes };
+    const entry = { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
     if (startedAt === stamp(article.id)) boundedSet(assembled, key, entry);
     return entry;
   }
@@ -249,13 +259,12 @@ export function createArticlePageRenderer(deps: {
     async render(slug, order, reader) {
       checkSettings();
       const { article, page } = await skeleton(slug);
-      const [yourRating, pending] = reader.known
-        ? await Promise.all([ratings.readerRating(article.id, reader.readerId), comments.pendingFor(article.id, reader.readerId)])
-        : [null, []];
+      const { readerId } = reader;
+      const [yourRating, pending] = readerId !== null ? await Promise.all([ratings.readerRating(article.id, readerId), comments.pendingFor(article.id, readerId)]) : [null, []];
       const personal = yourRating !== null || pending.length > 0 || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
       if (!personal) {
-        const { bytes } = await assembledPage(slug, order);
-        return { body: fillByteTemplate(bytes, { csrf: reader.csrf, formToken: comments.formToken(article.id) }), article };
+        const { body } = await assembledPage(slug, order);
+        return { shared: body, article };
       }
 
       const [reviewsPage, structuredData, thread] = await Promise.all([
@@ -266,11 +275,10 @@ export function createArticlePageRenderer(deps: {
       const path = articlePath(article.slug);
       const settings = layout().settings;
       const replyName = reader.replyTo === undefined ? undefined : thread.replyable.get(reader.replyTo);
-      const rateForm = <RateForm action={`${path}/rating#rating`} csrf={reader.csrf} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
+      const rateForm = <RateForm action={`${path}/rating#rating`} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
       const commentForm = (
         <CommentForm
           action={`${path}/comments#respond`}
-          csrf={reader.csrf}
           formToken={comments.formToken(article.id, reader.commentForm?.formToken)}
           values={reader.commentForm?.values ?? {}}
           errors={reader.commentForm?.errors ?? {}}
@@ -278,7 +286,7 @@ export function createArticlePageRenderer(deps: {
           open={commentsOpen(article)}
         />
       );
-      const body = fillByteTemplate(
+      const personalPage = fillByteTemplate(
         nest(page, {
           reviews: nest(reviewsPage, { 'rate-form': toByteTemplate(renderFragment(rateForm)) }),
           comments: nest(thread.page, { 'comment-form': toByteTemplate(renderFragment(commentForm)) }),
@@ -286,7 +294,7 @@ export function createArticlePageRenderer(deps: {
         }),
         {},
       );
-      return { body, article };
+      return { personal: personalPage, article };
     },
   };
 }

@@ -4,6 +4,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
+import { sendCompressed } from '../../lib/compressed-body.ts';
+import { EDGE_KEYS, markShared } from '../edge/edge-cache.ts';
 import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
 import type { CommentOrder, ReaderView } from './article-page.renderer.tsx';
@@ -11,19 +13,26 @@ import { HomePage } from './home.page.tsx';
 
 const HTML = 'text/html; charset=utf-8';
 
-/** Renders the article page for this reader; form handlers pass their errors and values. */
+/**
+ * Sends the article page: the shared document (public, ETag, compressed once) to every reader
+ * without anything of their own here, or the page rendered for this one. Only a reader whose
+ * request carries this article's marker cookie is looked up; form handlers pass their errors
+ * and values.
+ */
 export async function sendArticlePage(
   deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   slug: string,
-  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder } = {},
+  extra: Omit<ReaderView, 'readerId'> & { order?: CommentOrder } = {},
 ): Promise<FastifyReply> {
-  const known = request.readerId !== null;
-  const readerId = deps.readers.ensureReader(request, reply);
-  const { body } = await deps.pages.render(slug, extra.order ?? 'oldest', { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) });
-  // The page carries a per-reader form token: shared caches must not keep it.
-  return reply.header('cache-control', 'private, no-cache').type(HTML).send(body);
+  const readerId = deps.readers.hasActed(request) ? request.readerId : null;
+  const page = await deps.pages.render(slug, extra.order ?? 'oldest', { ...extra, readerId });
+  if (page.shared) {
+    markShared(reply, { keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages], purging: deps.config.edgePurgeUrls.length > 0 });
+    return sendCompressed(request, reply.type(HTML), page.shared);
+  }
+  return reply.header('cache-control', 'private, no-cache').type(HTML).send(page.personal);
 }
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {

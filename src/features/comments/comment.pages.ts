@@ -26,17 +26,19 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { slug } = request.params;
+        // _csrf is what older pages sent; the cross-origin check replaces it.
         const { _csrf, formToken, homepage, ...input } = request.body;
         const article = await articles.findPublishedRef(slug);
         try {
-          readers.checkCsrf(request, _csrf);
+          readers.checkSameOrigin(request);
           const { id } = await comments.post(input, {
             articleId: article.id,
-            readerId: request.readerId,
+            readerId: readers.ensureReader(request, reply),
             ipHash: readers.ipHash(request),
             userAgent: request.headers['user-agent'] ?? '',
             submission: { ip: request.ip, formToken: formToken ?? null, honeypot: homepage ?? '' },
           });
+          readers.markActed(reply, articlePath(article.slug));
           return reply.redirect(`${articlePath(article.slug)}#comment-${id}`, 303);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
