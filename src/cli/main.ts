@@ -29,7 +29,8 @@ Commands:
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_READ_URL,
-DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE.
+DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE,
+EDGE_PURGE_URLS.
 See README.md.
 Run 'broadsheet <command> --help' for a command's options.`;
 
