@@ -4,7 +4,6 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AjvCompiler } from '@fastify/ajv-compiler';
 import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.ts';
@@ -43,14 +42,16 @@ import { staffPages } from './features/staff/staff.pages.tsx';
 import { createStaffService, type StaffService } from './features/staff/staff.service.ts';
 import { accessPlugin, createStaffCsrf, type StaffCsrf } from './plugins/access.ts';
 import { assetRoutes } from './plugins/assets.ts';
-import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { answerClientError, createErrorResponder, errorHandlerPlugin, frameworkError, type HtmlErrorRenderer } from './plugins/error-handler.ts';
+import { inputHygienePlugin } from './plugins/input-hygiene.ts';
+import { validatorCompiler } from './plugins/validators.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
 import { addressKey } from './lib/client-address.ts';
 import { connectRedis, type RedisLink } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
 import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
-import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { securityHeaders, securityHeadersPlugin } from './plugins/security-headers.ts';
 import { buildAssets, type Assets } from './views/assets.ts';
 import { renderErrorPage, type LayoutContext } from './views/layout.tsx';
 
@@ -164,6 +165,17 @@ function hopCount(hops: number) {
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config, db } = services;
+  const assets = await buildAssets();
+  const layout = (): LayoutContext => ({
+    settings: services.settings.get(),
+    publicUrl: config.publicUrl,
+    stylesheet: assets.stylesheet.path,
+    sections: services.directory.sections(),
+  });
+  const headers = securityHeaders({ hsts: config.secureCookies });
+  const renderHtml: HtmlErrorRenderer = (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest());
+  const errors = { renderHtml, headers };
+  const respond = createErrorResponder(errors);
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'] },
     // A hop count trusts that many proxies nearest to us (proxy-addr counts from the socket).
@@ -173,24 +185,20 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     // Archive slugs may be 80 letters of any script: up to 720 characters percent-encoded.
     routerOptions: { maxParamLength: 800, ignoreTrailingSlash: true },
+    // Addresses the router refuses itself, and requests Node cannot parse, answer as every error does.
+    frameworkErrors: (error, request, reply) => respond(request, reply, frameworkError(error)),
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler({ exactBodies: false }));
 
-  const assets = await buildAssets();
   const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
-  const layout = (): LayoutContext => ({
-    settings: services.settings.get(),
-    publicUrl: config.publicUrl,
-    stylesheet: assets.stylesheet.path,
-    sections: services.directory.sections(),
-  });
   const pages = createArticlePageRenderer({ ...services, ...services.primaryReads, layout, scriptPath: assets.articleScript.path });
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
   await app.register(cookie);
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
-  await app.register(errorHandlerPlugin, {
-    renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
-  });
+  await app.register(errorHandlerPlugin, errors);
+  await app.register(inputHygienePlugin);
   // A page asked for after a write's response shows the section list that write changed.
   app.addHook('onRequest', (_request, _reply, done) => {
     const reloading = services.directory.settled();
@@ -234,10 +242,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     async (api) => {
       // JSON only, taken as sent: no text bodies, and no turning null or true into a number.
       api.removeContentTypeParser('text/plain');
-      const compilers = AjvCompiler();
-      const coercing = compilers({}, { customOptions: {} });
-      const exact = compilers({}, { customOptions: { coerceTypes: false } });
-      api.setValidatorCompiler((route) => (route.httpPart === 'body' ? exact : coercing)(route));
+      api.setValidatorCompiler(validatorCompiler({ exactBodies: true }));
       await api.register(articleApi(deps));
       await api.register(ratingApi(deps));
       await api.register(commentApi(deps));
