@@ -9,6 +9,7 @@ import pino from 'pino';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
 import { createEventBus, type EventBus } from './events.ts';
+import { watchOtherCommits, type CommitWatcher } from './db/sqlite-commits.ts';
 import { articleApi } from './features/articles/article.api.ts';
 import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
@@ -110,7 +111,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, log }) : undefined;
   let live: LiveFeed | undefined;
   let directory: ArchiveDirectory | undefined;
+  let commits: CommitWatcher | undefined;
   const close = async () => {
+    await commits?.close();
     await directory?.close();
     await live?.close();
     await redis?.close();
@@ -120,7 +123,16 @@ export async function createServices(config: Config, databases?: Databases): Pro
   try {
     await redis?.ready(1_000);
     await migrateToLatest(db);
-    const events = redis ? createRedisEventBus(redis) : createEventBus();
+    const local = redis ? undefined : createEventBus();
+    const events = redis ? createRedisEventBus(redis) : local!;
+    // Without Redis, another process's writes to the SQLite file (the CLI) are noticed by
+    // polling: every cache is dropped and the settings reloaded, as Redis's resubscription does.
+    if (local && config.database.kind === 'sqlite') {
+      commits = watchOtherCommits(db, () => {
+        local.deliver('settings.changed', {}, { remote: true });
+        local.deliver('article.changed', { articleId: null }, { remote: true });
+      }, { onError: (err) => log.warn({ err }, 'checking the database for other processes’ changes failed') });
+    }
     const settings = await createSettingsService(db, events);
     // Settings saved on another instance: read them again (the page caches notice the new object).
     events.on('settings.changed', (_, { remote }) => {
