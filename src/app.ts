@@ -5,12 +5,12 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AjvCompiler } from '@fastify/ajv-compiler';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
 import { createEventBus, type EventBus } from './events.ts';
+import { watchOtherCommits, type CommitWatcher } from './db/sqlite-commits.ts';
 import { articleApi } from './features/articles/article.api.ts';
 import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
@@ -53,14 +53,16 @@ import { staffPages } from './features/staff/staff.pages.tsx';
 import { createStaffService, type StaffService } from './features/staff/staff.service.ts';
 import { accessPlugin, createStaffCsrf, type StaffCsrf } from './plugins/access.ts';
 import { assetRoutes } from './plugins/assets.ts';
-import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { answerClientError, createErrorResponder, errorHandlerPlugin, frameworkError, type HtmlErrorRenderer } from './plugins/error-handler.ts';
+import { inputHygienePlugin } from './plugins/input-hygiene.ts';
+import { validatorCompiler } from './plugins/validators.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
 import { addressKey } from './lib/client-address.ts';
 import { connectRedis, type RedisLink } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
 import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
-import { allowFramingBy, securityHeadersPlugin } from './plugins/security-headers.ts';
+import { allowFramingBy, securityHeaders, securityHeadersPlugin } from './plugins/security-headers.ts';
 import { buildAssets, type Assets } from './views/assets.ts';
 import { renderErrorPage, type LayoutContext } from './views/layout.tsx';
 
@@ -134,7 +136,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
   if (mail) outbox.register('mail', mail.deliver);
   let edge: ReturnType<typeof createEdgePurger>;
+  let commits: CommitWatcher | undefined;
   const close = async () => {
+    await commits?.close();
     await edge?.close();
     await outbox.stop();
     mail?.close();
@@ -147,7 +151,16 @@ export async function createServices(config: Config, databases?: Databases): Pro
   try {
     await redis?.ready(1_000);
     await migrateToLatest(db);
-    const events = redis ? createRedisEventBus(redis) : createEventBus();
+    const local = redis ? undefined : createEventBus();
+    const events = redis ? createRedisEventBus(redis) : local!;
+    // Without Redis, another process's writes to the SQLite file (the CLI) are noticed by
+    // polling: every cache is dropped and the settings reloaded, as Redis's resubscription does.
+    if (local && config.database.kind === 'sqlite') {
+      commits = watchOtherCommits(db, () => {
+        local.deliver('settings.changed', {}, { remote: true });
+        local.deliver('article.changed', { articleId: null }, { remote: true });
+      }, { onError: (err) => log.warn({ err }, 'checking the database for other processes’ changes failed') });
+    }
     edge = createEdgePurger({ urls: config.edgePurgeUrls, events, log });
     const settings = await createSettingsService(db, events);
     settingsTitle = () => settings.get().siteTitle;
@@ -197,6 +210,18 @@ function hopCount(hops: number) {
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config, db } = services;
+  const assets = await buildAssets();
+  const layout = (): LayoutContext => ({
+    settings: services.settings.get(),
+    publicUrl: config.publicUrl,
+    stylesheet: assets.stylesheet.path,
+    sections: services.directory.sections(),
+    pages: services.directory.pages(),
+  });
+  const headers = securityHeaders({ hsts: config.secureCookies });
+  const renderHtml: HtmlErrorRenderer = (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest());
+  const errors = { renderHtml, headers };
+  const respond = createErrorResponder(errors);
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'] },
     // A hop count trusts that many proxies nearest to us (proxy-addr counts from the socket).
@@ -206,17 +231,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     // Archive slugs may be 80 letters of any script: up to 720 characters percent-encoded.
     routerOptions: { maxParamLength: 800, ignoreTrailingSlash: true },
+    // Addresses the router refuses itself, and requests Node cannot parse, answer as every error does.
+    frameworkErrors: (error, request, reply) => respond(request, reply, frameworkError(error)),
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler({ exactBodies: false }));
 
-  const assets = await buildAssets();
   const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });
-  const layout = (): LayoutContext => ({
-    settings: services.settings.get(),
-    publicUrl: config.publicUrl,
-    stylesheet: assets.stylesheet.path,
-    sections: services.directory.sections(),
-    pages: services.directory.pages(),
-  });
   const pages = createArticlePageRenderer({
     ...services,
     ...services.primaryReads,
@@ -232,10 +253,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(compress, { encodings: ['br', 'gzip'] });
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
-    renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
+    ...errors,
     // An imported site's old addresses are looked up only for what would otherwise be a 404.
     redirect: (url) => services.staticPages.redirectFor(url),
   });
+  await app.register(inputHygienePlugin);
   // A page asked for after a write's response shows the section list that write changed.
   app.addHook('onRequest', (_request, _reply, done) => {
     const reloading = services.directory.settled();
@@ -283,10 +305,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     async (api) => {
       // JSON only, taken as sent: no text bodies, and no turning null or true into a number.
       api.removeContentTypeParser('text/plain');
-      const compilers = AjvCompiler();
-      const coercing = compilers({}, { customOptions: {} });
-      const exact = compilers({}, { customOptions: { coerceTypes: false } });
-      api.setValidatorCompiler((route) => (route.httpPart === 'body' ? exact : coercing)(route));
+      api.setValidatorCompiler(validatorCompiler({ exactBodies: true }));
       await api.register(apiCors(deps));
       await api.register(embedApi(deps));
       await api.register(articleApi(deps));
