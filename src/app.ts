@@ -31,6 +31,8 @@ import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
 import { createMailDeliverer } from './features/mail/mail.deliverer.ts';
 import { outboxAdminPages } from './features/outbox/outbox.admin.pages.tsx';
 import { createOutboxSender, type OutboxSender } from './features/outbox/outbox.sender.ts';
+import { createNotificationService, type NotificationService } from './features/notifications/notification.service.ts';
+import { notificationPages } from './features/notifications/notification.pages.tsx';
 import { searchPages } from './features/search/search.pages.tsx';
 import { createSearchService, type SearchService } from './features/search/search.service.ts';
 import { ratingApi } from './features/ratings/rating.api.ts';
@@ -90,6 +92,8 @@ export interface Services {
    * delivered in the background; `start()` runs its sender (the server does; the CLI only queues).
    */
   outbox: OutboxSender;
+  /** Reply notifications (double opt-in, one-click unsubscribe); `enabled` only with SMTP_URL. */
+  notifications: NotificationService;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
   close(): Promise<void>;
 }
@@ -142,10 +146,11 @@ export async function createServices(config: Config, databases?: Databases): Pro
     directory = await createArchiveDirectory({ db, events, log });
     const avatarKey = await getOrCreateSecret(db, 'avatar');
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
+    const notifications = createNotificationService({ db, config, settings, linkKey: await getOrCreateSecret(db, 'mail-links'), outbox });
     const readers = (reads: Db) => ({
       articles: createArticleService({ db, readDb: reads, events }),
       ratings: createRatingService({ db, readDb: reads, events, settings }),
-      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey }),
+      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications }),
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
@@ -165,6 +170,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
       outbox,
+      notifications,
       close,
     };
   } catch (error) {
@@ -237,6 +243,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(sitemapRoutes(deps));
     await site.register(ratingPages(deps));
     await site.register(commentPages(deps));
+    await site.register(notificationPages(deps));
     await site.register(staffPages(deps));
     await site.register(dashboardPages(deps));
     await site.register(articleAdminPages(deps));

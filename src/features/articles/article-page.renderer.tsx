@@ -65,8 +65,11 @@ export function createArticlePageRenderer(deps: {
   events: EventBus;
   layout: () => LayoutContext;
   scriptPath: string;
+  /** Whether the comment form offers reply notifications (the site sends e-mail). */
+  notifications?: { enabled: boolean };
 }): ArticlePageRenderer {
   const { articles, ratings, comments, archives, events, layout, scriptPath } = deps;
+  const offerReplies = deps.notifications?.enabled ?? false;
   const skeletons = new Map<string, { article: Article; page: ByteTemplate }>();
   const reviews = new Map<number, ByteTemplate>();
   const threads = new Map<string, Thread>();
@@ -219,7 +222,7 @@ export function createArticlePageRenderer(deps: {
     const path = articlePath(article.slug);
     const rate = renderFragment(<RateForm action={`${path}/rating#rating`} csrf={MARKERS.csrf} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
-      <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={open} />,
+      <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={open} offerReplies={offerReplies} />,
     );
     const entry = { rate: toByteTemplate(rate, MARKERS), comment: toByteTemplate(comment, MARKERS) };
     boundedSet(forms, key, entry);
@@ -276,6 +279,7 @@ export function createArticlePageRenderer(deps: {
           errors={reader.commentForm?.errors ?? {}}
           replyTo={replyName !== undefined ? { id: reader.replyTo!, authorName: replyName } : null}
           open={commentsOpen(article)}
+          offerReplies={offerReplies}
         />
       );
       const body = fillByteTemplate(
