@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AjvCompiler } from '@fastify/ajv-compiler';
-import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
@@ -24,6 +24,9 @@ import { createArchiveService, type ArchiveService } from './features/archives/a
 import { commentApi } from './features/comments/comment.api.ts';
 import { commentPages } from './features/comments/comment.pages.ts';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
+import { apiCors, embedApi } from './features/embed/embed.api.ts';
+import { embedPages } from './features/embed/embed.pages.tsx';
+import { createExternalThreadService, type ExternalThreadService } from './features/embed/external-thread.service.ts';
 import { feedRoutes } from './features/feeds/feed.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { liveApi } from './features/live/live.api.ts';
@@ -51,10 +54,11 @@ import { assetRoutes } from './plugins/assets.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
+import { addressKey } from './lib/client-address.ts';
 import { connectRedis, type RedisLink } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
 import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
-import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { allowFramingBy, securityHeadersPlugin } from './plugins/security-headers.ts';
 import { buildAssets, type Assets } from './views/assets.ts';
 import { renderErrorPage, type LayoutContext } from './views/layout.tsx';
 
@@ -75,6 +79,8 @@ export interface Services {
   ratings: RatingService;
   comments: CommentService;
   search: SearchService;
+  /** External threads: the embed's pages of other sites, and which origins may show it. */
+  threads: ExternalThreadService;
   staff: StaffService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
@@ -107,6 +113,8 @@ export interface AppDeps extends Services {
   pages: ArticlePageRenderer;
   assets: Assets;
   layout: () => LayoutContext;
+  /** Lets the embed's frame be framed by the allowed origins (every other page forbids framing). */
+  embedFrameHeaders(reply: FastifyReply): void;
 }
 
 /**
@@ -165,6 +173,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       settings,
       ...publicReads,
       search: createSearchService({ readDb }),
+      threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
       articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
       staff: createStaffService({ db }),
       directory,
@@ -204,7 +213,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     stylesheet: assets.stylesheet.path,
     sections: services.directory.sections(),
   });
-  const pages = createArticlePageRenderer({ ...services, ...services.primaryReads, layout, scriptPath: assets.articleScript.path });
+  const pages = createArticlePageRenderer({
+    ...services,
+    ...services.primaryReads,
+    layout,
+    scriptPath: assets.articleScript.path,
+    embedScriptPath: assets.embedFrameScript.path,
+  });
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
   await app.register(cookie);
@@ -223,7 +238,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // With Redis the counters are shared by every instance (per instance again while it is away).
   await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
   await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken });
-  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit(config.rateLimit), pages, assets, layout };
+  const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
+  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }), pages, assets, layout, embedFrameHeaders };
   await app.register(swagger, {
     openapi: {
       info: { title: 'Broadsheet API', version: '1', description: 'Articles, reader ratings and comments. E-mail addresses are never returned.' },
@@ -244,6 +260,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(ratingPages(deps));
     await site.register(commentPages(deps));
     await site.register(notificationPages(deps));
+    await site.register(embedPages(deps));
     await site.register(staffPages(deps));
     await site.register(dashboardPages(deps));
     await site.register(articleAdminPages(deps));
@@ -261,6 +278,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       const coercing = compilers({}, { customOptions: {} });
       const exact = compilers({}, { customOptions: { coerceTypes: false } });
       api.setValidatorCompiler((route) => (route.httpPart === 'body' ? exact : coercing)(route));
+      await api.register(apiCors(deps));
+      await api.register(embedApi(deps));
       await api.register(articleApi(deps));
       await api.register(ratingApi(deps));
       await api.register(commentApi(deps));

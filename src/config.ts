@@ -38,6 +38,8 @@ export interface Config {
   readonly outboxTiming: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly pollMs: number; readonly maxAttempts: number };
   /** How often the digests and the retention sweep run (not an environment variable; tests shorten it). */
   readonly maintenanceIntervalMs: number;
+  /** EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings. */
+  readonly embedOrigins: readonly string[];
 }
 
 /** A parsed SMTP_URL. `tls`: 'required' refuses a server without STARTTLS, 'none' never starts it. */
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mailFrom: parseMailFrom(env.MAIL_FROM, publicUrl),
     outboxTiming: { baseDelayMs: 30_000, maxDelayMs: 6 * 3_600_000, pollMs: 5_000, maxAttempts: 10 },
     maintenanceIntervalMs: 60_000,
+    embedOrigins: parseOrigins('EMBED_ORIGINS', env.EMBED_ORIGINS),
     ...overrides,
   };
   return Object.freeze(config);
@@ -185,6 +188,31 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
     }
   }
   return entries;
+}
+
+/** A comma-separated list of origins, each written back as the URL standard spells it. */
+function parseOrigins(variable: string, value: string | undefined): string[] {
+  const origins: string[] = [];
+  for (const entry of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const origin = parseOrigin(entry);
+    if (origin === null) throw new ConfigError(variable, `"${entry}" is not an origin such as https://example.org (scheme, host and port only)`);
+    origins.push(origin);
+  }
+  return [...new Set(origins)];
+}
+
+/** `https://Example.org:443/` → `https://example.org`; null unless it is an http(s) origin with no path, query or credentials. */
+export function parseOrigin(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  if (!/^[a-z]+:\/\/[^/?#]+\/?$/i.test(text)) return null;
+  return url.origin;
 }
 
 function parsePositiveInt(variable: string, value: string | undefined, fallback: number): number {

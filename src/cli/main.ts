@@ -1,15 +1,11 @@
 // The `broadsheet` command: thin wrappers over the services.
+// Only what every command needs is imported here; each command loads its own modules, so that
+// `--help` (and a mistyped command) answers without loading the server.
 import { parseArgs } from 'node:util';
-import { createServices, type Services } from '../app.ts';
+import type { Services } from '../app.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { ScrapedArticleError } from '../features/importer/scraped-article.parser.ts';
-import { ImportError, importFile } from '../features/importer/import.service.ts';
 import { AppError } from '../errors.ts';
-import { serve } from '../server.ts';
-import { commentsCommand } from './comments.command.ts';
-import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.command.ts';
-import { SPAM_HELP, spamCommand } from './spam.command.ts';
-import { userCommand } from './user.command.ts';
+import { MIGRATE_DATA_HELP, SPAM_HELP } from './help.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `broadsheet — news publishing with reader ratings and moderated comments
@@ -49,7 +45,9 @@ const COMMAND_HELP: Record<string, string> = {
 };
 
 async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(loadConfig());
+  const config = loadConfig();
+  const { createServices } = await import('../app.ts');
+  const services = await createServices(config);
   try {
     return await run(services);
   } finally {
@@ -70,12 +68,15 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { 'no-demo': { type: 'boolean' } } });
+      const { serve } = await import('../server.ts');
       await serve(loadConfig(), { demo: !values['no-demo'] });
       return -1; // keeps running
     }
     case 'import': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
       if (positionals.length === 0) throw new UsageError('import needs at least one FILE');
+      const { ImportError, importFile } = await import('../features/importer/import.service.ts');
+      const { ScrapedArticleError } = await import('../features/importer/scraped-article.parser.ts');
       return withServices(async (services) => {
         let failed = 0;
         for (const [i, file] of positionals.entries()) {
@@ -92,16 +93,24 @@ async function main(argv: string[]): Promise<number> {
         return failed > 0 ? 1 : 0;
       });
     }
-    case 'comments':
+    case 'comments': {
+      const { commentsCommand } = await import('./comments.command.ts');
       return withServices((services) => commentsCommand(services, rest));
-    case 'user':
+    }
+    case 'user': {
+      const { userCommand } = await import('./user.command.ts');
       return withServices((services) => userCommand(services, rest));
-    case 'spam':
+    }
+    case 'spam': {
+      const { spamCommand } = await import('./spam.command.ts');
       return spamCommand(rest);
+    }
     case 'migrate':
       return withServices(async () => 0);
-    case 'migrate-data':
+    case 'migrate-data': {
+      const { migrateDataCommand } = await import('./migrate-data.command.ts');
       return migrateDataCommand(rest);
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

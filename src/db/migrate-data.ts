@@ -33,6 +33,8 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'ratings', key: ['id'] },
   // A reply is always written after its parent, so in id order every parent is there first.
   { table: 'comments', key: ['id'] },
+  { table: 'comment_edits', key: ['id'] },
+  { table: 'bans', key: ['id'] },
   { table: 'settings', key: ['key'] },
   { table: 'secrets', key: ['name'] },
   { table: 'used_form_tokens', key: ['nonce'] },
