@@ -36,6 +36,11 @@ import { outboxAdminPages } from './features/outbox/outbox.admin.pages.tsx';
 import { createOutboxSender, type OutboxSender } from './features/outbox/outbox.sender.ts';
 import { createNotificationService, type NotificationService } from './features/notifications/notification.service.ts';
 import { notificationPages } from './features/notifications/notification.pages.tsx';
+import { privacyPages } from './features/privacy/privacy.pages.tsx';
+import { createDigestService, type DigestService } from './features/notifications/digest.service.ts';
+import { createMaintenance, type Maintenance } from './features/maintenance/maintenance.ts';
+import { digestPages } from './features/notifications/digest.pages.tsx';
+import { createPrivacyService, type PrivacyService } from './features/privacy/privacy.service.ts';
 import { searchPages } from './features/search/search.pages.tsx';
 import { createSearchService, type SearchService } from './features/search/search.service.ts';
 import { ratingApi } from './features/ratings/rating.api.ts';
@@ -100,6 +105,12 @@ export interface Services {
   outbox: OutboxSender;
   /** Reply notifications (double opt-in, one-click unsubscribe); `enabled` only with SMTP_URL. */
   notifications: NotificationService;
+  /** The reader's own data: a link by mail, then download or erase. */
+  privacy: PrivacyService;
+  /** Moderators' digests of held comments. */
+  digests: DigestService;
+  /** Periodic jobs (digests, the retention sweep); `start()` runs them (the server does). */
+  maintenance: Maintenance;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
   close(): Promise<void>;
 }
@@ -132,7 +143,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const outbox = createOutboxSender({ db, log, options: config.outboxTiming });
   const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
   if (mail) outbox.register('mail', mail.deliver);
+  let maintenance: Maintenance | undefined;
   const close = async () => {
+    await maintenance?.stop();
     await outbox.stop();
     mail?.close();
     await directory?.close();
@@ -162,6 +175,8 @@ export async function createServices(config: Config, databases?: Databases): Pro
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
+    const digests = createDigestService({ db, config, settings, outbox });
+    maintenance = createMaintenance({ db, settings, digests, log, intervalMs: config.maintenanceIntervalMs });
     live = createLiveFeed({ events, comments: publicReads.comments, redis, log });
     return {
       config,
@@ -180,6 +195,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
       primaryReads: readDb === db ? publicReads : readers(db),
       outbox,
       notifications,
+      privacy: createPrivacyService({ db, config, settings, events, outbox }),
+      digests,
+      maintenance,
       close,
     };
   } catch (error) {
@@ -260,6 +278,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(ratingPages(deps));
     await site.register(commentPages(deps));
     await site.register(notificationPages(deps));
+    await site.register(privacyPages(deps));
+    await site.register(digestPages(deps));
     await site.register(embedPages(deps));
     await site.register(staffPages(deps));
     await site.register(dashboardPages(deps));
