@@ -159,6 +159,31 @@ describe('reply notifications', () => {
     assert.ok(rows.length > 0);
   });
 
+  test('a confirmed address makes its own reader a known author, and nobody else who types it', async () => {
+    await app.services.settings.update({ commentPolicy: 'hold-first-time' });
+    try {
+      const grace = new Client(app.url);
+      const impostor = new Client(app.url);
+      const graceInput = () => commentInput({ authorName: 'Grace', authorEmail: 'grace@example.org' }) as Record<string, string>;
+      const held = await postForm(grace, { ...graceInput(), notifyReplies: 'on' });
+      const row = await app.services.db.selectFrom('comments').select('status').where('id', '=', held).executeTakeFirstOrThrow();
+      assert.equal(row.status, 'pending');
+      const [mail] = await deliver();
+      const confirmPath = linkIn(mail!, 'confirm');
+      assert.equal((await fetch(app.url + confirmPath, { method: 'POST' })).status, 200);
+      assert.equal(await isAddressConfirmed(app.services.db, 'grace@example.org'), true);
+      assert.equal(await isAddressConfirmed(app.services.db, 'grace@example.org', null), false);
+      // Grace's next comment, from her browser, is published at once.
+      const next = await postForm(grace, graceInput());
+      assert.equal((await app.services.db.selectFrom('comments').select('status').where('id', '=', next).executeTakeFirstOrThrow()).status, 'approved');
+      // Someone else typing her address is still a first-time commenter.
+      const borrowed = await postForm(impostor, graceInput());
+      assert.equal((await app.services.db.selectFrom('comments').select('status').where('id', '=', borrowed).executeTakeFirstOrThrow()).status, 'pending');
+    } finally {
+      await app.services.settings.update({ commentPolicy: 'publish' });
+    }
+  });
+
   test('without SMTP_URL there is no checkbox and nothing is queued', async () => {
     const plain = await startTestApp({ settings: { commentPolicy: 'publish' } });
     try {
