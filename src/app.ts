@@ -38,6 +38,13 @@ import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
 import { createMailDeliverer } from './features/mail/mail.deliverer.ts';
 import { outboxAdminPages } from './features/outbox/outbox.admin.pages.tsx';
 import { createOutboxSender, type OutboxSender } from './features/outbox/outbox.sender.ts';
+import { createNotificationService, type NotificationService } from './features/notifications/notification.service.ts';
+import { notificationPages } from './features/notifications/notification.pages.tsx';
+import { privacyPages } from './features/privacy/privacy.pages.tsx';
+import { createDigestService, type DigestService } from './features/notifications/digest.service.ts';
+import { createMaintenance, type Maintenance } from './features/maintenance/maintenance.ts';
+import { digestPages } from './features/notifications/digest.pages.tsx';
+import { createPrivacyService, type PrivacyService } from './features/privacy/privacy.service.ts';
 import { searchPages } from './features/search/search.pages.tsx';
 import { createSearchService, type SearchService } from './features/search/search.service.ts';
 import { ratingApi } from './features/ratings/rating.api.ts';
@@ -103,6 +110,14 @@ export interface Services {
    * delivered in the background; `start()` runs its sender (the server does; the CLI only queues).
    */
   outbox: OutboxSender;
+  /** Reply notifications (double opt-in, one-click unsubscribe); `enabled` only with SMTP_URL. */
+  notifications: NotificationService;
+  /** The reader's own data: a link by mail, then download or erase. */
+  privacy: PrivacyService;
+  /** Moderators' digests of held comments. */
+  digests: DigestService;
+  /** Periodic jobs (digests, the retention sweep); `start()` runs them (the server does). */
+  maintenance: Maintenance;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
   close(): Promise<void>;
 }
@@ -137,7 +152,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   if (mail) outbox.register('mail', mail.deliver);
   let edge: ReturnType<typeof createEdgePurger>;
   let commits: CommitWatcher | undefined;
+  let maintenance: Maintenance | undefined;
   const close = async () => {
+    await maintenance?.stop();
     await commits?.close();
     await edge?.close();
     await outbox.stop();
@@ -171,13 +188,16 @@ export async function createServices(config: Config, databases?: Databases): Pro
     directory = await createArchiveDirectory({ db, events, log });
     const avatarKey = await getOrCreateSecret(db, 'avatar');
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
+    const notifications = createNotificationService({ db, config, settings, linkKey: await getOrCreateSecret(db, 'mail-links'), outbox });
     const readers = (reads: Db) => ({
       articles: createArticleService({ db, readDb: reads, events }),
       ratings: createRatingService({ db, readDb: reads, events, settings }),
-      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey }),
+      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications }),
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
+    const digests = createDigestService({ db, config, settings, outbox });
+    maintenance = createMaintenance({ db, settings, digests, log, intervalMs: config.maintenanceIntervalMs });
     live = createLiveFeed({ events, comments: publicReads.comments, redis, log });
     return {
       config,
@@ -196,6 +216,10 @@ export async function createServices(config: Config, databases?: Databases): Pro
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
       outbox,
+      notifications,
+      privacy: createPrivacyService({ db, config, settings, events, outbox }),
+      digests,
+      maintenance,
       close,
     };
   } catch (error) {
@@ -291,6 +315,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(sitemapRoutes(deps));
     await site.register(ratingPages(deps));
     await site.register(commentPages(deps));
+    await site.register(notificationPages(deps));
+    await site.register(privacyPages(deps));
+    await site.register(digestPages(deps));
     await site.register(embedPages(deps));
     await site.register(staffPages(deps));
     await site.register(dashboardPages(deps));

@@ -70,6 +70,15 @@ export function AdminLayout({ frame, title, active, children, scripts }: { frame
                 <a href="/admin/account/password" aria-current={active === '/admin/account/password' ? 'page' : undefined}>
                   Password
                 </a>
+                {ADMITS.moderator.includes(session.user.role) ? (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <a href="/admin/account/notifications" aria-current={active === '/admin/account/notifications' ? 'page' : undefined}>
+                      E-mail
+                    </a>
+                  </>
+                ) : null}
               </span>{' '}
               <button type="submit" class="link-button">
                 Log out

@@ -97,8 +97,11 @@ export function createArticlePageRenderer(deps: {
   scriptPath: string;
   /** The embed frame's script (the article script plus resizing). */
   embedScriptPath: string;
+  /** Whether the comment form offers reply notifications (the site sends e-mail). */
+  notifications?: { enabled: boolean };
 }): ArticlePageRenderer {
   const { articles, ratings, comments, archives, events, layout, scriptPath, embedScriptPath } = deps;
+  const offerReplies = deps.notifications?.enabled ?? false;
   const skeletons = new Map<string, { article: Article; page: ByteTemplate }>();
   const reviews = new Map<number, ByteTemplate>();
   const threads = new Map<string, Thread>();
@@ -282,7 +285,7 @@ export function createArticlePageRenderer(deps: {
     const path = threadPath(mode, article.slug);
     const rate = renderFragment(<RateForm action={`${path}/rating#rating`} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
-      <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} />,
+      <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} offerReplies={offerReplies} />,
     );
     const entry = { rate: toByteTemplate(rate), comment: toByteTemplate(comment) };
     boundedSet(forms, key, entry);
@@ -350,6 +353,7 @@ export function createArticlePageRenderer(deps: {
           errors={reader.commentForm?.errors ?? {}}
           replyTo={replyName !== undefined ? { id: reader.replyTo!, authorName: replyName } : null}
           open={commentsOpen(article)}
+          offerReplies={offerReplies}
         />
       );
       const personalPage = fillByteTemplate(

@@ -24,7 +24,7 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
             hide: true,
             params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
             // formToken and homepage (the honeypot) are the spam defence's; see comment.views.tsx.
-            body: Type.Object({ _csrf: FormField, formToken: FormField, homepage: FormField, authorName: FormField, authorEmail: FormField, authorUrl: FormField, body: FormField, parentId: FormField }),
+            body: Type.Object({ _csrf: FormField, formToken: FormField, homepage: FormField, authorName: FormField, authorEmail: FormField, authorUrl: FormField, body: FormField, parentId: FormField, notifyReplies: FormField }),
           },
         },
         async (request, reply) => {

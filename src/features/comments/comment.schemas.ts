@@ -26,6 +26,9 @@ export const NewCommentSchema = Type.Object(
     authorUrl: Type.Optional(Type.Union([Type.String({ maxLength: COMMENT_LIMITS.url * 2 }), Type.Null()])),
     body: Type.String({ maxLength: COMMENT_LIMITS.body * 2 }),
     parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    notifyReplies: Type.Optional(
+      Type.Boolean({ description: 'E-mail the author when someone replies (the first time, the address is asked to confirm). Ignored while the site sends no e-mail.' }),
+    ),
   },
   { additionalProperties: false },
 );

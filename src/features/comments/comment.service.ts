@@ -6,6 +6,7 @@ import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import type { CommentNotifier } from '../notifications/notification.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import { gatherAuthorTrust } from './comment-trust.ts';
@@ -119,8 +120,17 @@ export interface CommentService {
  * `readDb` (a replica, or the primary) serves the public threads; whatever a reader or moderator
  * must see right after writing it (their held comments, a comment just published) reads `db`.
  */
-export function createCommentService(deps: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; avatarKey: string; formTokenKey: string }): CommentService {
-  const { db, events, settings, avatarKey } = deps;
+export function createCommentService(deps: {
+  db: Db;
+  readDb?: Db;
+  events: EventBus;
+  settings: SettingsService;
+  avatarKey: string;
+  formTokenKey: string;
+  /** Reply notifications: told, inside the transaction, what was subscribed and published. */
+  notifier?: CommentNotifier;
+}): CommentService {
+  const { db, events, settings, avatarKey, notifier } = deps;
   const readDb = deps.readDb ?? db;
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
@@ -145,6 +155,7 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
   return {
     async post(input, context) {
       const draft = validateComment(input);
+      const notifyReplies = wantsReplies(input.notifyReplies);
       const bodyHtml = renderCommentMarkdown(draft.body);
       const now = nowIso();
       const result = await db.transaction().execute(async (trx) => {
@@ -194,8 +205,14 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         });
         // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
         if (decision.status === 'approved') await incrementCommentCount(trx, context.articleId);
+        if (notifier) {
+          if (notifyReplies && decision.status !== 'spam') await notifier.subscribe(trx, { id, authorEmail: draft.authorEmail });
+          const row = { id, article_id: context.articleId, parent_id: draft.parentId, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+          if (decision.status === 'approved') await notifier.published(trx, [row]);
+        }
         return { id, status: decision.status };
       });
+      notifier?.committed();
       if (result.status === 'approved') events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
       return result;
     },
@@ -257,8 +274,10 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
           await lockArticles(trx, [articleId]);
           await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
         }
+        if (status === 'approved' && row.status !== 'approved') await notifier?.published(trx, [{ ...row, body_markdown: draft.body }]);
         return { id: row.id, from: row.status, status };
       });
+      notifier?.committed();
       if (result.status === 'approved' && result.from !== 'approved') events.emit('comment.published', { articleId, commentId: result.id });
       // Its text changed on every page showing it (or it left them): pages and feeds render again.
       else if (result.from === 'approved') events.emit('article.changed', { articleId });
@@ -290,8 +309,10 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         // Locked before counting, so a comment posted meanwhile is either counted here or added after.
         await lockArticles(trx, articleIds);
         for (const articleId of articleIds) await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+        if (status === 'approved') await notifier?.published(trx, rows.filter((r) => r.status !== 'approved'));
         return rows;
       });
+      notifier?.committed();
       for (const row of changed) {
         if (status === 'approved' && row.status !== 'approved') events.emit('comment.published', { articleId: row.article_id, commentId: row.id });
         else if (row.status === 'approved' && status !== 'approved') events.emit('article.changed', { articleId: row.article_id });
@@ -366,11 +387,19 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         await lockArticles(trx, [parent.article_id]);
         await setCommentCount(trx, parent.article_id, await repo.countApproved(trx, parent.article_id));
         await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
+        const reply = { id, article_id: parent.article_id, parent_id: parent.id, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+        await notifier?.published(trx, approvedParent ? [parent, reply] : [reply]);
         return { id, articleId: parent.article_id, approvedParent };
       });
+      notifier?.committed();
       if (result.approvedParent) events.emit('comment.published', { articleId: result.articleId, commentId: parentId });
       events.emit('comment.published', { articleId: result.articleId, commentId: result.id });
       return { id: result.id, status: 'approved' };
     },
   };
+}
+
+/** The form's checkbox sends "on"; the API sends true. */
+function wantsReplies(value: unknown): boolean {
+  return value === true || value === 'on' || value === 'true' || value === '1';
 }
