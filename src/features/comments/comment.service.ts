@@ -68,6 +68,8 @@ export interface QueueItem extends ModerationRecord {
   spamScore: number | null;
   /** Earlier texts, oldest first, when the author edited it. */
   edits: CommentEdit[];
+  /** Written by staff (a reply from the queue): there is nobody to ban. */
+  staffAuthor: boolean;
 }
 
 export interface ModerationQueue {
@@ -316,6 +318,7 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         heldReason: row.held_reason,
         spamScore: row.spam_score,
         edits: edits.filter((e) => e.comment_id === row.id).map((e) => ({ bodyHtml: e.body_html, replacedAt: e.created_at })),
+        staffAuthor: row.ip_hash === 'staff',
       }));
       return { items, counts, page, perPage };
     },
