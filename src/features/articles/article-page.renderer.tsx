@@ -27,6 +27,7 @@ import { articlePath, type Article } from './article.model.ts';
 import { ArticlePage } from './article.page.tsx';
 import type { ArticleService } from './article.service.ts';
 import { articleStructuredData, StructuredData } from './article.structured-data.tsx';
+import { EmbedFrame, embedPath } from '../embed/embed.frame.tsx';
 
 export type { CommentOrder };
 
@@ -34,6 +35,14 @@ export type { CommentOrder };
 export interface CommentView {
   order?: CommentOrder;
   page: number;
+}
+
+/** The article page, or the embed's frame (the same widget, thread and forms, without the article). */
+export type PageMode = 'page' | 'embed';
+
+/** Where a mode's forms post (and come back to). */
+export function threadPath(mode: PageMode, slug: string): string {
+  return mode === 'embed' ? embedPath(slug) : articlePath(slug);
 }
 
 export interface ReaderView {
@@ -49,7 +58,7 @@ export interface ReaderView {
 
 export interface ArticlePageRenderer {
   /** Throws not_found for a comment page past the last. */
-  render(slug: string, view: CommentView, reader: ReaderView): Promise<{ body: Buffer; article: Article }>;
+  render(slug: string, view: CommentView, reader: ReaderView, mode?: PageMode): Promise<{ body: Buffer; article: Article }>;
   /** The address of the page holding an approved comment, with its fragment; null when it is not public. */
   commentHref(article: Pick<Article, 'id' | 'slug'>, commentId: number): Promise<string | null>;
 }
@@ -81,8 +90,10 @@ export function createArticlePageRenderer(deps: {
   events: EventBus;
   layout: () => LayoutContext;
   scriptPath: string;
+  /** The embed frame's script (the article script plus resizing). */
+  embedScriptPath: string;
 }): ArticlePageRenderer {
-  const { articles, ratings, comments, archives, events, layout, scriptPath } = deps;
+  const { articles, ratings, comments, archives, events, layout, scriptPath, embedScriptPath } = deps;
   const skeletons = new Map<string, { article: Article; page: ByteTemplate }>();
   const reviews = new Map<number, ByteTemplate>();
   const threads = new Map<string, Thread>();
@@ -142,35 +153,45 @@ export function createArticlePageRenderer(deps: {
   // from the old list: a new list (a new array) drops the pages.
   let settingsSeen: Settings = layout().settings;
   let sectionsSeen = layout().sections;
+  let pagesSeen = layout().pages;
   const checkSettings = () => {
     const context = layout();
     if (context.settings !== settingsSeen) {
       settingsSeen = context.settings;
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       clearAll();
-    } else if (context.sections !== sectionsSeen) {
+    } else if (context.sections !== sectionsSeen || context.pages !== pagesSeen) {
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       dropPages();
     }
   };
 
-  async function skeleton(slug: string) {
-    const hit = skeletons.get(slug);
+  async function skeleton(slug: string, mode: PageMode) {
+    const key = `${mode}:${slug}`;
+    const hit = skeletons.get(key);
     if (hit) return hit;
     const startedAt = epoch;
     const article = await articles.getPublished(slug);
-    const related = await archives.related(article);
     const page = toByteTemplate(
       renderPage(
-        <ArticlePage article={article} related={related} context={layout()} scriptPath={scriptPath}>
-          <Slot name="reviews" />
-          <Slot name="comments" />
-          <Slot name="structured-data" />
-        </ArticlePage>,
+        mode === 'embed' ? (
+          <EmbedFrame article={article} context={layout()} scriptPath={embedScriptPath}>
+            <Slot name="reviews" />
+            <Slot name="comments" />
+          </EmbedFrame>
+        ) : (
+          <ArticlePage article={article} related={await archives.related(article)} context={layout()} scriptPath={scriptPath}>
+            <Slot name="reviews" />
+            <Slot name="comments" />
+            <Slot name="structured-data" />
+          </ArticlePage>
+        ),
       ),
     );
     const entry = { article, page };
-    if (startedAt === epoch) boundedSet(skeletons, slug, entry);
+    if (startedAt === epoch) boundedSet(skeletons, key, entry);
     return entry;
   }
 
@@ -244,12 +265,12 @@ export function createArticlePageRenderer(deps: {
    * The blank rate and comment forms, tokens left as holes. They change only with the article,
    * the settings, or the comments closing with age (a key of their own), not with each rating.
    */
-  function blankForms(article: Article): { rate: ByteTemplate; comment: ByteTemplate } {
+  function blankForms(article: Article, mode: PageMode): { rate: ByteTemplate; comment: ByteTemplate } {
     const open = commentsOpen(article);
-    const key = `${article.id}:${open}`;
+    const key = `${mode}:${article.id}:${open}`;
     const hit = forms.get(key);
     if (hit) return hit;
-    const path = articlePath(article.slug);
+    const path = threadPath(mode, article.slug);
     const rate = renderFragment(<RateForm action={`${path}/rating#rating`} csrf={MARKERS.csrf} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
       <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={open} />,
@@ -260,15 +281,15 @@ export function createArticlePageRenderer(deps: {
   }
 
   /** The page as every reader without anything of their own sees it, tokens left as holes. */
-  async function assembledPage(slug: string, order: CommentOrder, commentPage: number) {
-    const key = `${order}:${commentPage}:${slug}`;
+  async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode) {
+    const key = `${mode}:${order}:${commentPage}:${slug}`;
     const hit = assembled.get(key);
     if (hit) return hit;
-    const { article, page } = await skeleton(slug);
+    const { article, page } = await skeleton(slug, mode);
     const startedAt = stamp(article.id);
     const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
     refusePastLast(thread, commentPage);
-    const blank = blankForms(article);
+    const blank = blankForms(article, mode);
     const bytes = nest(page, {
       reviews: nest(reviewsPage, { 'rate-form': blank.rate }),
       comments: nest(thread.page, { 'comment-form': blank.comment }),
@@ -280,18 +301,18 @@ export function createArticlePageRenderer(deps: {
   }
 
   return {
-    async render(slug, view, reader) {
+    async render(slug, view, reader, mode = 'page') {
       checkSettings();
       const order = view.order ?? layout().settings.commentOrder;
       const commentPage = view.page;
-      const { article, page } = await skeleton(slug);
+      const { article, page } = await skeleton(slug, mode);
       const [yourRating, own] = reader.known
         ? await Promise.all([ratings.readerRating(article.id, reader.readerId), comments.ownFor(article.id, reader.readerId)])
         : [null, { pending: [], editable: new Set<number>() }];
       const ownThread = own.pending.length > 0 || own.editable.size > 0;
       const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
       if (!personal) {
-        const { bytes } = await assembledPage(slug, order, commentPage);
+        const { bytes } = await assembledPage(slug, order, commentPage, mode);
         return { body: fillByteTemplate(bytes, { csrf: reader.csrf, formToken: comments.formToken(article.id) }), article };
       }
 
@@ -305,7 +326,7 @@ export function createArticlePageRenderer(deps: {
           : threadOf(article, order, commentPage),
       ]);
       refusePastLast(thread, commentPage);
-      const path = articlePath(article.slug);
+      const path = threadPath(mode, article.slug);
       const settings = layout().settings;
       const replyName = reader.replyTo === undefined ? undefined : thread.replyable.get(reader.replyTo);
       const rateForm = <RateForm action={`${path}/rating#rating`} csrf={reader.csrf} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;

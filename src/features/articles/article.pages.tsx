@@ -6,7 +6,7 @@ import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
 import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
-import type { CommentOrder, ReaderView } from './article-page.renderer.tsx';
+import type { CommentOrder, PageMode, ReaderView } from './article-page.renderer.tsx';
 import { HomePage } from './home.page.tsx';
 
 const HTML = 'text/html; charset=utf-8';
@@ -17,23 +17,35 @@ export async function sendArticlePage(
   request: FastifyRequest,
   reply: FastifyReply,
   slug: string,
-  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder; commentPage?: number } = {},
+  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder; commentPage?: number; mode?: PageMode } = {},
 ): Promise<FastifyReply> {
   const known = request.readerId !== null;
-  const readerId = deps.readers.ensureReader(request, reply);
+  const mode = extra.mode ?? 'page';
+  const readerId = deps.readers.ensureReader(request, reply, { embedded: mode === 'embed' });
   const view = { order: extra.order, page: extra.commentPage ?? 1 };
-  const { body } = await deps.pages.render(slug, view, { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) });
+  const { body } = await deps.pages.render(slug, view, { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) }, mode);
+  if (mode === 'embed') deps.embedFrameHeaders(reply);
   // The page carries a per-reader form token: shared caches must not keep it.
   return reply.header('cache-control', 'private, no-cache').type(HTML).send(body);
 }
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed
+    // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed;
+    // GET /?p=ID (or ?page_id=ID) — an imported WordPress post's old address: 301 to it, or 404
     app.get(
       '/',
-      { config: { access: 'public' }, schema: { hide: true, querystring: Type.Object({ page: Type.Optional(Type.String()) }) } },
+      {
+        config: { access: 'public' },
+        schema: { hide: true, querystring: Type.Object({ page: Type.Optional(Type.String()), p: Type.Optional(Type.String()), page_id: Type.Optional(Type.String()) }) },
+      },
       async (request, reply) => {
+        const { p, page_id: pageId } = request.query;
+        if (p !== undefined || pageId !== undefined) {
+          const moved = await deps.staticPages.redirectFor(p !== undefined ? `/?p=${p}` : `/?page_id=${pageId}`);
+          if (!moved) throw new AppError('not_found', 'There is no such article.');
+          return reply.redirect(moved, 301);
+        }
         const page = parsePage(request.query.page);
         if (page === null) throw new AppError('not_found', 'There is no such page.');
         const front = await deps.archives.frontPage(page);

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
+import { unmapIPv4 } from '../../lib/client-address.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { parseArticleRef } from '../articles/article.api.ts';
 import { CommentPageSchema, DEFAULT_THREADS_PER_PAGE, FormTokenHeaders, MAX_THREADS_PER_PAGE, NewCommentSchema, PostedCommentSchema } from './comment.schemas.ts';
@@ -52,7 +53,7 @@ export function commentApi(deps: AppDeps): FastifyPluginAsyncTypebox {
           ipHash: readers.ipHash(request),
           userAgent: request.headers['user-agent'] ?? '',
           // Without a valid form token the comment is held for a moderator, never refused.
-          submission: { ip: request.ip, formToken: request.headers['broadsheet-form-token'] ?? null, honeypot: '' },
+          submission: { ip: unmapIPv4(request.ip), formToken: request.headers['broadsheet-form-token'] ?? null, honeypot: '' },
         });
         return reply.status(201).send(result);
       },

@@ -7,7 +7,7 @@ import type { CommentEditRow, CommentRow, CommentStatus, NewCommentRow } from '.
 type Q = Kysely<Database>;
 
 // Every comment posted runs these: prepared once (db/prepared.ts).
-type CommentValues = Required<Omit<NewCommentRow, 'id' | 'edited_at'>>;
+type CommentValues = Required<Omit<NewCommentRow, 'id' | 'edited_at' | 'import_key'>>;
 const newComment = prepared((db, v: CommentValues) =>
   db
     .insertInto('comments')
@@ -26,6 +26,7 @@ const newComment = prepared((db, v: CommentValues) =>
       spam_score: v.spam_score,
       trained_as: v.trained_as,
       body_hash: v.body_hash,
+      staff_role: v.staff_role,
       ip_hash: v.ip_hash,
       user_agent: v.user_agent,
       created_at: v.created_at,
@@ -37,9 +38,12 @@ const commentById = prepared((db, v: { id: number }) => db.selectFrom('comments'
 const approvedFromEmail = prepared((db, v: { email: string }) =>
   db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').limit(1),
 );
+const approvedFromReader = prepared((db, v: { email: string; readerId: string }) =>
+  db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').where('reader_id', '=', v.readerId).limit(1),
+);
 
-export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id'>): Promise<number> {
-  const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, user_agent: '' };
+export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id' | 'import_key'>): Promise<number> {
+  const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, staff_role: null, user_agent: '' };
   return (await newComment.execute(db, { ...defaults, ...row })).rows[0]!.id;
 }
 
@@ -142,6 +146,11 @@ export function listReaderPendingComments(db: Q, articleId: number, readerId: st
 
 export async function hasApprovedCommentFrom(db: Q, email: string): Promise<boolean> {
   return (await approvedFromEmail.execute(db, { email })).rows.length > 0;
+}
+
+/** Whether this reader (their cookie's id) has had a comment approved under this address. */
+export async function hasApprovedCommentFromReader(db: Q, email: string, readerId: string): Promise<boolean> {
+  return (await approvedFromReader.execute(db, { email, readerId })).rows.length > 0;
 }
 
 export async function countApproved(db: Q, articleId: number): Promise<number> {

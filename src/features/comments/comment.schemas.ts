@@ -9,6 +9,7 @@ export const PublicCommentSchema = Type.Recursive(
       parentId: Type.Union([Type.Integer(), Type.Null()]),
       authorName: Type.String(),
       authorUrl: Type.Union([Type.String(), Type.Null()]),
+      staffRole: Type.Union([Type.String(), Type.Null()], { description: 'The role of the staff member who wrote it (from the admin); null for readers.' }),
       avatar: Type.String({ description: 'Key of the avatar drawn from a keyed hash of the e-mail; the e-mail itself is never sent.' }),
       bodyHtml: Type.String({ description: 'Sanitised HTML.' }),
       createdAt: Type.String({ format: 'date-time' }),

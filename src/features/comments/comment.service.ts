@@ -8,6 +8,7 @@ import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
+import { gatherAuthorTrust } from './comment-trust.ts';
 import { findActiveBan } from '../bans/ban.repository.ts';
 import { countLinks } from '../spam/content-rules.ts';
 import { formatDate } from '../../views/html.ts';
@@ -110,7 +111,7 @@ export interface CommentService {
   /** One page of comments in a status (every status when it is undefined), newest first, with the counts per status. */
   moderationQueue(query: repo.QueueFilter & { status?: CommentStatus; page?: number; perPage?: number }): Promise<ModerationQueue>;
   /** A staff member's reply: published at once, past the moderation steps; answering a held comment approves it. */
-  postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string }, actor: Actor): Promise<PostResult>;
+  postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string; role: string }, actor: Actor): Promise<PostResult>;
   listForModeration(filter: { status?: CommentStatus; limit?: number }): Promise<ModerationRecord[]>;
 }
 
@@ -163,9 +164,13 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
           if (depth >= settings.get().replyDepth) throw new AppError('reply_too_deep', undefined, { parentId: 'This conversation cannot nest any deeper.' });
         }
         const { facts, bodyHash } = await spam.assess(trx, { articleId: context.articleId, draft, bodyHtml, submission: context.submission, now });
+        const trust = await gatherAuthorTrust(trx, { email: draft.authorEmail, name: draft.authorName, readerId: context.readerId });
+        const knownAuthor = trust.trustedReader || trust.addressConfirmed;
         const decision = moderateExplained({
           policy: settings.get().commentPolicy,
-          knownAuthor: await repo.hasApprovedCommentFrom(trx, draft.authorEmail),
+          knownAuthor,
+          borrowedAddress: !knownAuthor && trust.addressHasApprovedComments,
+          staffIdentity: trust.staffIdentity,
           spam: facts,
         });
         const id = await repo.insertComment(trx, {
@@ -350,6 +355,7 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
           author_url: null,
           body_markdown: draft.body,
           body_html: bodyHtml,
+          staff_role: author.role,
           status: 'approved',
           held_reason: null,
           ip_hash: 'staff',

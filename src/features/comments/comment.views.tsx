@@ -52,6 +52,10 @@ export function CommentsSection({ comments, count, options, paging }: { comments
   );
 }
 
+function roleLabel(role: string): string {
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}
+
 /** Links to the other pages of threads; the script turns the next-page link into "Load more". */
 function CommentPages({ paging, order }: { paging: CommentPaging; order: 'oldest' | 'newest' }) {
   const { page, pages, href } = paging;
@@ -91,6 +95,11 @@ export function CommentItem({ comment, depth, options }: { comment: PublicCommen
               comment.authorName
             )}
           </span>
+          {comment.staffRole ? (
+            <span class="staff-mark">
+              Staff<span class="visually-hidden">:</span> <span class="staff-role">{roleLabel(comment.staffRole)}</span>
+            </span>
+          ) : null}
           <a class="comment-permalink" href={`#comment-${comment.id}`}>
             <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
           </a>

@@ -2,6 +2,7 @@
 // so a new setting cannot be forgotten here), and the parser that turns the posted strings into
 // typed values or a message per field. Nothing is saved unless every field is valid.
 import { isIP } from 'node:net';
+import { parseOrigin } from '../../config.ts';
 import type { FieldErrors } from '../../errors.ts';
 import type { Settings } from './settings.service.ts';
 
@@ -28,6 +29,14 @@ function isIpRule(line: string): boolean {
 export const SETTINGS_FIELDS = {
   siteTitle: { kind: 'text', group: 'Site', label: 'Site title', maxLength: 100, required: true },
   siteDescription: { kind: 'textarea', group: 'Site', label: 'Site description', hint: 'Shown under the title and to search engines.', maxLength: 300, required: false },
+  embedOrigins: {
+    kind: 'list',
+    group: 'Site',
+    label: 'Embed origins',
+    hint: 'One per line, such as https://example.org: sites whose pages may show comments and ratings with /embed.js (besides EMBED_ORIGINS).',
+    maxItems: 100,
+    item: (line: string) => (parseOrigin(line) !== null ? undefined : 'enter an origin such as https://example.org (no path).'),
+  },
   commentPolicy: {
     kind: 'choice',
     group: 'Comments',

@@ -35,6 +35,8 @@ export interface Settings {
   maxLinks: number;
   /** Seconds a reader must have had the comment form before posting; faster is a script, and spam. */
   minFormSeconds: number;
+  /** Origins whose pages may show the embed, besides EMBED_ORIGINS: "https://example.org". */
+  embedOrigins: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   blockedWords: [],
   maxLinks: 2,
   minFormSeconds: MIN_FORM_SECONDS,
+  embedOrigins: [],
 });
 
 export interface SettingsService {
