@@ -499,27 +499,46 @@ async function measureLongThread(rig: Rig, site: { url: string; services: Servic
   });
   await seedComments(site.services, long.id, 1000, LONG_THREAD_COMMENTS);
   await seedRatings(site.services, long.id);
-  const sizeOf = async (a: SeededArticle, comments: number): Promise<ThreadSize> => {
-    const path = `/articles/${encodeURIComponent(a.slug)}`;
-    const response = await fetch(`${site.url}${path}`);
+  const pathOf = (a: SeededArticle) => `/articles/${encodeURIComponent(a.slug)}`;
+  const warmRun = async (a: SeededArticle) => {
+    const params = { connections: 50, recipe: { kind: 'get' as const, path: pathOf(a) }, expectStatus: 200 };
+    await measure(rig, { name: 'broadsheet', url: site.url }, { ...params, durationS: WARMUP_S });
+    const run = await measure(rig, { name: 'broadsheet', url: site.url }, { ...params, durationS: MEASURE_S });
+    assertClean('long-thread page', run);
+    return run;
+  };
+  const sizeOf = async (a: SeededArticle, comments: number, warm: ServedRun): Promise<ThreadSize> => {
+    const response = await fetch(`${site.url}${pathOf(a)}`);
     const body = Buffer.from(await response.arrayBuffer());
     if (response.status !== 200) throw new Error(`long-thread page returned ${response.status}`);
     const shown = body.toString('utf8').match(/data-comment-id=/g)?.length ?? 0;
-    const params = { connections: 50, recipe: { kind: 'get' as const, path }, expectStatus: 200 };
-    await measure(rig, { name: 'broadsheet', url: site.url }, { ...params, durationS: WARMUP_S });
-    const warm = await measure(rig, { name: 'broadsheet', url: site.url }, { ...params, durationS: MEASURE_S });
-    assertClean('long-thread page', warm);
-    const rebuilt = await rebuiltPageTimes(site.services, `${site.url}${path}`);
+    const rebuilt = await rebuiltPageTimes(site.services, `${site.url}${pathOf(a)}`);
     return { comments, bytes: body.length, brotliBytes: brotliCompressSync(body).length, shown, warm, rebuiltP50: rebuilt.p50, rebuiltP99: rebuilt.p99 };
   };
-  return { small: await sizeOf(site.article, COMMENTS_ON_PAGE), long: await sizeOf({ id: long.id, slug: long.slug }, LONG_THREAD_COMMENTS) };
+  const longArticle = { id: long.id, slug: long.slug };
+  // Alternated twice, the better run of each kept: on a shared machine one run can meet a burst of other work.
+  const best = (a: ServedRun, b: ServedRun) => (a.rps >= b.rps ? a : b);
+  const [small1, long1] = [await warmRun(site.article), await warmRun(longArticle)];
+  const [small2, long2] = [await warmRun(site.article), await warmRun(longArticle)];
+  return { small: await sizeOf(site.article, COMMENTS_ON_PAGE, best(small1, small2)), long: await sizeOf(longArticle, LONG_THREAD_COMMENTS, best(long1, long2)) };
 }
 
 function printLongThread({ small, long }: { small: ThreadSize; long: ThreadSize }): void {
   console.log('\nLong thread: the article page with 50 comments and with 2,000 (50 top-level threads a page, with their replies)');
   printTable(
-    ['comments', 'shown', 'bytes', 'brotli bytes', 'warm req/s (50 conns)', 'warm p99 ms', 'all rebuilt p50 ms', 'all rebuilt p99 ms'],
-    [small, long].map((r) => [fmt(r.comments), fmt(r.shown), fmt(r.bytes), fmt(r.brotliBytes), fmt(r.warm.rps), fmt(r.warm.p99, 1), fmt(r.rebuiltP50, 2), fmt(r.rebuiltP99, 2)]),
+    ['comments', 'shown', 'bytes', 'brotli bytes', 'warm req/s (50 conns)', 'warm p99 ms', 'server µs/req', 'other CPU', 'all rebuilt p50 ms', 'all rebuilt p99 ms'],
+    [small, long].map((r) => [
+      fmt(r.comments),
+      fmt(r.shown),
+      fmt(r.bytes),
+      fmt(r.brotliBytes),
+      fmt(r.warm.rps),
+      fmt(r.warm.p99, 1),
+      usPerRequest(r.warm),
+      pct(r.warm.otherCpuPercent),
+      fmt(r.rebuiltP50, 2),
+      fmt(r.rebuiltP99, 2),
+    ]),
   );
 }
 
@@ -705,6 +724,8 @@ function printSummary(
     lines.push(['2,000-comment page, raw bytes over the 50-comment page', fmt(long.bytes - small.bytes), `(${fmt(long.shown)} vs ${fmt(small.shown)} comments shown)`, '']);
     const speed = long.warm.rps / small.warm.rps;
     lines.push(['2,000/50-comment page req/s, warm', fmt(speed, 2), '≥ 0.8', verdict(speed >= 0.8)]);
+    const cpu = cpuUsPerRequest(small.warm) / cpuUsPerRequest(long.warm);
+    lines.push(['50/2,000-comment page server CPU per request', fmt(cpu, 2), '≥ 0.8', verdict(cpu >= 0.8)]);
     const rebuilt = long.rebuiltP99 / small.rebuiltP99;
     lines.push(['2,000/50-comment page p99, all rebuilt', fmt(rebuilt, 2), '≤ 2', verdict(rebuilt <= 2)]);
   }

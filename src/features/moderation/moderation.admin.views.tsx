@@ -222,7 +222,7 @@ function QueueEntry({ item, frame, here, next, reply, ban }: { item: QueueItem; 
             </a>
           ) : null}
           <span>
-            on <a href={`${articlePath(item.articleSlug)}${item.status === 'approved' ? `#comment-${item.id}` : ''}`}>{item.articleTitle}</a> (
+            on <a href={`${articlePath(item.articleSlug)}${item.status === 'approved' ? `/comments/${item.id}` : ''}`}>{item.articleTitle}</a> (
             <a href={`/admin/comments?status=${item.status}&article=${item.articleId}`}>only this article</a>)
           </span>
           <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
