@@ -1,4 +1,5 @@
 // The composition root: buildApp(config) wires services, plugins and routes together.
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -25,6 +26,7 @@ import { archivePages } from './features/archives/archive.pages.tsx';
 import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
 import { banAdminPages } from './features/bans/ban.admin.pages.tsx';
 import { createBanService, type BanService } from './features/bans/ban.service.ts';
+import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
 import { commentPages } from './features/comments/comment.pages.tsx';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
@@ -134,7 +136,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const outbox = createOutboxSender({ db, log, options: config.outboxTiming });
   const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
   if (mail) outbox.register('mail', mail.deliver);
+  let edge: ReturnType<typeof createEdgePurger>;
   const close = async () => {
+    await edge?.close();
     await outbox.stop();
     mail?.close();
     await directory?.close();
@@ -147,6 +151,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
     await redis?.ready(1_000);
     await migrateToLatest(db);
     const events = redis ? createRedisEventBus(redis) : createEventBus();
+    edge = createEdgePurger({ urls: config.edgePurgeUrls, events, log });
     const settings = await createSettingsService(db, events);
     settingsTitle = () => settings.get().siteTitle;
     // Settings saved on another instance: read them again (the page caches notice the new object).
@@ -208,7 +213,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const assets = await buildAssets();
-  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
+  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });
   const layout = (): LayoutContext => ({
     settings: services.settings.get(),
     publicUrl: config.publicUrl,
@@ -226,6 +231,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
   await app.register(cookie);
+  // Whatever is made per request (HTML, feeds, JSON) is compressed when the client accepts it;
+  // cached documents arrive already compressed (lib/compressed-body.ts) and pass through.
+  await app.register(compress, { encodings: ['br', 'gzip'] });
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
     renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
