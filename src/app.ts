@@ -24,9 +24,11 @@ import { mediaRoutes } from './features/articles/media.routes.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive.directory.ts';
 import { archivePages } from './features/archives/archive.pages.tsx';
 import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
+import { banAdminPages } from './features/bans/ban.admin.pages.tsx';
+import { createBanService, type BanService } from './features/bans/ban.service.ts';
 import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
-import { commentPages } from './features/comments/comment.pages.ts';
+import { commentPages } from './features/comments/comment.pages.tsx';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
 import { apiCors, embedApi } from './features/embed/embed.api.ts';
 import { embedPages } from './features/embed/embed.pages.tsx';
@@ -94,6 +96,7 @@ export interface Services {
   threads: ExternalThreadService;
   staticPages: StaticPageService;
   staff: StaffService;
+  bans: BanService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
   /** The sections and latest articles every page's header and the 404 page show, kept in memory. */
@@ -213,6 +216,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       staticPages: createStaticPageService({ db, readDb }),
       articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
       staff: createStaffService({ db }),
+      bans: createBanService({ db }),
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
       outbox,
@@ -324,6 +328,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(articleAdminPages(deps));
     await site.register(mediaRoutes(config));
     await site.register(moderationAdminPages(deps));
+    await site.register(banAdminPages(deps));
     await site.register(settingsAdminPages(deps));
     await site.register(auditAdminPages(deps));
     await site.register(outboxAdminPages(deps));

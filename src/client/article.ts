@@ -165,6 +165,50 @@ document.addEventListener('change', (event) => {
   if (input.name === 'value' && input.type === 'radio') input.form?.requestSubmit();
 });
 
+// --- Long threads: "Load more" adds the next page of threads in place of leaving the page ---
+function labelLoadMore(): void {
+  $('[data-load-more]')?.replaceChildren('Load more comments');
+}
+labelLoadMore();
+
+async function loadMore(link: HTMLAnchorElement): Promise<void> {
+  link.setAttribute('aria-disabled', 'true');
+  try {
+    const doc = await fetchPage(link.href);
+    const list = $('[data-comment-list]');
+    const fresh = $('[data-comment-list]', doc);
+    if (!list || !fresh) throw new Error('No comments in the next page');
+    let first: HTMLElement | null = null;
+    for (const item of [...fresh.children]) {
+      if (document.getElementById(item.id)) continue; // already shown (posted while reading)
+      const added = document.importNode(item, true) as HTMLElement;
+      list.append(added);
+      first ??= added;
+    }
+    // The next page's links, less the way back: those threads are on this page now.
+    const nav = $('[data-comment-pages]');
+    const freshNav = $('[data-comment-pages]', doc);
+    if (nav && freshNav) {
+      freshNav.querySelector('[data-prev-comments]')?.remove();
+      nav.replaceWith(document.importNode(freshNav, true));
+      labelLoadMore();
+    }
+    if (first) {
+      first.setAttribute('tabindex', '-1');
+      first.focus();
+    }
+  } catch {
+    location.href = link.href; // the plain link still works
+  }
+}
+
+document.addEventListener('click', (event) => {
+  const link = (event.target as Element).closest<HTMLAnchorElement>('a[data-load-more]');
+  if (!link) return;
+  event.preventDefault();
+  if (link.getAttribute('aria-disabled') !== 'true') void loadMore(link);
+});
+
 // --- Live updates ---
 if (articleId && 'EventSource' in window) {
   const source = new EventSource(`/api/v1/articles/${articleId}/events`);

@@ -15,6 +15,8 @@ const NAV: { href: string; label: string; access: Exclude<Access, 'public'> }[] 
   { href: '/admin', label: 'Dashboard', access: 'staff' },
   { href: '/admin/articles', label: 'Articles', access: 'author' },
   { href: '/admin/comments', label: 'Comments', access: 'moderator' },
+  { href: '/admin/bans', label: 'Bans', access: 'moderator' },
+  { href: '/admin/blocking', label: 'Block lists', access: 'moderator' },
   { href: '/admin/settings', label: 'Settings', access: 'admin' },
   { href: '/admin/users', label: 'Staff', access: 'admin' },
   { href: '/admin/audit', label: 'Audit log', access: 'admin' },

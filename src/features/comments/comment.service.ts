@@ -70,6 +70,8 @@ export interface QueueItem extends ModerationRecord {
   spamScore: number | null;
   /** Earlier texts, oldest first, when the author edited it. */
   edits: CommentEdit[];
+  /** Written by staff (a reply from the queue): there is nobody to ban. */
+  staffAuthor: boolean;
 }
 
 export interface ModerationQueue {
@@ -263,7 +265,16 @@ export function createCommentService(deps: {
         if (draft.body === row.body_markdown) return { id: row.id, from: row.status, status: row.status };
         const bodyHtml = renderCommentMarkdown(draft.body);
         const { facts, bodyHash } = await spam.assess(trx, { articleId, draft, bodyHtml, now });
-        const decision = moderateExplained({ policy: settings.get().commentPolicy, knownAuthor: await repo.hasApprovedCommentFrom(trx, row.author_email), spam: facts });
+        // Judged as a new comment from this reader would be (the same trust rules as post()).
+        const trust = await gatherAuthorTrust(trx, { email: row.author_email, name: row.author_name, readerId: context.readerId });
+        const knownAuthor = trust.trustedReader || trust.addressConfirmed;
+        const decision = moderateExplained({
+          policy: settings.get().commentPolicy,
+          knownAuthor,
+          borrowedAddress: !knownAuthor && trust.addressHasApprovedComments,
+          staffIdentity: trust.staffIdentity,
+          spam: facts,
+        });
         // A held comment, or one that gained links, goes through the steps again; so does one
         // that now trips a spam rule (a blocked word edited in after approval).
         const again = row.status === 'pending' || countLinks(bodyHtml) > countLinks(row.body_html) || decision.status === 'spam';
@@ -345,6 +356,7 @@ export function createCommentService(deps: {
         heldReason: row.held_reason,
         spamScore: row.spam_score,
         edits: edits.filter((e) => e.comment_id === row.id).map((e) => ({ bodyHtml: e.body_html, replacedAt: e.created_at })),
+        staffAuthor: row.staff_role !== null || row.ip_hash === 'staff',
       }));
       return { items, counts, page, perPage };
     },
