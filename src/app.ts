@@ -31,6 +31,9 @@ import { feedRoutes } from './features/feeds/feed.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { liveApi } from './features/live/live.api.ts';
 import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
+import { createMailDeliverer } from './features/mail/mail.deliverer.ts';
+import { outboxAdminPages } from './features/outbox/outbox.admin.pages.tsx';
+import { createOutboxSender, type OutboxSender } from './features/outbox/outbox.sender.ts';
 import { searchPages } from './features/search/search.pages.tsx';
 import { createSearchService, type SearchService } from './features/search/search.service.ts';
 import { ratingApi } from './features/ratings/rating.api.ts';
@@ -87,6 +90,11 @@ export interface Services {
    * a change, so they gain little from a replica anyway.
    */
   primaryReads: Pick<Services, 'articles' | 'ratings' | 'comments' | 'archives'>;
+  /**
+   * Messages to other systems (mail, webhooks), written in the transactions that cause them and
+   * delivered in the background; `start()` runs its sender (the server does; the CLI only queues).
+   */
+  outbox: OutboxSender;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
   close(): Promise<void>;
 }
@@ -115,7 +123,13 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, log }) : undefined;
   let live: LiveFeed | undefined;
   let directory: ArchiveDirectory | undefined;
+  let settingsTitle = () => 'Broadsheet';
+  const outbox = createOutboxSender({ db, log, options: config.outboxTiming });
+  const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
+  if (mail) outbox.register('mail', mail.deliver);
   const close = async () => {
+    await outbox.stop();
+    mail?.close();
     await directory?.close();
     await live?.close();
     await redis?.close();
@@ -127,6 +141,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
     await migrateToLatest(db);
     const events = redis ? createRedisEventBus(redis) : createEventBus();
     const settings = await createSettingsService(db, events);
+    settingsTitle = () => settings.get().siteTitle;
     // Settings saved on another instance: read them again (the page caches notice the new object).
     events.on('settings.changed', (_, { remote }) => {
       if (remote) settings.reload().catch((err: unknown) => log.warn({ err }, 'reloading settings failed'));
@@ -157,6 +172,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       staff: createStaffService({ db }),
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
+      outbox,
       close,
     };
   } catch (error) {
@@ -244,6 +260,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(moderationAdminPages(deps));
     await site.register(settingsAdminPages(deps));
     await site.register(auditAdminPages(deps));
+    await site.register(outboxAdminPages(deps));
   });
   await app.register(
     async (api) => {

@@ -7,6 +7,9 @@ import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
 import type { ArticleRevisionTable, ArticleTable, ArticleTagTable } from '../features/articles/article.table.ts';
 import type { CommentTable } from '../features/comments/comment.table.ts';
+import type { HeldDigestTable, MailAddressTable, ReplySubscriptionTable } from '../features/notifications/notification.table.ts';
+import type { OutboxTable } from '../features/outbox/outbox.table.ts';
+import type { PrivacyLinkTable } from '../features/privacy/privacy.table.ts';
 import type { RatingTable } from '../features/ratings/rating.table.ts';
 import type { SecretTable, SettingTable } from '../features/settings/setting.table.ts';
 import type { SpamTokenTable, SpamTotalsTable, UsedFormTokenTable } from '../features/spam/spam.table.ts';
@@ -29,6 +32,11 @@ export interface Database {
   used_form_tokens: UsedFormTokenTable;
   spam_tokens: SpamTokenTable;
   spam_totals: SpamTotalsTable;
+  outbox: OutboxTable;
+  mail_addresses: MailAddressTable;
+  reply_subscriptions: ReplySubscriptionTable;
+  held_digests: HeldDigestTable;
+  privacy_links: PrivacyLinkTable;
 }
 
 export type Db = Kysely<Database>;

@@ -38,6 +38,11 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'used_form_tokens', key: ['nonce'] },
   { table: 'spam_tokens', key: ['token'] },
   { table: 'spam_totals', key: ['id'] },
+  { table: 'outbox', key: ['id'] },
+  { table: 'mail_addresses', key: ['id'] },
+  { table: 'reply_subscriptions', key: ['comment_id'] },
+  { table: 'held_digests', key: ['user_id'] },
+  { table: 'privacy_links', key: ['token_hash'] },
 ];
 
 /**

@@ -9,6 +9,7 @@ import * as discovery from './2026-11-25T0900-discovery.ts';
 import * as search from './2026-11-25T0910-search.ts';
 import * as revisionReview from './2026-11-25T1100-revision-review.ts';
 import * as articleKind from './2026-12-04T0900-article-kind.ts';
+import * as mail from './2026-12-04T1300-mail.ts';
 import * as externalThreads from './2026-12-04T1600-external-threads.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0910-search': search,
   '2026-11-25T1100-revision-review': revisionReview,
   '2026-12-04T0900-article-kind': articleKind,
+  '2026-12-04T1300-mail': mail,
   '2026-12-04T1600-external-threads': externalThreads,
 };
