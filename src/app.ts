@@ -28,6 +28,9 @@ import { apiCors, embedApi } from './features/embed/embed.api.ts';
 import { embedPages } from './features/embed/embed.pages.tsx';
 import { createExternalThreadService, type ExternalThreadService } from './features/embed/external-thread.service.ts';
 import { feedRoutes } from './features/feeds/feed.routes.ts';
+import { createWebhookDeliverer } from './features/webhooks/webhook.deliverer.ts';
+import { webhookAdminPages } from './features/webhooks/webhook.admin.pages.tsx';
+import { createWebhookService, webhookChannel, type WebhookService } from './features/webhooks/webhook.service.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { liveApi } from './features/live/live.api.ts';
 import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
@@ -95,6 +98,8 @@ export interface Services {
    * delivered in the background; `start()` runs its sender (the server does; the CLI only queues).
    */
   outbox: OutboxSender;
+  /** Webhook endpoints, and the events services report to them (delivered through the outbox). */
+  webhooks: WebhookService;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
   close(): Promise<void>;
 }
@@ -127,6 +132,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const outbox = createOutboxSender({ db, log, options: config.outboxTiming });
   const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
   if (mail) outbox.register('mail', mail.deliver);
+  const { maxAttempts, baseDelayMs, maxDelayMs, timeoutMs } = config.webhookDelivery;
+  outbox.register(webhookChannel, createWebhookDeliverer({ db, allowedHosts: config.webhookAllowedHosts, timeoutMs, maxAttempts }), { maxAttempts, baseDelayMs, maxDelayMs });
+  const webhooks = createWebhookService({ db, outbox, publicUrl: config.publicUrl, allowedHosts: config.webhookAllowedHosts });
   const close = async () => {
     await outbox.stop();
     mail?.close();
@@ -150,9 +158,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
     const avatarKey = await getOrCreateSecret(db, 'avatar');
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
     const readers = (reads: Db) => ({
-      articles: createArticleService({ db, readDb: reads, events }),
-      ratings: createRatingService({ db, readDb: reads, events, settings }),
-      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey }),
+      articles: createArticleService({ db, readDb: reads, events, webhooks }),
+      ratings: createRatingService({ db, readDb: reads, events, settings, webhooks }),
+      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, webhooks }),
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
@@ -168,7 +176,8 @@ export async function createServices(config: Config, databases?: Databases): Pro
       ...publicReads,
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
-      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
+      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir), webhooks }),
+      webhooks,
       staff: createStaffService({ db }),
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
@@ -261,6 +270,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(settingsAdminPages(deps));
     await site.register(auditAdminPages(deps));
     await site.register(outboxAdminPages(deps));
+    await site.register(webhookAdminPages(deps));
   });
   await app.register(
     async (api) => {

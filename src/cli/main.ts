@@ -10,6 +10,7 @@ import { commentsCommand } from './comments.command.ts';
 import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.command.ts';
 import { SPAM_HELP, spamCommand } from './spam.command.ts';
 import { userCommand } from './user.command.ts';
+import { WEBHOOK_HELP, webhookCommand } from './webhook.command.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `broadsheet — news publishing with reader ratings and moderated comments
@@ -31,6 +32,9 @@ Commands:
                              copy a whole site to another database (e.g. SQLite to
                              PostgreSQL), verifying every table's row count; safe to re-run
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
+  webhook add URL --events E,…
+                             register a webhook endpoint; prints its signing secret once
+  webhook list               list webhook endpoints
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_READ_URL,
 DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE.
@@ -45,6 +49,7 @@ const COMMAND_HELP: Record<string, string> = {
     'Usage: broadsheet user add --email E --role admin|editor|author|moderator [--name N] [--password-stdin]\n       broadsheet user list\n\nThe password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time password is printed that must be changed at first login.',
   migrate: 'Usage: broadsheet migrate\n\nApplies pending database migrations and prints their names.',
   spam: SPAM_HELP,
+  webhook: WEBHOOK_HELP,
   'migrate-data': MIGRATE_DATA_HELP,
 };
 
@@ -98,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
       return withServices((services) => userCommand(services, rest));
     case 'spam':
       return spamCommand(rest);
+    case 'webhook':
+      return withServices((services) => webhookCommand(services, rest));
     case 'migrate':
       return withServices(async () => 0);
     case 'migrate-data':

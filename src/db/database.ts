@@ -9,6 +9,7 @@ import type { ArticleRevisionTable, ArticleTable, ArticleTagTable } from '../fea
 import type { CommentTable } from '../features/comments/comment.table.ts';
 import type { HeldDigestTable, MailAddressTable, ReplySubscriptionTable } from '../features/notifications/notification.table.ts';
 import type { OutboxTable } from '../features/outbox/outbox.table.ts';
+import type { WebhookDeliveryTable, WebhookEndpointTable } from '../features/webhooks/webhook.table.ts';
 import type { PrivacyLinkTable } from '../features/privacy/privacy.table.ts';
 import type { RatingTable } from '../features/ratings/rating.table.ts';
 import type { SecretTable, SettingTable } from '../features/settings/setting.table.ts';
@@ -37,6 +38,8 @@ export interface Database {
   reply_subscriptions: ReplySubscriptionTable;
   held_digests: HeldDigestTable;
   privacy_links: PrivacyLinkTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type Db = Kysely<Database>;

@@ -11,6 +11,7 @@ import * as revisionReview from './2026-11-25T1100-revision-review.ts';
 import * as articleKind from './2026-12-04T0900-article-kind.ts';
 import * as mail from './2026-12-04T1300-mail.ts';
 import * as externalThreads from './2026-12-04T1600-external-threads.ts';
+import * as webhooks from './2026-12-04T1610-webhooks.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0900-article-kind': articleKind,
   '2026-12-04T1300-mail': mail,
   '2026-12-04T1600-external-threads': externalThreads,
+  '2026-12-04T1610-webhooks': webhooks,
 };

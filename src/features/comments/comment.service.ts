@@ -6,6 +6,7 @@ import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import * as repo from './comment.repository.ts';
@@ -77,8 +78,16 @@ export interface CommentService {
  * `readDb` (a replica, or the primary) serves the public threads; whatever a reader or moderator
  * must see right after writing it (their held comments, a comment just published) reads `db`.
  */
-export function createCommentService(deps: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; avatarKey: string; formTokenKey: string }): CommentService {
-  const { db, events, settings, avatarKey } = deps;
+export function createCommentService(deps: {
+  db: Db;
+  readDb?: Db;
+  events: EventBus;
+  settings: SettingsService;
+  avatarKey: string;
+  formTokenKey: string;
+  webhooks?: WebhookNotifier;
+}): CommentService {
+  const { db, events, settings, avatarKey, webhooks } = deps;
   const readDb = deps.readDb ?? db;
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
@@ -130,6 +139,8 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         });
         // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
         if (decision.status === 'approved') await incrementCommentCount(trx, context.articleId);
+        await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
+        if (decision.status === 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
         return { id, status: decision.status };
       });
       if (result.status === 'approved') events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
@@ -168,6 +179,10 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         // Locked before counting, so a comment posted meanwhile is either counted here or added after.
         await lockArticles(trx, articleIds);
         for (const articleId of articleIds) await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+        for (const r of rows) {
+          if (status === 'approved' && r.status !== 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: r.id });
+          else if (r.status === 'approved' && status !== 'approved') await webhooks?.notify(trx, { event: 'comment.removed', commentId: r.id });
+        }
         return rows;
       });
       for (const row of changed) {
@@ -241,6 +256,9 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         await lockArticles(trx, [parent.article_id]);
         await setCommentCount(trx, parent.article_id, await repo.countApproved(trx, parent.article_id));
         await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
+        if (approvedParent) await webhooks?.notify(trx, { event: 'comment.published', commentId: parent.id });
+        await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
+        await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
         return { id, articleId: parent.article_id, approvedParent };
       });
       if (result.approvedParent) events.emit('comment.published', { articleId: result.articleId, commentId: parentId });
