@@ -147,6 +147,7 @@ export function createOutboxSender(deps: { db: Db; log: Logger; options?: Partia
     register(channel, deliverer, retry) {
       deliverers.set(channel, deliverer);
       if (retry) retries.set(channel, { ...options, ...retry });
+      else retries.delete(channel);
     },
     channels: () => [...deliverers.keys()],
     start() {
