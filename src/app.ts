@@ -34,6 +34,9 @@ import { apiCors, embedApi } from './features/embed/embed.api.ts';
 import { embedPages } from './features/embed/embed.pages.tsx';
 import { createExternalThreadService, type ExternalThreadService } from './features/embed/external-thread.service.ts';
 import { feedRoutes } from './features/feeds/feed.routes.ts';
+import { createWebhookDeliverer } from './features/webhooks/webhook.deliverer.ts';
+import { webhookAdminPages } from './features/webhooks/webhook.admin.pages.tsx';
+import { createWebhookService, webhookChannel, type WebhookService } from './features/webhooks/webhook.service.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { liveApi } from './features/live/live.api.ts';
 import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
@@ -121,6 +124,8 @@ export interface Services {
   digests: DigestService;
   /** Periodic jobs (digests, the retention sweep); `start()` runs them (the server does). */
   maintenance: Maintenance;
+  /** Webhook endpoints, and the events services report to them (delivered through the outbox). */
+  webhooks: WebhookService;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
   close(): Promise<void>;
 }
@@ -156,6 +161,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
   let edge: ReturnType<typeof createEdgePurger>;
   let commits: CommitWatcher | undefined;
   let maintenance: Maintenance | undefined;
+  const { maxAttempts, baseDelayMs, maxDelayMs, timeoutMs } = config.webhookDelivery;
+  outbox.register(webhookChannel, createWebhookDeliverer({ db, allowedHosts: config.webhookAllowedHosts, timeoutMs, maxAttempts }), { maxAttempts, baseDelayMs, maxDelayMs });
+  const webhooks = createWebhookService({ db, outbox, publicUrl: config.publicUrl, allowedHosts: config.webhookAllowedHosts });
   const close = async () => {
     await maintenance?.stop();
     await commits?.close();
@@ -193,9 +201,9 @@ export async function createServices(config: Config, databases?: Databases): Pro
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
     const notifications = createNotificationService({ db, config, settings, linkKey: await getOrCreateSecret(db, 'mail-links'), outbox });
     const readers = (reads: Db) => ({
-      articles: createArticleService({ db, readDb: reads, events }),
-      ratings: createRatingService({ db, readDb: reads, events, settings }),
-      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications }),
+      articles: createArticleService({ db, readDb: reads, events, webhooks }),
+      ratings: createRatingService({ db, readDb: reads, events, settings, webhooks }),
+      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications, webhooks }),
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
@@ -214,7 +222,8 @@ export async function createServices(config: Config, databases?: Databases): Pro
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
       staticPages: createStaticPageService({ db, readDb }),
-      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
+      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir), webhooks }),
+      webhooks,
       staff: createStaffService({ db }),
       bans: createBanService({ db }),
       directory,
@@ -332,6 +341,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(settingsAdminPages(deps));
     await site.register(auditAdminPages(deps));
     await site.register(outboxAdminPages(deps));
+    await site.register(webhookAdminPages(deps));
   });
   await app.register(
     async (api) => {

@@ -32,6 +32,12 @@ export interface Config {
   readonly edgePurgeUrls: readonly string[];
   /** URLs per sitemap file: the protocol's 50,000 (not an environment variable; tests lower it). */
   readonly sitemapUrlLimit: number;
+  /** EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings. */
+  readonly embedOrigins: readonly string[];
+  /** WEBHOOK_ALLOWED_HOSTS: hosts webhooks may reach even on private, loopback or link-local addresses. */
+  readonly webhookAllowedHosts: readonly string[];
+  /** How webhooks are retried (about a day of attempts) and how long a receiver may take (not environment variables; tests shorten them). */
+  readonly webhookDelivery: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly timeoutMs: number };
   /** SMTP_URL: where mail is handed over; undefined: e-mail is off. */
   readonly smtp: SmtpTarget | undefined;
   /** MAIL_FROM: the sender of every mail; without a name, the site's title is used. */
@@ -40,8 +46,6 @@ export interface Config {
   readonly outboxTiming: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly pollMs: number; readonly maxAttempts: number };
   /** How often the digests and the retention sweep run (not an environment variable; tests shorten it). */
   readonly maintenanceIntervalMs: number;
-  /** EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings. */
-  readonly embedOrigins: readonly string[];
 }
 
 /** A parsed SMTP_URL. `tls`: 'required' refuses a server without STARTTLS, 'none' never starts it. */
@@ -99,11 +103,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mediaDir: env.MEDIA_DIR?.trim() || defaultMediaDir(database),
     edgePurgeUrls: parseEdgePurgeUrls(env.EDGE_PURGE_URLS),
     sitemapUrlLimit: 50_000,
+    embedOrigins: parseOrigins('EMBED_ORIGINS', env.EMBED_ORIGINS),
+    webhookAllowedHosts: parseHosts('WEBHOOK_ALLOWED_HOSTS', env.WEBHOOK_ALLOWED_HOSTS),
+    // 30 s, 1, 2, 4 … minutes, then every 6 hours: the 14th and last attempt comes about a day after the event.
+    webhookDelivery: { maxAttempts: 14, baseDelayMs: 30_000, maxDelayMs: 6 * 3_600_000, timeoutMs: 10_000 },
     smtp: parseSmtpUrl(env.SMTP_URL),
     mailFrom: parseMailFrom(env.MAIL_FROM, publicUrl),
     outboxTiming: { baseDelayMs: 30_000, maxDelayMs: 6 * 3_600_000, pollMs: 5_000, maxAttempts: 10 },
     maintenanceIntervalMs: 60_000,
-    embedOrigins: parseOrigins('EMBED_ORIGINS', env.EMBED_ORIGINS),
     ...overrides,
   };
   return Object.freeze(config);
@@ -208,6 +215,17 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
     }
   }
   return entries;
+}
+
+/** A comma-separated list of host names or IP addresses (no scheme, no port). */
+function parseHosts(variable: string, value: string | undefined): string[] {
+  const hosts = (value ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
+  for (const host of hosts) {
+    if (isIP(host) === 0 && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
+      throw new ConfigError(variable, `"${host}" is not a host name or IP address (write hooks.internal or 10.0.0.5, without scheme or port)`);
+    }
+  }
+  return [...new Set(hosts)];
 }
 
 /** A comma-separated list of origins, each written back as the URL standard spells it. */

@@ -1,5 +1,6 @@
 // Help texts of the commands that live in modules of their own, kept here so that printing them
 // loads nothing else.
+import { WEBHOOK_EVENTS } from '../features/webhooks/webhook.table.ts';
 
 export const SPAM_HELP = `Usage: broadsheet spam eval FILE [--folds N] [--seed N]
 
@@ -63,3 +64,10 @@ can run while the site serves.
                   tags, comments with threading and status, readers' scores as WP Review meta
 
 Both contain readers' and staff e-mail addresses: keep the file private.`;
+
+export const WEBHOOK_HELP = `Usage: broadsheet webhook add URL --events E[,E…]
+       broadsheet webhook list
+
+add   registers an endpoint and prints its signing secret (shown only this once).
+      Events: ${WEBHOOK_EVENTS.join(', ')}.
+list  prints each endpoint: id, URL, events, and whether it is paused.`;

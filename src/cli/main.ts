@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Services } from '../app.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { BACKUP_HELP, EXPORT_HELP, IMPORT_HELP, MIGRATE_DATA_HELP, RESTORE_HELP, SPAM_HELP } from './help.ts';
+import { BACKUP_HELP, EXPORT_HELP, IMPORT_HELP, MIGRATE_DATA_HELP, RESTORE_HELP, SPAM_HELP, WEBHOOK_HELP } from './help.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `broadsheet — news publishing with reader ratings and moderated comments
@@ -33,6 +33,9 @@ Commands:
   backup FILE                one file with the database and media, taken while the site runs
   restore [--replace] FILE   restore a backup into DATABASE_URL and MEDIA_DIR
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
+  webhook add URL --events E,…
+                             register a webhook endpoint; prints its signing secret once
+  webhook list               list webhook endpoints
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_READ_URL,
 DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE,
@@ -48,6 +51,7 @@ const COMMAND_HELP: Record<string, string> = {
     'Usage: broadsheet user add --email E --role admin|editor|author|moderator [--name N] [--password-stdin]\n       broadsheet user list\n\nThe password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time password is printed that must be changed at first login.',
   migrate: 'Usage: broadsheet migrate\n\nApplies pending database migrations and prints their names.',
   spam: SPAM_HELP,
+  webhook: WEBHOOK_HELP,
   'migrate-data': MIGRATE_DATA_HELP,
   backup: BACKUP_HELP,
   export: EXPORT_HELP,
@@ -99,6 +103,10 @@ async function main(argv: string[]): Promise<number> {
     case 'spam': {
       const { spamCommand } = await import('./spam.command.ts');
       return spamCommand(rest);
+    }
+    case 'webhook': {
+      const { webhookCommand } = await import('./webhook.command.ts');
+      return withServices((services) => webhookCommand(services, rest));
     }
     case 'migrate':
       return withServices(async () => 0);

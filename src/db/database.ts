@@ -8,6 +8,7 @@ import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
 import type { ArticleRevisionTable, ArticleTable, ArticleTagTable, LegacyPathTable } from '../features/articles/article.table.ts';
 import type { HeldDigestTable, MailAddressTable, ReplySubscriptionTable } from '../features/notifications/notification.table.ts';
 import type { OutboxTable } from '../features/outbox/outbox.table.ts';
+import type { WebhookDeliveryTable, WebhookEndpointTable } from '../features/webhooks/webhook.table.ts';
 import type { PrivacyLinkTable } from '../features/privacy/privacy.table.ts';
 import type { BanTable } from '../features/bans/ban.table.ts';
 import type { CommentEditTable, CommentTable } from '../features/comments/comment.table.ts';
@@ -41,6 +42,8 @@ export interface Database {
   reply_subscriptions: ReplySubscriptionTable;
   held_digests: HeldDigestTable;
   privacy_links: PrivacyLinkTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
 }
 
 export type Db = Kysely<Database>;

@@ -46,6 +46,8 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'reply_subscriptions', key: ['comment_id'] },
   { table: 'held_digests', key: ['user_id'] },
   { table: 'privacy_links', key: ['token_hash'] },
+  { table: 'webhook_endpoints', key: ['id'] },
+  { table: 'webhook_deliveries', key: ['id'] },
 ];
 
 /**

@@ -8,6 +8,7 @@ import type { EventBus } from '../../events.ts';
 import { renderArticleMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import { actorOf, type StaffUser } from '../staff/staff.service.ts';
 import { toArticleRevision, toEditableArticle, type ArticleRevision, type EditableArticle, type EditorAction } from './article-editor.model.ts';
 import { actionProblem, editProblem, isEditor, viewProblem } from './article-editor.policy.ts';
@@ -92,7 +93,7 @@ function slugTaken(): AppError {
   return new AppError('slug_taken', undefined, { slug: 'Another article already uses this address. Choose a different slug.' });
 }
 
-export function createArticleEditorService({ db, events, media }: { db: Db; events: EventBus; media: MediaStore }): ArticleEditorService {
+export function createArticleEditorService({ db, events, media, webhooks }: { db: Db; events: EventBus; media: MediaStore; webhooks?: WebhookNotifier }): ArticleEditorService {
   async function load(id: number): Promise<ArticleRow> {
     const row = await repo.findArticleById(db, id);
     if (!row) throw new AppError('article_not_found');
@@ -166,6 +167,9 @@ export function createArticleEditorService({ db, events, media }: { db: Db; even
         await editorRepo.insertRevision(trx, { articleId: id, ...clean, savedBy: user.id, savedAt: fields.updated_at, note });
         const imageChange = image ? { image: 'added' } : replacedImage ? { image: 'removed' } : {};
         await recordAudit(trx, actorOf(user), fresh ? `article.${input.action}` : 'article.create', `article:${id}`, { action: input.action, status: fields.status, slug, ...imageChange });
+        // A scheduled article is announced when it is saved live; its time coming raises no event.
+        const liveNow = fields.status === 'published' || (fields.status === 'scheduled' && fields.published_at !== null && fields.published_at <= now);
+        if (liveNow) await webhooks?.notify(trx, { event: fresh && isLive(fresh, now) ? 'article.updated' : 'article.published', articleId: id });
         return id;
       });
       if (replacedImage) await media.remove(replacedImage);
@@ -258,6 +262,7 @@ export function createArticleEditorService({ db, events, media }: { db: Db; even
           note: `Restored revision #${revisionId}`,
         });
         await recordAudit(trx, actorOf(user), 'article.restore', `article:${id}`, { revision: revisionId });
+        if (isLive(fresh, savedAt)) await webhooks?.notify(trx, { event: 'article.updated', articleId: id });
       });
       events.emit('article.changed', { articleId: id });
       return editable(db, id);

@@ -4,6 +4,7 @@ import type { EventBus } from '../../events.ts';
 import { AppError } from '../../errors.ts';
 import { renderArticleMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
+import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import * as repo from './article.repository.ts';
 import { ratingSummaryOf, toArticle, type Article, type ReviewedThing } from './article.model.ts';
 import type { ArticleRow } from './article.table.ts';
@@ -47,7 +48,7 @@ export async function articlesWithTags(q: Db, rows: ArticleRow[]): Promise<Artic
   return rows.map((row) => toArticle(row, tags.get(row.id) ?? []));
 }
 
-export function createArticleService({ db, readDb = db, events }: { db: Db; readDb?: Db; events?: EventBus }): ArticleService {
+export function createArticleService({ db, readDb = db, events, webhooks }: { db: Db; readDb?: Db; events?: EventBus; webhooks?: WebhookNotifier }): ArticleService {
 
   /**
    * The published (or due) article as `find` reads it (the whole row, or only its state), looked
@@ -131,6 +132,7 @@ export function createArticleService({ db, readDb = db, events }: { db: Db; read
           });
         }
         if (input.tags) await repo.replaceTags(trx, id, [...new Set(input.tags.map((t) => t.trim()).filter(Boolean))]);
+        await webhooks?.notify(trx, { event: existing ? 'article.updated' : 'article.published', articleId: id });
         const row = (await repo.findArticleById(trx, id))!;
         const tags = await repo.findTags(trx, [id]);
         return { article: toArticle(row, tags.get(id) ?? []), created: !existing };

@@ -7,6 +7,7 @@ import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
 import type { CommentNotifier } from '../notifications/notification.service.ts';
+import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import { gatherAuthorTrust } from './comment-trust.ts';
@@ -131,8 +132,9 @@ export function createCommentService(deps: {
   formTokenKey: string;
   /** Reply notifications: told, inside the transaction, what was subscribed and published. */
   notifier?: CommentNotifier;
+  webhooks?: WebhookNotifier;
 }): CommentService {
-  const { db, events, settings, avatarKey, notifier } = deps;
+  const { db, events, settings, avatarKey, notifier, webhooks } = deps;
   const readDb = deps.readDb ?? db;
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
@@ -212,6 +214,8 @@ export function createCommentService(deps: {
           const row = { id, article_id: context.articleId, parent_id: draft.parentId, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
           if (decision.status === 'approved') await notifier.published(trx, [row]);
         }
+        await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
+        if (decision.status === 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
         return { id, status: decision.status };
       });
       notifier?.committed();
@@ -321,6 +325,10 @@ export function createCommentService(deps: {
         await lockArticles(trx, articleIds);
         for (const articleId of articleIds) await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
         if (status === 'approved') await notifier?.published(trx, rows.filter((r) => r.status !== 'approved'));
+        for (const r of rows) {
+          if (status === 'approved' && r.status !== 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: r.id });
+          else if (r.status === 'approved' && status !== 'approved') await webhooks?.notify(trx, { event: 'comment.removed', commentId: r.id });
+        }
         return rows;
       });
       notifier?.committed();
@@ -401,6 +409,9 @@ export function createCommentService(deps: {
         await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
         const reply = { id, article_id: parent.article_id, parent_id: parent.id, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
         await notifier?.published(trx, approvedParent ? [parent, reply] : [reply]);
+        if (approvedParent) await webhooks?.notify(trx, { event: 'comment.published', commentId: parent.id });
+        await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
+        await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
         return { id, articleId: parent.article_id, approvedParent };
       });
       notifier?.committed();

@@ -51,8 +51,8 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
 };
 
 export interface OutboxSender {
-  /** Adds (or replaces) the deliverer of a channel; messages of channels without one wait. */
-  register(channel: string, deliver: Deliverer): void;
+  /** Adds (or replaces) the deliverer of a channel; messages of channels without one wait. `retry` overrides the options' retries for this channel. */
+  register(channel: string, deliver: Deliverer, retry?: Partial<Pick<OutboxOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): void;
   channels(): string[];
   /** Starts the loop: polls every pollMs, and at once after wake(). */
   start(): void;
@@ -73,6 +73,7 @@ export function createOutboxSender(deps: { db: Db; log: Logger; options?: Partia
   const { db, log } = deps;
   const options = { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options };
   const deliverers = new Map<string, Deliverer>();
+  const retries = new Map<string, Pick<OutboxOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<number> | undefined;
@@ -87,8 +88,9 @@ export function createOutboxSender(deps: { db: Db; log: Logger; options?: Partia
       await repo.markSent(db, row.id, lease, nowIso());
     } catch (error) {
       const message = String((error as Error)?.message ?? error).slice(0, 500);
-      const last = row.attempts >= options.maxAttempts;
-      const retryAt = last ? null : new Date(Date.now() + backoffMs(row.attempts, options)).toISOString();
+      const retry = retries.get(row.channel) ?? options;
+      const last = row.attempts >= retry.maxAttempts;
+      const retryAt = last ? null : new Date(Date.now() + backoffMs(row.attempts, retry)).toISOString();
       log.warn({ outboxId: row.id, channel: row.channel, attempt: row.attempts, error: message }, last ? 'outbox message failed for good' : 'outbox delivery failed; will retry');
       await repo.markFailedAttempt(db, row.id, lease, { error: message, retryAt });
     }
@@ -142,8 +144,10 @@ export function createOutboxSender(deps: { db: Db; log: Logger; options?: Partia
   }
 
   return {
-    register(channel, deliverer) {
+    register(channel, deliverer, retry) {
       deliverers.set(channel, deliverer);
+      if (retry) retries.set(channel, { ...options, ...retry });
+      else retries.delete(channel);
     },
     channels: () => [...deliverers.keys()],
     start() {

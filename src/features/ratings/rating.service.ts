@@ -5,6 +5,7 @@ import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { adjustRatingTotals, findArticleState, lockArticleState } from '../articles/article.repository.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
+import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import * as repo from './rating.repository.ts';
 
@@ -44,7 +45,7 @@ export function validateRatingValue(raw: unknown): number {
 }
 
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
-export function createRatingService({ db, readDb = db, events, settings }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService }): RatingService {
+export function createRatingService({ db, readDb = db, events, settings, webhooks }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; webhooks?: WebhookNotifier }): RatingService {
   return {
     async rate({ articleId, readerId, ipHash, value }) {
       const now = nowIso();
@@ -57,6 +58,7 @@ export function createRatingService({ db, readDb = db, events, settings }: { db:
         if (existing) {
           await repo.updateRatingValue(trx, existing.id, value, now);
           await adjustRatingTotals(trx, articleId, value, existing.value);
+          await webhooks?.notify(trx, { event: 'rating.changed', articleId });
           return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
         }
         const since = new Date(Date.now() - DAY_MS).toISOString();
@@ -64,6 +66,7 @@ export function createRatingService({ db, readDb = db, events, settings }: { db:
         if ((await repo.countRatingsFromAddressSince(trx, articleId, ipHash, since)) >= cap) throw new AppError('rating_cap_reached');
         await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
         await adjustRatingTotals(trx, articleId, value);
+        await webhooks?.notify(trx, { event: 'rating.changed', articleId });
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
       });
       const score = scoreOf(result.sum, result.count);

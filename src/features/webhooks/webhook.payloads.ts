@@ -1,0 +1,74 @@
+// What a webhook says about an event: ids, URLs and public fields, read in the transaction of
+// the change. Never an e-mail address, an address hash, a reader id or a user agent.
+import type { Db } from '../../db/database.ts';
+import { articlePath, scoreOf } from '../articles/article.model.ts';
+import type { WebhookEvent } from './webhook.table.ts';
+
+export type WebhookTrigger =
+  | { event: 'comment.created' | 'comment.published' | 'comment.removed'; commentId: number }
+  | { event: 'rating.changed' | 'article.published' | 'article.updated'; articleId: number };
+
+async function articleData(q: Db, id: number, publicUrl: string) {
+  const a = await q
+    .selectFrom('articles')
+    .select(['id', 'slug', 'title', 'standfirst', 'kind', 'external_url', 'status', 'published_at', 'updated_at', 'rating_sum', 'rating_count', 'comment_count'])
+    .select(['rating_band_1', 'rating_band_2', 'rating_band_3', 'rating_band_4', 'rating_band_5'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!a) return undefined;
+  return {
+    article: {
+      id: a.id,
+      slug: a.slug,
+      title: a.title,
+      standfirst: a.standfirst,
+      kind: a.kind,
+      url: publicUrl + articlePath(a.slug),
+      externalUrl: a.external_url,
+      publishedAt: a.published_at,
+      updatedAt: a.updated_at,
+      commentCount: a.comment_count,
+    },
+    rating: {
+      score: scoreOf(a.rating_sum, a.rating_count),
+      count: a.rating_count,
+      distribution: [a.rating_band_1, a.rating_band_2, a.rating_band_3, a.rating_band_4, a.rating_band_5],
+    },
+  };
+}
+
+/** The event's `data`, or undefined when what it is about is gone. */
+export async function webhookData(q: Db, trigger: WebhookTrigger, publicUrl: string): Promise<Record<string, unknown> | undefined> {
+  if ('commentId' in trigger) {
+    const c = await q
+      .selectFrom('comments')
+      .select(['id', 'article_id', 'parent_id', 'status', 'author_name', 'author_url', 'body_html', 'created_at', 'updated_at'])
+      .where('id', '=', trigger.commentId)
+      .executeTakeFirst();
+    if (!c) return undefined;
+    const about = await articleData(q, c.article_id, publicUrl);
+    if (!about) return undefined;
+    return {
+      comment: {
+        id: c.id,
+        articleId: c.article_id,
+        parentId: c.parent_id,
+        status: c.status,
+        authorName: c.author_name,
+        authorUrl: c.author_url,
+        bodyHtml: c.body_html,
+        createdAt: c.created_at,
+        updatedAt: c.updated_at,
+        url: `${about.article.url}#comment-${c.id}`,
+      },
+      article: about.article,
+    };
+  }
+  const about = await articleData(q, trigger.articleId, publicUrl);
+  if (!about) return undefined;
+  return trigger.event === 'rating.changed' ? { article: about.article, rating: about.rating } : { article: about.article };
+}
+
+export function eventOf(trigger: WebhookTrigger): WebhookEvent {
+  return trigger.event;
+}
