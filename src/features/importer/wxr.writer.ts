@@ -17,7 +17,7 @@ import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, note, type ImportReport } from './import-report.ts';
 import * as repo from './import.repository.ts';
-import { commentHtmlToMarkdown, postHtmlToMarkdown } from './html-to-markdown.ts';
+import { commentToMarkdown, postHtmlToMarkdown } from './html-to-markdown.ts';
 import { commentStatus, decidePost, editorReview, legacyPaths, ratingBaseline, sectionAndTags, threadComments } from './wxr.mapping.ts';
 import type { WxrPost } from './wxr.parser.ts';
 
@@ -89,7 +89,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
     const { threaded, orphans } = threadComments(real);
     for (const orphan of orphans) note(report, `comment ${orphan.id} on post ${post.id}`, `its parent ${orphan.parentId} is not in the file: imported as a top-level comment`);
     for (const { comment, parent, depth } of threaded) {
-      const bodyMd = commentHtmlToMarkdown(comment.content);
+      const { markdown: bodyMd, html: plainHtml } = commentToMarkdown(comment.content);
       const url = /^https?:\/\/\S+$/i.test(comment.authorUrl) ? comment.authorUrl.slice(0, 500) : null;
       const created = comment.date ?? decision.publishedAt ?? now;
       comments.push({
@@ -102,7 +102,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
           author_email: comment.authorEmail.slice(0, 254),
           author_url: url,
           body_markdown: bodyMd,
-          body_html: renderCommentMarkdown(bodyMd),
+          body_html: plainHtml ?? renderCommentMarkdown(bodyMd),
           status: commentStatus(comment.approved),
           held_reason: null,
           body_hash: bodyHash(bodyMd),
@@ -262,9 +262,12 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
         }
         await repo.recountComments(trx, [...ids.values()]);
       });
+      // New articles were in no cache: one announcement for the batch empties the lists. An
+      // updated one is announced itself, so its cached page and thread are dropped.
+      if (touched.some((t) => t.created)) events.emit('article.changed', { articleId: null });
       for (const t of touched) {
-        events.emit('article.changed', { articleId: t.id });
-        if (t.created) addUrl(report, config.publicUrl + (t.kind === 'page' ? `/pages/${t.slug}` : articlePath(t.slug)));
+        if (!t.created) events.emit('article.changed', { articleId: t.id });
+        else addUrl(report, config.publicUrl + (t.kind === 'page' ? `/pages/${t.slug}` : articlePath(t.slug)));
       }
     },
   };
