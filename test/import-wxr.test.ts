@@ -9,7 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { ImportError, importedAnything, type ImportReport } from '../src/features/importer/import-report.ts';
+import { commentToMarkdown } from '../src/features/importer/html-to-markdown.ts';
 import { importSite } from '../src/features/importer/import.service.ts';
+import { renderCommentMarkdown } from '../src/lib/markdown.ts';
 import { SEED_FILE, SEED_SLUG } from './helpers/broadsheet.ts';
 import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -42,6 +44,17 @@ async function refused(promise: Promise<unknown>, pattern: RegExp): Promise<void
     return true;
   });
 }
+
+describe('comment text', () => {
+  it('plain text takes a short cut that renders exactly as the comment renderer would', () => {
+    const samples = ['About time.\nSecond line with *stars*.', 'Para one.\n\nPara two  \n  indented "q" 2*3', '1. first\n- dash\n+ plus\n2) two', 'x_y_z [a](b) #tag ~~s~~ \\ back\\slash', 'Ünïcode — “quotes” 😀'];
+    for (const text of samples) {
+      const { markdown, html } = commentToMarkdown(text);
+      assert.equal(html, renderCommentMarkdown(markdown), text);
+    }
+    for (const text of ['see example.com', 'https://x.example/', 'a <b>tag</b>', 'a & b', '> quote']) assert.equal(commentToMarkdown(text).html, null, text);
+  });
+});
 
 describe('WordPress import', () => {
   let app: TestApp;

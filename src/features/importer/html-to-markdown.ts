@@ -1,10 +1,11 @@
 // WordPress HTML → our Markdown, so the editor can change an imported article. WordPress stores
 // post bodies with bare line breaks for paragraphs (wpautop adds the <p>s on display) and
-// shortcodes, so those are made into HTML first. The HTML is sanitised with the article
-// allow-list, then converted by node-html-markdown (chosen over turndown for being about three
-// times faster: an archive has tens of thousands of posts). Markup Markdown has no form for
-// (superscripts, definition lists, video…) stays as HTML inside the Markdown, which the article
-// renderer sanitises again.
+// shortcodes, so those are made into HTML first, then converted by node-html-markdown (chosen
+// over turndown for being about three times faster: an archive has tens of thousands of posts),
+// which keeps only text from elements it does not know (scripts and styles not even that) and
+// drops attributes. Markup Markdown has no form for (superscripts, definition lists, video…) stays
+// as HTML inside the Markdown, sanitised with the article allow-list; the renderer sanitises
+// everything again on the way out.
 import { NodeHtmlMarkdown } from 'node-html-markdown';
 import sanitizeHtml from 'sanitize-html';
 import { ARTICLE_SANITIZE } from '../../lib/markdown.ts';
@@ -14,7 +15,7 @@ const KEPT_AS_HTML = 'sup,sub,u,ins,mark,abbr,kbd,dl,video,audio';
 const converter = new NodeHtmlMarkdown(
   // `<` in text is escaped too, so text that reads like a tag stays text.
   { globalEscape: [/[\\`*_~[\]<]/gm, '\\$&'], bulletMarker: '-', keepDataImages: false },
-  { [KEPT_AS_HTML]: { postprocess: ({ node }) => node.outerHTML } },
+  { [KEPT_AS_HTML]: { postprocess: ({ node }) => sanitizeHtml(node.outerHTML, ARTICLE_SANITIZE) } },
 );
 
 const BLOCK_START = /^<\/?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|figure|figcaption|hr|dl|dd|dt|section|article|aside|header|footer|address|iframe|video|audio|!--)\b/i;
@@ -44,8 +45,7 @@ export function expandShortcodes(html: string): string {
 /** A post body as Markdown. */
 export function postHtmlToMarkdown(html: string): string {
   if (!html.trim()) return '';
-  const safe = sanitizeHtml(autop(expandShortcodes(html)), ARTICLE_SANITIZE);
-  return converter.translate(safe).trim();
+  return converter.translate(autop(expandShortcodes(html))).trim();
 }
 
 // Plain text with nothing Markdown or the linkifier would turn into markup: no tags, entities,
@@ -68,5 +68,5 @@ export function commentToMarkdown(content: string): { markdown: string; html: st
     const html = paragraphs.map((lines) => `<p>${lines.join('<br />\n')}</p>`).join('\n');
     return { markdown, html };
   }
-  return { markdown: converter.translate(sanitizeHtml(autop(text), ARTICLE_SANITIZE)).trim(), html: null };
+  return { markdown: converter.translate(autop(text)).trim(), html: null };
 }

@@ -17,6 +17,7 @@ import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, note, type ImportReport } from './import-report.ts';
 import * as repo from './import.repository.ts';
+import type { ImportedCommentRow } from './import.repository.ts';
 import { commentToMarkdown, postHtmlToMarkdown } from './html-to-markdown.ts';
 import { commentStatus, decidePost, editorReview, legacyPaths, ratingBaseline, sectionAndTags, threadComments } from './wxr.mapping.ts';
 import type { WxrPost } from './wxr.parser.ts';
@@ -31,7 +32,7 @@ export interface WxrWriterOptions {
 interface PreparedComment {
   key: string;
   parentKey: string | null;
-  row: Omit<NewCommentRow, 'id' | 'article_id' | 'parent_id'> & { import_key: string };
+  row: Omit<ImportedCommentRow, 'article_id' | 'parent_id'>;
 }
 
 interface PreparedPost {
@@ -97,14 +98,12 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
         parentKey: parent ? `${key}:${parent}` : null,
         row: {
           depth,
-          reader_id: null,
           author_name: (comment.authorName || ANONYMOUS).slice(0, 100),
           author_email: comment.authorEmail.slice(0, 254),
           author_url: url,
           body_markdown: bodyMd,
           body_html: plainHtml ?? renderCommentMarkdown(bodyMd),
           status: commentStatus(comment.approved),
-          held_reason: null,
           body_hash: bodyHash(bodyMd),
           ip_hash: comment.authorIp ? hmac(ipKey, 'ip', comment.authorIp).slice(0, 27) : 'import',
           user_agent: '',
@@ -234,7 +233,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
         // Comments: those already imported are updated; new ones are inserted level by level, so
         // that every reply's parent has its id when the reply is written.
         const known = await repo.findImportedComments(trx, [...existing.values()].map((a) => a.id));
-        const byDepth: (Omit<NewCommentRow, 'id'> & { import_key: string })[][] = [];
+        const byDepth: ImportedCommentRow[][] = [];
         const parentOf = new Map<string, string | null>();
         for (const p of prepared) {
           const articleId = ids.get(p.key)!;
@@ -248,7 +247,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
               count(report, 'updated.comment');
               continue;
             }
-            (byDepth[c.row.depth!] ??= []).push({ ...c.row, article_id: articleId, parent_id: null });
+            (byDepth[c.row.depth] ??= []).push({ ...c.row, article_id: articleId, parent_id: null });
           }
         }
         for (const level of byDepth) {
