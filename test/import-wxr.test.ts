@@ -1,6 +1,7 @@
 // WordPress (WXR) import through the real services and HTTP server, on the engine under test:
 // our own fixtures for each rule, and real exports written by others (test/fixtures/wxr/README.md).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { commentToMarkdown } from '../src/features/importer/html-to-markdown.ts'
 import { importSite } from '../src/features/importer/import.service.ts';
 import { renderCommentMarkdown } from '../src/lib/markdown.ts';
 import { SEED_FILE, SEED_SLUG } from './helpers/broadsheet.ts';
-import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { Client, createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/wxr/', import.meta.url));
 const NEWSROOM = join(FIXTURES, 'newsroom-1.2.xml');
@@ -343,5 +344,42 @@ describe('WordPress import', () => {
     assert.equal(seeded.format, 'scraped article');
     const row = await article(app, SEED_SLUG);
     assert.deepEqual([row.rating_sum, row.rating_count], [255, 3]);
+  });
+});
+
+describe('broadsheet import (the command)', () => {
+  const BIN = fileURLToPath(new URL('../bin/broadsheet.js', import.meta.url));
+  function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  it('prints a report and exits 0; a bad file gets one line and exit 1; the flags are accepted', async () => {
+    const database = await createTestDatabase();
+    try {
+      const env = { DATABASE_URL: database.url, MEDIA_DIR: join(database.dir, 'media') };
+      const ok = await run(['import', '--create-articles', '--uploads', database.dir, NEWSROOM], env);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /WordPress \(WXR\) 1\.2/);
+      assert.match(ok.stdout, /created: .*5 articles, 2 pages/);
+      assert.match(ok.stdout, /skipped: .*1 pingbacks?/);
+      assert.match(ok.stderr, /importing .*100%/, 'the progress line');
+      const bad = await run(['import', WPI('malformed.xml')], env);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^broadsheet: .*malformed\.xml: not well-formed XML at line 90, column \d+/);
+      assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+      const usage = await run(['import', '--uploads'], env);
+      assert.notEqual(usage.code, 0);
+      assert.match(usage.stderr, /--uploads/);
+    } finally {
+      await database.drop();
+    }
   });
 });
