@@ -53,7 +53,7 @@ export async function findImportedComments(db: Q, articleIds: number[]): Promise
   return found;
 }
 
-export type ImportedCommentRow = Required<Omit<NewCommentRow, 'id' | 'reader_id' | 'held_reason' | 'spam_score' | 'trained_as'>> & { import_key: string };
+export type ImportedCommentRow = Required<Omit<NewCommentRow, 'id' | 'reader_id' | 'held_reason' | 'spam_score' | 'trained_as' | 'staff_role' | 'edited_at'>> & { import_key: string };
 
 const COMMENT_COLUMNS = ['article_id', 'parent_id', 'depth', 'author_name', 'author_email', 'author_url', 'body_markdown', 'body_html', 'status', 'body_hash', 'ip_hash', 'user_agent', 'created_at', 'updated_at', 'import_key'] as const;
 
