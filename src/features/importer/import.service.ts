@@ -5,6 +5,7 @@ import type { Services } from '../../app.ts';
 import { ImportError, type ImportReport } from './import-report.ts';
 import { openSource, type ImportSource } from './import-source.ts';
 import { importScrapedArticle, scrapedFormat, type ImportResult } from './scraped-article.import.ts';
+import { disqusFormat } from './disqus.import.ts';
 import { wxrFormat } from './wxr.import.ts';
 
 export interface ImportOptions {
@@ -22,7 +23,7 @@ export interface ImportFormat {
   run(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport>;
 }
 
-export const FORMATS: ImportFormat[] = [wxrFormat, scrapedFormat];
+export const FORMATS: ImportFormat[] = [wxrFormat, disqusFormat, scrapedFormat];
 
 /** Imports one file of any known format; throws ImportError (one line) when it cannot. */
 export async function importSite(services: Services, file: string, options: ImportOptions = {}): Promise<ImportReport> {
