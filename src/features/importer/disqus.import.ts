@@ -208,7 +208,7 @@ async function importDisqus(services: Services, source: ImportSource, options: I
     const posts = batch.sort((a, b) => a.depth - b.depth);
     batch = [];
     await db.transaction().execute(async (trx) => {
-      const existing = await findCommentIds(trx, posts.map((p) => p.row.import_key));
+      const existing = await repo.findCommentsByImportKeys(trx, posts.map((p) => p.row.import_key));
       for (const [key, id] of existing) ids.set(key, id);
       const fresh = posts.filter((p) => !existing.has(p.row.import_key));
       count(report, 'kept.comment', posts.length - fresh.length);
@@ -216,7 +216,7 @@ async function importDisqus(services: Services, source: ImportSource, options: I
       for (const level of [...new Set(fresh.map((p) => p.depth))]) {
         const rows = fresh.filter((p) => p.depth === level);
         for (const p of rows) {
-          p.row.parent_id = p.parentKey ? (ids.get(p.parentKey) ?? (await findCommentIds(trx, [p.parentKey])).get(p.parentKey) ?? null) : null;
+          p.row.parent_id = p.parentKey ? (ids.get(p.parentKey) ?? (await repo.findCommentsByImportKeys(trx, [p.parentKey])).get(p.parentKey) ?? null) : null;
         }
         for (const [key, id] of await repo.insertComments(trx, rows.map((p) => p.row))) ids.set(key, id);
         for (const p of rows) {
@@ -305,11 +305,3 @@ async function importDisqus(services: Services, source: ImportSource, options: I
   return report;
 }
 
-async function findCommentIds(trx: Parameters<typeof repo.insertComments>[0], keys: string[]): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await trx.selectFrom('comments').select(['id', 'import_key']).where('import_key', 'in', keys.slice(i, i + 500)).execute();
-    for (const row of rows) found.set(row.import_key!, row.id);
-  }
-  return found;
-}

@@ -52,6 +52,16 @@ export async function findImportedComments(db: Q, articleIds: number[]): Promise
   return found;
 }
 
+/** Comments already imported under these keys: import key → id. */
+export async function findCommentsByImportKeys(db: Q, keys: string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.selectFrom('comments').select(['id', 'import_key']).where('import_key', 'in', keys.slice(i, i + 500)).execute();
+    for (const row of rows) found.set(row.import_key!, row.id);
+  }
+  return found;
+}
+
 // 19 values a row: 1,000 rows stay under both engines' limits on bound parameters.
 const COMMENT_ROWS_PER_INSERT = 1000;
 
