@@ -7,21 +7,6 @@ import { MigrateDataError } from '../db/migrate-data.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 
-export const BACKUP_HELP = `Usage: broadsheet backup FILE
-
-Writes one file holding everything: the database (every table, in one consistent snapshot) and
-the media folder (MEDIA_DIR). Safe while the site runs and takes writes, on SQLite or PostgreSQL:
-everything the site acknowledged before the backup started is in it. The file is written under
-a temporary name and renamed when complete. It contains readers' e-mail addresses and staff
-password hashes: keep it private. Restore it with 'broadsheet restore FILE'.`;
-
-export const RESTORE_HELP = `Usage: broadsheet restore [--replace] FILE
-
-Restores a file made by 'broadsheet backup' into DATABASE_URL and MEDIA_DIR (either engine: a
-SQLite site's backup restores into PostgreSQL too). A database that already holds articles,
-comments, ratings or staff is refused unless --replace is given. The database is restored in one
-transaction: a damaged or truncated file changes nothing.`;
-
 function progress() {
   const bar = createProgressBar();
   let current: BackupProgress | undefined;

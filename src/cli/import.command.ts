@@ -8,20 +8,6 @@ import { importSite } from '../features/importer/import.service.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 
-export const IMPORT_HELP = `Usage: broadsheet import [--create-articles] [--uploads DIR] FILE…
-
-Imports each file, telling its format by its content (.gz files too):
-  a scraped article        prints the article's URL
-  a WordPress export (WXR 1.0–1.2, WordPress or WordPress.com): posts, pages, comments, reader
-                           scores and old addresses, with a progress bar and a report
-Importing the same file again updates what it made; nothing is duplicated.
-
-Options:
-  --uploads DIR            a copy of wp-content/uploads: featured images are read from it
-                           (nothing is fetched from the network)
-  --create-articles        Disqus: a thread with no matching article becomes a draft holding
-                           its comments`;
-
 export function parseImportArgs(args: string[]) {
   const { values, positionals } = parseArgs({
     args,

@@ -1,16 +1,11 @@
 // The `broadsheet` command: thin wrappers over the services.
+// Only what every command needs is imported here; each command loads its own modules, so that
+// `--help` (and a mistyped command) answers without loading the server.
 import { parseArgs } from 'node:util';
-import { createServices, type Services } from '../app.ts';
+import type { Services } from '../app.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { serve } from '../server.ts';
-import { BACKUP_HELP, backupCommand, RESTORE_HELP, restoreCommand } from './backup.command.ts';
-import { commentsCommand } from './comments.command.ts';
-import { EXPORT_HELP, exportCommand } from './export.command.ts';
-import { IMPORT_HELP, importCommand, parseImportArgs } from './import.command.ts';
-import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.command.ts';
-import { SPAM_HELP, spamCommand } from './spam.command.ts';
-import { userCommand } from './user.command.ts';
+import { BACKUP_HELP, EXPORT_HELP, IMPORT_HELP, MIGRATE_DATA_HELP, RESTORE_HELP, SPAM_HELP } from './help.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `broadsheet — news publishing with reader ratings and moderated comments
@@ -59,7 +54,9 @@ const COMMAND_HELP: Record<string, string> = {
 };
 
 async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(loadConfig());
+  const config = loadConfig();
+  const { createServices } = await import('../app.ts');
+  const services = await createServices(config);
   try {
     return await run(services);
   } finally {
@@ -80,28 +77,45 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { 'no-demo': { type: 'boolean' } } });
+      const { serve } = await import('../server.ts');
       await serve(loadConfig(), { demo: !values['no-demo'] });
       return -1; // keeps running
     }
-    case 'import':
+    case 'import': {
+      const { importCommand, parseImportArgs } = await import('./import.command.ts');
       parseImportArgs(rest); // usage errors before the database is opened
       return withServices((services) => importCommand(services, rest));
-    case 'comments':
+    }
+    case 'comments': {
+      const { commentsCommand } = await import('./comments.command.ts');
       return withServices((services) => commentsCommand(services, rest));
-    case 'user':
+    }
+    case 'user': {
+      const { userCommand } = await import('./user.command.ts');
       return withServices((services) => userCommand(services, rest));
-    case 'spam':
+    }
+    case 'spam': {
+      const { spamCommand } = await import('./spam.command.ts');
       return spamCommand(rest);
+    }
     case 'migrate':
       return withServices(async () => 0);
-    case 'migrate-data':
+    case 'migrate-data': {
+      const { migrateDataCommand } = await import('./migrate-data.command.ts');
       return migrateDataCommand(rest);
-    case 'export':
+    }
+    case 'export': {
+      const { exportCommand } = await import('./export.command.ts');
       return withServices((services) => exportCommand(services, rest));
-    case 'backup':
+    }
+    case 'backup': {
+      const { backupCommand } = await import('./backup.command.ts');
       return backupCommand(loadConfig(), rest);
-    case 'restore':
+    }
+    case 'restore': {
+      const { restoreCommand } = await import('./backup.command.ts');
       return restoreCommand(loadConfig(), rest);
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -34,11 +34,18 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'ratings', key: ['id'] },
   // A reply is always written after its parent, so in id order every parent is there first.
   { table: 'comments', key: ['id'] },
+  { table: 'comment_edits', key: ['id'] },
+  { table: 'bans', key: ['id'] },
   { table: 'settings', key: ['key'] },
   { table: 'secrets', key: ['name'] },
   { table: 'used_form_tokens', key: ['nonce'] },
   { table: 'spam_tokens', key: ['token'] },
   { table: 'spam_totals', key: ['id'] },
+  { table: 'outbox', key: ['id'] },
+  { table: 'mail_addresses', key: ['id'] },
+  { table: 'reply_subscriptions', key: ['comment_id'] },
+  { table: 'held_digests', key: ['user_id'] },
+  { table: 'privacy_links', key: ['token_hash'] },
 ];
 
 /**

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
+import { addressKey } from '../lib/client-address.ts';
 import { hmac, randomToken, safeEqual } from '../lib/crypto.ts';
 
 export const READER_COOKIE = 'bs_reader';
@@ -17,8 +18,12 @@ declare module 'fastify' {
 }
 
 export interface ReaderTools {
-  /** Returns the reader's id, setting the cookie when they have none yet. */
-  ensureReader(request: FastifyRequest, reply: FastifyReply): string;
+  /**
+   * Returns the reader's id, setting the cookie when they have none yet. In the embed's frame
+   * (a third-party iframe) the cookie must be SameSite=None to be sent at all, which browsers
+   * allow only with Secure, so only over HTTPS; it is also Partitioned (one per host site).
+   */
+  ensureReader(request: FastifyRequest, reply: FastifyReply, options?: { embedded?: boolean }): string;
   csrfToken(readerId: string): string;
   /** Throws csrf_invalid unless the token belongs to this reader. */
   checkCsrf(request: FastifyRequest, token: unknown): void;
@@ -28,11 +33,12 @@ export interface ReaderTools {
 export function createReaderTools({ secret, secureCookies }: { secret: string; secureCookies: boolean }): ReaderTools {
   const csrfToken = (readerId: string) => hmac(secret, 'csrf', readerId);
   return {
-    ensureReader(request, reply) {
+    ensureReader(request, reply, { embedded = false } = {}) {
       if (request.readerId) return request.readerId;
       const id = randomToken(18);
       request.readerId = id;
-      reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: ONE_YEAR_S });
+      const thirdParty = embedded && secureCookies ? { sameSite: 'none' as const, partitioned: true } : { sameSite: 'lax' as const };
+      reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...thirdParty });
       return id;
     },
     csrfToken,
@@ -41,7 +47,8 @@ export function createReaderTools({ secret, secureCookies }: { secret: string; s
         throw new AppError('csrf_invalid');
       }
     },
-    ipHash: (request) => hmac(secret, 'ip', request.ip).slice(0, 27),
+    // Counted per client (an IPv4 address, an IPv6 /64), however the address is written.
+    ipHash: (request) => hmac(secret, 'ip', addressKey(request.ip)).slice(0, 27),
   };
 }
 

@@ -6,7 +6,7 @@ import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
 import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
-import type { CommentOrder, ReaderView } from './article-page.renderer.tsx';
+import type { CommentOrder, PageMode, ReaderView } from './article-page.renderer.tsx';
 import { HomePage } from './home.page.tsx';
 
 const HTML = 'text/html; charset=utf-8';
@@ -17,11 +17,14 @@ export async function sendArticlePage(
   request: FastifyRequest,
   reply: FastifyReply,
   slug: string,
-  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder } = {},
+  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder; commentPage?: number; mode?: PageMode } = {},
 ): Promise<FastifyReply> {
   const known = request.readerId !== null;
-  const readerId = deps.readers.ensureReader(request, reply);
-  const { body } = await deps.pages.render(slug, extra.order ?? 'oldest', { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) });
+  const mode = extra.mode ?? 'page';
+  const readerId = deps.readers.ensureReader(request, reply, { embedded: mode === 'embed' });
+  const view = { order: extra.order, page: extra.commentPage ?? 1 };
+  const { body } = await deps.pages.render(slug, view, { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) }, mode);
+  if (mode === 'embed') deps.embedFrameHeaders(reply);
   // The page carries a per-reader form token: shared caches must not keep it.
   return reply.header('cache-control', 'private, no-cache').type(HTML).send(body);
 }
@@ -50,7 +53,7 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // GET /articles/:slug — the article with its score, comments and forms
+    // GET /articles/:slug?order=&cpage=N — the article with its score, a page of comments and the forms; ?comment=ID redirects to that comment's page
     app.get(
       '/articles/:slug',
       {
@@ -59,14 +62,38 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
           hide: true,
           params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
           // Unknown or malformed options fall back to defaults rather than failing the page.
-          querystring: Type.Object({ order: Type.Optional(Type.String()), replyto: Type.Optional(Type.String()) }),
+          querystring: Type.Object({
+            order: Type.Optional(Type.String()),
+            replyto: Type.Optional(Type.String()),
+            cpage: Type.Optional(Type.String()),
+            comment: Type.Optional(Type.String()),
+          }),
         },
       },
       async (request, reply) => {
-        const { order, replyto } = request.query;
+        const { order, replyto, cpage, comment } = request.query;
+        if (comment !== undefined) return redirectToComment(deps, reply, request.params.slug, comment);
         const replyTo = replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined;
-        return sendArticlePage(deps, request, reply, request.params.slug, { order: order === 'newest' ? 'newest' : 'oldest', replyTo });
+        return sendArticlePage(deps, request, reply, request.params.slug, {
+          order: order === 'newest' || order === 'oldest' ? order : undefined,
+          commentPage: parsePage(cpage) ?? 1,
+          replyTo,
+        });
       },
     );
+
+    // GET /articles/:slug/comments/:id — 302 to the page holding the comment, at its fragment (links in mail and feeds)
+    app.get(
+      '/articles/:slug/comments/:id',
+      { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }), id: Type.String({ maxLength: 20 }) }) } },
+      async (request, reply) => redirectToComment(deps, reply, request.params.slug, request.params.id),
+    );
   };
+}
+
+async function redirectToComment(deps: AppDeps, reply: FastifyReply, slug: string, rawId: string): Promise<FastifyReply> {
+  const article = await deps.articles.findPublishedRef(slug);
+  const href = /^[1-9]\d{0,14}$/.test(rawId) ? await deps.pages.commentHref(article, Number(rawId)) : null;
+  if (href === null) throw new AppError('comment_not_found', 'There is no such comment on this article, or it is not published.');
+  return reply.redirect(href, 302);
 }

@@ -18,6 +18,8 @@ export interface ArticleTable {
   section: Generated<string>;
   status: ArticleStatus;
   kind: Generated<ArticleKind>;
+  /** An external thread's page (normalised, unique); null for articles and pages. */
+  external_url: string | null;
   import_key: string | null;
   rating_baseline_sum: Generated<number>;
   rating_baseline_count: Generated<number>;

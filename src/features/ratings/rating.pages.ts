@@ -3,39 +3,41 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
-import { articlePath } from '../articles/article.model.ts';
+import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
 import { sendArticlePage } from '../articles/article.pages.tsx';
 import { validateRatingValue } from './rating.service.ts';
 
 export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
-    // POST /articles/:slug/rating — form post; 303 to #rating, or the page again with the error
-    app.post(
-      '/articles/:slug/rating',
-      {
-        config: { access: 'public' },
-        onRequest: deps.postLimit,
-        schema: {
-          hide: true,
-          params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-          body: Type.Object({ _csrf: Type.Optional(Type.String()), value: Type.Optional(Type.String()) }),
+    for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
+      // POST /articles/:slug/rating (and /embed/threads/:slug/rating in the embed's frame) — form post; 303 to #rating, or the page again with the error
+      app.post(
+        `${prefix}/:slug/rating`,
+        {
+          config: { access: 'public' },
+          onRequest: deps.postLimit,
+          schema: {
+            hide: true,
+            params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
+            body: Type.Object({ _csrf: Type.Optional(Type.String()), value: Type.Optional(Type.String()) }),
+          },
         },
-      },
-      async (request, reply) => {
-        const { slug } = request.params;
-        const article = await articles.findPublishedRef(slug);
-        try {
-          readers.checkCsrf(request, request.body._csrf);
-          const value = validateRatingValue(request.body.value);
-          await ratings.rate({ articleId: article.id, readerId: request.readerId!, ipHash: readers.ipHash(request), value });
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          reply.status(error.status);
-          return sendArticlePage(deps, request, reply, slug, { rateError: error.fields?.value ?? error.message });
-        }
-        return reply.redirect(`${articlePath(article.slug)}#rating`, 303);
-      },
-    );
+        async (request, reply) => {
+          const { slug } = request.params;
+          const article = await articles.findPublishedRef(slug);
+          try {
+            readers.checkCsrf(request, request.body._csrf);
+            const value = validateRatingValue(request.body.value);
+            await ratings.rate({ articleId: article.id, readerId: request.readerId!, ipHash: readers.ipHash(request), value });
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            reply.status(error.status);
+            return sendArticlePage(deps, request, reply, slug, { rateError: error.fields?.value ?? error.message, mode });
+          }
+          return reply.redirect(`${threadPath(mode, article.slug)}#rating`, 303);
+        },
+      );
+    }
   };
 }
