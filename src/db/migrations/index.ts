@@ -14,6 +14,7 @@ import * as mail from './2026-12-04T1300-mail.ts';
 import * as editsBans from './2026-12-04T1400-edits-bans.ts';
 import * as externalThreads from './2026-12-04T1600-external-threads.ts';
 import * as siteImport from './2026-12-04T1000-import.ts';
+import * as importRuns from './2026-12-04T1100-import-reports.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1400-edits-bans': editsBans,
   '2026-12-04T1600-external-threads': externalThreads,
   '2026-12-04T1000-import': siteImport,
+  '2026-12-04T1100-import-reports': importRuns,
 };
