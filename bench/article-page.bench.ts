@@ -1,5 +1,5 @@
 // Article page and write-path benchmark: `npm run bench [-- --engine sqlite|postgres|both]
-// [--only page,after-write,large-site,comments,ratings]` (--only runs just those parts, e.g. to profile one).
+// [--only page,after-write,large-site,comments,ratings,import]` (--only runs just those parts, e.g. to profile one).
 //
 // Engines: SQLite (a temporary file) and PostgreSQL (a fresh schema in BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/test, dropped afterwards). By default both run, one
@@ -32,6 +32,7 @@ import { buildApp, createServices, type Services } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { getOrCreateSecret } from '../src/features/settings/settings.service.ts';
 import type { CapturedResponse } from './bare-server.ts';
+import { IMPORT_SITE, IMPORT_TARGETS, runImport } from './import-site.ts';
 import { fillLargeSite, LARGE_SITE } from './large-site.ts';
 import type { LoadParams, LoadResult, ParallelResult, SequentialParams, SequentialResult } from './load-generator.ts';
 import { cpuMs, startChild, type Child } from './rpc.ts';
@@ -671,9 +672,34 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
   console.log('  (the targets are set for SQLite on one machine; on PostgreSQL each query is a round trip to a second server process, the price of scaling out)');
 }
 
+// ---- Import ---------------------------------------------------------------------------------------
+
+/** A WordPress export imported into an empty database, in a process of its own (bench/import-site.ts). */
+async function benchImport(engine: Engine): Promise<SummaryLine[]> {
+  const database = await createBenchDatabase(engine);
+  try {
+    const run = await runImport(database.url, join(database.dir, 'media'));
+    const comments = run.counts['created.comment'] ?? 0;
+    const perSecond = comments / run.seconds;
+    console.log(
+      `\nImport of a WordPress export (${fmt(IMPORT_SITE.posts)} posts, ${fmt(IMPORT_SITE.posts * IMPORT_SITE.commentsPerPost)} comments, ${fmt(run.fileMb)} MB): ` +
+        `${fmt(run.seconds, 1)} s, ${fmt(run.counts['created.article'] ?? 0)} articles and ${fmt(comments)} comments, peak RSS ${fmt(run.peakRssMb)} MB`,
+    );
+    const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
+    const lines: SummaryLine[] = [
+      ['import: comments/s (whole import)', fmt(perSecond), `≥ ${fmt(IMPORT_TARGETS.commentsPerSecond)}`, verdict(perSecond >= IMPORT_TARGETS.commentsPerSecond)],
+      ['import: peak RSS, MB', fmt(run.peakRssMb), `< ${IMPORT_TARGETS.peakRssMb}`, verdict(run.peakRssMb < IMPORT_TARGETS.peakRssMb)],
+    ];
+    printTable(['figure', 'measured', 'target', ''], lines.map((l) => [...l]));
+    return lines;
+  } finally {
+    await database.drop();
+  }
+}
+
 // ---- Main ---------------------------------------------------------------------------------------
 
-const PARTS = ['page', 'after-write', 'large-site', 'comments', 'ratings'] as const;
+const PARTS = ['page', 'after-write', 'large-site', 'comments', 'ratings', 'import'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseCommandLine(): { engines: Engine[] | 'auto'; parts: Set<Part> } {
@@ -694,6 +720,8 @@ function parseEngines(engine: string): Engine[] | 'auto' {
 /** One engine's whole run: seed, the page against the bare server, the page after a write, writes. */
 async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Child; bareChild: Child }): Promise<SummaryLine[]> {
   console.log(`\n######## ${ENGINE_NAMES[engine]} ########`);
+  const imported = parts.has('import') ? await benchImport(engine) : [];
+  if (parts.size === 1 && imported.length > 0) return imported;
   const broadsheet = await startBroadsheet(engine);
   try {
     const article = await seedArticle(broadsheet.services);
@@ -720,7 +748,7 @@ async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Ch
     for (const kind of ['comments', 'ratings'] as const) if (parts.has(kind)) writes.push(await measureWrites(rig, bsTarget, article, kind));
     if (writes.length > 0) printWrites(writes);
     if (engine === 'postgres') console.log("  (server CPU includes the PostgreSQL processes' CPU)");
-    return printSummary(engine, page.bytes, rows, cold, large, writes);
+    return [...imported, ...printSummary(engine, page.bytes, rows, cold, large, writes)];
   } finally {
     await broadsheet.close();
   }

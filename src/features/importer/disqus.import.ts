@@ -19,7 +19,7 @@ import { addUrl, count, createReport, ImportError, note, type ImportReport } fro
 import type { ImportSource } from './import-source.ts';
 import * as repo from './import.repository.ts';
 import type { ImportFormat, ImportOptions } from './import.service.ts';
-import { commentHtmlToMarkdown } from './html-to-markdown.ts';
+import { commentToMarkdown } from './html-to-markdown.ts';
 import { childText, readXml, type XmlElement } from './xml-stream.ts';
 import { clean } from './wxr.parser.ts';
 
@@ -201,7 +201,7 @@ async function importDisqus(services: Services, source: ImportSource, options: I
   const laterParents: { id: number; parentKey: string }[] = [];
   const touched = new Set<number>();
   let done = 0;
-  let batch: { row: Omit<NewCommentRow, 'id'> & { import_key: string }; parentKey: string | null; depth: number }[] = [];
+  let batch: { row: repo.ImportedCommentRow; parentKey: string | null; depth: number }[] = [];
 
   const flush = async () => {
     if (batch.length === 0) return;
@@ -255,7 +255,7 @@ async function importDisqus(services: Services, source: ImportSource, options: I
       const author = element.children.find((c) => c.name === 'author');
       const name = clean(author ? childText(author, 'name') || childText(author, 'username') : '') || ANONYMOUS;
       const email = clean(author ? childText(author, 'email') : '').toLowerCase();
-      const body = commentHtmlToMarkdown(childText(element, 'message'));
+      const { markdown: body, html: plainHtml } = commentToMarkdown(childText(element, 'message'));
       const created = isoDate(childText(element, 'createdAt')) ?? thread.createdAt ?? nowIso();
       const ip = clean(childText(element, 'ipAddress'));
       const parentKey = info.parent && found.posts.has(info.parent) ? keyOf(info.parent) : null;
@@ -267,14 +267,12 @@ async function importDisqus(services: Services, source: ImportSource, options: I
           article_id: articleId,
           parent_id: null,
           depth: Math.min(depth.get(id) ?? 0, 255),
-          reader_id: null,
           author_name: name.slice(0, 100),
           author_email: email.slice(0, 254),
           author_url: null,
           body_markdown: body,
-          body_html: renderCommentMarkdown(body),
+          body_html: plainHtml ?? renderCommentMarkdown(body),
           status,
-          held_reason: null,
           body_hash: bodyHash(body),
           ip_hash: ip ? hmac(ipKey, 'ip', ip).slice(0, 27) : 'import',
           user_agent: '',

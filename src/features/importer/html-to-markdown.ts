@@ -1,10 +1,11 @@
 // WordPress HTML → our Markdown, so the editor can change an imported article. WordPress stores
 // post bodies with bare line breaks for paragraphs (wpautop adds the <p>s on display) and
-// shortcodes, so those are made into HTML first. The HTML is sanitised with the article
-// allow-list, then converted by node-html-markdown (chosen over turndown for being about three
-// times faster: an archive has tens of thousands of posts). Markup Markdown has no form for
-// (superscripts, definition lists, video…) stays as HTML inside the Markdown, which the article
-// renderer sanitises again.
+// shortcodes, so those are made into HTML first, then converted by node-html-markdown (chosen
+// over turndown for being about three times faster: an archive has tens of thousands of posts),
+// which keeps only text from elements it does not know (scripts and styles not even that) and
+// drops attributes. Markup Markdown has no form for (superscripts, definition lists, video…) stays
+// as HTML inside the Markdown, sanitised with the article allow-list; the renderer sanitises
+// everything again on the way out.
 import { NodeHtmlMarkdown } from 'node-html-markdown';
 import sanitizeHtml from 'sanitize-html';
 import { ARTICLE_SANITIZE } from '../../lib/markdown.ts';
@@ -14,7 +15,7 @@ const KEPT_AS_HTML = 'sup,sub,u,ins,mark,abbr,kbd,dl,video,audio';
 const converter = new NodeHtmlMarkdown(
   // `<` in text is escaped too, so text that reads like a tag stays text.
   { globalEscape: [/[\\`*_~[\]<]/gm, '\\$&'], bulletMarker: '-', keepDataImages: false },
-  { [KEPT_AS_HTML]: { postprocess: ({ node }) => node.outerHTML } },
+  { [KEPT_AS_HTML]: { postprocess: ({ node }) => sanitizeHtml(node.outerHTML, ARTICLE_SANITIZE) } },
 );
 
 const BLOCK_START = /^<\/?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|figure|figcaption|hr|dl|dd|dt|section|article|aside|header|footer|address|iframe|video|audio|!--)\b/i;
@@ -41,28 +42,31 @@ export function expandShortcodes(html: string): string {
     .replace(/\[embed\b[^\]]*\]\s*(https?:\/\/[^\s[]+)\s*\[\/embed\]/gi, '<p><a href="$1">$1</a></p>');
 }
 
-const IMPORT_SANITIZE: sanitizeHtml.IOptions = {
-  ...ARTICLE_SANITIZE,
-  allowedTags: [...(ARTICLE_SANITIZE.allowedTags as string[]), 'video', 'audio', 'source', 'ins', 'mark', 'kbd'],
-  allowedAttributes: { ...ARTICLE_SANITIZE.allowedAttributes, video: ['src', 'controls', 'poster', 'width', 'height'], audio: ['src', 'controls'], source: ['src', 'type'] },
-  // Gutenberg's block comments and the like go; text is kept.
-  allowedSchemesAppliedToAttributes: ['href', 'src', 'poster'],
-};
-
 /** A post body as Markdown. */
 export function postHtmlToMarkdown(html: string): string {
   if (!html.trim()) return '';
-  const safe = sanitizeHtml(autop(expandShortcodes(html)), IMPORT_SANITIZE);
-  return converter.translate(safe).trim();
+  return converter.translate(autop(expandShortcodes(html))).trim();
 }
 
-const PLAIN = /^[^<&]*$/;
-const MD_SPECIAL = /[\\`*_[\]<>#]/g;
+// Plain text with nothing Markdown or the linkifier would turn into markup: no tags, entities,
+// addresses (`://`, `@`, `www.`, a dot before letters as in example.com) or code indentation.
+const PLAIN = /^[^<>&@`]*$/;
+const LINK_LIKE = /:\/\/|www\.|\.[a-z]{2,}/i;
+const MD_SPECIAL = /[\\`*_[\]<>#~]/g;
 
-/** A comment's text (WordPress keeps a few tags and plain line breaks) as our comment Markdown. */
-export function commentHtmlToMarkdown(html: string): string {
-  const text = html.replace(/\r\n?/g, '\n').trim();
-  // Most comments are plain text: escaping is enough, and far cheaper than converting.
-  if (PLAIN.test(text)) return text.replace(MD_SPECIAL, '\\$&').replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3');
-  return converter.translate(sanitizeHtml(autop(text), IMPORT_SANITIZE)).trim();
+/**
+ * A comment (WordPress keeps a few tags and plain line breaks) as our comment Markdown. Most
+ * comments are plain text: for those the Markdown is the text escaped and its HTML is made here
+ * (paragraphs, line breaks), as the comment renderer would make it but at a fraction of the cost;
+ * `html` is null when the renderer must run.
+ */
+export function commentToMarkdown(content: string): { markdown: string; html: string | null } {
+  const text = content.replace(/\r\n?/g, '\n').trim();
+  if (PLAIN.test(text) && !LINK_LIKE.test(text)) {
+    const paragraphs = text.split(/\n[ \t]*\n+/).map((p) => p.split('\n').map((line) => line.trim()).filter(Boolean)).filter((p) => p.length > 0);
+    const markdown = paragraphs.map((lines) => lines.map((line) => line.replace(MD_SPECIAL, '\\$&').replace(/^([-+])(\s)/, '\\$1$2').replace(/^(\d+)([.)])(\s)/, '$1\\$2$3')).join('\n')).join('\n\n');
+    const html = paragraphs.map((lines) => `<p>${lines.join('<br />\n')}</p>`).join('\n');
+    return { markdown, html };
+  }
+  return { markdown: converter.translate(autop(text)).trim(), html: null };
 }

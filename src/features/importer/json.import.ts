@@ -242,7 +242,7 @@ async function writeComments(trx: Kysely<Database>, articleId: number, a: Export
   const depth = commentDepths(comments);
   const known = await repo.findCommentsByImportKeys(trx, comments.map(keyOf));
   const keyById = new Map(comments.map((c) => [c.id, keyOf(c)]));
-  const levels: (Omit<NewCommentRow, 'id'> & { import_key: string })[][] = [];
+  const levels: repo.ImportedCommentRow[][] = [];
   const parentKeyOf = new Map<string, string | null>();
   for (const c of comments) {
     const key = keyOf(c);
@@ -252,14 +252,12 @@ async function writeComments(trx: Kysely<Database>, articleId: number, a: Export
       article_id: articleId,
       parent_id: null as number | null,
       depth: depth.get(c.id) ?? 0,
-      reader_id: null,
       author_name: (c.authorName || 'Anonymous').slice(0, 100),
       author_email: (c.authorEmail ?? '').slice(0, 254),
       author_url: c.authorUrl ?? null,
       body_markdown: c.bodyMarkdown,
       body_html: renderCommentMarkdown(c.bodyMarkdown),
       status: c.status as CommentStatus,
-      held_reason: null,
       body_hash: bodyHash(c.bodyMarkdown),
       ip_hash: 'import',
       user_agent: '',

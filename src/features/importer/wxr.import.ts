@@ -86,7 +86,7 @@ export function siteKey(url: string): string {
     const u = new URL(url);
     return `${u.host.replace(/^www\./, '')}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
   } catch {
-    return 'unknown-site';
+    return '';
   }
 }
 
@@ -98,7 +98,10 @@ async function importWxr(services: Services, source: ImportSource, options: Impo
   const report = createReport(source.file, `${wxrFormat.name} ${found.version}`);
   const authors = new Map<string, string>();
   let site = '';
-  const writer = await createWxrWriter(services, { report, attachments: found.attachments, uploadsDir: options.uploadsDir, site: () => site || 'unknown-site' });
+  let channelTitle = '';
+  // A file with no address of its site (hand-made ones) is known by its channel's title.
+  const siteOf = () => site || `untitled:${channelTitle.toLowerCase().replace(/\s+/g, '-').slice(0, 100)}`;
+  const writer = await createWxrWriter(services, { report, attachments: found.attachments, uploadsDir: options.uploadsDir, site: siteOf });
   let batch: WxrPost[] = [];
   let batchComments = 0;
   let itemsDone = 0;
@@ -113,16 +116,21 @@ async function importWxr(services: Services, source: ImportSource, options: Impo
   };
   await readXml(source, {
     prefixes: WXR_PREFIXES,
-    collect: new Set(['item', 'wp:author', 'wp:base_blog_url', 'wp:base_site_url', 'link']),
+    collect: new Set(['item', 'wp:author', 'wp:base_blog_url', 'wp:base_site_url', 'link', 'title']),
     async onElement(element: XmlElement) {
       if (element.name === 'wp:author') {
         const author = readAuthor(element);
         if (author.login) authors.set(author.login, author.displayName);
         return;
       }
+      if (element.name === 'title') {
+        channelTitle ||= clean(element.text);
+        return;
+      }
       if (element.name !== 'item') {
         // The blog's own address (base_blog_url) names the site best; the channel's link otherwise.
-        if (element.name === 'wp:base_blog_url' || !site) site = siteKey(clean(element.text));
+        const key = siteKey(clean(element.text));
+        if (key && (element.name === 'wp:base_blog_url' || !site)) site = key;
         return;
       }
       itemsDone++;

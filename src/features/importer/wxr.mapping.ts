@@ -38,7 +38,7 @@ export function decidePost(post: WxrPost, now: string): PostDecision {
 export function sectionAndTags(post: WxrPost): { section: string; tags: string[] } {
   // WXR 1.0 repeats categories without a domain: those count as categories.
   const categories = post.categories.filter((c) => c.domain === 'category' || c.domain === '').map((c) => c.name);
-  const tags = post.categories.filter((c) => c.domain === 'post_tag').map((c) => c.name);
+  const tags = post.categories.filter((c) => c.domain === 'post_tag' || c.domain === 'tag').map((c) => c.name);
   const unique = [...new Set(categories.filter(Boolean))];
   const first = unique[0] ?? '';
   const section = first.toLowerCase() === 'uncategorized' || first.toLowerCase() === 'uncategorised' ? '' : first;

@@ -17,7 +17,8 @@ import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, note, type ImportReport } from './import-report.ts';
 import * as repo from './import.repository.ts';
-import { commentHtmlToMarkdown, postHtmlToMarkdown } from './html-to-markdown.ts';
+import type { ImportedCommentRow } from './import.repository.ts';
+import { commentToMarkdown, postHtmlToMarkdown } from './html-to-markdown.ts';
 import { commentStatus, decidePost, editorReview, legacyPaths, ratingBaseline, sectionAndTags, threadComments } from './wxr.mapping.ts';
 import type { WxrPost } from './wxr.parser.ts';
 
@@ -31,7 +32,7 @@ export interface WxrWriterOptions {
 interface PreparedComment {
   key: string;
   parentKey: string | null;
-  row: Omit<NewCommentRow, 'id' | 'article_id' | 'parent_id'> & { import_key: string };
+  row: Omit<ImportedCommentRow, 'article_id' | 'parent_id'>;
 }
 
 interface PreparedPost {
@@ -89,7 +90,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
     const { threaded, orphans } = threadComments(real);
     for (const orphan of orphans) note(report, `comment ${orphan.id} on post ${post.id}`, `its parent ${orphan.parentId} is not in the file: imported as a top-level comment`);
     for (const { comment, parent, depth } of threaded) {
-      const bodyMd = commentHtmlToMarkdown(comment.content);
+      const { markdown: bodyMd, html: plainHtml } = commentToMarkdown(comment.content);
       const url = /^https?:\/\/\S+$/i.test(comment.authorUrl) ? comment.authorUrl.slice(0, 500) : null;
       const created = comment.date ?? decision.publishedAt ?? now;
       comments.push({
@@ -97,14 +98,12 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
         parentKey: parent ? `${key}:${parent}` : null,
         row: {
           depth,
-          reader_id: null,
           author_name: (comment.authorName || ANONYMOUS).slice(0, 100),
           author_email: comment.authorEmail.slice(0, 254),
           author_url: url,
           body_markdown: bodyMd,
-          body_html: renderCommentMarkdown(bodyMd),
+          body_html: plainHtml ?? renderCommentMarkdown(bodyMd),
           status: commentStatus(comment.approved),
-          held_reason: null,
           body_hash: bodyHash(bodyMd),
           ip_hash: comment.authorIp ? hmac(ipKey, 'ip', comment.authorIp).slice(0, 27) : 'import',
           user_agent: '',
@@ -234,7 +233,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
         // Comments: those already imported are updated; new ones are inserted level by level, so
         // that every reply's parent has its id when the reply is written.
         const known = await repo.findImportedComments(trx, [...existing.values()].map((a) => a.id));
-        const byDepth: (Omit<NewCommentRow, 'id'> & { import_key: string })[][] = [];
+        const byDepth: ImportedCommentRow[][] = [];
         const parentOf = new Map<string, string | null>();
         for (const p of prepared) {
           const articleId = ids.get(p.key)!;
@@ -248,7 +247,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
               count(report, 'updated.comment');
               continue;
             }
-            (byDepth[c.row.depth!] ??= []).push({ ...c.row, article_id: articleId, parent_id: null });
+            (byDepth[c.row.depth] ??= []).push({ ...c.row, article_id: articleId, parent_id: null });
           }
         }
         for (const level of byDepth) {
@@ -262,9 +261,12 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
         }
         await repo.recountComments(trx, [...ids.values()]);
       });
+      // New articles were in no cache: one announcement for the batch empties the lists. An
+      // updated one is announced itself, so its cached page and thread are dropped.
+      if (touched.some((t) => t.created)) events.emit('article.changed', { articleId: null });
       for (const t of touched) {
-        events.emit('article.changed', { articleId: t.id });
-        if (t.created) addUrl(report, config.publicUrl + (t.kind === 'page' ? `/pages/${t.slug}` : articlePath(t.slug)));
+        if (!t.created) events.emit('article.changed', { articleId: t.id });
+        else addUrl(report, config.publicUrl + (t.kind === 'page' ? `/pages/${t.slug}` : articlePath(t.slug)));
       }
     },
   };

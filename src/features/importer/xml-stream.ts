@@ -60,7 +60,10 @@ export async function readXml(source: ImportSource, options: XmlReadOptions): Pr
       for (const [attr, uri] of Object.entries(tag.attributes)) {
         if (!attr.startsWith('xmlns:')) continue;
         const bare = uri.replace(/^https?:\/\//, '');
-        const usual = Object.entries(options.prefixes).find(([start]) => bare.startsWith(start))?.[1];
+        // The longest match wins: `wordpress.org/export/1.2/excerpt/` is excerpt, not wp.
+        const usual = Object.entries(options.prefixes)
+          .filter(([start]) => bare.startsWith(start))
+          .sort(([a], [b]) => b.length - a.length)[0]?.[1];
         if (usual && usual !== attr.slice(6)) renames.set(attr.slice(6), usual);
       }
     }
