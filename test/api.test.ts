@@ -140,7 +140,7 @@ describe('JSON API contract', () => {
     const commentBody = paths['/api/v1/articles/{id}/comments']?.post?.requestBody?.content['application/json']?.schema;
     assert.ok(commentBody, 'POST comments has a JSON request body schema');
     const comment = resolve(commentBody);
-    assert.deepEqual(new Set(Object.keys(comment.properties as object)), new Set(['authorName', 'authorEmail', 'authorUrl', 'body', 'parentId']));
+    assert.deepEqual(new Set(Object.keys(comment.properties as object)), new Set(['authorName', 'authorEmail', 'authorUrl', 'body', 'parentId', 'notifyReplies']));
     assert.deepEqual(new Set(comment.required as string[]), new Set(['authorName', 'authorEmail', 'body']));
     assert.ok(paths['/api/v1/articles/{id}/comments']!.post!.responses['201']);
 

@@ -35,7 +35,8 @@ Commands:
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_READ_URL,
-DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE.
+DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE,
+EDGE_PURGE_URLS.
 See README.md.
 Run 'broadsheet <command> --help' for a command's options.`;
 
@@ -77,8 +78,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { 'no-demo': { type: 'boolean' } } });
+      const config = loadConfig();
       const { serve } = await import('../server.ts');
-      await serve(loadConfig(), { demo: !values['no-demo'] });
+      await serve(config, { demo: !values['no-demo'] });
       return -1; // keeps running
     }
     case 'import': {

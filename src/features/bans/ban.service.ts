@@ -88,7 +88,7 @@ export function createBanService({ db }: { db: Db }): BanService {
       return db.transaction().execute(async (trx) => {
         const comment = await findCommentById(trx, commentId);
         if (!comment) throw new AppError('comment_not_found');
-        if (comment.ip_hash === 'staff' || (await repo.isStaffEmail(trx, comment.author_email))) throw new AppError('ban_staff');
+        if (comment.staff_role !== null || comment.ip_hash === 'staff' || (await repo.isStaffEmail(trx, comment.author_email))) throw new AppError('ban_staff');
         let value: string;
         if (kind === 'email') value = comment.author_email.toLowerCase();
         else if (kind === 'ip') {

@@ -4,6 +4,7 @@
 // address (a confirmation link). A reader writing as a staff member is recognised too.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { isAddressConfirmed } from '../notifications/notification.addresses.ts';
 import { listStaffIdentities } from '../staff/staff.repository.ts';
 import { hasApprovedCommentFrom, hasApprovedCommentFromReader } from './comment.repository.ts';
 
@@ -19,13 +20,11 @@ export interface AuthorTrust {
 }
 
 /**
- * Whether the owner of this address has proved it (by following a confirmation link sent to it).
- * Nothing proves an address yet, so nothing is confirmed; the e-mail confirmation answers here.
- * `email` is normalised (trimmed, lower case) by the comment's validation.
+ * Whether the owner of this address has proved it, from this reader's browser: they pressed the
+ * button behind the link in the confirmation mail of reply notifications
+ * (features/notifications/notification.addresses.ts).
  */
-export async function isAddressConfirmed(_db: Kysely<Database>, _email: string): Promise<boolean> {
-  return false;
-}
+export { isAddressConfirmed };
 
 /** Names compared as a person reads them: compatibility forms, invisible characters and case ignored. */
 export function nameKey(name: string): string {
@@ -40,7 +39,7 @@ export function nameKey(name: string): string {
 export async function gatherAuthorTrust(db: Kysely<Database>, author: { email: string; name: string; readerId: string | null }): Promise<AuthorTrust> {
   const { email, readerId } = author;
   const trustedReader = readerId !== null && (await hasApprovedCommentFromReader(db, email, readerId));
-  const addressConfirmed = await isAddressConfirmed(db, email);
+  const addressConfirmed = await isAddressConfirmed(db, email, readerId);
   const addressHasApprovedComments = trustedReader || (await hasApprovedCommentFrom(db, email));
   const name = nameKey(author.name);
   let staffIdentity: AuthorTrust['staffIdentity'] = null;

@@ -26,6 +26,9 @@ export const NewCommentSchema = Type.Object(
     authorUrl: Type.Optional(Type.Union([Type.String({ maxLength: COMMENT_LIMITS.url * 2 }), Type.Null()])),
     body: Type.String({ maxLength: COMMENT_LIMITS.body * 2 }),
     parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    notifyReplies: Type.Optional(
+      Type.Boolean({ description: 'E-mail the author when someone replies (the first time, the address is asked to confirm). Ignored while the site sends no e-mail.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -35,9 +38,14 @@ export const FormTokenHeaders = Type.Object({
   'broadsheet-form-token': Type.Optional(
     Type.String({
       maxLength: 200,
-      description: "The comment form's token (the formToken input of an article page's form). Without a valid one the comment is held for moderation.",
+      description:
+        "The comment form's token: from GET /api/v1/articles/{id}/form-token (single use, timed from when it was fetched), or the formToken input of an article page's form. Without a valid one the comment is held for moderation.",
     }),
   ),
+});
+
+export const FormTokenSchema = Type.Object({
+  formToken: Type.String({ description: 'Send it back in the comment form (formToken) or the Broadsheet-Form-Token header. It works once, and not sooner than a person writes.' }),
 });
 
 export const PostedCommentSchema = Type.Object({

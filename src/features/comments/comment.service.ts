@@ -6,6 +6,7 @@ import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import type { CommentNotifier } from '../notifications/notification.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import { gatherAuthorTrust } from './comment-trust.ts';
@@ -69,6 +70,8 @@ export interface QueueItem extends ModerationRecord {
   spamScore: number | null;
   /** Earlier texts, oldest first, when the author edited it. */
   edits: CommentEdit[];
+  /** Written by staff (a reply from the queue): there is nobody to ban. */
+  staffAuthor: boolean;
 }
 
 export interface ModerationQueue {
@@ -88,6 +91,8 @@ export interface CommentService {
   post(input: Record<string, unknown>, context: PostContext): Promise<PostResult>;
   /** A fresh signed token for the comment form of this article (spam defence); `previous` when the form comes back with errors. */
   formToken(articleId: number, previous?: string): string;
+  /** The token of the article's shared page, for browsers without JavaScript (see spam/form-token.ts). */
+  sharedFormToken(articleId: number): string;
   /** Approved comments of an article, threaded. */
   thread(articleId: number, order?: 'oldest' | 'newest'): Promise<PublicComment[]>;
   /** One page of the approved top-level threads; a page past the last has no items. */
@@ -117,8 +122,17 @@ export interface CommentService {
  * `readDb` (a replica, or the primary) serves the public threads; whatever a reader or moderator
  * must see right after writing it (their held comments, a comment just published) reads `db`.
  */
-export function createCommentService(deps: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; avatarKey: string; formTokenKey: string }): CommentService {
-  const { db, events, settings, avatarKey } = deps;
+export function createCommentService(deps: {
+  db: Db;
+  readDb?: Db;
+  events: EventBus;
+  settings: SettingsService;
+  avatarKey: string;
+  formTokenKey: string;
+  /** Reply notifications: told, inside the transaction, what was subscribed and published. */
+  notifier?: CommentNotifier;
+}): CommentService {
+  const { db, events, settings, avatarKey, notifier } = deps;
   const readDb = deps.readDb ?? db;
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
@@ -143,6 +157,7 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
   return {
     async post(input, context) {
       const draft = validateComment(input);
+      const notifyReplies = wantsReplies(input.notifyReplies);
       const bodyHtml = renderCommentMarkdown(draft.body);
       const now = nowIso();
       const result = await db.transaction().execute(async (trx) => {
@@ -192,13 +207,20 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         });
         // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
         if (decision.status === 'approved') await incrementCommentCount(trx, context.articleId);
+        if (notifier) {
+          if (notifyReplies && decision.status !== 'spam') await notifier.subscribe(trx, { id, authorEmail: draft.authorEmail });
+          const row = { id, article_id: context.articleId, parent_id: draft.parentId, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+          if (decision.status === 'approved') await notifier.published(trx, [row]);
+        }
         return { id, status: decision.status };
       });
+      notifier?.committed();
       if (result.status === 'approved') events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
       return result;
     },
 
     formToken: (articleId, previous) => spam.issueFormToken(articleId, previous),
+    sharedFormToken: (articleId) => spam.issueSharedFormToken(articleId),
 
     async thread(articleId, order = 'oldest') {
       const rows = await repo.listCommentsByStatus(readDb, articleId, 'approved');
@@ -243,7 +265,16 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         if (draft.body === row.body_markdown) return { id: row.id, from: row.status, status: row.status };
         const bodyHtml = renderCommentMarkdown(draft.body);
         const { facts, bodyHash } = await spam.assess(trx, { articleId, draft, bodyHtml, now });
-        const decision = moderateExplained({ policy: settings.get().commentPolicy, knownAuthor: await repo.hasApprovedCommentFrom(trx, row.author_email), spam: facts });
+        // Judged as a new comment from this reader would be (the same trust rules as post()).
+        const trust = await gatherAuthorTrust(trx, { email: row.author_email, name: row.author_name, readerId: context.readerId });
+        const knownAuthor = trust.trustedReader || trust.addressConfirmed;
+        const decision = moderateExplained({
+          policy: settings.get().commentPolicy,
+          knownAuthor,
+          borrowedAddress: !knownAuthor && trust.addressHasApprovedComments,
+          staffIdentity: trust.staffIdentity,
+          spam: facts,
+        });
         // A held comment, or one that gained links, goes through the steps again; so does one
         // that now trips a spam rule (a blocked word edited in after approval).
         const again = row.status === 'pending' || countLinks(bodyHtml) > countLinks(row.body_html) || decision.status === 'spam';
@@ -254,8 +285,10 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
           await lockArticles(trx, [articleId]);
           await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
         }
+        if (status === 'approved' && row.status !== 'approved') await notifier?.published(trx, [{ ...row, body_markdown: draft.body }]);
         return { id: row.id, from: row.status, status };
       });
+      notifier?.committed();
       if (result.status === 'approved' && result.from !== 'approved') events.emit('comment.published', { articleId, commentId: result.id });
       // Its text changed on every page showing it (or it left them): pages and feeds render again.
       else if (result.from === 'approved') events.emit('article.changed', { articleId });
@@ -287,8 +320,10 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         // Locked before counting, so a comment posted meanwhile is either counted here or added after.
         await lockArticles(trx, articleIds);
         for (const articleId of articleIds) await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+        if (status === 'approved') await notifier?.published(trx, rows.filter((r) => r.status !== 'approved'));
         return rows;
       });
+      notifier?.committed();
       for (const row of changed) {
         if (status === 'approved' && row.status !== 'approved') events.emit('comment.published', { articleId: row.article_id, commentId: row.id });
         else if (row.status === 'approved' && status !== 'approved') events.emit('article.changed', { articleId: row.article_id });
@@ -321,6 +356,7 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         heldReason: row.held_reason,
         spamScore: row.spam_score,
         edits: edits.filter((e) => e.comment_id === row.id).map((e) => ({ bodyHtml: e.body_html, replacedAt: e.created_at })),
+        staffAuthor: row.staff_role !== null || row.ip_hash === 'staff',
       }));
       return { items, counts, page, perPage };
     },
@@ -363,11 +399,19 @@ export function createCommentService(deps: { db: Db; readDb?: Db; events: EventB
         await lockArticles(trx, [parent.article_id]);
         await setCommentCount(trx, parent.article_id, await repo.countApproved(trx, parent.article_id));
         await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
+        const reply = { id, article_id: parent.article_id, parent_id: parent.id, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+        await notifier?.published(trx, approvedParent ? [parent, reply] : [reply]);
         return { id, articleId: parent.article_id, approvedParent };
       });
+      notifier?.committed();
       if (result.approvedParent) events.emit('comment.published', { articleId: result.articleId, commentId: parentId });
       events.emit('comment.published', { articleId: result.articleId, commentId: result.id });
       return { id: result.id, status: 'approved' };
     },
   };
+}
+
+/** The form's checkbox sends "on"; the API sends true. */
+function wantsReplies(value: unknown): boolean {
+  return value === true || value === 'on' || value === 'true' || value === '1';
 }

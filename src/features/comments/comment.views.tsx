@@ -138,17 +138,22 @@ export interface CommentFormValues {
   authorEmail?: string;
   authorUrl?: string;
   body?: string;
+  notifyReplies?: string;
 }
 
 export interface CommentFormProps {
   action: string;
-  csrf: string;
-  /** Signed per render (features/spam/form-token.ts): when the form was served, for which article. */
+  /**
+   * Signed (features/spam/form-token.ts): the shared page's token, or a personal one; the page's
+   * script swaps in a personal one when the reader first focuses the form.
+   */
   formToken: string;
   values: CommentFormValues;
   errors: FieldErrors;
   replyTo: { id: number; authorName: string } | null;
   open: boolean;
+  /** The site sends e-mail: offer "E-mail me when someone replies". */
+  offerReplies?: boolean;
 }
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -159,7 +164,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
-export function CommentForm({ action, csrf, formToken, values, errors, replyTo, open }: CommentFormProps) {
+export function CommentForm({ action, formToken, values, errors, replyTo, open, offerReplies }: CommentFormProps) {
   if (!open) {
     return (
       <div id="respond" class="respond">
@@ -173,11 +178,11 @@ export function CommentForm({ action, csrf, formToken, values, errors, replyTo, 
     <div id="respond" class="respond">
       <h2 id="respond-heading">{replyTo ? `Reply to ${replyTo.authorName}` : 'Leave your comment'}</h2>
       <form class="comment-form" method="post" action={action} aria-labelledby="respond-heading" data-comment-form novalidate>
-        <input type="hidden" name="_csrf" value={csrf} />
         <input type="hidden" name="formToken" value={formToken} data-form-token />
         <input type="hidden" name="parentId" value={replyTo?.id ?? ''} data-parent-id />
         <p class="form-note">
-          Your email address will not be published. Required fields are marked <span aria-hidden="true">*</span>
+          Your email address will not be published. Required fields are marked <span aria-hidden="true">*</span>{' '}
+          <a href="/privacy">Your data</a>
         </p>
         <div class="form-status" role="alert" data-form-status>
           {errors.form ?? (errorCount > 0 ? `Please correct ${plural(errorCount, 'field', 'fields')} below.` : '')}
@@ -217,6 +222,15 @@ export function CommentForm({ action, csrf, formToken, values, errors, replyTo, 
           <input id="comment-url" name="authorUrl" type="url" autocomplete="url" maxLength={COMMENT_LIMITS.url} value={values.authorUrl ?? ''} {...invalid('authorUrl')} />
           <FieldError id="authorUrl-error" message={errors.authorUrl} />
         </p>
+        {offerReplies ? (
+          <p class="field field-check">
+            <input id="comment-notify" name="notifyReplies" type="checkbox" value="on" checked={values.notifyReplies === 'on'} aria-describedby="comment-notify-hint" />{' '}
+            <label for="comment-notify">E-mail me when someone replies</label>
+            <span class="hint" id="comment-notify-hint">
+              The first time, we send a mail asking you to confirm. Every notification has a link to stop them.
+            </span>
+          </p>
+        ) : null}
         {/* A trap for bots, which fill in every field: hidden from people and assistive technology
             (text browsers without CSS show it, with its label). Filled in, the comment is spam. */}
         <div class="form-trap" aria-hidden="true">

@@ -86,6 +86,14 @@ export const SETTINGS_FIELDS = {
     ],
   },
   ratingCapPerDay: { kind: 'int', group: 'Ratings', label: 'Ratings per address per article per day', hint: 'Stops one machine from stuffing the count.', min: 1, max: 100_000 },
+  personalDataRetentionDays: {
+    kind: 'int',
+    group: 'Blocking',
+    label: 'Days to keep address hashes and browser names',
+    hint: 'Comments and ratings keep them this long for spam checks and rating limits; then they are deleted. Ratings keep counting.',
+    min: 1,
+    max: 3650,
+  },
   maxLinks: { kind: 'int', group: 'Blocking', label: 'Most links in a comment', hint: 'A comment with more links than this is held for a moderator.', min: 0, max: 100 },
   minFormSeconds: {
     kind: 'int',

@@ -37,6 +37,8 @@ export interface Settings {
   minFormSeconds: number;
   /** Origins whose pages may show the embed, besides EMBED_ORIGINS: "https://example.org". */
   embedOrigins: string[];
+  /** Days a comment's and a rating's address hash and user agent are kept; then the server deletes them. */
+  personalDataRetentionDays: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -56,6 +58,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   maxLinks: 2,
   minFormSeconds: MIN_FORM_SECONDS,
   embedOrigins: [],
+  personalDataRetentionDays: 90,
 });
 
 export interface SettingsService {
