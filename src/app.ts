@@ -60,6 +60,7 @@ import { dashboardPages } from './features/dashboard/dashboard.pages.tsx';
 import { auditAdminPages } from './features/moderation/audit.admin.pages.tsx';
 import { moderationAdminPages } from './features/moderation/moderation.admin.pages.tsx';
 import { settingsAdminPages } from './features/settings/settings.admin.pages.tsx';
+import { toolsAdminPages } from './features/tools/tools.admin.pages.tsx';
 import { sitemapRoutes } from './features/sitemaps/sitemap.routes.ts';
 import { staffPages } from './features/staff/staff.pages.tsx';
 import { createStaffService, type StaffService } from './features/staff/staff.service.ts';
@@ -339,6 +340,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(moderationAdminPages(deps));
     await site.register(banAdminPages(deps));
     await site.register(settingsAdminPages(deps));
+    await site.register(toolsAdminPages(deps));
     await site.register(auditAdminPages(deps));
     await site.register(outboxAdminPages(deps));
     await site.register(webhookAdminPages(deps));

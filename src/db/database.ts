@@ -7,6 +7,7 @@ import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
 import type { ArticleRevisionTable, ArticleTable, ArticleTagTable, LegacyPathTable } from '../features/articles/article.table.ts';
 import type { HeldDigestTable, MailAddressTable, ReplySubscriptionTable } from '../features/notifications/notification.table.ts';
+import type { ImportRunTable } from '../features/tools/import-run.table.ts';
 import type { OutboxTable } from '../features/outbox/outbox.table.ts';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../features/webhooks/webhook.table.ts';
 import type { PrivacyLinkTable } from '../features/privacy/privacy.table.ts';
@@ -38,6 +39,7 @@ export interface Database {
   spam_tokens: SpamTokenTable;
   spam_totals: SpamTotalsTable;
   outbox: OutboxTable;
+  import_runs: ImportRunTable;
   mail_addresses: MailAddressTable;
   reply_subscriptions: ReplySubscriptionTable;
   held_digests: HeldDigestTable;

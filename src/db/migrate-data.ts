@@ -27,6 +27,7 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'sessions', key: ['id_hash'] },
   { table: 'login_failures', key: ['id'] },
   { table: 'audit_log', key: ['id'] },
+  { table: 'import_runs', key: ['id'] },
   { table: 'articles', key: ['id'] },
   { table: 'article_tags', key: ['article_id', 'tag'] },
   { table: 'article_revisions', key: ['id'] },

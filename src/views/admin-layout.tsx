@@ -18,6 +18,7 @@ const NAV: { href: string; label: string; access: Exclude<Access, 'public'> }[] 
   { href: '/admin/bans', label: 'Bans', access: 'moderator' },
   { href: '/admin/blocking', label: 'Block lists', access: 'moderator' },
   { href: '/admin/settings', label: 'Settings', access: 'admin' },
+  { href: '/admin/tools', label: 'Import/export', access: 'admin' },
   { href: '/admin/users', label: 'Staff', access: 'admin' },
   { href: '/admin/audit', label: 'Audit log', access: 'admin' },
   { href: '/admin/outbox', label: 'Outbox', access: 'admin' },

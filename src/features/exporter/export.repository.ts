@@ -14,6 +14,8 @@ export interface ArticleBundle {
   tags: string[];
   comments: CommentRow[];
   ratings: RatingRow[];
+  /** Old addresses (WordPress permalinks, `/?p=<id>`) that answer 301 to it. */
+  legacyPaths: string[];
 }
 
 type Q = Kysely<Database>;
@@ -26,15 +28,17 @@ export async function* articleBundles(db: Q): AsyncGenerator<ArticleBundle[]> {
     const articles = await db.selectFrom('articles').selectAll().where('id', '>', after).orderBy('id').limit(BATCH).execute();
     if (articles.length === 0) return;
     const ids = articles.map((a) => a.id);
-    const [tags, comments, ratings] = await Promise.all([
+    const [tags, comments, ratings, paths] = await Promise.all([
       db.selectFrom('article_tags').select(['article_id', 'tag']).where('article_id', 'in', ids).orderBy('article_id').orderBy('tag').execute(),
       db.selectFrom('comments').selectAll().where('article_id', 'in', ids).orderBy('article_id').orderBy('id').execute(),
       db.selectFrom('ratings').selectAll().where('article_id', 'in', ids).orderBy('article_id').orderBy('id').execute(),
+      db.selectFrom('legacy_paths').select(['article_id', 'path']).where('article_id', 'in', ids).orderBy('path').execute(),
     ]);
-    const bundles = new Map<number, ArticleBundle>(articles.map((article) => [article.id, { article, tags: [], comments: [], ratings: [] }]));
+    const bundles = new Map<number, ArticleBundle>(articles.map((article) => [article.id, { article, tags: [], comments: [], ratings: [], legacyPaths: [] }]));
     for (const t of tags) bundles.get(t.article_id)!.tags.push(t.tag);
     for (const c of comments) bundles.get(c.article_id)!.comments.push(c);
     for (const r of ratings) bundles.get(r.article_id)!.ratings.push(r);
+    for (const p of paths) bundles.get(p.article_id)!.legacyPaths.push(p.path);
     yield [...bundles.values()];
     after = ids[ids.length - 1]!;
     if (articles.length < BATCH) return;

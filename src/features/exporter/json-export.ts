@@ -43,7 +43,10 @@ export interface ExportedArticle {
   updateNote: string;
   commentsOpen: boolean;
   featuredImage: { key: string; alt: string } | null;
-  review: { type: string; name: string } | null;
+  review: { type: string; name: string; rating: number | null } | null;
+  /** A static page's place in the footer menu. */
+  menuOrder: number;
+  legacyPaths: string[];
   importKey: string | null;
   rating: { baselineSum: number; baselineCount: number; sum: number; count: number };
   ratings: { readerId: string; value: number; createdAt: string; updatedAt: string }[];
@@ -59,7 +62,7 @@ export interface ExportHeader {
   staff: { id: number; email: string; name: string; role: string; disabled: boolean; createdAt: string }[];
 }
 
-export function exportedArticle({ article: a, tags, comments, ratings }: ArticleBundle): ExportedArticle {
+export function exportedArticle({ article: a, tags, comments, ratings, legacyPaths }: ArticleBundle): ExportedArticle {
   return {
     id: a.id,
     kind: a.kind,
@@ -78,7 +81,9 @@ export function exportedArticle({ article: a, tags, comments, ratings }: Article
     updateNote: a.update_note,
     commentsOpen: a.comments_open !== 0,
     featuredImage: a.featured_image ? { key: a.featured_image, alt: a.featured_image_alt } : null,
-    review: a.review_type ? { type: a.review_type, name: a.review_name } : null,
+    review: a.review_type || a.review_rating !== null ? { type: a.review_type, name: a.review_name, rating: a.review_rating } : null,
+    menuOrder: a.menu_order,
+    legacyPaths,
     importKey: a.import_key,
     rating: { baselineSum: a.rating_baseline_sum, baselineCount: a.rating_baseline_count, sum: a.rating_sum, count: a.rating_count },
     ratings: ratings.map((r) => ({ readerId: r.reader_id, value: r.value, createdAt: r.created_at, updatedAt: r.updated_at })),
@@ -92,7 +97,7 @@ export function exportedArticle({ article: a, tags, comments, ratings }: Article
       status: c.status,
       createdAt: c.created_at,
       updatedAt: c.updated_at,
-      importKey: (c as { import_key?: string | null }).import_key ?? null,
+      importKey: c.import_key,
     })),
   };
 }

@@ -91,7 +91,9 @@ function item({ article: a, tags, comments }: ArticleBundle, base: string): stri
     const mean = Math.round((a.rating_sum / a.rating_count) * 10_000) / 10_000;
     meta.push(['wp_review_user_review_type', 'percentage'], ['wp_review_user_reviews', String(mean)], ['wp_review_review_count', String(a.rating_count)]);
   }
-  if (a.review_type) meta.push(['wp_review_type', 'percentage'], ['wp_review_heading', a.review_name], ['wp_review_schema', a.review_type]);
+  if (a.review_type || a.review_rating !== null) meta.push(['wp_review_type', 'percentage']);
+  if (a.review_type) meta.push(['wp_review_heading', a.review_name], ['wp_review_schema', a.review_type]);
+  if (a.review_rating !== null) meta.push(['wp_review_total', String(a.review_rating)]);
   if (a.standfirst && page) meta.push(['_broadsheet_standfirst', a.standfirst]);
   let out = `	<item>
 		<title>${cdata(a.title)}</title>
@@ -112,7 +114,7 @@ function item({ article: a, tags, comments }: ArticleBundle, base: string): stri
 		<wp:post_name>${cdata(a.slug)}</wp:post_name>
 		<wp:status>${cdata(POST_STATUS[a.status] ?? 'draft')}</wp:status>
 		<wp:post_parent>0</wp:post_parent>
-		<wp:menu_order>${Number((a as { menu_order?: number }).menu_order ?? 0)}</wp:menu_order>
+		<wp:menu_order>${a.menu_order}</wp:menu_order>
 		<wp:post_type>${cdata(page ? 'page' : 'post')}</wp:post_type>
 		<wp:post_password>${cdata('')}</wp:post_password>
 		<wp:is_sticky>0</wp:is_sticky>

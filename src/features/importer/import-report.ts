@@ -47,7 +47,7 @@ export function addUrl(report: ImportReport, url: string): void {
 
 /** Whether the import wrote anything at all (created or updated something). */
 export function importedAnything(report: ImportReport): boolean {
-  return Object.entries(report.counts).some(([key, n]) => (key.startsWith('created.') || key.startsWith('updated.')) && n > 0);
+  return Object.entries(report.counts).some(([key, n]) => (key.startsWith('created.') || key.startsWith('updated.') || key.startsWith('kept.')) && n > 0);
 }
 
 const LABELS: Record<string, string> = {
@@ -65,6 +65,7 @@ const LABELS: Record<string, string> = {
   trash: 'in the trash',
   invalid: 'unreadable items',
   pingback: 'pingbacks',
+  thread: 'Disqus threads without an article',
   trackback: 'trackbacks',
 };
 
@@ -75,9 +76,9 @@ export function formatReport(report: ImportReport): string[] {
     Object.entries(report.counts)
       .filter(([key]) => key.startsWith(`${outcome}.`))
       .map(([key, n]) => `${n.toLocaleString('en')} ${LABELS[key.slice(outcome.length + 1)] ?? key.slice(outcome.length + 1)}`);
-  for (const outcome of ['created', 'updated', 'skipped']) {
+  for (const outcome of ['created', 'updated', 'kept', 'skipped']) {
     const parts = group(outcome);
-    if (parts.length > 0) lines.push(`  ${outcome}: ${parts.join(', ')}`);
+    if (parts.length > 0) lines.push(`  ${outcome === 'kept' ? 'already there' : outcome}: ${parts.join(', ')}`);
   }
   const notes = report.counts.notes ?? 0;
   if (notes > 0) {

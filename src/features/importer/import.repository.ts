@@ -53,6 +53,16 @@ export async function findImportedComments(db: Q, articleIds: number[]): Promise
   return found;
 }
 
+/** Comments already imported under these keys: import key → id. */
+export async function findCommentsByImportKeys(db: Q, keys: string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.selectFrom('comments').select(['id', 'import_key']).where('import_key', 'in', keys.slice(i, i + 500)).execute();
+    for (const row of rows) found.set(row.import_key!, row.id);
+  }
+  return found;
+}
+
 export type ImportedCommentRow = Required<Omit<NewCommentRow, 'id' | 'reader_id' | 'held_reason' | 'spam_score' | 'trained_as' | 'staff_role' | 'edited_at'>> & { import_key: string };
 
 const COMMENT_COLUMNS = ['article_id', 'parent_id', 'depth', 'author_name', 'author_email', 'author_url', 'body_markdown', 'body_html', 'status', 'body_hash', 'ip_hash', 'user_agent', 'created_at', 'updated_at', 'import_key'] as const;

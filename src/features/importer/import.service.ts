@@ -5,6 +5,8 @@ import type { Services } from '../../app.ts';
 import { ImportError, type ImportReport } from './import-report.ts';
 import { openSource, type ImportSource } from './import-source.ts';
 import { importScrapedArticle, scrapedFormat, type ImportResult } from './scraped-article.import.ts';
+import { disqusFormat } from './disqus.import.ts';
+import { jsonFormat } from './json.import.ts';
 import { wxrFormat } from './wxr.import.ts';
 
 export interface ImportOptions {
@@ -22,7 +24,7 @@ export interface ImportFormat {
   run(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport>;
 }
 
-export const FORMATS: ImportFormat[] = [wxrFormat, scrapedFormat];
+export const FORMATS: ImportFormat[] = [wxrFormat, disqusFormat, jsonFormat, scrapedFormat];
 
 /** Imports one file of any known format; throws ImportError (one line) when it cannot. */
 export async function importSite(services: Services, file: string, options: ImportOptions = {}): Promise<ImportReport> {
@@ -34,7 +36,7 @@ export async function importSite(services: Services, file: string, options: Impo
 
 function describeUnknown(source: ImportSource): string {
   const head = source.head.replace(/^\uFEFF/, '').trimStart();
-  const expected = 'expected a WordPress export (WXR), a Disqus export or a scraped article';
+  const expected = 'expected a WordPress export (WXR), a Disqus export, a Broadsheet JSON export or a scraped article';
   if (head.includes('\u0000') || /[\u0001-\u0008\u000E-\u001F]/.test(head.slice(0, 512))) return `not a format Broadsheet can import: binary data (${expected})`;
   if (/^<\?xml|^</.test(head)) {
     const root = /<([A-Za-z_][\w:.-]*)[\s>]/.exec(head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, ''))?.[1];
