@@ -1,4 +1,5 @@
 // The composition root: buildApp(config) wires services, plugins and routes together.
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -13,6 +14,8 @@ import { createEventBus, type EventBus } from './events.ts';
 import { articleApi } from './features/articles/article.api.ts';
 import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
+import { staticPagePages } from './features/pages/static-page.pages.tsx';
+import { createStaticPageService, type StaticPageService } from './features/pages/static-page.service.ts';
 import { createArticleService, type ArticleService } from './features/articles/article.service.ts';
 import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
 import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
@@ -21,6 +24,7 @@ import { mediaRoutes } from './features/articles/media.routes.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive.directory.ts';
 import { archivePages } from './features/archives/archive.pages.tsx';
 import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
+import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
 import { commentPages } from './features/comments/comment.pages.ts';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
@@ -86,6 +90,7 @@ export interface Services {
   search: SearchService;
   /** External threads: the embed's pages of other sites, and which origins may show it. */
   threads: ExternalThreadService;
+  staticPages: StaticPageService;
   staff: StaffService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
@@ -144,8 +149,10 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
   if (mail) outbox.register('mail', mail.deliver);
   let maintenance: Maintenance | undefined;
+  let edge: ReturnType<typeof createEdgePurger>;
   const close = async () => {
     await maintenance?.stop();
+    await edge?.close();
     await outbox.stop();
     mail?.close();
     await directory?.close();
@@ -158,6 +165,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
     await redis?.ready(1_000);
     await migrateToLatest(db);
     const events = redis ? createRedisEventBus(redis) : createEventBus();
+    edge = createEdgePurger({ urls: config.edgePurgeUrls, events, log });
     const settings = await createSettingsService(db, events);
     settingsTitle = () => settings.get().siteTitle;
     // Settings saved on another instance: read them again (the page caches notice the new object).
@@ -189,6 +197,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       ...publicReads,
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
+      staticPages: createStaticPageService({ db, readDb }),
       articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
       staff: createStaffService({ db }),
       directory,
@@ -224,12 +233,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const assets = await buildAssets();
-  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
+  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });
   const layout = (): LayoutContext => ({
     settings: services.settings.get(),
     publicUrl: config.publicUrl,
     stylesheet: assets.stylesheet.path,
     sections: services.directory.sections(),
+    pages: services.directory.pages(),
   });
   const pages = createArticlePageRenderer({
     ...services,
@@ -241,9 +251,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
   await app.register(cookie);
+  // Whatever is made per request (HTML, feeds, JSON) is compressed when the client accepts it;
+  // cached documents arrive already compressed (lib/compressed-body.ts) and pass through.
+  await app.register(compress, { encodings: ['br', 'gzip'] });
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
     renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
+    // An imported site's old addresses are looked up only for what would otherwise be a 404.
+    redirect: (url) => services.staticPages.redirectFor(url),
   });
   // A page asked for after a write's response shows the section list that write changed.
   app.addHook('onRequest', (_request, _reply, done) => {
@@ -271,6 +286,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (site) => {
     await site.register(formbody);
     await site.register(articlePages(deps));
+    await site.register(staticPagePages(deps));
     await site.register(searchPages(deps));
     await site.register(archivePages(deps));
     await site.register(feedRoutes(deps));

@@ -60,10 +60,8 @@ async function submit(form: HTMLFormElement): Promise<void> {
     }
     // The reply form may sit inside the list being replaced: put it back home first.
     resetCommentForm(form);
-    // Each form token is good for one comment: take the fresh one the server just rendered.
-    const token = $<HTMLInputElement>('[data-form-token]', form);
-    const freshToken = $<HTMLInputElement>('[data-form-token]', doc);
-    if (token && freshToken) token.value = freshToken.value;
+    // A personal form token is good for one comment: the next comment fetches its own.
+    tokenFetched = false;
     swap(doc, '[data-comment-list]');
     swap(doc, '[data-comment-count]');
     const added = [...commentIds(document)].find((id) => !before.has(id));
@@ -131,6 +129,26 @@ document.addEventListener('click', (event) => {
   if (!link) return;
   event.preventDefault();
   setReplyTarget({ id: link.dataset.replyTo!, name: link.dataset.replyName ?? '', li: link.closest('li')! });
+});
+
+// --- The form token ---
+// The cached page carries a token shared by all its readers. When the reader first turns to
+// the comment form, a token of their own is fetched: timed from that moment and good for one
+// comment, which is what the spam defence can trust most (spam/form-token.ts).
+let tokenFetched = false;
+document.addEventListener('focusin', (event) => {
+  const form = (event.target as Element).closest<HTMLFormElement>('[data-comment-form]');
+  if (!form || tokenFetched || !articleId) return;
+  tokenFetched = true;
+  fetch(`/api/v1/articles/${articleId}/form-token`, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+    .then((response) => (response.ok ? (response.json() as Promise<{ formToken: string }>) : null))
+    .then((answer) => {
+      const input = $<HTMLInputElement>('[data-form-token]');
+      if (answer && input) input.value = answer.formToken;
+    })
+    .catch(() => {
+      tokenFetched = false; // the shared token stays; try again on the next focus
+    });
 });
 
 // --- Forms ---

@@ -13,6 +13,7 @@ import * as commentStaff from './2026-12-04T1200-comment-staff.ts';
 import * as mail from './2026-12-04T1300-mail.ts';
 import * as editsBans from './2026-12-04T1400-edits-bans.ts';
 import * as externalThreads from './2026-12-04T1600-external-threads.ts';
+import * as siteImport from './2026-12-04T1000-import.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1300-mail': mail,
   '2026-12-04T1400-edits-bans': editsBans,
   '2026-12-04T1600-external-threads': externalThreads,
+  '2026-12-04T1000-import': siteImport,
 };

@@ -1,15 +1,16 @@
 // Renders article pages from four separately cached parts, each invalidated only by what
 // changes it: the article itself (an edit), the Reviews widget (a rating), the comments
 // (a published comment) and the structured data (any of these: it carries the score and the
-// comment count). For a reader with nothing of their own on the page — the common
-// case — the assembled page is kept as UTF-8 bytes with holes for the two form tokens, so
-// serving it is a copy. Anything personal (their rating, their held comments, a form sent
-// back with errors, a reply target, comments they may still edit) takes the slower path that
-// renders the forms (and, when needed, the thread) for them.
+// comment count). Every reader with nothing of their own on the page — the common case, decided
+// by the caller without a database query — gets one shared document: assembled once per change,
+// kept with its ETag and its brotli and gzip forms, the same bytes for everyone (so shared caches
+// may keep it too). Anything personal (their rating, their held comments, a form sent back with
+// errors, a reply target, comments they may still edit) takes the slower path that renders the
+// forms (and, when needed, the thread) for them.
 //
 // Comments come a page of top-level threads at a time (comment.paging.ts): each page of each
 // order is cached like the first, and a comment's publication drops every page of its article.
-import { randomToken } from '../../lib/crypto.ts';
+import { CompressedBody } from '../../lib/compressed-body.ts';
 import type { EventBus } from '../../events.ts';
 import { AppError, type FieldErrors } from '../../errors.ts';
 import { renderFragment, renderPage } from '../../views/html.ts';
@@ -28,6 +29,7 @@ import { ArticlePage } from './article.page.tsx';
 import type { ArticleService } from './article.service.ts';
 import { articleStructuredData, StructuredData } from './article.structured-data.tsx';
 import { EmbedFrame, embedPath } from '../embed/embed.frame.tsx';
+import { SHARED_TOKEN_RENEW_MS } from '../spam/form-token.ts';
 
 export type { CommentOrder };
 
@@ -46,19 +48,25 @@ export function threadPath(mode: PageMode, slug: string): string {
 }
 
 export interface ReaderView {
-  readerId: string;
-  csrf: string;
-  /** Whether the reader had a cookie before this request (a new reader has nothing stored). */
-  known: boolean;
+  /** The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise. */
+  readerId: string | null;
   replyTo?: number;
   /** A comment form sent back with errors, and the form token it was posted with. */
   commentForm?: { values: CommentFormValues; errors: FieldErrors; formToken?: string };
   rateError?: string;
 }
 
+export interface RenderedPage {
+  article: Article;
+  /** The shared document: the same for every reader without anything of their own here. */
+  shared?: CompressedBody;
+  /** A page rendered for this reader alone. */
+  personal?: Buffer;
+}
+
 export interface ArticlePageRenderer {
   /** Throws not_found for a comment page past the last. */
-  render(slug: string, view: CommentView, reader: ReaderView, mode?: PageMode): Promise<{ body: Buffer; article: Article }>;
+  render(slug: string, view: CommentView, reader: ReaderView, mode?: PageMode): Promise<RenderedPage>;
   /** The address of the page holding an approved comment, with its fragment; null when it is not public. */
   commentHref(article: Pick<Article, 'id' | 'slug'>, commentId: number): Promise<string | null>;
 }
@@ -72,9 +80,6 @@ interface Thread {
 }
 
 const CACHE_LIMIT = 500;
-// Stand-ins for the per-request tokens in cached pages: random, so no content can contain them.
-const MARK = `bs${randomToken(9).replace(/[^A-Za-z0-9]/g, 'x')}`;
-const MARKERS = { csrf: `${MARK}csrf`, formToken: `${MARK}form` };
 
 /** A Map that forgets its oldest entry beyond CACHE_LIMIT. */
 function boundedSet<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -101,7 +106,7 @@ export function createArticlePageRenderer(deps: {
   const reviews = new Map<number, ByteTemplate>();
   const threads = new Map<string, Thread>();
   const structured = new Map<number, ByteTemplate>();
-  const assembled = new Map<string, { article: Article; bytes: ByteTemplate }>();
+  const assembled = new Map<string, { article: Article; body: CompressedBody; tokenAge: number }>();
   const forms = new Map<string, { rate: ByteTemplate; comment: ByteTemplate }>();
 
   // A part is cached only if nothing invalidated it while it was being built: `epoch` moves on
@@ -156,14 +161,17 @@ export function createArticlePageRenderer(deps: {
   // from the old list: a new list (a new array) drops the pages.
   let settingsSeen: Settings = layout().settings;
   let sectionsSeen = layout().sections;
+  let pagesSeen = layout().pages;
   const checkSettings = () => {
     const context = layout();
     if (context.settings !== settingsSeen) {
       settingsSeen = context.settings;
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       clearAll();
-    } else if (context.sections !== sectionsSeen) {
+    } else if (context.sections !== sectionsSeen || context.pages !== pagesSeen) {
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       dropPages();
     }
   };
@@ -261,41 +269,46 @@ export function createArticlePageRenderer(deps: {
 
   const commentsOpen = (article: Article) => article.commentsOpen && !closedByAge(article.publishedAt, layout().settings.commentsCloseAfterDays);
 
+  /** Which shared form token a page carries now: it is renewed every SHARED_TOKEN_RENEW_MS. */
+  const tokenAge = () => Math.floor(Date.now() / SHARED_TOKEN_RENEW_MS);
+
   /**
-   * The blank rate and comment forms, tokens left as holes. They change only with the article,
-   * the settings, or the comments closing with age (a key of their own), not with each rating.
+   * The blank rate and comment forms with the shared form token. They change only with the
+   * article, the settings, the comments closing with age, or the token's renewal (keys of their
+   * own), not with each rating.
    */
-  function blankForms(article: Article, mode: PageMode): { rate: ByteTemplate; comment: ByteTemplate } {
+  function blankForms(article: Article, mode: PageMode, age: number): { rate: ByteTemplate; comment: ByteTemplate } {
     const open = commentsOpen(article);
-    const key = `${mode}:${article.id}:${open}`;
+    const key = `${mode}:${article.id}:${open}:${age}`;
     const hit = forms.get(key);
     if (hit) return hit;
     const path = threadPath(mode, article.slug);
-    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} csrf={MARKERS.csrf} scale={layout().settings.ratingScale} yourRating={null} />);
+    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
-      <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={open} offerReplies={offerReplies} />,
+      <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} offerReplies={offerReplies} />,
     );
-    const entry = { rate: toByteTemplate(rate, MARKERS), comment: toByteTemplate(comment, MARKERS) };
+    const entry = { rate: toByteTemplate(rate), comment: toByteTemplate(comment) };
     boundedSet(forms, key, entry);
     return entry;
   }
 
-  /** The page as every reader without anything of their own sees it, tokens left as holes. */
+  /** The page as every reader without anything of their own sees it. */
   async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode) {
     const key = `${mode}:${order}:${commentPage}:${slug}`;
+    const age = tokenAge();
     const hit = assembled.get(key);
-    if (hit) return hit;
+    if (hit && hit.tokenAge === age) return hit;
     const { article, page } = await skeleton(slug, mode);
     const startedAt = stamp(article.id);
     const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
     refusePastLast(thread, commentPage);
-    const blank = blankForms(article, mode);
+    const blank = blankForms(article, mode, age);
     const bytes = nest(page, {
       reviews: nest(reviewsPage, { 'rate-form': blank.rate }),
       comments: nest(thread.page, { 'comment-form': blank.comment }),
       'structured-data': structuredData,
     });
-    const entry = { article, bytes };
+    const entry = { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
     if (startedAt === stamp(article.id)) boundedSet(assembled, key, entry);
     return entry;
   }
@@ -306,14 +319,16 @@ export function createArticlePageRenderer(deps: {
       const order = view.order ?? layout().settings.commentOrder;
       const commentPage = view.page;
       const { article, page } = await skeleton(slug, mode);
-      const [yourRating, own] = reader.known
-        ? await Promise.all([ratings.readerRating(article.id, reader.readerId), comments.ownFor(article.id, reader.readerId)])
-        : [null, { pending: [], editable: new Set<number>() }];
+      const { readerId } = reader;
+      const [yourRating, own] =
+        readerId !== null
+          ? await Promise.all([ratings.readerRating(article.id, readerId), comments.ownFor(article.id, readerId)])
+          : [null, { pending: [], editable: new Set<number>() }];
       const ownThread = own.pending.length > 0 || own.editable.size > 0;
       const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
       if (!personal) {
-        const { bytes } = await assembledPage(slug, order, commentPage, mode);
-        return { body: fillByteTemplate(bytes, { csrf: reader.csrf, formToken: comments.formToken(article.id) }), article };
+        const { body } = await assembledPage(slug, order, commentPage, mode);
+        return { shared: body, article };
       }
 
       const [reviewsPage, structuredData, thread] = await Promise.all([
@@ -329,11 +344,10 @@ export function createArticlePageRenderer(deps: {
       const path = threadPath(mode, article.slug);
       const settings = layout().settings;
       const replyName = reader.replyTo === undefined ? undefined : thread.replyable.get(reader.replyTo);
-      const rateForm = <RateForm action={`${path}/rating#rating`} csrf={reader.csrf} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
+      const rateForm = <RateForm action={`${path}/rating#rating`} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
       const commentForm = (
         <CommentForm
           action={`${path}/comments#respond`}
-          csrf={reader.csrf}
           formToken={comments.formToken(article.id, reader.commentForm?.formToken)}
           values={reader.commentForm?.values ?? {}}
           errors={reader.commentForm?.errors ?? {}}
@@ -342,7 +356,7 @@ export function createArticlePageRenderer(deps: {
           offerReplies={offerReplies}
         />
       );
-      const body = fillByteTemplate(
+      const personalPage = fillByteTemplate(
         nest(page, {
           reviews: nest(reviewsPage, { 'rate-form': toByteTemplate(renderFragment(rateForm)) }),
           comments: nest(thread.page, { 'comment-form': toByteTemplate(renderFragment(commentForm)) }),
@@ -350,7 +364,7 @@ export function createArticlePageRenderer(deps: {
         }),
         {},
       );
-      return { body, article };
+      return { personal: personalPage, article };
     },
 
     async commentHref(article, commentId) {

@@ -5,8 +5,9 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { unmapIPv4 } from '../../lib/client-address.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
+import { articlePath } from '../articles/article.model.ts';
 import { parseArticleRef } from '../articles/article.api.ts';
-import { CommentPageSchema, DEFAULT_THREADS_PER_PAGE, FormTokenHeaders, MAX_THREADS_PER_PAGE, NewCommentSchema, PostedCommentSchema } from './comment.schemas.ts';
+import { CommentPageSchema, DEFAULT_THREADS_PER_PAGE, FormTokenHeaders, FormTokenSchema, MAX_THREADS_PER_PAGE, NewCommentSchema, PostedCommentSchema } from './comment.schemas.ts';
 
 export function commentApi(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { articles, comments, readers } = deps;
@@ -55,7 +56,21 @@ export function commentApi(deps: AppDeps): FastifyPluginAsyncTypebox {
           // Without a valid form token the comment is held for a moderator, never refused.
           submission: { ip: unmapIPv4(request.ip), formToken: request.headers['broadsheet-form-token'] ?? null, honeypot: '' },
         });
+        readers.markActed(reply, articlePath(article.slug));
         return reply.status(201).send(result);
+      },
+    );
+
+    // GET /api/v1/articles/:id/form-token — a personal, single-use comment-form token timed from now (never cached)
+    app.get(
+      '/articles/:id/form-token',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['comments'], params: ArticleRef, response: { 200: FormTokenSchema, ...errorResponses } },
+      },
+      async (request, reply) => {
+        const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
+        return reply.header('cache-control', 'no-store').send({ formToken: comments.formToken(article.id) });
       },
     );
   };

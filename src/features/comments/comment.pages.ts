@@ -29,17 +29,19 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         },
         async (request, reply) => {
           const { slug } = request.params;
+          // _csrf is what older pages sent; the cross-origin check replaces it.
           const { _csrf, formToken, homepage, ...input } = request.body;
           const article = await articles.findPublishedRef(slug);
           try {
-            readers.checkCsrf(request, _csrf);
+            readers.checkSameOrigin(request);
             const { id } = await comments.post(input, {
               articleId: article.id,
-              readerId: request.readerId,
+              readerId: readers.ensureReader(request, reply, { embedded: mode === 'embed' }),
               ipHash: readers.ipHash(request),
               userAgent: request.headers['user-agent'] ?? '',
               submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
             });
+            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
             return reply.redirect(mode === 'embed' ? `${threadPath(mode, article.slug)}#comment-${id}` : await landingOf(deps, article, id, input.parentId), 303);
           } catch (error) {
             if (!(error instanceof AppError)) throw error;

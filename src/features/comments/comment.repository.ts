@@ -7,7 +7,7 @@ import type { CommentEditRow, CommentRow, CommentStatus, NewCommentRow } from '.
 type Q = Kysely<Database>;
 
 // Every comment posted runs these: prepared once (db/prepared.ts).
-type CommentValues = Required<Omit<NewCommentRow, 'id' | 'edited_at'>>;
+type CommentValues = Required<Omit<NewCommentRow, 'id' | 'edited_at' | 'import_key'>>;
 const newComment = prepared((db, v: CommentValues) =>
   db
     .insertInto('comments')
@@ -42,7 +42,7 @@ const approvedFromReader = prepared((db, v: { email: string; readerId: string })
   db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').where('reader_id', '=', v.readerId).limit(1),
 );
 
-export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id'>): Promise<number> {
+export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id' | 'import_key'>): Promise<number> {
   const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, staff_role: null, user_agent: '' };
   return (await newComment.execute(db, { ...defaults, ...row })).rows[0]!.id;
 }

@@ -38,9 +38,14 @@ export const FormTokenHeaders = Type.Object({
   'broadsheet-form-token': Type.Optional(
     Type.String({
       maxLength: 200,
-      description: "The comment form's token (the formToken input of an article page's form). Without a valid one the comment is held for moderation.",
+      description:
+        "The comment form's token: from GET /api/v1/articles/{id}/form-token (single use, timed from when it was fetched), or the formToken input of an article page's form. Without a valid one the comment is held for moderation.",
     }),
   ),
+});
+
+export const FormTokenSchema = Type.Object({
+  formToken: Type.String({ description: 'Send it back in the comment form (formToken) or the Broadsheet-Form-Token header. It works once, and not sooner than a person writes.' }),
 });
 
 export const PostedCommentSchema = Type.Object({

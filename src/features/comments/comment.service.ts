@@ -89,6 +89,8 @@ export interface CommentService {
   post(input: Record<string, unknown>, context: PostContext): Promise<PostResult>;
   /** A fresh signed token for the comment form of this article (spam defence); `previous` when the form comes back with errors. */
   formToken(articleId: number, previous?: string): string;
+  /** The token of the article's shared page, for browsers without JavaScript (see spam/form-token.ts). */
+  sharedFormToken(articleId: number): string;
   /** Approved comments of an article, threaded. */
   thread(articleId: number, order?: 'oldest' | 'newest'): Promise<PublicComment[]>;
   /** One page of the approved top-level threads; a page past the last has no items. */
@@ -216,6 +218,7 @@ export function createCommentService(deps: {
     },
 
     formToken: (articleId, previous) => spam.issueFormToken(articleId, previous),
+    sharedFormToken: (articleId) => spam.issueSharedFormToken(articleId),
 
     async thread(articleId, order = 'oldest') {
       const rows = await repo.listCommentsByStatus(readDb, articleId, 'approved');

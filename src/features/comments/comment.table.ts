@@ -29,6 +29,8 @@ export interface CommentTable {
   updated_at: string;
   /** When its author last edited it; null if never. */
   edited_at: Generated<string | null>;
+  /** Where an imported comment came from (source, post and comment id); null for comments posted here. */
+  import_key: Generated<string | null>;
 }
 
 export type CommentRow = Selectable<CommentTable>;

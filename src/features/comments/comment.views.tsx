@@ -143,8 +143,10 @@ export interface CommentFormValues {
 
 export interface CommentFormProps {
   action: string;
-  csrf: string;
-  /** Signed per render (features/spam/form-token.ts): when the form was served, for which article. */
+  /**
+   * Signed (features/spam/form-token.ts): the shared page's token, or a personal one; the page's
+   * script swaps in a personal one when the reader first focuses the form.
+   */
   formToken: string;
   values: CommentFormValues;
   errors: FieldErrors;
@@ -162,7 +164,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
-export function CommentForm({ action, csrf, formToken, values, errors, replyTo, open, offerReplies }: CommentFormProps) {
+export function CommentForm({ action, formToken, values, errors, replyTo, open, offerReplies }: CommentFormProps) {
   if (!open) {
     return (
       <div id="respond" class="respond">
@@ -176,7 +178,6 @@ export function CommentForm({ action, csrf, formToken, values, errors, replyTo, 
     <div id="respond" class="respond">
       <h2 id="respond-heading">{replyTo ? `Reply to ${replyTo.authorName}` : 'Leave your comment'}</h2>
       <form class="comment-form" method="post" action={action} aria-labelledby="respond-heading" data-comment-form novalidate>
-        <input type="hidden" name="_csrf" value={csrf} />
         <input type="hidden" name="formToken" value={formToken} data-form-token />
         <input type="hidden" name="parentId" value={replyTo?.id ?? ''} data-parent-id />
         <p class="form-note">
