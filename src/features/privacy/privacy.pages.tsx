@@ -19,10 +19,9 @@ export function privacyPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const mailEnabled = deps.config.smtp !== undefined;
   return async (app) => {
     // GET /privacy — what is stored, and the form that mails a link
-    app.get('/privacy', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-      const readerId = readers.ensureReader(request, reply);
-      return send(reply, <PrivacyRequestPage context={deps.layout()} csrf={readers.csrfToken(readerId)} email="" sent={false} mailEnabled={mailEnabled} />);
-    });
+    app.get('/privacy', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+      send(reply, <PrivacyRequestPage context={deps.layout()} email="" sent={false} mailEnabled={mailEnabled} />),
+    );
 
     // POST /privacy — mails a link if anything is stored; the same answer either way (the form again when the address is not one)
     app.post(
@@ -33,16 +32,16 @@ export function privacyPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         schema: { hide: true, body: Type.Object({ _csrf: Type.Optional(Type.String()), email: Type.Optional(Type.String({ maxLength: 1000 })) }) },
       },
       async (request, reply) => {
-        readers.checkCsrf(request, request.body._csrf);
+        // As the other reader forms: a browser page on another site may not post here.
+        readers.checkSameOrigin(request);
         const email = (request.body.email ?? '').trim().toLowerCase();
-        const csrf = readers.csrfToken(request.readerId!);
         if (email.length > 254 || !EMAIL.test(email)) {
           reply.status(400);
-          return send(reply, <PrivacyRequestPage context={deps.layout()} csrf={csrf} email={request.body.email ?? ''} error="Enter the e-mail address you comment with." sent={false} mailEnabled={mailEnabled} />);
+          return send(reply, <PrivacyRequestPage context={deps.layout()} email={request.body.email ?? ''} error="Enter the e-mail address you comment with." sent={false} mailEnabled={mailEnabled} />);
         }
-        if (!mailEnabled) return send(reply, <PrivacyRequestPage context={deps.layout()} csrf={csrf} email="" sent={false} mailEnabled={false} />);
+        if (!mailEnabled) return send(reply, <PrivacyRequestPage context={deps.layout()} email="" sent={false} mailEnabled={false} />);
         await privacy.request(email);
-        return send(reply, <PrivacyRequestPage context={deps.layout()} csrf={csrf} email="" sent={true} mailEnabled={mailEnabled} />);
+        return send(reply, <PrivacyRequestPage context={deps.layout()} email="" sent={true} mailEnabled={mailEnabled} />);
       },
     );
 

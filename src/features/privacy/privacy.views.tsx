@@ -5,7 +5,7 @@ import type { ErasureSummary } from './privacy.service.ts';
 
 const noindex = <meta name="robots" content="noindex" />;
 
-export function PrivacyRequestPage(props: { context: LayoutContext; csrf: string; email: string; error?: string; sent: boolean; mailEnabled: boolean }) {
+export function PrivacyRequestPage(props: { context: LayoutContext; email: string; error?: string; sent: boolean; mailEnabled: boolean }) {
   return (
     <Layout meta={{ title: 'Your data', path: '/privacy', description: 'See or erase what this site stores about your e-mail address.' }} context={props.context}>
       <section class="privacy-page">
@@ -21,7 +21,6 @@ export function PrivacyRequestPage(props: { context: LayoutContext; csrf: string
         ) : null}
         {props.mailEnabled ? (
           <form method="post" action="/privacy" novalidate>
-            <input type="hidden" name="_csrf" value={props.csrf} />
             <p class="field">
               <label for="privacy-email">Your e-mail address</label>
               <input
