@@ -76,11 +76,21 @@ describe('web standards', { skip: browserSkipReason }, () => {
     await services.db.updateTable('articles').set({ review_type: 'Book', review_name: 'The Sea' }).where('id', '=', review.id).execute();
     await services.ratings.rate({ articleId: review.id, readerId: 'reader-r', ipHash: 'ip-r', value: 80 });
     await createStaff(suite.app, 'admin', 'chief@newsroom.example.org');
+    await services.bans.banFromComment({ commentId: first.id, kind: 'email', reason: 'Repeated insults', duration: 'week' }, CLI_ACTOR);
+    // A long thread: two pages of top-level comments, with page links.
+    const long = await createArticle(services, { title: 'A long discussion', section: 'Culture' });
+    const now = new Date().toISOString();
+    await services.db
+      .insertInto('comments')
+      .values(Array.from({ length: 60 }, (_, i) => ({ article_id: long.id, author_name: `Reader ${i}`, author_email: `long${i}@example.org`, body_markdown: `Point ${i}.`, body_html: `<p>Point ${i}.</p>`, status: 'approved' as const, ip_hash: 'ip', created_at: now, updated_at: now })))
+      .execute();
 
     pageTypes.push(
       { name: 'home', path: '/' },
       { name: 'article', path: SEED_PATH },
       { name: 'review article', path: `/articles/${review.slug}` },
+      { name: 'long thread, first comment page', path: `/articles/${long.slug}` },
+      { name: 'long thread, second comment page', path: `/articles/${long.slug}?cpage=2` },
       { name: 'section archive', path: '/sections/culture' },
       { name: 'tag archive', path: '/tags/books' },
       { name: 'author archive', path: '/authors/jo-marsh' },
@@ -99,6 +109,8 @@ describe('web standards', { skip: browserSkipReason }, () => {
       { name: 'settings', path: '/admin/settings', admin: true },
       { name: 'staff', path: '/admin/users', admin: true },
       { name: 'audit log', path: '/admin/audit', admin: true },
+      { name: 'ban list', path: '/admin/bans', admin: true },
+      { name: 'block lists', path: '/admin/blocking', admin: true },
     );
   });
 
