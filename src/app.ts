@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AjvCompiler } from '@fastify/ajv-compiler';
-import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
@@ -14,6 +14,8 @@ import { createEventBus, type EventBus } from './events.ts';
 import { articleApi } from './features/articles/article.api.ts';
 import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
+import { staticPagePages } from './features/pages/static-page.pages.tsx';
+import { createStaticPageService, type StaticPageService } from './features/pages/static-page.service.ts';
 import { createArticleService, type ArticleService } from './features/articles/article.service.ts';
 import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
 import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
@@ -26,10 +28,16 @@ import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
 import { commentPages } from './features/comments/comment.pages.ts';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
+import { apiCors, embedApi } from './features/embed/embed.api.ts';
+import { embedPages } from './features/embed/embed.pages.tsx';
+import { createExternalThreadService, type ExternalThreadService } from './features/embed/external-thread.service.ts';
 import { feedRoutes } from './features/feeds/feed.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { liveApi } from './features/live/live.api.ts';
 import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
+import { createMailDeliverer } from './features/mail/mail.deliverer.ts';
+import { outboxAdminPages } from './features/outbox/outbox.admin.pages.tsx';
+import { createOutboxSender, type OutboxSender } from './features/outbox/outbox.sender.ts';
 import { searchPages } from './features/search/search.pages.tsx';
 import { createSearchService, type SearchService } from './features/search/search.service.ts';
 import { ratingApi } from './features/ratings/rating.api.ts';
@@ -48,10 +56,11 @@ import { assetRoutes } from './plugins/assets.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
+import { addressKey } from './lib/client-address.ts';
 import { connectRedis, type RedisLink } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
 import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
-import { securityHeadersPlugin } from './plugins/security-headers.ts';
+import { allowFramingBy, securityHeadersPlugin } from './plugins/security-headers.ts';
 import { buildAssets, type Assets } from './views/assets.ts';
 import { renderErrorPage, type LayoutContext } from './views/layout.tsx';
 
@@ -72,6 +81,9 @@ export interface Services {
   ratings: RatingService;
   comments: CommentService;
   search: SearchService;
+  /** External threads: the embed's pages of other sites, and which origins may show it. */
+  threads: ExternalThreadService;
+  staticPages: StaticPageService;
   staff: StaffService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
@@ -84,6 +96,11 @@ export interface Services {
    * a change, so they gain little from a replica anyway.
    */
   primaryReads: Pick<Services, 'articles' | 'ratings' | 'comments' | 'archives'>;
+  /**
+   * Messages to other systems (mail, webhooks), written in the transactions that cause them and
+   * delivered in the background; `start()` runs its sender (the server does; the CLI only queues).
+   */
+  outbox: OutboxSender;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
   close(): Promise<void>;
 }
@@ -97,6 +114,8 @@ export interface AppDeps extends Services {
   pages: ArticlePageRenderer;
   assets: Assets;
   layout: () => LayoutContext;
+  /** Lets the embed's frame be framed by the allowed origins (every other page forbids framing). */
+  embedFrameHeaders(reply: FastifyReply): void;
 }
 
 /**
@@ -110,9 +129,15 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, log }) : undefined;
   let live: LiveFeed | undefined;
   let directory: ArchiveDirectory | undefined;
+  let settingsTitle = () => 'Broadsheet';
+  const outbox = createOutboxSender({ db, log, options: config.outboxTiming });
+  const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
+  if (mail) outbox.register('mail', mail.deliver);
   let edge: ReturnType<typeof createEdgePurger>;
   const close = async () => {
     await edge?.close();
+    await outbox.stop();
+    mail?.close();
     await directory?.close();
     await live?.close();
     await redis?.close();
@@ -125,6 +150,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
     const events = redis ? createRedisEventBus(redis) : createEventBus();
     edge = createEdgePurger({ urls: config.edgePurgeUrls, events, log });
     const settings = await createSettingsService(db, events);
+    settingsTitle = () => settings.get().siteTitle;
     // Settings saved on another instance: read them again (the page caches notice the new object).
     events.on('settings.changed', (_, { remote }) => {
       if (remote) settings.reload().catch((err: unknown) => log.warn({ err }, 'reloading settings failed'));
@@ -150,10 +176,13 @@ export async function createServices(config: Config, databases?: Databases): Pro
       settings,
       ...publicReads,
       search: createSearchService({ readDb }),
+      threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
+      staticPages: createStaticPageService({ db, readDb }),
       articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir) }),
       staff: createStaffService({ db }),
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
+      outbox,
       close,
     };
   } catch (error) {
@@ -186,8 +215,15 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     publicUrl: config.publicUrl,
     stylesheet: assets.stylesheet.path,
     sections: services.directory.sections(),
+    pages: services.directory.pages(),
   });
-  const pages = createArticlePageRenderer({ ...services, ...services.primaryReads, layout, scriptPath: assets.articleScript.path });
+  const pages = createArticlePageRenderer({
+    ...services,
+    ...services.primaryReads,
+    layout,
+    scriptPath: assets.articleScript.path,
+    embedScriptPath: assets.embedFrameScript.path,
+  });
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
   await app.register(cookie);
@@ -197,6 +233,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
     renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
+    // An imported site's old addresses are looked up only for what would otherwise be a 404.
+    redirect: (url) => services.staticPages.redirectFor(url),
   });
   // A page asked for after a write's response shows the section list that write changed.
   app.addHook('onRequest', (_request, _reply, done) => {
@@ -209,7 +247,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // With Redis the counters are shared by every instance (per instance again while it is away).
   await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
   await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken });
-  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit(config.rateLimit), pages, assets, layout };
+  const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
+  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }), pages, assets, layout, embedFrameHeaders };
   await app.register(swagger, {
     openapi: {
       info: { title: 'Broadsheet API', version: '1', description: 'Articles, reader ratings and comments. E-mail addresses are never returned.' },
@@ -223,12 +262,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (site) => {
     await site.register(formbody);
     await site.register(articlePages(deps));
+    await site.register(staticPagePages(deps));
     await site.register(searchPages(deps));
     await site.register(archivePages(deps));
     await site.register(feedRoutes(deps));
     await site.register(sitemapRoutes(deps));
     await site.register(ratingPages(deps));
     await site.register(commentPages(deps));
+    await site.register(embedPages(deps));
     await site.register(staffPages(deps));
     await site.register(dashboardPages(deps));
     await site.register(articleAdminPages(deps));
@@ -236,6 +277,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(moderationAdminPages(deps));
     await site.register(settingsAdminPages(deps));
     await site.register(auditAdminPages(deps));
+    await site.register(outboxAdminPages(deps));
   });
   await app.register(
     async (api) => {
@@ -245,6 +287,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       const coercing = compilers({}, { customOptions: {} });
       const exact = compilers({}, { customOptions: { coerceTypes: false } });
       api.setValidatorCompiler((route) => (route.httpPart === 'body' ? exact : coercing)(route));
+      await api.register(apiCors(deps));
+      await api.register(embedApi(deps));
       await api.register(articleApi(deps));
       await api.register(ratingApi(deps));
       await api.register(commentApi(deps));

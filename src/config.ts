@@ -32,6 +32,29 @@ export interface Config {
   readonly edgePurgeUrls: readonly string[];
   /** URLs per sitemap file: the protocol's 50,000 (not an environment variable; tests lower it). */
   readonly sitemapUrlLimit: number;
+  /** SMTP_URL: where mail is handed over; undefined: e-mail is off. */
+  readonly smtp: SmtpTarget | undefined;
+  /** MAIL_FROM: the sender of every mail; without a name, the site's title is used. */
+  readonly mailFrom: { readonly address: string; readonly name: string | undefined };
+  /** How the outbox retries (not environment variables; tests shorten them). */
+  readonly outboxTiming: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly pollMs: number; readonly maxAttempts: number };
+  /** How often the digests and the retention sweep run (not an environment variable; tests shorten it). */
+  readonly maintenanceIntervalMs: number;
+  /** EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings. */
+  readonly embedOrigins: readonly string[];
+}
+
+/** A parsed SMTP_URL. `tls`: 'required' refuses a server without STARTTLS, 'none' never starts it. */
+export interface SmtpTarget {
+  readonly host: string;
+  readonly port: number;
+  /** TLS from the first byte (smtps://). */
+  readonly secure: boolean;
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  readonly tls: 'required' | 'opportunistic' | 'none';
+  /** false accepts any certificate (a relay on the same machine with a self-signed one). */
+  readonly verifyCertificate: boolean;
 }
 
 /** Where the data lives: a SQLite file (or `:memory:`), or a PostgreSQL connection URL. */
@@ -76,6 +99,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     mediaDir: env.MEDIA_DIR?.trim() || defaultMediaDir(database),
     edgePurgeUrls: parseEdgePurgeUrls(env.EDGE_PURGE_URLS),
     sitemapUrlLimit: 50_000,
+    smtp: parseSmtpUrl(env.SMTP_URL),
+    mailFrom: parseMailFrom(env.MAIL_FROM, publicUrl),
+    outboxTiming: { baseDelayMs: 30_000, maxDelayMs: 6 * 3_600_000, pollMs: 5_000, maxAttempts: 10 },
+    maintenanceIntervalMs: 60_000,
+    embedOrigins: parseOrigins('EMBED_ORIGINS', env.EMBED_ORIGINS),
     ...overrides,
   };
   return Object.freeze(config);
@@ -182,6 +210,31 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
   return entries;
 }
 
+/** A comma-separated list of origins, each written back as the URL standard spells it. */
+function parseOrigins(variable: string, value: string | undefined): string[] {
+  const origins: string[] = [];
+  for (const entry of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const origin = parseOrigin(entry);
+    if (origin === null) throw new ConfigError(variable, `"${entry}" is not an origin such as https://example.org (scheme, host and port only)`);
+    origins.push(origin);
+  }
+  return [...new Set(origins)];
+}
+
+/** `https://Example.org:443/` → `https://example.org`; null unless it is an http(s) origin with no path, query or credentials. */
+export function parseOrigin(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  if (!/^[a-z]+:\/\/[^/?#]+\/?$/i.test(text)) return null;
+  return url.origin;
+}
+
 function parsePositiveInt(variable: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
@@ -203,6 +256,54 @@ function parseLogLevel(value: string | undefined): Config['logLevel'] {
     throw new ConfigError('LOG_LEVEL', `"${v}" is not one of ${LOG_LEVELS.join(', ')}`);
   }
   return v as Config['logLevel'];
+}
+
+function parseSmtpUrl(value: string | undefined): SmtpTarget | undefined {
+  const v = value?.trim() ?? '';
+  if (v === '') return undefined;
+  const example = 'smtp://user:password@mail.example.org:587 or smtps://…:465';
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError('SMTP_URL', `"${redact(v)}" is not a URL such as ${example}`);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps://, as in ${example}`);
+  if (url.hostname === '') throw new ConfigError('SMTP_URL', `"${redact(v)}" needs a host, as in ${example}`);
+  const secure = url.protocol === 'smtps:';
+  let tls: SmtpTarget['tls'] = 'opportunistic';
+  let verifyCertificate = true;
+  for (const [key, raw] of url.searchParams) {
+    if (key === 'tls' && (raw === 'required' || raw === 'opportunistic' || raw === 'none')) tls = raw;
+    else if (key === 'verify' && (raw === 'true' || raw === 'false')) verifyCertificate = raw === 'true';
+    else throw new ConfigError('SMTP_URL', `unknown option "${key}=${raw}"; use tls=required|opportunistic|none or verify=true|false`);
+  }
+  if (secure && tls === 'none') throw new ConfigError('SMTP_URL', 'smtps:// always uses TLS; tls=none contradicts it');
+  return Object.freeze({
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port === '' ? (secure ? 465 : 25) : Number(url.port),
+    secure,
+    user: url.username === '' ? undefined : decodeURIComponent(url.username),
+    password: url.password === '' ? undefined : decodeURIComponent(url.password),
+    tls,
+    verifyCertificate,
+  });
+}
+
+const MAIL_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
+
+/** "news@example.org" or "The Daily <news@example.org>"; by default noreply@ PUBLIC_URL's host. */
+function parseMailFrom(value: string | undefined, publicUrl: string): Config['mailFrom'] {
+  const v = value?.trim() ?? '';
+  if (v === '') {
+    const host = new URL(publicUrl).hostname;
+    return { address: `noreply@${host.includes('.') ? host : `${host}.localdomain`}`, name: undefined };
+  }
+  const named = /^(.*?)\s*<([^<>]+)>$/.exec(v);
+  const address = (named ? named[2]! : v).trim();
+  const name = named ? named[1]!.trim().replace(/^"(.*)"$/, '$1') || undefined : undefined;
+  if (!MAIL_ADDRESS.test(address)) throw new ConfigError('MAIL_FROM', `"${v}" is not an address such as news@example.org or "The Daily <news@example.org>"`);
+  return Object.freeze({ address, name });
 }
 
 /** Hides credentials when a URL is echoed back in an error or a log line. */

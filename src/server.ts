@@ -41,5 +41,7 @@ export async function serve(config: Config, { demo }: { demo: boolean }): Promis
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
+  // Mail and webhooks queued before a restart (or by the CLI) go out now.
+  services.outbox.start();
   app.log.info(`Broadsheet is serving ${config.publicUrl}`);
 }

@@ -102,7 +102,7 @@ describe('JSON API contract', () => {
     assert.equal(response.status, 200);
     const body = (await response.json()) as { items: { id: number; authorName: string; bodyHtml: string; replies: unknown[] }[] };
     assert.equal(body.items.length, 1);
-    assert.deepEqual(Object.keys(body.items[0]!).sort(), ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'id', 'parentId', 'replies']);
+    assert.deepEqual(Object.keys(body.items[0]!).sort(), ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'editedAt', 'id', 'parentId', 'replies', 'staffRole']);
   });
 
   it('GET /api/v1/openapi.json is an OpenAPI 3 document of the articles API', async () => {

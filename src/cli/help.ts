@@ -20,3 +20,46 @@ transaction and the row counts of every table are compared at the end: if anythi
 target is left as it was. Running it again copies everything again (safe to re-run). A target
 that already holds a different site is refused unless --replace is given.
 Stop the site (or keep it read-only) while copying: later writes are not copied.`;
+
+export const IMPORT_HELP = `Usage: broadsheet import [--create-articles] [--uploads DIR] FILE…
+
+Imports each file, telling its format by its content (.gz files too):
+  a scraped article        prints the article's URL
+  a WordPress export (WXR 1.0–1.2, WordPress or WordPress.com): posts, pages, comments, reader
+                           scores and old addresses, with a progress bar and a report
+Importing the same file again updates what it made; nothing is duplicated.
+
+Options:
+  --uploads DIR            a copy of wp-content/uploads: featured images are read from it
+                           (nothing is fetched from the network)
+  --create-articles        Disqus: a thread with no matching article becomes a draft holding
+                           its comments`;
+
+export const BACKUP_HELP = `Usage: broadsheet backup FILE
+
+Writes one file holding everything: the database (every table, in one consistent snapshot) and
+the media folder (MEDIA_DIR). Safe while the site runs and takes writes, on SQLite or PostgreSQL:
+everything the site acknowledged before the backup started is in it. The file is written under
+a temporary name and renamed when complete. It contains readers' e-mail addresses and staff
+password hashes: keep it private. Restore it with 'broadsheet restore FILE'.`;
+
+export const RESTORE_HELP = `Usage: broadsheet restore [--replace] FILE
+
+Restores a file made by 'broadsheet backup' into DATABASE_URL and MEDIA_DIR (either engine: a
+SQLite site's backup restores into PostgreSQL too). A database that already holds articles,
+comments, ratings or staff is refused unless --replace is given. The database is restored in one
+transaction: a damaged or truncated file changes nothing.`;
+
+export const EXPORT_HELP = `Usage: broadsheet export --format json|wxr [--output FILE]
+
+Writes the whole site to FILE (or to standard output), read in one consistent snapshot, so it
+can run while the site serves.
+
+  --format json   every article, static page, comment (threading, status), rating, tag,
+                  section, setting and staff account (without password hashes or sessions), as
+                  documented in docs/EXPORT.md; 'broadsheet import' reads it back
+  --format wxr    WordPress eXtended RSS 1.2 for WordPress's importer (Tools → Import →
+                  WordPress): articles as posts, static pages as pages, sections as categories,
+                  tags, comments with threading and status, readers' scores as WP Review meta
+
+Both contain readers' and staff e-mail addresses: keep the file private.`;

@@ -5,8 +5,12 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
-import type { ArticleRevisionTable, ArticleTable, ArticleTagTable } from '../features/articles/article.table.ts';
-import type { CommentTable } from '../features/comments/comment.table.ts';
+import type { ArticleRevisionTable, ArticleTable, ArticleTagTable, LegacyPathTable } from '../features/articles/article.table.ts';
+import type { HeldDigestTable, MailAddressTable, ReplySubscriptionTable } from '../features/notifications/notification.table.ts';
+import type { OutboxTable } from '../features/outbox/outbox.table.ts';
+import type { PrivacyLinkTable } from '../features/privacy/privacy.table.ts';
+import type { BanTable } from '../features/bans/ban.table.ts';
+import type { CommentEditTable, CommentTable } from '../features/comments/comment.table.ts';
 import type { RatingTable } from '../features/ratings/rating.table.ts';
 import type { SecretTable, SettingTable } from '../features/settings/setting.table.ts';
 import type { SpamTokenTable, SpamTotalsTable, UsedFormTokenTable } from '../features/spam/spam.table.ts';
@@ -18,8 +22,11 @@ export interface Database {
   articles: ArticleTable;
   article_tags: ArticleTagTable;
   article_revisions: ArticleRevisionTable;
+  legacy_paths: LegacyPathTable;
   ratings: RatingTable;
   comments: CommentTable;
+  comment_edits: CommentEditTable;
+  bans: BanTable;
   settings: SettingTable;
   secrets: SecretTable;
   users: UserTable;
@@ -29,6 +36,11 @@ export interface Database {
   used_form_tokens: UsedFormTokenTable;
   spam_tokens: SpamTokenTable;
   spam_totals: SpamTotalsTable;
+  outbox: OutboxTable;
+  mail_addresses: MailAddressTable;
+  reply_subscriptions: ReplySubscriptionTable;
+  held_digests: HeldDigestTable;
+  privacy_links: PrivacyLinkTable;
 }
 
 export type Db = Kysely<Database>;

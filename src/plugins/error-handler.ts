@@ -55,7 +55,7 @@ export function wantsHtml(request: FastifyRequest): boolean {
 }
 
 export const errorHandlerPlugin = fp(
-  async (app, { renderHtml }: { renderHtml: HtmlErrorRenderer }) => {
+  async (app, { renderHtml, redirect }: { renderHtml: HtmlErrorRenderer; redirect?: (url: string) => Promise<string | undefined> }) => {
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const appError = toAppError(error);
       if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -64,7 +64,10 @@ export const errorHandlerPlugin = fp(
       if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(renderHtml(request, appError));
       return reply.send(errorBody(appError));
     });
-    app.setNotFoundHandler((request, reply) => {
+    app.setNotFoundHandler(async (request, reply) => {
+      // An old address (an imported site's permalink) answers 301 to where it lives now.
+      const moved = redirect && (request.method === 'GET' || request.method === 'HEAD') ? await redirect(request.url) : undefined;
+      if (moved) return reply.redirect(moved, 301);
       const error = new AppError('not_found');
       reply.status(404);
       if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(renderHtml(request, error));

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
+import { addressKey } from '../lib/client-address.ts';
 import { hmac, randomToken, safeEqual } from '../lib/crypto.ts';
 
 export const READER_COOKIE = 'bs_reader';
@@ -27,10 +28,14 @@ declare module 'fastify' {
 }
 
 export interface ReaderTools {
-  /** Returns the reader's id, setting the cookie when they have none yet. */
-  ensureReader(request: FastifyRequest, reply: FastifyReply): string;
-  /** Marks the article (by its path) as one this reader has something of their own on. */
-  markActed(reply: FastifyReply, articlePath: string): void;
+  /**
+   * Returns the reader's id, setting the cookie when they have none yet. In the embed's frame
+   * (a third-party iframe) the cookie must be SameSite=None to be sent at all, which browsers
+   * allow only with Secure, so only over HTTPS; it is also Partitioned (one per host site).
+   */
+  ensureReader(request: FastifyRequest, reply: FastifyReply, options?: { embedded?: boolean }): string;
+  /** Marks the article (by its path) as one this reader has something of their own on; `embedded` as for ensureReader. */
+  markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean }): void;
   /** Whether this request carries the marker of the article page it is for (see ACTED_COOKIE). */
   hasActed(request: FastifyRequest): boolean;
   /**
@@ -47,16 +52,19 @@ export interface ReaderTools {
 export function createReaderTools({ secret, secureCookies, publicUrl }: { secret: string; secureCookies: boolean; publicUrl: string }): ReaderTools {
   const csrfToken = (readerId: string) => hmac(secret, 'csrf', readerId);
   const publicOrigin = new URL(publicUrl).origin;
+  // A third-party iframe (the embed's frame) is sent only SameSite=None cookies, which browsers
+  // accept only with Secure, so only over HTTPS; they are also Partitioned (one per host site).
+  const sameSite = (embedded: boolean) => (embedded && secureCookies ? { sameSite: 'none' as const, partitioned: true } : { sameSite: 'lax' as const });
   return {
-    ensureReader(request, reply) {
+    ensureReader(request, reply, { embedded = false } = {}) {
       if (request.readerId) return request.readerId;
       const id = randomToken(18);
       request.readerId = id;
-      reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: ONE_YEAR_S });
+      reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
       return id;
     },
-    markActed(reply, articlePath) {
-      reply.setCookie(ACTED_COOKIE, '1', { path: articlePath, httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: ONE_YEAR_S });
+    markActed(reply, articlePath, { embedded = false } = {}) {
+      reply.setCookie(ACTED_COOKIE, '1', { path: articlePath, httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
     },
     hasActed: (request) => request.readerId !== null && request.cookies[ACTED_COOKIE] !== undefined,
     checkSameOrigin(request) {
@@ -68,7 +76,8 @@ export function createReaderTools({ secret, secureCookies, publicUrl }: { secret
         throw new AppError('csrf_invalid');
       }
     },
-    ipHash: (request) => hmac(secret, 'ip', request.ip).slice(0, 27),
+    // Counted per client (an IPv4 address, an IPv6 /64), however the address is written.
+    ipHash: (request) => hmac(secret, 'ip', addressKey(request.ip)).slice(0, 27),
   };
 }
 

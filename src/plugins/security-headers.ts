@@ -1,7 +1,8 @@
 // Security headers, computed once. The CSP allows no inline script and no third-party origin.
+import type { FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 
-const CSP = [
+const POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -11,8 +12,17 @@ const CSP = [
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+];
+const CSP = [...POLICY, "frame-ancestors 'none'"].join('; ');
+
+/**
+ * The embed's frame may be framed, but only by the allowed origins (and this site): every other
+ * page keeps `frame-ancestors 'none'` and X-Frame-Options DENY.
+ */
+export function allowFramingBy(reply: FastifyReply, origins: Iterable<string>): void {
+  reply.header('content-security-policy', [...POLICY, `frame-ancestors 'self' ${[...origins].join(' ')}`.trim()].join('; '));
+  reply.removeHeader('x-frame-options');
+}
 
 export const securityHeadersPlugin = fp(
   async (app, { hsts }: { hsts: boolean }) => {

@@ -18,6 +18,7 @@ const NAV: { href: string; label: string; access: Exclude<Access, 'public'> }[] 
   { href: '/admin/settings', label: 'Settings', access: 'admin' },
   { href: '/admin/users', label: 'Staff', access: 'admin' },
   { href: '/admin/audit', label: 'Audit log', access: 'admin' },
+  { href: '/admin/outbox', label: 'Outbox', access: 'admin' },
 ];
 
 /** The admin pages' <head>: kept out of search engines, same stylesheet as the site. */

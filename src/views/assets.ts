@@ -19,6 +19,10 @@ export interface Assets {
   moderationScript: Asset;
   /** The article editor's live preview (admin only). */
   editorScript: Asset;
+  /** The embed's frame: the article script plus resizing by postMessage. */
+  embedFrameScript: Asset;
+  /** /embed.js, the loader host pages include (served at a fixed address, so not in byPath). */
+  embedLoader: Asset;
   byPath: Map<string, Asset>;
 }
 
@@ -45,17 +49,27 @@ export async function buildAssets(): Promise<Assets> {
       write: false,
       logLevel: 'silent',
     });
-  const [js, moderationJs, editorJs] = await Promise.all([script('../client/article.ts'), script('../client/moderation.ts'), script('../client/editor.ts')]);
+  const [js, moderationJs, editorJs, frameJs, loaderJs] = await Promise.all([
+    script('../client/article.ts'),
+    script('../client/moderation.ts'),
+    script('../client/editor.ts'),
+    script('../client/embed-frame.ts'),
+    script('../client/embed.ts'),
+  ]);
   const stylesheet = asset('site', 'css', 'text/css; charset=utf-8', Buffer.from(css.outputFiles[0]!.contents));
   const articleScript = asset('article', 'js', 'text/javascript; charset=utf-8', Buffer.from(js.outputFiles[0]!.contents));
   const moderationScript = asset('moderation', 'js', 'text/javascript; charset=utf-8', Buffer.from(moderationJs.outputFiles[0]!.contents));
   const editorScript = asset('editor', 'js', 'text/javascript; charset=utf-8', Buffer.from(editorJs.outputFiles[0]!.contents));
+  const embedFrameScript = asset('embed-frame', 'js', 'text/javascript; charset=utf-8', Buffer.from(frameJs.outputFiles[0]!.contents));
+  const embedLoader = asset('embed', 'js', 'text/javascript; charset=utf-8', Buffer.from(loaderJs.outputFiles[0]!.contents));
   return {
     stylesheet,
     articleScript,
     moderationScript,
     editorScript,
-    byPath: new Map([stylesheet, articleScript, moderationScript, editorScript].map((a) => [a.path, a])),
+    embedFrameScript,
+    embedLoader,
+    byPath: new Map([stylesheet, articleScript, moderationScript, editorScript, embedFrameScript].map((a) => [a.path, a])),
   };
 }
 

@@ -5,16 +5,21 @@
 // by the caller without a database query — gets one shared document: assembled once per change,
 // kept with its ETag and its brotli and gzip forms, the same bytes for everyone (so shared caches
 // may keep it too). Anything personal (their rating, their held comments, a form sent back with
-// errors, a reply target) takes the slower path that renders the forms for them.
+// errors, a reply target, comments they may still edit) takes the slower path that renders the
+// forms (and, when needed, the thread) for them.
+//
+// Comments come a page of top-level threads at a time (comment.paging.ts): each page of each
+// order is cached like the first, and a comment's publication drops every page of its article.
 import { CompressedBody } from '../../lib/compressed-body.ts';
 import type { EventBus } from '../../events.ts';
-import type { FieldErrors } from '../../errors.ts';
+import { AppError, type FieldErrors } from '../../errors.ts';
 import { renderFragment, renderPage } from '../../views/html.ts';
 import type { LayoutContext } from '../../views/layout.tsx';
 import { fillByteTemplate, nest, Slot, toByteTemplate, type ByteTemplate } from '../../views/slots.tsx';
 import type { ArchiveService } from '../archives/archive.service.ts';
 import type { PublicComment } from '../comments/comment.model.ts';
-import { closedByAge, type CommentService } from '../comments/comment.service.ts';
+import { closedByAge, type CommentService, type ThreadPage } from '../comments/comment.service.ts';
+import type { CommentOrder } from '../comments/comment.paging.ts';
 import { CommentForm, CommentsSection, type CommentFormValues } from '../comments/comment.views.tsx';
 import type { RatingService } from '../ratings/rating.service.ts';
 import { RateForm, RatingWidget } from '../ratings/rating.widget.tsx';
@@ -23,9 +28,24 @@ import { articlePath, type Article } from './article.model.ts';
 import { ArticlePage } from './article.page.tsx';
 import type { ArticleService } from './article.service.ts';
 import { articleStructuredData, StructuredData } from './article.structured-data.tsx';
+import { EmbedFrame, embedPath } from '../embed/embed.frame.tsx';
 import { SHARED_TOKEN_RENEW_MS } from '../spam/form-token.ts';
 
-export type CommentOrder = 'oldest' | 'newest';
+export type { CommentOrder };
+
+/** Which comments the page shows: an order (the site's default when absent) and a page of threads. */
+export interface CommentView {
+  order?: CommentOrder;
+  page: number;
+}
+
+/** The article page, or the embed's frame (the same widget, thread and forms, without the article). */
+export type PageMode = 'page' | 'embed';
+
+/** Where a mode's forms post (and come back to). */
+export function threadPath(mode: PageMode, slug: string): string {
+  return mode === 'embed' ? embedPath(slug) : articlePath(slug);
+}
 
 export interface ReaderView {
   /** The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise. */
@@ -45,11 +65,16 @@ export interface RenderedPage {
 }
 
 export interface ArticlePageRenderer {
-  render(slug: string, order: CommentOrder, reader: ReaderView): Promise<RenderedPage>;
+  /** Throws not_found for a comment page past the last. */
+  render(slug: string, view: CommentView, reader: ReaderView, mode?: PageMode): Promise<RenderedPage>;
+  /** The address of the page holding an approved comment, with its fragment; null when it is not public. */
+  commentHref(article: Pick<Article, 'id' | 'slug'>, commentId: number): Promise<string | null>;
 }
 
 interface Thread {
   page: ByteTemplate;
+  /** Pages of threads in all, for refusing a page past the last. */
+  pages: number;
   /** Comments that can be replied to: id → author name. */
   replyable: Map<number, string>;
 }
@@ -70,8 +95,10 @@ export function createArticlePageRenderer(deps: {
   events: EventBus;
   layout: () => LayoutContext;
   scriptPath: string;
+  /** The embed frame's script (the article script plus resizing). */
+  embedScriptPath: string;
 }): ArticlePageRenderer {
-  const { articles, ratings, comments, archives, events, layout, scriptPath } = deps;
+  const { articles, ratings, comments, archives, events, layout, scriptPath, embedScriptPath } = deps;
   const skeletons = new Map<string, { article: Article; page: ByteTemplate }>();
   const reviews = new Map<number, ByteTemplate>();
   const threads = new Map<string, Thread>();
@@ -95,10 +122,12 @@ export function createArticlePageRenderer(deps: {
     structured.delete(articleId);
     dropAssembled(articleId);
   });
+  const dropThreads = (articleId: number) => {
+    for (const key of threads.keys()) if (key.startsWith(`${articleId}:`)) threads.delete(key);
+  };
   events.on('comment.published', ({ articleId }) => {
     bump(articleId);
-    threads.delete(`${articleId}:oldest`);
-    threads.delete(`${articleId}:newest`);
+    dropThreads(articleId);
     structured.delete(articleId);
     dropAssembled(articleId);
   });
@@ -120,8 +149,7 @@ export function createArticlePageRenderer(deps: {
     dropPages();
     bump(articleId);
     reviews.delete(articleId);
-    threads.delete(`${articleId}:oldest`);
-    threads.delete(`${articleId}:newest`);
+    dropThreads(articleId);
     structured.delete(articleId);
   });
   // Settings shape every part (title, reply depth, rating scale); the service hands out a new
@@ -130,35 +158,45 @@ export function createArticlePageRenderer(deps: {
   // from the old list: a new list (a new array) drops the pages.
   let settingsSeen: Settings = layout().settings;
   let sectionsSeen = layout().sections;
+  let pagesSeen = layout().pages;
   const checkSettings = () => {
     const context = layout();
     if (context.settings !== settingsSeen) {
       settingsSeen = context.settings;
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       clearAll();
-    } else if (context.sections !== sectionsSeen) {
+    } else if (context.sections !== sectionsSeen || context.pages !== pagesSeen) {
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       dropPages();
     }
   };
 
-  async function skeleton(slug: string) {
-    const hit = skeletons.get(slug);
+  async function skeleton(slug: string, mode: PageMode) {
+    const key = `${mode}:${slug}`;
+    const hit = skeletons.get(key);
     if (hit) return hit;
     const startedAt = epoch;
     const article = await articles.getPublished(slug);
-    const related = await archives.related(article);
     const page = toByteTemplate(
       renderPage(
-        <ArticlePage article={article} related={related} context={layout()} scriptPath={scriptPath}>
-          <Slot name="reviews" />
-          <Slot name="comments" />
-          <Slot name="structured-data" />
-        </ArticlePage>,
+        mode === 'embed' ? (
+          <EmbedFrame article={article} context={layout()} scriptPath={embedScriptPath}>
+            <Slot name="reviews" />
+            <Slot name="comments" />
+          </EmbedFrame>
+        ) : (
+          <ArticlePage article={article} related={await archives.related(article)} context={layout()} scriptPath={scriptPath}>
+            <Slot name="reviews" />
+            <Slot name="comments" />
+            <Slot name="structured-data" />
+          </ArticlePage>
+        ),
       ),
     );
     const entry = { article, page };
-    if (startedAt === epoch) boundedSet(skeletons, slug, entry);
+    if (startedAt === epoch) boundedSet(skeletons, key, entry);
     return entry;
   }
 
@@ -184,31 +222,47 @@ export function createArticlePageRenderer(deps: {
     return page;
   }
 
-  function renderThread(list: PublicComment[], order: CommentOrder): Thread {
+  /** `?cpage=N` (and `order=` when it is not the site's default), for links between comment pages. */
+  function pageHref(order: CommentOrder, page: number, fragment: string): string {
+    const params = new URLSearchParams();
+    if (order !== layout().settings.commentOrder) params.set('order', order);
+    if (page > 1) params.set('cpage', String(page));
+    const query = params.toString();
+    return `${query ? `?${query}` : '?'}#${fragment}`;
+  }
+
+  function renderThread(article: Article, threadPage: ThreadPage, order: CommentOrder, editable?: ReadonlySet<number>): Thread {
     const { replyDepth } = layout().settings;
     const replyable = new Map<number, string>();
-    let published = 0;
     const walk = (nodes: PublicComment[], depth: number) => {
       for (const c of nodes) {
-        if (c.status === 'approved') published++;
         if (depth + 1 < replyDepth) replyable.set(c.id, c.authorName);
         walk(c.replies, depth + 1);
       }
     };
-    walk(list, 0);
-    const html = renderFragment(<CommentsSection comments={list} count={published} options={{ maxDepth: replyDepth, order }} />);
-    return { page: toByteTemplate(html), replyable };
+    walk(threadPage.items, 0);
+    const paging = { page: threadPage.page, pages: threadPage.pages, href: (n: number) => pageHref(order, n, 'comments') };
+    const options = { maxDepth: replyDepth, order, path: articlePath(article.slug), editable };
+    const html = renderFragment(<CommentsSection comments={threadPage.items} count={threadPage.total} options={options} paging={paging} />);
+    return { page: toByteTemplate(html), pages: threadPage.pages, replyable };
   }
 
-  async function threadOf(article: Article, order: CommentOrder): Promise<Thread> {
-    const key = `${article.id}:${order}`;
+  const perPage = () => layout().settings.commentsPerPage;
+  const threadPageOf = (article: Article, order: CommentOrder, page: number) => comments.threadPage(article.id, { order, page, perPage: perPage() });
+
+  async function threadOf(article: Article, order: CommentOrder, page: number): Promise<Thread> {
+    const key = `${article.id}:${order}:${page}`;
     const hit = threads.get(key);
     if (hit) return hit;
     const startedAt = stamp(article.id);
-    const thread = renderThread(await comments.thread(article.id, order), order);
+    const thread = renderThread(article, await threadPageOf(article, order, page), order);
     if (startedAt === stamp(article.id)) boundedSet(threads, key, thread);
     return thread;
   }
+
+  const refusePastLast = (thread: Thread, page: number) => {
+    if (page > thread.pages) throw new AppError('not_found', 'There is no such page of comments.');
+  };
 
   const commentsOpen = (article: Article) => article.commentsOpen && !closedByAge(article.publishedAt, layout().settings.commentsCloseAfterDays);
 
@@ -220,12 +274,12 @@ export function createArticlePageRenderer(deps: {
    * article, the settings, the comments closing with age, or the token's renewal (keys of their
    * own), not with each rating.
    */
-  function blankForms(article: Article, age: number): { rate: ByteTemplate; comment: ByteTemplate } {
+  function blankForms(article: Article, mode: PageMode, age: number): { rate: ByteTemplate; comment: ByteTemplate } {
     const open = commentsOpen(article);
-    const key = `${article.id}:${open}:${age}`;
+    const key = `${mode}:${article.id}:${open}:${age}`;
     const hit = forms.get(key);
     if (hit) return hit;
-    const path = articlePath(article.slug);
+    const path = threadPath(mode, article.slug);
     const rate = renderFragment(<RateForm action={`${path}/rating#rating`} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
       <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} />,
@@ -236,15 +290,16 @@ export function createArticlePageRenderer(deps: {
   }
 
   /** The page as every reader without anything of their own sees it. */
-  async function assembledPage(slug: string, order: CommentOrder) {
-    const key = `${order}:${slug}`;
+  async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode) {
+    const key = `${mode}:${order}:${commentPage}:${slug}`;
     const age = tokenAge();
     const hit = assembled.get(key);
     if (hit && hit.tokenAge === age) return hit;
-    const { article, page } = await skeleton(slug);
+    const { article, page } = await skeleton(slug, mode);
     const startedAt = stamp(article.id);
-    const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order), structuredDataOf(article)]);
-    const blank = blankForms(article, age);
+    const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
+    refusePastLast(thread, commentPage);
+    const blank = blankForms(article, mode, age);
     const bytes = nest(page, {
       reviews: nest(reviewsPage, { 'rate-form': blank.rate }),
       comments: nest(thread.page, { 'comment-form': blank.comment }),
@@ -256,23 +311,34 @@ export function createArticlePageRenderer(deps: {
   }
 
   return {
-    async render(slug, order, reader) {
+    async render(slug, view, reader, mode = 'page') {
       checkSettings();
-      const { article, page } = await skeleton(slug);
+      const order = view.order ?? layout().settings.commentOrder;
+      const commentPage = view.page;
+      const { article, page } = await skeleton(slug, mode);
       const { readerId } = reader;
-      const [yourRating, pending] = readerId !== null ? await Promise.all([ratings.readerRating(article.id, readerId), comments.pendingFor(article.id, readerId)]) : [null, []];
-      const personal = yourRating !== null || pending.length > 0 || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
+      const [yourRating, own] =
+        readerId !== null
+          ? await Promise.all([ratings.readerRating(article.id, readerId), comments.ownFor(article.id, readerId)])
+          : [null, { pending: [], editable: new Set<number>() }];
+      const ownThread = own.pending.length > 0 || own.editable.size > 0;
+      const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
       if (!personal) {
-        const { body } = await assembledPage(slug, order);
+        const { body } = await assembledPage(slug, order, commentPage, mode);
         return { shared: body, article };
       }
 
       const [reviewsPage, structuredData, thread] = await Promise.all([
         reviewsOf(article),
         structuredDataOf(article),
-        pending.length > 0 ? comments.thread(article.id, order).then((list) => renderThread(mergePending(list, pending), order)) : threadOf(article, order),
+        ownThread
+          ? threadPageOf(article, order, commentPage).then((tp) =>
+              renderThread(article, { ...tp, items: mergePending(tp.items, own.pending, commentPage === 1) }, order, own.editable),
+            )
+          : threadOf(article, order, commentPage),
       ]);
-      const path = articlePath(article.slug);
+      refusePastLast(thread, commentPage);
+      const path = threadPath(mode, article.slug);
       const settings = layout().settings;
       const replyName = reader.replyTo === undefined ? undefined : thread.replyable.get(reader.replyTo);
       const rateForm = <RateForm action={`${path}/rating#rating`} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
@@ -296,11 +362,21 @@ export function createArticlePageRenderer(deps: {
       );
       return { personal: personalPage, article };
     },
+
+    async commentHref(article, commentId) {
+      const order = layout().settings.commentOrder;
+      const found = await comments.locate(article.id, commentId, { order, perPage: perPage() });
+      if (found === null) return null;
+      return `${articlePath(article.slug)}${pageHref(order, found, `comment-${commentId}`)}`.replace('?#', '#');
+    },
   };
 }
 
-/** Places the reader's own held comments in the thread: under their parent, or at the end. */
-function mergePending(thread: PublicComment[], pending: PublicComment[]): PublicComment[] {
+/**
+ * Places the reader's own held comments in the page's threads: under their parent when it is on
+ * this page; the others at the end of the first page (where posting a comment leads).
+ */
+function mergePending(thread: PublicComment[], pending: PublicComment[], firstPage: boolean): PublicComment[] {
   const copy = (c: PublicComment): PublicComment => ({ ...c, replies: c.replies.map(copy) });
   const roots = thread.map(copy);
   const byId = new Map<number, PublicComment>();
@@ -309,6 +385,7 @@ function mergePending(thread: PublicComment[], pending: PublicComment[]): Public
   for (const comment of pending) {
     const node = { ...comment, replies: [] };
     const parent = comment.parentId === null ? undefined : byId.get(comment.parentId);
+    if (!parent && !firstPage) continue;
     (parent ? parent.replies : roots).push(node);
     byId.set(node.id, node);
   }

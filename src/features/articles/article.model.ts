@@ -1,6 +1,6 @@
 // What services return about an article, apart from the row it is stored in.
 import { archiveSlug } from '../../lib/text.ts';
-import type { ArticleRow, ArticleStatus } from './article.table.ts';
+import type { ArticleKind, ArticleRow, ArticleStatus } from './article.table.ts';
 import { parseImage, type FeaturedImage } from './featured-image.ts';
 
 export interface RatingSummary {
@@ -19,6 +19,9 @@ export interface Article {
   section: string;
   tags: string[];
   status: ArticleStatus;
+  kind: ArticleKind;
+  /** The page an external thread belongs to; null for articles and pages. */
+  externalUrl: string | null;
   publishedAt: string | null;
   updatedAt: string;
   rating: RatingSummary;
@@ -92,6 +95,8 @@ export function toArticle(row: ArticleRow, tags: string[] = []): Article {
     section: row.section,
     tags,
     status: row.status,
+    kind: row.kind,
+    externalUrl: row.external_url,
     publishedAt: row.published_at,
     updatedAt: row.updated_at,
     rating: ratingSummaryOf(row),
@@ -113,6 +118,11 @@ export type ArchiveKind = 'section' | 'tag' | 'author';
 const ARCHIVE_PREFIX: Record<ArchiveKind, string> = { section: '/sections', tag: '/tags', author: '/authors' };
 
 /** The address of an archive by its stored slug. */
+/** A static page's address. */
+export function pagePath(slug: string): string {
+  return `/pages/${encodeURIComponent(slug)}`;
+}
+
 export function archivePath(kind: ArchiveKind, slug: string): string {
   return `${ARCHIVE_PREFIX[kind]}/${encodeURIComponent(slug)}`;
 }

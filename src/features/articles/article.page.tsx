@@ -56,7 +56,13 @@ export function ArticlePage({ article, related = [], context, scriptPath, childr
           ) : null}
         </header>
         {article.featuredImage ? <FeaturedImageFigure image={article.featuredImage} /> : null}
-        <div class="article-body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+        {article.kind === 'external' && article.externalUrl ? (
+          <p class="external-source">
+            Ratings and comments on <a href={article.externalUrl}>{article.externalUrl}</a>
+          </p>
+        ) : (
+          <div class="article-body" dangerouslySetInnerHTML={{ __html: article.bodyHtml }} />
+        )}
         {article.tags.length > 0 ? (
           <ul class="tags" aria-label="Tags">
             {article.tags.map((tag) => (

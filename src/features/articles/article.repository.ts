@@ -70,7 +70,8 @@ export function findArticleByImportKey(db: Q, importKey: string): Promise<Articl
  */
 export async function newestPublicIds(db: Q, { limit, offset = 0, sectionSlug }: { limit: number; offset?: number; sectionSlug?: string }, now: string): Promise<number[]> {
   const walk = (status: 'published' | 'scheduled') => {
-    let query = db.selectFrom('articles').select(['id', 'published_at']).where('status', '=', status);
+    // Only news articles (isPublicArticle): static pages and external threads are never listed.
+    let query = db.selectFrom('articles').select(['id', 'published_at']).where('status', '=', status).where('kind', '=', 'article');
     if (status === 'scheduled') query = query.where('published_at', '<=', now);
     if (sectionSlug !== undefined) query = query.where('section_slug', '=', sectionSlug);
     return query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(offset + limit).execute();

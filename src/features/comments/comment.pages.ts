@@ -2,7 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
+import { unmapIPv4 } from '../../lib/client-address.ts';
 import { AppError } from '../../errors.ts';
+import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
 import { articlePath } from '../articles/article.model.ts';
 import { sendArticlePage } from '../articles/article.pages.tsx';
 
@@ -11,45 +13,59 @@ const FormField = Type.Optional(Type.String());
 export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { articles, comments, readers } = deps;
   return async (app) => {
-    // POST /articles/:slug/comments — form post; 303 to #comment-ID, or the form again with errors beside fields
-    app.post(
-      '/articles/:slug/comments',
-      {
-        config: { access: 'public' },
-        onRequest: deps.postLimit,
-        schema: {
-          hide: true,
-          params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-          // formToken and homepage (the honeypot) are the spam defence's; see comment.views.tsx.
-          body: Type.Object({ _csrf: FormField, formToken: FormField, homepage: FormField, authorName: FormField, authorEmail: FormField, authorUrl: FormField, body: FormField, parentId: FormField }),
+    for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
+      // POST /articles/:slug/comments (and /embed/threads/:slug/comments in the embed's frame) — form post; 303 to #comment-ID, or the form again with errors beside fields
+      app.post(
+        `${prefix}/:slug/comments`,
+        {
+          config: { access: 'public' },
+          onRequest: deps.postLimit,
+          schema: {
+            hide: true,
+            params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
+            // formToken and homepage (the honeypot) are the spam defence's; see comment.views.tsx.
+            body: Type.Object({ _csrf: FormField, formToken: FormField, homepage: FormField, authorName: FormField, authorEmail: FormField, authorUrl: FormField, body: FormField, parentId: FormField }),
+          },
         },
-      },
-      async (request, reply) => {
-        const { slug } = request.params;
-        // _csrf is what older pages sent; the cross-origin check replaces it.
-        const { _csrf, formToken, homepage, ...input } = request.body;
-        const article = await articles.findPublishedRef(slug);
-        try {
-          readers.checkSameOrigin(request);
-          const { id } = await comments.post(input, {
-            articleId: article.id,
-            readerId: readers.ensureReader(request, reply),
-            ipHash: readers.ipHash(request),
-            userAgent: request.headers['user-agent'] ?? '',
-            submission: { ip: request.ip, formToken: formToken ?? null, honeypot: homepage ?? '' },
-          });
-          readers.markActed(reply, articlePath(article.slug));
-          return reply.redirect(`${articlePath(article.slug)}#comment-${id}`, 303);
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          reply.status(error.status);
-          const parentId = input.parentId && /^\d+$/.test(input.parentId) ? Number(input.parentId) : undefined;
-          return sendArticlePage(deps, request, reply, slug, {
-            replyTo: parentId,
-            commentForm: { values: input, errors: error.fields ?? { form: error.message }, formToken },
-          });
-        }
-      },
-    );
+        async (request, reply) => {
+          const { slug } = request.params;
+          // _csrf is what older pages sent; the cross-origin check replaces it.
+          const { _csrf, formToken, homepage, ...input } = request.body;
+          const article = await articles.findPublishedRef(slug);
+          try {
+            readers.checkSameOrigin(request);
+            const { id } = await comments.post(input, {
+              articleId: article.id,
+              readerId: readers.ensureReader(request, reply, { embedded: mode === 'embed' }),
+              ipHash: readers.ipHash(request),
+              userAgent: request.headers['user-agent'] ?? '',
+              submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
+            });
+            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
+            return reply.redirect(mode === 'embed' ? `${threadPath(mode, article.slug)}#comment-${id}` : await landingOf(deps, article, id, input.parentId), 303);
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            reply.status(error.status);
+            const parentId = input.parentId && /^\d+$/.test(input.parentId) ? Number(input.parentId) : undefined;
+            return sendArticlePage(deps, request, reply, slug, {
+              replyTo: parentId,
+              commentForm: { values: input, errors: error.fields ?? { form: error.message }, formToken },
+              mode,
+            });
+          }
+        },
+      );
+    }
   };
+}
+
+/**
+ * Where the reader lands after posting: the page holding the comment, or for one held, the page
+ * holding what it answers (the reader's own held comments are shown there), else the first.
+ */
+async function landingOf(deps: AppDeps, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
+  const own = await deps.pages.commentHref(article, id);
+  if (own) return own;
+  const parent = parentId && /^[1-9]\d{0,14}$/.test(parentId) ? await deps.pages.commentHref(article, Number(parentId)) : null;
+  return parent ? parent.replace(/#.*$/, `#comment-${id}`) : `${articlePath(article.slug)}#comment-${id}`;
 }

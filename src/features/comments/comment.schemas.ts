@@ -9,9 +9,11 @@ export const PublicCommentSchema = Type.Recursive(
       parentId: Type.Union([Type.Integer(), Type.Null()]),
       authorName: Type.String(),
       authorUrl: Type.Union([Type.String(), Type.Null()]),
+      staffRole: Type.Union([Type.String(), Type.Null()], { description: 'The role of the staff member who wrote it (from the admin); null for readers.' }),
       avatar: Type.String({ description: 'Key of the avatar drawn from a keyed hash of the e-mail; the e-mail itself is never sent.' }),
       bodyHtml: Type.String({ description: 'Sanitised HTML.' }),
       createdAt: Type.String({ format: 'date-time' }),
+      editedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When its author last edited it; null if never.' }),
       replies: Type.Array(Self),
     }),
   { $id: 'Comment' },
@@ -46,4 +48,12 @@ export const FormTokenSchema = Type.Object({
 export const PostedCommentSchema = Type.Object({
   id: Type.Integer(),
   status: Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('spam'), Type.Literal('trash')]),
+});
+
+export const DEFAULT_THREADS_PER_PAGE = 50;
+export const MAX_THREADS_PER_PAGE = 200;
+
+export const CommentPageSchema = Type.Object({
+  items: Type.Array(PublicCommentSchema, { description: 'Top-level comments of this page, each with all its replies.' }),
+  next: Type.Union([Type.String({ format: 'uri' }), Type.Null()], { description: "The following page's URL, or null on the last page." }),
 });

@@ -10,9 +10,21 @@ export interface ThreadOptions {
   /** Comments at this depth get no Reply link. */
   maxDepth: number;
   order: 'oldest' | 'newest';
+  /** The article's path, for links to a comment's edit page. */
+  path: string;
+  /** The reader's own comments they may still edit (the per-reader rendering only). */
+  editable?: ReadonlySet<number>;
 }
 
-export function CommentsSection({ comments, count, options }: { comments: PublicComment[]; count: number; options: ThreadOptions }) {
+/** Which page of top-level threads this is, and how to address the others. */
+export interface CommentPaging {
+  page: number;
+  pages: number;
+  /** The address of page n (with the fragment). */
+  href: (n: number) => string;
+}
+
+export function CommentsSection({ comments, count, options, paging }: { comments: PublicComment[]; count: number; options: ThreadOptions; paging?: CommentPaging }) {
   const other = options.order === 'oldest' ? 'newest' : 'oldest';
   return (
     <section id="comments" class="comments" aria-labelledby="comments-heading">
@@ -34,8 +46,36 @@ export function CommentsSection({ comments, count, options }: { comments: Public
           <CommentItem comment={c} depth={0} options={options} />
         ))}
       </ol>
+      {paging && paging.pages > 1 ? <CommentPages paging={paging} order={options.order} /> : null}
       <Slot name="comment-form" />
     </section>
+  );
+}
+
+function roleLabel(role: string): string {
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}
+
+/** Links to the other pages of threads; the script turns the next-page link into "Load more". */
+function CommentPages({ paging, order }: { paging: CommentPaging; order: 'oldest' | 'newest' }) {
+  const { page, pages, href } = paging;
+  const [before, after] = order === 'oldest' ? ['Earlier comments', 'Later comments'] : ['Newer comments', 'Older comments'];
+  return (
+    <nav class="pagination comment-pages" aria-label="Comment pages" data-comment-pages>
+      {page > 1 ? (
+        <a href={href(page - 1)} rel="prev" data-prev-comments>
+          ← {before}
+        </a>
+      ) : null}
+      <span class="pagination-position">
+        Page {page} of {pages}
+      </span>
+      {page < pages ? (
+        <a href={href(page + 1)} rel="next" data-load-more>
+          {after} →
+        </a>
+      ) : null}
+    </nav>
   );
 }
 
@@ -55,12 +95,27 @@ export function CommentItem({ comment, depth, options }: { comment: PublicCommen
               comment.authorName
             )}
           </span>
+          {comment.staffRole ? (
+            <span class="staff-mark">
+              Staff<span class="visually-hidden">:</span> <span class="staff-role">{roleLabel(comment.staffRole)}</span>
+            </span>
+          ) : null}
           <a class="comment-permalink" href={`#comment-${comment.id}`}>
             <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
           </a>
+          {comment.editedAt ? (
+            <span class="comment-edited" title={`Edited ${formatDateTime(comment.editedAt)}`}>
+              edited
+            </span>
+          ) : null}
         </header>
         {pending ? <p class="awaiting-moderation">Your comment is awaiting moderation.</p> : null}
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+        {options.editable?.has(comment.id) ? (
+          <a class="edit-link" href={`${options.path}/comments/${comment.id}/edit`} rel="nofollow">
+            Edit<span class="visually-hidden"> your comment</span>
+          </a>
+        ) : null}
         {!pending && depth + 1 < options.maxDepth ? (
           <a class="reply-link" href={`?replyto=${comment.id}#respond`} rel="nofollow" data-reply-to={comment.id} data-reply-name={comment.authorName}>
             Reply<span class="visually-hidden"> to {comment.authorName}</span>

@@ -120,7 +120,7 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         const user = request.staff!.user;
         const body = request.body.body ?? '';
         try {
-          const { id } = await comments.postAsStaff({ parentId: request.params.id, body }, { name: user.displayName, email: user.email }, actorOf(user));
+          const { id } = await comments.postAsStaff({ parentId: request.params.id, body }, { name: user.displayName, email: user.email, role: user.role }, actorOf(user));
           return backTo(reply, request.body.return, { reply: String(id) }, request.params.id);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;

@@ -3,42 +3,44 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
-import { articlePath } from '../articles/article.model.ts';
+import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
 import { sendArticlePage } from '../articles/article.pages.tsx';
 import { validateRatingValue } from './rating.service.ts';
 
 export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
-    // POST /articles/:slug/rating — form post; 303 to #rating, or the page again with the error
-    app.post(
-      '/articles/:slug/rating',
-      {
-        config: { access: 'public' },
-        onRequest: deps.postLimit,
-        schema: {
-          hide: true,
-          params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-          // _csrf is what older pages sent; the cross-origin check replaces it.
-          body: Type.Object({ _csrf: Type.Optional(Type.String()), value: Type.Optional(Type.String()) }),
+    for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
+      // POST /articles/:slug/rating (and /embed/threads/:slug/rating in the embed's frame) — form post; 303 to #rating, or the page again with the error
+      app.post(
+        `${prefix}/:slug/rating`,
+        {
+          config: { access: 'public' },
+          onRequest: deps.postLimit,
+          schema: {
+            hide: true,
+            params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
+            // _csrf is what older pages sent; the cross-origin check replaces it.
+            body: Type.Object({ _csrf: Type.Optional(Type.String()), value: Type.Optional(Type.String()) }),
+          },
         },
-      },
-      async (request, reply) => {
-        const { slug } = request.params;
-        const article = await articles.findPublishedRef(slug);
-        try {
-          readers.checkSameOrigin(request);
-          const value = validateRatingValue(request.body.value);
-          const readerId = readers.ensureReader(request, reply);
-          await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value });
-          readers.markActed(reply, articlePath(article.slug));
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          reply.status(error.status);
-          return sendArticlePage(deps, request, reply, slug, { rateError: error.fields?.value ?? error.message });
-        }
-        return reply.redirect(`${articlePath(article.slug)}#rating`, 303);
-      },
-    );
+        async (request, reply) => {
+          const { slug } = request.params;
+          const article = await articles.findPublishedRef(slug);
+          try {
+            readers.checkSameOrigin(request);
+            const value = validateRatingValue(request.body.value);
+            const readerId = readers.ensureReader(request, reply, { embedded: mode === 'embed' });
+            await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value });
+            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            reply.status(error.status);
+            return sendArticlePage(deps, request, reply, slug, { rateError: error.fields?.value ?? error.message, mode });
+          }
+          return reply.redirect(`${threadPath(mode, article.slug)}#rating`, 303);
+        },
+      );
+    }
   };
 }

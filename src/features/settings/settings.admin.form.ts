@@ -2,10 +2,12 @@
 // so a new setting cannot be forgotten here), and the parser that turns the posted strings into
 // typed values or a message per field. Nothing is saved unless every field is valid.
 import { isIP } from 'node:net';
+import { parseOrigin } from '../../config.ts';
 import type { FieldErrors } from '../../errors.ts';
 import type { Settings } from './settings.service.ts';
 
-type Group = 'Site' | 'Comments' | 'Ratings' | 'Blocking';
+/** 'Block lists' are edited by moderators on their own page (/admin/blocking), not with the site settings. */
+type Group = 'Site' | 'Comments' | 'Ratings' | 'Blocking' | 'Block lists';
 
 export type FieldSpec =
   | { kind: 'text' | 'textarea'; group: Group; label: string; hint?: string; maxLength: number; required: boolean }
@@ -27,6 +29,14 @@ function isIpRule(line: string): boolean {
 export const SETTINGS_FIELDS = {
   siteTitle: { kind: 'text', group: 'Site', label: 'Site title', maxLength: 100, required: true },
   siteDescription: { kind: 'textarea', group: 'Site', label: 'Site description', hint: 'Shown under the title and to search engines.', maxLength: 300, required: false },
+  embedOrigins: {
+    kind: 'list',
+    group: 'Site',
+    label: 'Embed origins',
+    hint: 'One per line, such as https://example.org: sites whose pages may show comments and ratings with /embed.js (besides EMBED_ORIGINS).',
+    maxItems: 100,
+    item: (line: string) => (parseOrigin(line) !== null ? undefined : 'enter an origin such as https://example.org (no path).'),
+  },
   commentPolicy: {
     kind: 'choice',
     group: 'Comments',
@@ -44,6 +54,25 @@ export const SETTINGS_FIELDS = {
     hint: 'Days after an article is published; 0 keeps comments open.',
     min: 0,
     max: 36_500,
+  },
+  commentEditMinutes: {
+    kind: 'int',
+    group: 'Comments',
+    label: 'Editing window (minutes)',
+    hint: 'How long after posting a reader may edit their comment; 0 turns editing off.',
+    min: 0,
+    max: 1440,
+  },
+  commentsPerPage: { kind: 'int', group: 'Comments', label: 'Threads per comment page', hint: 'Top-level comments (each with its replies) on one page.', min: 5, max: 200 },
+  commentOrder: {
+    kind: 'choice',
+    group: 'Comments',
+    label: 'Comment order',
+    hint: 'Readers can switch with a link on the page.',
+    options: [
+      { value: 'oldest', label: 'Oldest first' },
+      { value: 'newest', label: 'Newest first' },
+    ],
   },
   replyDepth: { kind: 'int', group: 'Comments', label: 'Reply depth', hint: '1 allows no replies; 4 allows three levels of replies.', min: 1, max: 10 },
   ratingScale: {
@@ -68,7 +97,7 @@ export const SETTINGS_FIELDS = {
   },
   blockedEmails: {
     kind: 'list',
-    group: 'Blocking',
+    group: 'Block lists',
     label: 'Blocked e-mail addresses',
     hint: 'One per line: someone@example.com, or @example.com for a whole domain. Their comments are spam.',
     maxItems: 10_000,
@@ -84,7 +113,7 @@ export const SETTINGS_FIELDS = {
   },
   blockedWords: {
     kind: 'list',
-    group: 'Blocking',
+    group: 'Block lists',
     label: 'Blocked words and phrases',
     hint: 'One per line, matched as whole words in any case. Comments containing them are spam.',
     maxItems: 10_000,
