@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import SQLite from 'better-sqlite3';
@@ -37,6 +38,7 @@ import { IMPORT_SITE, IMPORT_TARGETS, runImport } from './import-site.ts';
 import { fillLargeSite, LARGE_SITE } from './large-site.ts';
 import type { LoadParams, LoadResult, ParallelResult, SequentialParams, SequentialResult } from './load-generator.ts';
 import { cpuMs, startChild, type Child } from './rpc.ts';
+import { runWrk, wrkAvailable, type WrkResult } from './wrk.ts';
 
 const CONCURRENCY = [10, 50, 100];
 const WARMUP_S = 1;
@@ -48,7 +50,10 @@ const COMMENTS_ON_PAGE = 50;
 const SEED_RATINGS = 200;
 const COLD_MEASURE_MS = 4000;
 
-const TARGETS = { pageRatio: 0.7, coldPageRps: 2000, commentsPerSecond: 2000, ratingsPerSecond: 4000 };
+const TARGETS = { pageRatio: 0.7, coldPageRps: 4000, commentsPerSecond: 2500, ratingsPerSecond: 8000, edgeRatio: 0.8, personalRatio: 0.5 };
+/** PostgreSQL's own targets for the write paths (every write waits for its WAL flush). */
+const POSTGRES_TARGETS = { commentsPerSecond: 1500, ratingsPerSecond: 3000 };
+const WRK_CONNECTIONS = 50;
 
 // ---- Broadsheet, in this process --------------------------------------------------------------
 
@@ -583,6 +588,87 @@ async function countRowsAfter(database: BenchDatabase, table: WriteRun['kind'], 
   return Object.fromEntries((await database.freshQuery<{ status: string; n: number | string }>(sql, [articleId, afterId])).map((r) => [r.status, Number(r.n)]));
 }
 
+// ---- The page through wrk, brotli, against a bare server sending the same bytes -------------------
+
+interface WrkRow {
+  reader: string;
+  bytes: number;
+  bare: WrkResult & CpuShares;
+  broadsheet: WrkResult & CpuShares;
+}
+
+/** A GET through node:http, leaving the body as sent (compressed). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; type: string; encoding: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpRequest(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/**
+ * The article page as three readers get it, brotli-compressed, each against a bare node:http
+ * server sending the very bytes Broadsheet sent that reader: a first-time reader (no cookie), a
+ * returning reader who has not acted on this article (their reader cookie only) and a reader who
+ * rated it (their own page, rendered and compressed for them). wrk is the client; the server's
+ * and wrk's CPU are both reported, so a run shows which side was the limit.
+ */
+async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: SeededArticle): Promise<WrkRow[]> {
+  const path = `/articles/${encodeURIComponent(article.slug)}`;
+  const personalReader = 'bench-personal-reader-01';
+  const rated = await fetch(`${url}/api/v1/articles/${article.id}/ratings`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `bs_reader=${personalReader}` }, body: '{"value":80}' });
+  if (rated.status !== 200) throw new Error(`rating for the personal page returned ${rated.status}`);
+  const readers = [
+    { reader: 'first-time (no cookie)', headers: {} as Record<string, string> },
+    { reader: 'returning, not acted here', headers: { cookie: 'bs_reader=bench-returning-reader-1' } },
+    { reader: 'rated this article (own page)', headers: { cookie: `bs_reader=${personalReader}; bs_acted=1` } },
+  ];
+  const rows: WrkRow[] = [];
+  for (const { reader, headers } of readers) {
+    const all = { ...headers, 'accept-encoding': 'br' };
+    const sent = await rawGet(url + path, all);
+    if (sent.status !== 200 || sent.encoding !== 'br') throw new Error(`${reader}: the page came back ${sent.status} with encoding ${sent.encoding}`);
+    const { url: bareUrl } = await bareChild.call<{ url: string }>('listen', {
+      status: 200,
+      contentType: sent.type,
+      contentEncoding: 'br',
+      bodyBase64: sent.body.toString('base64'),
+    } satisfies CapturedResponse);
+    const run = async (server: 'bare' | 'broadsheet', target: string) => {
+      const params = { url: target, connections: WRK_CONNECTIONS, headers: all };
+      await runWrk({ ...params, durationS: WARMUP_S });
+      const result = await accounted(rig, server, () => runWrk({ ...params, durationS: MEASURE_S }));
+      if (result.errors > 0) throw new Error(`${reader}, ${server}: ${result.errors} responses were not 200`);
+      if (result.socketErrors > 0) console.log(`  (${reader}, ${server}: ${result.socketErrors} socket errors or timeouts)`);
+      return result;
+    };
+    rows.push({ reader, bytes: sent.body.length, bare: await run('bare', bareUrl + path), broadsheet: await run('broadsheet', url + path) });
+  }
+  return rows;
+}
+
+function printWrkTable(rows: WrkRow[]): void {
+  console.log(`\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes: ${MEASURE_S} s after a ${WARMUP_S} s warm-up`);
+  printTable(
+    ['reader', 'br bytes', 'bare req/s', 'broadsheet req/s', 'ratio', 'server CPU bs/bare', 'wrk CPU bs/bare', 'other CPU bs/bare'],
+    rows.map(({ reader, bytes, bare, broadsheet }) => [
+      reader,
+      fmt(bytes),
+      fmt(bare.rps),
+      fmt(broadsheet.rps),
+      fmt(broadsheet.rps / bare.rps, 2),
+      `${pct(broadsheet.serverCpuPercent)} / ${pct(bare.serverCpuPercent)}`,
+      `${pct(broadsheet.clientCpuPercent)} / ${pct(bare.clientCpuPercent)}`,
+      `${pct(broadsheet.otherCpuPercent)} / ${pct(bare.otherCpuPercent)}`,
+    ]),
+  );
+}
+
 // ---- Report -------------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -696,9 +782,15 @@ function printSummary(
   large: LargeSite | undefined,
   longThread: { small: ThreadSize; long: ThreadSize } | undefined,
   writes: WriteRun[],
+  wrk: WrkRow[],
 ): SummaryLine[] {
   const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
   const lines: SummaryLine[] = [];
+  for (const [i, { reader, bare, broadsheet }] of wrk.entries()) {
+    const ratio = broadsheet.rps / bare.rps;
+    const target = i === 2 ? TARGETS.personalRatio : TARGETS.edgeRatio;
+    lines.push([`wrk, brotli page/bare: ${reader}`, fmt(ratio, 2), `≥ ${target}`, verdict(ratio >= target)]);
+  }
   for (const { connections, bare, broadsheet } of rows) {
     const ratio = broadsheet.rps / bare.rps;
     lines.push([`page/bare ratio, ${connections} connections`, fmt(ratio, 2), `≥ ${TARGETS.pageRatio}`, verdict(ratio >= TARGETS.pageRatio)]);
@@ -731,7 +823,8 @@ function printSummary(
     lines.push(['2,000/50-comment page p99, all rebuilt', fmt(rebuilt, 2), '≤ 2', verdict(rebuilt <= 2)]);
   }
   for (const { kind, run, rowsStored } of writes) {
-    const target = kind === 'comments' ? TARGETS.commentsPerSecond : TARGETS.ratingsPerSecond;
+    const targets = engine === 'postgres' ? POSTGRES_TARGETS : TARGETS;
+    const target = kind === 'comments' ? targets.commentsPerSecond : targets.ratingsPerSecond;
     lines.push([`${kind} accepted/s`, fmt(run.rps), `≥ ${fmt(target)}`, verdict(run.rps >= target)]);
     lines.push([`${kind}: rows stored = acknowledged`, `${fmt(rowsStored)} / ${fmt(run.ok)}`, 'equal', verdict(rowsStored === run.ok)]);
   }
@@ -794,7 +887,7 @@ async function benchImport(engine: Engine): Promise<SummaryLine[]> {
 
 // ---- Main ---------------------------------------------------------------------------------------
 
-const PARTS = ['page', 'after-write', 'large-site', 'long-thread', 'comments', 'ratings', 'import'] as const;
+const PARTS = ['wrk', 'page', 'after-write', 'large-site', 'long-thread', 'comments', 'ratings', 'import'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseCommandLine(): { engines: Engine[] | 'auto'; parts: Set<Part> } {
@@ -833,6 +926,11 @@ async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Ch
 
     const rows = parts.has('page') ? await comparePage(rig, bareTarget, bsTarget, `/articles/${encodeURIComponent(article.slug)}`) : [];
     if (rows.length > 0) printPageTable(rows);
+    // After the autocannon runs, which replay the page as captured: the personal reader's rating changes it.
+    let wrk: WrkRow[] = [];
+    if (parts.has('wrk') && !(await wrkAvailable())) console.log('wrk is not installed (apt-get install wrk): skipping the wrk figures.');
+    else if (parts.has('wrk')) wrk = await measureWithWrk(rig, bareChild, broadsheet.url, article);
+    if (wrk.length > 0) printWrkTable(wrk);
     // The page runs come first: the write runs below add thousands of comments to this article.
     const others = parts.has('after-write') ? await seedCopies(broadsheet.services, COLD_LOOPS - 1) : [];
     const cold = parts.has('after-write') ? await measureColdPage(rig, broadsheet.url, article, others) : undefined;
@@ -845,7 +943,7 @@ async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Ch
     for (const kind of ['comments', 'ratings'] as const) if (parts.has(kind)) writes.push(await measureWrites(rig, bsTarget, article, kind));
     if (writes.length > 0) printWrites(writes);
     if (engine === 'postgres') console.log("  (server CPU includes the PostgreSQL processes' CPU)");
-    return [...imported, ...printSummary(engine, page.bytes, rows, cold, large, longThread, writes)];
+    return [...imported, ...printSummary(engine, page.bytes, rows, cold, large, longThread, writes, wrk)];
   } finally {
     await broadsheet.close();
   }

@@ -10,13 +10,16 @@ export interface CapturedResponse {
   contentType: string;
   /** The body, base64 (IPC carries JSON). */
   bodyBase64: string;
+  /** Content-Encoding, when the body was captured compressed. */
+  contentEncoding?: string;
 }
 
 let server: Server | undefined;
 
 function listen(response: CapturedResponse): Promise<{ url: string }> {
   const body = Buffer.from(response.bodyBase64, 'base64');
-  const headers = { 'content-type': response.contentType, 'content-length': String(body.length) };
+  const headers: Record<string, string> = { 'content-type': response.contentType, 'content-length': String(body.length) };
+  if (response.contentEncoding) headers['content-encoding'] = response.contentEncoding;
   server = createServer((_request, reply) => {
     reply.writeHead(response.status, headers);
     reply.end(body);

@@ -85,7 +85,7 @@ class Varnish {
   }
 }
 
-describe('Varnish in front of two instances', { skip }, () => {
+describe('Varnish in front of two instances', { skip, timeout: 240_000 }, () => {
   let varnish: Varnish;
   let database: TestDatabase;
   let setup: Services;
@@ -101,7 +101,8 @@ describe('Varnish in front of two instances', { skip }, () => {
     article = await createArticle(setup, { title: 'One story, many readers' });
     await setup.close();
     const env = { DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media`, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, EDGE_PURGE_URLS: varnish.url };
-    instances = await Promise.all([startInstance(env), startInstance(env)]);
+    // Generous: two servers and varnishd starting at once on a busy machine.
+    instances = await Promise.all([startInstance(env, { timeoutMs: 90_000 }), startInstance(env, { timeoutMs: 90_000 })]);
     varnish.useBackends(instances.map((i) => i.url));
   });
   after(async () => {

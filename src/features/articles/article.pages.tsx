@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
-import { sendCompressed } from '../../lib/compressed-body.ts';
+import { CompressedBody, sendCompressed } from '../../lib/compressed-body.ts';
 import { EDGE_KEYS, markShared } from '../edge/edge-cache.ts';
 import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
@@ -35,7 +35,8 @@ export async function sendArticlePage(
     markShared(reply, { keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages], purging: deps.config.edgePurgeUrls.length > 0 });
     return sendCompressed(request, reply.type(HTML), page.shared);
   }
-  return reply.header('cache-control', 'private, no-cache').type(HTML).send(page.personal);
+  // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.
+  return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), new CompressedBody(page.personal!));
 }
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
