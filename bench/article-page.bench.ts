@@ -1,5 +1,5 @@
 // Article page and write-path benchmark: `npm run bench [-- --engine sqlite|postgres|both]
-// [--only page,after-write,large-site,comments,ratings]` (--only runs just those parts, e.g. to profile one).
+// [--only page,after-write,large-site,long-thread,comments,ratings,import]` (--only runs just those parts, e.g. to profile one).
 //
 // Engines: SQLite (a temporary file) and PostgreSQL (a fresh schema in BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/test, dropped afterwards). By default both run, one
@@ -21,6 +21,7 @@
 // The bench reports; it does not fail CI: it exits 0 whether targets are met or not (but 1 if
 // the bench itself breaks, so a broken bench is not mistaken for a passing one).
 import { randomBytes } from 'node:crypto';
+import { brotliCompressSync } from 'node:zlib';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ import { buildApp, createServices, type Services } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { getOrCreateSecret } from '../src/features/settings/settings.service.ts';
 import type { CapturedResponse } from './bare-server.ts';
+import { IMPORT_SITE, IMPORT_TARGETS, runImport } from './import-site.ts';
 import { fillLargeSite, LARGE_SITE } from './large-site.ts';
 import type { LoadParams, LoadResult, ParallelResult, SequentialParams, SequentialResult } from './load-generator.ts';
 import { cpuMs, startChild, type Child } from './rpc.ts';
@@ -213,10 +215,10 @@ async function seedCopies(services: Services, count: number): Promise<SeededArti
  * 50 approved comments; every fourth replies to an earlier one, nesting up to three levels. A
  * copy's comments carry its number, or the spam defence would take them for copied text.
  */
-async function seedComments(services: Services, articleId: number, copy: number): Promise<void> {
+async function seedComments(services: Services, articleId: number, copy: number, count = COMMENTS_ON_PAGE): Promise<void> {
   const mark = copy > 0 ? ` (copy ${copy})` : '';
   const posted: { id: number; depth: number }[] = [];
-  for (let i = 1; i <= COMMENTS_ON_PAGE; i++) {
+  for (let i = 1; i <= count; i++) {
     const candidates = posted.filter((c) => c.depth < 3);
     const parent = i % 4 === 0 && candidates.length > 0 ? candidates[candidates.length - 1 - (i % Math.min(3, candidates.length))]! : null;
     const body =
@@ -467,6 +469,80 @@ function printLargeSite({ small, large, fillSeconds }: LargeSite): void {
   );
 }
 
+// ---- Long threads ------------------------------------------------------------------------------
+
+const LONG_THREAD_COMMENTS = 2000;
+
+interface ThreadSize {
+  comments: number;
+  bytes: number;
+  brotliBytes: number;
+  /** Comments on the page as served (a page of top-level threads with their replies). */
+  shown: number;
+  warm: ServedRun;
+  rebuiltP50: number;
+  rebuiltP99: number;
+}
+
+/**
+ * The article page with 50 comments and with 2,000 (the same kind of comments, one in four a
+ * reply), side by side on one site: its size, warm throughput at 50 connections, and the page
+ * with every cached part dropped (which re-reads the thread's paging index).
+ */
+async function measureLongThread(rig: Rig, site: { url: string; services: Services; article: SeededArticle }): Promise<{ small: ThreadSize; long: ThreadSize }> {
+  const { article: long } = await site.services.articles.upsert({
+    title: 'Council votes to reopen the riverside library (long thread)',
+    standfirst: 'A campaign by residents wins the day; the first floor opens in the spring.',
+    bodyMarkdown: ARTICLE_BODY,
+    authorName: 'Sam Reporter',
+    section: 'Local',
+    tags: ['council', 'libraries', 'floods'],
+  });
+  await seedComments(site.services, long.id, 1000, LONG_THREAD_COMMENTS);
+  await seedRatings(site.services, long.id);
+  const pathOf = (a: SeededArticle) => `/articles/${encodeURIComponent(a.slug)}`;
+  const warmRun = async (a: SeededArticle) => {
+    const params = { connections: 50, recipe: { kind: 'get' as const, path: pathOf(a) }, expectStatus: 200 };
+    await measure(rig, { name: 'broadsheet', url: site.url }, { ...params, durationS: WARMUP_S });
+    const run = await measure(rig, { name: 'broadsheet', url: site.url }, { ...params, durationS: MEASURE_S });
+    assertClean('long-thread page', run);
+    return run;
+  };
+  const sizeOf = async (a: SeededArticle, comments: number, warm: ServedRun): Promise<ThreadSize> => {
+    const response = await fetch(`${site.url}${pathOf(a)}`);
+    const body = Buffer.from(await response.arrayBuffer());
+    if (response.status !== 200) throw new Error(`long-thread page returned ${response.status}`);
+    const shown = body.toString('utf8').match(/data-comment-id=/g)?.length ?? 0;
+    const rebuilt = await rebuiltPageTimes(site.services, `${site.url}${pathOf(a)}`);
+    return { comments, bytes: body.length, brotliBytes: brotliCompressSync(body).length, shown, warm, rebuiltP50: rebuilt.p50, rebuiltP99: rebuilt.p99 };
+  };
+  const longArticle = { id: long.id, slug: long.slug };
+  // Alternated twice, the better run of each kept: on a shared machine one run can meet a burst of other work.
+  const best = (a: ServedRun, b: ServedRun) => (a.rps >= b.rps ? a : b);
+  const [small1, long1] = [await warmRun(site.article), await warmRun(longArticle)];
+  const [small2, long2] = [await warmRun(site.article), await warmRun(longArticle)];
+  return { small: await sizeOf(site.article, COMMENTS_ON_PAGE, best(small1, small2)), long: await sizeOf(longArticle, LONG_THREAD_COMMENTS, best(long1, long2)) };
+}
+
+function printLongThread({ small, long }: { small: ThreadSize; long: ThreadSize }): void {
+  console.log('\nLong thread: the article page with 50 comments and with 2,000 (50 top-level threads a page, with their replies)');
+  printTable(
+    ['comments', 'shown', 'bytes', 'brotli bytes', 'warm req/s (50 conns)', 'warm p99 ms', 'server µs/req', 'other CPU', 'all rebuilt p50 ms', 'all rebuilt p99 ms'],
+    [small, long].map((r) => [
+      fmt(r.comments),
+      fmt(r.shown),
+      fmt(r.bytes),
+      fmt(r.brotliBytes),
+      fmt(r.warm.rps),
+      fmt(r.warm.p99, 1),
+      usPerRequest(r.warm),
+      pct(r.warm.otherCpuPercent),
+      fmt(r.rebuiltP50, 2),
+      fmt(r.rebuiltP99, 2),
+    ]),
+  );
+}
+
 interface WriteRun {
   kind: 'comments' | 'ratings';
   run: ServedRun;
@@ -612,7 +688,15 @@ function printWrites(writes: WriteRun[]): void {
 type SummaryLine = [figure: string, measured: string, target: string, verdict: string];
 
 /** Prints one engine's summary and returns its lines, for the side-by-side table at the end. */
-function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: ColdPage | undefined, large: LargeSite | undefined, writes: WriteRun[]): SummaryLine[] {
+function printSummary(
+  engine: Engine,
+  pageBytes: number,
+  rows: PageRow[],
+  cold: ColdPage | undefined,
+  large: LargeSite | undefined,
+  longThread: { small: ThreadSize; long: ThreadSize } | undefined,
+  writes: WriteRun[],
+): SummaryLine[] {
   const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
   const lines: SummaryLine[] = [];
   for (const { connections, bare, broadsheet } of rows) {
@@ -633,6 +717,18 @@ function printSummary(engine: Engine, pageBytes: number, rows: PageRow[], cold: 
     lines.push(['large/small site p99, after a write', fmt(afterWrite, 2), '≤ 2', verdict(afterWrite <= 2)]);
     const rebuilt = large.large.rebuiltP99 / large.small.rebuiltP99;
     lines.push(['large/small site p99, all rebuilt', fmt(rebuilt, 2), '≤ 2', verdict(rebuilt <= 2)]);
+  }
+  if (longThread) {
+    const { small, long } = longThread;
+    const extra = long.brotliBytes - small.brotliBytes;
+    lines.push(['2,000-comment page, brotli bytes over the 50-comment page', fmt(extra), '≤ 4,096', verdict(extra <= 4096)]);
+    lines.push(['2,000-comment page, raw bytes over the 50-comment page', fmt(long.bytes - small.bytes), `(${fmt(long.shown)} vs ${fmt(small.shown)} comments shown)`, '']);
+    const speed = long.warm.rps / small.warm.rps;
+    lines.push(['2,000/50-comment page req/s, warm', fmt(speed, 2), '≥ 0.8', verdict(speed >= 0.8)]);
+    const cpu = cpuUsPerRequest(small.warm) / cpuUsPerRequest(long.warm);
+    lines.push(['50/2,000-comment page server CPU per request', fmt(cpu, 2), '≥ 0.8', verdict(cpu >= 0.8)]);
+    const rebuilt = long.rebuiltP99 / small.rebuiltP99;
+    lines.push(['2,000/50-comment page p99, all rebuilt', fmt(rebuilt, 2), '≤ 2', verdict(rebuilt <= 2)]);
   }
   for (const { kind, run, rowsStored } of writes) {
     const target = kind === 'comments' ? TARGETS.commentsPerSecond : TARGETS.ratingsPerSecond;
@@ -671,9 +767,34 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
   console.log('  (the targets are set for SQLite on one machine; on PostgreSQL each query is a round trip to a second server process, the price of scaling out)');
 }
 
+// ---- Import ---------------------------------------------------------------------------------------
+
+/** A WordPress export imported into an empty database, in a process of its own (bench/import-site.ts). */
+async function benchImport(engine: Engine): Promise<SummaryLine[]> {
+  const database = await createBenchDatabase(engine);
+  try {
+    const run = await runImport(database.url, join(database.dir, 'media'));
+    const comments = run.counts['created.comment'] ?? 0;
+    const perSecond = comments / run.seconds;
+    console.log(
+      `\nImport of a WordPress export (${fmt(IMPORT_SITE.posts)} posts, ${fmt(IMPORT_SITE.posts * IMPORT_SITE.commentsPerPost)} comments, ${fmt(run.fileMb)} MB): ` +
+        `${fmt(run.seconds, 1)} s, ${fmt(run.counts['created.article'] ?? 0)} articles and ${fmt(comments)} comments, peak RSS ${fmt(run.peakRssMb)} MB`,
+    );
+    const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
+    const lines: SummaryLine[] = [
+      ['import: comments/s (whole import)', fmt(perSecond), `≥ ${fmt(IMPORT_TARGETS.commentsPerSecond)}`, verdict(perSecond >= IMPORT_TARGETS.commentsPerSecond)],
+      ['import: peak RSS, MB', fmt(run.peakRssMb), `< ${IMPORT_TARGETS.peakRssMb}`, verdict(run.peakRssMb < IMPORT_TARGETS.peakRssMb)],
+    ];
+    printTable(['figure', 'measured', 'target', ''], lines.map((l) => [...l]));
+    return lines;
+  } finally {
+    await database.drop();
+  }
+}
+
 // ---- Main ---------------------------------------------------------------------------------------
 
-const PARTS = ['page', 'after-write', 'large-site', 'comments', 'ratings'] as const;
+const PARTS = ['page', 'after-write', 'large-site', 'long-thread', 'comments', 'ratings', 'import'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseCommandLine(): { engines: Engine[] | 'auto'; parts: Set<Part> } {
@@ -694,6 +815,8 @@ function parseEngines(engine: string): Engine[] | 'auto' {
 /** One engine's whole run: seed, the page against the bare server, the page after a write, writes. */
 async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Child; bareChild: Child }): Promise<SummaryLine[]> {
   console.log(`\n######## ${ENGINE_NAMES[engine]} ########`);
+  const imported = parts.has('import') ? await benchImport(engine) : [];
+  if (parts.size === 1 && imported.length > 0) return imported;
   const broadsheet = await startBroadsheet(engine);
   try {
     const article = await seedArticle(broadsheet.services);
@@ -716,11 +839,13 @@ async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Ch
     if (cold) printColdPage(cold);
     const large = parts.has('large-site') ? await measureLargeSite(rig, engine, { url: broadsheet.url, services: broadsheet.services, article }) : undefined;
     if (large) printLargeSite(large);
+    const longThread = parts.has('long-thread') ? await measureLongThread(rig, { url: broadsheet.url, services: broadsheet.services, article }) : undefined;
+    if (longThread) printLongThread(longThread);
     const writes: WriteRun[] = [];
     for (const kind of ['comments', 'ratings'] as const) if (parts.has(kind)) writes.push(await measureWrites(rig, bsTarget, article, kind));
     if (writes.length > 0) printWrites(writes);
     if (engine === 'postgres') console.log("  (server CPU includes the PostgreSQL processes' CPU)");
-    return printSummary(engine, page.bytes, rows, cold, large, writes);
+    return [...imported, ...printSummary(engine, page.bytes, rows, cold, large, longThread, writes)];
   } finally {
     await broadsheet.close();
   }

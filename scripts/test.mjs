@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the type check, then the suite on each engine.
-//   1. tsc --noEmit
+//   1. tsc --noEmit, and the build (dist/, which the CLI tests run as `broadsheet` does)
 //   2. unit, HTTP and CLI tests on SQLite, with the browser tests (e2e/, on SQLite: once is enough)
 //   3. the unit, HTTP and CLI tests again on PostgreSQL (TEST_DATABASE=postgres, each test app in a
 //      fresh schema of TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test).
@@ -75,6 +75,11 @@ console.log('== Type check (tsc --noEmit)');
 const typecheck = await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']);
 if (typecheck.code !== 0) {
   console.error('\nnpm test: the type check failed; no tests were run.');
+  process.exit(1);
+}
+const built = await run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
+if (built.code !== 0) {
+  console.error('\nnpm test: the build failed; no tests were run.');
   process.exit(1);
 }
 

@@ -1,18 +1,21 @@
 // The composition root: buildApp(config) wires services, plugins and routes together.
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AjvCompiler } from '@fastify/ajv-compiler';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
 import { createEventBus, type EventBus } from './events.ts';
+import { watchOtherCommits, type CommitWatcher } from './db/sqlite-commits.ts';
 import { articleApi } from './features/articles/article.api.ts';
 import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
+import { staticPagePages } from './features/pages/static-page.pages.tsx';
+import { createStaticPageService, type StaticPageService } from './features/pages/static-page.service.ts';
 import { createArticleService, type ArticleService } from './features/articles/article.service.ts';
 import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
 import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
@@ -21,8 +24,11 @@ import { mediaRoutes } from './features/articles/media.routes.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive.directory.ts';
 import { archivePages } from './features/archives/archive.pages.tsx';
 import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
+import { banAdminPages } from './features/bans/ban.admin.pages.tsx';
+import { createBanService, type BanService } from './features/bans/ban.service.ts';
+import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
-import { commentPages } from './features/comments/comment.pages.ts';
+import { commentPages } from './features/comments/comment.pages.tsx';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
 import { apiCors, embedApi } from './features/embed/embed.api.ts';
 import { embedPages } from './features/embed/embed.pages.tsx';
@@ -37,6 +43,13 @@ import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
 import { createMailDeliverer } from './features/mail/mail.deliverer.ts';
 import { outboxAdminPages } from './features/outbox/outbox.admin.pages.tsx';
 import { createOutboxSender, type OutboxSender } from './features/outbox/outbox.sender.ts';
+import { createNotificationService, type NotificationService } from './features/notifications/notification.service.ts';
+import { notificationPages } from './features/notifications/notification.pages.tsx';
+import { privacyPages } from './features/privacy/privacy.pages.tsx';
+import { createDigestService, type DigestService } from './features/notifications/digest.service.ts';
+import { createMaintenance, type Maintenance } from './features/maintenance/maintenance.ts';
+import { digestPages } from './features/notifications/digest.pages.tsx';
+import { createPrivacyService, type PrivacyService } from './features/privacy/privacy.service.ts';
 import { searchPages } from './features/search/search.pages.tsx';
 import { createSearchService, type SearchService } from './features/search/search.service.ts';
 import { ratingApi } from './features/ratings/rating.api.ts';
@@ -52,13 +65,16 @@ import { staffPages } from './features/staff/staff.pages.tsx';
 import { createStaffService, type StaffService } from './features/staff/staff.service.ts';
 import { accessPlugin, createStaffCsrf, type StaffCsrf } from './plugins/access.ts';
 import { assetRoutes } from './plugins/assets.ts';
-import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { answerClientError, createErrorResponder, errorHandlerPlugin, frameworkError, type HtmlErrorRenderer } from './plugins/error-handler.ts';
+import { inputHygienePlugin } from './plugins/input-hygiene.ts';
+import { validatorCompiler } from './plugins/validators.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
+import { addressKey } from './lib/client-address.ts';
 import { connectRedis, type RedisLink } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
 import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
-import { allowFramingBy, securityHeadersPlugin } from './plugins/security-headers.ts';
+import { allowFramingBy, securityHeaders, securityHeadersPlugin } from './plugins/security-headers.ts';
 import { buildAssets, type Assets } from './views/assets.ts';
 import { renderErrorPage, type LayoutContext } from './views/layout.tsx';
 
@@ -81,7 +97,9 @@ export interface Services {
   search: SearchService;
   /** External threads: the embed's pages of other sites, and which origins may show it. */
   threads: ExternalThreadService;
+  staticPages: StaticPageService;
   staff: StaffService;
+  bans: BanService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
   /** The sections and latest articles every page's header and the 404 page show, kept in memory. */
@@ -98,6 +116,14 @@ export interface Services {
    * delivered in the background; `start()` runs its sender (the server does; the CLI only queues).
    */
   outbox: OutboxSender;
+  /** Reply notifications (double opt-in, one-click unsubscribe); `enabled` only with SMTP_URL. */
+  notifications: NotificationService;
+  /** The reader's own data: a link by mail, then download or erase. */
+  privacy: PrivacyService;
+  /** Moderators' digests of held comments. */
+  digests: DigestService;
+  /** Periodic jobs (digests, the retention sweep); `start()` runs them (the server does). */
+  maintenance: Maintenance;
   /** Webhook endpoints, and the events services report to them (delivered through the outbox). */
   webhooks: WebhookService;
   /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
@@ -132,10 +158,16 @@ export async function createServices(config: Config, databases?: Databases): Pro
   const outbox = createOutboxSender({ db, log, options: config.outboxTiming });
   const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
   if (mail) outbox.register('mail', mail.deliver);
+  let edge: ReturnType<typeof createEdgePurger>;
+  let commits: CommitWatcher | undefined;
+  let maintenance: Maintenance | undefined;
   const { maxAttempts, baseDelayMs, maxDelayMs, timeoutMs } = config.webhookDelivery;
   outbox.register(webhookChannel, createWebhookDeliverer({ db, allowedHosts: config.webhookAllowedHosts, timeoutMs, maxAttempts }), { maxAttempts, baseDelayMs, maxDelayMs });
   const webhooks = createWebhookService({ db, outbox, publicUrl: config.publicUrl, allowedHosts: config.webhookAllowedHosts });
   const close = async () => {
+    await maintenance?.stop();
+    await commits?.close();
+    await edge?.close();
     await outbox.stop();
     mail?.close();
     await directory?.close();
@@ -147,7 +179,17 @@ export async function createServices(config: Config, databases?: Databases): Pro
   try {
     await redis?.ready(1_000);
     await migrateToLatest(db);
-    const events = redis ? createRedisEventBus(redis) : createEventBus();
+    const local = redis ? undefined : createEventBus();
+    const events = redis ? createRedisEventBus(redis) : local!;
+    // Without Redis, another process's writes to the SQLite file (the CLI) are noticed by
+    // polling: every cache is dropped and the settings reloaded, as Redis's resubscription does.
+    if (local && config.database.kind === 'sqlite') {
+      commits = watchOtherCommits(db, () => {
+        local.deliver('settings.changed', {}, { remote: true });
+        local.deliver('article.changed', { articleId: null }, { remote: true });
+      }, { onError: (err) => log.warn({ err }, 'checking the database for other processes’ changes failed') });
+    }
+    edge = createEdgePurger({ urls: config.edgePurgeUrls, events, log });
     const settings = await createSettingsService(db, events);
     settingsTitle = () => settings.get().siteTitle;
     // Settings saved on another instance: read them again (the page caches notice the new object).
@@ -157,13 +199,16 @@ export async function createServices(config: Config, databases?: Databases): Pro
     directory = await createArchiveDirectory({ db, events, log });
     const avatarKey = await getOrCreateSecret(db, 'avatar');
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
+    const notifications = createNotificationService({ db, config, settings, linkKey: await getOrCreateSecret(db, 'mail-links'), outbox });
     const readers = (reads: Db) => ({
       articles: createArticleService({ db, readDb: reads, events, webhooks }),
       ratings: createRatingService({ db, readDb: reads, events, settings, webhooks }),
-      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, webhooks }),
+      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications, webhooks }),
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
+    const digests = createDigestService({ db, config, settings, outbox });
+    maintenance = createMaintenance({ db, settings, digests, log, intervalMs: config.maintenanceIntervalMs });
     live = createLiveFeed({ events, comments: publicReads.comments, redis, log });
     return {
       config,
@@ -176,12 +221,18 @@ export async function createServices(config: Config, databases?: Databases): Pro
       ...publicReads,
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
+      staticPages: createStaticPageService({ db, readDb }),
       articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir), webhooks }),
       webhooks,
       staff: createStaffService({ db }),
+      bans: createBanService({ db }),
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
       outbox,
+      notifications,
+      privacy: createPrivacyService({ db, config, settings, events, outbox }),
+      digests,
+      maintenance,
       close,
     };
   } catch (error) {
@@ -196,6 +247,18 @@ function hopCount(hops: number) {
 
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config, db } = services;
+  const assets = await buildAssets();
+  const layout = (): LayoutContext => ({
+    settings: services.settings.get(),
+    publicUrl: config.publicUrl,
+    stylesheet: assets.stylesheet.path,
+    sections: services.directory.sections(),
+    pages: services.directory.pages(),
+  });
+  const headers = securityHeaders({ hsts: config.secureCookies });
+  const renderHtml: HtmlErrorRenderer = (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest());
+  const errors = { renderHtml, headers };
+  const respond = createErrorResponder(errors);
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'] },
     // A hop count trusts that many proxies nearest to us (proxy-addr counts from the socket).
@@ -205,16 +268,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     // Archive slugs may be 80 letters of any script: up to 720 characters percent-encoded.
     routerOptions: { maxParamLength: 800, ignoreTrailingSlash: true },
+    // Addresses the router refuses itself, and requests Node cannot parse, answer as every error does.
+    frameworkErrors: (error, request, reply) => respond(request, reply, frameworkError(error)),
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, headers),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler({ exactBodies: false }));
 
-  const assets = await buildAssets();
-  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
-  const layout = (): LayoutContext => ({
-    settings: services.settings.get(),
-    publicUrl: config.publicUrl,
-    stylesheet: assets.stylesheet.path,
-    sections: services.directory.sections(),
-  });
+  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });
   const pages = createArticlePageRenderer({
     ...services,
     ...services.primaryReads,
@@ -225,10 +285,16 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
   await app.register(cookie);
+  // Whatever is made per request (HTML, feeds, JSON) is compressed when the client accepts it;
+  // cached documents arrive already compressed (lib/compressed-body.ts) and pass through.
+  await app.register(compress, { encodings: ['br', 'gzip'] });
   await app.register(accessPlugin, { staff: services.staff, csrf: staffCsrf });
   await app.register(errorHandlerPlugin, {
-    renderHtml: (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest()),
+    ...errors,
+    // An imported site's old addresses are looked up only for what would otherwise be a 404.
+    redirect: (url) => services.staticPages.redirectFor(url),
   });
+  await app.register(inputHygienePlugin);
   // A page asked for after a write's response shows the section list that write changed.
   app.addHook('onRequest', (_request, _reply, done) => {
     const reloading = services.directory.settled();
@@ -241,7 +307,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
   await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken });
   const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
-  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit(config.rateLimit), pages, assets, layout, embedFrameHeaders };
+  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }), pages, assets, layout, embedFrameHeaders };
   await app.register(swagger, {
     openapi: {
       info: { title: 'Broadsheet API', version: '1', description: 'Articles, reader ratings and comments. E-mail addresses are never returned.' },
@@ -255,18 +321,23 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(async (site) => {
     await site.register(formbody);
     await site.register(articlePages(deps));
+    await site.register(staticPagePages(deps));
     await site.register(searchPages(deps));
     await site.register(archivePages(deps));
     await site.register(feedRoutes(deps));
     await site.register(sitemapRoutes(deps));
     await site.register(ratingPages(deps));
     await site.register(commentPages(deps));
+    await site.register(notificationPages(deps));
+    await site.register(privacyPages(deps));
+    await site.register(digestPages(deps));
     await site.register(embedPages(deps));
     await site.register(staffPages(deps));
     await site.register(dashboardPages(deps));
     await site.register(articleAdminPages(deps));
     await site.register(mediaRoutes(config));
     await site.register(moderationAdminPages(deps));
+    await site.register(banAdminPages(deps));
     await site.register(settingsAdminPages(deps));
     await site.register(auditAdminPages(deps));
     await site.register(outboxAdminPages(deps));
@@ -276,10 +347,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     async (api) => {
       // JSON only, taken as sent: no text bodies, and no turning null or true into a number.
       api.removeContentTypeParser('text/plain');
-      const compilers = AjvCompiler();
-      const coercing = compilers({}, { customOptions: {} });
-      const exact = compilers({}, { customOptions: { coerceTypes: false } });
-      api.setValidatorCompiler((route) => (route.httpPart === 'body' ? exact : coercing)(route));
+      api.setValidatorCompiler(validatorCompiler({ exactBodies: true }));
       await api.register(apiCors(deps));
       await api.register(embedApi(deps));
       await api.register(articleApi(deps));

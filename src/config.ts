@@ -28,6 +28,8 @@ export interface Config {
   readonly rateLimit: { readonly max: number; readonly timeWindow: number };
   /** Where uploaded images are stored: MEDIA_DIR, or `media/` beside the SQLite file. */
   readonly mediaDir: string;
+  /** EDGE_PURGE_URLS: the edge caches (Varnish) to purge on every change; empty when there are none. */
+  readonly edgePurgeUrls: readonly string[];
   /** URLs per sitemap file: the protocol's 50,000 (not an environment variable; tests lower it). */
   readonly sitemapUrlLimit: number;
   /** EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings. */
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     secureCookies: publicUrl.startsWith('https:'),
     rateLimit: { max: parsePositiveInt('RATE_LIMIT_POSTS_PER_MINUTE', env.RATE_LIMIT_POSTS_PER_MINUTE, 30), timeWindow: 60_000 },
     mediaDir: env.MEDIA_DIR?.trim() || defaultMediaDir(database),
+    edgePurgeUrls: parseEdgePurgeUrls(env.EDGE_PURGE_URLS),
     sitemapUrlLimit: 50_000,
     embedOrigins: parseOrigins('EMBED_ORIGINS', env.EMBED_ORIGINS),
     webhookAllowedHosts: parseHosts('WEBHOOK_ALLOWED_HOSTS', env.WEBHOOK_ALLOWED_HOSTS),
@@ -154,6 +157,23 @@ function parseReadDatabaseUrl(value: string | undefined, primary: DatabaseTarget
 /** The data folder is the SQLite file's folder; an in-memory or PostgreSQL database keeps media in ./data. */
 function defaultMediaDir(database: DatabaseTarget): string {
   return join(database.kind === 'sqlite' && database.path !== ':memory:' ? dirname(database.path) : './data', 'media');
+}
+
+function parseEdgePurgeUrls(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((part) => {
+    const url = part.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // reported below
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new ConfigError('EDGE_PURGE_URLS', `"${url}" is not an http:// or https:// URL (a comma-separated list of cache addresses, e.g. http://127.0.0.1:6081)`);
+    }
+    return parsed.origin + parsed.pathname;
+  });
 }
 
 function parseRedisUrl(value: string | undefined): string | undefined {

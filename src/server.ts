@@ -43,5 +43,6 @@ export async function serve(config: Config, { demo }: { demo: boolean }): Promis
   await app.listen({ port: config.port, host: config.host });
   // Mail and webhooks queued before a restart (or by the CLI) go out now.
   services.outbox.start();
+  services.maintenance.start();
   app.log.info(`Broadsheet is serving ${config.publicUrl}`);
 }

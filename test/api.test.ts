@@ -102,7 +102,7 @@ describe('JSON API contract', () => {
     assert.equal(response.status, 200);
     const body = (await response.json()) as { items: { id: number; authorName: string; bodyHtml: string; replies: unknown[] }[] };
     assert.equal(body.items.length, 1);
-    assert.deepEqual(Object.keys(body.items[0]!).sort(), ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'id', 'parentId', 'replies']);
+    assert.deepEqual(Object.keys(body.items[0]!).sort(), ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'editedAt', 'id', 'parentId', 'replies', 'staffRole']);
   });
 
   it('GET /api/v1/openapi.json is an OpenAPI 3 document of the articles API', async () => {
@@ -140,7 +140,7 @@ describe('JSON API contract', () => {
     const commentBody = paths['/api/v1/articles/{id}/comments']?.post?.requestBody?.content['application/json']?.schema;
     assert.ok(commentBody, 'POST comments has a JSON request body schema');
     const comment = resolve(commentBody);
-    assert.deepEqual(new Set(Object.keys(comment.properties as object)), new Set(['authorName', 'authorEmail', 'authorUrl', 'body', 'parentId']));
+    assert.deepEqual(new Set(Object.keys(comment.properties as object)), new Set(['authorName', 'authorEmail', 'authorUrl', 'body', 'parentId', 'notifyReplies']));
     assert.deepEqual(new Set(comment.required as string[]), new Set(['authorName', 'authorEmail', 'body']));
     assert.ok(paths['/api/v1/articles/{id}/comments']!.post!.responses['201']);
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { emptyForm } from '../src/features/articles/article-editor.validation.ts';
-import { MAX_FAILURES_PER_ACCOUNT } from '../src/features/staff/staff.service.ts';
+import { MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS } from '../src/features/staff/staff.service.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { createStaff, STAFF_PASSWORD } from './helpers/staff.ts';
@@ -84,8 +84,8 @@ describe('concurrent writes stay exact', () => {
     const user = await createStaff(app, 'moderator');
     const results = await together(15, () => app.services.staff.login({ email: user.email, password: 'not the password at all', ipHash: 'ip-guess', userAgent: 'test' }));
     const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'));
-    assert.equal(codes.filter((c) => c === 'login_failed').length, MAX_FAILURES_PER_ACCOUNT, codes.join(' '));
-    assert.equal(codes.filter((c) => c === 'login_throttled').length, 15 - MAX_FAILURES_PER_ACCOUNT);
+    assert.equal(codes.filter((c) => c === 'login_failed').length, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, codes.join(' '));
+    assert.equal(codes.filter((c) => c === 'login_throttled').length, 15 - MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
     await assert.rejects(app.services.staff.login({ email: user.email, password: STAFF_PASSWORD, ipHash: 'ip-guess', userAgent: 'test' }), { code: 'login_throttled' });
   });
 

@@ -97,6 +97,13 @@ describe('loadConfig', () => {
     throwsFor('REDIS_URL', { REDIS_URL: 'http://cache:6379' });
     throwsFor('LOG_LEVEL', { LOG_LEVEL: 'loud' });
     throwsFor('RATE_LIMIT_POSTS_PER_MINUTE', { RATE_LIMIT_POSTS_PER_MINUTE: '0' });
+    throwsFor('EDGE_PURGE_URLS', { EDGE_PURGE_URLS: 'varnish:6081' });
+    throwsFor('EDGE_PURGE_URLS', { EDGE_PURGE_URLS: 'http://a:6081, ftp://b' });
+  });
+
+  it('reads EDGE_PURGE_URLS as a list of cache addresses, none by default', () => {
+    assert.deepEqual(loadConfig({}).edgePurgeUrls, []);
+    assert.deepEqual(loadConfig({ EDGE_PURGE_URLS: 'http://10.0.0.5:6081, https://edge.example.org/' }).edgePurgeUrls, ['http://10.0.0.5:6081/', 'https://edge.example.org/']);
   });
 
   it('refuses TRUST_PROXY entries that only look like addresses, instead of failing later at start', () => {

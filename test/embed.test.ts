@@ -198,11 +198,14 @@ describe('the embed\'s reader cookie over HTTPS', () => {
 
   it('is SameSite=None; Secure; Partitioned in the frame, and stays Lax on the site', async () => {
     const made = (await (await new Client(app.url, { origin: SITE }).request('/api/v1/embed/threads', { method: 'POST', json: { url: `${SITE}/c.html`, title: 'C' } })).json()) as { embedPath: string; slug: string };
-    const inFrame = (await fetch(app.url + made.embedPath)).headers.getSetCookie().join('\n');
+    // The cookie is set when the reader first acts (a GET is one shared document): rate in the frame, then on the site.
+    const rate = (path: string) =>
+      fetch(app.url + path, { method: 'POST', redirect: 'manual', headers: { origin: 'https://news.example.org', 'content-type': 'application/x-www-form-urlencoded' }, body: 'value=80' });
+    const inFrame = (await rate(`${made.embedPath}/rating`)).headers.getSetCookie().join('\n');
     assert.match(inFrame, /bs_reader=.*SameSite=None/i);
     assert.match(inFrame, /Secure/);
     assert.match(inFrame, /Partitioned/);
-    const onSite = (await fetch(`${app.url}/articles/${made.slug}`)).headers.getSetCookie().join('\n');
+    const onSite = (await rate(`/articles/${made.slug}/rating`)).headers.getSetCookie().join('\n');
     assert.match(onSite, /SameSite=Lax/i);
   });
 });

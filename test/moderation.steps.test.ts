@@ -69,10 +69,10 @@ describe('moderate', () => {
     assert.ok(passed.reason.length > 0);
   });
 
-  it('the default steps are hold-all, then first-time', () => {
+  it('the default steps are staff identity, hold-all, a borrowed address, then first-time', () => {
     assert.deepEqual(
       DEFAULT_STEPS.map((s) => s.name),
-      [holdAll.name, holdFirstTime.name],
+      ['staff-identity', holdAll.name, 'unproven-address', holdFirstTime.name],
     );
   });
 

@@ -37,8 +37,19 @@ describe('spam defence over HTTP', () => {
     return { authorName: `Reader ${n}`, authorEmail: `spam-test-${n}@example.org`, authorUrl: '', body: `Comment ${n}: the harbour plan deserves a proper debate.`, ...overrides };
   }
 
-  async function openForm(client: Client, a: Article = article) {
+  /** The form as a browser without JavaScript posts it: with the shared page's token. */
+  async function openFormWithoutScript(client: Client, a: Article = article) {
     return formFields((await client.page(page(a))).html);
+  }
+
+  /** The form as the page's script fills it: on first focus it fetches a token of the reader's own. */
+  async function openForm(client: Client, a: Article = article) {
+    const fields = await openFormWithoutScript(client, a);
+    const response = await client.request(`/api/v1/articles/${a.id}/form-token`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    fields.formToken = ((await response.json()) as { formToken: string }).formToken;
+    return fields;
   }
 
   /** Posts the form and returns the stored comment. */
@@ -74,7 +85,7 @@ describe('spam defence over HTTP', () => {
   after(() => app.close());
 
   describe('the comment form', () => {
-    it('has a honeypot hidden from people and assistive technology, and a fresh token per page', async () => {
+    it('has a honeypot hidden from people and assistive technology; one shared token on the page, a fresh one per opened form', async () => {
       const { html } = await new Client(app.url).page(page());
       const trap = /<div class="form-trap"[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
       assert.match(trap, /aria-hidden="true"/);
@@ -90,6 +101,8 @@ describe('spam defence over HTTP', () => {
       const second = (await openForm(reader)).formToken;
       assert.ok(first && second);
       assert.notEqual(first, second);
+      const shared = (await openFormWithoutScript(new Client(app.url))).formToken;
+      assert.equal((await openFormWithoutScript(reader)).formToken, shared, 'the page is the same for every reader');
     });
 
     it('a person posting the form normally is published, with nothing held against them', async () => {
@@ -120,6 +133,22 @@ describe('spam defence over HTTP', () => {
       await app.services.settings.update({ minFormSeconds: 60 });
       const bot = new Client(app.url);
       const row = await submit(bot, { ...(await openForm(bot)), ...typed() });
+      assert.equal(row.status, 'spam');
+      assert.match(row.held_reason ?? '', /^form-token: posted faster than a person can write/);
+    });
+
+    it("without JavaScript: the shared page's token is not used up, but posting sooner after the page was built than a person can write is spam", async () => {
+      const first = new Client(app.url);
+      const fields = await openFormWithoutScript(first);
+      assert.match(fields.formToken ?? '', /^s\d+\./, 'a shared token');
+      assert.equal((await submit(first, { ...fields, ...typed() })).status, 'approved');
+      const second = new Client(app.url);
+      assert.equal((await submit(second, { ...(await openFormWithoutScript(second)), ...typed() })).status, 'approved', 'another reader of the same page');
+
+      // The settings change rebuilds the page, and with it the token's time.
+      await app.services.settings.update({ minFormSeconds: 60 });
+      const bot = new Client(app.url);
+      const row = await submit(bot, { ...(await openFormWithoutScript(bot)), ...typed() });
       assert.equal(row.status, 'spam');
       assert.match(row.held_reason ?? '', /^form-token: posted faster than a person can write/);
     });
@@ -167,7 +196,7 @@ describe('spam defence over HTTP', () => {
       assert.equal(queue.find((c) => c.id === row.id)?.heldReason, row.held_reason, 'the moderation queue can show it');
     });
 
-    it("with a page's form token in the Broadsheet-Form-Token header: treated like the form", async () => {
+    it('with a fetched form token in the Broadsheet-Form-Token header: treated like the form', async () => {
       const reader = new Client(app.url);
       const { formToken } = await openForm(reader);
       const input = typed();

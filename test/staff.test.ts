@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
-import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS } from '../src/features/staff/staff.service.ts';
+import { MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, MAX_FAILURES_PER_ADDRESS } from '../src/features/staff/staff.service.ts';
 import { STAFF_PASSWORD, createStaff, loginAs } from './helpers/staff.ts';
 import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -51,7 +51,7 @@ describe('login', () => {
 
   test('repeated failures lock the account for a while, even with the right password', async () => {
     const user = await createStaff(app, 'author');
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) assert.equal((await submitLogin(new Client(app.url), user.email, 'wrong password here')).status, 401);
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) assert.equal((await submitLogin(new Client(app.url), user.email, 'wrong password here')).status, 401);
     const locked = await submitLogin(new Client(app.url), user.email, STAFF_PASSWORD);
     assert.equal(locked.status, 429);
     assert.match(await locked.text(), /Too many failed attempts/);

@@ -3,10 +3,16 @@ import { parseArgs } from 'node:util';
 import type { Services } from '../app.ts';
 import { CLI_ACTOR } from '../features/audit/audit.service.ts';
 import type { CommentStatus } from '../features/comments/comment.table.ts';
+import { visibleControls } from '../lib/control-chars.ts';
 import { UsageError } from './usage-error.ts';
 
 const STATUSES: CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
 const ACTIONS: Record<string, CommentStatus> = { approve: 'approved', spam: 'spam', trash: 'trash', pending: 'pending' };
+
+/** Reader text on one line, its control characters written out rather than obeyed by the terminal. */
+function shown(text: string): string {
+  return visibleControls(text).replace(/\s+/g, ' ').trim();
+}
 
 export async function commentsCommand({ comments }: Services, args: string[]): Promise<number> {
   const [action, ...rest] = args;
@@ -17,9 +23,9 @@ export async function commentsCommand({ comments }: Services, args: string[]): P
     const rows = await comments.listForModeration({ status, limit: Number(values.limit) || 50 });
     if (rows.length === 0) console.log('No comments.');
     for (const c of rows) {
-      const text = c.bodyHtml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
-      console.log(`#${c.id}  ${c.status.padEnd(8)}  ${c.createdAt}  /articles/${c.articleSlug}`);
-      console.log(`    ${c.authorName} <${c.authorEmail}>${c.heldReason ? `  held: ${c.heldReason}` : ''}`);
+      const text = shown(c.bodyHtml.replace(/<[^>]+>/g, ' '));
+      console.log(`#${c.id}  ${c.status.padEnd(8)}  ${c.createdAt}  /articles/${shown(c.articleSlug)}`);
+      console.log(`    ${shown(c.authorName)} <${shown(c.authorEmail)}>${c.heldReason ? `  held: ${shown(c.heldReason)}` : ''}`);
       console.log(`    ${text.length > 100 ? text.slice(0, 99) + '…' : text}`);
     }
     return 0;

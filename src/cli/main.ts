@@ -1,16 +1,11 @@
 // The `broadsheet` command: thin wrappers over the services.
+// Only what every command needs is imported here; each command loads its own modules, so that
+// `--help` (and a mistyped command) answers without loading the server.
 import { parseArgs } from 'node:util';
-import { createServices, type Services } from '../app.ts';
+import type { Services } from '../app.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { ScrapedArticleError } from '../features/importer/scraped-article.parser.ts';
-import { ImportError, importFile } from '../features/importer/import.service.ts';
 import { AppError } from '../errors.ts';
-import { serve } from '../server.ts';
-import { commentsCommand } from './comments.command.ts';
-import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.command.ts';
-import { SPAM_HELP, spamCommand } from './spam.command.ts';
-import { userCommand } from './user.command.ts';
-import { WEBHOOK_HELP, webhookCommand } from './webhook.command.ts';
+import { BACKUP_HELP, EXPORT_HELP, IMPORT_HELP, MIGRATE_DATA_HELP, RESTORE_HELP, SPAM_HELP, WEBHOOK_HELP } from './help.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `broadsheet — news publishing with reader ratings and moderated comments
@@ -19,7 +14,8 @@ Usage: broadsheet <command> [options]
 
 Commands:
   serve [--no-demo]          start the web server (adds demo articles to an empty database)
-  import FILE…               import articles (scraped article text); prints each article's URL
+  import [--uploads DIR] [--create-articles] FILE…
+                             import a WordPress export (WXR, .gz too) or scraped articles
   comments list [--status S] list comments (S: pending, approved, spam, trash)
   comments approve|spam|trash ID…
                              moderate comments by id
@@ -31,19 +27,25 @@ Commands:
   migrate-data --from URL --to URL
                              copy a whole site to another database (e.g. SQLite to
                              PostgreSQL), verifying every table's row count; safe to re-run
+  export --format json|wxr [--output FILE]
+                             the whole site as JSON (read back by import) or WordPress WXR;
+                             both contain e-mail addresses
+  backup FILE                one file with the database and media, taken while the site runs
+  restore [--replace] FILE   restore a backup into DATABASE_URL and MEDIA_DIR
   spam eval FILE             the spam classifier's precision and recall on a labelled CSV
   webhook add URL --events E,…
                              register a webhook endpoint; prints its signing secret once
   webhook list               list webhook endpoints
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, DATABASE_READ_URL,
-DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE.
+DATABASE_POOL_SIZE, REDIS_URL, PUBLIC_URL, TRUST_PROXY, LOG_LEVEL, RATE_LIMIT_POSTS_PER_MINUTE,
+EDGE_PURGE_URLS.
 See README.md.
 Run 'broadsheet <command> --help' for a command's options.`;
 
 const COMMAND_HELP: Record<string, string> = {
   serve: 'Usage: broadsheet serve [--no-demo]\n\nStarts the web server on HOST:PORT. On an empty database it first adds demo articles, unless --no-demo.',
-  import: 'Usage: broadsheet import FILE…\n\nImports each file as an article and prints its URL. Importing the same file again updates the article.',
+  import: IMPORT_HELP,
   comments: 'Usage: broadsheet comments list [--status pending|approved|spam|trash] [--limit N]\n       broadsheet comments approve|spam|trash ID…',
   user:
     'Usage: broadsheet user add --email E --role admin|editor|author|moderator [--name N] [--password-stdin]\n       broadsheet user list\n\nThe password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time password is printed that must be changed at first login.',
@@ -51,10 +53,15 @@ const COMMAND_HELP: Record<string, string> = {
   spam: SPAM_HELP,
   webhook: WEBHOOK_HELP,
   'migrate-data': MIGRATE_DATA_HELP,
+  backup: BACKUP_HELP,
+  export: EXPORT_HELP,
+  restore: RESTORE_HELP,
 };
 
 async function withServices<T>(run: (services: Services) => Promise<T>): Promise<T> {
-  const services = await createServices(loadConfig());
+  const config = loadConfig();
+  const { createServices } = await import('../app.ts');
+  const services = await createServices(config);
   try {
     return await run(services);
   } finally {
@@ -75,40 +82,50 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { 'no-demo': { type: 'boolean' } } });
-      await serve(loadConfig(), { demo: !values['no-demo'] });
+      const config = loadConfig();
+      const { serve } = await import('../server.ts');
+      await serve(config, { demo: !values['no-demo'] });
       return -1; // keeps running
     }
     case 'import': {
-      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
-      if (positionals.length === 0) throw new UsageError('import needs at least one FILE');
-      return withServices(async (services) => {
-        let failed = 0;
-        for (const [i, file] of positionals.entries()) {
-          try {
-            const result = await importFile(services, file);
-            console.log(result.url);
-            if (positionals.length > 1) console.error(`[${i + 1}/${positionals.length}] ${result.created ? 'created' : 'updated'}: ${result.title}`);
-          } catch (error) {
-            if (!(error instanceof ImportError || error instanceof ScrapedArticleError)) throw error;
-            console.error(error instanceof ScrapedArticleError ? `${file}: ${error.message}` : error.message);
-            failed++;
-          }
-        }
-        return failed > 0 ? 1 : 0;
-      });
+      const { importCommand, parseImportArgs } = await import('./import.command.ts');
+      parseImportArgs(rest); // usage errors before the database is opened
+      return withServices((services) => importCommand(services, rest));
     }
-    case 'comments':
+    case 'comments': {
+      const { commentsCommand } = await import('./comments.command.ts');
       return withServices((services) => commentsCommand(services, rest));
-    case 'user':
+    }
+    case 'user': {
+      const { userCommand } = await import('./user.command.ts');
       return withServices((services) => userCommand(services, rest));
-    case 'spam':
+    }
+    case 'spam': {
+      const { spamCommand } = await import('./spam.command.ts');
       return spamCommand(rest);
-    case 'webhook':
+    }
+    case 'webhook': {
+      const { webhookCommand } = await import('./webhook.command.ts');
       return withServices((services) => webhookCommand(services, rest));
+    }
     case 'migrate':
       return withServices(async () => 0);
-    case 'migrate-data':
+    case 'migrate-data': {
+      const { migrateDataCommand } = await import('./migrate-data.command.ts');
       return migrateDataCommand(rest);
+    }
+    case 'export': {
+      const { exportCommand } = await import('./export.command.ts');
+      return withServices((services) => exportCommand(services, rest));
+    }
+    case 'backup': {
+      const { backupCommand } = await import('./backup.command.ts');
+      return backupCommand(loadConfig(), rest);
+    }
+    case 'restore': {
+      const { restoreCommand } = await import('./backup.command.ts');
+      return restoreCommand(loadConfig(), rest);
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

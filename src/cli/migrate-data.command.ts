@@ -6,19 +6,6 @@ import { migrateData, MigrateDataError } from '../db/migrate-data.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 
-export const MIGRATE_DATA_HELP = `Usage: broadsheet migrate-data --from URL --to URL [--replace]
-
-Copies everything (articles, ratings, comments, staff, settings, secrets…) from one database to
-another, keeping every id, e.g. from SQLite to PostgreSQL:
-
-  broadsheet migrate-data --from sqlite:./data/broadsheet.db --to postgres://news@db/news
-
-Both databases are first brought up to the latest schema. The target is replaced in a single
-transaction and the row counts of every table are compared at the end: if anything fails, the
-target is left as it was. Running it again copies everything again (safe to re-run). A target
-that already holds a different site is refused unless --replace is given.
-Stop the site (or keep it read-only) while copying: later writes are not copied.`;
-
 export async function migrateDataCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' } } });
   if (!values.from || !values.to) throw new UsageError('migrate-data needs --from URL and --to URL');

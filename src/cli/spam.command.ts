@@ -5,13 +5,6 @@ import { parseArgs } from 'node:util';
 import { CorpusError, crossValidate, formatEvalReport, readCorpus } from '../features/spam/spam-eval.ts';
 import { UsageError } from './usage-error.ts';
 
-export const SPAM_HELP = `Usage: broadsheet spam eval FILE [--folds N] [--seed N]
-
-Cross-validates the spam classifier on FILE, a CSV of text,label (label: spam or ham; an
-optional header row text,label; RFC 4180 quoting), and prints precision, recall and F1 at the
-scores where comments are held (0.60) and marked spam (0.95). --folds defaults to 5; --seed
-changes how comments are dealt into folds.`;
-
 export function spamCommand(args: string[]): number {
   const [action, ...rest] = args;
   if (action !== 'eval') throw new UsageError('spam needs a subcommand: spam eval FILE');

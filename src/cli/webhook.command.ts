@@ -4,13 +4,6 @@ import type { Services } from '../app.ts';
 import { WEBHOOK_EVENTS } from '../features/webhooks/webhook.table.ts';
 import { UsageError } from './usage-error.ts';
 
-export const WEBHOOK_HELP = `Usage: broadsheet webhook add URL --events E[,E…]
-       broadsheet webhook list
-
-add   registers an endpoint and prints its signing secret (shown only this once).
-      Events: ${WEBHOOK_EVENTS.join(', ')}.
-list  prints each endpoint: id, URL, events, and whether it is paused.`;
-
 export async function webhookCommand(services: Services, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'list') {

@@ -60,10 +60,8 @@ async function submit(form: HTMLFormElement): Promise<void> {
     }
     // The reply form may sit inside the list being replaced: put it back home first.
     resetCommentForm(form);
-    // Each form token is good for one comment: take the fresh one the server just rendered.
-    const token = $<HTMLInputElement>('[data-form-token]', form);
-    const freshToken = $<HTMLInputElement>('[data-form-token]', doc);
-    if (token && freshToken) token.value = freshToken.value;
+    // A personal form token is good for one comment: the next comment fetches its own.
+    tokenFetched = false;
     swap(doc, '[data-comment-list]');
     swap(doc, '[data-comment-count]');
     const added = [...commentIds(document)].find((id) => !before.has(id));
@@ -133,6 +131,26 @@ document.addEventListener('click', (event) => {
   setReplyTarget({ id: link.dataset.replyTo!, name: link.dataset.replyName ?? '', li: link.closest('li')! });
 });
 
+// --- The form token ---
+// The cached page carries a token shared by all its readers. When the reader first turns to
+// the comment form, a token of their own is fetched: timed from that moment and good for one
+// comment, which is what the spam defence can trust most (spam/form-token.ts).
+let tokenFetched = false;
+document.addEventListener('focusin', (event) => {
+  const form = (event.target as Element).closest<HTMLFormElement>('[data-comment-form]');
+  if (!form || tokenFetched || !articleId) return;
+  tokenFetched = true;
+  fetch(`/api/v1/articles/${articleId}/form-token`, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+    .then((response) => (response.ok ? (response.json() as Promise<{ formToken: string }>) : null))
+    .then((answer) => {
+      const input = $<HTMLInputElement>('[data-form-token]');
+      if (answer && input) input.value = answer.formToken;
+    })
+    .catch(() => {
+      tokenFetched = false; // the shared token stays; try again on the next focus
+    });
+});
+
 // --- Forms ---
 document.addEventListener('submit', (event) => {
   const form = event.target as HTMLFormElement;
@@ -145,6 +163,50 @@ document.addEventListener('submit', (event) => {
 document.addEventListener('change', (event) => {
   const input = event.target as HTMLInputElement;
   if (input.name === 'value' && input.type === 'radio') input.form?.requestSubmit();
+});
+
+// --- Long threads: "Load more" adds the next page of threads in place of leaving the page ---
+function labelLoadMore(): void {
+  $('[data-load-more]')?.replaceChildren('Load more comments');
+}
+labelLoadMore();
+
+async function loadMore(link: HTMLAnchorElement): Promise<void> {
+  link.setAttribute('aria-disabled', 'true');
+  try {
+    const doc = await fetchPage(link.href);
+    const list = $('[data-comment-list]');
+    const fresh = $('[data-comment-list]', doc);
+    if (!list || !fresh) throw new Error('No comments in the next page');
+    let first: HTMLElement | null = null;
+    for (const item of [...fresh.children]) {
+      if (document.getElementById(item.id)) continue; // already shown (posted while reading)
+      const added = document.importNode(item, true) as HTMLElement;
+      list.append(added);
+      first ??= added;
+    }
+    // The next page's links, less the way back: those threads are on this page now.
+    const nav = $('[data-comment-pages]');
+    const freshNav = $('[data-comment-pages]', doc);
+    if (nav && freshNav) {
+      freshNav.querySelector('[data-prev-comments]')?.remove();
+      nav.replaceWith(document.importNode(freshNav, true));
+      labelLoadMore();
+    }
+    if (first) {
+      first.setAttribute('tabindex', '-1');
+      first.focus();
+    }
+  } catch {
+    location.href = link.href; // the plain link still works
+  }
+}
+
+document.addEventListener('click', (event) => {
+  const link = (event.target as Element).closest<HTMLAnchorElement>('a[data-load-more]');
+  if (!link) return;
+  event.preventDefault();
+  if (link.getAttribute('aria-disabled') !== 'true') void loadMore(link);
 });
 
 // --- Live updates ---

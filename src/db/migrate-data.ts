@@ -30,9 +30,12 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'articles', key: ['id'] },
   { table: 'article_tags', key: ['article_id', 'tag'] },
   { table: 'article_revisions', key: ['id'] },
+  { table: 'legacy_paths', key: ['path'] },
   { table: 'ratings', key: ['id'] },
   // A reply is always written after its parent, so in id order every parent is there first.
   { table: 'comments', key: ['id'] },
+  { table: 'comment_edits', key: ['id'] },
+  { table: 'bans', key: ['id'] },
   { table: 'settings', key: ['key'] },
   { table: 'secrets', key: ['name'] },
   { table: 'used_form_tokens', key: ['nonce'] },
@@ -55,7 +58,7 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
 export const SEARCH_INDEX_TABLES: readonly string[] = ['articles_fts', 'articles_fts_data', 'articles_fts_idx', 'articles_fts_docsize', 'articles_fts_config'];
 
 /** Tables whose rows mean the target is a site of its own (settings and secrets appear on any start). */
-const CONTENT_TABLES: readonly TableName[] = ['articles', 'comments', 'ratings', 'users'];
+export const CONTENT_TABLES: readonly TableName[] = ['articles', 'comments', 'ratings', 'users'];
 
 export interface CopyProgress {
   table: string;
@@ -115,15 +118,15 @@ async function open(database: DatabaseTarget, option: string): Promise<Db> {
 }
 
 /** A table the copy does not know about would be silently left behind: refuse instead. */
-async function checkTablesKnown(db: Db): Promise<void> {
+export async function checkTablesKnown(db: Kysely<Database>): Promise<void> {
   const known = new Set<string>([...COPY_ORDER.map((t) => t.table), ...SEARCH_INDEX_TABLES]);
   // On PostgreSQL the introspector reads only the schema this connection works in (postgres.ts).
   const tables = (await db.introspection.getTables()).filter((t) => !t.isView);
   const missing = tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_') && !known.has(name));
-  if (missing.length > 0) throw new MigrateDataError(`migrate-data does not know how to copy: ${missing.join(', ')} (add it to COPY_ORDER)`);
+  if (missing.length > 0) throw new MigrateDataError(`no copy rule for the tables ${missing.join(', ')} (add them to COPY_ORDER)`);
 }
 
-async function countRows(db: Kysely<Database>, table: TableName): Promise<number> {
+export async function countRows(db: Kysely<Database>, table: TableName): Promise<number> {
   const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -152,8 +155,7 @@ async function copyAll(source: Db, target: Db, options: MigrateDataOptions): Pro
           options.onProgress?.({ table, copied, total, copiedAll, totalAll });
         }
       }
-      if (isPostgres(target)) await resetSequences(dst);
-      else await sql`insert into articles_fts (articles_fts) values ('rebuild')`.execute(dst);
+      await afterBulkInsert(dst);
       const counts: TableCount[] = [];
       for (const { table } of COPY_ORDER) counts.push({ table, source: totals.get(table)!, target: await countRows(dst, table) });
       const wrong = counts.filter((c) => c.source !== c.target);
@@ -181,7 +183,7 @@ async function checkTargetMayBeReplaced(src: Transaction<Database>, dst: Transac
   else throw new MigrateDataError(`the target already holds another site (${content.join(', ')}); pass --replace to overwrite it`);
 }
 
-async function emptyTarget(dst: Transaction<Database>): Promise<void> {
+export async function emptyTarget(dst: Transaction<Database>): Promise<void> {
   if (isPostgres(dst)) {
     // One statement for every table, so their foreign keys among each other do not matter.
     await sql`truncate table ${sql.join(COPY_ORDER.map((t) => sql.table(t.table)))}`.execute(dst);
@@ -194,7 +196,7 @@ async function emptyTarget(dst: Transaction<Database>): Promise<void> {
 const MAX_PARAMETERS = 30_000;
 
 /** The table's rows in key order, a batch at a time (keyset pagination: no OFFSET rescans). */
-async function* batches(src: Transaction<Database>, table: TableName, key: readonly string[], batchSize?: number): AsyncGenerator<Record<string, unknown>[]> {
+export async function* batches(src: Transaction<Database>, table: TableName, key: readonly string[], batchSize?: number): AsyncGenerator<Record<string, unknown>[]> {
   const db = src as unknown as Kysely<any>;
   let size = batchSize ?? 0;
   let after: unknown[] | undefined;
@@ -222,8 +224,14 @@ async function* batches(src: Transaction<Database>, table: TableName, key: reado
   }
 }
 
+/** After rows were inserted with their ids: PostgreSQL's sequences move past them, SQLite's search index is rebuilt. */
+export async function afterBulkInsert(dst: Transaction<Database>): Promise<void> {
+  if (isPostgres(dst)) await resetSequences(dst);
+  else await sql`insert into articles_fts (articles_fts) values ('rebuild')`.execute(dst);
+}
+
 /** Moves each id sequence past the largest copied id, so the next insert does not collide. */
-async function resetSequences(dst: Transaction<Database>): Promise<void> {
+export async function resetSequences(dst: Transaction<Database>): Promise<void> {
   for (const { table, key } of COPY_ORDER) {
     if (key.length !== 1 || key[0] !== 'id') continue;
     await sql`select setval(seq::regclass, coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)

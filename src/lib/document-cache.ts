@@ -1,7 +1,7 @@
 // Rendered documents (feeds, sitemaps) kept in memory until what they show changes, and sent
 // with validators so that readers polling them are answered 304 without a body.
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CompressedBody, sendCompressed } from './compressed-body.ts';
 
 export interface Document {
   body: string;
@@ -12,6 +12,8 @@ export interface Document {
 }
 
 export interface CachedDocument extends Document {
+  /** The body's bytes, ETag and compressed forms, made once. */
+  compressed: CompressedBody;
   etag: string;
   lastModified: string;
   expires: number;
@@ -40,9 +42,11 @@ export function createDocumentCache({ ttlMs = 300_000, maxEntries = 1_000 }: { t
   async function buildEntry(key: string, build: () => Promise<Document>): Promise<CachedDocument> {
     const started = generation;
     const document = await build();
+    const compressed = new CompressedBody(Buffer.from(document.body));
     const entry: CachedDocument = {
       ...document,
-      etag: `"${createHash('sha256').update(document.body).digest('base64url').slice(0, 27)}"`,
+      compressed,
+      etag: compressed.etag,
       lastModified: new Date().toUTCString(),
       expires: Date.now() + ttlMs,
     };
@@ -82,13 +86,10 @@ export function createDocumentCache({ ttlMs = 300_000, maxEntries = 1_000 }: { t
 
 /** Sends a cached document, or 304 when the client's copy is current (If-None-Match first, as RFC 9110 says). */
 export function sendDocument(request: FastifyRequest, reply: FastifyReply, document: CachedDocument, maxAge = 300): FastifyReply {
-  reply.header('cache-control', `public, max-age=${maxAge}`).header('etag', document.etag).header('last-modified', document.lastModified);
-  const ifNoneMatch = request.headers['if-none-match'];
+  reply.header('cache-control', `public, max-age=${maxAge}`).header('last-modified', document.lastModified);
   const ifModifiedSince = request.headers['if-modified-since'];
-  const current =
-    ifNoneMatch !== undefined
-      ? ifNoneMatch.split(',').some((tag) => ['*', document.etag].includes(tag.trim().replace(/^W\//, '')))
-      : ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(document.lastModified);
-  if (current) return reply.code(304).send();
-  return reply.type(document.type).send(document.body);
+  if (request.headers['if-none-match'] === undefined && ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(document.lastModified)) {
+    return reply.header('etag', document.etag).code(304).send();
+  }
+  return sendCompressed(request, reply.type(document.type), document.compressed);
 }

@@ -2,8 +2,9 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
-// Raw HTML in Markdown is never passed through: it shows as text.
-const articleMd = new MarkdownIt({ html: false, linkify: true, typographer: false });
+// Article Markdown may hold HTML (imported markup Markdown has no form for, such as <sup> or a
+// definition list): it passes only through the allow-list below. Comments never take HTML.
+const articleMd = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
 const commentMd = new MarkdownIt('zero', { html: false, linkify: true, breaks: true })
   .enable(['paragraph', 'newline', 'emphasis', 'backticks', 'link', 'linkify', 'blockquote', 'list', 'code', 'fence', 'escape']);
@@ -18,9 +19,18 @@ const COMMENT_SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
-const ARTICLE_SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'figure', 'figcaption'],
-  allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'], ol: ['start'], code: ['class'] },
+export const ARTICLE_SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'figure', 'figcaption', 'video', 'audio', 'source', 'ins', 'mark', 'kbd'],
+  allowedAttributes: {
+    a: ['href', 'title'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    ol: ['start'],
+    code: ['class'],
+    video: ['src', 'controls', 'poster', 'width', 'height'],
+    audio: ['src', 'controls'],
+    source: ['src', 'type'],
+  },
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster'],
   allowedSchemes: ['http', 'https', 'mailto'],
 };
 

@@ -1,5 +1,7 @@
 // One error handler: catalogue errors keep their status and message; framework errors are
 // translated into catalogue codes; anything else is a 500 whose details go only to the log.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/postgres.ts';
@@ -54,22 +56,63 @@ export function wantsHtml(request: FastifyRequest): boolean {
   return !request.url.startsWith('/api/') && request.url !== '/healthz' && request.url !== '/readyz';
 }
 
+/**
+ * Answers with an error, as every layer must: the catalogue's `{ error, message }` for the API, our
+ * HTML error page otherwise, and the security headers in both (an error may come before the hook
+ * that sets them has run).
+ */
+export function createErrorResponder({ renderHtml, headers }: { renderHtml: HtmlErrorRenderer; headers: Record<string, string> }) {
+  return (request: FastifyRequest, reply: FastifyReply, appError: AppError) => {
+    reply.status(appError.status).headers(headers);
+    if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(renderHtml(request, appError));
+    return reply.type('application/json; charset=utf-8').send(errorBody(appError));
+  };
+}
+
+/**
+ * Fastify's router answers some addresses itself (`frameworkErrors`): one that does not decode
+ * (`%ff%fe`) is a bad request, and a part longer than any slug can be is nothing here.
+ */
+export function frameworkError(error: FastifyError): AppError {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('not_found');
+  if (error.code === 'FST_ERR_BAD_URL') return new AppError('bad_request', 'That address is not valid.');
+  return new AppError('bad_request');
+}
+
 export const errorHandlerPlugin = fp(
-  async (app, { renderHtml }: { renderHtml: HtmlErrorRenderer }) => {
+  async (app, options: { renderHtml: HtmlErrorRenderer; headers: Record<string, string>; redirect?: (url: string) => Promise<string | undefined> }) => {
+    const respond = createErrorResponder(options);
+    const { redirect } = options;
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const appError = toAppError(error);
       if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ code: appError.code, status: appError.status }, appError.message);
-      reply.status(appError.status);
-      if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(renderHtml(request, appError));
-      return reply.send(errorBody(appError));
+      return respond(request, reply, appError);
     });
-    app.setNotFoundHandler((request, reply) => {
-      const error = new AppError('not_found');
-      reply.status(404);
-      if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(renderHtml(request, error));
-      return reply.send(errorBody(error));
+    app.setNotFoundHandler(async (request, reply) => {
+      // An old address (an imported site's permalink) answers 301 to where it lives now.
+      const moved = redirect && (request.method === 'GET' || request.method === 'HEAD') ? await redirect(request.url) : undefined;
+      if (moved) return reply.redirect(moved, 301);
+      return respond(request, reply, new AppError('not_found'));
     });
   },
   { name: 'error-handler' },
 );
+
+/**
+ * A request Node could not parse (bad syntax, headers too large, the request timing out before
+ * its headers came): answered on the socket itself, in the same shape and with the same headers.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex, headers: Record<string, string>): void {
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const appError =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new AppError('request_timeout') : error.code === 'HPE_HEADER_OVERFLOW' ? new AppError('headers_too_large') : new AppError('bad_request');
+  const body = JSON.stringify(errorBody(appError));
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(
+    `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${lines}\r\n${body}`,
+  );
+}

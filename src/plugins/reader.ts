@@ -1,17 +1,28 @@
-// Who the reader is: a long-lived random cookie (no account, no tracking beyond this site),
-// the CSRF token bound to it, and the client address, kept only as a keyed hash.
+// Who the reader is: a long-lived random cookie (no account, no tracking beyond this site), set
+// when they first rate or comment, never on a page view; a marker cookie scoped to each article
+// they acted on, so that only those pages are rendered for them; the cross-origin check that
+// protects reader forms; the CSRF token bound to the cookie (the staff login form's); and the
+// client address, kept only as a keyed hash.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
+import { addressKey } from '../lib/client-address.ts';
 import { hmac, randomToken, safeEqual } from '../lib/crypto.ts';
 
 export const READER_COOKIE = 'bs_reader';
+/**
+ * Set with `Path=/articles/<slug>` when a reader rates or comments there: the browser sends it
+ * only to that article's pages, so its presence alone says "render this page for this reader"
+ * (their rating, their held comments), and its absence says "the shared page" without a
+ * database query. Edge caches pass requests that carry it (deploy/varnish/broadsheet.vcl).
+ */
+export const ACTED_COOKIE = 'bs_acted';
 const READER_ID = /^[A-Za-z0-9_-]{24}$/;
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The reader's id from their cookie, or null on a first visit. */
+    /** The reader's id from their cookie, or null before they first rate or comment. */
     readerId: string | null;
   }
 }
@@ -23,22 +34,41 @@ export interface ReaderTools {
    * allow only with Secure, so only over HTTPS; it is also Partitioned (one per host site).
    */
   ensureReader(request: FastifyRequest, reply: FastifyReply, options?: { embedded?: boolean }): string;
+  /** Marks the article (by its path) as one this reader has something of their own on; `embedded` as for ensureReader. */
+  markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean }): void;
+  /** Whether this request carries the marker of the article page it is for (see ACTED_COOKIE). */
+  hasActed(request: FastifyRequest): boolean;
+  /**
+   * Throws csrf_invalid for a request a browser sent from another site: the reader forms'
+   * protection, which needs no per-reader token (see checkSameOrigin).
+   */
+  checkSameOrigin(request: FastifyRequest): void;
   csrfToken(readerId: string): string;
   /** Throws csrf_invalid unless the token belongs to this reader. */
   checkCsrf(request: FastifyRequest, token: unknown): void;
   ipHash(request: FastifyRequest): string;
 }
 
-export function createReaderTools({ secret, secureCookies }: { secret: string; secureCookies: boolean }): ReaderTools {
+export function createReaderTools({ secret, secureCookies, publicUrl }: { secret: string; secureCookies: boolean; publicUrl: string }): ReaderTools {
   const csrfToken = (readerId: string) => hmac(secret, 'csrf', readerId);
+  const publicOrigin = new URL(publicUrl).origin;
+  // A third-party iframe (the embed's frame) is sent only SameSite=None cookies, which browsers
+  // accept only with Secure, so only over HTTPS; they are also Partitioned (one per host site).
+  const sameSite = (embedded: boolean) => (embedded && secureCookies ? { sameSite: 'none' as const, partitioned: true } : { sameSite: 'lax' as const });
   return {
     ensureReader(request, reply, { embedded = false } = {}) {
       if (request.readerId) return request.readerId;
       const id = randomToken(18);
       request.readerId = id;
-      const thirdParty = embedded && secureCookies ? { sameSite: 'none' as const, partitioned: true } : { sameSite: 'lax' as const };
-      reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...thirdParty });
+      reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
       return id;
+    },
+    markActed(reply, articlePath, { embedded = false } = {}) {
+      reply.setCookie(ACTED_COOKIE, '1', { path: articlePath, httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
+    },
+    hasActed: (request) => request.readerId !== null && request.cookies[ACTED_COOKIE] !== undefined,
+    checkSameOrigin(request) {
+      if (!isSameOrigin(request, publicOrigin)) throw new AppError('csrf_invalid');
     },
     csrfToken,
     checkCsrf(request, token) {
@@ -46,8 +76,30 @@ export function createReaderTools({ secret, secureCookies }: { secret: string; s
         throw new AppError('csrf_invalid');
       }
     },
-    ipHash: (request) => hmac(secret, 'ip', request.ip).slice(0, 27),
+    // Counted per client (an IPv4 address, an IPv6 /64), however the address is written.
+    ipHash: (request) => hmac(secret, 'ip', addressKey(request.ip)).slice(0, 27),
   };
+}
+
+/**
+ * Cross-origin request protection as Go 1.25's CrossOriginProtection and OWASP describe it.
+ * Browsers send `Sec-Fetch-Site` with every request (all current ones): only `same-origin` and
+ * `none` (typed into the address bar, a bookmark) may post. Older browsers send `Origin` with
+ * every cross-origin POST: it must be this site's (PUBLIC_URL's origin, or the Host it was
+ * asked for). A request with neither header did not come from a browser page on another site
+ * (curl, a server), which is what CSRF is about; the reader cookie is SameSite=Lax besides.
+ */
+export function isSameOrigin(request: FastifyRequest, publicOrigin: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  if (origin === publicOrigin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false; // "null" (a sandboxed page, a privacy-sensitive redirect) or garbage
+  }
 }
 
 export const readerPlugin = fp(

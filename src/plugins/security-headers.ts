@@ -24,17 +24,23 @@ export function allowFramingBy(reply: FastifyReply, origins: Iterable<string>): 
   reply.removeHeader('x-frame-options');
 }
 
+/** The headers every answer carries, errors included (see plugins/error-handler.ts). */
+export function securityHeaders({ hsts }: { hsts: boolean }): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'strict-origin-when-cross-origin',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
+  };
+  if (hsts) headers['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
+  return headers;
+}
+
 export const securityHeadersPlugin = fp(
   async (app, { hsts }: { hsts: boolean }) => {
-    const headers: Record<string, string> = {
-      'content-security-policy': CSP,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'strict-origin-when-cross-origin',
-      'x-frame-options': 'DENY',
-      'cross-origin-opener-policy': 'same-origin',
-      'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
-    };
-    if (hsts) headers['strict-transport-security'] = 'max-age=31536000; includeSubDomains';
+    const headers = securityHeaders({ hsts });
     app.addHook('onRequest', async (_request, reply) => {
       reply.headers(headers);
     });

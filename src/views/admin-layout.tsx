@@ -15,6 +15,8 @@ const NAV: { href: string; label: string; access: Exclude<Access, 'public'> }[] 
   { href: '/admin', label: 'Dashboard', access: 'staff' },
   { href: '/admin/articles', label: 'Articles', access: 'author' },
   { href: '/admin/comments', label: 'Comments', access: 'moderator' },
+  { href: '/admin/bans', label: 'Bans', access: 'moderator' },
+  { href: '/admin/blocking', label: 'Block lists', access: 'moderator' },
   { href: '/admin/settings', label: 'Settings', access: 'admin' },
   { href: '/admin/users', label: 'Staff', access: 'admin' },
   { href: '/admin/audit', label: 'Audit log', access: 'admin' },
@@ -71,6 +73,15 @@ export function AdminLayout({ frame, title, active, children, scripts }: { frame
                 <a href="/admin/account/password" aria-current={active === '/admin/account/password' ? 'page' : undefined}>
                   Password
                 </a>
+                {ADMITS.moderator.includes(session.user.role) ? (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <a href="/admin/account/notifications" aria-current={active === '/admin/account/notifications' ? 'page' : undefined}>
+                      E-mail
+                    </a>
+                  </>
+                ) : null}
               </span>{' '}
               <button type="submit" class="link-button">
                 Log out

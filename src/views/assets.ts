@@ -26,7 +26,10 @@ export interface Assets {
   byPath: Map<string, Asset>;
 }
 
-const here = new URL('.', import.meta.url);
+// scripts/build.mjs defines BROADSHEET_BUILT for the compiled program in dist/, which builds the
+// browser assets from the sources beside it.
+declare const BROADSHEET_BUILT: boolean | undefined;
+const here = typeof BROADSHEET_BUILT !== 'undefined' ? new URL('../src/views/', import.meta.url) : new URL('.', import.meta.url);
 
 export async function buildAssets(): Promise<Assets> {
   const css = await build({

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { ArticleLink, SectionLink } from '../features/archives/archive.directory.ts';
+import type { ArticleLink, PageLink, SectionLink } from '../features/archives/archive.directory.ts';
 import { siteFeeds, type FeedLink } from '../features/feeds/feed-links.ts';
 import type { Settings } from '../features/settings/settings.service.ts';
 import { renderPage } from './html.ts';
@@ -27,6 +27,8 @@ export interface LayoutContext {
   stylesheet: string;
   /** Sections with published articles, for the header's navigation. */
   sections: SectionLink[];
+  /** Static pages for the footer menu, in the admin's order. */
+  pages?: PageLink[];
 }
 
 export function Layout({ meta, context, children }: { meta: PageMeta; context: LayoutContext; children: ComponentChildren }) {
@@ -81,6 +83,19 @@ export function Layout({ meta, context, children }: { meta: PageMeta; context: L
         </main>
         <footer class="site-footer">
           <div class="wrap">
+            {context.pages && context.pages.length > 0 ? (
+              <nav class="footer-pages" aria-label="About this site">
+                <ul>
+                  {context.pages.map((page) => (
+                    <li>
+                      <a href={page.path} aria-current={meta.path === page.path ? 'page' : undefined}>
+                        {page.title}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+            ) : null}
             <p>
               {settings.siteTitle} · No trackers, no third-party scripts. · <a href="/api/v1/openapi.json">API</a>
             </p>

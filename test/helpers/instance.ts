@@ -31,7 +31,11 @@ export async function startInstance(env: Record<string, string>, { timeoutMs = 2
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the instance did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    // One that does not start in time is killed: an orphaned server would outlive the test run.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the instance did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = () => {
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {

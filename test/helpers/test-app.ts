@@ -129,17 +129,35 @@ export async function startTestApp(
   };
 }
 
-/** A browser-like client: keeps cookies, does not follow redirects. */
+/**
+ * A browser-like client: keeps cookies (each sent only under its Path), says its requests come
+ * from the site's own pages (`Sec-Fetch-Site: same-origin`, as browsers do), does not follow
+ * redirects.
+ */
 export class Client {
-  private cookies = new Map<string, string>();
+  /** name → path → value */
+  private cookies = new Map<string, Map<string, string>>();
   constructor(
     readonly base: string,
     private readonly headers: Record<string, string> = {},
   ) {}
 
+  /** The cookies a request to `path` carries, as a Cookie header value ('' for none). */
+  cookieHeader(path: string): string {
+    const pathname = new URL(path, this.base).pathname;
+    const pairs: string[] = [];
+    for (const [name, byPath] of this.cookies) {
+      for (const [cookiePath, value] of byPath) if (pathMatches(pathname, cookiePath)) pairs.push(`${name}=${value}`);
+    }
+    return pairs.join('; ');
+  }
+
   async request(path: string, init: RequestInit & { json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
-    const headers = new Headers({ ...this.headers, ...(init.headers as Record<string, string>) });
-    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    // A header given as '' is left out (an older browser that sends no Sec-Fetch-Site, say).
+    const given = { 'sec-fetch-site': 'same-origin', ...this.headers, ...(init.headers as Record<string, string>) };
+    const headers = new Headers(Object.entries(given).filter(([, value]) => value !== ''));
+    const cookie = this.cookieHeader(path);
+    if (cookie) headers.set('cookie', cookie);
     let body = init.body;
     if (init.json !== undefined) {
       headers.set('content-type', 'application/json');
@@ -149,10 +167,15 @@ export class Client {
       body = new URLSearchParams(init.form).toString();
     }
     const response = await fetch(this.base + path, { ...init, headers, body, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
+    for (const setCookie of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = setCookie.split(';');
       const eq = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+      const name = pair!.slice(0, eq);
+      const cookiePath = attributes.map((a) => a.trim()).find((a) => /^path=/i.test(a))?.slice(5) || '/';
+      const byPath = this.cookies.get(name) ?? new Map<string, string>();
+      if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) byPath.delete(cookiePath);
+      else byPath.set(cookiePath, pair!.slice(eq + 1));
+      this.cookies.set(name, byPath);
     }
     return response;
   }
@@ -163,6 +186,12 @@ export class Client {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
     return { status: response.status, html, csrf };
   }
+}
+
+/** RFC 6265 path-match: the cookie's path is the request path or a prefix of it ending at a "/". */
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  return requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/');
 }
 
 /** Visible text of an HTML fragment, roughly as a reader sees it. */

@@ -9,8 +9,11 @@ import * as discovery from './2026-11-25T0900-discovery.ts';
 import * as search from './2026-11-25T0910-search.ts';
 import * as revisionReview from './2026-11-25T1100-revision-review.ts';
 import * as articleKind from './2026-12-04T0900-article-kind.ts';
+import * as commentStaff from './2026-12-04T1200-comment-staff.ts';
 import * as mail from './2026-12-04T1300-mail.ts';
+import * as editsBans from './2026-12-04T1400-edits-bans.ts';
 import * as externalThreads from './2026-12-04T1600-external-threads.ts';
+import * as siteImport from './2026-12-04T1000-import.ts';
 import * as webhooks from './2026-12-04T1610-webhooks.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -23,7 +26,10 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0910-search': search,
   '2026-11-25T1100-revision-review': revisionReview,
   '2026-12-04T0900-article-kind': articleKind,
+  '2026-12-04T1200-comment-staff': commentStaff,
   '2026-12-04T1300-mail': mail,
+  '2026-12-04T1400-edits-bans': editsBans,
   '2026-12-04T1600-external-threads': externalThreads,
+  '2026-12-04T1000-import': siteImport,
   '2026-12-04T1610-webhooks': webhooks,
 };

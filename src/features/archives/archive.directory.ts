@@ -6,11 +6,17 @@ import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { listPublishedArticles } from '../articles/article.repository.ts';
-import { archivePath, articlePath } from '../articles/article.model.ts';
-import { listSections } from './archive.repository.ts';
+import { archivePath, articlePath, pagePath } from '../articles/article.model.ts';
+import { listMenuPages, listSections } from './archive.repository.ts';
 
 export interface SectionLink {
   name: string;
+  path: string;
+}
+
+/** A static page in the footer menu. */
+export interface PageLink {
+  title: string;
   path: string;
 }
 
@@ -25,6 +31,8 @@ export interface ArchiveDirectory {
   sections(): SectionLink[];
   /** The five latest published articles. */
   latest(): ArticleLink[];
+  /** Published static pages for the footer menu, in the admin's order. The same array until its contents change. */
+  pages(): PageLink[];
   /**
    * A reload in progress, if any: requests wait for it, so a page asked for after a write's
    * response already lists what the write changed. Starts a reload when the lists are old.
@@ -44,6 +52,7 @@ const LATEST = 5;
 export async function createArchiveDirectory({ db, events, log }: { db: Db; events: EventBus; log: { warn(obj: object, msg: string): void } }): Promise<ArchiveDirectory> {
   let sections: SectionLink[] = [];
   let latest: ArticleLink[] = [];
+  let pages: PageLink[] = [];
   let loadedAt = 0;
   let running: Promise<void> | undefined;
   let again = false;
@@ -51,7 +60,9 @@ export async function createArchiveDirectory({ db, events, log }: { db: Db; even
 
   async function load(): Promise<void> {
     const now = nowIso();
-    const [sectionRows, latestRows] = await Promise.all([listSections(db, now), listPublishedArticles(db, { limit: LATEST, offset: 0 })]);
+    const [sectionRows, latestRows, pageRows] = await Promise.all([listSections(db, now), listPublishedArticles(db, { limit: LATEST, offset: 0 }), listMenuPages(db)]);
+    const nextPages = pageRows.map((row) => ({ title: row.title, path: pagePath(row.slug) }));
+    if (JSON.stringify(nextPages) !== JSON.stringify(pages)) pages = nextPages;
     const nextSections = sectionRows
       .map((row) => ({ name: row.name ?? row.slug, path: archivePath('section', row.slug) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.path.localeCompare(b.path));
@@ -86,6 +97,7 @@ export async function createArchiveDirectory({ db, events, log }: { db: Db; even
   return {
     sections: () => sections,
     latest: () => latest,
+    pages: () => pages,
     settled() {
       if (!running && Date.now() - loadedAt > MAX_AGE_MS) {
         // Old lists are served while they are read again, rather than holding the request.

@@ -174,3 +174,16 @@ export async function listRelated(db: Q, of: { id: number; sectionSlug: string; 
     .map((row) => row.id);
   return findArticlesInOrder(db, chosen);
 }
+
+/** Published static pages for the footer menu: by their menu order, then title (at most 30). */
+export function listMenuPages(db: Q): Promise<{ slug: string; title: string }[]> {
+  return db
+    .selectFrom('articles')
+    .select(['slug', 'title'])
+    .where('kind', '=', 'page')
+    .where('status', '=', 'published')
+    .orderBy('menu_order')
+    .orderBy('title')
+    .limit(30)
+    .execute();
+}

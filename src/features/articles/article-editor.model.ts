@@ -1,7 +1,7 @@
 // What the admin area sees of an article (everything, including drafts), apart from its row.
 import { parseImage, type FeaturedImage } from './featured-image.ts';
 import { reviewOf, type ReviewedThing } from './article.model.ts';
-import type { ArticleRevisionRow, ArticleRow, ArticleStatus } from './article.table.ts';
+import type { ArticleKind, ArticleRevisionRow, ArticleRow, ArticleStatus } from './article.table.ts';
 
 /** What a save does besides storing the text; the form's submit buttons name it. */
 export const EDITOR_ACTIONS = ['save', 'submit', 'publish', 'schedule', 'unpublish'] as const;
@@ -33,6 +33,9 @@ export interface EditableArticle {
   updateNote: string;
   featuredImage: FeaturedImage | null;
   review: ReviewedThing | null;
+  /** 'page' for a static page; news articles (and external threads) otherwise. */
+  kind: ArticleKind;
+  menuOrder: number;
 }
 
 export interface ArticleRevision {
@@ -69,6 +72,8 @@ export function toEditableArticle(row: ArticleRow, tags: string[]): EditableArti
     updateNote: row.update_note,
     featuredImage: parseImage(row.featured_image, row.featured_image_alt),
     review: reviewOf(row.review_type, row.review_name),
+    kind: row.kind,
+    menuOrder: row.menu_order,
   };
 }
 

@@ -149,6 +149,9 @@ export function createArticleEditorService({ db, events, media, webhooks }: { db
           featured_image_alt: featured ? clean.imageAlt : '',
           review_type: clean.review?.type ?? '',
           review_name: clean.review?.name ?? '',
+          // An external thread stays one; otherwise the editor chooses article or static page.
+          ...(fresh?.kind === 'external' ? {} : { kind: clean.kind }),
+          menu_order: clean.menuOrder,
           ...transition(fresh, input.action, clean.publishAt, now),
           updated_at: laterThan(fresh?.updated_at, now),
         };

@@ -21,6 +21,10 @@ export interface ArticleForm {
   /** The schema.org type of the thing the article reviews; empty when it is no review. */
   reviewType: string;
   reviewName: string;
+  /** 'article', or 'page' for a static page (/pages/<slug>, in the footer menu). */
+  kind: string;
+  /** A static page's place in the footer menu, as typed. */
+  menuOrder: string;
 }
 
 export interface CleanArticle {
@@ -37,6 +41,8 @@ export interface CleanArticle {
   /** ISO time, for the schedule action. */
   publishAt: string | null;
   review: ReviewedThing | null;
+  kind: 'article' | 'page';
+  menuOrder: number;
 }
 
 export const LIMITS = { title: 300, slug: 100, standfirst: 600, body: 200_000, section: 60, tag: 40, tags: 12, authorName: 120, updateNote: 500, imageAlt: 250, reviewName: 200 };
@@ -45,7 +51,7 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 export function emptyForm(authorName = ''): ArticleForm {
-  return { title: '', slug: '', standfirst: '', body: '', section: '', tags: '', authorName, updateNote: '', imageAlt: '', removeImage: false, publishAt: '', reviewType: '', reviewName: '' };
+  return { title: '', slug: '', standfirst: '', body: '', section: '', tags: '', authorName, updateNote: '', imageAlt: '', removeImage: false, publishAt: '', reviewType: '', reviewName: '', kind: 'article', menuOrder: '0' };
 }
 
 /** Reads a `YYYY-MM-DDTHH:MM` time as UTC; null when it is not a real time. */
@@ -120,8 +126,15 @@ export function validateArticle(form: ArticleForm, action: EditorAction, now: st
     else if (publishAt <= now) errors.publishAt = 'Choose a time in the future.';
   }
 
+  const kind = form.kind === 'page' ? 'page' : 'article';
+  if (form.kind !== 'page' && form.kind !== 'article' && form.kind !== '') errors.kind = 'Choose an article or a static page.';
+  const menuOrder = form.menuOrder.trim() === '' ? 0 : Number(form.menuOrder.trim());
+  if (!Number.isInteger(menuOrder) || menuOrder < -999 || menuOrder > 999) errors.menuOrder = 'Enter a whole number from -999 to 999.';
+
   return {
     clean: {
+      kind,
+      menuOrder: Number.isInteger(menuOrder) ? menuOrder : 0,
       title,
       slug,
       standfirst: form.standfirst.trim(),

@@ -6,7 +6,7 @@ import { formatDateTime } from '../../views/html.ts';
 import { FieldError } from '../staff/staff.views.tsx';
 import { editorialStatus, type EditableArticle } from './article-editor.model.ts';
 import { LIMITS, type ArticleForm } from './article-editor.validation.ts';
-import { articlePath, REVIEW_TYPES } from './article.model.ts';
+import { articlePath, pagePath, REVIEW_TYPES } from './article.model.ts';
 import { heightAt, mediaPath } from './featured-image.ts';
 import { IMAGE_FIELD } from './media.store.ts';
 
@@ -48,6 +48,8 @@ const FIELD_LABELS: Record<string, string> = {
   publishAt: 'Publish at',
   reviewType: 'This article reviews',
   reviewName: 'Name of what it reviews',
+  kind: 'Kind',
+  menuOrder: 'Place in the footer menu',
 };
 
 export const STATUS_LABELS = { draft: 'Draft', review: 'Submitted for review', scheduled: 'Scheduled', published: 'Published' } as const;
@@ -63,7 +65,7 @@ function StatusLine({ article, now }: { article: EditableArticle; now: string })
       {status === 'published' ? (
         <>
           {' '}
-          · <a href={articlePath(article.slug)}>View on the site</a>
+          · <a href={article.kind === 'page' ? pagePath(article.slug) : articlePath(article.slug)}>View on the site</a>
         </>
       ) : null}
     </p>
@@ -103,6 +105,38 @@ function Buttons({ article, canPublish, now }: { article: EditableArticle | null
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** An article, or a static page (About, Corrections…): never listed, linked from the footer menu in its order. */
+function KindFields({ form, errors }: { form: ArticleForm; errors: FieldErrors }) {
+  return (
+    <fieldset class="kind-fields">
+      <legend>Kind</legend>
+      <p class="field">
+        <label for="kind">This is…</label>
+        <select id="kind" name="kind" {...describedBy('kind', errors, true)}>
+          <option value="article" selected={form.kind !== 'page'}>
+            A news article
+          </option>
+          <option value="page" selected={form.kind === 'page'}>
+            A static page
+          </option>
+        </select>
+        <FieldError field="kind" errors={errors} />
+        <span class="hint" id="kind-hint">
+          A static page (About, Corrections…) lives at /pages/its-slug, is never listed with the news, and is linked from every page's footer.
+        </span>
+      </p>
+      <p class="field">
+        <label for="menuOrder">Place in the footer menu</label>
+        <input id="menuOrder" name="menuOrder" type="number" min={-999} max={999} step={1} value={form.menuOrder} {...describedBy('menuOrder', errors, true)} />
+        <FieldError field="menuOrder" errors={errors} />
+        <span class="hint" id="menuOrder-hint">
+          Static pages only: lower numbers come first.
+        </span>
+      </p>
+    </fieldset>
   );
 }
 
@@ -287,6 +321,7 @@ export function EditorPage(props: EditorPageProps) {
                 Shown to readers as "Updated (date): …" when a published article changes in substance.
               </span>
             </p>
+            <KindFields form={form} errors={errors} />
             <ReviewFields form={form} errors={errors} />
             <ImageFields article={article} form={form} errors={errors} />
             {canPublish ? (

@@ -1,19 +1,25 @@
 // Renders article pages from four separately cached parts, each invalidated only by what
 // changes it: the article itself (an edit), the Reviews widget (a rating), the comments
 // (a published comment) and the structured data (any of these: it carries the score and the
-// comment count). For a reader with nothing of their own on the page — the common
-// case — the assembled page is kept as UTF-8 bytes with holes for the two form tokens, so
-// serving it is a copy. Anything personal (their rating, their held comments, a form sent
-// back with errors, a reply target) takes the slower path that renders the forms for them.
-import { randomToken } from '../../lib/crypto.ts';
+// comment count). Every reader with nothing of their own on the page — the common case, decided
+// by the caller without a database query — gets one shared document: assembled once per change,
+// kept with its ETag and its brotli and gzip forms, the same bytes for everyone (so shared caches
+// may keep it too). Anything personal (their rating, their held comments, a form sent back with
+// errors, a reply target, comments they may still edit) takes the slower path that renders the
+// forms (and, when needed, the thread) for them.
+//
+// Comments come a page of top-level threads at a time (comment.paging.ts): each page of each
+// order is cached like the first, and a comment's publication drops every page of its article.
+import { CompressedBody } from '../../lib/compressed-body.ts';
 import type { EventBus } from '../../events.ts';
-import type { FieldErrors } from '../../errors.ts';
+import { AppError, type FieldErrors } from '../../errors.ts';
 import { renderFragment, renderPage } from '../../views/html.ts';
 import type { LayoutContext } from '../../views/layout.tsx';
 import { fillByteTemplate, nest, Slot, toByteTemplate, type ByteTemplate } from '../../views/slots.tsx';
 import type { ArchiveService } from '../archives/archive.service.ts';
 import type { PublicComment } from '../comments/comment.model.ts';
-import { closedByAge, type CommentService } from '../comments/comment.service.ts';
+import { closedByAge, type CommentService, type ThreadPage } from '../comments/comment.service.ts';
+import type { CommentOrder } from '../comments/comment.paging.ts';
 import { CommentForm, CommentsSection, type CommentFormValues } from '../comments/comment.views.tsx';
 import type { RatingService } from '../ratings/rating.service.ts';
 import { RateForm, RatingWidget } from '../ratings/rating.widget.tsx';
@@ -23,8 +29,15 @@ import { ArticlePage } from './article.page.tsx';
 import type { ArticleService } from './article.service.ts';
 import { articleStructuredData, StructuredData } from './article.structured-data.tsx';
 import { EmbedFrame, embedPath } from '../embed/embed.frame.tsx';
+import { SHARED_TOKEN_RENEW_MS } from '../spam/form-token.ts';
 
-export type CommentOrder = 'oldest' | 'newest';
+export type { CommentOrder };
+
+/** Which comments the page shows: an order (the site's default when absent) and a page of threads. */
+export interface CommentView {
+  order?: CommentOrder;
+  page: number;
+}
 
 /** The article page, or the embed's frame (the same widget, thread and forms, without the article). */
 export type PageMode = 'page' | 'embed';
@@ -35,30 +48,38 @@ export function threadPath(mode: PageMode, slug: string): string {
 }
 
 export interface ReaderView {
-  readerId: string;
-  csrf: string;
-  /** Whether the reader had a cookie before this request (a new reader has nothing stored). */
-  known: boolean;
+  /** The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise. */
+  readerId: string | null;
   replyTo?: number;
   /** A comment form sent back with errors, and the form token it was posted with. */
   commentForm?: { values: CommentFormValues; errors: FieldErrors; formToken?: string };
   rateError?: string;
 }
 
+export interface RenderedPage {
+  article: Article;
+  /** The shared document: the same for every reader without anything of their own here. */
+  shared?: CompressedBody;
+  /** A page rendered for this reader alone. */
+  personal?: Buffer;
+}
+
 export interface ArticlePageRenderer {
-  render(slug: string, order: CommentOrder, reader: ReaderView, mode?: PageMode): Promise<{ body: Buffer; article: Article }>;
+  /** Throws not_found for a comment page past the last. */
+  render(slug: string, view: CommentView, reader: ReaderView, mode?: PageMode): Promise<RenderedPage>;
+  /** The address of the page holding an approved comment, with its fragment; null when it is not public. */
+  commentHref(article: Pick<Article, 'id' | 'slug'>, commentId: number): Promise<string | null>;
 }
 
 interface Thread {
   page: ByteTemplate;
+  /** Pages of threads in all, for refusing a page past the last. */
+  pages: number;
   /** Comments that can be replied to: id → author name. */
   replyable: Map<number, string>;
 }
 
 const CACHE_LIMIT = 500;
-// Stand-ins for the per-request tokens in cached pages: random, so no content can contain them.
-const MARK = `bs${randomToken(9).replace(/[^A-Za-z0-9]/g, 'x')}`;
-const MARKERS = { csrf: `${MARK}csrf`, formToken: `${MARK}form` };
 
 /** A Map that forgets its oldest entry beyond CACHE_LIMIT. */
 function boundedSet<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -76,13 +97,16 @@ export function createArticlePageRenderer(deps: {
   scriptPath: string;
   /** The embed frame's script (the article script plus resizing). */
   embedScriptPath: string;
+  /** Whether the comment form offers reply notifications (the site sends e-mail). */
+  notifications?: { enabled: boolean };
 }): ArticlePageRenderer {
   const { articles, ratings, comments, archives, events, layout, scriptPath, embedScriptPath } = deps;
+  const offerReplies = deps.notifications?.enabled ?? false;
   const skeletons = new Map<string, { article: Article; page: ByteTemplate }>();
   const reviews = new Map<number, ByteTemplate>();
   const threads = new Map<string, Thread>();
   const structured = new Map<number, ByteTemplate>();
-  const assembled = new Map<string, { article: Article; bytes: ByteTemplate }>();
+  const assembled = new Map<string, { article: Article; body: CompressedBody; tokenAge: number }>();
   const forms = new Map<string, { rate: ByteTemplate; comment: ByteTemplate }>();
 
   // A part is cached only if nothing invalidated it while it was being built: `epoch` moves on
@@ -101,10 +125,12 @@ export function createArticlePageRenderer(deps: {
     structured.delete(articleId);
     dropAssembled(articleId);
   });
+  const dropThreads = (articleId: number) => {
+    for (const key of threads.keys()) if (key.startsWith(`${articleId}:`)) threads.delete(key);
+  };
   events.on('comment.published', ({ articleId }) => {
     bump(articleId);
-    threads.delete(`${articleId}:oldest`);
-    threads.delete(`${articleId}:newest`);
+    dropThreads(articleId);
     structured.delete(articleId);
     dropAssembled(articleId);
   });
@@ -126,8 +152,7 @@ export function createArticlePageRenderer(deps: {
     dropPages();
     bump(articleId);
     reviews.delete(articleId);
-    threads.delete(`${articleId}:oldest`);
-    threads.delete(`${articleId}:newest`);
+    dropThreads(articleId);
     structured.delete(articleId);
   });
   // Settings shape every part (title, reply depth, rating scale); the service hands out a new
@@ -136,14 +161,17 @@ export function createArticlePageRenderer(deps: {
   // from the old list: a new list (a new array) drops the pages.
   let settingsSeen: Settings = layout().settings;
   let sectionsSeen = layout().sections;
+  let pagesSeen = layout().pages;
   const checkSettings = () => {
     const context = layout();
     if (context.settings !== settingsSeen) {
       settingsSeen = context.settings;
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       clearAll();
-    } else if (context.sections !== sectionsSeen) {
+    } else if (context.sections !== sectionsSeen || context.pages !== pagesSeen) {
       sectionsSeen = context.sections;
+      pagesSeen = context.pages;
       dropPages();
     }
   };
@@ -197,106 +225,138 @@ export function createArticlePageRenderer(deps: {
     return page;
   }
 
-  function renderThread(list: PublicComment[], order: CommentOrder): Thread {
+  /** `?cpage=N` (and `order=` when it is not the site's default), for links between comment pages. */
+  function pageHref(order: CommentOrder, page: number, fragment: string): string {
+    const params = new URLSearchParams();
+    if (order !== layout().settings.commentOrder) params.set('order', order);
+    if (page > 1) params.set('cpage', String(page));
+    const query = params.toString();
+    return `${query ? `?${query}` : '?'}#${fragment}`;
+  }
+
+  function renderThread(article: Article, threadPage: ThreadPage, order: CommentOrder, editable?: ReadonlySet<number>): Thread {
     const { replyDepth } = layout().settings;
     const replyable = new Map<number, string>();
-    let published = 0;
     const walk = (nodes: PublicComment[], depth: number) => {
       for (const c of nodes) {
-        if (c.status === 'approved') published++;
         if (depth + 1 < replyDepth) replyable.set(c.id, c.authorName);
         walk(c.replies, depth + 1);
       }
     };
-    walk(list, 0);
-    const html = renderFragment(<CommentsSection comments={list} count={published} options={{ maxDepth: replyDepth, order }} />);
-    return { page: toByteTemplate(html), replyable };
+    walk(threadPage.items, 0);
+    const paging = { page: threadPage.page, pages: threadPage.pages, href: (n: number) => pageHref(order, n, 'comments') };
+    const options = { maxDepth: replyDepth, order, path: articlePath(article.slug), editable };
+    const html = renderFragment(<CommentsSection comments={threadPage.items} count={threadPage.total} options={options} paging={paging} />);
+    return { page: toByteTemplate(html), pages: threadPage.pages, replyable };
   }
 
-  async function threadOf(article: Article, order: CommentOrder): Promise<Thread> {
-    const key = `${article.id}:${order}`;
+  const perPage = () => layout().settings.commentsPerPage;
+  const threadPageOf = (article: Article, order: CommentOrder, page: number) => comments.threadPage(article.id, { order, page, perPage: perPage() });
+
+  async function threadOf(article: Article, order: CommentOrder, page: number): Promise<Thread> {
+    const key = `${article.id}:${order}:${page}`;
     const hit = threads.get(key);
     if (hit) return hit;
     const startedAt = stamp(article.id);
-    const thread = renderThread(await comments.thread(article.id, order), order);
+    const thread = renderThread(article, await threadPageOf(article, order, page), order);
     if (startedAt === stamp(article.id)) boundedSet(threads, key, thread);
     return thread;
   }
 
+  const refusePastLast = (thread: Thread, page: number) => {
+    if (page > thread.pages) throw new AppError('not_found', 'There is no such page of comments.');
+  };
+
   const commentsOpen = (article: Article) => article.commentsOpen && !closedByAge(article.publishedAt, layout().settings.commentsCloseAfterDays);
 
+  /** Which shared form token a page carries now: it is renewed every SHARED_TOKEN_RENEW_MS. */
+  const tokenAge = () => Math.floor(Date.now() / SHARED_TOKEN_RENEW_MS);
+
   /**
-   * The blank rate and comment forms, tokens left as holes. They change only with the article,
-   * the settings, or the comments closing with age (a key of their own), not with each rating.
+   * The blank rate and comment forms with the shared form token. They change only with the
+   * article, the settings, the comments closing with age, or the token's renewal (keys of their
+   * own), not with each rating.
    */
-  function blankForms(article: Article, mode: PageMode): { rate: ByteTemplate; comment: ByteTemplate } {
+  function blankForms(article: Article, mode: PageMode, age: number): { rate: ByteTemplate; comment: ByteTemplate } {
     const open = commentsOpen(article);
-    const key = `${mode}:${article.id}:${open}`;
+    const key = `${mode}:${article.id}:${open}:${age}`;
     const hit = forms.get(key);
     if (hit) return hit;
     const path = threadPath(mode, article.slug);
-    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} csrf={MARKERS.csrf} scale={layout().settings.ratingScale} yourRating={null} />);
+    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
-      <CommentForm action={`${path}/comments#respond`} csrf={MARKERS.csrf} formToken={MARKERS.formToken} values={{}} errors={{}} replyTo={null} open={open} />,
+      <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} offerReplies={offerReplies} />,
     );
-    const entry = { rate: toByteTemplate(rate, MARKERS), comment: toByteTemplate(comment, MARKERS) };
+    const entry = { rate: toByteTemplate(rate), comment: toByteTemplate(comment) };
     boundedSet(forms, key, entry);
     return entry;
   }
 
-  /** The page as every reader without anything of their own sees it, tokens left as holes. */
-  async function assembledPage(slug: string, order: CommentOrder, mode: PageMode) {
-    const key = `${mode}:${order}:${slug}`;
+  /** The page as every reader without anything of their own sees it. */
+  async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode) {
+    const key = `${mode}:${order}:${commentPage}:${slug}`;
+    const age = tokenAge();
     const hit = assembled.get(key);
-    if (hit) return hit;
+    if (hit && hit.tokenAge === age) return hit;
     const { article, page } = await skeleton(slug, mode);
     const startedAt = stamp(article.id);
-    const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order), structuredDataOf(article)]);
-    const blank = blankForms(article, mode);
+    const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
+    refusePastLast(thread, commentPage);
+    const blank = blankForms(article, mode, age);
     const bytes = nest(page, {
       reviews: nest(reviewsPage, { 'rate-form': blank.rate }),
       comments: nest(thread.page, { 'comment-form': blank.comment }),
       'structured-data': structuredData,
     });
-    const entry = { article, bytes };
+    const entry = { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
     if (startedAt === stamp(article.id)) boundedSet(assembled, key, entry);
     return entry;
   }
 
   return {
-    async render(slug, order, reader, mode = 'page') {
+    async render(slug, view, reader, mode = 'page') {
       checkSettings();
+      const order = view.order ?? layout().settings.commentOrder;
+      const commentPage = view.page;
       const { article, page } = await skeleton(slug, mode);
-      const [yourRating, pending] = reader.known
-        ? await Promise.all([ratings.readerRating(article.id, reader.readerId), comments.pendingFor(article.id, reader.readerId)])
-        : [null, []];
-      const personal = yourRating !== null || pending.length > 0 || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
+      const { readerId } = reader;
+      const [yourRating, own] =
+        readerId !== null
+          ? await Promise.all([ratings.readerRating(article.id, readerId), comments.ownFor(article.id, readerId)])
+          : [null, { pending: [], editable: new Set<number>() }];
+      const ownThread = own.pending.length > 0 || own.editable.size > 0;
+      const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
       if (!personal) {
-        const { bytes } = await assembledPage(slug, order, mode);
-        return { body: fillByteTemplate(bytes, { csrf: reader.csrf, formToken: comments.formToken(article.id) }), article };
+        const { body } = await assembledPage(slug, order, commentPage, mode);
+        return { shared: body, article };
       }
 
       const [reviewsPage, structuredData, thread] = await Promise.all([
         reviewsOf(article),
         structuredDataOf(article),
-        pending.length > 0 ? comments.thread(article.id, order).then((list) => renderThread(mergePending(list, pending), order)) : threadOf(article, order),
+        ownThread
+          ? threadPageOf(article, order, commentPage).then((tp) =>
+              renderThread(article, { ...tp, items: mergePending(tp.items, own.pending, commentPage === 1) }, order, own.editable),
+            )
+          : threadOf(article, order, commentPage),
       ]);
+      refusePastLast(thread, commentPage);
       const path = threadPath(mode, article.slug);
       const settings = layout().settings;
       const replyName = reader.replyTo === undefined ? undefined : thread.replyable.get(reader.replyTo);
-      const rateForm = <RateForm action={`${path}/rating#rating`} csrf={reader.csrf} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
+      const rateForm = <RateForm action={`${path}/rating#rating`} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
       const commentForm = (
         <CommentForm
           action={`${path}/comments#respond`}
-          csrf={reader.csrf}
           formToken={comments.formToken(article.id, reader.commentForm?.formToken)}
           values={reader.commentForm?.values ?? {}}
           errors={reader.commentForm?.errors ?? {}}
           replyTo={replyName !== undefined ? { id: reader.replyTo!, authorName: replyName } : null}
           open={commentsOpen(article)}
+          offerReplies={offerReplies}
         />
       );
-      const body = fillByteTemplate(
+      const personalPage = fillByteTemplate(
         nest(page, {
           reviews: nest(reviewsPage, { 'rate-form': toByteTemplate(renderFragment(rateForm)) }),
           comments: nest(thread.page, { 'comment-form': toByteTemplate(renderFragment(commentForm)) }),
@@ -304,13 +364,23 @@ export function createArticlePageRenderer(deps: {
         }),
         {},
       );
-      return { body, article };
+      return { personal: personalPage, article };
+    },
+
+    async commentHref(article, commentId) {
+      const order = layout().settings.commentOrder;
+      const found = await comments.locate(article.id, commentId, { order, perPage: perPage() });
+      if (found === null) return null;
+      return `${articlePath(article.slug)}${pageHref(order, found, `comment-${commentId}`)}`.replace('?#', '#');
     },
   };
 }
 
-/** Places the reader's own held comments in the thread: under their parent, or at the end. */
-function mergePending(thread: PublicComment[], pending: PublicComment[]): PublicComment[] {
+/**
+ * Places the reader's own held comments in the page's threads: under their parent when it is on
+ * this page; the others at the end of the first page (where posting a comment leads).
+ */
+function mergePending(thread: PublicComment[], pending: PublicComment[], firstPage: boolean): PublicComment[] {
   const copy = (c: PublicComment): PublicComment => ({ ...c, replies: c.replies.map(copy) });
   const roots = thread.map(copy);
   const byId = new Map<number, PublicComment>();
@@ -319,6 +389,7 @@ function mergePending(thread: PublicComment[], pending: PublicComment[]): Public
   for (const comment of pending) {
     const node = { ...comment, replies: [] };
     const parent = comment.parentId === null ? undefined : byId.get(comment.parentId);
+    if (!parent && !firstPage) continue;
     (parent ? parent.replies : roots).push(node);
     byId.set(node.id, node);
   }

@@ -38,6 +38,8 @@ const EditorBody = Type.Object({
   publishAt: Text,
   reviewType: Text,
   reviewName: Text,
+  kind: Text,
+  menuOrder: Text,
 });
 type EditorBody = Static<typeof EditorBody>;
 // Malformed filters fall back to "any" rather than failing the page.
@@ -53,8 +55,8 @@ const SAVED: Record<EditorAction, string> = {
 const EDITOR_BODY_LIMIT = 2 * 1024 * 1024;
 
 function formOf(body: EditorBody): ArticleForm {
-  const { title = '', slug = '', standfirst = '', section = '', tags = '', authorName = '', updateNote = '', imageAlt = '', publishAt = '', reviewType = '', reviewName = '' } = body;
-  return { title, slug, standfirst, body: body.body ?? '', section, tags, authorName, updateNote, imageAlt, publishAt, removeImage: body.removeImage === '1', reviewType, reviewName };
+  const { title = '', slug = '', standfirst = '', section = '', tags = '', authorName = '', updateNote = '', imageAlt = '', publishAt = '', reviewType = '', reviewName = '', kind = 'article', menuOrder = '0' } = body;
+  return { title, slug, standfirst, body: body.body ?? '', section, tags, authorName, updateNote, imageAlt, publishAt, removeImage: body.removeImage === '1', reviewType, reviewName, kind, menuOrder };
 }
 
 function formFromArticle(a: EditableArticle): ArticleForm {
@@ -72,6 +74,8 @@ function formFromArticle(a: EditableArticle): ArticleForm {
     publishAt: a.status === 'scheduled' ? toUtcInput(a.publishedAt) : '',
     reviewType: a.review?.type ?? '',
     reviewName: a.review?.name ?? '',
+    kind: a.kind,
+    menuOrder: String(a.menuOrder),
   };
 }
 
@@ -138,9 +142,17 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       );
     });
 
-    // GET /admin/articles/new — an empty editor, the byline set to the writer's name
-    app.get('/admin/articles/new', { config: { access: 'author' }, schema: { hide: true } }, async (request, reply) =>
-      renderEditor(request, reply, 200, { article: null, form: emptyForm(request.staff!.user.displayName), updatedAt: '', previewHtml: '' }),
+    // GET /admin/articles/new[?kind=page] — an empty editor, the byline set to the writer's name (a static page with ?kind=page)
+    app.get(
+      '/admin/articles/new',
+      { config: { access: 'author' }, schema: { hide: true, querystring: Type.Object({ kind: Text }) } },
+      async (request, reply) =>
+        renderEditor(request, reply, 200, {
+          article: null,
+          form: { ...emptyForm(request.staff!.user.displayName), kind: request.query.kind === 'page' ? 'page' : 'article' },
+          updatedAt: '',
+          previewHtml: '',
+        }),
     );
 
     // POST /admin/articles — 303 to the new article's editor, or the form again with its errors

@@ -4,7 +4,7 @@ import { formatDateTime } from '../../views/html.ts';
 import type { StaffUser } from '../staff/staff.service.ts';
 import { EDITORIAL_STATUSES, editorialStatus, type ArticleRevision, type EditableArticle, type EditorialStatus } from './article-editor.model.ts';
 import { STATUS_LABELS } from './article-editor.views.tsx';
-import { articlePath, REVIEW_TYPES } from './article.model.ts';
+import { articlePath, pagePath, REVIEW_TYPES } from './article.model.ts';
 
 export interface ListQueryValues {
   q: string;
@@ -43,6 +43,9 @@ export function ArticleListPage({ frame, items, total, pageSize, query, sections
         <h1>Articles</h1>
         <a class="new-article" href="/admin/articles/new">
           New article
+        </a>
+        <a class="new-article" href="/admin/articles/new?kind=page">
+          New static page
         </a>
       </div>
       <form method="get" action="/admin/articles" class="article-filters" role="search" aria-label="Filter articles">
@@ -110,7 +113,7 @@ export function ArticleListPage({ frame, items, total, pageSize, query, sections
                       {status === 'published' ? (
                         <>
                           {' '}
-                          <a class="quiet" href={articlePath(article.slug)} aria-label={`View “${article.title}” on the site`}>
+                          <a class="quiet" href={article.kind === 'page' ? pagePath(article.slug) : articlePath(article.slug)} aria-label={`View “${article.title}” on the site`}>
                             view
                           </a>
                         </>

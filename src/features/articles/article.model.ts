@@ -118,6 +118,11 @@ export type ArchiveKind = 'section' | 'tag' | 'author';
 const ARCHIVE_PREFIX: Record<ArchiveKind, string> = { section: '/sections', tag: '/tags', author: '/authors' };
 
 /** The address of an archive by its stored slug. */
+/** A static page's address. */
+export function pagePath(slug: string): string {
+  return `/pages/${encodeURIComponent(slug)}`;
+}
+
 export function archivePath(kind: ArchiveKind, slug: string): string {
   return `${ARCHIVE_PREFIX[kind]}/${encodeURIComponent(slug)}`;
 }

@@ -4,6 +4,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
+import { sendCompressed } from '../../lib/compressed-body.ts';
+import { EDGE_KEYS, markShared } from '../edge/edge-cache.ts';
 import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
 import type { CommentOrder, PageMode, ReaderView } from './article-page.renderer.tsx';
@@ -11,30 +13,48 @@ import { HomePage } from './home.page.tsx';
 
 const HTML = 'text/html; charset=utf-8';
 
-/** Renders the article page for this reader; form handlers pass their errors and values. */
+/**
+ * Sends the article page: the shared document (public, ETag, compressed once) to every reader
+ * without anything of their own here, or the page rendered for this one. Only a reader whose
+ * request carries this article's marker cookie is looked up; form handlers pass their errors
+ * and values.
+ */
 export async function sendArticlePage(
   deps: AppDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   slug: string,
-  extra: Omit<ReaderView, 'readerId' | 'csrf' | 'known'> & { order?: CommentOrder; mode?: PageMode } = {},
+  extra: Omit<ReaderView, 'readerId'> & { order?: CommentOrder; commentPage?: number; mode?: PageMode } = {},
 ): Promise<FastifyReply> {
-  const known = request.readerId !== null;
   const mode = extra.mode ?? 'page';
-  const readerId = deps.readers.ensureReader(request, reply, { embedded: mode === 'embed' });
-  const { body } = await deps.pages.render(slug, extra.order ?? 'oldest', { ...extra, readerId, known, csrf: deps.readers.csrfToken(readerId) }, mode);
+  const readerId = deps.readers.hasActed(request) ? request.readerId : null;
+  const view = { order: extra.order, page: extra.commentPage ?? 1 };
+  const page = await deps.pages.render(slug, view, { ...extra, readerId }, mode);
   if (mode === 'embed') deps.embedFrameHeaders(reply);
-  // The page carries a per-reader form token: shared caches must not keep it.
-  return reply.header('cache-control', 'private, no-cache').type(HTML).send(body);
+  if (page.shared) {
+    markShared(reply, { keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages], purging: deps.config.edgePurgeUrls.length > 0 });
+    return sendCompressed(request, reply.type(HTML), page.shared);
+  }
+  return reply.header('cache-control', 'private, no-cache').type(HTML).send(page.personal);
 }
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed
+    // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed;
+    // GET /?p=ID (or ?page_id=ID) — an imported WordPress post's old address: 301 to it, or 404
     app.get(
       '/',
-      { config: { access: 'public' }, schema: { hide: true, querystring: Type.Object({ page: Type.Optional(Type.String()) }) } },
+      {
+        config: { access: 'public' },
+        schema: { hide: true, querystring: Type.Object({ page: Type.Optional(Type.String()), p: Type.Optional(Type.String()), page_id: Type.Optional(Type.String()) }) },
+      },
       async (request, reply) => {
+        const { p, page_id: pageId } = request.query;
+        if (p !== undefined || pageId !== undefined) {
+          const moved = await deps.staticPages.redirectFor(p !== undefined ? `/?p=${p}` : `/?page_id=${pageId}`);
+          if (!moved) throw new AppError('not_found', 'There is no such article.');
+          return reply.redirect(moved, 301);
+        }
         const page = parsePage(request.query.page);
         if (page === null) throw new AppError('not_found', 'There is no such page.');
         const front = await deps.archives.frontPage(page);
@@ -42,7 +62,7 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // GET /articles/:slug — the article with its score, comments and forms
+    // GET /articles/:slug?order=&cpage=N — the article with its score, a page of comments and the forms; ?comment=ID redirects to that comment's page
     app.get(
       '/articles/:slug',
       {
@@ -51,14 +71,38 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
           hide: true,
           params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
           // Unknown or malformed options fall back to defaults rather than failing the page.
-          querystring: Type.Object({ order: Type.Optional(Type.String()), replyto: Type.Optional(Type.String()) }),
+          querystring: Type.Object({
+            order: Type.Optional(Type.String()),
+            replyto: Type.Optional(Type.String()),
+            cpage: Type.Optional(Type.String()),
+            comment: Type.Optional(Type.String()),
+          }),
         },
       },
       async (request, reply) => {
-        const { order, replyto } = request.query;
+        const { order, replyto, cpage, comment } = request.query;
+        if (comment !== undefined) return redirectToComment(deps, reply, request.params.slug, comment);
         const replyTo = replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined;
-        return sendArticlePage(deps, request, reply, request.params.slug, { order: order === 'newest' ? 'newest' : 'oldest', replyTo });
+        return sendArticlePage(deps, request, reply, request.params.slug, {
+          order: order === 'newest' || order === 'oldest' ? order : undefined,
+          commentPage: parsePage(cpage) ?? 1,
+          replyTo,
+        });
       },
     );
+
+    // GET /articles/:slug/comments/:id — 302 to the page holding the comment, at its fragment (links in mail and feeds)
+    app.get(
+      '/articles/:slug/comments/:id',
+      { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }), id: Type.String({ maxLength: 20 }) }) } },
+      async (request, reply) => redirectToComment(deps, reply, request.params.slug, request.params.id),
+    );
   };
+}
+
+async function redirectToComment(deps: AppDeps, reply: FastifyReply, slug: string, rawId: string): Promise<FastifyReply> {
+  const article = await deps.articles.findPublishedRef(slug);
+  const href = /^[1-9]\d{0,14}$/.test(rawId) ? await deps.pages.commentHref(article, Number(rawId)) : null;
+  if (href === null) throw new AppError('comment_not_found', 'There is no such comment on this article, or it is not published.');
+  return reply.redirect(href, 302);
 }

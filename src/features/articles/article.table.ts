@@ -52,6 +52,16 @@ export interface ArticleTable {
   review_type: Generated<string>;
   /** The name of the thing reviewed. */
   review_name: Generated<string>;
+  /** A static page's place in the footer menu (lowest first). */
+  menu_order: Generated<number>;
+  /** The review's own rating in percent (an imported editor's score); null when none. */
+  review_rating: Generated<number | null>;
+}
+
+/** An old address (a path, or `/?p=<id>`) that now answers 301 to an article or page. */
+export interface LegacyPathTable {
+  path: string;
+  article_id: number;
 }
 
 export interface ArticleTagTable {

@@ -7,11 +7,15 @@ export interface PublicComment {
   parentId: number | null;
   authorName: string;
   authorUrl: string | null;
+  /** The role of the staff member who wrote it from the admin (shown as a "Staff" mark), or null for a reader. */
+  staffRole: string | null;
   /** Key of the locally drawn avatar, derived from a keyed hash of the e-mail. */
   avatar: string;
   bodyHtml: string;
   status: CommentStatus;
   createdAt: string;
+  /** When its author last edited it; null if never. */
+  editedAt: string | null;
   replies: PublicComment[];
 }
 
@@ -36,10 +40,12 @@ export function toPublicComment(row: CommentRow, avatarKey: string): PublicComme
     parentId: row.parent_id,
     authorName: row.author_name,
     authorUrl: row.author_url,
+    staffRole: row.staff_role,
     avatar: avatarOf(row.author_email, avatarKey),
     bodyHtml: row.body_html,
     status: row.status,
     createdAt: row.created_at,
+    editedAt: row.edited_at,
     replies: [],
   };
 }

@@ -2,12 +2,12 @@ import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
 import { prepared } from '../../db/prepared.ts';
-import type { CommentRow, CommentStatus, NewCommentRow } from './comment.table.ts';
+import type { CommentEditRow, CommentRow, CommentStatus, NewCommentRow } from './comment.table.ts';
 
 type Q = Kysely<Database>;
 
 // Every comment posted runs these: prepared once (db/prepared.ts).
-type CommentValues = Required<Omit<NewCommentRow, 'id'>>;
+type CommentValues = Required<Omit<NewCommentRow, 'id' | 'edited_at' | 'import_key'>>;
 const newComment = prepared((db, v: CommentValues) =>
   db
     .insertInto('comments')
@@ -26,6 +26,7 @@ const newComment = prepared((db, v: CommentValues) =>
       spam_score: v.spam_score,
       trained_as: v.trained_as,
       body_hash: v.body_hash,
+      staff_role: v.staff_role,
       ip_hash: v.ip_hash,
       user_agent: v.user_agent,
       created_at: v.created_at,
@@ -37,9 +38,12 @@ const commentById = prepared((db, v: { id: number }) => db.selectFrom('comments'
 const approvedFromEmail = prepared((db, v: { email: string }) =>
   db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').limit(1),
 );
+const approvedFromReader = prepared((db, v: { email: string; readerId: string }) =>
+  db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').where('reader_id', '=', v.readerId).limit(1),
+);
 
-export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id'>): Promise<number> {
-  const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, user_agent: '' };
+export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id' | 'import_key'>): Promise<number> {
+  const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, staff_role: null, user_agent: '' };
   return (await newComment.execute(db, { ...defaults, ...row })).rows[0]!.id;
 }
 
@@ -64,6 +68,71 @@ export function listCommentsByStatus(db: Q, articleId: number, status: CommentSt
     .execute();
 }
 
+/** Ids and parents of an article's approved comments, in the order they were written: the paging index. */
+export function listThreadIndex(db: Q, articleId: number): Promise<{ id: number; parent_id: number | null }[]> {
+  return db
+    .selectFrom('comments')
+    .select(['id', 'parent_id'])
+    .where('article_id', '=', articleId)
+    .where('status', '=', 'approved')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** These comments, in no particular order (read in slices, within every engine's parameter limit). */
+export async function listCommentsByIds(db: Q, ids: readonly number[]): Promise<CommentRow[]> {
+  const rows: CommentRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    rows.push(...(await db.selectFrom('comments').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()));
+  }
+  return rows;
+}
+
+/** The reader's comments on this article that are held, or recent enough (created after `since`) to be edited. */
+export function listReaderOwnComments(db: Q, articleId: number, readerId: string, since: string): Promise<CommentRow[]> {
+  return db
+    .selectFrom('comments')
+    .selectAll()
+    .where('reader_id', '=', readerId)
+    .where('article_id', '=', articleId)
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'approved'), eb('created_at', '>', since)])]))
+    .orderBy('id')
+    .execute();
+}
+
+/** Replaces a comment's text, keeping the earlier one in comment_edits. */
+export async function recordCommentEdit(
+  db: Q,
+  previous: CommentRow,
+  next: { body_markdown: string; body_html: string; body_hash: string; status: CommentStatus; held_reason: string | null; spam_score: number | null; now: string },
+): Promise<void> {
+  await db
+    .insertInto('comment_edits')
+    .values({ comment_id: previous.id, body_markdown: previous.body_markdown, body_html: previous.body_html, created_at: next.now })
+    .execute();
+  await db
+    .updateTable('comments')
+    .set({
+      body_markdown: next.body_markdown,
+      body_html: next.body_html,
+      body_hash: next.body_hash,
+      status: next.status,
+      held_reason: next.held_reason,
+      spam_score: next.spam_score,
+      edited_at: next.now,
+      updated_at: next.now,
+    })
+    .where('id', '=', previous.id)
+    .execute();
+}
+
+/** The earlier texts of these comments, oldest first. */
+export function listCommentEdits(db: Q, commentIds: readonly number[]): Promise<CommentEditRow[]> {
+  if (commentIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('comment_edits').selectAll().where('comment_id', 'in', commentIds).orderBy('comment_id').orderBy('id').execute();
+}
+
 export function listReaderPendingComments(db: Q, articleId: number, readerId: string): Promise<CommentRow[]> {
   return db
     .selectFrom('comments')
@@ -77,6 +146,11 @@ export function listReaderPendingComments(db: Q, articleId: number, readerId: st
 
 export async function hasApprovedCommentFrom(db: Q, email: string): Promise<boolean> {
   return (await approvedFromEmail.execute(db, { email })).rows.length > 0;
+}
+
+/** Whether this reader (their cookie's id) has had a comment approved under this address. */
+export async function hasApprovedCommentFromReader(db: Q, email: string, readerId: string): Promise<boolean> {
+  return (await approvedFromReader.execute(db, { email, readerId })).rows.length > 0;
 }
 
 export async function countApproved(db: Q, articleId: number): Promise<number> {

@@ -6,11 +6,17 @@ import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import type { CommentNotifier } from '../notifications/notification.service.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
+import { gatherAuthorTrust } from './comment-trust.ts';
+import { findActiveBan } from '../bans/ban.repository.ts';
+import { countLinks } from '../spam/content-rules.ts';
+import { formatDate } from '../../views/html.ts';
 import * as repo from './comment.repository.ts';
 import { threadComments, toPublicComment, type PublicComment } from './comment.model.ts';
+import { indexThreads, pageOf, slicePage, type CommentOrder } from './comment.paging.ts';
 import type { CommentRow, CommentStatus } from './comment.table.ts';
 import { validateComment } from './comment.validation.ts';
 import { explainDecision, moderateExplained } from './moderation.steps.ts';
@@ -29,6 +35,29 @@ export interface PostResult {
   status: CommentStatus;
 }
 
+/** One page of an article's top-level threads, each with its replies. */
+export interface ThreadPage {
+  items: PublicComment[];
+  page: number;
+  /** Pages in all (at least 1). */
+  pages: number;
+  /** Approved comments on the article, replies included. */
+  total: number;
+}
+
+/** What the reader has on this article that others do not see: held comments, and comments they may still edit. */
+export interface ReaderComments {
+  pending: PublicComment[];
+  editable: Set<number>;
+}
+
+/** An earlier text of an edited comment. */
+export interface CommentEdit {
+  bodyHtml: string;
+  /** When it was replaced. */
+  replacedAt: string;
+}
+
 export interface ModerationRecord extends PublicComment {
   articleId: number;
   articleSlug: string;
@@ -40,6 +69,10 @@ export interface QueueItem extends ModerationRecord {
   articleTitle: string;
   /** The classifier's P(spam) when posted, 0–1; null when it had not been trained. */
   spamScore: number | null;
+  /** Earlier texts, oldest first, when the author edited it. */
+  edits: CommentEdit[];
+  /** Written by staff (a reply from the queue): there is nobody to ban. */
+  staffAuthor: boolean;
 }
 
 export interface ModerationQueue {
@@ -59,10 +92,22 @@ export interface CommentService {
   post(input: Record<string, unknown>, context: PostContext): Promise<PostResult>;
   /** A fresh signed token for the comment form of this article (spam defence); `previous` when the form comes back with errors. */
   formToken(articleId: number, previous?: string): string;
+  /** The token of the article's shared page, for browsers without JavaScript (see spam/form-token.ts). */
+  sharedFormToken(articleId: number): string;
   /** Approved comments of an article, threaded. */
   thread(articleId: number, order?: 'oldest' | 'newest'): Promise<PublicComment[]>;
+  /** One page of the approved top-level threads; a page past the last has no items. */
+  threadPage(articleId: number, options: { order: CommentOrder; page: number; perPage: number }): Promise<ThreadPage>;
+  /** The page holding an approved comment, or null when it is not public. */
+  locate(articleId: number, commentId: number, options: { order: CommentOrder; perPage: number }): Promise<number | null>;
   /** The reader's own comments still awaiting moderation on this article. */
   pendingFor(articleId: number, readerId: string): Promise<PublicComment[]>;
+  /** The reader's held comments on this article, and which of theirs they may still edit. */
+  ownFor(articleId: number, readerId: string): Promise<ReaderComments>;
+  /** A comment its author may edit now (same reader, within the window), for the edit form; throws otherwise. */
+  editable(articleId: number, commentId: number, readerId: string | null): Promise<PublicComment & { bodyMarkdown: string; editableUntil: string }>;
+  /** The author's edit: the earlier text is kept; a held comment, or one that gained links, is moderated again. */
+  edit(articleId: number, commentId: number, input: Record<string, unknown>, context: { readerId: string | null; ipHash: string }): Promise<PostResult>;
   /** One approved comment, without its replies; undefined when it is not (or no longer) public. */
   findPublished(id: number): Promise<PublicComment | undefined>;
   /** Moves comments to a status; with an actor, each change goes to the audit log in the same transaction. */
@@ -70,7 +115,7 @@ export interface CommentService {
   /** One page of comments in a status (every status when it is undefined), newest first, with the counts per status. */
   moderationQueue(query: repo.QueueFilter & { status?: CommentStatus; page?: number; perPage?: number }): Promise<ModerationQueue>;
   /** A staff member's reply: published at once, past the moderation steps; answering a held comment approves it. */
-  postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string }, actor: Actor): Promise<PostResult>;
+  postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string; role: string }, actor: Actor): Promise<PostResult>;
   listForModeration(filter: { status?: CommentStatus; limit?: number }): Promise<ModerationRecord[]>;
 }
 
@@ -85,21 +130,42 @@ export function createCommentService(deps: {
   settings: SettingsService;
   avatarKey: string;
   formTokenKey: string;
+  /** Reply notifications: told, inside the transaction, what was subscribed and published. */
+  notifier?: CommentNotifier;
   webhooks?: WebhookNotifier;
 }): CommentService {
-  const { db, events, settings, avatarKey, webhooks } = deps;
+  const { db, events, settings, avatarKey, notifier, webhooks } = deps;
   const readDb = deps.readDb ?? db;
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
+  const editWindowMs = () => settings.get().commentEditMinutes * 60_000;
+
+  async function refuseBanned(trx: Db, who: { email: string; ipHash: string; readerId: string | null; now: string }) {
+    const ban = await findActiveBan(trx, who);
+    if (ban) {
+      throw new AppError('banned', `You have been banned from commenting on this site ${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at)}`}.`);
+    }
+  }
+
+  /** Checks that this reader may edit this comment now; returns it (locked on PostgreSQL when `trx` is a transaction). */
+  async function ownComment(trx: Db, articleId: number, commentId: number, readerId: string | null, lock: boolean): Promise<CommentRow> {
+    const row = lock ? (await repo.lockComments(trx, [commentId]))[0] : await repo.findCommentById(trx, commentId);
+    if (!row || row.article_id !== articleId || row.status === 'spam' || row.status === 'trash') throw new AppError('comment_not_found');
+    if (readerId === null || row.reader_id !== readerId) throw new AppError('edit_not_allowed');
+    if (Date.now() - Date.parse(row.created_at) > editWindowMs()) throw new AppError('edit_window_closed');
+    return row;
+  }
 
   return {
     async post(input, context) {
       const draft = validateComment(input);
+      const notifyReplies = wantsReplies(input.notifyReplies);
       const bodyHtml = renderCommentMarkdown(draft.body);
       const now = nowIso();
       const result = await db.transaction().execute(async (trx) => {
         const article = await findArticleState(trx, { id: context.articleId });
         if (!article || article.status !== 'published') throw new AppError('article_not_found');
+        await refuseBanned(trx, { email: draft.authorEmail, ipHash: context.ipHash, readerId: context.readerId, now });
         if (article.comments_open !== 1) throw new AppError('comments_closed');
         if (closedByAge(article.published_at, settings.get().commentsCloseAfterDays)) throw new AppError('comments_closed');
         let depth = 0;
@@ -113,9 +179,13 @@ export function createCommentService(deps: {
           if (depth >= settings.get().replyDepth) throw new AppError('reply_too_deep', undefined, { parentId: 'This conversation cannot nest any deeper.' });
         }
         const { facts, bodyHash } = await spam.assess(trx, { articleId: context.articleId, draft, bodyHtml, submission: context.submission, now });
+        const trust = await gatherAuthorTrust(trx, { email: draft.authorEmail, name: draft.authorName, readerId: context.readerId });
+        const knownAuthor = trust.trustedReader || trust.addressConfirmed;
         const decision = moderateExplained({
           policy: settings.get().commentPolicy,
-          knownAuthor: await repo.hasApprovedCommentFrom(trx, draft.authorEmail),
+          knownAuthor,
+          borrowedAddress: !knownAuthor && trust.addressHasApprovedComments,
+          staffIdentity: trust.staffIdentity,
           spam: facts,
         });
         const id = await repo.insertComment(trx, {
@@ -139,19 +209,94 @@ export function createCommentService(deps: {
         });
         // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
         if (decision.status === 'approved') await incrementCommentCount(trx, context.articleId);
+        if (notifier) {
+          if (notifyReplies && decision.status !== 'spam') await notifier.subscribe(trx, { id, authorEmail: draft.authorEmail });
+          const row = { id, article_id: context.articleId, parent_id: draft.parentId, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+          if (decision.status === 'approved') await notifier.published(trx, [row]);
+        }
         await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
         if (decision.status === 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
         return { id, status: decision.status };
       });
+      notifier?.committed();
       if (result.status === 'approved') events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
       return result;
     },
 
     formToken: (articleId, previous) => spam.issueFormToken(articleId, previous),
+    sharedFormToken: (articleId) => spam.issueSharedFormToken(articleId),
 
     async thread(articleId, order = 'oldest') {
       const rows = await repo.listCommentsByStatus(readDb, articleId, 'approved');
       return threadComments(rows.map(publicOf), order);
+    },
+
+    async threadPage(articleId, { order, page, perPage }) {
+      const entries = await repo.listThreadIndex(readDb, articleId);
+      const slice = slicePage(indexThreads(entries), { order, page, perPage });
+      const rows = new Map((await repo.listCommentsByIds(readDb, slice.ids)).map((row) => [row.id, row]));
+      // Read back in the index's order; one approved a moment ago on a replica may be missing.
+      const list = slice.ids.flatMap((id) => {
+        const row = rows.get(id);
+        return row && row.status === 'approved' ? [publicOf(row)] : [];
+      });
+      // The slice has the roots in page order already: threaded as they come.
+      return { items: threadComments(list, 'oldest'), page: slice.page, pages: slice.pages, total: entries.length };
+    },
+
+    async locate(articleId, commentId, options) {
+      return pageOf(indexThreads(await repo.listThreadIndex(db, articleId)), commentId, options);
+    },
+
+    async ownFor(articleId, readerId) {
+      const since = new Date(Date.now() - editWindowMs()).toISOString();
+      const rows = await repo.listReaderOwnComments(db, articleId, readerId, since);
+      const editable = new Set(rows.filter((row) => row.created_at > since).map((row) => row.id));
+      return { pending: rows.filter((row) => row.status === 'pending').map(publicOf), editable };
+    },
+
+    async editable(articleId, commentId, readerId) {
+      const row = await ownComment(db, articleId, commentId, readerId, false);
+      return { ...publicOf(row), bodyMarkdown: row.body_markdown, editableUntil: new Date(Date.parse(row.created_at) + editWindowMs()).toISOString() };
+    },
+
+    async edit(articleId, commentId, input, context) {
+      const now = nowIso();
+      const result = await db.transaction().execute(async (trx) => {
+        const row = await ownComment(trx, articleId, commentId, context.readerId, true);
+        await refuseBanned(trx, { email: row.author_email, ipHash: context.ipHash, readerId: context.readerId, now });
+        const draft = validateComment({ authorName: row.author_name, authorEmail: row.author_email, authorUrl: row.author_url, body: input.body });
+        if (draft.body === row.body_markdown) return { id: row.id, from: row.status, status: row.status };
+        const bodyHtml = renderCommentMarkdown(draft.body);
+        const { facts, bodyHash } = await spam.assess(trx, { articleId, draft, bodyHtml, now });
+        // Judged as a new comment from this reader would be (the same trust rules as post()).
+        const trust = await gatherAuthorTrust(trx, { email: row.author_email, name: row.author_name, readerId: context.readerId });
+        const knownAuthor = trust.trustedReader || trust.addressConfirmed;
+        const decision = moderateExplained({
+          policy: settings.get().commentPolicy,
+          knownAuthor,
+          borrowedAddress: !knownAuthor && trust.addressHasApprovedComments,
+          staffIdentity: trust.staffIdentity,
+          spam: facts,
+        });
+        // A held comment, or one that gained links, goes through the steps again; so does one
+        // that now trips a spam rule (a blocked word edited in after approval).
+        const again = row.status === 'pending' || countLinks(bodyHtml) > countLinks(row.body_html) || decision.status === 'spam';
+        const status = again ? decision.status : row.status;
+        const heldReason = status === 'approved' ? null : again ? explainDecision(decision.fired, facts.spamScore) : row.held_reason;
+        await repo.recordCommentEdit(trx, row, { body_markdown: draft.body, body_html: bodyHtml, body_hash: bodyHash, status, held_reason: heldReason, spam_score: facts.spamScore, now });
+        if (status !== row.status) {
+          await lockArticles(trx, [articleId]);
+          await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+        }
+        if (status === 'approved' && row.status !== 'approved') await notifier?.published(trx, [{ ...row, body_markdown: draft.body }]);
+        return { id: row.id, from: row.status, status };
+      });
+      notifier?.committed();
+      if (result.status === 'approved' && result.from !== 'approved') events.emit('comment.published', { articleId, commentId: result.id });
+      // Its text changed on every page showing it (or it left them): pages and feeds render again.
+      else if (result.from === 'approved') events.emit('article.changed', { articleId });
+      return { id: result.id, status: result.status };
     },
 
     async pendingFor(articleId, readerId) {
@@ -179,12 +324,14 @@ export function createCommentService(deps: {
         // Locked before counting, so a comment posted meanwhile is either counted here or added after.
         await lockArticles(trx, articleIds);
         for (const articleId of articleIds) await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+        if (status === 'approved') await notifier?.published(trx, rows.filter((r) => r.status !== 'approved'));
         for (const r of rows) {
           if (status === 'approved' && r.status !== 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: r.id });
           else if (r.status === 'approved' && status !== 'approved') await webhooks?.notify(trx, { event: 'comment.removed', commentId: r.id });
         }
         return rows;
       });
+      notifier?.committed();
       for (const row of changed) {
         if (status === 'approved' && row.status !== 'approved') events.emit('comment.published', { articleId: row.article_id, commentId: row.id });
         else if (row.status === 'approved' && status !== 'approved') events.emit('article.changed', { articleId: row.article_id });
@@ -207,6 +354,7 @@ export function createCommentService(deps: {
       const filter = { q, articleId };
       const rows = await repo.listQueue(db, { ...filter, status, limit: perPage, offset: (page - 1) * perPage });
       const counts = await repo.countQueue(db, filter);
+      const edits = await repo.listCommentEdits(db, rows.filter((row) => row.edited_at !== null).map((row) => row.id));
       const items = rows.map((row) => ({
         ...publicOf(row),
         articleId: row.article_id,
@@ -215,6 +363,8 @@ export function createCommentService(deps: {
         authorEmail: row.author_email,
         heldReason: row.held_reason,
         spamScore: row.spam_score,
+        edits: edits.filter((e) => e.comment_id === row.id).map((e) => ({ bodyHtml: e.body_html, replacedAt: e.created_at })),
+        staffAuthor: row.staff_role !== null || row.ip_hash === 'staff',
       }));
       return { items, counts, page, perPage };
     },
@@ -246,6 +396,7 @@ export function createCommentService(deps: {
           author_url: null,
           body_markdown: draft.body,
           body_html: bodyHtml,
+          staff_role: author.role,
           status: 'approved',
           held_reason: null,
           ip_hash: 'staff',
@@ -256,14 +407,22 @@ export function createCommentService(deps: {
         await lockArticles(trx, [parent.article_id]);
         await setCommentCount(trx, parent.article_id, await repo.countApproved(trx, parent.article_id));
         await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
+        const reply = { id, article_id: parent.article_id, parent_id: parent.id, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+        await notifier?.published(trx, approvedParent ? [parent, reply] : [reply]);
         if (approvedParent) await webhooks?.notify(trx, { event: 'comment.published', commentId: parent.id });
         await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
         await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
         return { id, articleId: parent.article_id, approvedParent };
       });
+      notifier?.committed();
       if (result.approvedParent) events.emit('comment.published', { articleId: result.articleId, commentId: parentId });
       events.emit('comment.published', { articleId: result.articleId, commentId: result.id });
       return { id: result.id, status: 'approved' };
     },
   };
+}
+
+/** The form's checkbox sends "on"; the API sends true. */
+function wantsReplies(value: unknown): boolean {
+  return value === true || value === 'on' || value === 'true' || value === '1';
 }

@@ -10,9 +10,21 @@ export interface ThreadOptions {
   /** Comments at this depth get no Reply link. */
   maxDepth: number;
   order: 'oldest' | 'newest';
+  /** The article's path, for links to a comment's edit page. */
+  path: string;
+  /** The reader's own comments they may still edit (the per-reader rendering only). */
+  editable?: ReadonlySet<number>;
 }
 
-export function CommentsSection({ comments, count, options }: { comments: PublicComment[]; count: number; options: ThreadOptions }) {
+/** Which page of top-level threads this is, and how to address the others. */
+export interface CommentPaging {
+  page: number;
+  pages: number;
+  /** The address of page n (with the fragment). */
+  href: (n: number) => string;
+}
+
+export function CommentsSection({ comments, count, options, paging }: { comments: PublicComment[]; count: number; options: ThreadOptions; paging?: CommentPaging }) {
   const other = options.order === 'oldest' ? 'newest' : 'oldest';
   return (
     <section id="comments" class="comments" aria-labelledby="comments-heading">
@@ -34,8 +46,36 @@ export function CommentsSection({ comments, count, options }: { comments: Public
           <CommentItem comment={c} depth={0} options={options} />
         ))}
       </ol>
+      {paging && paging.pages > 1 ? <CommentPages paging={paging} order={options.order} /> : null}
       <Slot name="comment-form" />
     </section>
+  );
+}
+
+function roleLabel(role: string): string {
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}
+
+/** Links to the other pages of threads; the script turns the next-page link into "Load more". */
+function CommentPages({ paging, order }: { paging: CommentPaging; order: 'oldest' | 'newest' }) {
+  const { page, pages, href } = paging;
+  const [before, after] = order === 'oldest' ? ['Earlier comments', 'Later comments'] : ['Newer comments', 'Older comments'];
+  return (
+    <nav class="pagination comment-pages" aria-label="Comment pages" data-comment-pages>
+      {page > 1 ? (
+        <a href={href(page - 1)} rel="prev" data-prev-comments>
+          ← {before}
+        </a>
+      ) : null}
+      <span class="pagination-position">
+        Page {page} of {pages}
+      </span>
+      {page < pages ? (
+        <a href={href(page + 1)} rel="next" data-load-more>
+          {after} →
+        </a>
+      ) : null}
+    </nav>
   );
 }
 
@@ -55,12 +95,27 @@ export function CommentItem({ comment, depth, options }: { comment: PublicCommen
               comment.authorName
             )}
           </span>
+          {comment.staffRole ? (
+            <span class="staff-mark">
+              Staff<span class="visually-hidden">:</span> <span class="staff-role">{roleLabel(comment.staffRole)}</span>
+            </span>
+          ) : null}
           <a class="comment-permalink" href={`#comment-${comment.id}`}>
             <time dateTime={comment.createdAt}>{formatDateTime(comment.createdAt)}</time>
           </a>
+          {comment.editedAt ? (
+            <span class="comment-edited" title={`Edited ${formatDateTime(comment.editedAt)}`}>
+              edited
+            </span>
+          ) : null}
         </header>
         {pending ? <p class="awaiting-moderation">Your comment is awaiting moderation.</p> : null}
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+        {options.editable?.has(comment.id) ? (
+          <a class="edit-link" href={`${options.path}/comments/${comment.id}/edit`} rel="nofollow">
+            Edit<span class="visually-hidden"> your comment</span>
+          </a>
+        ) : null}
         {!pending && depth + 1 < options.maxDepth ? (
           <a class="reply-link" href={`?replyto=${comment.id}#respond`} rel="nofollow" data-reply-to={comment.id} data-reply-name={comment.authorName}>
             Reply<span class="visually-hidden"> to {comment.authorName}</span>
@@ -83,17 +138,22 @@ export interface CommentFormValues {
   authorEmail?: string;
   authorUrl?: string;
   body?: string;
+  notifyReplies?: string;
 }
 
 export interface CommentFormProps {
   action: string;
-  csrf: string;
-  /** Signed per render (features/spam/form-token.ts): when the form was served, for which article. */
+  /**
+   * Signed (features/spam/form-token.ts): the shared page's token, or a personal one; the page's
+   * script swaps in a personal one when the reader first focuses the form.
+   */
   formToken: string;
   values: CommentFormValues;
   errors: FieldErrors;
   replyTo: { id: number; authorName: string } | null;
   open: boolean;
+  /** The site sends e-mail: offer "E-mail me when someone replies". */
+  offerReplies?: boolean;
 }
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -104,7 +164,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
-export function CommentForm({ action, csrf, formToken, values, errors, replyTo, open }: CommentFormProps) {
+export function CommentForm({ action, formToken, values, errors, replyTo, open, offerReplies }: CommentFormProps) {
   if (!open) {
     return (
       <div id="respond" class="respond">
@@ -118,11 +178,11 @@ export function CommentForm({ action, csrf, formToken, values, errors, replyTo, 
     <div id="respond" class="respond">
       <h2 id="respond-heading">{replyTo ? `Reply to ${replyTo.authorName}` : 'Leave your comment'}</h2>
       <form class="comment-form" method="post" action={action} aria-labelledby="respond-heading" data-comment-form novalidate>
-        <input type="hidden" name="_csrf" value={csrf} />
         <input type="hidden" name="formToken" value={formToken} data-form-token />
         <input type="hidden" name="parentId" value={replyTo?.id ?? ''} data-parent-id />
         <p class="form-note">
-          Your email address will not be published. Required fields are marked <span aria-hidden="true">*</span>
+          Your email address will not be published. Required fields are marked <span aria-hidden="true">*</span>{' '}
+          <a href="/privacy">Your data</a>
         </p>
         <div class="form-status" role="alert" data-form-status>
           {errors.form ?? (errorCount > 0 ? `Please correct ${plural(errorCount, 'field', 'fields')} below.` : '')}
@@ -162,6 +222,15 @@ export function CommentForm({ action, csrf, formToken, values, errors, replyTo, 
           <input id="comment-url" name="authorUrl" type="url" autocomplete="url" maxLength={COMMENT_LIMITS.url} value={values.authorUrl ?? ''} {...invalid('authorUrl')} />
           <FieldError id="authorUrl-error" message={errors.authorUrl} />
         </p>
+        {offerReplies ? (
+          <p class="field field-check">
+            <input id="comment-notify" name="notifyReplies" type="checkbox" value="on" checked={values.notifyReplies === 'on'} aria-describedby="comment-notify-hint" />{' '}
+            <label for="comment-notify">E-mail me when someone replies</label>
+            <span class="hint" id="comment-notify-hint">
+              The first time, we send a mail asking you to confirm. Every notification has a link to stop them.
+            </span>
+          </p>
+        ) : null}
         {/* A trap for bots, which fill in every field: hidden from people and assistive technology
             (text browsers without CSS show it, with its label). Filled in, the comment is spam. */}
         <div class="form-trap" aria-hidden="true">

@@ -6,8 +6,15 @@ import type { CommentStatus } from './comment.table.ts';
 
 export interface ModerationContext {
   policy: CommentPolicy;
-  /** The author's address already has an approved comment. */
+  /**
+   * The author is trusted: this reader's cookie earned an approval under this address, or the
+   * reader proved they own it (features/comments/comment-trust.ts). An address alone is not enough.
+   */
   knownAuthor: boolean;
+  /** The address has approved comments, but `knownAuthor` is false: someone else may be using a regular's address. */
+  borrowedAddress?: boolean;
+  /** The reader typed a staff member's e-mail or name. */
+  staffIdentity?: 'email' | 'name' | null;
   /** What the spam defence found out about the comment; absent, the spam steps have no opinion. */
   spam?: SpamFacts;
 }
@@ -28,15 +35,35 @@ export const holdAll: ModerationStep = {
   decide: ({ policy }) => (policy === 'hold-all' ? { status: 'pending', reason: 'The site holds every comment for review.' } : undefined),
 };
 
+// Under every policy: only the admin's reply form posts as staff.
+export const holdStaffIdentity: ModerationStep = {
+  name: 'staff-identity',
+  decide: ({ staffIdentity }) =>
+    staffIdentity
+      ? { status: 'pending', reason: `Uses a staff member's ${staffIdentity === 'email' ? 'e-mail address' : 'name'}, but staff comment from the admin: held so that nobody passes for staff.` }
+      : undefined,
+};
+
+export const holdBorrowedAddress: ModerationStep = {
+  name: 'unproven-address',
+  decide: ({ policy, knownAuthor, borrowedAddress }) =>
+    policy === 'hold-first-time' && !knownAuthor && borrowedAddress
+      ? {
+          status: 'pending',
+          reason: 'This address has approved comments, but this one came from another browser and the address is not confirmed: held in case someone is using a regular\'s address.',
+        }
+      : undefined,
+};
+
 export const holdFirstTime: ModerationStep = {
   name: 'policy-first-time',
-  decide: ({ policy, knownAuthor }) =>
-    policy === 'hold-first-time' && !knownAuthor
+  decide: ({ policy, knownAuthor, borrowedAddress }) =>
+    policy === 'hold-first-time' && !knownAuthor && !borrowedAddress
       ? { status: 'pending', reason: 'First comment from this address: held until a moderator approves one.' }
       : undefined,
 };
 
-export const DEFAULT_STEPS: readonly ModerationStep[] = [holdAll, holdFirstTime];
+export const DEFAULT_STEPS: readonly ModerationStep[] = [holdStaffIdentity, holdAll, holdBorrowedAddress, holdFirstTime];
 
 export function moderate(context: ModerationContext, steps: readonly ModerationStep[] = DEFAULT_STEPS): ModerationDecision {
   for (const step of steps) {

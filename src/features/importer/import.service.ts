@@ -1,34 +1,52 @@
-// Imports articles from files, detecting each file's format.
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+// Imports files, telling each one's format by its content (never its name): a list of formats,
+// each with a `detect` over the file's first 64 KB and a `run` that streams it. To add a format,
+// write its ImportFormat and put it in FORMATS (most specific first).
 import type { Services } from '../../app.ts';
-import { articlePath } from '../articles/article.model.ts';
-import { looksLikeScrapedArticle, parseScrapedArticle } from './scraped-article.parser.ts';
+import { ImportError, type ImportReport } from './import-report.ts';
+import { openSource, type ImportSource } from './import-source.ts';
+import { importScrapedArticle, scrapedFormat, type ImportResult } from './scraped-article.import.ts';
+import { wxrFormat } from './wxr.import.ts';
 
-export interface ImportResult {
-  file: string;
-  url: string;
-  title: string;
-  created: boolean;
+export interface ImportOptions {
+  /** A copy of wp-content/uploads: featured images are read from it (nothing is fetched). */
+  uploadsDir?: string;
+  /** Disqus: a thread with no matching article becomes a draft article holding its comments. */
+  createArticles?: boolean;
+  /** Progress of a step (`done` of `total`, in the step's own unit); `finished` on its last call. */
+  onProgress?(step: string, done: number, total: number, finished?: boolean): void;
 }
 
-export class ImportError extends Error {}
+export interface ImportFormat {
+  name: string;
+  detect(source: ImportSource): boolean;
+  run(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport>;
+}
 
-export async function importFile({ articles, config }: Pick<Services, 'articles' | 'config'>, file: string): Promise<ImportResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ImportError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+export const FORMATS: ImportFormat[] = [wxrFormat, scrapedFormat];
+
+/** Imports one file of any known format; throws ImportError (one line) when it cannot. */
+export async function importSite(services: Services, file: string, options: ImportOptions = {}): Promise<ImportReport> {
+  const source = await openSource(file);
+  const format = FORMATS.find((f) => f.detect(source));
+  if (!format) throw new ImportError(`${file}: ${describeUnknown(source)}`);
+  return format.run(services, source, options);
+}
+
+function describeUnknown(source: ImportSource): string {
+  const head = source.head.replace(/^\uFEFF/, '').trimStart();
+  const expected = 'expected a WordPress export (WXR), a Disqus export or a scraped article';
+  if (head.includes('\u0000') || /[\u0001-\u0008\u000E-\u001F]/.test(head.slice(0, 512))) return `not a format Broadsheet can import: binary data (${expected})`;
+  if (/^<\?xml|^</.test(head)) {
+    const root = /<([A-Za-z_][\w:.-]*)[\s>]/.exec(head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, ''))?.[1];
+    if (root === 'rss' && /generator>https?:\/\/wordpress\.(?:org|com)/.test(head)) return 'a WordPress RSS file without wp:wxr_version is not an export WordPress can make; export it again from Tools → Export';
+    return `not a format Broadsheet can import: XML whose root is <${root ?? '?'}> (${expected})`;
   }
-  if (!looksLikeScrapedArticle(text)) throw new ImportError(`${file}: not a format Broadsheet can import (expected a scraped article: headline, paragraphs, optional Reviews footer)`);
-  const scraped = parseScrapedArticle(text);
-  const { article, created } = await articles.upsert({
-    title: scraped.title,
-    bodyMarkdown: scraped.bodyMarkdown,
-    // The file's name identifies it, so importing it again updates the same article.
-    importKey: `scraped:${basename(file, extname(file))}`,
-    ratingBaseline: scraped.rating ? { sum: scraped.rating.score * scraped.rating.count, count: scraped.rating.count } : undefined,
-  });
-  return { file, url: config.publicUrl + articlePath(article.slug), title: article.title, created };
+  return `not a format Broadsheet can import (${expected})`;
 }
+
+/** Imports one scraped article (the seed's format) and returns its URL: what tests and demo content use. */
+export function importFile(services: Pick<Services, 'articles' | 'config'>, file: string): Promise<ImportResult> {
+  return importScrapedArticle(services, file);
+}
+
+export { ImportError, type ImportReport, type ImportResult };

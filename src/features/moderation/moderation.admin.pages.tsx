@@ -9,8 +9,10 @@ import { AppError } from '../../errors.ts';
 import { plural } from '../../views/html.ts';
 import type { CommentStatus } from '../comments/comment.table.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { BAN_KINDS, type BanDuration } from '../bans/ban.service.ts';
+import type { BanKind } from '../bans/ban.table.ts';
 import { actorOf } from '../staff/staff.service.ts';
-import { ACTIONS, DONE_MESSAGES, QueuePage, STATUSES, type ModerationAction, type QueueQuery, type QueueTab, type ReplyProblem } from './moderation.admin.views.tsx';
+import { ACTIONS, DONE_MESSAGES, QueuePage, STATUSES, type BanProblem, type ModerationAction, type QueueQuery, type QueueTab, type ReplyProblem } from './moderation.admin.views.tsx';
 
 const PER_PAGE = 25;
 const Text = Type.Optional(Type.String({ maxLength: 2000 }));
@@ -26,6 +28,7 @@ const QueueQuerystring = Type.Object({
   done: Type.Optional(Type.String({ maxLength: 20 })),
   n: Type.Optional(Type.String({ maxLength: 10 })),
   reply: Type.Optional(Type.String({ maxLength: 20 })),
+  banned: Type.Optional(Type.String({ maxLength: 20 })),
 });
 
 const statusOf = (action: ModerationAction): CommentStatus => ACTIONS.find((a) => a.action === action)!.status;
@@ -33,7 +36,7 @@ const statusOf = (action: ModerationAction): CommentStatus => ACTIONS.find((a) =
 /** Only the queue itself is a destination after an action (no open redirect). */
 function safeReturn(value: string | undefined): URL {
   const url = new URL(value && /^\/admin\/comments(\?|$)/.test(value) ? value : '/admin/comments', 'http://x');
-  for (const key of ['done', 'n', 'reply']) url.searchParams.delete(key);
+  for (const key of ['done', 'n', 'reply', 'banned']) url.searchParams.delete(key);
   return url;
 }
 
@@ -46,7 +49,7 @@ function backTo(reply: FastifyReply, returnTo: string | undefined, notice: Recor
 export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { comments, articles, assets } = deps;
 
-  async function render(request: FastifyRequest, reply: FastifyReply, raw: Record<string, string | undefined>, extra: { notice?: string; error?: string; reply?: ReplyProblem } = {}) {
+  async function render(request: FastifyRequest, reply: FastifyReply, raw: Record<string, string | undefined>, extra: { notice?: string; error?: string; reply?: ReplyProblem; ban?: BanProblem } = {}) {
     const status: QueueTab = raw.status === 'all' || STATUSES.includes(raw.status as CommentStatus) ? (raw.status as QueueTab) : 'pending';
     const page = Math.min(Math.max(Number.parseInt(raw.page ?? '1', 10) || 1, 1), 100_000);
     const q = raw.q?.trim() ?? '';
@@ -67,9 +70,10 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
     const done = STATUSES.find((s) => s === raw.done);
     if (!notice && done) notice = `${plural(Number(raw.n) || 0, 'comment', 'comments')} ${DONE_MESSAGES[done]}.`;
     if (!notice && raw.reply && /^\d+$/.test(raw.reply)) notice = `Your reply (#${raw.reply}) is published.`;
+    if (!notice && raw.banned && /^\d+$/.test(raw.banned)) notice = `Banned (ban #${raw.banned}); see the ban list.`;
     return sendAdminPage(
       reply,
-      <QueuePage frame={adminFrame(deps, request)} query={query} queue={queue} scriptPath={assets.moderationScript.path} notice={notice} error={error} reply={extra.reply} />,
+      <QueuePage frame={adminFrame(deps, request)} query={query} queue={queue} scriptPath={assets.moderationScript.path} notice={notice} error={error} reply={extra.reply} ban={extra.ban} />,
     );
   }
 
@@ -112,6 +116,40 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
+    // POST /admin/comments/:id/ban — bans the comment's author (by e-mail, address hash or reader cookie) with a reason and a length; 303 back, or the queue with the problem
+    app.post(
+      '/admin/comments/:id/ban',
+      {
+        config: { access: 'moderator' },
+        schema: {
+          hide: true,
+          params: Id,
+          body: Type.Object({
+            _csrf: Text,
+            return: Text,
+            kind: Type.Optional(Type.String({ maxLength: 20 })),
+            reason: Text,
+            duration: Type.Optional(Type.String({ maxLength: 20 })),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const { kind = '', reason = '', duration = '' } = request.body;
+        const back = Object.fromEntries(safeReturn(request.body.return).searchParams);
+        try {
+          if (!BAN_KINDS.some((k) => k.kind === kind)) throw new AppError('validation_failed', undefined, { kind: 'Choose what to ban by.' });
+          const ban = await deps.bans.banFromComment(
+            { commentId: request.params.id, kind: kind as BanKind, reason, duration: duration as BanDuration },
+            actorOf(request.staff!.user),
+          );
+          return backTo(reply, request.body.return, { banned: String(ban.id) }, request.params.id);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;
+          return render(request, reply.status(error.status), back, { error: error.fields ? undefined : error.message, ban: { commentId: request.params.id, errors: error.fields ?? { form: error.message } } });
+        }
+      },
+    );
+
     // POST /admin/comments/:id/reply — publishes a reply by the staff member; 303 back, or the queue with the error beside the reply
     app.post(
       '/admin/comments/:id/reply',
@@ -120,7 +158,7 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         const user = request.staff!.user;
         const body = request.body.body ?? '';
         try {
-          const { id } = await comments.postAsStaff({ parentId: request.params.id, body }, { name: user.displayName, email: user.email }, actorOf(user));
+          const { id } = await comments.postAsStaff({ parentId: request.params.id, body }, { name: user.displayName, email: user.email, role: user.role }, actorOf(user));
           return backTo(reply, request.body.return, { reply: String(id) }, request.params.id);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;

@@ -9,6 +9,8 @@ import { articlePath } from '../articles/article.model.ts';
 import type { ModerationQueue, QueueItem } from '../comments/comment.service.ts';
 import type { CommentStatus } from '../comments/comment.table.ts';
 import { COMMENT_LIMITS } from '../comments/comment.validation.ts';
+import { BanForm } from '../bans/ban.admin.views.tsx';
+import type { FieldErrors } from '../../errors.ts';
 
 export const STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
 
@@ -58,6 +60,12 @@ export interface ReplyProblem {
   message: string;
 }
 
+/** A ban form sent back with its problem, opened under its comment. */
+export interface BanProblem {
+  commentId: number;
+  errors: FieldErrors;
+}
+
 export interface QueuePageProps {
   frame: AdminFrame;
   query: QueueQuery;
@@ -66,9 +74,10 @@ export interface QueuePageProps {
   notice?: string;
   error?: string;
   reply?: ReplyProblem;
+  ban?: BanProblem;
 }
 
-export function QueuePage({ frame, query, queue, scriptPath, notice, error, reply }: QueuePageProps) {
+export function QueuePage({ frame, query, queue, scriptPath, notice, error, reply, ban }: QueuePageProps) {
   const here = queueHref(query);
   const countOf = (tab: QueueTab) => (tab === 'all' ? STATUSES.reduce((sum, s) => sum + queue.counts[s], 0) : queue.counts[tab]);
   const total = countOf(query.status);
@@ -173,7 +182,14 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
           </p>
           <ol class="queue">
             {queue.items.map((item, i) => (
-              <QueueEntry item={item} frame={frame} here={here} next={queue.items[i + 1]?.id ?? queue.items[i - 1]?.id} reply={reply?.commentId === item.id ? reply : undefined} />
+              <QueueEntry
+                item={item}
+                frame={frame}
+                here={here}
+                next={queue.items[i + 1]?.id ?? queue.items[i - 1]?.id}
+                reply={reply?.commentId === item.id ? reply : undefined}
+                ban={ban?.commentId === item.id ? ban : undefined}
+              />
             ))}
           </ol>
           <Pager query={query} total={total} perPage={queue.perPage} />
@@ -183,7 +199,7 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
   );
 }
 
-function QueueEntry({ item, frame, here, next, reply }: { item: QueueItem; frame: AdminFrame; here: string; next: number | undefined; reply?: ReplyProblem }) {
+function QueueEntry({ item, frame, here, next, reply, ban }: { item: QueueItem; frame: AdminFrame; here: string; next: number | undefined; reply?: ReplyProblem; ban?: BanProblem }) {
   const label = `comment #${item.id} by ${item.authorName}`;
   return (
     <li>
@@ -206,7 +222,7 @@ function QueueEntry({ item, frame, here, next, reply }: { item: QueueItem; frame
             </a>
           ) : null}
           <span>
-            on <a href={`${articlePath(item.articleSlug)}${item.status === 'approved' ? `#comment-${item.id}` : ''}`}>{item.articleTitle}</a> (
+            on <a href={`${articlePath(item.articleSlug)}${item.status === 'approved' ? `/comments/${item.id}` : ''}`}>{item.articleTitle}</a> (
             <a href={`/admin/comments?status=${item.status}&article=${item.articleId}`}>only this article</a>)
           </span>
           <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
@@ -221,6 +237,23 @@ function QueueEntry({ item, frame, here, next, reply }: { item: QueueItem; frame
           </p>
         ) : null}
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
+        {item.edits.length > 0 && item.editedAt ? (
+          <details class="comment-edits">
+            <summary>
+              Edited by its author <time dateTime={item.editedAt}>{formatDateTime(item.editedAt)}</time>: {plural(item.edits.length, 'earlier text', 'earlier texts')}
+            </summary>
+            <ol>
+              {item.edits.map((edit) => (
+                <li>
+                  <p class="hint">
+                    Until <time dateTime={edit.replacedAt}>{formatDateTime(edit.replacedAt)}</time>:
+                  </p>
+                  <div class="comment-body" dangerouslySetInnerHTML={{ __html: edit.bodyHtml }} />
+                </li>
+              ))}
+            </ol>
+          </details>
+        ) : null}
         <form method="post" action={`/admin/comments/${item.id}/status`} class="item-actions">
           <input type="hidden" name="_csrf" value={frame.csrf} />
           <input type="hidden" name="return" value={here} />
@@ -264,6 +297,7 @@ function QueueEntry({ item, frame, here, next, reply }: { item: QueueItem; frame
             </form>
           </details>
         ) : null}
+        {item.staffAuthor ? null : <BanForm commentId={item.id} authorName={item.authorName} csrf={frame.csrf} here={here} error={ban?.errors} />}
       </article>
     </li>
   );

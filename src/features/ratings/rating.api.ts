@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../../app.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { parseArticleRef } from '../articles/article.api.ts';
+import { articlePath } from '../articles/article.model.ts';
 import { NewRatingSchema, RateResultSchema } from './rating.schemas.ts';
 
 export function ratingApi(deps: AppDeps): FastifyPluginAsyncTypebox {
@@ -19,7 +20,9 @@ export function ratingApi(deps: AppDeps): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
         const readerId = readers.ensureReader(request, reply);
-        return ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value: request.body.value });
+        const result = await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value: request.body.value });
+        readers.markActed(reply, articlePath(article.slug));
+        return result;
       },
     );
   };

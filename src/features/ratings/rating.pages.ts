@@ -20,6 +20,7 @@ export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
           schema: {
             hide: true,
             params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
+            // _csrf is what older pages sent; the cross-origin check replaces it.
             body: Type.Object({ _csrf: Type.Optional(Type.String()), value: Type.Optional(Type.String()) }),
           },
         },
@@ -27,9 +28,11 @@ export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
           const { slug } = request.params;
           const article = await articles.findPublishedRef(slug);
           try {
-            readers.checkCsrf(request, request.body._csrf);
+            readers.checkSameOrigin(request);
             const value = validateRatingValue(request.body.value);
-            await ratings.rate({ articleId: article.id, readerId: request.readerId!, ipHash: readers.ipHash(request), value });
+            const readerId = readers.ensureReader(request, reply, { embedded: mode === 'embed' });
+            await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value });
+            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
           } catch (error) {
             if (!(error instanceof AppError)) throw error;
             reply.status(error.status);

@@ -49,11 +49,10 @@ export function RatingWidget({ rating, baselineCount, scale }: { rating: RatingD
   );
 }
 
-export function RateForm(props: { action: string; csrf: string; scale: RatingScale; yourRating: number | null; error?: string }) {
-  const { action, csrf, scale, yourRating, error } = props;
+export function RateForm(props: { action: string; scale: RatingScale; yourRating: number | null; error?: string }) {
+  const { action, scale, yourRating, error } = props;
   return (
     <form class="rate-form" method="post" action={action} data-rate-form>
-      <input type="hidden" name="_csrf" value={csrf} />
       <fieldset aria-describedby={error ? 'rate-error' : undefined}>
         <legend>Rate This</legend>
         {scale === 'stars' ? (

@@ -6,7 +6,8 @@ import { parseOrigin } from '../../config.ts';
 import type { FieldErrors } from '../../errors.ts';
 import type { Settings } from './settings.service.ts';
 
-type Group = 'Site' | 'Comments' | 'Ratings' | 'Blocking';
+/** 'Block lists' are edited by moderators on their own page (/admin/blocking), not with the site settings. */
+type Group = 'Site' | 'Comments' | 'Ratings' | 'Blocking' | 'Block lists';
 
 export type FieldSpec =
   | { kind: 'text' | 'textarea'; group: Group; label: string; hint?: string; maxLength: number; required: boolean }
@@ -54,6 +55,25 @@ export const SETTINGS_FIELDS = {
     min: 0,
     max: 36_500,
   },
+  commentEditMinutes: {
+    kind: 'int',
+    group: 'Comments',
+    label: 'Editing window (minutes)',
+    hint: 'How long after posting a reader may edit their comment; 0 turns editing off.',
+    min: 0,
+    max: 1440,
+  },
+  commentsPerPage: { kind: 'int', group: 'Comments', label: 'Threads per comment page', hint: 'Top-level comments (each with its replies) on one page.', min: 5, max: 200 },
+  commentOrder: {
+    kind: 'choice',
+    group: 'Comments',
+    label: 'Comment order',
+    hint: 'Readers can switch with a link on the page.',
+    options: [
+      { value: 'oldest', label: 'Oldest first' },
+      { value: 'newest', label: 'Newest first' },
+    ],
+  },
   replyDepth: { kind: 'int', group: 'Comments', label: 'Reply depth', hint: '1 allows no replies; 4 allows three levels of replies.', min: 1, max: 10 },
   ratingScale: {
     kind: 'choice',
@@ -66,6 +86,14 @@ export const SETTINGS_FIELDS = {
     ],
   },
   ratingCapPerDay: { kind: 'int', group: 'Ratings', label: 'Ratings per address per article per day', hint: 'Stops one machine from stuffing the count.', min: 1, max: 100_000 },
+  personalDataRetentionDays: {
+    kind: 'int',
+    group: 'Blocking',
+    label: 'Days to keep address hashes and browser names',
+    hint: 'Comments and ratings keep them this long for spam checks and rating limits; then they are deleted. Ratings keep counting.',
+    min: 1,
+    max: 3650,
+  },
   maxLinks: { kind: 'int', group: 'Blocking', label: 'Most links in a comment', hint: 'A comment with more links than this is held for a moderator.', min: 0, max: 100 },
   minFormSeconds: {
     kind: 'int',
@@ -77,7 +105,7 @@ export const SETTINGS_FIELDS = {
   },
   blockedEmails: {
     kind: 'list',
-    group: 'Blocking',
+    group: 'Block lists',
     label: 'Blocked e-mail addresses',
     hint: 'One per line: someone@example.com, or @example.com for a whole domain. Their comments are spam.',
     maxItems: 10_000,
@@ -93,7 +121,7 @@ export const SETTINGS_FIELDS = {
   },
   blockedWords: {
     kind: 'list',
-    group: 'Blocking',
+    group: 'Block lists',
     label: 'Blocked words and phrases',
     hint: 'One per line, matched as whole words in any case. Comments containing them are spam.',
     maxItems: 10_000,

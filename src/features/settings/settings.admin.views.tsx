@@ -42,13 +42,16 @@ export function SettingsPage({ frame, values, errors, notice }: { frame: AdminFr
             </fieldset>
           );
         })}
+        <p class="hint">
+          Blocked words and e-mail addresses are kept by the moderators, on the <a href="/admin/blocking">Block lists</a> page.
+        </p>
         <button type="submit">Save settings</button>
       </form>
     </AdminLayout>
   );
 }
 
-function Field({ name, field, value, errors }: { name: string; field: FieldSpec; value: string; errors: FieldErrors }) {
+export function Field({ name, field, value, errors }: { name: string; field: FieldSpec; value: string; errors: FieldErrors }) {
   const id = fieldId(name);
   const hintId = `${id}-hint`;
   // The error (when there is one) and the hint both describe the control.

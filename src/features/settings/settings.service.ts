@@ -19,6 +19,12 @@ export interface Settings {
   ratingCapPerDay: number;
   /** Days after publication when an article stops taking comments; 0 keeps them open. */
   commentsCloseAfterDays: number;
+  /** Minutes after posting during which a comment's author may edit it; 0 turns editing off. */
+  commentEditMinutes: number;
+  /** Top-level threads (each with its replies) on one page of comments. */
+  commentsPerPage: number;
+  /** Which threads a comment page starts with; readers may switch with a link. */
+  commentOrder: 'oldest' | 'newest';
   /** Comments from these addresses are spam: "someone@example.com", or "@example.com" for a whole domain. */
   blockedEmails: string[];
   /** Comments from these client addresses are spam: "203.0.113.7" or "203.0.113.0/24". */
@@ -31,6 +37,8 @@ export interface Settings {
   minFormSeconds: number;
   /** Origins whose pages may show the embed, besides EMBED_ORIGINS: "https://example.org". */
   embedOrigins: string[];
+  /** Days a comment's and a rating's address hash and user agent are kept; then the server deletes them. */
+  personalDataRetentionDays: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -41,12 +49,16 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   ratingScale: 'stars',
   ratingCapPerDay: 20,
   commentsCloseAfterDays: 0,
+  commentEditMinutes: 15,
+  commentsPerPage: 50,
+  commentOrder: 'oldest',
   blockedEmails: [],
   blockedIps: [],
   blockedWords: [],
   maxLinks: 2,
   minFormSeconds: MIN_FORM_SECONDS,
   embedOrigins: [],
+  personalDataRetentionDays: 90,
 });
 
 export interface SettingsService {

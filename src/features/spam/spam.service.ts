@@ -6,7 +6,7 @@ import type { SettingsService } from '../settings/settings.service.ts';
 import { findBlockListHit } from './block-lists.ts';
 import { extractFeatures, isTrained, spamProbability, type ClassifierInput, type SpamLabel } from './classifier.ts';
 import { bodyHash, countLinks, findDuplicate } from './content-rules.ts';
-import { checkFormToken, FORM_TOKEN_LIFETIME_MS, renewFormToken, type FormTokenVerdict } from './form-token.ts';
+import { checkFormToken, FORM_TOKEN_LIFETIME_MS, issueSharedFormToken, renewFormToken, type FormTokenVerdict } from './form-token.ts';
 import * as repo from './spam.repository.ts';
 import type { SpamFacts } from './spam.steps.ts';
 
@@ -36,8 +36,10 @@ export interface TrainableComment {
 }
 
 export interface SpamDefence {
-  /** A fresh token for the article's comment form; `previous`, the one a form came back with, keeps its time. */
+  /** A fresh personal token for the article's comment form; `previous`, the one a form came back with, keeps its time. */
   issueFormToken(articleId: number, previous?: string): string;
+  /** The token for the article's shared (cached) page. */
+  issueSharedFormToken(articleId: number): string;
   /**
    * Runs inside the comment's transaction: a valid token's nonce is recorded there, so it is used
    * up exactly when the comment is stored. Without a submission (imports, seed data) the request
@@ -58,7 +60,7 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
   async function formTokenVerdict(trx: Db, articleId: number, submission: Submission, now: string): Promise<FormTokenVerdict> {
     const nowMs = Date.parse(now);
     const check = checkFormToken(formTokenKey, submission.formToken, { articleId, now: nowMs, minSeconds: settings.get().minFormSeconds });
-    if (check.verdict !== 'valid') return check.verdict;
+    if (check.verdict !== 'valid' || check.shared) return check.verdict;
     if (nowMs - lastPrune > PRUNE_INTERVAL_MS) {
       lastPrune = nowMs;
       // A token is refused as expired after its lifetime, so its nonce need not be kept longer.
@@ -76,6 +78,7 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
 
   return {
     issueFormToken: (articleId, previous) => renewFormToken(formTokenKey, previous, articleId),
+    issueSharedFormToken: (articleId) => issueSharedFormToken(formTokenKey, articleId),
 
     async assess(trx, { articleId, draft, bodyHtml, submission, now }) {
       const current = settings.get();

@@ -11,9 +11,10 @@ import { LoginPage, PasswordPage, UsersPage } from './staff.views.tsx';
 
 const Text = Type.Optional(Type.String({ maxLength: 2000 }));
 
-/** Only a path inside the admin area may be a post-login destination (no open redirect). */
+// Only a path inside the admin area may be a post-login destination (no open redirect), written
+// in visible ASCII: no line break to split the Location header, no backslash read as a slash.
 function safeNext(next: string | undefined): string {
-  return next && /^\/admin(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/admin';
+  return next && /^\/admin(?:[/?][\x21-\x7E]*)?$/.test(next) && !next.includes('\\') ? next : '/admin';
 }
 
 export function staffPages(deps: AppDeps): FastifyPluginAsyncTypebox {

@@ -99,3 +99,8 @@ export async function countLoginFailures(db: Q, key: string, since: string, upTo
 export async function clearLoginFailures(db: Q, key: string): Promise<void> {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
 }
+
+/** Every account's e-mail and display name, for recognising a reader who writes as staff (the table is small). */
+export function listStaffIdentities(db: Q): Promise<{ email: string; display_name: string }[]> {
+  return db.selectFrom('users').select(['email', 'display_name']).execute();
+}

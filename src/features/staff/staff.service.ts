@@ -29,8 +29,16 @@ export interface StaffSession {
 const IDLE_MS = 12 * 60 * 60 * 1000;
 const TOUCH_EVERY_MS = 60 * 1000;
 const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
+/** Wrong passwords for one account from one address. */
+export const MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5;
+/** Wrong passwords from one address, whatever the accounts. */
 export const MAX_FAILURES_PER_ADDRESS = 20;
+/**
+ * Wrong passwords for one account from every address: the slower limit against guessing spread
+ * over many addresses. It refuses only addresses with failures of their own in the window, so a
+ * stranger's guesses never lock the owner out of their account.
+ */
+export const MAX_FAILURES_PER_ACCOUNT = 50;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -115,17 +123,21 @@ export function createStaffService({ db }: { db: Db }): StaffService {
       const normalized = email.trim().toLowerCase();
       const since = new Date(Date.now() - THROTTLE_WINDOW_MS).toISOString();
       const accountKey = `account:${normalized}`;
+      const pairKey = `pair:${ipHash}:${normalized}`;
       const addressKey = `ip:${ipHash}`;
       // The attempt is recorded as a failure before the password is checked (and taken back when
       // it was right), and counts the failures recorded up to it: guesses sent in parallel are
       // each checked only if they are within the limit in the order they arrived, so no more
       // than the limit are ever checked, on any engine and across instances.
-      const attempt = await repo.recordLoginFailure(db, [accountKey, addressKey], nowIso());
-      const [byAccount, byAddress] = await Promise.all([
-        repo.countLoginFailures(db, accountKey, since, attempt[0]),
+      const attempt = await repo.recordLoginFailure(db, [pairKey, addressKey, accountKey], nowIso());
+      const [byPair, byAddress, byAccount] = await Promise.all([
+        repo.countLoginFailures(db, pairKey, since, attempt[0]),
         repo.countLoginFailures(db, addressKey, since, attempt[1]),
+        repo.countLoginFailures(db, accountKey, since, attempt[2]),
       ]);
-      if (byAccount > MAX_FAILURES_PER_ACCOUNT || byAddress > MAX_FAILURES_PER_ADDRESS) {
+      // byAddress counts this attempt too: more than one means the address has failed recently.
+      const accountLimited = byAccount > MAX_FAILURES_PER_ACCOUNT && byAddress > 1;
+      if (byPair > MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS || byAddress > MAX_FAILURES_PER_ADDRESS || accountLimited) {
         // Refused unchecked, so not a failure: the wait runs from the last real one.
         await repo.deleteLoginFailures(db, attempt);
         throw new AppError('login_throttled');
@@ -135,7 +147,7 @@ export function createStaffService({ db }: { db: Db }): StaffService {
       const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
       if (!row || !ok || row.disabled === 1) throw new AppError('login_failed');
       await repo.deleteLoginFailures(db, attempt);
-      await repo.clearLoginFailures(db, accountKey);
+      await repo.clearLoginFailures(db, pairKey);
       const { token, idHash } = await newSession(row.id, userAgent);
       const now = nowIso();
       await repo.updateUser(db, row.id, { last_login_at: now });

@@ -1,0 +1,105 @@
+// The comment form, for browsers without JavaScript: POST, then back to the new comment.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AppDeps } from '../../app.ts';
+import { unmapIPv4 } from '../../lib/client-address.ts';
+import { AppError } from '../../errors.ts';
+import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
+import { articlePath } from '../articles/article.model.ts';
+import { sendArticlePage } from '../articles/article.pages.tsx';
+import { renderPage } from '../../views/html.ts';
+import { CommentEditPage, type CommentEditPageProps } from './comment-edit.views.tsx';
+import type { FastifyReply } from 'fastify';
+
+const FormField = Type.Optional(Type.String());
+const EditParams = Type.Object({ slug: Type.String({ maxLength: 200 }), id: Type.Integer({ minimum: 1 }) });
+
+export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+  const { articles, comments, readers } = deps;
+  const sendEditPage = (reply: FastifyReply, props: Omit<CommentEditPageProps, 'context'>) =>
+    // The form carries the reader's CSRF token: no shared cache may keep it.
+    reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(renderPage(<CommentEditPage context={deps.layout()} {...props} />));
+  return async (app) => {
+    // GET /articles/:slug/comments/:id/edit — the author's edit form (same reader cookie, within the window); 403 page otherwise
+    app.get('/articles/:slug/comments/:id/edit', { config: { access: 'public' }, schema: { hide: true, params: EditParams } }, async (request, reply) => {
+      const article = await articles.getPublished(request.params.slug);
+      const comment = await comments.editable(article.id, request.params.id, request.readerId);
+      return sendEditPage(reply, { article, comment, body: comment.bodyMarkdown, csrf: readers.csrfToken(request.readerId!), errors: {} });
+    });
+
+    // POST /articles/:slug/comments/:id/edit — saves the author's edit; 303 to the comment, or the form again with the problem
+    app.post(
+      '/articles/:slug/comments/:id/edit',
+      { config: { access: 'public' }, onRequest: deps.postLimit, schema: { hide: true, params: EditParams, body: Type.Object({ _csrf: FormField, body: FormField }) } },
+      async (request, reply) => {
+        const article = await articles.getPublished(request.params.slug);
+        // Who may edit is checked first: someone else's comment gets the refusal, not a form.
+        const comment = await comments.editable(article.id, request.params.id, request.readerId);
+        try {
+          readers.checkCsrf(request, request.body._csrf);
+          const { id } = await comments.edit(article.id, comment.id, { body: request.body.body }, { readerId: request.readerId, ipHash: readers.ipHash(request) });
+          return reply.redirect(await landingOf(deps, article, id, comment.parentId === null ? undefined : String(comment.parentId)), 303);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code === 'edit_window_closed' || error.code === 'edit_not_allowed' || error.code === 'comment_not_found') throw error;
+          reply.status(error.status);
+          return sendEditPage(reply, { article, comment, body: request.body.body ?? '', csrf: readers.csrfToken(request.readerId!), errors: error.fields ?? { form: error.message } });
+        }
+      },
+    );
+
+    for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
+      // POST /articles/:slug/comments (and /embed/threads/:slug/comments in the embed's frame) — form post; 303 to #comment-ID, or the form again with errors beside fields
+      app.post(
+        `${prefix}/:slug/comments`,
+        {
+          config: { access: 'public' },
+          onRequest: deps.postLimit,
+          schema: {
+            hide: true,
+            params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
+            // formToken and homepage (the honeypot) are the spam defence's; see comment.views.tsx.
+            body: Type.Object({ _csrf: FormField, formToken: FormField, homepage: FormField, authorName: FormField, authorEmail: FormField, authorUrl: FormField, body: FormField, parentId: FormField, notifyReplies: FormField }),
+          },
+        },
+        async (request, reply) => {
+          const { slug } = request.params;
+          // _csrf is what older pages sent; the cross-origin check replaces it.
+          const { _csrf, formToken, homepage, ...input } = request.body;
+          const article = await articles.findPublishedRef(slug);
+          try {
+            readers.checkSameOrigin(request);
+            const { id } = await comments.post(input, {
+              articleId: article.id,
+              readerId: readers.ensureReader(request, reply, { embedded: mode === 'embed' }),
+              ipHash: readers.ipHash(request),
+              userAgent: request.headers['user-agent'] ?? '',
+              submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
+            });
+            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
+            return reply.redirect(mode === 'embed' ? `${threadPath(mode, article.slug)}#comment-${id}` : await landingOf(deps, article, id, input.parentId), 303);
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            reply.status(error.status);
+            const parentId = input.parentId && /^\d+$/.test(input.parentId) ? Number(input.parentId) : undefined;
+            return sendArticlePage(deps, request, reply, slug, {
+              replyTo: parentId,
+              commentForm: { values: input, errors: error.fields ?? { form: error.message }, formToken },
+              mode,
+            });
+          }
+        },
+      );
+    }
+  };
+}
+
+/**
+ * Where the reader lands after posting: the page holding the comment, or for one held, the page
+ * holding what it answers (the reader's own held comments are shown there), else the first.
+ */
+async function landingOf(deps: AppDeps, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
+  const own = await deps.pages.commentHref(article, id);
+  if (own) return own;
+  const parent = parentId && /^[1-9]\d{0,14}$/.test(parentId) ? await deps.pages.commentHref(article, Number(parentId)) : null;
+  return parent ? parent.replace(/#.*$/, `#comment-${id}`) : `${articlePath(article.slug)}#comment-${id}`;
+}

@@ -1,0 +1,142 @@
+// SQL for site imports: articles by their import keys, comments inserted many rows at a time,
+// old addresses. Each function takes the import batch's transaction first.
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
+import type { NewCommentRow } from '../comments/comment.table.ts';
+
+type Q = Kysely<Database>;
+
+export type ImportedArticleState = {
+  id: number;
+  import_key: string | null;
+  slug: string;
+  featured_image: string | null;
+  rating_sum: number;
+  rating_count: number;
+  rating_baseline_sum: number;
+  rating_baseline_count: number;
+};
+
+export async function findArticlesByImportKeys(db: Q, keys: string[]): Promise<Map<string, ImportedArticleState>> {
+  const found = new Map<string, ImportedArticleState>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db
+      .selectFrom('articles')
+      .select(['id', 'import_key', 'slug', 'featured_image', 'rating_sum', 'rating_count', 'rating_baseline_sum', 'rating_baseline_count'])
+      .where('import_key', 'in', keys.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.set(row.import_key!, row);
+  }
+  return found;
+}
+
+/** Which of these slugs are taken. */
+export async function takenSlugs(db: Q, slugs: string[]): Promise<Set<string>> {
+  if (slugs.length === 0) return new Set();
+  const rows = await db.selectFrom('articles').select('slug').where('slug', 'in', slugs).execute();
+  return new Set(rows.map((r) => r.slug));
+}
+
+/** Imported comments already stored for these articles: import key → id. */
+export async function findImportedComments(db: Q, articleIds: number[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let i = 0; i < articleIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('comments')
+      .select(['id', 'import_key'])
+      .where('article_id', 'in', articleIds.slice(i, i + 500))
+      .where('import_key', 'is not', null)
+      .execute();
+    for (const row of rows) found.set(row.import_key!, row.id);
+  }
+  return found;
+}
+
+export type ImportedCommentRow = Required<Omit<NewCommentRow, 'id' | 'reader_id' | 'held_reason' | 'spam_score' | 'trained_as' | 'staff_role' | 'edited_at'>> & { import_key: string };
+
+const COMMENT_COLUMNS = ['article_id', 'parent_id', 'depth', 'author_name', 'author_email', 'author_url', 'body_markdown', 'body_html', 'status', 'body_hash', 'ip_hash', 'user_agent', 'created_at', 'updated_at', 'import_key'] as const;
+
+/**
+ * An insert of `n` comments, prepared once (db/prepared.ts): the same SQL every time, so it is
+ * neither rebuilt nor compiled again, and SQLite's statement cache keeps one statement, not one
+ * per row count.
+ */
+function commentInsert(n: number) {
+  return prepared((db, v: Record<string, unknown>) =>
+    db
+      .insertInto('comments')
+      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(COMMENT_COLUMNS.map((c) => [c, v[`${c}${i}`]])) as never))
+      .returning(['id', 'import_key']),
+  );
+}
+
+// 15 values a row: 100 rows stay far under both engines' limits on bound parameters.
+const ROWS_PER_INSERT = 100;
+const insertMany = commentInsert(ROWS_PER_INSERT);
+const insertOne = commentInsert(1);
+
+/** Inserts comments, 100 rows a statement (one at a time for the rest); returns each one's id by its import key. */
+export async function insertComments(db: Q, rows: ImportedCommentRow[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  let i = 0;
+  const run = async (statement: typeof insertMany, n: number) => {
+    const values: Record<string, unknown> = {};
+    for (let r = 0; r < n; r++) for (const c of COMMENT_COLUMNS) values[`${c}${r}`] = rows[i + r]![c];
+    const { rows: inserted } = await statement.execute(db, values);
+    for (const row of inserted) ids.set(row.import_key!, row.id);
+    i += n;
+  };
+  while (rows.length - i >= ROWS_PER_INSERT) await run(insertMany, ROWS_PER_INSERT);
+  while (i < rows.length) await run(insertOne, 1);
+  return ids;
+}
+
+export async function updateImportedComment(
+  db: Q,
+  id: number,
+  changes: Pick<NewCommentRow, 'parent_id' | 'depth' | 'author_name' | 'author_email' | 'author_url' | 'body_markdown' | 'body_html' | 'status' | 'created_at' | 'body_hash'>,
+): Promise<void> {
+  await db.updateTable('comments').set(changes).where('id', '=', id).execute();
+}
+
+/** Sets each article's comment_count to its approved comments. */
+export async function recountComments(db: Q, articleIds: number[]): Promise<void> {
+  for (let i = 0; i < articleIds.length; i += 500) {
+    await db
+      .updateTable('articles')
+      .set({
+        comment_count: (eb) =>
+          eb
+            .selectFrom('comments')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .whereRef('comments.article_id', '=', 'articles.id')
+            .where('comments.status', '=', 'approved'),
+      })
+      .where('id', 'in', articleIds.slice(i, i + 500))
+      .execute();
+  }
+}
+
+/** Points these old addresses at the article (an address already pointing elsewhere moves). */
+export async function saveLegacyPaths(db: Q, rows: { path: string; article_id: number }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('legacy_paths')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.column('path').doUpdateSet({ article_id: (eb) => eb.ref('excluded.article_id') }))
+      .execute();
+  }
+}
+
+/** The article (or page) an old address now belongs to: its kind and slug. */
+export async function findLegacyTarget(db: Q, path: string): Promise<{ kind: string; slug: string } | undefined> {
+  return db
+    .selectFrom('legacy_paths')
+    .innerJoin('articles', 'articles.id', 'legacy_paths.article_id')
+    .select(['articles.kind', 'articles.slug'])
+    .where('legacy_paths.path', '=', path)
+    .executeTakeFirst();
+}
+
+export { sql };

@@ -1,0 +1,165 @@
+// The shipped Varnish configuration (deploy/varnish/broadsheet.vcl) in front of two Broadsheet
+// instances sharing a database and Redis: a real varnishd on an ephemeral port with its own
+// working directory. The second anonymous GET is a cache hit; a rating posted through the cache
+// purges the page (EDGE_PURGE_URLS), so the next anonymous GET shows it.
+// Skipped with a message when varnishd (Debian: varnish, varnish-modules) or Redis is missing,
+// except under CI=true, where that fails.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createServices, type Services } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createArticle } from './helpers/factories.ts';
+import { dropRedisPrefix, redisProblem, skipUnlessAvailable, startInstance, TEST_REDIS_URL, type Instance } from './helpers/instance.ts';
+import { Client, createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
+
+const VCL = fileURLToPath(new URL('../deploy/varnish/broadsheet.vcl', import.meta.url));
+const varnishMissing = spawnSync('varnishd', ['-V']).error ? 'varnishd is not installed (apt-get install varnish varnish-modules)' : undefined;
+const skip = skipUnlessAvailable(varnishMissing ?? (await redisProblem()));
+
+/** A varnishd of the test's own: its working directory, an ephemeral port, the shipped VCL with these backends. */
+class Varnish {
+  private constructor(
+    private readonly dir: string,
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<Varnish> {
+    const dir = mkdtempSync(join(tmpdir(), 'broadsheet-varnish-'));
+    chmodSync(dir, 0o755); // varnishd reads the VCL as its own unprivileged user
+    // Until the instances are up (they need this cache's address first) the backend is nobody.
+    const placeholder = join(dir, 'placeholder.vcl');
+    writeFileSync(placeholder, readFileSync(VCL, 'utf8').replace(/\.port = "3000";/, '.port = "1";'));
+    const child = spawn('varnishd', ['-F', '-n', join(dir, 'n'), '-a', '127.0.0.1:0', '-T', '127.0.0.1:0', '-f', placeholder, '-s', 'malloc,32m', '-p', 'http_gzip_support=off'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+    const varnish = new Varnish(dir, child, '');
+    // Ready once the management interface answers with the address it listens on.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const answer = varnish.admin('debug.listen_address');
+      const port = /127\.0\.0\.1 (\d+)/.exec(answer.stdout)?.[1];
+      if (answer.status === 0 && port) return new Varnish(dir, child, `http://127.0.0.1:${port}`);
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`varnishd did not start: ${output}${answer.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  admin(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync('varnishadm', ['-n', join(this.dir, 'n'), ...args], { encoding: 'utf8', timeout: 10_000 });
+    return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  }
+
+  /** Loads the shipped VCL with its backend replaced by a round robin over these instances. */
+  useBackends(urls: string[]): void {
+    const backends = urls.map((url, i) => `backend b${i} {\n  .host = "127.0.0.1";\n  .port = "${new URL(url).port}";\n}`).join('\n');
+    const director = `sub vcl_init {\n  new instances = directors.round_robin();\n${urls.map((_, i) => `  instances.add_backend(b${i});`).join('\n')}\n}\nsub vcl_recv {\n  set req.backend_hint = instances.backend();\n}\n`;
+    // Definitions of a VCL subroutine are joined in order: this vcl_recv runs before the shipped one.
+    const vcl = readFileSync(VCL, 'utf8')
+      .replace('import xkey;', 'import xkey;\nimport directors;')
+      .replace(/backend default \{[^}]*\}/, `${backends}\n${director}`);
+    const file = join(this.dir, 'two-instances.vcl');
+    writeFileSync(file, vcl);
+    for (const command of [['vcl.load', 'two', file], ['vcl.use', 'two']]) {
+      const answer = this.admin(...command);
+      if (answer.status !== 0) throw new Error(`varnishadm ${command.join(' ')}: ${answer.stdout}${answer.stderr}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      this.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+describe('Varnish in front of two instances', { skip }, () => {
+  let varnish: Varnish;
+  let database: TestDatabase;
+  let setup: Services;
+  let instances: Instance[] = [];
+  let article: Awaited<ReturnType<typeof createArticle>>;
+  const prefix = `broadsheet-test-${randomBytes(6).toString('hex')}:`;
+
+  before(async () => {
+    varnish = await Varnish.start();
+    database = await createTestDatabase();
+    setup = await createServices(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }));
+    await setup.settings.update({ minFormSeconds: 0 });
+    article = await createArticle(setup, { title: 'One story, many readers' });
+    await setup.close();
+    const env = { DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media`, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, EDGE_PURGE_URLS: varnish.url };
+    instances = await Promise.all([startInstance(env), startInstance(env)]);
+    varnish.useBackends(instances.map((i) => i.url));
+  });
+  after(async () => {
+    await Promise.all(instances.map((i) => i.stop()));
+    await varnish?.stop();
+    await database?.drop();
+    await dropRedisPrefix(prefix);
+  });
+
+  const page = () => `/articles/${article.slug}`;
+  const anonymous = () => fetch(varnish.url + page(), { headers: { 'accept-encoding': 'br' } });
+
+  it('the second anonymous GET is a cache hit, with the same bytes', async () => {
+    const first = await anonymous();
+    assert.equal(first.status, 200);
+    const firstBody = await first.text();
+    const second = await anonymous();
+    assert.equal(second.headers.get('x-cache'), 'HIT');
+    assert.equal(await second.text(), firstBody);
+    assert.equal(second.headers.get('xkey'), null, 'the keys stay inside the cache');
+    assert.match(second.headers.get('cache-control') ?? '', /^public/);
+  });
+
+  it('a rating posted through the cache shows on the next anonymous GET within a second', async () => {
+    assert.match(await (await anonymous()).text(), /0 ratings/);
+    assert.equal((await anonymous()).headers.get('x-cache'), 'HIT');
+
+    const reader = new Client(varnish.url);
+    const rated = await reader.request(`${page()}/rating`, { method: 'POST', form: { value: '80' } });
+    assert.equal(rated.status, 303);
+    // The reader's own page passes the cache (bs_acted): it shows their rating at once.
+    assert.match(await (await reader.request(page())).text(), /Your rating/);
+
+    const deadline = Date.now() + 1000;
+    let text = '';
+    do {
+      text = await (await anonymous()).text();
+      if (/1 rating\b/.test(text)) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } while (Date.now() < deadline);
+    assert.match(text, /1 rating\b/, 'the purge reached the cache within a second');
+    assert.doesNotMatch(text, /Your rating/, 'the shared copy holds nothing of the reader');
+  });
+
+  it('staff pages and posts are passed, never cached', async () => {
+    const first = await fetch(`${varnish.url}/admin/login`);
+    await first.arrayBuffer();
+    const second = await fetch(`${varnish.url}/admin/login`);
+    await second.arrayBuffer();
+    assert.notEqual(second.headers.get('x-cache'), 'HIT');
+  });
+
+  it('only addresses in the purgers list may purge, and a purge names its keys', async () => {
+    const missing = await fetch(varnish.url, { method: 'PURGE' });
+    assert.equal(missing.status, 400);
+    await missing.arrayBuffer();
+    const purged = await fetch(varnish.url, { method: 'PURGE', headers: { 'xkey-purge': `a${article.id}` } });
+    assert.equal(purged.status, 200);
+    await purged.arrayBuffer();
+  });
+});
