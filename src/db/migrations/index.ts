@@ -27,11 +27,11 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25T0910-search': search,
   '2026-11-25T1100-revision-review': revisionReview,
   '2026-12-04T0900-article-kind': articleKind,
+  '2026-12-04T1000-import': siteImport,
   '2026-12-04T1200-comment-staff': commentStaff,
   '2026-12-04T1300-mail': mail,
   '2026-12-04T1400-edits-bans': editsBans,
   '2026-12-04T1600-external-threads': externalThreads,
-  '2026-12-04T1000-import': siteImport,
   '2026-12-04T1610-webhooks': webhooks,
   '2026-12-04T1100-import-reports': importRuns,
 };
