@@ -11,7 +11,7 @@ import { postJson } from './helpers/broadsheet.ts';
 import { BUFFER_SIZE, compareIds } from '../src/features/live/live.feed.ts';
 
 const ID = /^\d+-\d+$/;
-const PUBLIC_COMMENT_KEYS = ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'id', 'parentId', 'replies', 'status'];
+const PUBLIC_COMMENT_KEYS = ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'id', 'parentId', 'replies', 'staffRole', 'status'];
 const redisSkip = skipUnlessAvailable(await redisProblem());
 
 for (const mode of ['in memory', 'with Redis'] as const) {
