@@ -78,7 +78,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     secureCookies: publicUrl.startsWith('https:'),
     rateLimit: { max: parsePositiveInt('RATE_LIMIT_POSTS_PER_MINUTE', env.RATE_LIMIT_POSTS_PER_MINUTE, 30), timeWindow: 60_000 },
     requestTimeoutMs: parsePositiveInt('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
-    maxConnectionsPerAddress: parseWholeNumber('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 64),
+    maxConnectionsPerAddress: parseWholeNumber('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 256),
     maxEventStreamsPerAddress: parsePositiveInt('MAX_EVENT_STREAMS_PER_ADDRESS', env.MAX_EVENT_STREAMS_PER_ADDRESS, 16),
     mediaDir: env.MEDIA_DIR?.trim() || defaultMediaDir(database),
     sitemapUrlLimit: 50_000,
