@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
+import proxyAddr from '@fastify/proxy-addr';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
@@ -68,6 +69,7 @@ import { accessPlugin, createStaffCsrf, type StaffCsrf } from './plugins/access.
 import { assetRoutes } from './plugins/assets.ts';
 import { answerClientError, createErrorResponder, errorHandlerPlugin, frameworkError, type HtmlErrorRenderer } from './plugins/error-handler.ts';
 import { inputHygienePlugin } from './plugins/input-hygiene.ts';
+import { capConnections } from './plugins/connections.ts';
 import { validatorCompiler } from './plugins/validators.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
@@ -246,6 +248,14 @@ function hopCount(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
+/** Whether an address is a proxy whose forwarding headers we believe, as Fastify decides it. */
+function trustedProxy(trust: Config['trustProxy']): (address: string, hop: number) => boolean {
+  if (trust === false) return () => false;
+  if (trust === true) return () => true;
+  if (typeof trust === 'number') return hopCount(trust);
+  return proxyAddr.compile(trust);
+}
+
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config, db } = services;
   const assets = await buildAssets();
@@ -272,7 +282,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     // Addresses the router refuses itself, and requests Node cannot parse, answer as every error does.
     frameworkErrors: (error, request, reply) => respond(request, reply, frameworkError(error)),
     clientErrorHandler: (error, socket) => answerClientError(error, socket, headers),
+    // A body dribbled in byte by byte is cut off: 408 once the request has taken this long.
+    // Node checks every connection's time at this interval.
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: Math.min(config.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs) },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const trusted = trustedProxy(config.trustProxy);
+  capConnections(app.server, { max: config.maxConnectionsPerAddress, isProxy: (address) => trusted(address, 0) });
   app.setValidatorCompiler(validatorCompiler({ exactBodies: false }));
 
   const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });

@@ -26,6 +26,12 @@ export interface Config {
   readonly secureCookies: boolean;
   /** Per-address limit on state-changing requests (ratings, comments). */
   readonly rateLimit: { readonly max: number; readonly timeWindow: number };
+  /** REQUEST_TIMEOUT_MS: a request (headers and body) must have arrived within this, or it is answered 408 and closed. */
+  readonly requestTimeoutMs: number;
+  /** MAX_CONNECTIONS_PER_ADDRESS: open connections one client address (IPv4, IPv6 /64) may hold; trusted proxies are exempt; 0 turns it off. */
+  readonly maxConnectionsPerAddress: number;
+  /** MAX_EVENT_STREAMS_PER_ADDRESS: live-update streams one client address may hold open at once. */
+  readonly maxEventStreamsPerAddress: number;
   /** Where uploaded images are stored: MEDIA_DIR, or `media/` beside the SQLite file. */
   readonly mediaDir: string;
   /** EDGE_PURGE_URLS: the edge caches (Varnish) to purge on every change; empty when there are none. */
@@ -100,6 +106,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel,
     secureCookies: publicUrl.startsWith('https:'),
     rateLimit: { max: parsePositiveInt('RATE_LIMIT_POSTS_PER_MINUTE', env.RATE_LIMIT_POSTS_PER_MINUTE, 30), timeWindow: 60_000 },
+    requestTimeoutMs: parsePositiveInt('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
+    maxConnectionsPerAddress: parseWholeNumber('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 256),
+    maxEventStreamsPerAddress: parsePositiveInt('MAX_EVENT_STREAMS_PER_ADDRESS', env.MAX_EVENT_STREAMS_PER_ADDRESS, 16),
     mediaDir: env.MEDIA_DIR?.trim() || defaultMediaDir(database),
     edgePurgeUrls: parseEdgePurgeUrls(env.EDGE_PURGE_URLS),
     sitemapUrlLimit: 50_000,
@@ -257,6 +266,13 @@ function parsePositiveInt(variable: string, value: string | undefined, fallback:
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(variable, `"${value}" is not a positive whole number`);
+  return n;
+}
+
+function parseWholeNumber(variable: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(variable, `"${value}" is not a whole number (0 or more)`);
   return n;
 }
 

@@ -1,11 +1,13 @@
 // One error handler: catalogue errors keep their status and message; framework errors are
 // translated into catalogue codes; anything else is a 500 whose details go only to the log.
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/postgres.ts';
 import { AppError, errorBody, type FieldErrors } from '../errors.ts';
+import { lingerOnClose, lingeringClose } from './connections.ts';
 
 export type HtmlErrorRenderer = (request: FastifyRequest, error: AppError) => string;
 
@@ -64,6 +66,12 @@ export function wantsHtml(request: FastifyRequest): boolean {
 export function createErrorResponder({ renderHtml, headers }: { renderHtml: HtmlErrorRenderer; headers: Record<string, string> }) {
   return (request: FastifyRequest, reply: FastifyReply, appError: AppError) => {
     reply.status(appError.status).headers(headers);
+    // Refused before its body arrived (413, 408…): the connection is closed after this answer,
+    // draining what the client still sends, so that it reads the answer instead of a reset.
+    if (!request.raw.complete && request.raw.socket) {
+      reply.header('connection', 'close');
+      lingerOnClose(request.raw.socket);
+    }
     if (wantsHtml(request)) return reply.type('text/html; charset=utf-8').send(renderHtml(request, appError));
     return reply.type('application/json; charset=utf-8').send(errorBody(appError));
   };
@@ -104,7 +112,8 @@ export const errorHandlerPlugin = fp(
  * its headers came): answered on the socket itself, in the same shape and with the same headers.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex, headers: Record<string, string>): void {
-  if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable) {
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || answering?.headersSent) {
     socket.destroy();
     return;
   }
@@ -112,7 +121,8 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new AppError('request_timeout') : error.code === 'HPE_HEADER_OVERFLOW' ? new AppError('headers_too_large') : new AppError('bad_request');
   const body = JSON.stringify(errorBody(appError));
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(
+  socket.write(
     `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${lines}\r\n${body}`,
   );
+  lingeringClose(socket as Socket);
 }

@@ -4,6 +4,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerResponse } from 'node:http';
 import type { AppDeps } from '../../app.ts';
+import { AppError } from '../../errors.ts';
+import { addressKey } from '../../lib/client-address.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { parseArticleRef } from '../articles/article.api.ts';
 import { compareIds, type LiveEvent } from './live.feed.ts';
@@ -19,6 +21,9 @@ const RETRY_ON_SHUTDOWN_MS = 1_000;
 export function liveApi(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { articles, live } = deps;
   const open = new Set<ServerResponse>();
+  // Open streams per client address (IPv4, IPv6 /64): each holds a socket for as long as the page is open.
+  const perAddress = new Map<string, number>();
+  const maxPerAddress = deps.config.maxEventStreamsPerAddress;
   const write = (res: ServerResponse, text: string) => {
     if (res.destroyed || res.writableEnded) return;
     if (res.writableLength > MAX_BUFFERED_BYTES) res.destroy();
@@ -43,6 +48,10 @@ export function liveApi(deps: AppDeps): FastifyPluginAsyncTypebox {
       { config: { access: 'public' }, schema: { tags: ['live'], params: ArticleRef, response: errorResponses } },
       async (request, reply) => {
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
+        const address = addressKey(request.ip);
+        const streams = perAddress.get(address) ?? 0;
+        if (streams >= maxPerAddress) throw new AppError('rate_limited', 'Too many live updates open from your network. Close a few pages and reload.');
+        perAddress.set(address, streams + 1);
         const header = request.headers['last-event-id'];
         const lastEventId = typeof header === 'string' ? header : undefined;
 
@@ -59,6 +68,9 @@ export function liveApi(deps: AppDeps): FastifyPluginAsyncTypebox {
         request.raw.on('close', () => {
           unsubscribe();
           open.delete(res);
+          const left = (perAddress.get(address) ?? 1) - 1;
+          if (left <= 0) perAddress.delete(address);
+          else perAddress.set(address, left);
         });
 
         reply.hijack();
