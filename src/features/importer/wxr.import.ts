@@ -90,8 +90,8 @@ export function siteKey(url: string): string {
   }
 }
 
-const BATCH_POSTS = 200;
-const BATCH_COMMENTS = 5000;
+const BATCH_POSTS = 100;
+const BATCH_COMMENTS = 2000;
 
 async function importWxr(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
   const found = await survey(source, options);
