@@ -1,6 +1,6 @@
 // SQL for site imports: articles by their import keys, comments inserted many rows at a time,
 // old addresses. Each function takes the import batch's transaction first.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import type { NewCommentRow } from '../comments/comment.table.ts';
@@ -138,15 +138,3 @@ export async function saveLegacyPaths(db: Q, rows: { path: string; article_id: n
       .execute();
   }
 }
-
-/** The article (or page) an old address now belongs to: its kind and slug. */
-export async function findLegacyTarget(db: Q, path: string): Promise<{ kind: string; slug: string } | undefined> {
-  return db
-    .selectFrom('legacy_paths')
-    .innerJoin('articles', 'articles.id', 'legacy_paths.article_id')
-    .select(['articles.kind', 'articles.slug'])
-    .where('legacy_paths.path', '=', path)
-    .executeTakeFirst();
-}
-
-export { sql };

@@ -5,7 +5,6 @@
 // 2. import: each <item> is turned into rows and written in batches, each batch in one
 //    transaction, so no article is ever half-imported and a large file commits as it goes.
 import type { Services } from '../../app.ts';
-import { AppError } from '../../errors.ts';
 import { count, createReport, ImportError, note, type ImportReport } from './import-report.ts';
 import type { ImportSource } from './import-source.ts';
 import type { ImportFormat, ImportOptions } from './import.service.ts';
@@ -90,8 +89,8 @@ export function siteKey(url: string): string {
   }
 }
 
-const BATCH_POSTS = 200;
-const BATCH_COMMENTS = 5000;
+const BATCH_POSTS = 100;
+const BATCH_COMMENTS = 2000;
 
 async function importWxr(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
   const found = await survey(source, options);
@@ -153,4 +152,3 @@ async function importWxr(services: Services, source: ImportSource, options: Impo
   return report;
 }
 
-export { AppError };

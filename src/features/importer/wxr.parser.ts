@@ -2,7 +2,7 @@
 // each <item> becomes a WxrPost with its comments and post meta, cleaned of what real files carry
 // (zero-width characters, `0000-00-00` dates, e-mails with spaces around them).
 import { createHash } from 'node:crypto';
-import { child, childText, type XmlElement } from './xml-stream.ts';
+import { childText, type XmlElement } from './xml-stream.ts';
 
 /** Namespace URIs (without their scheme, which exports write as http or https) of the prefixes an item's elements are read by (a root may name them otherwise). */
 export const WXR_PREFIXES: Record<string, string> = {
@@ -139,4 +139,3 @@ function safeDecode(text: string): string {
   }
 }
 
-export { child };
