@@ -10,9 +10,9 @@ import { Client, type TestApp } from '../test/helpers/test-app.ts';
 import { browserSkipReason, newReader, startE2E, type E2E } from './helpers/browser.ts';
 import { expectText } from './helpers/page.ts';
 
-/** Posts through the API the way the site's own page does: with the form token it was served. */
-async function postComment(app: TestApp, article: { id: number; slug: string }, comment: Record<string, unknown>): Promise<{ id: number; status: string }> {
-  const response = await postCommentJson(new Client(app.url), article, comment);
+/** Posts through the API the way the site's own page does: with the form token it was served, from the reader's browser. */
+async function postComment(reader: Client, article: { id: number; slug: string }, comment: Record<string, unknown>): Promise<{ id: number; status: string }> {
+  const response = await postCommentJson(reader, article, comment);
   assert.equal(response.status, 201, await response.clone().text());
   return (await response.json()) as { id: number; status: string };
 }
@@ -34,12 +34,14 @@ describe('comment content in Chromium', { skip: browserSkipReason }, () => {
     const article = await createArticle(app.services, { title: 'Readers send in their photos' });
     // The author becomes known once a moderator approves their first comment...
     const author = { authorName: '<b>Mallory</b>', authorEmail: 'mallory@example.org' };
-    const first = await postComment(app, article, { ...author, body: 'Hello, first time here.' });
+    // (Trust belongs to the browser that earned it: both comments come from Mallory's.)
+    const mallory = new Client(app.url);
+    const first = await postComment(mallory, article, { ...author, body: 'Hello, first time here.' });
     assert.equal(first.status, 'pending');
     await app.services.comments.setStatus([first.id], 'approved');
     // ...so their next comment is published straight away.
     const payload = 'Look at this <img src=x onerror=alert(1)> and [the council notice](https://example.org/notice?a=1&b=2).';
-    const second = await postComment(app, article, { ...author, body: payload });
+    const second = await postComment(mallory, article, { ...author, body: payload });
     assert.equal(second.status, 'approved', 'a known author is published without moderation');
 
     const context = await newReader(browser);

@@ -64,7 +64,7 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
     try {
       const { article } = await importSeed(app.services);
       await app.services.ratings.rate({ articleId: article.id, readerId: 'reader-a', ipHash: 'ip-a', value: 100 });
-      const context = { articleId: article.id, readerId: null, ipHash: 'ip', userAgent: 'test' };
+      const context = { articleId: article.id, readerId: 'reader-c', ipHash: 'ip', userAgent: 'test' };
       const first = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org' }), context);
       await app.services.comments.setStatus([first.id], 'approved', CLI_ACTOR);
       const reply = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org', parentId: first.id }), context);
