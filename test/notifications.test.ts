@@ -84,7 +84,7 @@ describe('reply notifications', () => {
     assert.match(notice!.headers.get('subject')!, /Bob replied to your comment on "Bridges & tunnels"/);
     assert.match(notice!.text, /I disagree, <b>politely<\/b>\./);
     assert.match(notice!.html, /I disagree, &lt;b>politely&lt;\/b>\./);
-    assert.match(notice!.text, new RegExp(`https://news\\.example\\.org/articles/${article.slug}#comment-${reply}`));
+    assert.match(notice!.text, new RegExp(`https://news\\.example\\.org/articles/${article.slug}/comments/${reply}`));
     const unsubscribeUrl = /^<(https:\/\/news\.example\.org\/mail\/unsubscribe\/[^>]+)>$/.exec(notice!.headers.get('list-unsubscribe')!)![1]!;
     assert.equal(notice!.headers.get('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
     assert.match(notice!.headers.get('list-id')!, /<replies\.news\.example\.org>/);

@@ -100,7 +100,7 @@ export function createNotificationService(deps: { db: Db; config: Pick<Config, '
           const mail = replyMail(
             site(),
             follower.email,
-            { authorName: reply.author_name, bodyText: reply.body_markdown, articleTitle: article.title, url: `${config.publicUrl}${articlePath(article.slug)}#comment-${reply.id}` },
+            { authorName: reply.author_name, bodyText: reply.body_markdown, articleTitle: article.title, url: `${config.publicUrl}${articlePath(article.slug)}/comments/${reply.id}` },
             link('unsubscribe', follower.address_id),
           );
           await queueMessage(trx, { channel: 'mail', recipient: follower.email, dedupeKey: `reply:${reply.id}:${follower.address_id}`, payload: mail });
