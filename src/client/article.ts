@@ -16,7 +16,9 @@ function announce(form: HTMLFormElement, message: string, ok = true): void {
 }
 
 async function fetchPage(url: string, init?: RequestInit): Promise<Document> {
-  const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' }, ...init });
+  // `no-cache`: the shared page may be reused stale for a while (stale-while-revalidate), and a
+  // live update needs the page as it is now; the ETag keeps an unchanged one a 304.
+  const response = await fetch(url, { credentials: 'same-origin', cache: 'no-cache', headers: { accept: 'text/html' }, ...init });
   if (!response.headers.get('content-type')?.includes('text/html')) throw new Error(`Unexpected response (${response.status})`);
   return new DOMParser().parseFromString(await response.text(), 'text/html');
 }
