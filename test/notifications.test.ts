@@ -5,39 +5,25 @@ import { after, before, describe, test } from 'node:test';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { isAddressConfirmed } from '../src/features/notifications/notification.addresses.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { postCommentJson, submitCommentForm } from './helpers/broadsheet.ts';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './helpers/smtp.ts';
+import { postCommentJson } from './helpers/broadsheet.ts';
+import { startMailSite, type MailSite } from './helpers/mail-site.ts';
+import type { ReceivedMail, TestSmtpServer } from './helpers/smtp.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
-type Article = Awaited<ReturnType<typeof createArticle>>;
-
 describe('reply notifications', () => {
+  let site: MailSite;
   let smtp: TestSmtpServer;
   let app: TestApp;
-  let article: Article;
+  let article: MailSite['article'];
 
   before(async () => {
-    smtp = await startSmtpServer();
-    app = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://news.example.org' }, settings: { commentPolicy: 'publish' } });
-    article = await createArticle(app.services, { title: 'Bridges & tunnels' });
+    site = await startMailSite('Bridges & tunnels');
+    ({ smtp, app, article } = site);
   });
-  after(async () => {
-    await app.close();
-    await smtp.close();
-  });
+  after(() => site.close());
 
-  /** Sends what is due and returns the mails that arrived meanwhile. */
-  async function deliver(): Promise<ReceivedMail[]> {
-    const before = smtp.received.length;
-    await app.services.outbox.runOnce();
-    return smtp.received.slice(before);
-  }
-
-  async function postForm(client: Client, fields: Record<string, string>): Promise<number> {
-    const response = await submitCommentForm(client, `/articles/${article.slug}`, fields);
-    assert.equal(response.status, 303, await response.text());
-    return Number(/#comment-(\d+)$/.exec(response.headers.get('location')!)![1]);
-  }
+  const deliver = () => site.deliver();
+  const postForm = (client: Client, fields: Record<string, unknown>) => site.postForm(client, fields);
 
   const linkIn = (mail: ReceivedMail, kind: string) => new RegExp(`https://news\\.example\\.org(/mail/${kind}/[0-9]+\\.[A-Za-z0-9_-]+)`).exec(mail.text)![1]!;
 

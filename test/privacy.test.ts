@@ -2,39 +2,25 @@
 // download, the erasure that keeps threads in shape, and the retention sweep.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { commentInput, createArticle } from './helpers/factories.ts';
-import { submitCommentForm } from './helpers/broadsheet.ts';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './helpers/smtp.ts';
+import { commentInput } from './helpers/factories.ts';
+import { startMailSite, type MailSite } from './helpers/mail-site.ts';
+import type { TestSmtpServer } from './helpers/smtp.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
-type Article = Awaited<ReturnType<typeof createArticle>>;
-
 describe('privacy self-service', () => {
+  let site: MailSite;
   let smtp: TestSmtpServer;
   let app: TestApp;
-  let article: Article;
+  let article: MailSite['article'];
 
   before(async () => {
-    smtp = await startSmtpServer();
-    app = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://news.example.org' }, settings: { commentPolicy: 'publish' } });
-    article = await createArticle(app.services, { title: 'The harbour plan' });
+    site = await startMailSite('The harbour plan');
+    ({ smtp, app, article } = site);
   });
-  after(async () => {
-    await app.close();
-    await smtp.close();
-  });
+  after(() => site.close());
 
-  async function deliver(): Promise<ReceivedMail[]> {
-    const before = smtp.received.length;
-    await app.services.outbox.runOnce();
-    return smtp.received.slice(before);
-  }
-
-  async function postForm(client: Client, fields: Record<string, unknown>): Promise<number> {
-    const response = await submitCommentForm(client, `/articles/${article.slug}`, fields as Record<string, string>);
-    assert.equal(response.status, 303, await response.text());
-    return Number(/#comment-(\d+)$/.exec(response.headers.get('location')!)![1]);
-  }
+  const deliver = () => site.deliver();
+  const postForm = (client: Client, fields: Record<string, unknown>) => site.postForm(client, fields);
 
   async function askForLink(client: Client, email: string): Promise<Response> {
     assert.equal((await client.page('/privacy')).status, 200);
