@@ -19,6 +19,11 @@ function html(title: string, body: ComponentChildren): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${renderFragment(<>{title}</>)}</title></head><body>${renderFragment(<>{body}</>)}</body></html>`;
 }
 
+/** A machine-sent mail: its text part (lines), its HTML body, and any headers beyond Auto-Submitted. */
+function mail(to: string, subject: string, text: string[], body: ComponentChildren, headers: Record<string, string> = {}): MailPayload {
+  return { to, subject, text: text.join('\n'), html: html(subject, body), headers: { 'Auto-Submitted': 'auto-generated', ...headers } };
+}
+
 export function confirmationMail(site: MailSite, to: string, confirmUrl: string): MailPayload {
   const subject = `Confirm reply notifications from ${site.title}`;
   const text = [
@@ -28,25 +33,21 @@ export function confirmationMail(site: MailSite, to: string, confirmUrl: string)
     confirmUrl,
     '',
     'If it was not you, ignore this mail: nothing more will be sent to you.',
-  ].join('\n');
-  return {
+  ];
+  return mail(
     to,
     subject,
     text,
-    html: html(
-      subject,
-      <>
-        <p>
-          Someone, probably you, asked {site.title} to e-mail this address when someone replies to their comment.
-        </p>
-        <p>
-          <a href={confirmUrl}>Confirm reply notifications</a>
-        </p>
-        <p>If it was not you, ignore this mail: nothing more will be sent to you.</p>
-      </>,
-    ),
-    headers: { 'Auto-Submitted': 'auto-generated' },
-  };
+    <>
+      <p>
+        Someone, probably you, asked {site.title} to e-mail this address when someone replies to their comment.
+      </p>
+      <p>
+        <a href={confirmUrl}>Confirm reply notifications</a>
+      </p>
+      <p>If it was not you, ignore this mail: nothing more will be sent to you.</p>
+    </>,
+  );
 }
 
 export function replyMail(
@@ -64,42 +65,38 @@ export function replyMail(
     `Read it and answer: ${reply.url}`,
     '',
     `You receive this because you asked to be told of replies. Stop these mails: ${unsubscribeUrl}`,
-  ].join('\n');
-  return {
+  ];
+  return mail(
     to,
     subject,
     text,
-    html: html(
-      subject,
-      <>
-        <p>
-          {reply.authorName} replied to your comment on “{reply.articleTitle}”:
-        </p>
-        <blockquote>
-          {reply.bodyText.split('\n').map((line) => (
-            <>
-              {line}
-              <br />
-            </>
-          ))}
-        </blockquote>
-        <p>
-          <a href={reply.url}>Read it and answer</a>
-        </p>
-        <p>
-          <small>
-            You receive this because you asked to be told of replies. <a href={unsubscribeUrl}>Stop these mails</a>.
-          </small>
-        </p>
-      </>,
-    ),
-    headers: {
-      'Auto-Submitted': 'auto-generated',
-      'List-Id': listId(site, 'replies'),
-      'List-Unsubscribe': `<${unsubscribeUrl}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    <>
+      <p>
+        {reply.authorName} replied to your comment on “{reply.articleTitle}”:
+      </p>
+      <blockquote>
+        {reply.bodyText.split('\n').map((line) => (
+          <>
+            {line}
+            <br />
+          </>
+        ))}
+      </blockquote>
+      <p>
+        <a href={reply.url}>Read it and answer</a>
+      </p>
+      <p>
+        <small>
+          You receive this because you asked to be told of replies. <a href={unsubscribeUrl}>Stop these mails</a>.
+        </small>
+      </p>
+    </>,
+    {
+    'List-Id': listId(site, 'replies'),
+    'List-Unsubscribe': `<${unsubscribeUrl}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
-  };
+  );
 }
 
 export function heldDigestMail(site: MailSite, to: string, digest: { count: number; queueUrl: string; accountUrl: string; samples: { authorName: string; articleTitle: string; excerpt: string }[] }): MailPayload {
@@ -113,35 +110,32 @@ export function heldDigestMail(site: MailSite, to: string, digest: { count: numb
     `The queue: ${digest.queueUrl}`,
     '',
     `Change how often you receive this: ${digest.accountUrl}`,
-  ].join('\n');
-  return {
+  ];
+  return mail(
     to,
     subject,
     text,
-    html: html(
-      subject,
-      <>
-        <p>{subject}:</p>
-        <ul>
-          {digest.samples.map((s) => (
-            <li>
-              {s.authorName} on “{s.articleTitle}”: {s.excerpt}
-            </li>
-          ))}
-          {digest.count > digest.samples.length ? <li>and {digest.count - digest.samples.length} more</li> : null}
-        </ul>
-        <p>
-          <a href={digest.queueUrl}>Open the moderation queue</a>
-        </p>
-        <p>
-          <small>
-            <a href={digest.accountUrl}>Change how often you receive this</a>
-          </small>
-        </p>
-      </>,
-    ),
-    headers: { 'Auto-Submitted': 'auto-generated', 'List-Id': listId(site, 'moderation') },
-  };
+    <>
+      <p>{subject}:</p>
+      <ul>
+        {digest.samples.map((s) => (
+          <li>
+            {s.authorName} on “{s.articleTitle}”: {s.excerpt}
+          </li>
+        ))}
+        {digest.count > digest.samples.length ? <li>and {digest.count - digest.samples.length} more</li> : null}
+      </ul>
+      <p>
+        <a href={digest.queueUrl}>Open the moderation queue</a>
+      </p>
+      <p>
+        <small>
+          <a href={digest.accountUrl}>Change how often you receive this</a>
+        </small>
+      </p>
+    </>,
+    { 'List-Id': listId(site, 'moderation') },
+  );
 }
 
 export function privacyLinkMail(site: MailSite, to: string, url: string): MailPayload {
@@ -153,23 +147,19 @@ export function privacyLinkMail(site: MailSite, to: string, url: string): MailPa
     url,
     '',
     'If it was not you, ignore this mail; nothing changes.',
-  ].join('\n');
-  return {
+  ];
+  return mail(
     to,
     subject,
     text,
-    html: html(
-      subject,
-      <>
-        <p>
-          Someone, probably you, asked to see or erase what {site.title} stores about this address.
-        </p>
-        <p>
-          <a href={url}>See or erase your data</a> (this link works once, for 24 hours)
-        </p>
-        <p>If it was not you, ignore this mail; nothing changes.</p>
-      </>,
-    ),
-    headers: { 'Auto-Submitted': 'auto-generated' },
-  };
+    <>
+      <p>
+        Someone, probably you, asked to see or erase what {site.title} stores about this address.
+      </p>
+      <p>
+        <a href={url}>See or erase your data</a> (this link works once, for 24 hours)
+      </p>
+      <p>If it was not you, ignore this mail; nothing changes.</p>
+    </>,
+  );
 }
