@@ -74,6 +74,7 @@ import { validatorCompiler } from './plugins/validators.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
 import { addressKey } from './lib/client-address.ts';
+import { logDestination } from './lib/log-output.ts';
 import { connectRedis, type RedisLink } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
 import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
@@ -152,7 +153,7 @@ export interface AppDeps extends Services {
  */
 export async function createServices(config: Config, databases?: Databases): Promise<Services> {
   const { db, readDb } = databases ?? (await openDatabases(config));
-  const log = pino({ name: 'broadsheet', level: config.logLevel }, pino.destination(2));
+  const log = pino({ name: 'broadsheet', level: config.logLevel }, logDestination(2));
   // Start goes on without Redis (limits and live updates then stay on this instance).
   const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, prefix: config.redisPrefix, log }) : undefined;
   let live: LiveFeed | undefined;
@@ -271,7 +272,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const errors = { renderHtml, headers };
   const respond = createErrorResponder(errors);
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'] },
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], stream: logDestination(1) },
     // A hop count trusts that many proxies nearest to us (proxy-addr counts from the socket).
     trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,

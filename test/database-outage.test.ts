@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createArticle } from './helpers/factories.ts';
 import { postgresProblem, skipUnlessAvailable } from './helpers/instance.ts';
-import { waitUntil } from './helpers/sse.ts';
+import { waitUntil } from './helpers/wait.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { createTestDatabase, startTestApp, TEST_POSTGRES_URL, type TestApp, type TestDatabase } from './helpers/test-app.ts';
 

@@ -1,36 +1,20 @@
 // Killing the server under write load loses no acknowledged comment or rating, on the engine
 // under test (TEST_DATABASE): a SQLite file, or a fresh PostgreSQL schema.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import { startInstance, type Instance } from './helpers/instance.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
 
-const root = new URL('..', import.meta.url).pathname;
 let database: TestDatabase;
-const port = 30_000 + Math.floor(Math.random() * 20_000);
-const base = `http://127.0.0.1:${port}`;
-let server: ChildProcess | undefined;
+let server: Instance | undefined;
 
-function startServer(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/broadsheet.js', 'serve'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: database.url, MEDIA_DIR: join(database.dir, 'media'), PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_POSTS_PER_MINUTE: '1000000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 30_000;
-    const poll = async () => {
-      try {
-        if ((await fetch(`${base}/readyz`)).ok) return resolve(child);
-      } catch {}
-      if (Date.now() > deadline || child.exitCode !== null) return reject(new Error('server did not start'));
-      setTimeout(poll, 100);
-    };
-    void poll();
-  });
+/** The server with its demo articles, on the test's database (a hung start is killed). */
+function startServer(): Promise<Instance> {
+  const env = { DATABASE_URL: database.url, MEDIA_DIR: join(database.dir, 'media'), RATE_LIMIT_POSTS_PER_MINUTE: '1000000' };
+  return startInstance(env, { demo: true, timeoutMs: 30_000 });
 }
 
 before(async () => {
@@ -39,7 +23,7 @@ before(async () => {
 });
 
 after(async () => {
-  server?.kill('SIGKILL');
+  await server?.stop('SIGKILL');
   await database?.drop();
 });
 
@@ -66,11 +50,14 @@ async function stored(): Promise<{ comments: Set<number>; ratings: number }> {
 }
 
 test('acknowledged writes survive SIGKILL mid-load', async () => {
+  const base = server!.url;
   const { items } = (await (await fetch(`${base}/api/v1/articles`)).json()) as { items: { id: number }[] };
   const articleId = items[0]!.id;
   const ackedComments = new Set<number>();
   let ackedRatings = 0;
   let stop = false;
+  let enoughAcknowledged!: () => void;
+  const enough = new Promise<void>((resolve) => (enoughAcknowledged = resolve));
 
   // Several writers in parallel, each firing as fast as acknowledgements return.
   const writer = async (w: number) => {
@@ -83,6 +70,7 @@ test('acknowledged writes survive SIGKILL mid-load', async () => {
             body: JSON.stringify({ authorName: `W${w}`, authorEmail: `w${w}.${i}@example.org`, body: `write ${w}/${i}` }),
           });
           if (r.status === 201) ackedComments.add(((await r.json()) as { id: number }).id);
+          if (ackedComments.size >= 200) enoughAcknowledged();
         } else {
           const r = await fetch(`${base}/api/v1/articles/${articleId}/ratings`, {
             method: 'POST',
@@ -97,8 +85,9 @@ test('acknowledged writes survive SIGKILL mid-load', async () => {
     }
   };
   const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-  while (ackedComments.size < 200) await new Promise((r) => setTimeout(r, 20));
-  server!.kill('SIGKILL');
+  await Promise.race([enough, Promise.all(writers)]); // the writers end early only if the server died
+  assert.ok(ackedComments.size >= 200, `the server acknowledged ${ackedComments.size} comments, then went away:\n${server!.output()}`);
+  server!.process.kill('SIGKILL');
   stop = true;
   await Promise.all(writers);
 
@@ -108,6 +97,7 @@ test('acknowledged writes survive SIGKILL mid-load', async () => {
   assert.ok(ratings >= ackedRatings, `${ratings} ratings stored, ${ackedRatings} acknowledged`);
 
   // And the site comes back on the same database.
+  await server!.exited;
   server = await startServer();
-  assert.equal((await fetch(`${base}/readyz`)).status, 200);
+  assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
 });

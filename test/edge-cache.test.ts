@@ -5,7 +5,7 @@
 // Skipped with a message when varnishd (Debian: varnish, varnish-modules) or Redis is missing,
 // except under CI=true, where that fails.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { createServices, type Services } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createArticle } from './helpers/factories.ts';
 import { dropRedisPrefix, redisProblem, skipUnlessAvailable, startInstance, TEST_REDIS_URL, type Instance } from './helpers/instance.ts';
+import { spawnChild, type Child } from './helpers/process.ts';
 import { Client, createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
 
 const VCL = fileURLToPath(new URL('../deploy/varnish/broadsheet.vcl', import.meta.url));
@@ -26,7 +27,7 @@ const skip = skipUnlessAvailable(varnishMissing ?? (await redisProblem()));
 class Varnish {
   private constructor(
     private readonly dir: string,
-    private readonly child: ChildProcess,
+    private readonly child: Child,
     readonly url: string,
   ) {}
 
@@ -36,12 +37,9 @@ class Varnish {
     // Until the instances are up (they need this cache's address first) the backend is nobody.
     const placeholder = join(dir, 'placeholder.vcl');
     writeFileSync(placeholder, readFileSync(VCL, 'utf8').replace(/\.port = "3000";/, '.port = "1";'));
-    const child = spawn('varnishd', ['-F', '-n', join(dir, 'n'), '-a', '127.0.0.1:0', '-T', '127.0.0.1:0', '-f', placeholder, '-s', 'malloc,32m', '-p', 'http_gzip_support=off'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnChild('varnishd', ['-F', '-n', join(dir, 'n'), '-a', '127.0.0.1:0', '-T', '127.0.0.1:0', '-f', placeholder, '-s', 'malloc,32m', '-p', 'http_gzip_support=off'], {
+      env: { ...process.env } as Record<string, string>,
     });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
     const varnish = new Varnish(dir, child, '');
     // Ready once the management interface answers with the address it listens on.
     const deadline = Date.now() + 20_000;
@@ -49,7 +47,10 @@ class Varnish {
       const answer = varnish.admin('debug.listen_address');
       const port = /127\.0\.0\.1 (\d+)/.exec(answer.stdout)?.[1];
       if (answer.status === 0 && port) return new Varnish(dir, child, `http://127.0.0.1:${port}`);
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`varnishd did not start: ${output}${answer.stderr}`);
+      if (child.process.exitCode !== null || Date.now() > deadline) {
+        await child.stop('SIGKILL');
+        throw new Error(`varnishd did not start: ${child.output()}${answer.stderr}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -76,11 +77,7 @@ class Varnish {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
-      const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGTERM');
-      await exited;
-    }
+    await this.child.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

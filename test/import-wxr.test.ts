@@ -1,7 +1,6 @@
 // WordPress (WXR) import through the real services and HTTP server, on the engine under test:
 // our own fixtures for each rule, and real exports written by others (test/fixtures/wxr/README.md).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { commentToMarkdown } from '../src/features/importer/html-to-markdown.ts'
 import { importSite } from '../src/features/importer/import.service.ts';
 import { renderCommentMarkdown } from '../src/lib/markdown.ts';
 import { SEED_FILE, SEED_SLUG } from './helpers/broadsheet.ts';
+import { runBroadsheet } from './helpers/process.ts';
 import { Client, createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/wxr/', import.meta.url));
@@ -348,18 +348,7 @@ describe('WordPress import', () => {
 });
 
 describe('broadsheet import (the command)', () => {
-  const BIN = fileURLToPath(new URL('../bin/broadsheet.js', import.meta.url));
-  function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const run = (args: string[], env: Record<string, string>) => runBroadsheet(args, env);
 
   it('prints a report and exits 0; a bad file gets one line and exit 1; the flags are accepted', async () => {
     const database = await createTestDatabase();

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { openEvents, waitUntil } from './helpers/sse.ts';
+import { openEvents } from './helpers/sse.ts';
+import { waitUntil } from './helpers/wait.ts';
 import { startTestApp, TEST_ENGINE, type TestApp } from './helpers/test-app.ts';
 
 /** The value of one sample line (`name{labels} value`), or undefined. */

@@ -1,9 +1,7 @@
 // `broadsheet migrate-data`: a populated SQLite site is copied into a fresh database of the engine
 // under test (TEST_DATABASE: another SQLite file, or a PostgreSQL schema), run as an operator would.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createServices } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -11,28 +9,11 @@ import { COPY_ORDER } from '../src/db/migrate-data.ts';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { importSeed, ratingWidgetText, SEED_PATH } from './helpers/broadsheet.ts';
 import { commentInput } from './helpers/factories.ts';
+import { runBroadsheet, type Finished } from './helpers/process.ts';
 import { Client, createTestDatabase, startTestApp, TEST_ENGINE, type TestDatabase } from './helpers/test-app.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function broadsheet(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'broadsheet.js'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function broadsheet(args: string[]): Promise<Finished> {
+  return runBroadsheet(args, {}, { timeoutMs: 60_000 });
 }
 
 /** Rows in every table, through the app's own connection code. */

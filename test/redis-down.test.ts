@@ -9,7 +9,8 @@ import { loadConfig } from '../src/config.ts';
 import type { Article } from '../src/features/articles/article.model.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { dropRedisPrefix, redisProblem, skipUnlessAvailable, startInstance, TEST_REDIS_URL, type Instance } from './helpers/instance.ts';
-import { openEvents, waitUntil } from './helpers/sse.ts';
+import { openEvents } from './helpers/sse.ts';
+import { waitUntil } from './helpers/wait.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { Client, createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
 

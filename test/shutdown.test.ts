@@ -8,7 +8,8 @@ import { loadConfig } from '../src/config.ts';
 import type { Article } from '../src/features/articles/article.model.ts';
 import { createArticle } from './helpers/factories.ts';
 import { startInstance, type Instance } from './helpers/instance.ts';
-import { openEvents, waitUntil } from './helpers/sse.ts';
+import { openEvents } from './helpers/sse.ts';
+import { waitUntil } from './helpers/wait.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
 
 describe('graceful shutdown on SIGTERM', () => {

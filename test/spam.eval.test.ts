@@ -1,16 +1,15 @@
 // `broadsheet spam eval`: RFC 4180 parsing, the corpus format, and cross-validation on the
 // shipped corpus showing the classifier works (precision and recall far above chance).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { CorpusError, crossValidate, formatEvalReport, parseCsv, readCorpus, type EvalResult } from '../src/features/spam/spam-eval.ts';
+import { runBroadsheet } from './helpers/process.ts';
 
 const CORPUS = fileURLToPath(new URL('./fixtures/spam/corpus.csv', import.meta.url));
-const BIN = fileURLToPath(new URL('../bin/broadsheet.js', import.meta.url));
 const fields = (csv: string) => parseCsv(csv).map((record) => record.fields);
 
 describe('parseCsv', () => {
@@ -119,32 +118,32 @@ describe('cross-validation on the shipped corpus', () => {
 });
 
 describe('broadsheet spam eval FILE', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'spam', ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const run = (...args: string[]) => runBroadsheet(['spam', ...args]);
 
-  it('prints precision, recall and F1 for both verdicts, and exits 0', () => {
-    const result = run('eval', CORPUS);
-    assert.equal(result.status, 0, result.stderr);
+  it('prints precision, recall and F1 for both verdicts, and exits 0', async () => {
+    const result = await run('eval', CORPUS);
+    assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /5-fold cross-validation on \d+ comments \(\d+ spam, \d+ ham\)/);
     assert.match(result.stdout, /precision\s+recall\s+F1/);
     assert.match(result.stdout, /^spam\s+≥ 0\.95\s+(0|1)\.\d\d\s+(0|1)\.\d\d\s+(0|1)\.\d\d/m);
     assert.match(result.stdout, /^held or spam\s+≥ 0\.60\s+(0|1)\.\d\d/m);
   });
 
-  it('a broken file fails with its line number; a missing FILE is a usage error', () => {
+  it('a broken file fails with its line number; a missing FILE is a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'broadsheet-spam-eval-'));
     try {
       const file = join(dir, 'bad.csv');
       writeFileSync(file, 'text,label\nfine,ham\nwhat,maybe\n');
-      const bad = run('eval', file);
-      assert.equal(bad.status, 1);
+      const bad = await run('eval', file);
+      assert.equal(bad.code, 1);
       assert.match(bad.stderr, /bad\.csv: line 3: the label must be spam or ham/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    assert.equal(run('eval').status, 2);
-    assert.equal(run('frobnicate').status, 2);
-    const help = run('--help');
-    assert.equal(help.status, 0);
+    assert.equal((await run('eval')).code, 2);
+    assert.equal((await run('frobnicate')).code, 2);
+    const help = await run('--help');
+    assert.equal(help.code, 0);
     assert.match(help.stdout, /broadsheet spam eval FILE/);
   });
 });

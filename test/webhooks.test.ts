@@ -2,17 +2,15 @@
 // retried after failures and delivered once; payloads without e-mail addresses; the admin page,
 // the CLI, secret rotation, pausing an endpoint that keeps failing, and SSRF and hanging receivers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { postJson, signatureHeader } from '../src/features/webhooks/webhook.deliverer.ts';
 import { refusedAddress, webhookUrlProblem } from '../src/features/webhooks/webhook.address.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
+import { runBroadsheet } from './helpers/process.ts';
 import { loginAs } from './helpers/staff.ts';
 import { Client, createTestDatabase, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
@@ -246,16 +244,7 @@ describe('webhooks', () => {
 describe('broadsheet webhook add', () => {
   it('registers an endpoint and prints its secret once; refuses a loopback URL', async () => {
     const database = await createTestDatabase();
-    const ROOT = fileURLToPath(new URL('..', import.meta.url));
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bin', 'broadsheet.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATABASE_URL: database.url, LOG_LEVEL: 'silent' } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c));
-        child.stderr.on('data', (c: Buffer) => (stderr += c));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (args: string[]) => runBroadsheet(args, { DATABASE_URL: database.url });
     try {
       const ok = await run(['webhook', 'add', 'https://hooks.example.org/in', '--events', 'comment.published,rating.changed']);
       assert.equal(ok.code, 0, ok.stderr);

@@ -1,11 +1,10 @@
 // Runs `broadsheet serve` as a separate process, as production does, for tests of what only a
 // real process shows: several instances, signals, logs.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { BIN, runBroadsheet, spawnChild, type Finished } from './process.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
 export interface Instance {
@@ -19,58 +18,29 @@ export interface Instance {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts an instance on a free port with these variables (PORT, HOST and LOG_LEVEL have test defaults). */
-export async function startInstance(env: Record<string, string>, { timeoutMs = 20_000 } = {}): Promise<Instance> {
-  const child = spawn(process.execPath, ['bin/broadsheet.js', 'serve', '--no-demo'], {
-    cwd: ROOT,
+/**
+ * Starts an instance on a free port with these variables (PORT, HOST and LOG_LEVEL have test
+ * defaults). One that does not listen within `timeoutMs` is killed, and so is any still running
+ * when the test file ends (see process.ts): an orphaned server would outlive the test run.
+ */
+export async function startInstance(env: Record<string, string>, { timeoutMs = 20_000, demo = false } = {}): Promise<Instance> {
+  const child = spawnChild(process.execPath, [BIN, 'serve', ...(demo ? [] : ['--no-demo'])], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    // One that does not start in time is killed: an orphaned server would outlive the test run.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the instance did not start within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    const onData = () => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the instance exited with ${code} before listening:\n${output}`));
-    });
-  });
+  const [, url] = await child.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 'the instance to listen', timeoutMs);
   return {
-    url,
-    process: child,
-    output: () => output,
-    exited,
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
+    url: url!,
+    process: child.process,
+    output: child.output,
+    exited: child.exited,
+    // A server that ignores the signal is killed once its own shutdown deadline (10 s) has long passed.
+    stop: (signal = 'SIGTERM') => child.stop(signal, 30_000),
   };
 }
 
 /** Runs a `broadsheet` command to completion; resolves with its exit code and output. */
-export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/broadsheet.js', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runCli(args: string[], env: Record<string, string>): Promise<Finished> {
+  return runBroadsheet(args, { LOG_LEVEL: 'warn', ...env });
 }
 
 /** Why Redis cannot be used for a test (undefined when it can). */

@@ -80,12 +80,3 @@ export async function openEvents(url: string, { lastEventId }: { lastEventId?: s
     },
   };
 }
-
-/** Waits until `check` returns true (polling), or throws after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
