@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
-import { importSeed, SEED_PATH } from '../test/helpers/broadsheet.ts';
+import { importSample, SAMPLE_PATH } from '../test/helpers/broadsheet.ts';
 import { commentInput, createArticle } from '../test/helpers/factories.ts';
 import { createStaff, STAFF_PASSWORD } from '../test/helpers/staff.ts';
 import { Client } from '../test/helpers/test-app.ts';
@@ -65,13 +65,13 @@ describe('web standards', { skip: browserSkipReason }, () => {
 
   before(async () => {
     const { services } = suite.app;
-    const { article: seed } = await importSeed(services);
-    const context = { articleId: seed.id, readerId: null, ipHash: 'ip', userAgent: 'e2e' };
+    const { article: sample } = await importSample(services);
+    const context = { articleId: sample.id, readerId: null, ipHash: 'ip', userAgent: 'e2e' };
     const first = await services.comments.post(commentInput({ authorName: 'Ada', authorUrl: 'https://ada.example.org', body: 'A point with **emphasis** and a [link](https://example.org).' }), context);
     await services.comments.setStatus([first.id], 'approved', CLI_ACTOR);
     await services.comments.post(commentInput({ authorEmail: 'ada@example.org', parentId: first.id, body: '> quoted\n\nA reply.' }), context);
     await services.comments.post(commentInput({ authorEmail: 'new@example.org', body: 'Held for moderation.' }), context);
-    for (const [i, value] of [100, 80, 40].entries()) await services.ratings.rate({ articleId: seed.id, readerId: `reader-${i}`, ipHash: `ip-${i}`, value });
+    for (const [i, value] of [100, 80, 40].entries()) await services.ratings.rate({ articleId: sample.id, readerId: `reader-${i}`, ipHash: `ip-${i}`, value });
     const review = await createArticle(services, { title: 'A novel about the sea, reviewed', section: 'Culture', tags: ['Books'], authorName: 'Jo Marsh' });
     await services.db.updateTable('articles').set({ review_type: 'Book', review_name: 'The Sea' }).where('id', '=', review.id).execute();
     await services.ratings.rate({ articleId: review.id, readerId: 'reader-r', ipHash: 'ip-r', value: 80 });
@@ -87,7 +87,7 @@ describe('web standards', { skip: browserSkipReason }, () => {
 
     pageTypes.push(
       { name: 'home', path: '/' },
-      { name: 'article', path: SEED_PATH },
+      { name: 'article', path: SAMPLE_PATH },
       { name: 'review article', path: `/articles/${review.slug}` },
       { name: 'long thread, first comment page', path: `/articles/${long.slug}` },
       { name: 'long thread, second comment page', path: `/articles/${long.slug}?cpage=2` },
@@ -103,8 +103,8 @@ describe('web standards', { skip: browserSkipReason }, () => {
       { name: 'dashboard', path: '/admin', admin: true },
       { name: 'admin article list', path: '/admin/articles', admin: true },
       { name: 'editor (new)', path: '/admin/articles/new', admin: true },
-      { name: 'editor', path: `/admin/articles/${seed.id}/edit`, admin: true },
-      { name: 'revisions', path: `/admin/articles/${seed.id}/revisions`, admin: true },
+      { name: 'editor', path: `/admin/articles/${sample.id}/edit`, admin: true },
+      { name: 'revisions', path: `/admin/articles/${sample.id}/revisions`, admin: true },
       { name: 'moderation queue', path: '/admin/comments', admin: true },
       { name: 'settings', path: '/admin/settings', admin: true },
       { name: 'staff', path: '/admin/users', admin: true },
@@ -174,7 +174,7 @@ describe('web standards', { skip: browserSkipReason }, () => {
         for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!entry.hadRecentInput) w.layoutShift += entry.value;
       }).observe({ type: 'layout-shift', buffered: true });
     });
-    await page.goto(suite.app.url + SEED_PATH);
+    await page.goto(suite.app.url + SAMPLE_PATH);
     await page.waitForLoadState('load');
     await page.waitForTimeout(500);
     const shift = await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
@@ -185,7 +185,7 @@ describe('web standards', { skip: browserSkipReason }, () => {
     const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await suite.readerPage({ colorScheme: 'light' });
     const dark = await suite.readerPage({ colorScheme: 'dark' });
-    for (const page of [light, dark]) await page.goto(suite.app.url + SEED_PATH);
+    for (const page of [light, dark]) await page.goto(suite.app.url + SAMPLE_PATH);
     assert.notEqual(await background(dark), await background(light), 'dark mode has its own colours');
 
     await light.keyboard.press('Tab');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { expectJsonError, importSeed, postJson, SEED_SLUG, SEED_TITLE, writtenRows } from './helpers/broadsheet.ts';
+import { expectJsonError, importSample, postJson, SAMPLE_SLUG, SAMPLE_TITLE, writtenRows } from './helpers/broadsheet.ts';
 import { openEvents } from './helpers/sse.ts';
 
 const SUMMARY_FIELDS = ['commentCount', 'id', 'publishedAt', 'rating', 'slug', 'title', 'url'];
@@ -21,12 +21,12 @@ interface Summary {
 
 describe('JSON API contract', () => {
   let app: TestApp;
-  let seedId: number;
+  let sampleId: number;
   let other: Awaited<ReturnType<typeof createArticle>>;
 
   before(async () => {
     app = await startTestApp();
-    seedId = (await importSeed(app.services)).article.id;
+    sampleId = (await importSample(app.services)).article.id;
     other = await createArticle(app.services, { title: 'Harbour wall to be rebuilt' });
     // one approved comment on the other article, one held
     const ctx = { articleId: other.id, readerId: null, ipHash: 'x', userAgent: 'test' };
@@ -52,11 +52,11 @@ describe('JSON API contract', () => {
       assert.equal(url.pathname, `/articles/${item.slug}`);
       assert.ok(item.publishedAt && !Number.isNaN(Date.parse(item.publishedAt)), 'publishedAt is a date');
     }
-    const seed = body.items.find((item) => item.id === seedId)!;
-    assert.equal(seed.slug, SEED_SLUG);
-    assert.equal(seed.title, SEED_TITLE);
-    assert.deepEqual(seed.rating, { score: 85, count: 3 });
-    assert.equal(seed.commentCount, 0);
+    const sample = body.items.find((item) => item.id === sampleId)!;
+    assert.equal(sample.slug, SAMPLE_SLUG);
+    assert.equal(sample.title, SAMPLE_TITLE);
+    assert.deepEqual(sample.rating, { score: 85, count: 3 });
+    assert.equal(sample.commentCount, 0);
     const second = body.items.find((item) => item.id === other.id)!;
     assert.deepEqual(second.rating, { score: null, count: 0 });
     assert.equal(second.commentCount, 1, 'only approved comments are counted');
@@ -71,8 +71,8 @@ describe('JSON API contract', () => {
 
   it('GET /api/v1/articles/{id} adds the HTML body and the rating distribution', async () => {
     const list = (await (await fetch(`${app.url}/api/v1/articles`)).json()) as { items: Summary[] };
-    const summary = list.items.find((item) => item.id === seedId)!;
-    for (const ref of [String(seedId), SEED_SLUG]) {
+    const summary = list.items.find((item) => item.id === sampleId)!;
+    for (const ref of [String(sampleId), SAMPLE_SLUG]) {
       const response = await fetch(`${app.url}/api/v1/articles/${ref}`);
       assert.equal(response.status, 200);
       const detail = (await response.json()) as Summary & { body: string; rating: { distribution: { min: number; max: number; count: number }[] } };

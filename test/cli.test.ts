@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { createServices, type Services } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { commentInput } from './helpers/factories.ts';
-import { countRows, SEED_FILE, SEED_SLUG } from './helpers/broadsheet.ts';
+import { countRows, SAMPLE_FILE, SAMPLE_SLUG, SAMPLE_TITLE } from './helpers/broadsheet.ts';
 import { runBroadsheet, type Finished } from './helpers/process.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
 
@@ -77,37 +77,37 @@ describe('broadsheet CLI', { concurrency: true }, () => {
     });
     after(() => database.drop());
 
-    it('import prints exactly one URL line for the seed', async () => {
-      const run = await broadsheet(['import', SEED_FILE], env);
+    it('import prints exactly one URL line for a scraped article', async () => {
+      const run = await broadsheet(['import', SAMPLE_FILE], env);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '');
       const lines = run.stdout.split('\n');
       assert.equal(lines.length, 2, `one line and a newline: ${JSON.stringify(run.stdout)}`);
       assert.equal(lines[1], '');
-      assert.ok(lines[0]!.endsWith(`/articles/${SEED_SLUG}`), lines[0]);
-      assert.equal(new URL(lines[0]!).pathname, `/articles/${SEED_SLUG}`);
-      assert.equal(lines[0], `http://127.0.0.1:3000/articles/${SEED_SLUG}`);
+      assert.ok(lines[0]!.endsWith(`/articles/${SAMPLE_SLUG}`), lines[0]);
+      assert.equal(new URL(lines[0]!).pathname, `/articles/${SAMPLE_SLUG}`);
+      assert.equal(lines[0], `http://127.0.0.1:3000/articles/${SAMPLE_SLUG}`);
       await withServices(async (services) => {
-        const article = await services.articles.getPublished(SEED_SLUG);
+        const article = await services.articles.getPublished(SAMPLE_SLUG);
         assert.deepEqual(article.rating, { score: 85, count: 3 });
-        assert.equal(article.title, 'Biden Tells Netanyahu To Refrain From Offensive Attacks After Iran Strikes: Report');
+        assert.equal(article.title, SAMPLE_TITLE);
       });
     });
 
     it('importing the same file again leaves one article', async () => {
-      const run = await broadsheet(['import', SEED_FILE], env);
+      const run = await broadsheet(['import', SAMPLE_FILE], env);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '', 'no warning either: the caches stop reloading before the database closes');
-      assert.equal(run.stdout, `http://127.0.0.1:3000/articles/${SEED_SLUG}\n`);
+      assert.equal(run.stdout, `http://127.0.0.1:3000/articles/${SAMPLE_SLUG}\n`);
       await withServices(async (services) => {
         assert.equal(await countRows(services, 'articles'), 1);
-        assert.deepEqual((await services.articles.getPublished(SEED_SLUG)).rating, { score: 85, count: 3 }, 'the baseline is not added twice');
+        assert.deepEqual((await services.articles.getPublished(SAMPLE_SLUG)).rating, { score: 85, count: 3 }, 'the baseline is not added twice');
       });
     });
 
     it('comments list --status pending and comments approve ID moderate from the command line', async () => {
       const { id, articleId } = await withServices(async (services) => {
-        const article = await services.articles.getPublished(SEED_SLUG);
+        const article = await services.articles.getPublished(SAMPLE_SLUG);
         const posted = await services.comments.post(commentInput({ authorName: 'Cli Reader', authorEmail: 'cli.reader@example.org', body: 'Held for the CLI' }), {
           articleId: article.id,
           readerId: null,
@@ -120,7 +120,7 @@ describe('broadsheet CLI', { concurrency: true }, () => {
 
       const list = await broadsheet(['comments', 'list', '--status', 'pending'], env);
       assert.equal(list.code, 0, list.stderr);
-      assert.match(list.stdout, new RegExp(`^#${id}\\s+pending\\b.*/articles/${SEED_SLUG}$`, 'm'));
+      assert.match(list.stdout, new RegExp(`^#${id}\\s+pending\\b.*/articles/${SAMPLE_SLUG}$`, 'm'));
       assert.match(list.stdout, /Cli Reader <cli\.reader@example\.org>/, 'moderators see the address');
       assert.match(list.stdout, /Held for the CLI/);
       assert.match(list.stdout, /held: /, 'and why it was held');

@@ -8,8 +8,8 @@ import {
   ScrapedArticleError,
   type ScrapedArticle,
 } from '../src/features/importer/scraped-article.parser.ts';
+import { SAMPLE_FILE, SAMPLE_TITLE, SEED_FILE, seedSkip } from './helpers/broadsheet.ts';
 
-const SEED = new URL('../../shared/seed/000_5912ab74b97d98b5.txt', import.meta.url);
 const FOOTER_WORDS = /\b(?:User Score|Rate This|Leave your comment|Required fields)\b|\d+ ratings?\b/i;
 
 function fixture(name: string): string {
@@ -37,28 +37,30 @@ function renderedParagraphs(markdown: string, options: MarkdownItOptions = {}): 
   return blocks.map((block) => decodeEntities(block[1]!.replace(/<[^>]*>/g, '')));
 }
 
-describe('parseScrapedArticle: seed article', () => {
-  const article = parseScrapedArticle(readFileSync(SEED, 'utf8'));
+describe('parseScrapedArticle: the sample article', () => {
+  const text = readFileSync(SAMPLE_FILE, 'utf8');
+  const article = parseScrapedArticle(text);
 
-  it('reads the headline, 13 paragraphs and the rating', () => {
-    assert.equal(article.title, 'Biden Tells Netanyahu To Refrain From Offensive Attacks After Iran Strikes: Report');
-    assert.equal(article.paragraphs.length, 13);
+  it('reads the headline, 9 paragraphs and the rating', () => {
+    assert.equal(article.title, SAMPLE_TITLE);
+    assert.equal(article.paragraphs.length, 9);
     assert.deepEqual(article.rating, { score: 85, count: 3 });
   });
 
   it('keeps the first and last paragraph as written', () => {
     assert.equal(
       article.paragraphs[0],
-      'Iran launched an unprecedented wave of more than 300 drones and missiles toward Israel on Saturday evening in retaliation for a deadly airstrike conducted by Israel in Syria two weeks ago.',
+      'The night ferry between Harbour Town and the island of Kellow will keep running after the town council voted on Tuesday evening to make the service permanent, a year after it began as a trial that many councillors expected to fail.',
     );
     assert.equal(
       article.paragraphs.at(-1),
-      'In his statement, Biden said he planned on convening a Sunday meeting with fellow members of the Group of Seven, a coalition of major industrialized democracies, to “coordinate a united diplomatic response” to Iran’s attack. My team will engage with their counterparts across the region,” Biden added. “And we will stay in close touch with Israel’s leaders.”',
+      'The council will review the service again in eighteen months. Until then, the timetable stays as it is — and, Holt added, so does the free crossing for anyone carrying a bicycle.',
     );
   });
 
   it('normalises the trailing NBSPs away', () => {
-    assert.equal(article.paragraphs[2]?.endsWith('security of Israel.”'), true);
+    assert.match(text, /councillors from the island ward[^\n]*small hours\.\u00A0\n/, 'the file has them');
+    assert.equal(article.paragraphs[3]?.endsWith('in the small hours.'), true);
     assert.ok(article.paragraphs.every((p) => !/\u00A0|\s$/.test(p)));
   });
 
@@ -72,7 +74,36 @@ describe('parseScrapedArticle: seed article', () => {
   });
 
   it('is detected as a scraped article', () => {
-    assert.equal(looksLikeScrapedArticle(readFileSync(SEED, 'utf8')), true);
+    assert.equal(looksLikeScrapedArticle(text), true);
+  });
+});
+
+describe('parseScrapedArticle: the scraped seed (when ../shared/seed is there)', { skip: seedSkip }, () => {
+  const read = () => readFileSync(SEED_FILE, 'utf8');
+
+  it('reads the headline, 13 paragraphs and the rating, and keeps the first and last paragraph as written', () => {
+    const article = parseScrapedArticle(read());
+    assert.equal(article.title, 'Biden Tells Netanyahu To Refrain From Offensive Attacks After Iran Strikes: Report');
+    assert.equal(article.paragraphs.length, 13);
+    assert.deepEqual(article.rating, { score: 85, count: 3 });
+    assert.equal(
+      article.paragraphs[0],
+      'Iran launched an unprecedented wave of more than 300 drones and missiles toward Israel on Saturday evening in retaliation for a deadly airstrike conducted by Israel in Syria two weeks ago.',
+    );
+    assert.equal(
+      article.paragraphs.at(-1),
+      'In his statement, Biden said he planned on convening a Sunday meeting with fellow members of the Group of Seven, a coalition of major industrialized democracies, to “coordinate a united diplomatic response” to Iran’s attack. My team will engage with their counterparts across the region,” Biden added. “And we will stay in close touch with Israel’s leaders.”',
+    );
+    assert.equal(article.paragraphs[2]?.endsWith('security of Israel.”'), true);
+  });
+
+  it('normalises the NBSPs, leaves the footer out and renders back to its paragraphs', () => {
+    const article = parseScrapedArticle(read());
+    assert.ok(article.paragraphs.every((p) => !/\u00A0|\s$/.test(p)));
+    assert.ok(article.paragraphs.every((p) => !FOOTER_WORDS.test(p) && p !== 'Reviews' && p !== '85 %'));
+    assert.doesNotMatch(article.bodyMarkdown, FOOTER_WORDS);
+    assert.deepEqual(renderedParagraphs(article.bodyMarkdown), article.paragraphs);
+    assert.equal(looksLikeScrapedArticle(read()), true);
   });
 });
 

@@ -7,7 +7,7 @@ import { createServices } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { COPY_ORDER } from '../src/db/migrate-data.ts';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
-import { importSeed, ratingWidgetText, SEED_PATH } from './helpers/broadsheet.ts';
+import { importSample, ratingWidgetText, SAMPLE_PATH } from './helpers/broadsheet.ts';
 import { commentInput } from './helpers/factories.ts';
 import { runBroadsheet, type Finished } from './helpers/process.ts';
 import { Client, createTestDatabase, startTestApp, TEST_ENGINE, type TestDatabase } from './helpers/test-app.ts';
@@ -43,7 +43,7 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
     // ratings, approved, held and threaded comments, a staff account and its audit trail.
     const app = await startTestApp({ database: source, settings: { commentPolicy: 'hold-first-time' } });
     try {
-      const { article } = await importSeed(app.services);
+      const { article } = await importSample(app.services);
       await app.services.ratings.rate({ articleId: article.id, readerId: 'reader-a', ipHash: 'ip-a', value: 100 });
       const context = { articleId: article.id, readerId: 'reader-c', ipHash: 'ip', userAgent: 'test' };
       const first = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org' }), context);
@@ -53,7 +53,7 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
       assert.deepEqual([reply.status, held.status], ['approved', 'pending']);
       sourceCommentIds = [first.id, reply.id, held.id];
       await app.services.staff.createUser({ email: 'editor@example.org', role: 'editor', password: 'correct horse battery staple' }, CLI_ACTOR);
-      sourceWidget = ratingWidgetText((await new Client(app.url).page(SEED_PATH)).html);
+      sourceWidget = ratingWidgetText((await new Client(app.url).page(SAMPLE_PATH)).html);
       assert.match(sourceWidget, /89\s*%/);
       assert.match(sourceWidget, /4 ratings/);
     } finally {
@@ -82,14 +82,14 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
     const app = await startTestApp({ database: target });
     try {
       const client = new Client(app.url);
-      const page = await client.page(SEED_PATH);
+      const page = await client.page(SAMPLE_PATH);
       assert.equal(page.status, 200);
       assert.equal(ratingWidgetText(page.html), sourceWidget);
       for (const id of sourceCommentIds.slice(0, 2)) assert.match(page.html, new RegExp(`id="comment-${id}"`));
       // The search index came along (rebuilt on SQLite, an index of the table on PostgreSQL).
       const found = await client.page('/search?q=netanyahu');
-      assert.match(found.html, new RegExp(`<a href="${SEED_PATH}">`));
-      const article = await app.services.articles.getPublished(SEED_PATH.split('/').pop()!);
+      assert.match(found.html, new RegExp(`<a href="${SAMPLE_PATH}">`));
+      const article = await app.services.articles.getPublished(SAMPLE_PATH.split('/').pop()!);
       const posted = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org' }), { articleId: article.id, readerId: null, ipHash: 'ip', userAgent: 'test' });
       assert.ok(posted.id > Math.max(...sourceCommentIds), `new id ${posted.id} follows the copied ones`);
       const rated = await app.services.ratings.rate({ articleId: article.id, readerId: 'reader-b', ipHash: 'ip-b', value: 0 });
@@ -110,7 +110,7 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
     const other = await createTestDatabase();
     try {
       const app = await startTestApp({ database: other });
-      await importSeed(app.services);
+      await importSample(app.services);
       await app.close();
       const before = await tableCounts(other);
       const refused = await broadsheet(['migrate-data', '--from', source.url, '--to', other.url]);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 import { createArticle } from './helpers/factories.ts';
-import { countRows, expectJsonError, importSeed, postJson, ratingWidgetText, SEED_PATH, SEED_SLUG } from './helpers/broadsheet.ts';
+import { countRows, expectJsonError, importSample, postJson, ratingWidgetText, SAMPLE_PATH, SAMPLE_SLUG } from './helpers/broadsheet.ts';
 
 interface Rated {
   score: number | null;
@@ -29,7 +29,7 @@ async function apiRating(app: TestApp, id: number) {
   return ((await response.json()) as { rating: { score: number | null; count: number; distribution: { min: number; max: number; count: number }[] } }).rating;
 }
 
-describe('user score of the imported seed', () => {
+describe('user score of the imported sample article', () => {
   let app: TestApp;
   let id: number;
   let a: Client;
@@ -37,14 +37,14 @@ describe('user score of the imported seed', () => {
 
   before(async () => {
     app = await startTestApp();
-    id = (await importSeed(app.services)).article.id;
+    id = (await importSample(app.services)).article.id;
     a = new Client(app.url);
     b = new Client(app.url);
   });
   after(() => app.close());
 
   it('imports as 85 % from 3 ratings, on the page and in the API', async () => {
-    const { status, html } = await new Client(app.url).page(SEED_PATH);
+    const { status, html } = await new Client(app.url).page(SAMPLE_PATH);
     assert.equal(status, 200);
     const widget = ratingWidgetText(html);
     assert.match(widget, /\b85 % User Score 3 ratings\b/);
@@ -65,7 +65,7 @@ describe('user score of the imported seed', () => {
 
   it('one rating of 100 makes it 89 % from 4 ratings', async () => {
     assert.deepEqual(await rateOk(a, id, 100), { score: 89, count: 4, yourRating: 100 });
-    const { html } = await new Client(app.url).page(SEED_PATH);
+    const { html } = await new Client(app.url).page(SAMPLE_PATH);
     assert.match(ratingWidgetText(html), /\b89 % User Score 4 ratings\b/);
     const rating = await apiRating(app, id);
     assert.equal(rating.score, 89);
@@ -74,13 +74,13 @@ describe('user score of the imported seed', () => {
 
   it('the same reader rating again replaces their rating (count unchanged)', async () => {
     assert.deepEqual(await rateOk(a, id, 0), { score: 64, count: 4, yourRating: 0 });
-    const { html } = await new Client(app.url).page(SEED_PATH);
+    const { html } = await new Client(app.url).page(SAMPLE_PATH);
     assert.match(ratingWidgetText(html), /\b64 % User Score 4 ratings\b/);
     assert.equal(await countRows(app.services, 'ratings'), 1);
   });
 
   it('the same reader can also rate by slug and it is still one rating', async () => {
-    assert.deepEqual(await rateOk(a, SEED_SLUG, 0), { score: 64, count: 4, yourRating: 0 });
+    assert.deepEqual(await rateOk(a, SAMPLE_SLUG, 0), { score: 64, count: 4, yourRating: 0 });
   });
 
   it('a second reader adds a rating', async () => {
@@ -110,12 +110,12 @@ describe('user score of the imported seed', () => {
   });
 
   it('the page shows the reader their own rating, and nobody else', async () => {
-    const own = await a.page(SEED_PATH);
+    const own = await a.page(SAMPLE_PATH);
     // a rated 0: on the stars scale that is shown as a percent
     assert.match(textOf(own.html), /Your rating: 0 %/);
-    const mine = await b.page(SEED_PATH);
+    const mine = await b.page(SAMPLE_PATH);
     assert.match(textOf(mine.html), /Your rating: 50 %/);
-    const stranger = await new Client(app.url).page(SEED_PATH);
+    const stranger = await new Client(app.url).page(SAMPLE_PATH);
     assert.doesNotMatch(textOf(stranger.html), /Your rating:/);
   });
 });
@@ -208,18 +208,18 @@ describe('Rate This form without JavaScript', () => {
   let app: TestApp;
   before(async () => {
     app = await startTestApp();
-    await importSeed(app.services);
+    await importSample(app.services);
   });
   after(() => app.close());
 
   it('POST value=80 redirects to #rating and the page then shows the rating', async () => {
     const reader = new Client(app.url);
-    const { html } = await reader.page(SEED_PATH);
+    const { html } = await reader.page(SAMPLE_PATH);
     assert.match(textOf(html), /Rate This/);
-    const response = await reader.request(`${SEED_PATH}/rating`, { method: 'POST', form: { value: '80' } });
+    const response = await reader.request(`${SAMPLE_PATH}/rating`, { method: 'POST', form: { value: '80' } });
     assert.equal(response.status, 303);
-    assert.match(response.headers.get('location') ?? '', new RegExp(`${SEED_PATH}#rating$`));
-    const page = await reader.page(SEED_PATH);
+    assert.match(response.headers.get('location') ?? '', new RegExp(`${SAMPLE_PATH}#rating$`));
+    const page = await reader.page(SAMPLE_PATH);
     assert.match(textOf(page.html), /Your rating: 4 stars \(80 %\)/);
     // (255 + 80) / 4 = 83.75 → 84
     assert.match(ratingWidgetText(page.html), /\b84 % User Score 4 ratings\b/);
@@ -228,9 +228,9 @@ describe('Rate This form without JavaScript', () => {
 
   it('an invalid value comes back as the page with the error, and nothing is written', async () => {
     const reader = new Client(app.url);
-    await reader.page(SEED_PATH);
+    await reader.page(SAMPLE_PATH);
     const before = await countRows(app.services, 'ratings');
-    const response = await reader.request(`${SEED_PATH}/rating`, { method: 'POST', form: { value: '101' } });
+    const response = await reader.request(`${SAMPLE_PATH}/rating`, { method: 'POST', form: { value: '101' } });
     assert.equal(response.status, 400);
     assert.match(response.headers.get('content-type') ?? '', /text\/html/);
     assert.match(textOf(await response.text()), /Choose a rating from 0 to 100/);
