@@ -94,7 +94,7 @@ describe('web standards', { skip: browserSkipReason }, () => {
       { name: 'section archive', path: '/sections/culture' },
       { name: 'tag archive', path: '/tags/books' },
       { name: 'author archive', path: '/authors/jo-marsh' },
-      { name: 'search results', path: '/search?q=Netanyahu' },
+      { name: 'search results', path: '/search?q=Ferry' },
       { name: 'search without results', path: '/search?q=zzzzqqq' },
       { name: 'search form', path: '/search' },
       { name: 'not found', path: '/articles/no-such-article', status: 404 },
