@@ -3,7 +3,6 @@
 // every page: an imported article with ratings and threaded comments, a held comment, a review,
 // archives, search results, and the admin area as an administrator sees it.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { importSample, SAMPLE_PATH } from '../test/helpers/broadsheet.ts';
+import { runToEnd } from '../test/helpers/process.ts';
 import { commentInput, createArticle } from '../test/helpers/factories.ts';
 import { createStaff, STAFF_PASSWORD } from '../test/helpers/staff.ts';
 import { Client } from '../test/helpers/test-app.ts';
@@ -22,13 +22,15 @@ const VNU_JAR = require.resolve('vnu-jar/build/dist/vnu.jar');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const onCi = process.env.CI === 'true';
 
+const javaEnv = () => ({ ...process.env }) as Record<string, string>;
+
 /** Why the HTML checker cannot run here (no Java); never a reason on CI, where that fails instead. */
-function javaSkipReason(): Promise<string | undefined> {
-  return new Promise((resolve) =>
-    execFile('java', ['-version'], (error) =>
-      resolve(error && !onCi ? 'Java not found: the W3C HTML checker is skipped (install default-jre-headless; with CI=true this is a failure).' : undefined),
-    ),
+async function javaSkipReason(): Promise<string | undefined> {
+  const found = await runToEnd('java', ['-version'], { env: javaEnv(), timeoutMs: 60_000 }).then(
+    () => true,
+    () => false,
   );
+  return !found && !onCi ? 'Java not found: the W3C HTML checker is skipped (install default-jre-headless; with CI=true this is a failure).' : undefined;
 }
 
 interface PageType {
@@ -50,13 +52,10 @@ interface VnuMessage {
 }
 
 /** Runs the Nu HTML checker once over every file; its JSON report lists the messages. */
-function runVnu(files: string[]): Promise<VnuMessage[]> {
-  return new Promise((resolve, reject) => {
-    execFile('java', ['-Xss4m', '-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', '--stdout', ...files], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return reject(error);
-      resolve((JSON.parse(stdout) as { messages: VnuMessage[] }).messages);
-    });
-  });
+async function runVnu(files: string[]): Promise<VnuMessage[]> {
+  const run = await runToEnd('java', ['-Xss4m', '-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', '--stdout', ...files], { env: javaEnv(), timeoutMs: 600_000 });
+  if (run.code !== 0) throw new Error(`the HTML checker exited with ${run.code}: ${run.stderr}`);
+  return (JSON.parse(run.stdout) as { messages: VnuMessage[] }).messages;
 }
 
 describe('web standards', { skip: browserSkipReason }, () => {

@@ -6,6 +6,7 @@ import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { expectJsonError, importSample, postJson, SAMPLE_SLUG, SAMPLE_TITLE, writtenRows } from './helpers/broadsheet.ts';
 import { openEvents } from './helpers/sse.ts';
+import { waitUntil } from './helpers/wait.ts';
 
 const SUMMARY_FIELDS = ['commentCount', 'id', 'publishedAt', 'rating', 'slug', 'title', 'url'];
 
@@ -354,7 +355,7 @@ describe('live updates: GET /api/v1/articles/{id}/events', () => {
   it('pushes score changes and newly published comments, never an e-mail or a held comment', async () => {
     const stream = await openStream(article.id);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the stream is subscribed
+      await waitUntil(() => app.services.live.readers() === 1, 'the stream to subscribe');
       const rated = await postJson(new Client(app.url), `/api/v1/articles/${article.id}/ratings`, { value: 60 });
       assert.equal(rated.status, 200);
       assert.deepEqual(await stream.next('rating'), { score: 60, count: 1 });
