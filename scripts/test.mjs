@@ -101,8 +101,8 @@ function printPass({ name, code, counts, failures, seconds, note }) {
   }
   for (const failure of failures ?? []) {
     const file = failure.file ? relative(root, failure.file.replace(/^file:\/\//, '')) : '';
-    const test = failure.test === failure.file ? '(the file itself: it crashed or timed out)' : failure.test;
-    console.log(`  ✖ ${file ? `${file} › ` : ''}${test}${failure.error ? `\n      ${failure.error}` : ''}`);
+    const where = failure.test === failure.file ? `${file}: the file itself (it crashed, or outran TEST_FILE_TIMEOUT_MS)` : `${file ? `${file} › ` : ''}${failure.test}`;
+    console.log(`  ✖ ${where}${failure.error ? `\n      ${failure.error}` : ''}`);
   }
 }
 
