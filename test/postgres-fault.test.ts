@@ -44,6 +44,16 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
   it('acknowledged comments survive, failures are 503s, and requests succeed again afterwards', async () => {
     const article = await createArticle(app.services);
     const acked = new Set<number>();
+    // Waiters for a number of acknowledged comments, resolved as acknowledgements arrive.
+    const waiting = new Set<{ n: number; resolve: () => void }>();
+    const acknowledge = (id: number) => {
+      acked.add(id);
+      for (const waiter of waiting) {
+        if (acked.size < waiter.n) continue;
+        waiting.delete(waiter);
+        waiter.resolve();
+      }
+    };
     const statuses = new Map<number, number>();
     let stop = false;
     const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -60,14 +70,14 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
         const response = await client.request(`/api/v1/articles/${article.id}/comments`, { method: 'POST', json: commentInput({ body: `Under load ${w}/${i}, still here.` }) });
         count(response.status);
         const body = (await response.json()) as { id?: number; error?: string };
-        if (response.status === 201) acked.add(body.id!);
+        if (response.status === 201) acknowledge(body.id!);
         else assert.equal(body.error, 'unavailable', `status ${response.status}: ${JSON.stringify(body)}`);
       }
     };
     const writers = Array.from({ length: 6 }, (_, w) => writer(w));
-    const waitFor = async (n: number) => {
-      while (acked.size < n) await new Promise((resolve) => setTimeout(resolve, 5));
-    };
+    // A writer that fails ends the wait (and the test) at once.
+    const waitFor = (n: number) =>
+      Promise.race([acked.size >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.add({ n, resolve })), Promise.all(writers).then(() => {})]);
 
     let terminated = 0;
     for (let round = 1; round <= 3; round++) {
