@@ -35,7 +35,7 @@ describe('a log line for a person', () => {
   });
 });
 
-describe('the log of `broadsheet serve`', { timeout: 120_000 }, () => {
+describe('the log of `broadsheet serve`', { timeout: 240_000 }, () => {
   let database: TestDatabase;
   let instance: Instance | undefined;
   before(async () => {
@@ -47,7 +47,7 @@ describe('the log of `broadsheet serve`', { timeout: 120_000 }, () => {
   });
 
   it('is one JSON object per line when its output is not a terminal', async () => {
-    instance = await startInstance({ DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media` });
+    instance = await startInstance({ DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media` }, { timeoutMs: 60_000 });
     await fetch(`${instance.url}/healthz`);
     await instance.stop();
     const lines = instance.output().split('\n').filter(Boolean);
@@ -68,7 +68,7 @@ describe('the log of `broadsheet serve`', { timeout: 120_000 }, () => {
     const terminal = spawnChild('script', ['-qfec', command, '/dev/null'], { env });
     let url: string | undefined;
     try {
-      [, url] = await terminal.waitFor(/\d\d:\d\d:\d\d\.\d{3} INFO {2}Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 'the server on a terminal to listen', 30_000);
+      [, url] = await terminal.waitFor(/\d\d:\d\d:\d\d\.\d{3} INFO {2}Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 'the server on a terminal to listen', 60_000);
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       assert.doesNotMatch(terminal.output(), /\{"level"/, 'no JSON on the terminal');
     } finally {
