@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { seedDemoContent } from '../src/features/demo/demo.service.ts';
 import { commentInput, createArticle } from '../test/helpers/factories.ts';
-import { attachImage } from '../test/helpers/images.ts';
+import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
+import { attachImage, logoImage } from '../test/helpers/images.ts';
 import { browserSkipReason, useBrowserSuite } from './helpers/browser.ts';
 
 const SHOTS_DIR = process.env.E2E_SHOTS_DIR ?? '/tmp/e2e-shots';
@@ -22,6 +23,8 @@ describe('the front page', { skip: browserSkipReason }, () => {
     const { services } = suite.app;
     mkdirSync(SHOTS_DIR, { recursive: true });
     await seedDemoContent(services, Date.now() - 30 * 3_600_000);
+    await services.settings.update({ siteTitle: 'Wrenhaven Courier', siteDescription: 'News from the harbour town, rated and discussed by its readers.' });
+    await services.siteImages.upload('siteLogo', await logoImage(), CLI_ACTOR);
     const stories = [
       { title: 'Ferry timetable cut to two crossings a day over the winter', section: 'Local', standfirst: 'Operators blame fuel costs; islanders say the last boat now leaves before the school day ends.' },
       { title: 'Lifeboat crew called out three times in one night', section: 'Local', standfirst: 'Two yachts and a kayaker were brought ashore safely.' },
@@ -51,6 +54,10 @@ describe('the front page', { skip: browserSkipReason }, () => {
       it(`at ${width} px (${name}, ${colorScheme}): lead story with its picture, cards, lists; full-page screenshot, nothing overflowing`, async () => {
         const page = await suite.readerPage({ viewport: { width, height }, colorScheme, deviceScaleFactor: 1, isMobile: width < 600, hasTouch: width < 600 });
         await page.goto(suite.app.url + '/');
+        const logo = page.locator('header .site-logo img');
+        assert.equal(await logo.getAttribute('alt'), 'Wrenhaven Courier', 'the logo stands for the site’s name');
+        assert.ok(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height === 48), 'the logo is shown, 48 px tall');
+
         const lead = page.locator('.lead-story');
         assert.equal(await lead.locator('h3').textContent(), leadTitle, 'the newest story leads');
         const leadImage = lead.locator('img');
