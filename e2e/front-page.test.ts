@@ -109,4 +109,21 @@ describe('the front page', { skip: browserSkipReason }, () => {
       });
     }
   }
+
+  it('a section page lists its cards without repeating its name; the 404 page shows one search box', async () => {
+    const page = await suite.readerPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${suite.app.url}/sections/local`);
+    assert.ok((await page.locator('.card-grid .article-card').count()) >= 4);
+    assert.equal(await page.locator('.card-grid .article-section').count(), 0, 'no card repeats “Local”');
+    await page.screenshot({ path: join(SHOTS_DIR, 'section-desktop.png'), fullPage: true });
+
+    const response = await page.goto(`${suite.app.url}/articles/no-such-story`);
+    assert.equal(response?.status(), 404);
+    const searches = page.getByRole('search');
+    assert.equal(await searches.count(), 1, 'one search box');
+    await searches.getByRole('searchbox').fill('harbour');
+    await Promise.all([page.waitForURL(/\/search\?q=harbour/), searches.getByRole('button', { name: 'Search' }).click()]);
+    await page.goBack();
+    await page.screenshot({ path: join(SHOTS_DIR, 'not-found-desktop.png'), fullPage: true });
+  });
 });
