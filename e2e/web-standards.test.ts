@@ -13,6 +13,7 @@ import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { importSample, SAMPLE_PATH } from '../test/helpers/broadsheet.ts';
 import { runToEnd } from '../test/helpers/process.ts';
 import { commentInput, createArticle } from '../test/helpers/factories.ts';
+import { attachImage, pngImage } from '../test/helpers/images.ts';
 import { createStaff, STAFF_PASSWORD } from '../test/helpers/staff.ts';
 import { Client } from '../test/helpers/test-app.ts';
 import { browserSkipReason, useBrowserSuite } from './helpers/browser.ts';
@@ -74,6 +75,11 @@ describe('web standards', { skip: browserSkipReason }, () => {
     const review = await createArticle(services, { title: 'A novel about the sea, reviewed', section: 'Culture', tags: ['Books'], authorName: 'Jo Marsh' });
     await services.db.updateTable('articles').set({ review_type: 'Book', review_name: 'The Sea' }).where('id', '=', review.id).execute();
     await services.ratings.rate({ articleId: review.id, readerId: 'reader-r', ipHash: 'ip-r', value: 80 });
+    // The front page with a lead picture and cards with pictures, the header with a logo, and the
+    // settings page showing the current images.
+    await attachImage(services, review.id, 1, 'A plate of fish and chips');
+    await services.siteImages.upload('siteLogo', await pngImage(640, 160, '#1d3557'), CLI_ACTOR);
+    await services.siteImages.upload('shareImage', await pngImage(1200, 630, '#e9c46a'), CLI_ACTOR);
     await createStaff(suite.app, 'admin', 'chief@newsroom.example.org');
     await services.bans.banFromComment({ commentId: first.id, kind: 'email', reason: 'Repeated insults', duration: 'week' }, CLI_ACTOR);
     // A long thread: two pages of top-level comments, with page links.

@@ -61,6 +61,8 @@ import { dashboardPages } from './features/dashboard/dashboard.pages.tsx';
 import { auditAdminPages } from './features/moderation/audit.admin.pages.tsx';
 import { moderationAdminPages } from './features/moderation/moderation.admin.pages.tsx';
 import { settingsAdminPages } from './features/settings/settings.admin.pages.tsx';
+import { siteImagePages } from './features/settings/site-images.pages.tsx';
+import { createSiteImages, type SiteImages } from './features/settings/site-images.ts';
 import { toolsAdminPages } from './features/tools/tools.admin.pages.tsx';
 import { sitemapRoutes } from './features/sitemaps/sitemap.routes.ts';
 import { staffPages } from './features/staff/staff.pages.tsx';
@@ -106,6 +108,8 @@ export interface Services {
   bans: BanService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
+  /** The logo, favicon and default share image (uploaded in the settings). */
+  siteImages: SiteImages;
   /** The sections and latest articles every page's header and the 404 page show, kept in memory. */
   directory: ArchiveDirectory;
   /**
@@ -211,6 +215,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
+    const media = createMediaStore(config.mediaDir);
     const digests = createDigestService({ db, config, settings, outbox });
     maintenance = createMaintenance({ db, settings, digests, log, intervalMs: config.maintenanceIntervalMs });
     live = createLiveFeed({ events, comments: publicReads.comments, redis, log });
@@ -226,7 +231,8 @@ export async function createServices(config: Config, databases?: Databases): Pro
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
       staticPages: createStaticPageService({ db, readDb }),
-      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir), webhooks }),
+      articleEditor: createArticleEditorService({ db, events, media, webhooks }),
+      siteImages: createSiteImages({ settings, media }),
       webhooks,
       staff: createStaffService({ db }),
       bans: createBanService({ db }),
@@ -357,6 +363,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(moderationAdminPages(deps));
     await site.register(banAdminPages(deps));
     await site.register(settingsAdminPages(deps));
+    await site.register(siteImagePages(deps));
     await site.register(toolsAdminPages(deps));
     await site.register(auditAdminPages(deps));
     await site.register(outboxAdminPages(deps));

@@ -53,7 +53,10 @@ describe('site settings (admin)', () => {
     assert.equal(fields.replyDepth, '4');
     assert.equal(fields.commentsCloseAfterDays, '0');
     // The block lists of words and e-mails are the moderators' (/admin/blocking, test/bans.test.ts).
-    for (const key of Object.keys(DEFAULT_SETTINGS).filter((k) => k !== 'blockedWords' && k !== 'blockedEmails')) assert.ok(key in fields, `the form has a field for ${key}`);
+    // The logo, favicon and share image are uploaded on forms of their own (test/site-images.test.ts).
+    const apart = ['blockedWords', 'blockedEmails', 'siteLogo', 'siteIcon', 'shareImage'];
+    for (const key of Object.keys(DEFAULT_SETTINGS).filter((k) => !apart.includes(k))) assert.ok(key in fields, `the form has a field for ${key}`);
+    for (const slot of ['siteLogo', 'siteIcon', 'shareImage']) assert.match(html, new RegExp(`<form method="post" action="/admin/settings/images/${slot}" enctype="multipart/form-data"`));
     assert.match(html, /href="\/admin\/blocking"/, 'the settings page leads to the block lists');
     assert.match(html, /<label for="setting-siteTitle">Site title<\/label>/);
   });

@@ -4,11 +4,6 @@ import type { Assets } from '../views/assets.ts';
 
 export function assetRoutes(assets: Assets): FastifyPluginAsync {
   return async (app) => {
-    // GET /favicon.ico — no icon yet; answering saves every browser a 404 per page view
-    app.get('/favicon.ico', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-      reply.code(204).header('cache-control', 'public, max-age=86400').send(),
-    );
-
     // GET /assets/:file — content-hashed, cached for a year
     app.get<{ Params: { file: string } }>('/assets/:file', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
       const asset = assets.byPath.get(`/assets/${request.params.file}`);

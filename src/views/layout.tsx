@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import type { ArticleLink, PageLink, SectionLink } from '../features/archives/archive.directory.ts';
 import { siteFeeds, type FeedLink } from '../features/feeds/feed-links.ts';
+import { mediaPath, srcsetOf } from '../features/articles/featured-image.ts';
 import type { Settings } from '../features/settings/settings.service.ts';
+import { iconVersion, logoOf, previewImageOf, shareImageOf } from '../features/settings/site-images.ts';
 import { renderPage } from './html.ts';
 import { LinkPreview, type PreviewArticle, type PreviewImage } from './link-preview.tsx';
 
@@ -19,6 +21,10 @@ export interface PageMeta {
   image?: PreviewImage;
   /** Set on an article's page: link previews describe it as an article. */
   article?: PreviewArticle;
+  /** Lists of cards (front page, archives) use the full width of the header; reading stays at the measure. */
+  wide?: boolean;
+  /** False on a page that has its own search form (the 404), so that it shows one. */
+  headerSearch?: boolean;
 }
 
 export interface LayoutContext {
@@ -34,6 +40,7 @@ export interface LayoutContext {
 export function Layout({ meta, context, children }: { meta: PageMeta; context: LayoutContext; children: ComponentChildren }) {
   const { settings } = context;
   const title = meta.title === settings.siteTitle ? meta.title : `${meta.title} — ${settings.siteTitle}`;
+  const icon = iconVersion(settings);
   return (
     <html lang="en">
       <head>
@@ -48,9 +55,11 @@ export function Layout({ meta, context, children }: { meta: PageMeta; context: L
           title={meta.title}
           description={meta.description ?? settings.siteDescription}
           path={meta.path}
-          image={meta.image}
+          image={meta.image ?? previewImageOf(shareImageOf(settings))}
           article={meta.article}
         />
+        <link rel="icon" href={`/favicon.ico?v=${icon}`} sizes="16x16 32x32 48x48" />
+        <link rel="apple-touch-icon" href={`/apple-touch-icon.png?v=${icon}`} />
         {[...siteFeeds(settings.siteTitle), ...(meta.feeds ?? [])].map((feed) => (
           <link rel="alternate" type={feed.type} title={feed.title} href={feed.href} />
         ))}
@@ -63,22 +72,24 @@ export function Layout({ meta, context, children }: { meta: PageMeta; context: L
           Skip to content
         </a>
         <header class="site-header">
-          <div class="wrap">
-            <a class="site-title" href="/">
-              {settings.siteTitle}
-            </a>
-            <p class="site-tagline">{settings.siteDescription}</p>
-            <form class="site-search" role="search" aria-label="Site" action="/search" method="get">
-              <label for="site-search-q" class="visually-hidden">
-                Search articles
-              </label>
-              <input id="site-search-q" type="search" name="q" placeholder="Search" maxLength={200} />
-              <button type="submit">Search</button>
-            </form>
+          <div class="wrap site-masthead">
+            <div class="site-brand">
+              <SiteTitle settings={settings} />
+              {settings.siteDescription ? <p class="site-tagline">{settings.siteDescription}</p> : null}
+            </div>
+            {meta.headerSearch === false ? null : (
+              <form class="site-search" role="search" aria-label="Site" action="/search" method="get">
+                <label for="site-search-q" class="visually-hidden">
+                  Search articles
+                </label>
+                <input id="site-search-q" type="search" name="q" placeholder="Search" maxLength={200} />
+                <button type="submit">Search</button>
+              </form>
+            )}
           </div>
           <SectionNav sections={context.sections} current={meta.path.split('?')[0]!} />
         </header>
-        <main id="main" class="wrap" tabIndex={-1}>
+        <main id="main" class={meta.wide ? 'wrap page-wide' : 'wrap'} tabIndex={-1}>
           {children}
         </main>
         <footer class="site-footer">
@@ -106,6 +117,28 @@ export function Layout({ meta, context, children }: { meta: PageMeta; context: L
   );
 }
 
+/** Logos are shown this tall (CSS), so the browser picks the variant for this width. */
+const LOGO_HEIGHT_PX = 48;
+const LOGO_MAX_WIDTH_PX = 288;
+
+/** The logo when there is one (its text alternative the site's name), else the name in type. */
+function SiteTitle({ settings }: { settings: Settings }) {
+  const logo = logoOf(settings);
+  if (!logo) {
+    return (
+      <a class="site-title" href="/">
+        {settings.siteTitle}
+      </a>
+    );
+  }
+  const shown = Math.min(LOGO_MAX_WIDTH_PX, Math.ceil((LOGO_HEIGHT_PX * logo.width) / logo.height));
+  return (
+    <a class="site-title site-logo" href="/">
+      <img src={mediaPath(logo.key, logo.widths[0]!)} srcset={srcsetOf(logo)} sizes={`${shown}px`} width={logo.width} height={logo.height} alt={settings.siteTitle} />
+    </a>
+  );
+}
+
 function SectionNav({ sections, current }: { sections: SectionLink[]; current: string }) {
   if (sections.length === 0) return null;
   return (
@@ -127,7 +160,7 @@ function SectionNav({ sections, current }: { sections: SectionLink[]; current: s
 export function ErrorPage({ status, message, context, latest = [] }: { status: number; message: string; context: LayoutContext; latest?: ArticleLink[] }) {
   const heading = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'That did not work';
   return (
-    <Layout meta={{ title: heading, path: '' }} context={context}>
+    <Layout meta={{ title: heading, path: '', headerSearch: status !== 404 }} context={context}>
       <section class="error-page">
         <h1>{heading}</h1>
         <p>{message}</p>

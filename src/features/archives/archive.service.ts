@@ -47,7 +47,7 @@ export interface ArchivePage extends Paged {
 }
 
 export interface FrontPage extends Paged {
-  /** Only on the first page (empty on the others). */
+  /** Only on the first page (empty on the others), and without the lead story (the newest article). */
   topRated: Article[];
   mostDiscussed: Article[];
 }
@@ -139,11 +139,14 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
     const pages = pagesOf(await repo.countPublished(readDb, now));
     if (page > pages) throw new AppError('not_found', `There ${pages === 1 ? 'is one page' : `are ${pages} pages`} of articles.`);
     const first = page === 1;
+    // One more than shown, so that the lists still have enough once the lead story is left out.
     const [articles, topRated, mostDiscussed] = await Promise.all([
       listPublishedArticles(readDb, window(page)).then(withTags),
-      first ? recentOrEver((since) => repo.listTopRated(readDb, { minRatings: MIN_RATINGS, since, limit: HIGHLIGHTS }, now), now) : [],
-      first ? recentOrEver((since) => repo.listMostDiscussed(readDb, { since, limit: HIGHLIGHTS }, now), now) : [],
+      first ? recentOrEver((since) => repo.listTopRated(readDb, { minRatings: MIN_RATINGS, since, limit: HIGHLIGHTS + 1 }, now), now) : [],
+      first ? recentOrEver((since) => repo.listMostDiscussed(readDb, { since, limit: HIGHLIGHTS + 1 }, now), now) : [],
     ]);
-    return { page, pages, articles, topRated, mostDiscussed };
+    const lead = first ? articles[0]?.id : undefined;
+    const withoutLead = (list: Article[]) => list.filter((article) => article.id !== lead).slice(0, HIGHLIGHTS);
+    return { page, pages, articles, topRated: withoutLead(topRated), mostDiscussed: withoutLead(mostDiscussed) };
   }
 }

@@ -22,6 +22,7 @@ export function ArchivePageView({ archive, path, context }: { archive: ArchivePa
         description: `${plural(archive.count, 'article', 'articles')} ${archive.kind === 'author' ? 'by' : archive.kind === 'tag' ? 'tagged' : 'in'} ${archive.name} on ${siteTitle}.`,
         path: pagePath(path, archive.page),
         feeds: archive.kind === 'section' ? sectionFeeds(archive.name, siteTitle) : undefined,
+        wide: true,
       }}
       context={context}
     >
@@ -33,7 +34,7 @@ export function ArchivePageView({ archive, path, context }: { archive: ArchivePa
           {archive.pages > 1 ? ` · page ${archive.page} of ${archive.pages}` : null}
         </p>
       </header>
-      <ArticleList articles={archive.articles} />
+      <ArticleList articles={archive.articles} showSection={archive.kind !== 'section'} />
       <Pagination page={archive.page} pages={archive.pages} href={(n) => pagePath(path, n)} />
     </Layout>
   );

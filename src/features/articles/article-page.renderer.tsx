@@ -28,6 +28,7 @@ import { articlePath, type Article } from './article.model.ts';
 import { ArticlePage } from './article.page.tsx';
 import type { ArticleService } from './article.service.ts';
 import { articleStructuredData, StructuredData } from './article.structured-data.tsx';
+import { logoOf, shareImageOf } from '../settings/site-images.ts';
 import { EmbedFrame, embedPath } from '../embed/embed.frame.tsx';
 import { SHARED_TOKEN_RENEW_MS } from '../spam/form-token.ts';
 
@@ -220,7 +221,7 @@ export function createArticlePageRenderer(deps: {
     const startedAt = stamp(article.id);
     const fresh = { ...article, ...(await articles.liveFigures(article.id)) };
     const { settings, publicUrl } = layout();
-    const page = toByteTemplate(renderFragment(<StructuredData data={articleStructuredData(fresh, { title: settings.siteTitle, publicUrl })} />));
+    const page = toByteTemplate(renderFragment(<StructuredData data={articleStructuredData(fresh, { title: settings.siteTitle, publicUrl, logo: logoOf(settings), shareImage: shareImageOf(settings) })} />));
     if (startedAt === stamp(article.id)) boundedSet(structured, article.id, page);
     return page;
   }

@@ -3,7 +3,7 @@
 // stars for ratings of a news article itself, so the NewsArticle never has one. The block holds
 // the comment count and the score, so the page renderer caches it apart from the article text.
 import { articlePath, authorPath, type Article } from './article.model.ts';
-import { mediaPath } from './featured-image.ts';
+import { mediaPath, type FeaturedImage } from './featured-image.ts';
 
 /** Google shows at most 110 characters of a headline. */
 export const HEADLINE_LIMIT = 110;
@@ -12,6 +12,10 @@ export interface StructuredDataSite {
   title: string;
   /** Absolute, without a trailing slash. */
   publicUrl: string;
+  /** The publisher's logo (settings). */
+  logo?: FeaturedImage | null;
+  /** The picture of an article without a featured image (settings). */
+  shareImage?: FeaturedImage | null;
 }
 
 /** The title cut at a word to fit `limit` characters, with an ellipsis when cut. */
@@ -27,8 +31,11 @@ export function articleStructuredData(article: Article, site: StructuredDataSite
   const url = site.publicUrl + articlePath(article.slug);
   const headline = headlineOf(article.title);
   const author = article.authorName ? { '@type': 'Person', name: article.authorName, url: site.publicUrl + authorPath(article.authorName) } : undefined;
-  const publisher = { '@type': 'Organization', name: site.title, url: `${site.publicUrl}/` };
-  const image = article.featuredImage;
+  const logo = site.logo
+    ? { '@type': 'ImageObject', url: site.publicUrl + mediaPath(site.logo.key, site.logo.width), width: site.logo.width, height: site.logo.height }
+    : undefined;
+  const publisher = { '@type': 'Organization', name: site.title, url: `${site.publicUrl}/`, logo };
+  const image = article.featuredImage ?? site.shareImage ?? null;
   const newsArticle = {
     '@type': 'NewsArticle',
     '@id': `${url}#article`,

@@ -2,9 +2,11 @@
 import type { Services } from '../../app.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { renderCommentMarkdown } from '../../lib/markdown.ts';
-import { setCommentCount } from '../articles/article.repository.ts';
+import { setCommentCount, setFeaturedImage } from '../articles/article.repository.ts';
+import { createMediaStore } from '../articles/media.store.ts';
 import { insertComment, countApproved } from '../comments/comment.repository.ts';
 import { DEMO_ARTICLES } from './demo-content.ts';
+import { DEMO_IMAGE_ALT, demoImage } from './demo-images.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -22,7 +24,8 @@ export async function seedDemoContent(services: Services, now = Date.now()): Pro
   return DEMO_ARTICLES.length;
 }
 
-async function addDemoArticles({ db, articles, ratings }: Services, now: number): Promise<void> {
+async function addDemoArticles({ db, articles, ratings, config }: Services, now: number): Promise<void> {
+  const media = createMediaStore(config.mediaDir);
   for (const [n, demo] of DEMO_ARTICLES.entries()) {
     const publishedAt = now - demo.hoursAgo * HOUR_MS;
     const { article } = await articles.upsert({
@@ -36,6 +39,9 @@ async function addDemoArticles({ db, articles, ratings }: Services, now: number)
       publishedAt: new Date(publishedAt).toISOString(),
       importKey: `demo:${n}`,
     });
+    const image = await media.process(await demoImage(n));
+    await media.write(image);
+    await setFeaturedImage(db, article.id, image.key, DEMO_IMAGE_ALT[n % DEMO_IMAGE_ALT.length]!);
     for (const [i, value] of demo.ratings.entries()) {
       await ratings.rate({ articleId: article.id, readerId: `demo-reader-${n}-${i}`, ipHash: `demo-${n}-${i}`, value });
     }

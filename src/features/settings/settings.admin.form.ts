@@ -7,13 +7,15 @@ import type { FieldErrors } from '../../errors.ts';
 import type { Settings } from './settings.service.ts';
 
 /** 'Block lists' are edited by moderators on their own page (/admin/blocking), not with the site settings. */
-type Group = 'Site' | 'Comments' | 'Ratings' | 'Blocking' | 'Block lists';
+type Group = 'Site' | 'Comments' | 'Ratings' | 'Blocking' | 'Block lists' | 'Images';
 
 export type FieldSpec =
   | { kind: 'text' | 'textarea'; group: Group; label: string; hint?: string; maxLength: number; required: boolean }
   | { kind: 'int'; group: Group; label: string; hint?: string; min: number; max: number }
   | { kind: 'choice'; group: Group; label: string; hint?: string; options: readonly { value: string; label: string }[] }
-  | { kind: 'list'; group: Group; label: string; hint?: string; maxItems: number; item: (line: string) => string | undefined };
+  | { kind: 'list'; group: Group; label: string; hint?: string; maxItems: number; item: (line: string) => string | undefined }
+  /** Uploaded on its own form (site-images.pages.tsx), never through the settings form. */
+  | { kind: 'image'; group: 'Images'; label: string; hint?: string };
 
 export const GROUPS: readonly Group[] = ['Site', 'Comments', 'Ratings', 'Blocking'];
 
@@ -127,6 +129,9 @@ export const SETTINGS_FIELDS = {
     maxItems: 10_000,
     item: (line: string) => (line.length > 100 ? 'keep each entry under 100 characters.' : undefined),
   },
+  siteLogo: { kind: 'image', group: 'Images', label: 'Site logo', hint: 'Shown in the header in place of the title (which stays its text alternative), and given to search engines as the publisher’s logo. A wide wordmark on a transparent background works best.' },
+  siteIcon: { kind: 'image', group: 'Images', label: 'Favicon', hint: 'The small square icon of browser tabs and bookmarks. Without one, the logo is used, fitted into a square; without a logo, the built-in icon.' },
+  shareImage: { kind: 'image', group: 'Images', label: 'Default share image', hint: 'The picture shown when a page without a featured image is shared (Open Graph, search results). About 1200 × 630 pixels.' },
 } as const satisfies Record<keyof Settings, FieldSpec>;
 
 export type SettingsKey = keyof typeof SETTINGS_FIELDS;
@@ -148,6 +153,7 @@ export function parseSettingsForm(body: Record<string, unknown>, current: Settin
   const parsed: Record<string, unknown> = {};
   const unchanged = toFormValues(current);
   for (const [key, field] of Object.entries(SETTINGS_FIELDS) as [SettingsKey, FieldSpec][]) {
+    if (field.kind === 'image') continue;
     const raw = typeof body[key] === 'string' ? (body[key] as string).replace(/\r\n?/g, '\n') : unchanged[key]!;
     values[key] = raw;
     const result = parseField(field, raw);
@@ -180,6 +186,8 @@ function parseField(field: FieldSpec, raw: string): { value: unknown } | { error
     }
     case 'choice':
       return field.options.some((o) => o.value === raw) ? { value: raw } : { error: `Choose one of: ${field.options.map((o) => o.label).join('; ')}.` };
+    case 'image':
+      return { error: 'Images are uploaded on their own forms.' };
     case 'list': {
       const items = [...new Set(raw.split('\n').map((line) => line.trim()).filter(Boolean))];
       if (items.length > field.maxItems) return { error: `At most ${field.maxItems.toLocaleString('en')} entries; this has ${items.length.toLocaleString('en')}.` };

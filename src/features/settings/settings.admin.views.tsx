@@ -3,11 +3,26 @@
 import type { FieldErrors } from '../../errors.ts';
 import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
 import { FieldError, invalid } from '../staff/staff.views.tsx';
+import { mediaPath, parseImage, srcsetOf } from '../articles/featured-image.ts';
 import { GROUPS, SETTINGS_FIELDS, type FieldSpec, type SettingsKey } from './settings.admin.form.ts';
+import { SITE_IMAGE_SLOTS, type SiteImageSlot } from './site-images.ts';
 
 const fieldId = (key: string) => `setting-${key}`;
 
-export function SettingsPage({ frame, values, errors, notice }: { frame: AdminFrame; values: Record<string, string>; errors: FieldErrors; notice?: string }) {
+export function SettingsPage({
+  frame,
+  values,
+  errors,
+  notice,
+  imageError,
+}: {
+  frame: AdminFrame;
+  values: Record<string, string>;
+  errors: FieldErrors;
+  notice?: string;
+  /** An upload that was refused, shown beside its form. */
+  imageError?: { slot: SiteImageSlot; message: string };
+}) {
   const problems = (Object.keys(SETTINGS_FIELDS) as SettingsKey[]).filter((key) => errors[key]);
   return (
     <AdminLayout frame={frame} title="Settings" active="/admin/settings">
@@ -47,6 +62,12 @@ export function SettingsPage({ frame, values, errors, notice }: { frame: AdminFr
         </p>
         <button type="submit">Save settings</button>
       </form>
+      <section class="site-images" aria-labelledby="site-images-heading">
+        <h2 id="site-images-heading">Logo and images</h2>
+        {SITE_IMAGE_SLOTS.map((slot) => (
+          <SiteImageForm slot={slot} imageKey={values[slot] ?? ''} csrf={frame.csrf} error={imageError?.slot === slot ? imageError.message : undefined} />
+        ))}
+      </section>
     </AdminLayout>
   );
 }
@@ -91,5 +112,61 @@ export function Field({ name, field, value, errors }: { name: string; field: Fie
       <FieldError field={name} errors={errors} />
       {hint}
     </p>
+  );
+}
+
+const NONE: Record<SiteImageSlot, string> = {
+  siteLogo: 'No logo: the header shows the site title.',
+  siteIcon: 'No favicon of its own: made from the logo, or the built-in icon.',
+  shareImage: 'No default image: pages without a featured image are shared without a picture.',
+};
+
+/** One image's own form (a file cannot travel with the other settings' plain form). */
+function SiteImageForm({ slot, imageKey, csrf, error }: { slot: SiteImageSlot; imageKey: string; csrf: string; error?: string }) {
+  const field = SETTINGS_FIELDS[slot];
+  const image = parseImage(imageKey, '');
+  const id = fieldId(slot);
+  const errorId = `${slot}-error`;
+  return (
+    <form method="post" action={`/admin/settings/images/${slot}`} enctype="multipart/form-data" class="site-image-form" id={slot}>
+      <input type="hidden" name="_csrf" value={csrf} />
+      <fieldset>
+        <legend>{field.label}</legend>
+        <p class="hint" id={`${id}-hint`}>
+          {field.hint}
+        </p>
+        {image ? (
+          <p class={`site-image-current ${slot}`}>
+            <img src={mediaPath(image.key, image.widths[0]!)} srcset={srcsetOf(image)} sizes="12rem" width={image.width} height={image.height} alt={`Current ${field.label.toLowerCase()}`} />
+          </p>
+        ) : (
+          <p class="quiet">{NONE[slot]}</p>
+        )}
+        <p class="field">
+          <label for={id}>{image ? 'Replace with' : 'Upload'} an image (JPEG, PNG, WebP or GIF, up to 8 MB)</label>
+          <input
+            id={id}
+            type="file"
+            name="image"
+            accept="image/jpeg,image/png,image/webp,image/gif"
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${errorId} ${id}-hint` : `${id}-hint`}
+          />
+          {error ? (
+            <span class="field-error" id={errorId}>
+              {error}
+            </span>
+          ) : null}
+        </p>
+        <p class="site-image-actions">
+          <button type="submit">Upload</button>
+          {image ? (
+            <button type="submit" name="remove" value="1" class="secondary">
+              Remove
+            </button>
+          ) : null}
+        </p>
+      </fieldset>
+    </form>
   );
 }

@@ -39,6 +39,10 @@ export interface Settings {
   embedOrigins: string[];
   /** Days a comment's and a rating's address hash and user agent are kept; then the server deletes them. */
   personalDataRetentionDays: number;
+  /** Uploaded images, as featured-image keys ('' for none): the header's logo, the favicon (else made from the logo), and the picture link previews show when a page has none. */
+  siteLogo: string;
+  siteIcon: string;
+  shareImage: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -59,6 +63,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   minFormSeconds: MIN_FORM_SECONDS,
   embedOrigins: [],
   personalDataRetentionDays: 90,
+  siteLogo: '',
+  siteIcon: '',
+  shareImage: '',
 });
 
 export interface SettingsService {
