@@ -187,10 +187,6 @@ export async function adjustRatingTotals(db: Q, articleId: number, value: number
   await adjustTotals.execute(db, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, b1, b2, b3, b4, b5 });
 }
 
-export async function setCommentCount(db: Q, articleId: number, count: number): Promise<void> {
-  await db.updateTable('articles').set({ comment_count: count }).where('id', '=', articleId).execute();
-}
-
 const oneMoreComment = prepared((db, v: { id: number }) => db.updateTable('articles').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', v.id));
 
 /** One more approved comment, counted in the database (not from a value read earlier). */

@@ -2,8 +2,8 @@
 import type { Services } from '../../app.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { renderCommentMarkdown } from '../../lib/markdown.ts';
-import { setCommentCount } from '../articles/article.repository.ts';
-import { insertComment, countApproved } from '../comments/comment.repository.ts';
+import { recountComments } from '../articles/article-counters.ts';
+import { insertComment } from '../comments/comment.repository.ts';
 import { DEMO_ARTICLES } from './demo-content.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -62,7 +62,7 @@ async function addDemoArticles({ db, articles, ratings }: Services, now: number)
         });
         ids.set(comment.ref, { id, depth: parent ? parent.depth + 1 : 0 });
       }
-      await setCommentCount(trx, article.id, await countApproved(trx, article.id));
+      await recountComments(trx, article.id);
     });
   }
 }
