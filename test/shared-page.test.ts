@@ -111,6 +111,59 @@ describe('the shared article page', () => {
   });
 });
 
+describe('the front page, archives and feeds are shared too', () => {
+  let app: TestApp;
+  let article: Article;
+  before(async () => {
+    app = await startTestApp();
+    article = await createArticle(app.services, { section: 'World', tags: ['Rivers'], authorName: 'Ann Writer' });
+  });
+  after(() => app.close());
+
+  const lists = () => [
+    ['/', ['lists', 'site']],
+    ['/?page=1', ['lists', 'site']],
+    ['/sections/world', ['lists', 'site']],
+    ['/tags/rivers', ['lists', 'site']],
+    ['/authors/ann-writer', ['lists', 'site']],
+    ['/feed.xml', ['lists', 'site']],
+    ['/sections/world/atom.xml', ['lists', 'site']],
+    [`/articles/${article.slug}/comments/feed.json`, [`a${article.id}`, 'site']],
+  ] as const;
+
+  it('every reader gets the same bytes, no cookie, public caching headers and the keys of what they show', async () => {
+    const returning = new Client(app.url);
+    await returning.request(`/articles/${article.slug}/rating`, { method: 'POST', form: { value: '80' } });
+    assert.match(returning.cookieHeader('/'), /bs_reader=/);
+    for (const [path, keys] of lists()) {
+      const first = await get(app.url + path);
+      const again = await returning.request(path);
+      assert.equal(first.response.status, 200, path);
+      assert.deepEqual(Buffer.from(await again.arrayBuffer()), first.bytes, `${path}: the same bytes`);
+      for (const response of [first.response, again]) {
+        assert.deepEqual(response.headers.getSetCookie(), [], path);
+        assert.match(response.headers.get('cache-control') ?? '', /^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/, path);
+        assert.equal(response.headers.get('vary'), 'Accept-Encoding', path);
+        assert.deepEqual(response.headers.get('xkey')?.split(' ').sort(), [...keys].sort(), path);
+      }
+      const etag = first.response.headers.get('etag')!;
+      assert.match(etag, /^"[A-Za-z0-9_-]+"$/, path);
+      const current = await fetch(app.url + path, { headers: { 'if-none-match': etag } });
+      assert.equal(current.status, 304, path);
+      await current.arrayBuffer();
+    }
+  });
+
+  it('a page past the last, or of no such section, is not marked for sharing', async () => {
+    for (const path of ['/?page=99', '/sections/nowhere']) {
+      const { response } = await get(app.url + path);
+      assert.equal(response.status, 404, path);
+      assert.doesNotMatch(response.headers.get('cache-control') ?? '', /public/, path);
+      assert.equal(response.headers.get('xkey'), null, path);
+    }
+  });
+});
+
 describe('compression of what is made per request', () => {
   let app: TestApp;
   before(async () => {
