@@ -88,6 +88,19 @@ describe('the shared article page', () => {
     assert.doesNotMatch(textOf(await elsewhere.text()), /Your rating/);
   });
 
+  it("a reader's own page follows other readers' ratings and their own change of mind", async () => {
+    const fresh = await createArticle(app.services);
+    const reader = new Client(app.url);
+    await reader.request(`${page(fresh)}/rating`, { method: 'POST', form: { value: '60' } });
+    assert.match(textOf(await (await reader.request(page(fresh))).text()), /1 rating\b/);
+    await new Client(app.url).request(`${page(fresh)}/rating`, { method: 'POST', form: { value: '60' } });
+    const after = textOf(await (await reader.request(page(fresh))).text());
+    assert.match(after, /2 ratings/);
+    assert.match(after, /Your rating: 3 stars \(60 %\)/);
+    await reader.request(`${page(fresh)}/rating`, { method: 'POST', form: { value: '100' } });
+    assert.match(textOf(await (await reader.request(page(fresh))).text()), /Your rating: 5 stars \(100 %\)/);
+  });
+
   it('a reader who commented sees their held comment; the shared page never shows it', async () => {
     const reader = new Client(app.url);
     const { html } = await reader.page(page());

@@ -36,7 +36,8 @@ export async function sendArticlePage(
     return sendCompressed(request, reply.type(HTML), page.shared);
   }
   // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.
-  return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), new CompressedBody(page.personal!));
+  const personal = page.personal instanceof CompressedBody ? page.personal : new CompressedBody(page.personal!);
+  return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), personal);
 }
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
