@@ -888,7 +888,7 @@ async function benchImport(engine: Engine): Promise<SummaryLine[]> {
       ['import: comments/s (whole import)', fmt(perSecond), `≥ ${fmt(IMPORT_TARGETS.commentsPerSecond)}`, verdict(perSecond >= IMPORT_TARGETS.commentsPerSecond)],
       ['import: peak RSS, MB', fmt(run.peakRssMb), `< ${IMPORT_TARGETS.peakRssMb}`, verdict(run.peakRssMb < IMPORT_TARGETS.peakRssMb)],
     ];
-    printTable(['figure', 'measured', 'target', ''], lines.map((l) => [...l]));
+    printTable(['figure', 'measured', 'target', ''], lines.map(([figure, measured, target, verdict]) => [figure, measured, target, verdict]));
     return lines;
   } finally {
     await database.drop();

@@ -102,6 +102,20 @@ async function foldArticle(db: Db, articleId: number): Promise<ArticleTotals | u
   });
 }
 
+export interface PendingDeltas {
+  rating_sum: number;
+  rating_count: number;
+  bands: [number, number, number, number, number];
+  comment_count: number;
+}
+
+/** What the article's unfolded deltas add up to, as this transaction sees them (its own included). */
+export async function pendingDeltas(db: Db, articleId: number): Promise<PendingDeltas> {
+  const t = (await sql<Record<string, number>>`select ${DELTA_SUMS} from article_counter_deltas where article_id = ${articleId}`.execute(db)).rows[0]!;
+  const n = (key: string) => Number(t[key] ?? 0);
+  return { rating_sum: n('rating_sum'), rating_count: n('rating_count'), bands: [n('b1'), n('b2'), n('b3'), n('b4'), n('b5')], comment_count: n('comment_count') };
+}
+
 export interface CounterFolder {
   /**
    * Folds what this article's writes committed so far into its row, sharing the fold with every
