@@ -23,7 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -655,18 +655,21 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
 function printWrkTable(rows: WrkRow[]): void {
   console.log(`\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes: ${MEASURE_S} s after a ${WARMUP_S} s warm-up`);
   printTable(
-    ['reader', 'br bytes', 'bare req/s', 'broadsheet req/s', 'ratio', 'server CPU bs/bare', 'wrk CPU bs/bare', 'other CPU bs/bare'],
+    ['reader', 'br bytes', 'bare req/s', 'broadsheet req/s', 'ratio', 'server µs/req bs/bare', 'CPU ratio', 'server CPU bs/bare', 'wrk CPU bs/bare', 'other CPU bs/bare'],
     rows.map(({ reader, bytes, bare, broadsheet }) => [
       reader,
       fmt(bytes),
       fmt(bare.rps),
       fmt(broadsheet.rps),
       fmt(broadsheet.rps / bare.rps, 2),
+      `${usPerRequest(broadsheet)} / ${usPerRequest(bare)}`,
+      fmt(cpuUsPerRequest(bare) / cpuUsPerRequest(broadsheet), 2),
       `${pct(broadsheet.serverCpuPercent)} / ${pct(bare.serverCpuPercent)}`,
       `${pct(broadsheet.clientCpuPercent)} / ${pct(bare.clientCpuPercent)}`,
       `${pct(broadsheet.otherCpuPercent)} / ${pct(bare.otherCpuPercent)}`,
     ]),
   );
+  console.log('  (CPU ratio: bare ÷ broadsheet server CPU per request, the ratio the server alone would reach; steadier than req/s on a busy machine)');
 }
 
 // ---- Report -------------------------------------------------------------------------------------
@@ -771,7 +774,13 @@ function printWrites(writes: WriteRun[]): void {
   for (const { kind, run } of writes) console.log(`  ${kind} accepted in each second: ${run.perSecond.map((n) => fmt(n)).join(', ')}`);
 }
 
-type SummaryLine = [figure: string, measured: string, target: string, verdict: string];
+/** `cpu`: the server's and the client's CPU during the run (% of one core), to tell which side was the limit. */
+type SummaryLine = [figure: string, measured: string, target: string, verdict: string, cpu?: string];
+
+/** The machine's load average and cores, printed with every set of figures: a busy machine depresses them. */
+const machineLoad = () => `load average ${loadavg().map((n) => fmt(n, 2)).join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores`;
+/** "server 98% · wrk 45%": which side of a run was busy. */
+const cpuNote = (run: CpuShares, client = 'client') => `server ${pct(run.serverCpuPercent)} · ${client} ${pct(run.clientCpuPercent)}`;
 
 /** Prints one engine's summary and returns its lines, for the side-by-side table at the end. */
 function printSummary(
@@ -789,7 +798,7 @@ function printSummary(
   for (const [i, { reader, bare, broadsheet }] of wrk.entries()) {
     const ratio = broadsheet.rps / bare.rps;
     const target = i === 2 ? TARGETS.personalRatio : TARGETS.edgeRatio;
-    lines.push([`wrk, brotli page/bare: ${reader}`, fmt(ratio, 2), `≥ ${target}`, verdict(ratio >= target)]);
+    lines.push([`wrk, brotli page/bare: ${reader}`, fmt(ratio, 2), `≥ ${target}`, verdict(ratio >= target), `${fmt(broadsheet.rps)} / ${fmt(bare.rps)} req/s; bs ${cpuNote(broadsheet, 'wrk')}; bare ${cpuNote(bare, 'wrk')}; by CPU ${fmt(cpuUsPerRequest(bare) / cpuUsPerRequest(broadsheet), 2)}`]);
   }
   for (const { connections, bare, broadsheet } of rows) {
     const ratio = broadsheet.rps / bare.rps;
@@ -798,7 +807,7 @@ function printSummary(
   if (cold) {
     lines.push(['page after a write, one reader, req/s', fmt(cold.cold.rps), `(warm ${fmt(cold.warm.rps)})`, '']);
     const rps = cold.parallel.throughput;
-    lines.push([`page after a write, ${cold.parallel.loops} readers, req/s`, fmt(rps), `≥ ${fmt(TARGETS.coldPageRps)}`, verdict(rps >= TARGETS.coldPageRps)]);
+    lines.push([`page after a write, ${cold.parallel.loops} readers, req/s`, fmt(rps), `≥ ${fmt(TARGETS.coldPageRps)}`, verdict(rps >= TARGETS.coldPageRps), cpuNote(cold.parallel)]);
   }
   if (large) {
     // autocannon reports whole milliseconds: a p99 below 1 ms reads as 0 or 1, so compare from 1 ms.
@@ -825,12 +834,13 @@ function printSummary(
   for (const { kind, run, rowsStored } of writes) {
     const targets = engine === 'postgres' ? POSTGRES_TARGETS : TARGETS;
     const target = kind === 'comments' ? targets.commentsPerSecond : targets.ratingsPerSecond;
-    lines.push([`${kind} accepted/s`, fmt(run.rps), `≥ ${fmt(target)}`, verdict(run.rps >= target)]);
+    lines.push([`${kind} accepted/s`, fmt(run.rps), `≥ ${fmt(target)}`, verdict(run.rps >= target), `${cpuNote(run)} (${usPerRequest(run)} µs of server CPU each)`]);
     lines.push([`${kind}: rows stored = acknowledged`, `${fmt(rowsStored)} / ${fmt(run.ok)}`, 'equal', verdict(rowsStored === run.ok)]);
   }
   console.log(`\n==== Summary: ${ENGINE_NAMES[engine]} ====`);
-  console.log(`page size: ${fmt(pageBytes)} bytes (${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings)`);
-  printTable(['figure', 'measured', 'target', ''], lines.map((l) => [...l]));
+  console.log(`page size: ${fmt(pageBytes)} bytes (${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings); ${machineLoad()}`);
+  printTable(['figure', 'measured', 'target', '', 'CPU (% of a core)'], lines.map(([figure, measured, target, verdict, cpu]) => [figure, measured, target, verdict, cpu ?? '']));
+  console.log('  (server CPU includes PostgreSQL\'s processes; a server near 100% was the limit, a client near 100% means the figure is a floor)');
 
   const clientBound = rows.filter((r) => r.bare.clientCpuPercent >= CLIENT_BOUND_PERCENT);
   if (clientBound.length > 0) {
@@ -840,7 +850,7 @@ function printSummary(
         ` req/s ratio flatters Broadsheet. By server CPU per page (bare ÷ broadsheet) the ratio is ${cpuRatios.join(' / ')}.`,
     );
   }
-  const runs = [...rows.flatMap((r) => [r.bare, r.broadsheet]), ...(cold ? [cold.warm, cold.cold, cold.parallel] : []), ...writes.map((w) => w.run)];
+  const runs = [...rows.flatMap((r) => [r.bare, r.broadsheet]), ...wrk.flatMap((r) => [r.bare, r.broadsheet]), ...(cold ? [cold.warm, cold.cold, cold.parallel] : []), ...writes.map((w) => w.run)];
   const busiest = Math.max(0, ...runs.map((r) => r.otherCpuPercent));
   if (busiest > BUSY_MACHINE_PERCENT) {
     console.log(`\n⚠ Other processes used up to ${pct(busiest)} of a core during these runs: the machine was not quiet, so the figures are lower bounds.`);
@@ -878,7 +888,7 @@ async function benchImport(engine: Engine): Promise<SummaryLine[]> {
       ['import: comments/s (whole import)', fmt(perSecond), `≥ ${fmt(IMPORT_TARGETS.commentsPerSecond)}`, verdict(perSecond >= IMPORT_TARGETS.commentsPerSecond)],
       ['import: peak RSS, MB', fmt(run.peakRssMb), `< ${IMPORT_TARGETS.peakRssMb}`, verdict(run.peakRssMb < IMPORT_TARGETS.peakRssMb)],
     ];
-    printTable(['figure', 'measured', 'target', ''], lines.map((l) => [...l]));
+    printTable(['figure', 'measured', 'target', ''], lines.map(([figure, measured, target, verdict]) => [figure, measured, target, verdict]));
     return lines;
   } finally {
     await database.drop();
@@ -907,7 +917,7 @@ function parseEngines(engine: string): Engine[] | 'auto' {
 
 /** One engine's whole run: seed, the page against the bare server, the page after a write, writes. */
 async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Child; bareChild: Child }): Promise<SummaryLine[]> {
-  console.log(`\n######## ${ENGINE_NAMES[engine]} ########`);
+  console.log(`\n######## ${ENGINE_NAMES[engine]} ######## (${machineLoad()})`);
   const imported = parts.has('import') ? await benchImport(engine) : [];
   if (parts.size === 1 && imported.length > 0) return imported;
   const broadsheet = await startBroadsheet(engine);

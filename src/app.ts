@@ -31,6 +31,7 @@ import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
 import { commentPages } from './features/comments/comment.pages.tsx';
 import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
+import { createCounterFolder } from './features/articles/article-counters.ts';
 import { apiCors, embedApi } from './features/embed/embed.api.ts';
 import { embedPages } from './features/embed/embed.pages.tsx';
 import { createExternalThreadService, type ExternalThreadService } from './features/embed/external-thread.service.ts';
@@ -208,16 +209,18 @@ export async function createServices(config: Config, databases?: Databases): Pro
     const avatarKey = await getOrCreateSecret(db, 'avatar');
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
     const notifications = createNotificationService({ db, config, settings, linkKey: await getOrCreateSecret(db, 'mail-links'), outbox });
+    const counters = createCounterFolder(db);
+    await counters.foldAll();
     const readers = (reads: Db) => ({
       articles: createArticleService({ db, readDb: reads, events, webhooks }),
-      ratings: createRatingService({ db, readDb: reads, events, settings, webhooks }),
-      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications, webhooks }),
+      ratings: createRatingService({ db, readDb: reads, events, settings, webhooks, counters }),
+      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications, webhooks, counters }),
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
     const media = createMediaStore(config.mediaDir);
     const digests = createDigestService({ db, config, settings, outbox });
-    maintenance = createMaintenance({ db, settings, digests, log, intervalMs: config.maintenanceIntervalMs });
+    maintenance = createMaintenance({ db, settings, digests, counters, log, intervalMs: config.maintenanceIntervalMs });
     live = createLiveFeed({ events, comments: publicReads.comments, redis, log });
     return {
       config,

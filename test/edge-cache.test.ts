@@ -1,7 +1,7 @@
 // The shipped Varnish configuration (deploy/varnish/broadsheet.vcl) in front of two Broadsheet
 // instances sharing a database and Redis: a real varnishd on an ephemeral port with its own
 // working directory. The second anonymous GET is a cache hit; a rating posted through the cache
-// purges the page (EDGE_PURGE_URLS), so the next anonymous GET shows it.
+// purges the page (EDGE_PURGE_URLS), so the next anonymous GET shows it, and then the lists.
 // Skipped with a message when varnishd (Debian: varnish, varnish-modules) or Redis is missing,
 // except under CI=true, where that fails.
 import assert from 'node:assert/strict';
@@ -142,6 +142,34 @@ describe('Varnish in front of two instances', { skip, timeout: 240_000 }, () => 
     } while (Date.now() < deadline);
     assert.match(text, /1 rating\b/, 'the purge reached the cache within a second');
     assert.doesNotMatch(text, /Your rating/, 'the shared copy holds nothing of the reader');
+  });
+
+  it('the front page, section page and feed are cache hits; a rating reaches the front page once the lists show it', async () => {
+    // The previous test's rating purges the lists a little over 3 s after it: let that pass first.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const lists = ['/', '/sections/local', '/feed.xml'];
+    for (const path of lists) {
+      const first = await fetch(varnish.url + path, { headers: { 'accept-encoding': 'br' } });
+      assert.equal(first.status, 200, path);
+      await first.arrayBuffer();
+      const second = await fetch(varnish.url + path, { headers: { 'accept-encoding': 'br' } });
+      assert.equal(second.headers.get('x-cache'), 'HIT', path);
+      assert.match(second.headers.get('cache-control') ?? '', /^public/, path);
+      await second.arrayBuffer();
+    }
+    const front = async () => (await fetch(`${varnish.url}/`, { headers: { 'accept-encoding': 'br' } })).text();
+    assert.match(await front(), /\(1 rating\)/);
+    const rated = await new Client(varnish.url).request(`${page()}/rating`, { method: 'POST', form: { value: '40' } });
+    assert.equal(rated.status, 303);
+    // Lists take up to 3 s to show a rating (archive.service.ts), and are purged just after.
+    const deadline = Date.now() + 6000;
+    let text = '';
+    do {
+      text = await front();
+      if (/\(2 ratings\)/.test(text)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    assert.match(text, /\(2 ratings\)/, 'the front page was purged once it showed the rating');
   });
 
   it('staff pages and posts are passed, never cached', async () => {

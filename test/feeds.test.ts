@@ -157,9 +157,10 @@ describe('the site feed', () => {
     assert.equal(item.image, IMAGE);
   });
 
-  it('answers 304 to a reader that has the current copy, and lets caches keep it five minutes', async () => {
+  it('answers 304 to a reader that has the current copy, and lets feed readers keep it five minutes and edge caches a minute', async () => {
     const first = await get('/feed.xml');
-    assert.equal(first.headers.get('cache-control'), 'public, max-age=300');
+    assert.match(first.headers.get('cache-control') ?? '', /^public, max-age=300, s-maxage=\d+, stale-while-revalidate=\d+$/);
+    assert.deepEqual(first.headers.get('xkey')?.split(' ').sort(), ['lists', 'site']);
     const etag = first.headers.get('etag')!;
     assert.ok(etag);
     assert.equal((await get('/feed.xml', { 'if-none-match': etag })).status, 304);

@@ -88,6 +88,19 @@ describe('the shared article page', () => {
     assert.doesNotMatch(textOf(await elsewhere.text()), /Your rating/);
   });
 
+  it("a reader's own page follows other readers' ratings and their own change of mind", async () => {
+    const fresh = await createArticle(app.services);
+    const reader = new Client(app.url);
+    await reader.request(`${page(fresh)}/rating`, { method: 'POST', form: { value: '60' } });
+    assert.match(textOf(await (await reader.request(page(fresh))).text()), /1 rating\b/);
+    await new Client(app.url).request(`${page(fresh)}/rating`, { method: 'POST', form: { value: '60' } });
+    const after = textOf(await (await reader.request(page(fresh))).text());
+    assert.match(after, /2 ratings/);
+    assert.match(after, /Your rating: 3 stars \(60 %\)/);
+    await reader.request(`${page(fresh)}/rating`, { method: 'POST', form: { value: '100' } });
+    assert.match(textOf(await (await reader.request(page(fresh))).text()), /Your rating: 5 stars \(100 %\)/);
+  });
+
   it('a reader who commented sees their held comment; the shared page never shows it', async () => {
     const reader = new Client(app.url);
     const { html } = await reader.page(page());
@@ -108,6 +121,59 @@ describe('the shared article page', () => {
     const { response, bytes } = await get(app.url + page(), { cookie: readerOnly });
     assert.match(response.headers.get('cache-control') ?? '', /^public/);
     assert.deepEqual(bytes, (await get(app.url + page())).bytes);
+  });
+});
+
+describe('the front page, archives and feeds are shared too', () => {
+  let app: TestApp;
+  let article: Article;
+  before(async () => {
+    app = await startTestApp();
+    article = await createArticle(app.services, { section: 'World', tags: ['Rivers'], authorName: 'Ann Writer' });
+  });
+  after(() => app.close());
+
+  const lists = () => [
+    ['/', ['lists', 'site']],
+    ['/?page=1', ['lists', 'site']],
+    ['/sections/world', ['lists', 'site']],
+    ['/tags/rivers', ['lists', 'site']],
+    ['/authors/ann-writer', ['lists', 'site']],
+    ['/feed.xml', ['lists', 'site']],
+    ['/sections/world/atom.xml', ['lists', 'site']],
+    [`/articles/${article.slug}/comments/feed.json`, [`a${article.id}`, 'site']],
+  ] as const;
+
+  it('every reader gets the same bytes, no cookie, public caching headers and the keys of what they show', async () => {
+    const returning = new Client(app.url);
+    await returning.request(`/articles/${article.slug}/rating`, { method: 'POST', form: { value: '80' } });
+    assert.match(returning.cookieHeader('/'), /bs_reader=/);
+    for (const [path, keys] of lists()) {
+      const first = await get(app.url + path);
+      const again = await returning.request(path);
+      assert.equal(first.response.status, 200, path);
+      assert.deepEqual(Buffer.from(await again.arrayBuffer()), first.bytes, `${path}: the same bytes`);
+      for (const response of [first.response, again]) {
+        assert.deepEqual(response.headers.getSetCookie(), [], path);
+        assert.match(response.headers.get('cache-control') ?? '', /^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/, path);
+        assert.equal(response.headers.get('vary'), 'Accept-Encoding', path);
+        assert.deepEqual(response.headers.get('xkey')?.split(' ').sort(), [...keys].sort(), path);
+      }
+      const etag = first.response.headers.get('etag')!;
+      assert.match(etag, /^"[A-Za-z0-9_-]+"$/, path);
+      const current = await fetch(app.url + path, { headers: { 'if-none-match': etag } });
+      assert.equal(current.status, 304, path);
+      await current.arrayBuffer();
+    }
+  });
+
+  it('a page past the last, or of no such section, is not marked for sharing', async () => {
+    for (const path of ['/?page=99', '/sections/nowhere']) {
+      const { response } = await get(app.url + path);
+      assert.equal(response.status, 404, path);
+      assert.doesNotMatch(response.headers.get('cache-control') ?? '', /public/, path);
+      assert.equal(response.headers.get('xkey'), null, path);
+    }
   });
 });
 

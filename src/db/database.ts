@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
-import type { ArticleRevisionTable, ArticleTable, ArticleTagTable, LegacyPathTable } from '../features/articles/article.table.ts';
+import type { ArticleCounterDeltaTable, ArticleRevisionTable, ArticleTable, ArticleTagTable, LegacyPathTable } from '../features/articles/article.table.ts';
 import type { HeldDigestTable, MailAddressTable, ReplySubscriptionTable } from '../features/notifications/notification.table.ts';
 import type { ImportRunTable } from '../features/tools/import-run.table.ts';
 import type { OutboxTable } from '../features/outbox/outbox.table.ts';
@@ -24,6 +24,7 @@ export interface Database {
   articles: ArticleTable;
   article_tags: ArticleTagTable;
   article_revisions: ArticleRevisionTable;
+  article_counter_deltas: ArticleCounterDeltaTable;
   legacy_paths: LegacyPathTable;
   ratings: RatingTable;
   comments: CommentTable;

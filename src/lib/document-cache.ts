@@ -84,9 +84,13 @@ export function createDocumentCache({ ttlMs = 300_000, maxEntries = 1_000 }: { t
   };
 }
 
-/** Sends a cached document, or 304 when the client's copy is current (If-None-Match first, as RFC 9110 says). */
+/**
+ * Sends a cached document, or 304 when the client's copy is current (If-None-Match first, as RFC
+ * 9110 says). A Cache-Control the caller set (for edge caches) stays.
+ */
 export function sendDocument(request: FastifyRequest, reply: FastifyReply, document: CachedDocument, maxAge = 300): FastifyReply {
-  reply.header('cache-control', `public, max-age=${maxAge}`).header('last-modified', document.lastModified);
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', `public, max-age=${maxAge}`);
+  reply.header('last-modified', document.lastModified);
   const ifModifiedSince = request.headers['if-modified-since'];
   if (request.headers['if-none-match'] === undefined && ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(document.lastModified)) {
     return reply.header('etag', document.etag).code(304).send();

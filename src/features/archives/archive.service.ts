@@ -28,7 +28,7 @@ const LIST_TTL_MS = 30_000;
  * After a rating or a comment, a list older than this is read again. Its scores and counts are
  * then at most this late, and a stream of ratings rebuilds each list at most this often.
  */
-const ACTIVITY_LAG_MS = 3_000;
+export const ACTIVITY_LAG_MS = 3_000;
 const LIST_CACHE_LIMIT = 500;
 
 export interface Paged {

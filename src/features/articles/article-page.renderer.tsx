@@ -4,9 +4,10 @@
 // comment count). Every reader with nothing of their own on the page — the common case, decided
 // by the caller without a database query — gets one shared document: assembled once per change,
 // kept with its ETag and its brotli and gzip forms, the same bytes for everyone (so shared caches
-// may keep it too). Anything personal (their rating, their held comments, a form sent back with
-// errors, a reply target, comments they may still edit) takes the slower path that renders the
-// forms (and, when needed, the thread) for them.
+// may keep it too). A reader whose only personal part is their rating gets a copy kept for that
+// rating value, assembled the same way. Anything else personal (their held comments, a form sent
+// back with errors, a reply target, comments they may still edit) takes the slower path that
+// renders the forms (and, when needed, the thread) for them.
 //
 // Comments come a page of top-level threads at a time (comment.paging.ts): each page of each
 // order is cached like the first, and a comment's publication drops every page of its article.
@@ -61,8 +62,8 @@ export interface RenderedPage {
   article: Article;
   /** The shared document: the same for every reader without anything of their own here. */
   shared?: CompressedBody;
-  /** A page rendered for this reader alone. */
-  personal?: Buffer;
+  /** A page rendered for this reader alone, or kept for every reader who gave this rating. */
+  personal?: Buffer | CompressedBody;
 }
 
 export interface ArticlePageRenderer {
@@ -108,6 +109,9 @@ export function createArticlePageRenderer(deps: {
   const threads = new Map<string, Thread>();
   const structured = new Map<number, ByteTemplate>();
   const assembled = new Map<string, { article: Article; body: CompressedBody; tokenAge: number }>();
+  // The page of a reader whose only personal part is their rating: the shared page with their
+  // value in the rate form, kept per value (at most 101 per page), dropped with the shared one.
+  const rated = new Map<string, { article: Article; body: CompressedBody; tokenAge: number }>();
   const forms = new Map<string, { rate: ByteTemplate; comment: ByteTemplate }>();
 
   // A part is cached only if nothing invalidated it while it was being built: `epoch` moves on
@@ -116,7 +120,7 @@ export function createArticlePageRenderer(deps: {
   const versions = new Map<number, number>();
   const stamp = (articleId: number) => `${epoch}:${versions.get(articleId) ?? 0}`;
   const dropAssembled = (articleId: number) => {
-    for (const [key, entry] of assembled) if (entry.article.id === articleId) assembled.delete(key);
+    for (const map of [assembled, rated]) for (const [key, entry] of map) if (entry.article.id === articleId) map.delete(key);
   };
   const bump = (articleId: number) => versions.set(articleId, (versions.get(articleId) ?? 0) + 1);
 
@@ -137,7 +141,7 @@ export function createArticlePageRenderer(deps: {
   });
   const clearAll = () => {
     epoch++;
-    for (const map of [skeletons, reviews, threads, structured, assembled, forms]) map.clear();
+    for (const map of [skeletons, reviews, threads, structured, assembled, rated, forms]) map.clear();
   };
   // Every skeleton lists related articles and the sections, which any article's change can
   // alter (a new one published, one withdrawn): all skeletons go, but only this article's
@@ -146,6 +150,7 @@ export function createArticlePageRenderer(deps: {
     epoch++;
     skeletons.clear();
     assembled.clear();
+    rated.clear();
     forms.clear();
   };
   events.on('article.changed', ({ articleId }) => {
@@ -293,24 +298,32 @@ export function createArticlePageRenderer(deps: {
     return entry;
   }
 
-  /** The page as every reader without anything of their own sees it. */
-  async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode) {
-    const key = `${mode}:${order}:${commentPage}:${slug}`;
+  /**
+   * The page as every reader without anything of their own sees it, or (with `yourRating`) as
+   * every reader who gave that rating and has nothing else of their own here sees it.
+   */
+  async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode, yourRating: number | null = null) {
+    const cache = yourRating === null ? assembled : rated;
+    const key = `${mode}:${order}:${commentPage}:${slug}${yourRating === null ? '' : `:${yourRating}`}`;
     const age = tokenAge();
-    const hit = assembled.get(key);
+    const hit = cache.get(key);
     if (hit && hit.tokenAge === age) return hit;
     const { article, page } = await skeleton(slug, mode);
     const startedAt = stamp(article.id);
     const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
     refusePastLast(thread, commentPage);
     const blank = blankForms(article, mode, age);
+    const rateForm =
+      yourRating === null
+        ? blank.rate
+        : toByteTemplate(renderFragment(<RateForm action={`${threadPath(mode, article.slug)}/rating#rating`} scale={layout().settings.ratingScale} yourRating={yourRating} />));
     const bytes = nest(page, {
-      reviews: nest(reviewsPage, { 'rate-form': blank.rate }),
+      reviews: nest(reviewsPage, { 'rate-form': rateForm }),
       comments: nest(thread.page, { 'comment-form': blank.comment }),
       'structured-data': structuredData,
     });
     const entry = { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
-    if (startedAt === stamp(article.id)) boundedSet(assembled, key, entry);
+    if (startedAt === stamp(article.id)) boundedSet(cache, key, entry);
     return entry;
   }
 
@@ -330,6 +343,12 @@ export function createArticlePageRenderer(deps: {
       if (!personal) {
         const { body } = await assembledPage(slug, order, commentPage, mode);
         return { shared: body, article };
+      }
+      // Only their rating is theirs: the comment form keeps the shared token, as on the shared
+      // page (the page's script fetches a personal one when the form is first used).
+      if (!ownThread && reader.replyTo === undefined && reader.commentForm === undefined && reader.rateError === undefined) {
+        const { body } = await assembledPage(slug, order, commentPage, mode, yourRating);
+        return { personal: body, article };
       }
 
       const [reviewsPage, structuredData, thread] = await Promise.all([

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
 import { CompressedBody, sendCompressed } from '../../lib/compressed-body.ts';
-import { EDGE_KEYS, markShared } from '../edge/edge-cache.ts';
+import { EDGE_KEYS, markShared, sendSharedHtml } from '../edge/edge-cache.ts';
 import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
 import type { CommentOrder, PageMode, ReaderView } from './article-page.renderer.tsx';
@@ -36,7 +36,8 @@ export async function sendArticlePage(
     return sendCompressed(request, reply.type(HTML), page.shared);
   }
   // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.
-  return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), new CompressedBody(page.personal!));
+  const personal = page.personal instanceof CompressedBody ? page.personal : new CompressedBody(page.personal!);
+  return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), personal);
 }
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
@@ -59,7 +60,8 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
         const page = parsePage(request.query.page);
         if (page === null) throw new AppError('not_found', 'There is no such page.');
         const front = await deps.archives.frontPage(page);
-        return reply.type(HTML).send(renderPage(<HomePage front={front} context={deps.layout()} />));
+        // Shows the latest articles with their scores and counts: purged with the lists.
+        return sendSharedHtml(request, reply, renderPage(<HomePage front={front} context={deps.layout()} />), { keys: [EDGE_KEYS.lists], purging: deps.config.edgePurgeUrls.length > 0 });
       },
     );
 

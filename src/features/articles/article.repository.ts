@@ -192,10 +192,6 @@ export async function setFeaturedImage(db: Q, articleId: number, key: string, al
   await db.updateTable('articles').set({ featured_image: key, featured_image_alt: alt }).where('id', '=', articleId).execute();
 }
 
-export async function setCommentCount(db: Q, articleId: number, count: number): Promise<void> {
-  await db.updateTable('articles').set({ comment_count: count }).where('id', '=', articleId).execute();
-}
-
 const oneMoreComment = prepared((db, v: { id: number }) => db.updateTable('articles').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', v.id));
 
 /** One more approved comment, counted in the database (not from a value read earlier). */

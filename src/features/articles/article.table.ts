@@ -58,6 +58,20 @@ export interface ArticleTable {
   review_rating: Generated<number | null>;
 }
 
+/** What one rating or approved comment moved, until folded into the article's row (article-counters.ts). */
+export interface ArticleCounterDeltaTable {
+  id: Generated<number>;
+  article_id: number;
+  rating_sum: Generated<number>;
+  rating_count: Generated<number>;
+  rating_band_1: Generated<number>;
+  rating_band_2: Generated<number>;
+  rating_band_3: Generated<number>;
+  rating_band_4: Generated<number>;
+  rating_band_5: Generated<number>;
+  comment_count: Generated<number>;
+}
+
 /** An old address (a path, or `/?p=<id>`) that now answers 301 to an article or page. */
 export interface LegacyPathTable {
   path: string;

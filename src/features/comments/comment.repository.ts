@@ -153,15 +153,6 @@ export async function hasApprovedCommentFromReader(db: Q, email: string, readerI
   return (await approvedFromReader.execute(db, { email, readerId })).rows.length > 0;
 }
 
-export async function countApproved(db: Q, articleId: number): Promise<number> {
-  const row = await db
-    .selectFrom('comments')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('article_id', '=', articleId)
-    .where('status', '=', 'approved')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
 
 export async function setCommentStatus(db: Q, ids: number[], status: CommentStatus, now: string): Promise<void> {
   await db.updateTable('comments').set({ status, updated_at: now }).where('id', 'in', ids).execute();

@@ -5,7 +5,8 @@ import type { EventBus } from '../../events.ts';
 import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
-import { findArticleState, incrementCommentCount, lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import { countComment, recountComments, type CounterFolder } from '../articles/article-counters.ts';
+import { findArticleState, lockArticles } from '../articles/article.repository.ts';
 import type { CommentNotifier } from '../notifications/notification.service.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -133,8 +134,10 @@ export function createCommentService(deps: {
   /** Reply notifications: told, inside the transaction, what was subscribed and published. */
   notifier?: CommentNotifier;
   webhooks?: WebhookNotifier;
+  /** Folds the comment counts after each commit (PostgreSQL); optional for tools that only read. */
+  counters?: CounterFolder;
 }): CommentService {
-  const { db, events, settings, avatarKey, notifier, webhooks } = deps;
+  const { db, events, settings, avatarKey, notifier, webhooks, counters } = deps;
   const readDb = deps.readDb ?? db;
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
@@ -208,7 +211,7 @@ export function createCommentService(deps: {
           updated_at: now,
         });
         // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
-        if (decision.status === 'approved') await incrementCommentCount(trx, context.articleId);
+        if (decision.status === 'approved') await countComment(trx, context.articleId);
         if (notifier) {
           if (notifyReplies && decision.status !== 'spam') await notifier.subscribe(trx, { id, authorEmail: draft.authorEmail });
           const row = { id, article_id: context.articleId, parent_id: draft.parentId, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
@@ -219,6 +222,7 @@ export function createCommentService(deps: {
         return { id, status: decision.status };
       });
       notifier?.committed();
+      if (result.status === 'approved') await counters?.settle(context.articleId);
       if (result.status === 'approved') events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
       return result;
     },
@@ -287,7 +291,7 @@ export function createCommentService(deps: {
         await repo.recordCommentEdit(trx, row, { body_markdown: draft.body, body_html: bodyHtml, body_hash: bodyHash, status, held_reason: heldReason, spam_score: facts.spamScore, now });
         if (status !== row.status) {
           await lockArticles(trx, [articleId]);
-          await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+          await recountComments(trx, articleId);
         }
         if (status === 'approved' && row.status !== 'approved') await notifier?.published(trx, [{ ...row, body_markdown: draft.body }]);
         return { id: row.id, from: row.status, status };
@@ -323,7 +327,7 @@ export function createCommentService(deps: {
         const articleIds = [...new Set(rows.map((r) => r.article_id))];
         // Locked before counting, so a comment posted meanwhile is either counted here or added after.
         await lockArticles(trx, articleIds);
-        for (const articleId of articleIds) await setCommentCount(trx, articleId, await repo.countApproved(trx, articleId));
+        for (const articleId of articleIds) await recountComments(trx, articleId);
         if (status === 'approved') await notifier?.published(trx, rows.filter((r) => r.status !== 'approved'));
         for (const r of rows) {
           if (status === 'approved' && r.status !== 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: r.id });
@@ -405,7 +409,7 @@ export function createCommentService(deps: {
           updated_at: now,
         });
         await lockArticles(trx, [parent.article_id]);
-        await setCommentCount(trx, parent.article_id, await repo.countApproved(trx, parent.article_id));
+        await recountComments(trx, parent.article_id);
         await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
         const reply = { id, article_id: parent.article_id, parent_id: parent.id, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
         await notifier?.published(trx, approvedParent ? [parent, reply] : [reply]);

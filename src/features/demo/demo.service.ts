@@ -2,9 +2,10 @@
 import type { Services } from '../../app.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { renderCommentMarkdown } from '../../lib/markdown.ts';
-import { setCommentCount, setFeaturedImage } from '../articles/article.repository.ts';
+import { recountComments } from '../articles/article-counters.ts';
+import { setFeaturedImage } from '../articles/article.repository.ts';
 import { createMediaStore } from '../articles/media.store.ts';
-import { insertComment, countApproved } from '../comments/comment.repository.ts';
+import { insertComment } from '../comments/comment.repository.ts';
 import { DEMO_ARTICLES } from './demo-content.ts';
 import { DEMO_IMAGE_ALT, demoImage } from './demo-images.ts';
 
@@ -68,7 +69,7 @@ async function addDemoArticles({ db, articles, ratings, config }: Services, now:
         });
         ids.set(comment.ref, { id, depth: parent ? parent.depth + 1 : 0 });
       }
-      await setCommentCount(trx, article.id, await countApproved(trx, article.id));
+      await recountComments(trx, article.id);
     });
   }
 }

@@ -3,8 +3,10 @@
 // (varnish-modules' xkey); on a change every instance purges the keys it touches, so a copy that
 // another instance's edge fetch might have re-cached before that instance heard of the change
 // is purged again (deploy/varnish/broadsheet.vcl, docs/DEPLOY.md).
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { EventBus } from '../../events.ts';
+import { CompressedBody, sendCompressed } from '../../lib/compressed-body.ts';
+import { ACTIVITY_LAG_MS } from '../archives/archive.service.ts';
 
 /** Keys: `site` (everything public), `pages` (every article page), `lists` (front page, archives, feeds, sitemaps), `a<id>` (one article). */
 export const EDGE_KEYS = {
@@ -17,19 +19,36 @@ export const EDGE_KEYS = {
 /** How long a shared cache keeps a public page when it is told of changes, and when it is not. */
 const PURGED_S_MAXAGE = 3600;
 const UNPURGED_S_MAXAGE = 10;
+/** Lists change without an event when a scheduled article's time comes: kept this long at most. */
+const LIST_S_MAXAGE = 60;
 const STALE_WHILE_REVALIDATE = 30;
-/** Lists show scores and counts: a rating or comment purges them at most this often. */
-const LIST_PURGE_INTERVAL_MS = 3000;
+/**
+ * Lists show scores and counts, which the instances' list caches take up to ACTIVITY_LAG_MS to
+ * show: a rating or comment purges the lists just after that, and a stream of them at most that often.
+ */
+const LIST_PURGE_DELAY_MS = ACTIVITY_LAG_MS + 100;
 const PURGE_TIMEOUT_MS = 2000;
 
-/** Cache-Control for what every reader may share: browsers revalidate (ETag), edge caches keep it. */
-export function sharedCacheControl(purging: boolean): string {
-  return `public, max-age=0, s-maxage=${purging ? PURGED_S_MAXAGE : UNPURGED_S_MAXAGE}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`;
+/**
+ * Cache-Control for what every reader may share: edge caches keep it, browsers keep it `maxAge`
+ * seconds (0: they revalidate with the ETag). A list keeps LIST_S_MAXAGE at most.
+ */
+export function sharedCacheControl(purging: boolean, { list = false, maxAge = 0 }: { list?: boolean; maxAge?: number } = {}): string {
+  const sMaxAge = !purging ? UNPURGED_S_MAXAGE : list ? LIST_S_MAXAGE : PURGED_S_MAXAGE;
+  return `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`;
 }
 
 /** Marks a response as shared, depending on these keys (`site` is always among them). */
-export function markShared(reply: FastifyReply, { keys, purging }: { keys: string[]; purging: boolean }): FastifyReply {
-  return reply.header('cache-control', sharedCacheControl(purging)).header('xkey', [...keys, EDGE_KEYS.site].join(' '));
+export function markShared(reply: FastifyReply, { keys, purging, maxAge }: { keys: string[]; purging: boolean; maxAge?: number }): FastifyReply {
+  return reply.header('cache-control', sharedCacheControl(purging, { list: keys.includes(EDGE_KEYS.lists), maxAge })).header('xkey', [...keys, EDGE_KEYS.site].join(' '));
+}
+
+/**
+ * Sends a page rendered for this request that every reader shares (the front page, an archive):
+ * marked for edge caches under `keys`, with its ETag (304 when current), compressed once.
+ */
+export function sendSharedHtml(request: FastifyRequest, reply: FastifyReply, html: string, { keys, purging }: { keys: string[]; purging: boolean }): FastifyReply {
+  return sendCompressed(request, markShared(reply, { keys, purging }).type('text/html; charset=utf-8'), new CompressedBody(Buffer.from(html)));
 }
 
 export interface EdgePurger {
@@ -48,7 +67,8 @@ export function createEdgePurger({ urls, events, log }: { urls: readonly string[
   const pending = new Set<string>();
   let flushing: Promise<void> | undefined;
   let scheduled = false;
-  let listsPurgedAt = 0;
+  let activity = 0;
+  let listsLater: NodeJS.Timeout | undefined;
 
   const purgeAt = async (url: string, keys: string): Promise<void> => {
     try {
@@ -77,21 +97,34 @@ export function createEdgePurger({ urls, events, log }: { urls: readonly string[
       flushing = flush().finally(() => (flushing = undefined));
     });
   };
-  const listsNowAndThen = (): string[] => {
-    const now = Date.now();
-    if (now - listsPurgedAt < LIST_PURGE_INTERVAL_MS) return [];
-    listsPurgedAt = now;
-    return [EDGE_KEYS.lists];
+  // Once the lists show this activity; again later if more came while waiting.
+  const purgeLists = () => {
+    const seen = ++activity;
+    if (listsLater) return;
+    listsLater = setTimeout(() => {
+      listsLater = undefined;
+      add(EDGE_KEYS.lists);
+      if (activity > seen) purgeLists();
+    }, LIST_PURGE_DELAY_MS).unref();
   };
 
-  events.on('rating.changed', ({ articleId }) => add(EDGE_KEYS.article(articleId), ...listsNowAndThen()));
-  events.on('comment.published', ({ articleId }) => add(EDGE_KEYS.article(articleId), ...listsNowAndThen()));
+  const countsChanged = ({ articleId }: { articleId: number }) => {
+    add(EDGE_KEYS.article(articleId));
+    purgeLists();
+  };
+  events.on('rating.changed', countsChanged);
+  events.on('comment.published', countsChanged);
   // An article's change can alter every page's related articles and sections, as in the page cache.
   events.on('article.changed', ({ articleId }) => (articleId === null ? add(EDGE_KEYS.site) : add(EDGE_KEYS.article(articleId), EDGE_KEYS.pages, EDGE_KEYS.lists)));
   events.on('settings.changed', () => add(EDGE_KEYS.site));
 
   return {
     async close() {
+      if (listsLater) {
+        clearTimeout(listsLater);
+        listsLater = undefined;
+        add(EDGE_KEYS.lists);
+      }
       while (scheduled || flushing || pending.size > 0) {
         if (flushing) await flushing;
         else if (scheduled) await new Promise((resolve) => setImmediate(resolve));

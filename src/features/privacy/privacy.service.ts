@@ -11,10 +11,10 @@ import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { randomToken } from '../../lib/crypto.ts';
 import { nowIso } from '../../lib/text.ts';
-import { lockArticles, setCommentCount } from '../articles/article.repository.ts';
+import { recountComments } from '../articles/article-counters.ts';
+import { lockArticles } from '../articles/article.repository.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { countApproved } from '../comments/comment.repository.ts';
 import { privacyLinkMail } from '../notifications/notification.messages.tsx';
 import { deleteAddress, subscriptionsOf } from '../notifications/subscription.repository.ts';
 import type { OutboxSender } from '../outbox/outbox.sender.ts';
@@ -149,7 +149,7 @@ export function createPrivacyService(deps: { db: Db; config: Pick<Config, 'publi
         }
         const articleIds = [...new Set(rows.map((r) => r.article_id))].sort((a, b) => a - b);
         await lockArticles(trx, articleIds);
-        for (const articleId of articleIds) await setCommentCount(trx, articleId, await countApproved(trx, articleId));
+        for (const articleId of articleIds) await recountComments(trx, articleId);
         await deleteAddress(trx, link.email);
         await repo.deleteMailTo(trx, link.email);
         await repo.deleteLinks(trx, link.email);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import type { RatingRow } from './rating.table.ts';
@@ -40,4 +40,20 @@ export async function insertRating(db: Q, row: { articleId: number; readerId: st
 
 export async function updateRatingValue(db: Q, id: number, value: number, now: string): Promise<void> {
   await changedRating.execute(db, { id, value, now });
+}
+
+/** A 32-bit hash of a key, for PostgreSQL's advisory locks. */
+function lockKey(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/**
+ * PostgreSQL: holds, until the transaction ends, one lock for this reader's rating of the article
+ * and one for this address's ratings of it. Taken in key order, so two ratings cannot deadlock.
+ */
+export async function lockRater(db: Q, articleId: number, readerId: string, ipHash: string): Promise<void> {
+  const [first, second] = [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)].sort((a, b) => a - b);
+  await sql`select pg_advisory_xact_lock(${articleId}::int, ${first}::int), pg_advisory_xact_lock(${articleId}::int, ${second}::int)`.execute(db);
 }

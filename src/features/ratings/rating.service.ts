@@ -3,7 +3,9 @@ import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
-import { adjustRatingTotals, findArticleState, lockArticleState } from '../articles/article.repository.ts';
+import { isPostgres } from '../../db/postgres.ts';
+import { countRating, type CounterFolder } from '../articles/article-counters.ts';
+import { findArticleState, lockArticleState } from '../articles/article.repository.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -45,19 +47,23 @@ export function validateRatingValue(raw: unknown): number {
 }
 
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
-export function createRatingService({ db, readDb = db, events, settings, webhooks }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; webhooks?: WebhookNotifier }): RatingService {
+export function createRatingService({ db, readDb = db, events, settings, webhooks, counters }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; webhooks?: WebhookNotifier; counters: CounterFolder }): RatingService {
+  const postgres = isPostgres(db);
   return {
     async rate({ articleId, readerId, ipHash, value }) {
       const now = nowIso();
-      const result = await db.transaction().execute(async (trx) => {
-        // Locked first: concurrent ratings of this article take turns, so the reader's one rating,
-        // the per-address cap and the totals stay exact on PostgreSQL too.
-        const article = await lockArticleState(trx, articleId);
+      const written = await db.transaction().execute(async (trx) => {
+        // SQLite: the article's row, locked first, makes concurrent ratings take turns. PostgreSQL:
+        // ratings by one reader, and ratings from one address, take turns (so the reader's one
+        // rating and the per-address cap stay exact) and all others run side by side; the totals
+        // are counted as deltas (article-counters.ts).
+        const article = postgres ? await findArticleState(trx, { id: articleId }) : await lockArticleState(trx, articleId);
         if (!article || article.status !== 'published') throw new AppError('article_not_found');
+        if (postgres) await repo.lockRater(trx, articleId, readerId, ipHash);
         const existing = await repo.findReaderRating(trx, articleId, readerId);
         if (existing) {
           await repo.updateRatingValue(trx, existing.id, value, now);
-          await adjustRatingTotals(trx, articleId, value, existing.value);
+          await countRating(trx, articleId, value, existing.value);
           await webhooks?.notify(trx, { event: 'rating.changed', articleId });
           return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
         }
@@ -65,10 +71,13 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
         const cap = settings.get().ratingCapPerDay;
         if ((await repo.countRatingsFromAddressSince(trx, articleId, ipHash, since)) >= cap) throw new AppError('rating_cap_reached');
         await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
-        await adjustRatingTotals(trx, articleId, value);
+        await countRating(trx, articleId, value);
         await webhooks?.notify(trx, { event: 'rating.changed', articleId });
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
       });
+      // On PostgreSQL the sums above missed ratings committed meanwhile: the fold's totals are exact.
+      const folded = postgres ? ((await counters.settle(articleId)) ?? (await findArticleState(db, { id: articleId }))) : undefined;
+      const result = folded ? { sum: folded.rating_sum, count: folded.rating_count } : written;
       const score = scoreOf(result.sum, result.count);
       events.emit('rating.changed', { articleId, score, count: result.count });
       return { score, count: result.count, yourRating: value };

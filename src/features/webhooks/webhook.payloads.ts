@@ -1,6 +1,7 @@
 // What a webhook says about an event: ids, URLs and public fields, read in the transaction of
 // the change. Never an e-mail address, an address hash, a reader id or a user agent.
 import type { Db } from '../../db/database.ts';
+import { pendingDeltas } from '../articles/article-counters.ts';
 import { articlePath, scoreOf } from '../articles/article.model.ts';
 import type { WebhookEvent } from './webhook.table.ts';
 
@@ -16,6 +17,10 @@ async function articleData(q: Db, id: number, publicUrl: string) {
     .where('id', '=', id)
     .executeTakeFirst();
   if (!a) return undefined;
+  // On PostgreSQL the change's own counts (and others not folded yet) are still deltas.
+  const d = await pendingDeltas(q, id);
+  const ratingSum = a.rating_sum + d.rating_sum;
+  const ratingCount = a.rating_count + d.rating_count;
   return {
     article: {
       id: a.id,
@@ -27,12 +32,12 @@ async function articleData(q: Db, id: number, publicUrl: string) {
       externalUrl: a.external_url,
       publishedAt: a.published_at,
       updatedAt: a.updated_at,
-      commentCount: a.comment_count,
+      commentCount: a.comment_count + d.comment_count,
     },
     rating: {
-      score: scoreOf(a.rating_sum, a.rating_count),
-      count: a.rating_count,
-      distribution: [a.rating_band_1, a.rating_band_2, a.rating_band_3, a.rating_band_4, a.rating_band_5],
+      score: scoreOf(ratingSum, ratingCount),
+      count: ratingCount,
+      distribution: [a.rating_band_1, a.rating_band_2, a.rating_band_3, a.rating_band_4, a.rating_band_5].map((n, i) => n + d.bands[i]!),
     },
   };
 }
