@@ -225,7 +225,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
       staticPages: createStaticPageService({ db, readDb }),
-      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir), webhooks }),
+      articleEditor: createArticleEditorService({ db, events, media: createMediaStore(config.mediaDir), webhooks, timeZone: () => settings.get().timeZone }),
       webhooks,
       staff: createStaffService({ db }),
       bans: createBanService({ db }),

@@ -143,7 +143,7 @@ export function createCommentService(deps: {
   async function refuseBanned(trx: Db, who: { email: string; ipHash: string; readerId: string | null; now: string }) {
     const ban = await findActiveBan(trx, who);
     if (ban) {
-      throw new AppError('banned', `You have been banned from commenting on this site ${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at)}`}.`);
+      throw new AppError('banned', `You have been banned from commenting on this site ${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at, settings.get().timeZone)}`}.`);
     }
   }
 
