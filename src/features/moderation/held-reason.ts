@@ -23,8 +23,8 @@ const SENTENCES: Record<Step, (detail: string) => string> = {
   },
   classifier: (detail) => scoreSentence(/([\d.]+)$/.exec(detail)?.[1] ?? '0'),
   'policy-hold-all': () => 'The site holds every comment for review (Settings → Comment policy).',
-  'staff-identity': (detail) => sentence(detail),
-  'unproven-address': (detail) => sentence(detail),
+  'staff-identity': (detail) => sentence(capitalised(detail)),
+  'unproven-address': (detail) => sentence(capitalised(detail)),
   'policy-first-time': () => 'It is the first comment from this person: the site holds a newcomer until a moderator approves one of their comments.',
 };
 
