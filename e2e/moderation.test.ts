@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { articlePath } from '../src/features/articles/article.model.ts';
-import { createArticle } from '../test/helpers/factories.ts';
+import { postCommentJson } from '../test/helpers/broadsheet.ts';
+import { commentInput, createArticle } from '../test/helpers/factories.ts';
+import { Client } from '../test/helpers/test-app.ts';
 import { createStaff, STAFF_PASSWORD } from '../test/helpers/staff.ts';
 import { browserSkipReason, useBrowserSuite } from './helpers/browser.ts';
 import { articlePage, expectText } from './helpers/page.ts';
@@ -61,7 +63,7 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
     const page = await moderatorLogsIn();
     const item = page.locator(`#c${id}`);
     await expectText(item.locator('.comment-body'), body);
-    await expectText(item.locator('.held-reason'), /^Held because: policy-first-time: First comment from this address/);
+    await expectText(item.locator('.held-reason'), /^Held because:\s*It is the first comment from this person/);
     assert.equal(await page.getByRole('article', { name: `Comment #${id} by Rosa Pereira` }).count(), 1, 'each comment is named for screen readers');
 
     // "?" opens the list of shortcuts; keys typed in the search field are text, not commands.
@@ -101,7 +103,7 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
     const junkIds = [await readerComments(url, 'Cheap watches at my site one.'), await readerComments(url, 'Cheap watches at my site two.')];
 
     const page = await moderatorLogsIn({ javaScriptEnabled: false });
-    await expectText(page.locator(`#c${goodId} .held-reason`), /policy-first-time/);
+    await expectText(page.locator(`#c${goodId} .held-reason`), /first comment from this person/);
     await Promise.all([page.waitForURL(/done=approved/), page.locator(`#c${goodId}`).getByRole('button', { name: /^Approve/ }).click()]);
     await expectText(page.getByRole('status'), '1 comment approved.');
 
@@ -112,5 +114,24 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
     await expectText(page.getByRole('link', { name: /^Spam \(/ }), /^Spam \(2\)$/);
 
     await secondReaderSees(url, good);
+  });
+
+  it('lays out each comment’s header the same with or without a website', async () => {
+    const article = await createArticle(suite.app.services, { title: 'Harbour lights' });
+    const post = async (authorUrl?: string) => {
+      const response = await postCommentJson(new Client(suite.app.url), article, commentInput({ authorName: 'Ada Quay', body: `Lights ${authorUrl ?? 'none'}`, ...(authorUrl ? { authorUrl } : {}) }));
+      assert.equal(response.status, 201);
+      return ((await response.json()) as { id: number }).id;
+    };
+    const plain = await post();
+    const withSite = await post('https://example.org/a/rather/long/address/for/a/personal/site');
+    const page = await moderatorLogsIn();
+    const layout = async (id: number) => {
+      const box = async (selector: string) => (await page.locator(`#c${id} ${selector}`).boundingBox())!;
+      const [header, when, on, name] = await Promise.all([box('.queue-meta'), box('.queue-when'), box('.queue-on'), box('.comment-author')]);
+      return { height: header.height, whenX: when.x - header.x, whenY: when.y - header.y, onY: on.y - header.y, nameY: name.y - header.y };
+    };
+    assert.deepEqual(await layout(withSite), await layout(plain), 'name, time, status and article stay in place');
+    await expectText(page.locator(`#c${withSite} .queue-contact`), /example\.org\/a\/rather\/long/);
   });
 });

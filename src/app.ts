@@ -234,7 +234,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
       staticPages: createStaticPageService({ db, readDb }),
-      articleEditor: createArticleEditorService({ db, events, media, webhooks }),
+      articleEditor: createArticleEditorService({ db, events, media, webhooks, timeZone: () => settings.get().timeZone }),
       siteImages: createSiteImages({ settings, media }),
       webhooks,
       staff: createStaffService({ db }),

@@ -300,6 +300,40 @@ describe('scheduling', () => {
   });
 });
 
+describe('scheduling in the site’s time zone', () => {
+  test('a time typed in America/New_York is that zone’s wall clock on either side of a DST change; a skipped time is refused', async () => {
+    await app.services.settings.update({ timeZone: 'America/New_York' });
+    try {
+      const editor = await loginAs(app, 'editor');
+      const id = await create(editor);
+      const form = await editor.client.page(`/admin/articles/${id}/edit`);
+      assert.match(textOf(form.html), /Site time \(America\/New_York, E[SD]T now\)/, 'the zone is named beside the field');
+      assert.match(inputValue(form.html, 'publishAt') ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:00$/, 'a whole hour is offered rather than an empty field');
+
+      assert.equal(idFrom(await save(editor, id, { action: 'schedule', publishAt: '2099-01-15T09:00' })), id);
+      assert.equal((await articleRow(id)).published_at, '2099-01-15T14:00:00.000Z', 'EST is five hours behind');
+      assert.equal(idFrom(await save(editor, id, { action: 'schedule', publishAt: '2099-07-15T09:00' })), id);
+      assert.equal((await articleRow(id)).published_at, '2099-07-15T13:00:00.000Z', 'EDT is four hours behind');
+      const page = await editor.client.page(`/admin/articles/${id}/edit`);
+      assert.equal(inputValue(page.html, 'publishAt'), '2099-07-15T09:00', 'shown again as typed');
+      assert.match(textOf(page.html), /Scheduled for 15 Jul 2099, 09:00 EDT/);
+
+      // The second Sunday of March: clocks go from 02:00 to 03:00.
+      const march = new Date(Date.UTC(2099, 2, 1)).getUTCDay();
+      const day = String(1 + ((7 - march) % 7) + 7).padStart(2, '0');
+      const row = await articleRow(id);
+      const skipped = await save(editor, id, { action: 'schedule', publishAt: `2099-03-${day}T02:30` });
+      assert.equal(skipped.status, 400);
+      assert.match(errorBeside(await skipped.text(), 'publishAt'), new RegExp(`02:30 does not exist on 2099-03-${day} in America/New_York: the clocks go forward then`));
+      assert.deepEqual(await articleRow(id), row, 'nothing saved');
+      assert.equal(idFrom(await save(editor, id, { action: 'schedule', publishAt: `2099-03-${day}T03:30` })), id);
+      assert.equal((await articleRow(id)).published_at, `2099-03-${day}T07:30:00.000Z`);
+    } finally {
+      await app.services.settings.update({ timeZone: 'UTC' });
+    }
+  });
+});
+
 describe('revisions', () => {
   test('restoring a revision brings its text back as a new save, and the public page follows', async () => {
     const editor = await loginAs(app, 'editor');

@@ -85,7 +85,7 @@ describe('comment editing', () => {
     const queue = await moderator.client.page(`/admin/comments?status=approved&q=%23${id}`);
     const entry = elementHtml(queue.html, new RegExp(`<article id="c${id}"`));
     assert.match(textOf(entry), /Second words\./);
-    assert.match(textOf(entry), /Edited by its author .*1 earlier text .*First words\./);
+    assert.match(textOf(entry), /Edited .*1 earlier text .*First words\./);
   });
 
   it('an edit that adds links goes back to the moderators', async () => {

@@ -69,7 +69,8 @@ describe('moderation queue (admin)', () => {
     assert.match(item, /mara@example\.org/, 'staff see the e-mail address');
     assert.match(item, /Ferry timetable changes/);
     assert.match(item, /The 7:15 ferry no longer stops at Pier 4\./);
-    assert.match(item, /Held because: .*policy-first-time: First comment from this address/);
+    assert.match(item, /Held because: It is the first comment from this person: the site holds a newcomer until a moderator approves one of their comments\./);
+    assert.doesNotMatch(item, /policy-first-time/, 'no internal step names');
     assert.match(page.html, new RegExp(`<script src="/assets/moderation\\.[\\w-]+\\.js" defer>`), 'the keyboard shortcuts script is loaded');
     assert.match(textOf(page.html), /Keyboard shortcuts: j k x a s t u \?/, 'the shortcuts are stated on the page');
   });
@@ -205,8 +206,91 @@ describe('moderation queue (admin)', () => {
     const page = await admin.client.page('/admin/audit');
     assert.equal(page.status, 200);
     const text = textOf(page.html);
-    assert.match(text, new RegExp(`${moderator.user.email} comment\\.approved comment:${one.id} from pending article ${article.id}`));
-    assert.ok(text.indexOf(`comment:${two.id}`) < text.indexOf(`comment:${one.id}`), 'newest first');
+    const by = (await app.services.db.selectFrom('comments').select('author_name').where('id', '=', one.id).executeTakeFirstOrThrow()).author_name;
+    assert.match(text, new RegExp(`${moderator.user.displayName} approved a comment by ${by} on ‘${article.title}’\\s?\\.`));
+    const byTwo = (await app.services.db.selectFrom('comments').select('author_name').where('id', '=', two.id).executeTakeFirstOrThrow()).author_name;
+    assert.match(text, new RegExp(`${moderator.user.displayName} moved a comment by ${byTwo} on ‘${article.title}’ to the trash\\.`));
+    assert.match(text, /The command line returned a comment by .* to the queue\./);
+    assert.match(page.html, new RegExp(`<a href="/admin/comments\\?status=all&amp;q=%23${one.id}">a comment</a>`), 'the comment is linked');
+    assert.match(page.html, new RegExp(`<a href="/admin/articles/${article.id}/edit">‘`), 'and the article');
+    assert.doesNotMatch(text, /comment:\d|user:\d|comment\.approved|comment\.trash/, 'no raw identifiers');
+    assert.ok(text.indexOf('The command line') < text.indexOf(`${moderator.user.displayName} approved`), 'newest first');
+  });
+
+  it('shows the comment a reply answers, and the commenter’s history with a link listing it', async () => {
+    const article = await createArticle(app.services, { title: 'Harbour wall repairs' });
+    await app.services.settings.update({ commentPolicy: 'publish' });
+    const reader = new Client(app.url);
+    let parent: { id: number };
+    try {
+      parent = await readerPosts(article, { authorName: 'Ines Barlow', authorEmail: 'ines@example.org', body: 'The **north** wall was patched in 1998 and again in 2011.' });
+    } finally {
+      await app.services.settings.update({ commentPolicy: 'hold-all' });
+    }
+    const earlier = [
+      await readerPosts(article, { authorName: 'Tom Reyes', authorEmail: 'tom@example.org', body: 'First thought.' }, reader),
+      await readerPosts(article, { authorName: 'Tom Reyes', authorEmail: 'tom@example.org', body: 'Second thought.' }, reader),
+      // Another e-mail address, but the same browser: the same commenter.
+      await readerPosts(article, { authorName: 'T. Reyes', authorEmail: 'other@example.org', body: 'Third thought.' }, reader),
+    ];
+    await act(moderator, earlier[0]!.id, 'approve');
+    await act(moderator, earlier[1]!.id, 'spam');
+    const reply = await readerPosts(article, { authorName: 'Tom Reyes', authorEmail: 'tom@example.org', body: 'It was 2012, surely.', parentId: parent.id }, reader);
+    await app.services.settings.update({ commentPolicy: 'hold-first-time' });
+
+    const page = await moderator.client.page(`/admin/comments?status=all&article=${article.id}`);
+    const item = entry(page.html, reply.id);
+    assert.match(textOf(item), /In reply to Ines Barlow \(\s?comment #\d+\s?\): The north wall was patched in 1998 and again in 2011\./);
+    assert.match(textOf(item), /3 other comments from this commenter: 1 approved, 1 waiting, 1 spam\./);
+    const listed = /<a href="([^"]+)">See them/.exec(item)![1]!.replace(/&amp;/g, '&');
+    assert.equal(listed, `/admin/comments?status=all&author=${reply.id}`);
+    const theirs = await moderator.client.page(listed);
+    assert.deepEqual(
+      [...theirs.html.matchAll(/<article id="c(\d+)"/g)].map((m) => Number(m[1])).sort((a, b) => a - b),
+      [...earlier.map((c) => c.id), reply.id].sort((a, b) => a - b),
+      'every comment by the same e-mail or browser, and nobody else’s',
+    );
+    assert.match(textOf(theirs.html), /Only comments by Tom Reyes \(the same e-mail address or browser\)/);
+    assert.match(textOf(entry(page.html, parent.id)), /No other comments from this commenter\./);
+  });
+
+  it('lets a moderator correct a comment’s text: sanitised, shown on the site, the earlier text kept and audited', async () => {
+    const article = await createArticle(app.services);
+    await app.services.settings.update({ commentPolicy: 'publish' });
+    let comment: { id: number };
+    try {
+      comment = await readerPosts(article, { body: 'Call me on 555-0199 any time.' });
+    } finally {
+      await app.services.settings.update({ commentPolicy: 'hold-first-time' });
+    }
+    const edit = (body: string, staff = moderator, csrf = staff.csrf) =>
+      staff.client.request(`/admin/comments/${comment.id}/edit`, { method: 'POST', form: { _csrf: csrf, body, return: '/admin/comments?status=approved' } });
+
+    const empty = await edit('   ');
+    assert.equal(empty.status, 400);
+    assert.match(textOf(entry(await empty.text(), comment.id)), /Please write a comment\./, 'the problem beside the text');
+    const script = await edit('Fine words <script>alert(1)</script>');
+    assert.equal(script.status, 422, 'the same checks as a reader’s comment');
+    assert.match(textOf(entry(await script.text(), comment.id)), /Comments cannot contain scripts/);
+    assert.equal((await edit('[number removed]', moderator, 'forged')).status, 403);
+    assert.equal((await app.services.db.selectFrom('comments').select('body_markdown').where('id', '=', comment.id).executeTakeFirstOrThrow()).body_markdown, 'Call me on 555-0199 any time.');
+
+    const saved = await edit('Call me any time. [number removed by a moderator] <img src=x onerror=alert(1)>');
+    assert.equal(saved.status, 303);
+    assert.equal(saved.headers.get('location'), `/admin/comments?status=approved&edited=${comment.id}#c${comment.id}`);
+    const publicPage = await new Client(app.url).page(`/articles/${article.slug}`);
+    assert.match(publicPage.html, /Call me any time\. \[number removed by a moderator\]/);
+    assert.doesNotMatch(publicPage.html, /555-0199|<img src=x/);
+
+    const [audit] = await auditFor(`comment:${comment.id}`).then((rows) => rows.filter((r) => r.action === 'comment.edit'));
+    assert.equal(audit?.actor, moderator.user.email);
+    assert.equal(JSON.parse(audit!.details).previous, 'Call me on 555-0199 any time.');
+    const queue = await moderator.client.page(`/admin/comments?status=approved&article=${article.id}`);
+    assert.match(textOf(entry(queue.html, comment.id)), /Edited .*1 earlier text.*Call me on 555-0199 any time\./);
+    const admin = await loginAs(app, 'admin');
+    assert.match(textOf((await admin.client.page('/admin/audit')).html), new RegExp(`${moderator.user.displayName} edited the text of a comment by .* Earlier text Call me on 555-0199 any time\\.`));
+    const author = await loginAs(app, 'author');
+    assert.equal((await edit('Mine now', author)).status, 403);
   });
 
   describe('who may do what', () => {

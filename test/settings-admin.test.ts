@@ -153,6 +153,36 @@ describe('site settings (admin)', () => {
     assert.equal((await postCommentJson(reader, old, commentInput())).status, 201);
   });
 
+  it('shows every date and time in the site’s time zone, named, while <time datetime> keeps the instant', async () => {
+    assert.equal(app.services.settings.get().timeZone, Intl.DateTimeFormat().resolvedOptions().timeZone, 'the machine’s zone by default');
+    const refused = await save({ timeZone: 'Mars/Olympus_Mons' });
+    assert.equal(refused.status, 400);
+    assert.match(textOf(await refused.text()), /Time zone\s*: Enter a time zone name such as Europe\/London/);
+    assert.notEqual(app.services.settings.get().timeZone, 'Mars/Olympus_Mons');
+
+    // 02:30 UTC on 1 March is still 28 February in New York.
+    const article = await createArticle(app.services, { publishedAt: '2026-03-01T02:30:00.000Z' });
+    await app.services.settings.update({ commentPolicy: 'publish' });
+    const reader = new Client(app.url);
+    assert.equal((await postCommentJson(reader, article, commentInput())).status, 201);
+    const utc = await reader.page(`/articles/${article.slug}`);
+    assert.match(utc.html, /<time datetime="2026-03-01T02:30:00.000Z">1 March 2026<\/time>/);
+
+    assert.equal((await save({ timeZone: 'america/new_york' })).status, 303);
+    assert.equal(app.services.settings.get().timeZone, 'America/New_York', 'stored by its canonical name');
+    assert.equal(formFields((await admin.client.page('/admin/settings')).html).timeZone, 'America/New_York');
+    const page = await new Client(app.url).page(`/articles/${article.slug}`);
+    assert.match(page.html, /<time datetime="2026-03-01T02:30:00.000Z">28 February 2026<\/time>/, 'the cached page was rendered again in the new zone');
+    const commentTime = /<time datetime="([^"]+)">([^<]+)<\/time>/.exec(page.html.slice(page.html.indexOf('class="comment')))!;
+    assert.match(commentTime[1]!, /Z$/, 'the exact instant');
+    const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(new Date(commentTime[1]!));
+    assert.match(commentTime[2]!, new RegExp(`^${expected} E[SD]T$`), 'a time of day names its zone');
+    const audit = await admin.client.page('/admin/audit');
+    assert.match(textOf(audit.html), /E[SD]T/, 'admin pages too');
+    assert.doesNotMatch(textOf(audit.html), /\bUTC\b/);
+    await app.services.settings.update({ timeZone: 'UTC', commentPolicy: 'hold-first-time' });
+  });
+
   it('is for admins only', async () => {
     for (const role of ['editor', 'moderator', 'author'] as const) {
       const staff = await loginAs(app, role);

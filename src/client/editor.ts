@@ -1,13 +1,16 @@
-// Makes the article editor's preview live. Without this script the editor is a plain form whose
-// Preview button renders the preview on the server. With it, the Markdown is sent to
-// POST /admin/preview a moment after typing stops, and the server's HTML (the same renderer
-// and sanitiser as the article page) replaces the preview pane's content.
+// Makes the article editor's preview live, and adds the Markdown toolbar. Without this script
+// the editor is a plain form whose Preview button renders the preview on the server. With it,
+// the Markdown is sent to POST /admin/preview a moment after typing stops, and the server's HTML
+// (the same renderer and sanitiser as the article page) replaces the preview pane's content.
+import { addMarkdownToolbar } from './markdown-toolbar.ts';
 
 const source = document.querySelector<HTMLTextAreaElement>('textarea[data-markdown-source]');
 const preview = document.querySelector<HTMLElement>('[data-preview]');
 const csrf = source?.form?.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value;
 
 const DELAY_MS = 300;
+
+if (source) addMarkdownToolbar(source);
 
 if (source && preview && csrf) {
   const url = source.dataset.previewUrl ?? '/admin/preview';

@@ -7,6 +7,7 @@ import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { renderArticleMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
+import { formatDateTime } from '../../views/html.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import { actorOf, type StaffUser } from '../staff/staff.service.ts';
@@ -93,7 +94,8 @@ function slugTaken(): AppError {
   return new AppError('slug_taken', undefined, { slug: 'Another article already uses this address. Choose a different slug.' });
 }
 
-export function createArticleEditorService({ db, events, media, webhooks }: { db: Db; events: EventBus; media: MediaStore; webhooks?: WebhookNotifier }): ArticleEditorService {
+/** `timeZone` gives the site's zone, in which scheduled times are typed. */
+export function createArticleEditorService({ db, events, media, webhooks, timeZone }: { db: Db; events: EventBus; media: MediaStore; webhooks?: WebhookNotifier; timeZone: () => string }): ArticleEditorService {
   async function load(id: number): Promise<ArticleRow> {
     const row = await repo.findArticleById(db, id);
     if (!row) throw new AppError('article_not_found');
@@ -119,7 +121,7 @@ export function createArticleEditorService({ db, events, media, webhooks }: { db
     if (input.image === 'too_large') throw imageTooLarge();
     const now = nowIso();
     const keepsImage = !!current?.featured_image && !input.form.removeImage;
-    const { clean, errors } = validateArticle(input.form, input.action, now, input.image !== undefined || keepsImage);
+    const { clean, errors } = validateArticle(input.form, input.action, now, input.image !== undefined || keepsImage, timeZone());
     if (Object.keys(errors).length > 0) throw new AppError('validation_failed', undefined, errors);
     const image: ProcessedImage | null = input.image ? await media.process(input.image) : null;
     if (image) await media.write(image);
@@ -165,7 +167,7 @@ export function createArticleEditorService({ db, events, media, webhooks }: { db
           id = await repo.insertArticle(trx, { ...fields, author_id: user.id, import_key: null, created_at: now });
         }
         await repo.replaceTags(trx, id, clean.tags);
-        const when = clean.publishAt ? ` for ${clean.publishAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+        const when = clean.publishAt ? ` for ${formatDateTime(clean.publishAt, timeZone())}` : '';
         const note = fresh ? `${NOTES[input.action]}${when}` : `Created (${NOTES[input.action].toLowerCase()}${when})`;
         await editorRepo.insertRevision(trx, { articleId: id, ...clean, savedBy: user.id, savedAt: fields.updated_at, note });
         const imageChange = image ? { image: 'added' } : replacedImage ? { image: 'removed' } : {};

@@ -1,5 +1,6 @@
 // The article form as typed, and its checks: each problem is a message beside its field.
 import type { FieldErrors } from '../../errors.ts';
+import { fromWallClock, toWallClock } from '../../lib/time-zone.ts';
 import type { EditorAction } from './article-editor.model.ts';
 import { isReviewType, type ReviewedThing } from './article.model.ts';
 
@@ -16,7 +17,7 @@ export interface ArticleForm {
   updateNote: string;
   imageAlt: string;
   removeImage: boolean;
-  /** `YYYY-MM-DDTHH:MM` in UTC, from a datetime-local input. */
+  /** `YYYY-MM-DDTHH:MM` in the site's time zone, from a datetime-local input. */
   publishAt: string;
   /** The schema.org type of the thing the article reviews; empty when it is no review. */
   reviewType: string;
@@ -54,20 +55,30 @@ export function emptyForm(authorName = ''): ArticleForm {
   return { title: '', slug: '', standfirst: '', body: '', section: '', tags: '', authorName, updateNote: '', imageAlt: '', removeImage: false, publishAt: '', reviewType: '', reviewName: '', kind: 'article', menuOrder: '0' };
 }
 
-/** Reads a `YYYY-MM-DDTHH:MM` time as UTC; null when it is not a real time. */
-export function parseUtcTime(value: string): string | null {
-  const m = LOCAL_TIME.exec(value.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
-  const time = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+/**
+ * Reads a `YYYY-MM-DDTHH:MM` wall-clock time in `zone` as an exact instant (ISO, UTC). A time
+ * the clocks skip (spring forward) is refused with a message saying so; one they pass twice
+ * (fall back) is the first of the two.
+ */
+export function parseZonedTime(value: string, zone: string): { iso: string } | { error: string } {
+  const m = LOCAL_TIME.exec(value.trim().replace(' ', 'T'));
+  const invalid = { error: 'Enter a date and time such as 2026-12-01T09:30.' };
+  if (!m) return invalid;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
   // Date.UTC rolls 31 February into March: refuse what does not round-trip.
-  if (time.getUTCMonth() !== mo - 1 || time.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
-  return time.toISOString();
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return invalid;
+  const result = fromWallClock({ year, month, day, hour, minute }, zone);
+  if ('nonexistent' in result) {
+    const shown = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+    return { error: `${shown} does not exist on ${date.toISOString().slice(0, 10)} in ${zone}: the clocks go forward then. Choose a time outside the skipped hour.` };
+  }
+  return { iso: result.instant.toISOString() };
 }
 
-/** The value a datetime-local input shows for an ISO time (UTC, to the minute). */
-export function toUtcInput(iso: string | null): string {
-  return iso ? iso.slice(0, 16) : '';
+/** The value a datetime-local input shows for an ISO time: the wall clock in `zone`, to the minute. */
+export function toZonedInput(iso: string | null, zone: string): string {
+  return iso ? toWallClock(iso, zone) : '';
 }
 
 export function splitTags(text: string): string[] {
@@ -87,7 +98,7 @@ function tooLong(limit: number): string {
  * Checks the form for an action. `hasImage` says whether the article will have a featured
  * image after this save (its alt text is then required).
  */
-export function validateArticle(form: ArticleForm, action: EditorAction, now: string, hasImage: boolean): { clean: CleanArticle; errors: FieldErrors } {
+export function validateArticle(form: ArticleForm, action: EditorAction, now: string, hasImage: boolean, timeZone: string): { clean: CleanArticle; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const title = form.title.trim();
   const slug = form.slug.trim().toLowerCase();
@@ -120,10 +131,11 @@ export function validateArticle(form: ArticleForm, action: EditorAction, now: st
 
   let publishAt: string | null = null;
   if (action === 'schedule') {
-    publishAt = form.publishAt.trim() ? parseUtcTime(form.publishAt) : null;
-    if (!form.publishAt.trim()) errors.publishAt = 'Choose when to publish it.';
-    else if (!publishAt) errors.publishAt = 'Enter a date and time such as 2026-12-01T09:30.';
-    else if (publishAt <= now) errors.publishAt = 'Choose a time in the future.';
+    const parsed = form.publishAt.trim() ? parseZonedTime(form.publishAt, timeZone) : null;
+    if (!parsed) errors.publishAt = 'Choose when to publish it.';
+    else if ('error' in parsed) errors.publishAt = parsed.error;
+    else if (parsed.iso <= now) errors.publishAt = 'Choose a time in the future.';
+    else publishAt = parsed.iso;
   }
 
   const kind = form.kind === 'page' ? 'page' : 'article';

@@ -1,11 +1,13 @@
 // The article editor: Markdown beside its preview, the article's details, a featured image,
-// and one submit button per action. Works as a plain form; editor.ts makes the preview live.
+// and one submit button per action in a publishing panel that stays in view. Works as a plain
+// form; editor.ts makes the preview live and adds a Markdown toolbar.
 import type { FieldErrors } from '../../errors.ts';
 import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
 import { formatDateTime } from '../../views/html.ts';
 import { FieldError } from '../staff/staff.views.tsx';
 import { editorialStatus, type EditableArticle } from './article-editor.model.ts';
-import { LIMITS, type ArticleForm } from './article-editor.validation.ts';
+import { zoneAbbreviation } from '../../lib/time-zone.ts';
+import { LIMITS, toZonedInput, type ArticleForm } from './article-editor.validation.ts';
 import { articlePath, pagePath, REVIEW_TYPES } from './article.model.ts';
 import { heightAt, mediaPath } from './featured-image.ts';
 import { IMAGE_FIELD } from './media.store.ts';
@@ -214,18 +216,51 @@ function ImageFields({ article, form, errors }: { article: EditableArticle | nul
   );
 }
 
+/** The wall-clock time to offer for scheduling: the next whole hour at least half an hour away. */
+function suggestedPublishAt(now: string, zone: string): string {
+  const hour = 3_600_000;
+  return toZonedInput(new Date(Math.ceil((Date.parse(now) + hour / 2) / hour) * hour).toISOString(), zone);
+}
+
+/** Status, schedule and the actions: first in the form, kept in view beside it on wide screens. */
+function PublishPanel({ article, form, errors, canEdit, canPublish, now, zone }: Pick<EditorPageProps, 'article' | 'form' | 'errors' | 'canEdit' | 'canPublish' | 'now'> & { zone: string }) {
+  return (
+    <section class="publish-panel" aria-labelledby="publish-heading">
+      <h2 id="publish-heading">Publishing</h2>
+      {article ? (
+        <StatusLine article={article} now={now} />
+      ) : (
+        <p class="editor-status">
+          <strong>New</strong> · not saved yet
+        </p>
+      )}
+      {canPublish ? (
+        <p class="field">
+          <label for="publishAt">Publish at, for Schedule</label>
+          <input id="publishAt" name="publishAt" type="datetime-local" step={60} value={form.publishAt || suggestedPublishAt(now, zone)} {...describedBy('publishAt', errors, true)} />
+          <FieldError field="publishAt" errors={errors} />
+          <span class="hint" id="publishAt-hint">
+            Site time ({zone}, {zoneAbbreviation(zone, Date.parse(now))} now). It is {formatDateTime(now)}.
+          </span>
+        </p>
+      ) : null}
+      {canEdit ? <Buttons article={article} canPublish={canPublish} now={now} /> : null}
+    </section>
+  );
+}
+
 export function EditorPage(props: EditorPageProps) {
   const { frame, article, form, errors, message, canEdit, canPublish, now } = props;
   const title = article ? `Edit: ${article.title}` : 'New article';
   const action = article ? `/admin/articles/${article.id}` : '/admin/articles';
   const errorCount = Object.keys(errors).length;
+  const zone = frame.context.settings.timeZone;
   return (
     <AdminLayout frame={frame} title={title} active="/admin/articles" scripts={[props.scriptPath]}>
       <p class="breadcrumbs">
         <a href="/admin/articles">Articles</a>
       </p>
       <h1>{article ? 'Edit article' : 'New article'}</h1>
-      {article ? <StatusLine article={article} now={now} /> : null}
       {message ? (
         <p class={message.ok ? 'notice' : 'error-summary'} role={message.ok ? 'status' : 'alert'}>
           {message.text}
@@ -250,92 +285,84 @@ export function EditorPage(props: EditorPageProps) {
       <form method="post" action={action} enctype="multipart/form-data" class="editor-form" data-editor>
         <input type="hidden" name="_csrf" value={frame.csrf} />
         <input type="hidden" name="updatedAt" value={props.updatedAt} />
-        <fieldset class="plain" disabled={!canEdit}>
-          <p class="field">
-            <label for="title">Headline</label>
-            <input id="title" name="title" type="text" required maxLength={LIMITS.title} value={form.title} {...describedBy('title', errors)} />
-            <FieldError field="title" errors={errors} />
-          </p>
-          <p class="field">
-            <label for="slug">Address (slug)</label>
-            <input id="slug" name="slug" type="text" maxLength={LIMITS.slug} value={form.slug} spellcheck={false} autocomplete="off" {...describedBy('slug', errors, true)} />
-            <FieldError field="slug" errors={errors} />
-            <span class="hint" id="slug-hint">
-              The article's address: /articles/<em>slug</em>. Leave empty to make one from the headline.
-            </span>
-          </p>
-          <p class="field">
-            <label for="standfirst">Standfirst</label>
-            <textarea id="standfirst" name="standfirst" rows={2} maxLength={LIMITS.standfirst} {...describedBy('standfirst', errors)}>
-              {form.standfirst}
-            </textarea>
-            <FieldError field="standfirst" errors={errors} />
-          </p>
-          <div class="editor-columns">
+        <fieldset class="plain editor-layout" disabled={!canEdit}>
+          <PublishPanel article={article} form={form} errors={errors} canEdit={canEdit} canPublish={canPublish} now={now} zone={zone} />
+          <div class="editor-main">
             <p class="field">
-              <label for="body">Article (Markdown)</label>
-              <textarea id="body" name="body" rows={22} class="markdown" data-markdown-source data-preview-url="/admin/preview" {...describedBy('body', errors, true)}>
-                {form.body}
+              <label for="title">Headline</label>
+              <input id="title" name="title" type="text" required maxLength={LIMITS.title} value={form.title} {...describedBy('title', errors)} />
+              <FieldError field="title" errors={errors} />
+            </p>
+            <p class="field">
+              <label for="slug">Address (slug)</label>
+              <input id="slug" name="slug" type="text" maxLength={LIMITS.slug} value={form.slug} spellcheck={false} autocomplete="off" {...describedBy('slug', errors, true)} />
+              <FieldError field="slug" errors={errors} />
+              <span class="hint" id="slug-hint">
+                The article's address: /articles/<em>slug</em>. Leave empty to make one from the headline.
+              </span>
+            </p>
+            <p class="field">
+              <label for="standfirst">Standfirst</label>
+              <textarea id="standfirst" name="standfirst" rows={2} maxLength={LIMITS.standfirst} {...describedBy('standfirst', errors)}>
+                {form.standfirst}
               </textarea>
-              <FieldError field="body" errors={errors} />
-              <span class="hint" id="body-hint">
-                Blank line between paragraphs; ## for a subheading; **bold**, _italic_, [link](https://…), &gt; quote.
-              </span>
+              <FieldError field="standfirst" errors={errors} />
             </p>
-            <section class="editor-preview" aria-labelledby="preview-heading" tabIndex={0}>
-              <h2 id="preview-heading">Preview</h2>
-              <div class="article-body" data-preview dangerouslySetInnerHTML={{ __html: props.previewHtml }} />
-            </section>
-          </div>
-          <div class="editor-details">
-            <p class="field">
-              <label for="section">Section</label>
-              <input id="section" name="section" type="text" list="sections" maxLength={LIMITS.section} value={form.section} {...describedBy('section', errors)} />
-              <datalist id="sections">
-                {props.sections.map((s) => (
-                  <option value={s} />
-                ))}
-              </datalist>
-              <FieldError field="section" errors={errors} />
-            </p>
-            <p class="field">
-              <label for="tags">Tags</label>
-              <input id="tags" name="tags" type="text" value={form.tags} {...describedBy('tags', errors, true)} />
-              <FieldError field="tags" errors={errors} />
-              <span class="hint" id="tags-hint">
-                Separated by commas.
-              </span>
-            </p>
-            <p class="field">
-              <label for="authorName">Byline</label>
-              <input id="authorName" name="authorName" type="text" maxLength={LIMITS.authorName} value={form.authorName} {...describedBy('authorName', errors)} />
-              <FieldError field="authorName" errors={errors} />
-            </p>
-            <p class="field">
-              <label for="updateNote">Update note</label>
-              <textarea id="updateNote" name="updateNote" rows={2} maxLength={LIMITS.updateNote} {...describedBy('updateNote', errors, true)}>
-                {form.updateNote}
-              </textarea>
-              <FieldError field="updateNote" errors={errors} />
-              <span class="hint" id="updateNote-hint">
-                Shown to readers as "Updated (date): …" when a published article changes in substance.
-              </span>
-            </p>
-            <KindFields form={form} errors={errors} />
-            <ReviewFields form={form} errors={errors} />
-            <ImageFields article={article} form={form} errors={errors} />
-            {canPublish ? (
+            <div class="editor-columns">
               <p class="field">
-                <label for="publishAt">Publish at (UTC), for Schedule</label>
-                <input id="publishAt" name="publishAt" type="datetime-local" value={form.publishAt} {...describedBy('publishAt', errors, true)} />
-                <FieldError field="publishAt" errors={errors} />
-                <span class="hint" id="publishAt-hint">
-                  It is now {formatDateTime(now)}.
+                <label for="body">Article (Markdown)</label>
+                <textarea id="body" name="body" rows={22} class="markdown" data-markdown-source data-preview-url="/admin/preview" {...describedBy('body', errors, true)}>
+                  {form.body}
+                </textarea>
+                <FieldError field="body" errors={errors} />
+                <span class="hint" id="body-hint">
+                  Blank line between paragraphs; ## for a subheading; **bold**, _italic_, [link](https://…), &gt; quote.
                 </span>
               </p>
-            ) : null}
+              <section class="editor-preview" aria-labelledby="preview-heading" tabIndex={0}>
+                <h2 id="preview-heading">Preview</h2>
+                <div class="article-body" data-preview dangerouslySetInnerHTML={{ __html: props.previewHtml }} />
+              </section>
+            </div>
+            <div class="editor-details">
+              <p class="field">
+                <label for="section">Section</label>
+                <input id="section" name="section" type="text" list="sections" maxLength={LIMITS.section} value={form.section} {...describedBy('section', errors)} />
+                <datalist id="sections">
+                  {props.sections.map((s) => (
+                    <option value={s} />
+                  ))}
+                </datalist>
+                <FieldError field="section" errors={errors} />
+              </p>
+              <p class="field">
+                <label for="tags">Tags</label>
+                <input id="tags" name="tags" type="text" value={form.tags} {...describedBy('tags', errors, true)} />
+                <FieldError field="tags" errors={errors} />
+                <span class="hint" id="tags-hint">
+                  Separated by commas.
+                </span>
+              </p>
+              <p class="field">
+                <label for="authorName">Byline</label>
+                <input id="authorName" name="authorName" type="text" maxLength={LIMITS.authorName} value={form.authorName} {...describedBy('authorName', errors)} />
+                <FieldError field="authorName" errors={errors} />
+              </p>
+              <p class="field">
+                <label for="updateNote">Update note</label>
+                <textarea id="updateNote" name="updateNote" rows={2} maxLength={LIMITS.updateNote} {...describedBy('updateNote', errors, true)}>
+                  {form.updateNote}
+                </textarea>
+                <FieldError field="updateNote" errors={errors} />
+                <span class="hint" id="updateNote-hint">
+                  Shown to readers as "Updated (date): …" when a published article changes in substance.
+                </span>
+              </p>
+              <KindFields form={form} errors={errors} />
+              <ReviewFields form={form} errors={errors} />
+              <ImageFields article={article} form={form} errors={errors} />
+            </div>
           </div>
-          {canEdit ? <Buttons article={article} canPublish={canPublish} now={now} /> : null}
         </fieldset>
       </form>
     </AdminLayout>

@@ -252,7 +252,7 @@ export function createArticlePageRenderer(deps: {
     walk(threadPage.items, 0);
     const paging = { page: threadPage.page, pages: threadPage.pages, href: (n: number) => pageHref(order, n, 'comments') };
     const options = { maxDepth: replyDepth, order, path: articlePath(article.slug), editable };
-    const html = renderFragment(<CommentsSection comments={threadPage.items} count={threadPage.total} options={options} paging={paging} />);
+    const html = renderFragment(<CommentsSection comments={threadPage.items} count={threadPage.total} options={options} paging={paging} />, layout().settings.timeZone);
     return { page: toByteTemplate(html), pages: threadPage.pages, replyable };
   }
 
@@ -292,6 +292,7 @@ export function createArticlePageRenderer(deps: {
     const rate = renderFragment(<RateForm action={`${path}/rating#rating`} scale={layout().settings.ratingScale} yourRating={null} />);
     const comment = renderFragment(
       <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} offerReplies={offerReplies} />,
+      layout().settings.timeZone,
     );
     const entry = { rate: toByteTemplate(rate), comment: toByteTemplate(comment) };
     boundedSet(forms, key, entry);
@@ -379,7 +380,7 @@ export function createArticlePageRenderer(deps: {
       const personalPage = fillByteTemplate(
         nest(page, {
           reviews: nest(reviewsPage, { 'rate-form': toByteTemplate(renderFragment(rateForm)) }),
-          comments: nest(thread.page, { 'comment-form': toByteTemplate(renderFragment(commentForm)) }),
+          comments: nest(thread.page, { 'comment-form': toByteTemplate(renderFragment(commentForm, settings.timeZone)) }),
           'structured-data': structuredData,
         }),
         {},

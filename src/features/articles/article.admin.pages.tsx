@@ -13,7 +13,7 @@ import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
 import { EDITOR_ACTIONS, EDITORIAL_STATUSES, type EditableArticle, type EditorAction, type EditorialStatus } from './article-editor.model.ts';
 import { editProblem, isEditor, viewProblem } from './article-editor.policy.ts';
 import { MULTIPART_LIMITS, readMultipartForm, uploadOf } from './article-editor.upload.ts';
-import { emptyForm, toUtcInput, type ArticleForm } from './article-editor.validation.ts';
+import { emptyForm, toZonedInput, type ArticleForm } from './article-editor.validation.ts';
 import { EditorPage } from './article-editor.views.tsx';
 import { ArticleListPage, RevisionsPage } from './article.admin.views.tsx';
 import { IMAGE_FIELD } from './media.store.ts';
@@ -59,7 +59,7 @@ function formOf(body: EditorBody): ArticleForm {
   return { title, slug, standfirst, body: body.body ?? '', section, tags, authorName, updateNote, imageAlt, publishAt, removeImage: body.removeImage === '1', reviewType, reviewName, kind, menuOrder };
 }
 
-function formFromArticle(a: EditableArticle): ArticleForm {
+function formFromArticle(a: EditableArticle, timeZone: string): ArticleForm {
   return {
     title: a.title,
     slug: a.slug,
@@ -71,7 +71,7 @@ function formFromArticle(a: EditableArticle): ArticleForm {
     updateNote: a.updateNote,
     imageAlt: a.featuredImage?.alt ?? '',
     removeImage: false,
-    publishAt: a.status === 'scheduled' ? toUtcInput(a.publishedAt) : '',
+    publishAt: a.status === 'scheduled' ? toZonedInput(a.publishedAt, timeZone) : '',
     reviewType: a.review?.type ?? '',
     reviewName: a.review?.name ?? '',
     kind: a.kind,
@@ -184,7 +184,7 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         const text = saved && saved in SAVED ? SAVED[saved as EditorAction] : restored && /^\d+$/.test(restored) ? `Revision #${restored} restored.` : undefined;
         return renderEditor(request, reply, 200, {
           article,
-          form: formFromArticle(article),
+          form: formFromArticle(article, deps.layout().settings.timeZone),
           updatedAt: article.updatedAt,
           previewHtml: article.bodyHtml,
           message: text ? { ok: true, text } : undefined,
@@ -215,7 +215,7 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
             updatedAt: article.updatedAt,
             message: {
               ok: false,
-              text: `${who} saved this article at ${formatDateTime(result.conflict.savedAt)}, after you opened it. Your version below has not been saved. Compare it with the latest revision; saving again will replace theirs.`,
+              text: `${who} saved this article at ${formatDateTime(result.conflict.savedAt, deps.layout().settings.timeZone)}, after you opened it. Your version below has not been saved. Compare it with the latest revision; saving again will replace theirs.`,
             },
           });
         } catch (error) {

@@ -13,6 +13,8 @@ export const CLI_ACTOR: Actor = { userId: null, name: 'cli' };
 
 export interface AuditEntry {
   id: number;
+  /** The staff member who acted, when one did. */
+  userId: number | null;
   actor: string;
   action: string;
   subject: string;
@@ -35,5 +37,5 @@ export async function recordAudit(
 
 export async function listAudit(db: Kysely<Database>, { limit, offset }: { limit: number; offset: number }): Promise<AuditEntry[]> {
   const rows = await db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
-  return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details), createdAt: r.created_at }));
+  return rows.map((r) => ({ id: r.id, userId: r.user_id, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details), createdAt: r.created_at }));
 }

@@ -180,6 +180,19 @@ export interface QueueFilter {
   /** Matched, case-insensitively, against the body, the author's name and e-mail; "#12" or "12" also finds comment 12. */
   q?: string;
   articleId?: number;
+  /** Comments by one commenter: the same e-mail address, or the same reader cookie. */
+  author?: CommenterKey;
+}
+
+export interface CommenterKey {
+  email: string;
+  readerId: string | null;
+}
+
+function byCommenter<QB extends SelectQueryBuilder<Database, 'comments', any>>(query: QB, who: CommenterKey): QB {
+  return query.where((eb) =>
+    eb.or([eb('comments.author_email', '=', who.email), ...(who.readerId ? [eb('comments.reader_id', '=', who.readerId)] : [])]),
+  ) as QB;
 }
 
 export type QueueRow = CommentRow & { article_slug: string; article_title: string };
@@ -187,6 +200,7 @@ export type QueueRow = CommentRow & { article_slug: string; article_title: strin
 function whereQueue<QB extends SelectQueryBuilder<Database, 'comments', any>>(query: QB, filter: QueueFilter): QB {
   let q = query;
   if (filter.articleId !== undefined) q = q.where('comments.article_id', '=', filter.articleId) as QB;
+  if (filter.author) q = byCommenter(q, filter.author);
   const text = filter.q?.trim().toLowerCase();
   if (text) {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -225,5 +239,17 @@ export async function countQueue(db: Q, filter: QueueFilter): Promise<Record<Com
     .groupBy('comments.status');
   const counts: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 };
   for (const row of await whereQueue(query, filter).execute()) counts[row.status as CommentStatus] = Number(row.n);
+  return counts;
+}
+
+/** A commenter's other comments by status (the moderation queue's history line). */
+export async function countCommenterComments(db: Q, who: CommenterKey, exceptId: number): Promise<Record<CommentStatus, number>> {
+  const query = db
+    .selectFrom('comments')
+    .select(['comments.status as status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('comments.id', '<>', exceptId)
+    .groupBy('comments.status');
+  const counts: Record<CommentStatus, number> = { pending: 0, approved: 0, spam: 0, trash: 0 };
+  for (const row of await byCommenter(query, who).execute()) counts[row.status as CommentStatus] = Number(row.n);
   return counts;
 }

@@ -13,7 +13,8 @@ import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import { gatherAuthorTrust } from './comment-trust.ts';
 import { findActiveBan } from '../bans/ban.repository.ts';
-import { countLinks } from '../spam/content-rules.ts';
+import { bodyHash, countLinks } from '../spam/content-rules.ts';
+import { htmlToText } from '../../lib/html-text.ts';
 import { formatDate } from '../../views/html.ts';
 import * as repo from './comment.repository.ts';
 import { threadComments, toPublicComment, type PublicComment } from './comment.model.ts';
@@ -70,10 +71,16 @@ export interface QueueItem extends ModerationRecord {
   articleTitle: string;
   /** The classifier's P(spam) when posted, 0–1; null when it had not been trained. */
   spamScore: number | null;
-  /** Earlier texts, oldest first, when the author edited it. */
+  /** The text as written, for a moderator's correction. */
+  bodyMarkdown: string;
+  /** Earlier texts, oldest first, when the author (or a moderator) edited it. */
   edits: CommentEdit[];
   /** Written by staff (a reply from the queue): there is nobody to ban. */
   staffAuthor: boolean;
+  /** The comment this one answers. */
+  parent: { id: number; authorName: string; excerpt: string; status: CommentStatus } | null;
+  /** The commenter's other comments (same e-mail or reader cookie), by status. */
+  history: Record<CommentStatus, number>;
 }
 
 export interface ModerationQueue {
@@ -82,6 +89,14 @@ export interface ModerationQueue {
   counts: Record<CommentStatus, number>;
   page: number;
   perPage: number;
+}
+
+const EXCERPT_LENGTH = 200;
+
+function parentOf(row: CommentRow | undefined): QueueItem['parent'] {
+  if (!row) return null;
+  const text = htmlToText(row.body_html).replace(/\s+/g, ' ').trim();
+  return { id: row.id, authorName: row.author_name, status: row.status, excerpt: text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH - 1)}…` : text };
 }
 
 /** Comments close `days` after publication; 0 keeps them open. */
@@ -118,6 +133,10 @@ export interface CommentService {
   /** A staff member's reply: published at once, past the moderation steps; answering a held comment approves it. */
   postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string; role: string }, actor: Actor): Promise<PostResult>;
   listForModeration(filter: { status?: CommentStatus; limit?: number }): Promise<ModerationRecord[]>;
+  /** A moderator's correction of a comment's text: sanitised as a reader's is, its status kept, the earlier text kept and audited. */
+  editAsModerator(id: number, body: string, actor: Actor): Promise<void>;
+  /** Who wrote a comment, for listing everything they wrote; undefined when there is no such comment. */
+  commenterOf(id: number): Promise<(repo.CommenterKey & { name: string }) | undefined>;
 }
 
 /**
@@ -146,7 +165,7 @@ export function createCommentService(deps: {
   async function refuseBanned(trx: Db, who: { email: string; ipHash: string; readerId: string | null; now: string }) {
     const ban = await findActiveBan(trx, who);
     if (ban) {
-      throw new AppError('banned', `You have been banned from commenting on this site ${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at)}`}.`);
+      throw new AppError('banned', `You have been banned from commenting on this site ${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at, settings.get().timeZone)}`}.`);
     }
   }
 
@@ -354,12 +373,14 @@ export function createCommentService(deps: {
       }));
     },
 
-    async moderationQueue({ status, q, articleId, page = 1, perPage = 25 }) {
-      const filter = { q, articleId };
+    async moderationQueue({ status, q, articleId, author, page = 1, perPage = 25 }) {
+      const filter = { q, articleId, author };
       const rows = await repo.listQueue(db, { ...filter, status, limit: perPage, offset: (page - 1) * perPage });
       const counts = await repo.countQueue(db, filter);
       const edits = await repo.listCommentEdits(db, rows.filter((row) => row.edited_at !== null).map((row) => row.id));
-      const items = rows.map((row) => ({
+      const parents = new Map((await repo.listCommentsByIds(db, [...new Set(rows.flatMap((row) => (row.parent_id === null ? [] : [row.parent_id])))])).map((p) => [p.id, p]));
+      const histories = await Promise.all(rows.map((row) => repo.countCommenterComments(db, { email: row.author_email, readerId: row.reader_id }, row.id)));
+      const items = rows.map((row, i) => ({
         ...publicOf(row),
         articleId: row.article_id,
         articleSlug: row.article_slug,
@@ -367,10 +388,35 @@ export function createCommentService(deps: {
         authorEmail: row.author_email,
         heldReason: row.held_reason,
         spamScore: row.spam_score,
+        bodyMarkdown: row.body_markdown,
         edits: edits.filter((e) => e.comment_id === row.id).map((e) => ({ bodyHtml: e.body_html, replacedAt: e.created_at })),
         staffAuthor: row.staff_role !== null || row.ip_hash === 'staff',
+        parent: parentOf(parents.get(row.parent_id ?? 0)),
+        history: histories[i]!,
       }));
       return { items, counts, page, perPage };
+    },
+
+    async editAsModerator(id, body, actor) {
+      const now = nowIso();
+      const changed = await db.transaction().execute(async (trx) => {
+        const [row] = await repo.lockComments(trx, [id]);
+        if (!row) throw new AppError('comment_not_found');
+        const draft = validateComment({ authorName: row.author_name, authorEmail: row.author_email, authorUrl: row.author_url, body });
+        if (draft.body === row.body_markdown) return null;
+        const bodyHtml = renderCommentMarkdown(draft.body);
+        const hash = bodyHash(draft.body);
+        await repo.recordCommentEdit(trx, row, { body_markdown: draft.body, body_html: bodyHtml, body_hash: hash, status: row.status, held_reason: row.held_reason, spam_score: row.spam_score, now });
+        await recordAudit(trx, actor, 'comment.edit', `comment:${id}`, { article: row.article_id, previous: row.body_markdown, text: draft.body });
+        return row;
+      });
+      // Its text changed on every page showing it: pages and feeds render again.
+      if (changed?.status === 'approved') events.emit('article.changed', { articleId: changed.article_id });
+    },
+
+    async commenterOf(id) {
+      const row = await repo.findCommentById(db, id);
+      return row ? { email: row.author_email, readerId: row.reader_id, name: row.author_name } : undefined;
     },
 
     async postAsStaff({ parentId, body }, author, actor) {

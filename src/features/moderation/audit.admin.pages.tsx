@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { listAudit } from '../audit/audit.service.ts';
+import { loadAuditSubjects } from '../audit/audit.subjects.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
 import { AuditPage } from './audit.admin.views.tsx';
 
@@ -18,7 +19,9 @@ export function auditAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         const page = Math.min(Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1), 100_000);
         // One more than a page tells whether there is an older page.
         const entries = await listAudit(deps.db, { limit: PER_PAGE + 1, offset: (page - 1) * PER_PAGE });
-        return sendAdminPage(reply, <AuditPage frame={adminFrame(deps, request)} entries={entries.slice(0, PER_PAGE)} page={page} hasOlder={entries.length > PER_PAGE} />);
+        const shown = entries.slice(0, PER_PAGE);
+        const subjects = await loadAuditSubjects(deps.db, shown);
+        return sendAdminPage(reply, <AuditPage frame={adminFrame(deps, request)} entries={shown} subjects={subjects} page={page} hasOlder={entries.length > PER_PAGE} />);
       },
     );
   };

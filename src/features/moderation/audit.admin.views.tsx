@@ -1,7 +1,10 @@
-// The audit log as a table: when, who, what, to which thing, and the details recorded with it.
+// The audit log as a table: when, what happened in words (who did it to which thing, linked),
+// and the details recorded with it that the sentence does not already say.
 import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
 import { formatDateTime } from '../../views/html.ts';
 import type { AuditEntry } from '../audit/audit.service.ts';
+import type { AuditSubjects } from '../audit/audit.subjects.ts';
+import { AuditSentence, SAID } from './audit.sentence.tsx';
 
 function detailText(value: unknown): string {
   if (Array.isArray(value)) return value.map(detailText).join(', ');
@@ -9,13 +12,25 @@ function detailText(value: unknown): string {
   return String(value);
 }
 
-/** Comments link to the queue entry that finds them. */
-function Subject({ subject }: { subject: string }) {
-  const comment = /^comment:(\d+)$/.exec(subject);
-  return comment ? <a href={`/admin/comments?status=all&q=%23${comment[1]}`}>{subject}</a> : <>{subject}</>;
+/** The details the sentence leaves out; an edit's earlier and new texts in full. */
+function Details({ entry }: { entry: AuditEntry }) {
+  const said = SAID[entry.action.split('.')[0]!] ?? [];
+  const rest = Object.entries(entry.details).filter(([key]) => !said.includes(key) || (entry.action === 'comment.edit' && (key === 'previous' || key === 'text')));
+  if (rest.length === 0) return null;
+  const labels: Record<string, string> = { previous: 'Earlier text', text: 'New text', reason: 'Reason', until: 'Until', via: 'Through' };
+  return (
+    <dl class="details">
+      {rest.map(([key, value]) => (
+        <>
+          <dt>{labels[key] ?? key}</dt>
+          <dd>{detailText(value)}</dd>
+        </>
+      ))}
+    </dl>
+  );
 }
 
-export function AuditPage({ frame, entries, page, hasOlder }: { frame: AdminFrame; entries: AuditEntry[]; page: number; hasOlder: boolean }) {
+export function AuditPage({ frame, entries, subjects, page, hasOlder }: { frame: AdminFrame; entries: AuditEntry[]; subjects: AuditSubjects; page: number; hasOlder: boolean }) {
   return (
     <AdminLayout frame={frame} title="Audit log" active="/admin/audit">
       <h1 id="audit-heading">Audit log</h1>
@@ -28,9 +43,7 @@ export function AuditPage({ frame, entries, page, hasOlder }: { frame: AdminFram
             <thead>
               <tr>
                 <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Subject</th>
+                <th scope="col">What happened</th>
                 <th scope="col">Details</th>
               </tr>
             </thead>
@@ -40,24 +53,11 @@ export function AuditPage({ frame, entries, page, hasOlder }: { frame: AdminFram
                   <td class="nowrap">
                     <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
                   </td>
-                  <td>{entry.actor}</td>
                   <td>
-                    <code>{entry.action}</code>
+                    <AuditSentence entry={entry} subjects={subjects} />
                   </td>
                   <td>
-                    <Subject subject={entry.subject} />
-                  </td>
-                  <td>
-                    {Object.keys(entry.details).length === 0 ? null : (
-                      <dl class="details">
-                        {Object.entries(entry.details).map(([key, value]) => (
-                          <>
-                            <dt>{key}</dt>
-                            <dd>{detailText(value)}</dd>
-                          </>
-                        ))}
-                      </dl>
-                    )}
+                    <Details entry={entry} />
                   </td>
                 </tr>
               ))}

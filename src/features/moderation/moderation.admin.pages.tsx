@@ -12,7 +12,7 @@ import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
 import { BAN_KINDS, type BanDuration } from '../bans/ban.service.ts';
 import type { BanKind } from '../bans/ban.table.ts';
 import { actorOf } from '../staff/staff.service.ts';
-import { ACTIONS, DONE_MESSAGES, QueuePage, STATUSES, type BanProblem, type ModerationAction, type QueueQuery, type QueueTab, type ReplyProblem } from './moderation.admin.views.tsx';
+import { ACTIONS, DONE_MESSAGES, QueuePage, STATUSES, type BanProblem, type EditProblem, type ModerationAction, type QueueQuery, type QueueTab, type ReplyProblem } from './moderation.admin.views.tsx';
 
 const PER_PAGE = 25;
 const Text = Type.Optional(Type.String({ maxLength: 2000 }));
@@ -24,11 +24,13 @@ const QueueQuerystring = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 20 })),
   q: Type.Optional(Type.String({ maxLength: 200 })),
   article: Type.Optional(Type.String({ maxLength: 200 })),
+  author: Type.Optional(Type.String({ maxLength: 20 })),
   page: Type.Optional(Type.String({ maxLength: 10 })),
   done: Type.Optional(Type.String({ maxLength: 20 })),
   n: Type.Optional(Type.String({ maxLength: 10 })),
   reply: Type.Optional(Type.String({ maxLength: 20 })),
   banned: Type.Optional(Type.String({ maxLength: 20 })),
+  edited: Type.Optional(Type.String({ maxLength: 20 })),
 });
 
 const statusOf = (action: ModerationAction): CommentStatus => ACTIONS.find((a) => a.action === action)!.status;
@@ -36,7 +38,7 @@ const statusOf = (action: ModerationAction): CommentStatus => ACTIONS.find((a) =
 /** Only the queue itself is a destination after an action (no open redirect). */
 function safeReturn(value: string | undefined): URL {
   const url = new URL(value && /^\/admin\/comments(\?|$)/.test(value) ? value : '/admin/comments', 'http://x');
-  for (const key of ['done', 'n', 'reply', 'banned']) url.searchParams.delete(key);
+  for (const key of ['done', 'n', 'reply', 'banned', 'edited']) url.searchParams.delete(key);
   return url;
 }
 
@@ -49,7 +51,12 @@ function backTo(reply: FastifyReply, returnTo: string | undefined, notice: Recor
 export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { comments, articles, assets } = deps;
 
-  async function render(request: FastifyRequest, reply: FastifyReply, raw: Record<string, string | undefined>, extra: { notice?: string; error?: string; reply?: ReplyProblem; ban?: BanProblem } = {}) {
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    raw: Record<string, string | undefined>,
+    extra: { notice?: string; error?: string; reply?: ReplyProblem; ban?: BanProblem; edit?: EditProblem } = {},
+  ) {
     const status: QueueTab = raw.status === 'all' || STATUSES.includes(raw.status as CommentStatus) ? (raw.status as QueueTab) : 'pending';
     const page = Math.min(Math.max(Number.parseInt(raw.page ?? '1', 10) || 1, 1), 100_000);
     const q = raw.q?.trim() ?? '';
@@ -64,16 +71,37 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         error = 'There is no published article with that number or address; showing comments on every article.';
       }
     }
-    const query: QueueQuery = { status, q, article, page };
-    const queue = await comments.moderationQueue({ status: status === 'all' ? undefined : status, q, articleId: article?.id, page, perPage: PER_PAGE });
+    const commenter = raw.author && /^\d{1,15}$/.test(raw.author) ? await comments.commenterOf(Number(raw.author)) : undefined;
+    if (raw.author && !commenter) error ??= 'There is no comment with that number; showing comments by everyone.';
+    const author = commenter ? { commentId: Number(raw.author), name: commenter.name } : null;
+    const query: QueueQuery = { status, q, article, author, page };
+    const queue = await comments.moderationQueue({
+      status: status === 'all' ? undefined : status,
+      q,
+      articleId: article?.id,
+      author: commenter && { email: commenter.email, readerId: commenter.readerId },
+      page,
+      perPage: PER_PAGE,
+    });
     let notice = extra.notice;
     const done = STATUSES.find((s) => s === raw.done);
     if (!notice && done) notice = `${plural(Number(raw.n) || 0, 'comment', 'comments')} ${DONE_MESSAGES[done]}.`;
     if (!notice && raw.reply && /^\d+$/.test(raw.reply)) notice = `Your reply (#${raw.reply}) is published.`;
     if (!notice && raw.banned && /^\d+$/.test(raw.banned)) notice = `Banned (ban #${raw.banned}); see the ban list.`;
+    if (!notice && raw.edited && /^\d+$/.test(raw.edited)) notice = `The text of comment #${raw.edited} is saved; its earlier text is kept.`;
     return sendAdminPage(
       reply,
-      <QueuePage frame={adminFrame(deps, request)} query={query} queue={queue} scriptPath={assets.moderationScript.path} notice={notice} error={error} reply={extra.reply} ban={extra.ban} />,
+      <QueuePage
+        frame={adminFrame(deps, request)}
+        query={query}
+        queue={queue}
+        scriptPath={assets.moderationScript.path}
+        notice={notice}
+        error={error}
+        reply={extra.reply}
+        ban={extra.ban}
+        edit={extra.edit}
+      />,
     );
   }
 
@@ -146,6 +174,24 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;
           return render(request, reply.status(error.status), back, { error: error.fields ? undefined : error.message, ban: { commentId: request.params.id, errors: error.fields ?? { form: error.message } } });
+        }
+      },
+    );
+
+    // POST /admin/comments/:id/edit — a moderator's correction of the text (sanitised as a reader's, audited with the earlier text); 303 back, or the queue with the error beside the text
+    app.post(
+      '/admin/comments/:id/edit',
+      { config: { access: 'moderator' }, schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, body: Type.Optional(Type.String({ maxLength: 20_000 })), return: Text }) } },
+      async (request, reply) => {
+        const body = request.body.body ?? '';
+        try {
+          await comments.editAsModerator(request.params.id, body, actorOf(request.staff!.user));
+          return backTo(reply, request.body.return, { edited: String(request.params.id) }, request.params.id);
+        } catch (error) {
+          if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;
+          return render(request, reply.status(error.status), Object.fromEntries(safeReturn(request.body.return).searchParams), {
+            edit: { commentId: request.params.id, body, message: error.fields?.body ?? error.message },
+          });
         }
       },
     );

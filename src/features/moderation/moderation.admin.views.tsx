@@ -10,6 +10,7 @@ import type { ModerationQueue, QueueItem } from '../comments/comment.service.ts'
 import type { CommentStatus } from '../comments/comment.table.ts';
 import { COMMENT_LIMITS } from '../comments/comment.validation.ts';
 import { BanForm } from '../bans/ban.admin.views.tsx';
+import { describeHeldReason } from './held-reason.ts';
 import type { FieldErrors } from '../../errors.ts';
 
 export const STATUSES: readonly CommentStatus[] = ['pending', 'approved', 'spam', 'trash'];
@@ -42,19 +43,29 @@ export interface QueueQuery {
   q: string;
   /** The article the list is narrowed to, when it is. */
   article: { id: number; title: string; slug: string } | null;
+  /** The commenter the list is narrowed to: the author of this comment (same e-mail or browser). */
+  author: { commentId: number; name: string } | null;
   page: number;
 }
 
 export function queueHref(query: QueueQuery, changes: Partial<QueueQuery> = {}): string {
-  const { status, q, article, page } = { ...query, ...changes };
+  const { status, q, article, author, page } = { ...query, ...changes };
   const params = new URLSearchParams({ status });
   if (q) params.set('q', q);
   if (article) params.set('article', String(article.id));
+  if (author) params.set('author', String(author.commentId));
   if (page > 1) params.set('page', String(page));
   return `/admin/comments?${params}`;
 }
 
 export interface ReplyProblem {
+  commentId: number;
+  body: string;
+  message: string;
+}
+
+/** A moderator's edit sent back with its problem, opened under its comment. */
+export interface EditProblem {
   commentId: number;
   body: string;
   message: string;
@@ -75,9 +86,10 @@ export interface QueuePageProps {
   error?: string;
   reply?: ReplyProblem;
   ban?: BanProblem;
+  edit?: EditProblem;
 }
 
-export function QueuePage({ frame, query, queue, scriptPath, notice, error, reply, ban }: QueuePageProps) {
+export function QueuePage({ frame, query, queue, scriptPath, notice, error, reply, ban, edit }: QueuePageProps) {
   const here = queueHref(query);
   const countOf = (tab: QueueTab) => (tab === 'all' ? STATUSES.reduce((sum, s) => sum + queue.counts[s], 0) : queue.counts[tab]);
   const total = countOf(query.status);
@@ -113,6 +125,7 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
       <form method="get" action="/admin/comments" role="search" class="queue-filter">
         <input type="hidden" name="status" value={query.status} />
         {query.article ? <input type="hidden" name="article" value={query.article.id} /> : null}
+        {query.author ? <input type="hidden" name="author" value={query.author.commentId} /> : null}
         <label for="queue-q">Search comments</label>
         <input id="queue-q" type="search" name="q" value={query.q} maxLength={200} aria-describedby="queue-q-hint" />
         <button type="submit">Search</button>
@@ -120,15 +133,16 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
           Text, author name or e-mail, or a comment number such as #12.
         </span>
       </form>
-      {query.article || query.q ? (
+      {query.article || query.q || query.author ? (
         <p class="filters">
           {query.article ? (
             <>
               Only comments on <a href={articlePath(query.article.slug)}>{query.article.title}</a>.{' '}
             </>
           ) : null}
+          {query.author ? <>Only comments by {query.author.name} (the same e-mail address or browser). </> : null}
           {query.q ? <>Matching “{query.q}”. </> : null}
-          <a href={queueHref({ ...query, q: '', article: null, page: 1 })}>Clear filters</a>
+          <a href={queueHref({ ...query, q: '', article: null, author: null, page: 1 })}>Clear filters</a>
         </p>
       ) : null}
 
@@ -189,6 +203,7 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
                 next={queue.items[i + 1]?.id ?? queue.items[i - 1]?.id}
                 reply={reply?.commentId === item.id ? reply : undefined}
                 ban={ban?.commentId === item.id ? ban : undefined}
+                edit={edit?.commentId === item.id ? edit : undefined}
               />
             ))}
           </ol>
@@ -199,7 +214,23 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
   );
 }
 
-function QueueEntry({ item, frame, here, next, reply, ban }: { item: QueueItem; frame: AdminFrame; here: string; next: number | undefined; reply?: ReplyProblem; ban?: BanProblem }) {
+function QueueEntry({
+  item,
+  frame,
+  here,
+  next,
+  reply,
+  ban,
+  edit,
+}: {
+  item: QueueItem;
+  frame: AdminFrame;
+  here: string;
+  next: number | undefined;
+  reply?: ReplyProblem;
+  ban?: BanProblem;
+  edit?: EditProblem;
+}) {
   const label = `comment #${item.id} by ${item.authorName}`;
   return (
     <li>
@@ -210,37 +241,65 @@ function QueueEntry({ item, frame, here, next, reply, ban }: { item: QueueItem; 
             <span class="visually-hidden">Select {label}</span>
           </label>
         </div>
+        {/* A fixed grid: name and contact on the left, time and status on the right, the article below; a website only lengthens the contact line. */}
         <header class="queue-meta">
           <Avatar hash={item.avatar} size={32} />
-          <span class="comment-author">{item.authorName}</span>
-          <a href={`mailto:${item.authorEmail}`} class="queue-email">
-            {item.authorEmail}
-          </a>
-          {item.authorUrl ? (
-            <a href={item.authorUrl} rel="nofollow ugc noopener" class="queue-url">
-              {item.authorUrl}
-            </a>
-          ) : null}
-          <span>
+          <p class="queue-who">
+            <span class="comment-author">{item.authorName}</span>
+            <span class="queue-contact">
+              <a href={`mailto:${item.authorEmail}`} class="queue-email">
+                {item.authorEmail}
+              </a>
+              {item.authorUrl ? (
+                <>
+                  {' · '}
+                  <a href={item.authorUrl} rel="nofollow ugc noopener" class="queue-url">
+                    {item.authorUrl}
+                  </a>
+                </>
+              ) : null}
+            </span>
+          </p>
+          <p class="queue-when">
+            <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
+            <span class={`badge badge-${item.status}`}>
+              #{item.id} · {item.status}
+            </span>
+            {item.spamScore !== null ? <span class="spam-score">spam score {item.spamScore.toFixed(2)}</span> : null}
+          </p>
+          <p class="queue-on">
             on <a href={`${articlePath(item.articleSlug)}${item.status === 'approved' ? `/comments/${item.id}` : ''}`}>{item.articleTitle}</a> (
             <a href={`/admin/comments?status=${item.status}&article=${item.articleId}`}>only this article</a>)
-          </span>
-          <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
-          <span class={`badge badge-${item.status}`}>
-            #{item.id} · {item.status}
-          </span>
-          {item.spamScore !== null ? <span class="spam-score">spam score {item.spamScore.toFixed(2)}</span> : null}
-        </header>
-        {item.heldReason && item.status !== 'approved' ? (
-          <p class="held-reason">
-            <strong>{item.status === 'spam' ? 'Marked as spam because:' : 'Held because:'}</strong> {item.heldReason}
           </p>
+        </header>
+        {item.staffAuthor ? null : <History item={item} />}
+        {item.heldReason && item.status !== 'approved' ? (
+          <div class="held-reason">
+            <p>
+              <strong>{item.status === 'spam' ? 'Marked as spam because:' : 'Held because:'}</strong>
+            </p>
+            <ul>
+              {describeHeldReason(item.heldReason).map((reason) => (
+                <li>{reason}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {item.parent ? (
+          <blockquote class="queue-parent" cite={`#c${item.parent.id}`}>
+            <p class="hint">
+              In reply to <strong>{item.parent.authorName}</strong> (
+              <a href={`/admin/comments?status=all&q=%23${item.parent.id}`}>comment #{item.parent.id}</a>
+              {item.parent.status === 'approved' ? '' : `, ${item.parent.status}`}):
+            </p>
+            <p>{item.parent.excerpt}</p>
+          </blockquote>
         ) : null}
         <div class="comment-body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
         {item.edits.length > 0 && item.editedAt ? (
           <details class="comment-edits">
             <summary>
-              Edited by its author <time dateTime={item.editedAt}>{formatDateTime(item.editedAt)}</time>: {plural(item.edits.length, 'earlier text', 'earlier texts')}
+              Edited <time dateTime={item.editedAt}>{formatDateTime(item.editedAt)}</time>: {plural(item.edits.length, 'earlier text', 'earlier texts')}
             </summary>
             <ol>
               {item.edits.map((edit) => (
@@ -265,6 +324,39 @@ function QueueEntry({ item, frame, here, next, reply, ban }: { item: QueueItem; 
             </button>
           ))}
         </form>
+        <details class="staff-edit" open={edit !== undefined}>
+          <summary>
+            Edit the text
+            <span class="visually-hidden"> of {label}</span>
+          </summary>
+          <form method="post" action={`/admin/comments/${item.id}/edit`}>
+            <input type="hidden" name="_csrf" value={frame.csrf} />
+            <input type="hidden" name="return" value={here} />
+            <p class="field">
+              <label for={`edit-${item.id}`}>Text of {label}</label>
+              <textarea
+                id={`edit-${item.id}`}
+                name="body"
+                rows={5}
+                maxLength={COMMENT_LIMITS.body}
+                required
+                aria-describedby={edit ? `edit-${item.id}-error edit-${item.id}-hint` : `edit-${item.id}-hint`}
+                {...(edit ? { 'aria-invalid': true } : {})}
+              >
+                {edit?.body ?? item.bodyMarkdown}
+              </textarea>
+              {edit ? (
+                <span class="field-error" id={`edit-${item.id}-error`}>
+                  {edit.message}
+                </span>
+              ) : null}
+              <span class="hint" id={`edit-${item.id}-hint`}>
+                The earlier text is kept, and the audit log records your edit.
+              </span>
+            </p>
+            <button type="submit">Save the text</button>
+          </form>
+        </details>
         {item.status === 'approved' || item.status === 'pending' ? (
           <details class="staff-reply" open={reply !== undefined}>
             <summary>
@@ -300,6 +392,36 @@ function QueueEntry({ item, frame, here, next, reply, ban }: { item: QueueItem; 
         {item.staffAuthor ? null : <BanForm commentId={item.id} authorName={item.authorName} csrf={frame.csrf} here={here} error={ban?.errors} />}
       </article>
     </li>
+  );
+}
+
+const HISTORY: readonly { status: CommentStatus; label: string }[] = [
+  { status: 'approved', label: 'approved' },
+  { status: 'pending', label: 'waiting' },
+  { status: 'spam', label: 'spam' },
+  { status: 'trash', label: 'trashed' },
+];
+
+/** The commenter's other comments, as Coral shows them: counts by fate, and a link to list them. */
+function History({ item }: { item: QueueItem }) {
+  const total = STATUSES.reduce((sum, s) => sum + item.history[s], 0);
+  return (
+    <p class="queue-history">
+      {total === 0 ? (
+        'No other comments from this commenter.'
+      ) : (
+        <>
+          {plural(total, 'other comment', 'other comments')} from this commenter:{' '}
+          {HISTORY.filter((h) => item.history[h.status] > 0)
+            .map((h) => `${item.history[h.status].toLocaleString('en')} ${h.label}`)
+            .join(', ')}
+          .{' '}
+          <a href={`/admin/comments?status=all&author=${item.id}`}>
+            See them<span class="visually-hidden"> (comments by {item.authorName})</span>
+          </a>
+        </>
+      )}
+    </p>
   );
 }
 

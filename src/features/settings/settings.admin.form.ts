@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { parseOrigin } from '../../config.ts';
 import type { FieldErrors } from '../../errors.ts';
+import { canonicalTimeZone } from '../../lib/time-zone.ts';
 import type { Settings } from './settings.service.ts';
 
 /** 'Block lists' are edited by moderators on their own page (/admin/blocking), not with the site settings. */
@@ -13,6 +14,7 @@ export type FieldSpec =
   | { kind: 'text' | 'textarea'; group: Group; label: string; hint?: string; maxLength: number; required: boolean }
   | { kind: 'int'; group: Group; label: string; hint?: string; min: number; max: number }
   | { kind: 'choice'; group: Group; label: string; hint?: string; options: readonly { value: string; label: string }[] }
+  | { kind: 'zone'; group: Group; label: string; hint?: string }
   | { kind: 'list'; group: Group; label: string; hint?: string; maxItems: number; item: (line: string) => string | undefined }
   /** Uploaded on its own form (site-images.pages.tsx), never through the settings form. */
   | { kind: 'image'; group: 'Images'; label: string; hint?: string };
@@ -31,6 +33,12 @@ function isIpRule(line: string): boolean {
 export const SETTINGS_FIELDS = {
   siteTitle: { kind: 'text', group: 'Site', label: 'Site title', maxLength: 100, required: true },
   siteDescription: { kind: 'textarea', group: 'Site', label: 'Site description', hint: 'Shown under the title and to search engines.', maxLength: 300, required: false },
+  timeZone: {
+    kind: 'zone',
+    group: 'Site',
+    label: 'Time zone',
+    hint: 'Dates and times are shown in it, and articles are scheduled in it: a name such as Europe/London or America/New_York.',
+  },
   embedOrigins: {
     kind: 'list',
     group: 'Site',
@@ -188,6 +196,10 @@ function parseField(field: FieldSpec, raw: string): { value: unknown } | { error
       return field.options.some((o) => o.value === raw) ? { value: raw } : { error: `Choose one of: ${field.options.map((o) => o.label).join('; ')}.` };
     case 'image':
       return { error: 'Images are uploaded on their own forms.' };
+    case 'zone': {
+      const zone = canonicalTimeZone(raw.trim());
+      return zone ? { value: zone } : { error: 'Enter a time zone name such as Europe/London, America/New_York or UTC.' };
+    }
     case 'list': {
       const items = [...new Set(raw.split('\n').map((line) => line.trim()).filter(Boolean))];
       if (items.length > field.maxItems) return { error: `At most ${field.maxItems.toLocaleString('en')} entries; this has ${items.length.toLocaleString('en')}.` };

@@ -102,6 +102,15 @@ export function Field({ name, field, value, errors }: { name: string; field: Fie
       <label for={id}>{field.label}</label>
       {field.kind === 'int' ? (
         <input id={id} name={name} type="number" inputMode="numeric" min={field.min} max={field.max} step={1} value={value} class="short" {...a11y} />
+      ) : field.kind === 'zone' ? (
+        <>
+          <input id={id} name={name} type="text" list={`${id}-list`} value={value} required autocomplete="off" spellcheck={false} {...a11y} />
+          <datalist id={`${id}-list`}>
+            {Intl.supportedValuesOf('timeZone').map((zone) => (
+              <option value={zone} />
+            ))}
+          </datalist>
+        </>
       ) : field.kind === 'text' ? (
         <input id={id} name={name} type="text" maxLength={field.maxLength} value={value} required={field.required} {...a11y} />
       ) : (

@@ -2,6 +2,7 @@
 import type { EventBus } from '../../events.ts';
 import type { Db } from '../../db/database.ts';
 import { randomToken } from '../../lib/crypto.ts';
+import { canonicalTimeZone, systemTimeZone } from '../../lib/time-zone.ts';
 import { MIN_FORM_SECONDS } from '../spam/form-token.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
 
@@ -11,6 +12,8 @@ export type RatingScale = 'stars' | 'percent';
 export interface Settings {
   siteTitle: string;
   siteDescription: string;
+  /** IANA name of the zone every date and time is shown in, and scheduling is entered in. */
+  timeZone: string;
   commentPolicy: CommentPolicy;
   /** Deepest reply level: 1 means no replies, 4 allows three levels of replies. */
   replyDepth: number;
@@ -48,6 +51,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   siteTitle: 'Broadsheet',
   siteDescription: 'News, rated and discussed by its readers.',
+  timeZone: systemTimeZone(),
   commentPolicy: 'hold-first-time',
   replyDepth: 4,
   ratingScale: 'stars',
@@ -109,6 +113,8 @@ async function load(db: Db): Promise<Settings> {
   for (const row of rows) {
     if (row.key in settings) (settings as unknown as Record<string, unknown>)[row.key] = JSON.parse(row.value);
   }
+  // A zone this machine's Intl does not know (a database moved from a newer one) falls back to the default.
+  settings.timeZone = canonicalTimeZone(settings.timeZone) ?? DEFAULT_SETTINGS.timeZone;
   return Object.freeze(settings);
 }
 
