@@ -124,7 +124,7 @@ describe('passwords', () => {
   });
 
   test('a one-time password must be changed before anything else', async () => {
-    const { user, oneTimePassword } = await app.services.staff.createUser({ email: 'newcomer@newsroom.example.org', role: 'author' }, CLI_ACTOR);
+    const { user, oneTimePassword } = await app.services.staff.createUser({ email: 'newcomer@newsroom.example.org', role: 'author', displayName: 'New Comer' }, CLI_ACTOR);
     assert.ok(oneTimePassword && oneTimePassword.length >= 20);
     const client = new Client(app.url);
     assert.equal((await submitLogin(client, user.email, oneTimePassword)).status, 303);

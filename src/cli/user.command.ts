@@ -11,6 +11,17 @@ async function readStdin(): Promise<string> {
   return data.replace(/\r?\n$/, '');
 }
 
+/** Asks a question on the terminal and returns the answer as typed. */
+function ask(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer.trim());
+    });
+  });
+}
+
 /** Asks for a password on the terminal without echoing it. */
 function prompt(question: string): Promise<string> {
   return new Promise((resolve) => {
@@ -38,6 +49,13 @@ export async function userCommand({ staff }: Services, args: string[]): Promise<
     options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   });
   if (!values.email || !values.role) throw new UsageError('user add needs --email and --role (admin, editor, author or moderator)');
+  // The name is the byline readers see: asked for, never made up from the e-mail address.
+  let name = values.name;
+  if (name === undefined) {
+    if (!process.stdin.isTTY || values['password-stdin']) throw new UsageError('user add needs --name "Their Name" (the name readers see on bylines) when not run on a terminal');
+    name = await ask('Name shown on bylines and staff replies: ');
+    if (name === '') throw new UsageError('a name is needed: it is shown on bylines and staff replies');
+  }
   let password: string | undefined;
   if (values['password-stdin']) password = await readStdin();
   else if (process.stdin.isTTY) {
@@ -45,7 +63,7 @@ export async function userCommand({ staff }: Services, args: string[]): Promise<
     if (password === '') password = undefined;
     else if ((await prompt('Repeat the password: ')) !== password) throw new UsageError('the passwords do not match');
   }
-  const { user, oneTimePassword } = await staff.createUser({ email: values.email, role: values.role, displayName: values.name, password }, CLI_ACTOR);
+  const { user, oneTimePassword } = await staff.createUser({ email: values.email, role: values.role, displayName: name, password }, CLI_ACTOR);
   console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
   if (oneTimePassword) console.log(`One-time password: ${oneTimePassword}\nIt must be changed at the first login at /admin/login.`);
   return 0;

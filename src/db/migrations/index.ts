@@ -16,6 +16,7 @@ import * as externalThreads from './2026-12-04T1600-external-threads.ts';
 import * as siteImport from './2026-12-04T1000-import.ts';
 import * as webhooks from './2026-12-04T1610-webhooks.ts';
 import * as importRuns from './2026-12-04T1100-import-reports.ts';
+import * as staffTokens from './2026-12-05T0500-staff-tokens.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1600-external-threads': externalThreads,
   '2026-12-04T1610-webhooks': webhooks,
   '2026-12-04T1100-import-reports': importRuns,
+  '2026-12-05T0500-staff-tokens': staffTokens,
 };
