@@ -11,14 +11,15 @@ export interface DayCount {
   n: number;
 }
 
-/** Comments awaiting moderation: all of them, and those written since `since` (today's). */
-export async function countPendingComments(db: Q, since: string): Promise<{ total: number; since: number }> {
-  const row = await db
+export async function countPendingComments(db: Q, since?: string): Promise<number> {
+  let query = db
     .selectFrom('comments')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>(eb.case().when('created_at', '>=', since).then(1).else(0).end()).as('recent')])
-    .where('status', '=', 'pending')
-    .executeTakeFirstOrThrow();
-  return { total: Number(row.n), since: Number(row.recent ?? 0) };
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending');
+  // Only those written since then (today's), when given.
+  if (since !== undefined) query = query.where('created_at', '>=', since);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Comments written per day since `since` (every status: this is what readers sent). */

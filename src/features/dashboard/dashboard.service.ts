@@ -90,7 +90,8 @@ export function createDashboardService({ db }: { db: Db }): DashboardService {
       const today = `${days[days.length - 1]}T00:00:00.000Z`;
       const nowIso = now.toISOString();
       const authorId = desk.kind === 'own' ? desk.userId : undefined;
-      const [pending, comments, ratings, topRated, mostDiscussed, recent, drafts, scheduled] = await Promise.all([
+      const [pending, pendingToday, comments, ratings, topRated, mostDiscussed, recent, drafts, scheduled] = await Promise.all([
+        repo.countPendingComments(db),
         repo.countPendingComments(db, today),
         repo.commentsPerDay(db, since),
         repo.ratingsPerDay(db, since),
@@ -101,7 +102,7 @@ export function createDashboardService({ db }: { db: Db }): DashboardService {
         desk.kind === 'none' ? undefined : repo.scheduledArticles(db, { now: nowIso, authorId, limit: LIST_LENGTH }),
       ]);
       return {
-        pending: { total: pending.total, today: pending.since },
+        pending: { total: pending, today: pendingToday },
         comments: series(days, comments),
         ratings: series(days, ratings),
         topRated: topRated.map(figure),
