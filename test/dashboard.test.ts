@@ -112,6 +112,16 @@ describe('dashboard', () => {
     assert.doesNotMatch(recent, /Embargoed|ferry piece/, 'only what readers can see');
   });
 
+  it("shows an author their own drafts only, as the articles list does", async () => {
+    const author = await loginAs(app, 'author');
+    const mine = await createArticle(app.services, { title: 'My own unfinished column' });
+    await app.services.db.updateTable('articles').set({ status: 'draft', published_at: null, author_id: author.user.id }).where('id', '=', mine.id).execute();
+    const page = await author.client.page('/admin');
+    const drafts = textOf(/<section class="dash-list"[^>]*id="drafts">[\s\S]*?<\/section>/.exec(page.html)![0]);
+    assert.match(drafts, /^Drafts \(1\) My own unfinished column draft/);
+    assert.doesNotMatch(drafts, /ferry piece|Council budget/, "a colleague's drafts stay theirs");
+  });
+
   it('counts days in UTC, oldest first', () => {
     assert.deepEqual(lastDays(new Date('2026-03-02T23:59:00Z'), 3), ['2026-02-28', '2026-03-01', '2026-03-02']);
   });
