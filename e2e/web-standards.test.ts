@@ -105,6 +105,7 @@ describe('web standards', { skip: browserSkipReason }, () => {
       { name: 'not found', path: '/articles/no-such-article', status: 404 },
       { name: 'archive page past the last', path: '/sections/culture?page=99999', status: 404 },
       { name: 'login', path: '/admin/login' },
+      { name: 'forgot password', path: '/admin/password-reset' },
       { name: 'dashboard', path: '/admin', admin: true },
       { name: 'admin article list', path: '/admin/articles', admin: true },
       { name: 'editor (new)', path: '/admin/articles/new', admin: true },

@@ -68,6 +68,8 @@ import { toolsAdminPages } from './features/tools/tools.admin.pages.tsx';
 import { sitemapRoutes } from './features/sitemaps/sitemap.routes.ts';
 import { staffPages } from './features/staff/staff.pages.tsx';
 import { createStaffService, type StaffService } from './features/staff/staff.service.ts';
+import { createStaffLinkService, type StaffLinkService } from './features/staff/staff-links.service.ts';
+import { staffLinkPages } from './features/staff/staff-links.pages.tsx';
 import { accessPlugin, createStaffCsrf, type StaffCsrf } from './plugins/access.ts';
 import { assetRoutes } from './plugins/assets.ts';
 import { answerClientError, createErrorResponder, errorHandlerPlugin, frameworkError, type HtmlErrorRenderer } from './plugins/error-handler.ts';
@@ -106,6 +108,8 @@ export interface Services {
   threads: ExternalThreadService;
   staticPages: StaticPageService;
   staff: StaffService;
+  /** The first admin's set-up link and password-reset links. */
+  staffLinks: StaffLinkService;
   bans: BanService;
   /** Section, tag and author archives, the front page's lists, related articles. */
   archives: ArchiveService;
@@ -238,6 +242,7 @@ export async function createServices(config: Config, databases?: Databases): Pro
       siteImages: createSiteImages({ settings, media }),
       webhooks,
       staff: createStaffService({ db }),
+      staffLinks: createStaffLinkService({ db, config, settings, outbox }),
       bans: createBanService({ db }),
       directory,
       primaryReads: readDb === db ? publicReads : readers(db),
@@ -360,6 +365,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     await site.register(digestPages(deps));
     await site.register(embedPages(deps));
     await site.register(staffPages(deps));
+    await site.register(staffLinkPages(deps));
     await site.register(dashboardPages(deps));
     await site.register(articleAdminPages(deps));
     await site.register(mediaRoutes(config));

@@ -1,7 +1,21 @@
 // Process entry for `broadsheet serve`: build, listen, and close cleanly on SIGTERM/SIGINT.
-import { buildApp, createServices } from './app.ts';
+import type { AddressInfo } from 'node:net';
+import { buildApp, createServices, type Services } from './app.ts';
 import type { Config } from './config.ts';
 import { seedDemoContent } from './features/demo/demo.service.ts';
+
+/**
+ * The one line that tells the operator where the site and the admin are and, while no admin
+ * exists, the set-up link that creates the first one.
+ */
+async function startLine(services: Services, address: AddressInfo | string | null): Promise<string> {
+  // PORT=0 asks for any free port: show the one given.
+  const site = typeof address === 'object' && address ? services.config.publicUrl.replace(/:0$/, `:${address.port}`) : services.config.publicUrl;
+  const token = await services.staffLinks.createSetupLink();
+  return token
+    ? `Broadsheet is serving ${site} (admin: ${site}/admin). No administrator yet: create the first at ${site}/admin/setup/${token} (the link works once)`
+    : `Broadsheet is serving ${site} (admin: ${site}/admin)`;
+}
 
 /** How long a shutdown waits for in-flight requests (keep systemd's TimeoutStopSec above it). */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -44,5 +58,5 @@ export async function serve(config: Config, { demo }: { demo: boolean }): Promis
   // Mail and webhooks queued before a restart (or by the CLI) go out now.
   services.outbox.start();
   services.maintenance.start();
-  app.log.info(`Broadsheet is serving ${config.publicUrl}`);
+  app.log.info(await startLine(services, app.server.address()));
 }

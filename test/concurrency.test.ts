@@ -90,7 +90,7 @@ describe('concurrent writes stay exact', () => {
   });
 
   it('two accounts created at once for one address: one is made, the other is told the address is taken', async () => {
-    const results = await together(2, () => app.services.staff.createUser({ email: 'twice@example.org', role: 'author', password: STAFF_PASSWORD }, CLI_ACTOR));
+    const results = await together(2, () => app.services.staff.createUser({ email: 'twice@example.org', role: 'author', password: STAFF_PASSWORD, displayName: 'Twice' }, CLI_ACTOR));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     assert.equal((refused.reason as { code: string }).code, 'email_taken');

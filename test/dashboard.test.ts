@@ -49,6 +49,7 @@ describe('dashboard', () => {
 
   it('shows the size of the moderation queue, linked for those who moderate', async () => {
     assert.match(html, /<a href="\/admin\/comments\?status=pending">2 comments awaiting moderation<\/a>/);
+    assert.match(textOf(html), /2 comments awaiting moderation 1 arrived today\./, 'the other was written three days ago');
     const author = await loginAs(app, 'author');
     const authorPage = await author.client.page('/admin');
     assert.equal(authorPage.status, 200);
@@ -68,7 +69,11 @@ describe('dashboard', () => {
     const bars = (svg: string) => Object.fromEntries([...svg.matchAll(/data-day="([\d-]+)" data-n="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
     assert.deepEqual(bars(comments![0]), { [isoDay(3)]: 1, [isoDay(0)]: 5 }, 'one bar per day with comments, every status counted');
     assert.deepEqual(bars(ratings![0]), { [isoDay(0)]: 8 });
-    assert.match(comments![0], /<rect [^>]*height="80" fill="currentColor"[^>]*data-day="\d{4}-\d\d-\d\d" data-n="5"/, 'the busiest day fills the chart');
+    assert.match(comments![0], /<rect [^>]*height="100" fill="currentColor"[^>]*data-day="\d{4}-\d\d-\d\d" data-n="5"/, 'the busiest day fills the chart');
+    // Every bar shows its value, so no figure is hidden behind a hover.
+    const values = (svg: string) => [...svg.matchAll(/<text class="chart-value"[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
+    assert.deepEqual(values(comments![0]), [1, 5]);
+    assert.deepEqual(values(ratings![0]), [8]);
     assert.doesNotMatch(html, /\sstyle="/, 'no inline styles (the CSP forbids them)');
     // The figures behind each chart, in a table.
     assert.match(textOf(html), /Figures for comments per day Comments per day Day Comments \d+ \w+ 5 /);
@@ -79,6 +84,42 @@ describe('dashboard', () => {
     assert.match(list('top-rated'), new RegExp(`${titles.best} 80 % · 3 ratings ${titles.good} 53 % · 3 ratings$`));
     assert.doesNotMatch(list('top-rated'), new RegExp(titles.few));
     assert.match(list('most-discussed'), new RegExp(`${titles.talked} 3 comments ${titles.best} 1 comment$`));
+  });
+
+  it('gives writers a New article action, the drafts and the scheduled articles, linked to the editor', async () => {
+    assert.doesNotMatch(html, /href="\/admin\/articles\/new"/, 'a moderator writes no articles');
+    assert.doesNotMatch(html, /id="drafts"/);
+    const { db } = app.services;
+    const draft = await createArticle(app.services, { title: 'Half-written ferry piece' });
+    const submitted = await createArticle(app.services, { title: 'Council budget, for review' });
+    const later = await createArticle(app.services, { title: 'Embargoed election results' });
+    await db.updateTable('articles').set({ status: 'draft', published_at: null }).where('id', '=', draft.id).execute();
+    await db.updateTable('articles').set({ status: 'draft', published_at: null, submitted_at: new Date().toISOString() }).where('id', '=', submitted.id).execute();
+    await db.updateTable('articles').set({ status: 'scheduled', published_at: new Date(Date.now() + 3 * DAY).toISOString() }).where('id', '=', later.id).execute();
+
+    const editor = await loginAs(app, 'editor');
+    const page = await editor.client.page('/admin');
+    assert.match(page.html, /<a class="new-article" href="\/admin\/articles\/new">New article<\/a>/);
+    const section = (id: string) => new RegExp(`<section class="dash-list"[^>]*id="${id}">[\\s\\S]*?</section>`).exec(page.html)![0];
+    const drafts = section('drafts');
+    assert.match(textOf(drafts), /^Drafts \(2\) Council budget, for review awaiting review · saved .* Half-written ferry piece draft · saved .* All drafts · Awaiting review$/);
+    assert.match(drafts, new RegExp(`href="/admin/articles/${draft.id}/edit"`));
+    const scheduled = section('scheduled');
+    assert.match(textOf(scheduled), /^Scheduled \(1\) Embargoed election results for .* All scheduled articles$/);
+    assert.match(scheduled, new RegExp(`href="/admin/articles/${later.id}/edit"`));
+    const recent = textOf(section('recent'));
+    assert.match(recent, new RegExp(`^Recently published ${titles.talked} .* · – · 3 comments`));
+    assert.doesNotMatch(recent, /Embargoed|ferry piece/, 'only what readers can see');
+  });
+
+  it("shows an author their own drafts only, as the articles list does", async () => {
+    const author = await loginAs(app, 'author');
+    const mine = await createArticle(app.services, { title: 'My own unfinished column' });
+    await app.services.db.updateTable('articles').set({ status: 'draft', published_at: null, author_id: author.user.id }).where('id', '=', mine.id).execute();
+    const page = await author.client.page('/admin');
+    const drafts = textOf(/<section class="dash-list"[^>]*id="drafts">[\s\S]*?<\/section>/.exec(page.html)![0]);
+    assert.match(drafts, /^Drafts \(1\) My own unfinished column draft/);
+    assert.doesNotMatch(drafts, /ferry piece|Council budget/, "a colleague's drafts stay theirs");
   });
 
   it('counts days in UTC, oldest first', () => {

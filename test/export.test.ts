@@ -70,7 +70,7 @@ describe(`export and round trip (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     await app.services.comments.setStatus([spam.id], 'spam', CLI_ACTOR);
     await app.services.comments.setStatus([trash.id], 'trash', CLI_ACTOR);
     assert.ok(reply.id);
-    await app.services.staff.createUser({ email: 'editor@example.org', role: 'editor', password: 'correct horse battery staple' }, CLI_ACTOR);
+    await app.services.staff.createUser({ email: 'editor@example.org', role: 'editor', password: 'correct horse battery staple', displayName: 'Eddie Editor' }, CLI_ACTOR);
   });
 
   after(async () => {

@@ -52,7 +52,7 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
       const held = await app.services.comments.post(commentInput({ authorEmail: 'new@example.org' }), context);
       assert.deepEqual([reply.status, held.status], ['approved', 'pending']);
       sourceCommentIds = [first.id, reply.id, held.id];
-      await app.services.staff.createUser({ email: 'editor@example.org', role: 'editor', password: 'correct horse battery staple' }, CLI_ACTOR);
+      await app.services.staff.createUser({ email: 'editor@example.org', role: 'editor', password: 'correct horse battery staple', displayName: 'Eddie Editor' }, CLI_ACTOR);
       sourceWidget = ratingWidgetText((await new Client(app.url).page(SAMPLE_PATH)).html);
       assert.match(sourceWidget, /89\s*%/);
       assert.match(sourceWidget, /4 ratings/);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, MAX_FAILURES_PER_ADDRESS } from '../src/features/staff/staff.service.ts';
 import { STAFF_PASSWORD, createStaff, loginAs } from './helpers/staff.ts';
-import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
+import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
 let app: TestApp;
 before(async () => {
@@ -124,7 +124,7 @@ describe('passwords', () => {
   });
 
   test('a one-time password must be changed before anything else', async () => {
-    const { user, oneTimePassword } = await app.services.staff.createUser({ email: 'newcomer@newsroom.example.org', role: 'author' }, CLI_ACTOR);
+    const { user, oneTimePassword } = await app.services.staff.createUser({ email: 'newcomer@newsroom.example.org', role: 'author', displayName: 'New Comer' }, CLI_ACTOR);
     assert.ok(oneTimePassword && oneTimePassword.length >= 20);
     const client = new Client(app.url);
     assert.equal((await submitLogin(client, user.email, oneTimePassword)).status, 303);
@@ -160,8 +160,12 @@ describe('roles', () => {
     const html = await created.text();
     const password = /One-time password: <code>([^<]+)<\/code>/.exec(html)?.[1];
     assert.ok(password, 'the one-time password is shown once');
-    const duplicate = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'reporter@newsroom.example.org', role: 'author' } });
+    const duplicate = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'reporter@newsroom.example.org', displayName: 'Rita Again', role: 'author' } });
     assert.equal(duplicate.status, 409);
+    // No name is made up from the e-mail address (it would become the byline).
+    const nameless = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'nameless@newsroom.example.org', role: 'author' } });
+    assert.equal(nameless.status, 400);
+    assert.match(textOf(await nameless.text()), /Enter the name readers will see in bylines/);
     const badRole = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'x@newsroom.example.org', role: 'overlord' } });
     assert.equal(badRole.status, 400);
 

@@ -11,19 +11,25 @@ async function readStdin(): Promise<string> {
   return data.replace(/\r?\n$/, '');
 }
 
-/** Asks for a password on the terminal without echoing it. */
-function prompt(question: string): Promise<string> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    const output = rl as unknown as { _writeToOutput: (s: string) => void };
-    rl.question(question, (answer) => {
-      rl.close();
-      process.stderr.write('\n');
-      resolve(answer);
-    });
-    output._writeToOutput = () => {};
+/**
+ * Questions on the terminal, through one readline interface whose lines are read in order (a
+ * line typed ahead waits for its question). Hidden answers (passwords) are not echoed.
+ */
+function terminal() {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (s: string) => void };
+  const echo = output._writeToOutput.bind(rl);
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (question: string, hidden = false) => {
     process.stderr.write(question);
-  });
+    if (hidden) output._writeToOutput = () => {};
+    const line = await lines.next();
+    output._writeToOutput = echo;
+    if (hidden) process.stderr.write('\n');
+    if (line.done) throw new UsageError('no answer was given');
+    return hidden ? line.value : line.value.trim();
+  };
+  return { ask, close: () => rl.close() };
 }
 
 export async function userCommand({ staff }: Services, args: string[]): Promise<number> {
@@ -38,14 +44,28 @@ export async function userCommand({ staff }: Services, args: string[]): Promise<
     options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   });
   if (!values.email || !values.role) throw new UsageError('user add needs --email and --role (admin, editor, author or moderator)');
+  // The name is the byline readers see: asked for, never made up from the e-mail address.
+  let name = values.name;
+  if (name === undefined && (!process.stdin.isTTY || values['password-stdin'])) {
+    throw new UsageError('user add needs --name "Their Name" (the name readers see on bylines) when not run on a terminal');
+  }
   let password: string | undefined;
   if (values['password-stdin']) password = await readStdin();
   else if (process.stdin.isTTY) {
-    password = await prompt('Password (leave empty for a printed one-time password): ');
-    if (password === '') password = undefined;
-    else if ((await prompt('Repeat the password: ')) !== password) throw new UsageError('the passwords do not match');
+    const tty = terminal();
+    try {
+      if (name === undefined) {
+        name = await tty.ask('Name shown on bylines and staff replies: ');
+        if (name === '') throw new UsageError('a name is needed: it is shown on bylines and staff replies');
+      }
+      password = await tty.ask('Password (leave empty for a printed one-time password): ', true);
+      if (password === '') password = undefined;
+      else if ((await tty.ask('Repeat the password: ', true)) !== password) throw new UsageError('the passwords do not match');
+    } finally {
+      tty.close();
+    }
   }
-  const { user, oneTimePassword } = await staff.createUser({ email: values.email, role: values.role, displayName: values.name, password }, CLI_ACTOR);
+  const { user, oneTimePassword } = await staff.createUser({ email: values.email, role: values.role, displayName: name, password }, CLI_ACTOR);
   console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
   if (oneTimePassword) console.log(`One-time password: ${oneTimePassword}\nIt must be changed at the first login at /admin/login.`);
   return 0;

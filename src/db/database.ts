@@ -16,7 +16,7 @@ import type { CommentEditTable, CommentTable } from '../features/comments/commen
 import type { RatingTable } from '../features/ratings/rating.table.ts';
 import type { SecretTable, SettingTable } from '../features/settings/setting.table.ts';
 import type { SpamTokenTable, SpamTotalsTable, UsedFormTokenTable } from '../features/spam/spam.table.ts';
-import type { AuditLogTable, LoginFailureTable, SessionTable, UserTable } from '../features/staff/staff.table.ts';
+import type { AuditLogTable, LoginFailureTable, SessionTable, StaffTokenTable, UserTable } from '../features/staff/staff.table.ts';
 import { migrations } from './migrations/index.ts';
 import { connectionProblem, createPostgresDialect, describePostgresUrl, isPostgres } from './postgres.ts';
 
@@ -47,6 +47,7 @@ export interface Database {
   privacy_links: PrivacyLinkTable;
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
+  staff_tokens: StaffTokenTable;
 }
 
 export type Db = Kysely<Database>;

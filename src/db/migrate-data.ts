@@ -51,6 +51,7 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
   { table: 'privacy_links', key: ['token_hash'] },
   { table: 'webhook_endpoints', key: ['id'] },
   { table: 'webhook_deliveries', key: ['id'] },
+  { table: 'staff_tokens', key: ['token_hash'] },
 ];
 
 /**

@@ -17,6 +17,7 @@ import * as siteImport from './2026-12-04T1000-import.ts';
 import * as webhooks from './2026-12-04T1610-webhooks.ts';
 import * as importRuns from './2026-12-04T1100-import-reports.ts';
 import * as counterDeltas from './2026-12-05T0200-counter-deltas.ts';
+import * as staffTokens from './2026-12-05T0500-staff-tokens.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1610-webhooks': webhooks,
   '2026-12-04T1100-import-reports': importRuns,
   '2026-12-05T0200-counter-deltas': counterDeltas,
+  '2026-12-05T0500-staff-tokens': staffTokens,
 };

@@ -1,6 +1,6 @@
 // What the admin area sees of an article (everything, including drafts), apart from its row.
 import { parseImage, type FeaturedImage } from './featured-image.ts';
-import { reviewOf, type ReviewedThing } from './article.model.ts';
+import { reviewOf, scoreOf, type ReviewedThing } from './article.model.ts';
 import type { ArticleKind, ArticleRevisionRow, ArticleRow, ArticleStatus } from './article.table.ts';
 
 /** What a save does besides storing the text; the form's submit buttons name it. */
@@ -36,6 +36,10 @@ export interface EditableArticle {
   /** 'page' for a static page; news articles (and external threads) otherwise. */
   kind: ArticleKind;
   menuOrder: number;
+  /** Readers' figures, shown in the admin list: the user score (null before any rating), ratings, published comments. */
+  score: number | null;
+  ratingCount: number;
+  commentCount: number;
 }
 
 export interface ArticleRevision {
@@ -74,6 +78,9 @@ export function toEditableArticle(row: ArticleRow, tags: string[]): EditableArti
     review: reviewOf(row.review_type, row.review_name),
     kind: row.kind,
     menuOrder: row.menu_order,
+    score: scoreOf(row.rating_sum, row.rating_count),
+    ratingCount: row.rating_count,
+    commentCount: row.comment_count,
   };
 }
 

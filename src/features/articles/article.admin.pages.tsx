@@ -12,6 +12,7 @@ import { formatDateTime } from '../../views/html.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
 import { EDITOR_ACTIONS, EDITORIAL_STATUSES, type EditableArticle, type EditorAction, type EditorialStatus } from './article-editor.model.ts';
 import { editProblem, isEditor, viewProblem } from './article-editor.policy.ts';
+import { ADMIN_LIST_SORTS } from './article-editor.repository.ts';
 import { MULTIPART_LIMITS, readMultipartForm, uploadOf } from './article-editor.upload.ts';
 import { emptyForm, toZonedInput, type ArticleForm } from './article-editor.validation.ts';
 import { EditorPage } from './article-editor.views.tsx';
@@ -43,7 +44,7 @@ const EditorBody = Type.Object({
 });
 type EditorBody = Static<typeof EditorBody>;
 // Malformed filters fall back to "any" rather than failing the page.
-const ListQuery = Type.Object({ q: Text, status: Text, section: Text, author: Text, page: Text });
+const ListQuery = Type.Object({ q: Text, status: Text, section: Text, author: Text, sort: Text, page: Text });
 const SAVED: Record<EditorAction, string> = {
   save: 'Saved.',
   submit: 'Submitted for review: an editor will take it from here.',
@@ -117,14 +118,15 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
     // Multipart bodies are accepted only by the routes of this plugin.
     await app.register(multipart, { limits: MULTIPART_LIMITS });
 
-    // GET /admin/articles — every article, newest save first, filtered by a GET form
+    // GET /admin/articles — every article, newest save first (or ?sort=published|score|comments), filtered by a GET form
     app.get('/admin/articles', { config: { access: 'author' }, schema: { hide: true, querystring: ListQuery } }, async (request, reply) => {
       const user = request.staff!.user;
       const { q = '', section = '', author = '' } = request.query;
       const status = (EDITORIAL_STATUSES as readonly string[]).includes(request.query.status ?? '') ? (request.query.status as EditorialStatus) : '';
       const authorId = /^\d{1,15}$/.test(author) ? Number(author) : undefined;
       const page = /^\d{1,6}$/.test(request.query.page ?? '') ? Math.max(1, Number(request.query.page)) : 1;
-      const filters = { q: q.trim().slice(0, 200), status: status || undefined, section: section || undefined, authorId, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+      const sort = ADMIN_LIST_SORTS.find((s) => s === request.query.sort) ?? 'saved';
+      const filters = { q: q.trim().slice(0, 200), status: status || undefined, section: section || undefined, authorId, sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
       const [{ items, total }, sections, users] = await Promise.all([editor.list(filters, user), editor.sections(), staff.list()]);
       return sendAdminPage(
         reply,
@@ -133,7 +135,7 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
           items={items}
           total={total}
           pageSize={PAGE_SIZE}
-          query={{ q: filters.q, status, section, author: authorId === undefined ? '' : String(authorId), page }}
+          query={{ q: filters.q, status, section, author: authorId === undefined ? '' : String(authorId), sort, page }}
           sections={sections}
           writers={users.filter((u) => u.role !== 'moderator')}
           mayOpen={(article) => !viewProblem(user, article)}

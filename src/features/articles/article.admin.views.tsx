@@ -1,6 +1,7 @@
 // The admin article list (filters as a GET form) and an article's revisions.
 import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
-import { formatDateTime } from '../../views/html.ts';
+import { formatDateTime, plural } from '../../views/html.ts';
+import type { AdminListSort } from './article-editor.repository.ts';
 import type { StaffUser } from '../staff/staff.service.ts';
 import { EDITORIAL_STATUSES, editorialStatus, type ArticleRevision, type EditableArticle, type EditorialStatus } from './article-editor.model.ts';
 import { STATUS_LABELS } from './article-editor.views.tsx';
@@ -11,6 +12,7 @@ export interface ListQueryValues {
   status: EditorialStatus | '';
   section: string;
   author: string;
+  sort: AdminListSort;
   page: number;
 }
 
@@ -29,9 +31,27 @@ export interface ListPageProps {
 
 function pageLink(query: ListQueryValues, page: number): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries({ ...query, page: page > 1 ? String(page) : '' })) if (value) params.set(key, String(value));
+  const values = { ...query, sort: query.sort === 'saved' ? '' : query.sort, page: page > 1 ? String(page) : '' };
+  for (const [key, value] of Object.entries(values)) if (value) params.set(key, String(value));
   const search = params.toString();
   return search ? `/admin/articles?${search}` : '/admin/articles';
+}
+
+/** A column heading that orders the list by it (highest or newest first), from the first page. */
+function SortHeading({ query, sort, label }: { query: ListQueryValues; sort: AdminListSort; label: string }) {
+  const current = query.sort === sort;
+  return (
+    <th scope="col" aria-sort={current ? 'descending' : undefined}>
+      {current ? (
+        label
+      ) : (
+        <a href={pageLink({ ...query, sort }, 1)}>
+          {label}
+          <span class="visually-hidden"> (sort by it)</span>
+        </a>
+      )}
+    </th>
+  );
 }
 
 export function ArticleListPage({ frame, items, total, pageSize, query, sections, writers, mayOpen, now }: ListPageProps) {
@@ -49,6 +69,7 @@ export function ArticleListPage({ frame, items, total, pageSize, query, sections
         </a>
       </div>
       <form method="get" action="/admin/articles" class="article-filters" role="search" aria-label="Filter articles">
+        {query.sort !== 'saved' ? <input type="hidden" name="sort" value={query.sort} /> : null}
         <p class="field">
           <label for="filter-q">Headline contains</label>
           <input id="filter-q" name="q" type="search" value={query.q} />
@@ -100,7 +121,10 @@ export function ArticleListPage({ frame, items, total, pageSize, query, sections
                 <th scope="col">Status</th>
                 <th scope="col">Section</th>
                 <th scope="col">Byline</th>
-                <th scope="col">Last saved</th>
+                <SortHeading query={query} sort="published" label="Published" />
+                <SortHeading query={query} sort="score" label="Score" />
+                <SortHeading query={query} sort="comments" label="Comments" />
+                <SortHeading query={query} sort="saved" label="Last saved" />
               </tr>
             </thead>
             <tbody>
@@ -125,6 +149,12 @@ export function ArticleListPage({ frame, items, total, pageSize, query, sections
                     </td>
                     <td>{article.section}</td>
                     <td>{article.authorName}</td>
+                    <td class="nowrap">{status === 'published' && article.publishedAt ? formatDateTime(article.publishedAt) : '—'}</td>
+                    <td class="nowrap">
+                      {article.score === null ? '—' : `${article.score} %`}
+                      {article.ratingCount > 0 ? <span class="hint"> ({plural(article.ratingCount, 'rating', 'ratings')})</span> : null}
+                    </td>
+                    <td>{article.commentCount}</td>
                     <td class="nowrap">{formatDateTime(article.updatedAt)}</td>
                   </tr>
                 );

@@ -4,21 +4,25 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { ADMITS } from '../../plugins/access.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
-import { createDashboardService } from './dashboard.service.ts';
+import { createDashboardService, type DeskView } from './dashboard.service.ts';
 import { DashboardPage } from './dashboard.views.tsx';
 
 export function dashboardPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const dashboard = createDashboardService({ db: deps.db });
   return async (app) => {
-    // GET /admin — dashboard: the queue's size, activity per day, top-rated and most-discussed articles (every staff role)
+    // GET /admin — dashboard: the queue, activity per day, drafts and scheduled articles, recent, top-rated and most-discussed articles (every staff role)
     app.get(
       '/admin',
       { config: { access: 'staff' }, schema: { hide: true, querystring: Type.Object({ password: Type.Optional(Type.String({ maxLength: 20 })) }) } },
       async (request, reply) => {
         const frame = adminFrame(deps, request);
-        const canModerate = ADMITS.moderator.includes(frame.session.user.role);
+        const user = frame.session.user;
+        const canModerate = ADMITS.moderator.includes(user.role);
+        const canWrite = ADMITS.author.includes(user.role);
+        // As the articles list: editors and admins see every draft, an author their own.
+        const desk: DeskView = !canWrite ? { kind: 'none' } : ADMITS.editor.includes(user.role) ? { kind: 'all' } : { kind: 'own', userId: user.id };
         const notice = request.query.password === 'changed' ? 'Your password is changed.' : undefined;
-        return sendAdminPage(reply, <DashboardPage frame={frame} dashboard={await dashboard.load()} canModerate={canModerate} notice={notice} />);
+        return sendAdminPage(reply, <DashboardPage frame={frame} dashboard={await dashboard.load(desk)} canModerate={canModerate} canWrite={canWrite} notice={notice} />);
       },
     );
   };

@@ -46,6 +46,13 @@ async function addDemoArticles({ db, articles, ratings, config }: Services, now:
     for (const [i, value] of demo.ratings.entries()) {
       await ratings.rate({ articleId: article.id, readerId: `demo-reader-${n}-${i}`, ipHash: `demo-${n}-${i}`, value });
     }
+    // Dated over the hours after publication, as readers would have rated: made all at once, they
+    // would stand in one bar of the dashboard's chart, on the day the site was first started.
+    const hours = Math.max(1, demo.hoursAgo);
+    for (let i = 0; i < demo.ratings.length; i++) {
+      const at = new Date(publishedAt + ((i + 1) / (demo.ratings.length + 1)) * hours * HOUR_MS).toISOString();
+      await db.updateTable('ratings').set({ created_at: at, updated_at: at }).where('article_id', '=', article.id).where('reader_id', '=', `demo-reader-${n}-${i}`).execute();
+    }
     await db.transaction().execute(async (trx) => {
       const ids = new Map<string, { id: number; depth: number }>();
       for (const comment of demo.comments) {

@@ -20,7 +20,7 @@ function html(title: string, body: ComponentChildren): string {
 }
 
 /** A machine-sent mail: its text part (lines), its HTML body, and any headers beyond Auto-Submitted. */
-function mail(to: string, subject: string, text: string[], body: ComponentChildren, headers: Record<string, string> = {}): MailPayload {
+export function mail(to: string, subject: string, text: string[], body: ComponentChildren, headers: Record<string, string> = {}): MailPayload {
   return { to, subject, text: text.join('\n'), html: html(subject, body), headers: { 'Auto-Submitted': 'auto-generated', ...headers } };
 }
 

@@ -22,15 +22,20 @@ export function staffPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const setStaffCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(STAFF_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
 
-  const loginPage = (request: FastifyRequest, reply: FastifyReply, values: { email: string; next: string; error?: string }) => {
+  const loginPage = async (request: FastifyRequest, reply: FastifyReply, values: { email: string; next: string; error?: string; notice?: string }) => {
     const readerId = readers.ensureReader(request, reply);
-    return sendAdminPage(reply, <LoginPage context={deps.layout()} csrf={readers.csrfToken(readerId)} {...values} />);
+    const noStaff = !(await staff.hasStaff());
+    return sendAdminPage(reply, <LoginPage context={deps.layout()} csrf={readers.csrfToken(readerId)} noStaff={noStaff} canReset={config.smtp !== undefined} {...values} />);
   };
 
   return async (app) => {
-    // GET /admin/login — the sign-in form
-    app.get('/admin/login', { config: { access: 'public' }, schema: { hide: true, querystring: Type.Object({ next: Text }) } }, async (request, reply) =>
-      loginPage(request, reply, { email: '', next: safeNext(request.query.next) }),
+    // GET /admin/login — the sign-in form (with how to create the first account while there is none)
+    app.get('/admin/login', { config: { access: 'public' }, schema: { hide: true, querystring: Type.Object({ next: Text, reset: Text }) } }, async (request, reply) =>
+      loginPage(request, reply, {
+        email: '',
+        next: safeNext(request.query.next),
+        notice: request.query.reset === 'done' ? 'Your password is changed, and every session of your account has ended. Log in with the new password.' : undefined,
+      }),
     );
 
     // POST /admin/login — 303 to the admin area with a fresh session, or the form with one vague error

@@ -12,6 +12,12 @@ export function findUserById(db: Q, id: number): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export async function countUsers(db: Q, role?: Role): Promise<number> {
+  let query = db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (role) query = query.where('role', '=', role).where('disabled', '=', 0);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
 export function listUsers(db: Q): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().orderBy('role').orderBy('display_name').execute();
 }

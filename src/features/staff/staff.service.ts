@@ -69,7 +69,58 @@ export interface StaffService {
   /** Checks the current password, stores the new one, ends the other sessions and returns a fresh token. */
   changePassword(session: StaffSession, current: string, next: string, userAgent: string): Promise<string>;
   list(): Promise<StaffUser[]>;
+  /** Whether any staff account exists (the login page explains how to create the first). */
+  hasStaff(): Promise<boolean>;
   update(id: number, changes: { role?: string; disabled?: boolean }, actor: Actor): Promise<StaffUser>;
+}
+
+export interface NewAccount {
+  email: string;
+  displayName: string;
+  role: Role;
+  password: string;
+  /** Set when no password was given: the generated one, to be changed at the first login. */
+  oneTimePassword?: string;
+}
+
+/** Checks a new account's fields (every problem at once); the e-mail is normalised. */
+export function checkNewAccount(input: { email: string; role: string; displayName?: string; password?: string }): NewAccount {
+  const email = input.email.trim().toLowerCase();
+  const displayName = input.displayName?.trim() ?? '';
+  const fields: Record<string, string> = {};
+  if (!EMAIL.test(email)) fields.email = 'Enter an e-mail address.';
+  // No name is made up from the e-mail: it would be printed as the byline ("By jo").
+  if (displayName === '') fields.displayName = 'Enter the name readers will see in bylines and staff replies.';
+  else if (displayName.length > 100) fields.displayName = 'Use at most 100 characters.';
+  if (!(ROLES as readonly string[]).includes(input.role)) fields.role = `Choose one of: ${ROLES.join(', ')}.`;
+  const oneTimePassword = input.password === undefined ? generatePassword() : undefined;
+  const password = input.password ?? oneTimePassword!;
+  const problem = passwordProblem(password);
+  if (problem) fields.password = problem;
+  if (Object.keys(fields).length > 0) throw new AppError('validation_failed', undefined, fields);
+  return { email, displayName, role: input.role as Role, password, oneTimePassword };
+}
+
+const taken = () => new AppError('email_taken', undefined, { email: 'There is already an account with that e-mail address.' });
+
+/** Two accounts created at once for one address: the unique key decides. */
+export function rethrowTaken(error: unknown): never {
+  throw isUniqueViolation(error, 'users', 'email') ? taken() : error;
+}
+
+/** Inserts a checked account in the caller's transaction, with its audit entry; returns its id. */
+export async function insertAccount(trx: Db, account: NewAccount, passwordHash: string, actor: Actor): Promise<number> {
+  if (await repo.findUserByEmail(trx, account.email)) throw taken();
+  const id = await repo.insertUser(trx, {
+    email: account.email,
+    displayName: account.displayName,
+    role: account.role,
+    passwordHash,
+    mustChangePassword: account.oneTimePassword !== undefined,
+    now: nowIso(),
+  });
+  await recordAudit(trx, actor, 'user.create', `user:${id}`, { email: account.email, role: account.role });
+  return id;
 }
 
 export function createStaffService({ db }: { db: Db }): StaffService {
@@ -89,34 +140,14 @@ export function createStaffService({ db }: { db: Db }): StaffService {
 
   return {
     async createUser(input, actor) {
-      const email = input.email.trim().toLowerCase();
-      const fields: Record<string, string> = {};
-      if (!EMAIL.test(email)) fields.email = 'Enter an e-mail address.';
-      if (!(ROLES as readonly string[]).includes(input.role)) fields.role = `Choose one of: ${ROLES.join(', ')}.`;
-      const oneTimePassword = input.password === undefined ? generatePassword() : undefined;
-      const password = input.password ?? oneTimePassword!;
-      const problem = passwordProblem(password);
-      if (problem) fields.password = problem;
-      if (Object.keys(fields).length > 0) throw new AppError('validation_failed', undefined, fields);
-      const passwordHash = await hashPassword(password);
-      const taken = () => new AppError('email_taken', undefined, { email: 'There is already an account with that e-mail address.' });
-      const id = await db.transaction().execute(async (trx) => {
-        if (await repo.findUserByEmail(trx, email)) throw taken();
-        const id = await repo.insertUser(trx, {
-          email,
-          displayName: input.displayName?.trim() || email.split('@')[0]!,
-          role: input.role as Role,
-          passwordHash,
-          mustChangePassword: oneTimePassword !== undefined,
-          now: nowIso(),
-        });
-        await recordAudit(trx, actor, 'user.create', `user:${id}`, { email, role: input.role });
-        return id;
-      }).catch((error: unknown) => {
-        // Two accounts created at once for one address: the unique key decides.
-        throw isUniqueViolation(error, 'users', 'email') ? taken() : error;
-      });
-      return { user: toStaffUser((await repo.findUserById(db, id))!), oneTimePassword };
+      const account = checkNewAccount(input);
+      const passwordHash = await hashPassword(account.password);
+      const id = await db.transaction().execute((trx) => insertAccount(trx, account, passwordHash, actor)).catch(rethrowTaken);
+      return { user: toStaffUser((await repo.findUserById(db, id))!), oneTimePassword: account.oneTimePassword };
+    },
+
+    async hasStaff() {
+      return repo.countUsers(db).then((n) => n > 0);
     },
 
     async login({ email, password, ipHash, userAgent }) {

@@ -31,6 +31,15 @@ export interface LoginFailureTable {
   created_at: string;
 }
 
+/** A single-use staff link (see migration 2026-12-05T0500-staff-tokens); the token itself is only printed or mailed. */
+export interface StaffTokenTable {
+  token_hash: string;
+  purpose: 'setup' | 'reset';
+  user_id: number | null;
+  created_at: string;
+  expires_at: string | null;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   user_id: number | null;
@@ -43,4 +52,5 @@ export interface AuditLogTable {
 
 export type UserRow = Selectable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
+export type StaffTokenRow = Selectable<StaffTokenTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;

@@ -18,10 +18,29 @@ export function invalid(field: string, errors: FieldErrors) {
   return errors[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${field}-error` } : {};
 }
 
-export function LoginPage({ context, csrf, email, error, next }: { context: LayoutContext; csrf: string; email: string; error?: string; next: string }) {
+export function LoginPage(props: { context: LayoutContext; csrf: string; email: string; error?: string; notice?: string; next: string; noStaff: boolean; canReset: boolean }) {
+  const { context, csrf, email, error, notice, next, noStaff, canReset } = props;
   return (
     <AdminBareLayout title="Log in" context={context}>
       <h1>Log in</h1>
+      {noStaff ? (
+        <section class="notice" aria-labelledby="first-admin">
+          <h2 id="first-admin">No staff account exists yet</h2>
+          <p>
+            Open the set-up link that <code>broadsheet serve</code> printed when it started, and create the first administrator there. Or create it on the
+            server:
+          </p>
+          <pre>
+            <code>broadsheet user add --email you@example.org --role admin --name "Your Name"</code>
+          </pre>
+          <p>It asks for a password (or prints a one-time password), then log in here.</p>
+        </section>
+      ) : null}
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       {error ? (
         <p class="error-summary" role="alert">
           {error}
@@ -40,6 +59,11 @@ export function LoginPage({ context, csrf, email, error, next }: { context: Layo
         </p>
         <button type="submit">Log in</button>
       </form>
+      {canReset && !noStaff ? (
+        <p>
+          <a href="/admin/password-reset">Forgot your password?</a>
+        </p>
+      ) : null}
     </AdminBareLayout>
   );
 }
@@ -144,8 +168,9 @@ export function UsersPage(props: { frame: AdminFrame; users: StaffUser[]; errors
           <FieldError field="email" errors={errors} />
         </p>
         <p class="field">
-          <label for="new-name">Name</label>
-          <input id="new-name" name="displayName" type="text" value={values.displayName ?? ''} />
+          <label for="new-name">Name (shown on bylines and staff replies)</label>
+          <input id="new-name" name="displayName" type="text" required maxLength={100} value={values.displayName ?? ''} {...invalid('displayName', errors)} />
+          <FieldError field="displayName" errors={errors} />
         </p>
         <p class="field">
           <label for="new-role">Role</label>
