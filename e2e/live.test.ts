@@ -27,8 +27,8 @@ describe('live updates in Chromium', { skip: browserSkipReason }, () => {
     const [pageA, pageB] = await Promise.all([openLive(article), openLive(article)]);
     const a = articlePage(pageA);
     const b = articlePage(pageB);
-    await expectText(b.score, '–');
-    await expectText(b.count, '0 ratings');
+    // Unrated: an invitation; the first rating brings the score in its place.
+    await expectText(pageB.locator('#rating .score-none'), /^No ratings yet\./);
     const nav = await watchForNavigation(pageB);
 
     // Reader A rates in the page.

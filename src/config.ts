@@ -20,6 +20,8 @@ export interface Config {
   /** METRICS_TOKEN: a bearer token for /metrics; without it only local requests may read them. */
   readonly metricsToken: string | undefined;
   readonly publicUrl: string;
+  /** PUBLIC_URL was set: publicUrl is the site's address, not a guess from HOST and PORT. */
+  readonly publicUrlGiven: boolean;
   readonly trustProxy: TrustProxy;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Secure cookies need HTTPS; on by default when PUBLIC_URL is https. */
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisPrefix: env.REDIS_PREFIX?.trim() || 'broadsheet:',
     metricsToken: env.METRICS_TOKEN?.trim() || undefined,
     publicUrl,
+    publicUrlGiven: (env.PUBLIC_URL ?? '').trim() !== '',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel,
     secureCookies: publicUrl.startsWith('https:'),

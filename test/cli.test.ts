@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createServices, type Services } from '../src/app.ts';
+import { buildApp, createServices, type Services } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { commentInput } from './helpers/factories.ts';
 import { countRows, SAMPLE_FILE, SAMPLE_SLUG, SAMPLE_TITLE } from './helpers/broadsheet.ts';
@@ -77,8 +77,8 @@ describe('broadsheet CLI', { concurrency: true }, () => {
     });
     after(() => database.drop());
 
-    it('import prints exactly one URL line for a scraped article', async () => {
-      const run = await broadsheet(['import', SAMPLE_FILE], env);
+    it('import prints exactly one URL line for a scraped article, from PUBLIC_URL', async () => {
+      const run = await broadsheet(['import', SAMPLE_FILE], { ...env, PUBLIC_URL: 'https://news.example.org' });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '');
       const lines = run.stdout.split('\n');
@@ -86,7 +86,7 @@ describe('broadsheet CLI', { concurrency: true }, () => {
       assert.equal(lines[1], '');
       assert.ok(lines[0]!.endsWith(`/articles/${SAMPLE_SLUG}`), lines[0]);
       assert.equal(new URL(lines[0]!).pathname, `/articles/${SAMPLE_SLUG}`);
-      assert.equal(lines[0], `http://127.0.0.1:3000/articles/${SAMPLE_SLUG}`);
+      assert.equal(lines[0], `https://news.example.org/articles/${SAMPLE_SLUG}`);
       await withServices(async (services) => {
         const article = await services.articles.getPublished(SAMPLE_SLUG);
         assert.deepEqual(article.rating, { score: 85, count: 3 });
@@ -94,15 +94,54 @@ describe('broadsheet CLI', { concurrency: true }, () => {
       });
     });
 
-    it('importing the same file again leaves one article', async () => {
-      const run = await broadsheet(['import', SAMPLE_FILE], env);
+    it('importing the same file again leaves one article; without PUBLIC_URL it prints the path, not a guessed port', async () => {
+      const run = await broadsheet(['import', SAMPLE_FILE], { ...env, PORT: '3000' });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '', 'no warning either: the caches stop reloading before the database closes');
-      assert.equal(run.stdout, `http://127.0.0.1:3000/articles/${SAMPLE_SLUG}\n`);
+      assert.equal(run.stdout, `/articles/${SAMPLE_SLUG}\n`);
       await withServices(async (services) => {
         assert.equal(await countRows(services, 'articles'), 1);
         assert.deepEqual((await services.articles.getPublished(SAMPLE_SLUG)).rating, { score: 85, count: 3 }, 'the baseline is not added twice');
       });
+    });
+
+    it('import takes the date, section and byline a scraped article does not carry; without a byline the site is the author', async () => {
+      const run = await broadsheet(['import', '--published-at', '2024-04-14T09:30:00Z', '--section', 'World', SAMPLE_FILE], env);
+      assert.equal(run.code, 0, run.stderr);
+      await withServices(async (services) => {
+        const article = await services.articles.getPublished(SAMPLE_SLUG);
+        assert.equal(article.publishedAt, '2024-04-14T09:30:00.000Z');
+        assert.equal(article.section, 'World');
+        assert.equal(article.authorName, '');
+        assert.deepEqual(article.rating, { score: 85, count: 3 }, 'the baseline is kept');
+        const app = await buildApp(services);
+        try {
+          const page = await app.inject({ url: `/articles/${SAMPLE_SLUG}` });
+          const byline = /<p class="byline">([\s\S]*?)<\/p>/.exec(page.body)?.[1] ?? '';
+          assert.match(byline, new RegExp(`By ${services.settings.get().siteTitle}`), 'the publication is named as the author');
+          const data = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)![1]!) as { '@graph': { author: { name: string } }[] };
+          assert.equal(data['@graph'][0]!.author.name, services.settings.get().siteTitle);
+        } finally {
+          await app.close();
+        }
+      });
+      const bylined = await broadsheet(['import', '--byline', 'Ada Reporter', '--published-at', '2024-04-15', SAMPLE_FILE], env);
+      assert.equal(bylined.code, 0, bylined.stderr);
+      await withServices(async (services) => {
+        const article = await services.articles.getPublished(SAMPLE_SLUG);
+        assert.equal(article.authorName, 'Ada Reporter');
+        assert.equal(article.publishedAt, '2024-04-15T00:00:00.000Z');
+        assert.equal(await countRows(services, 'articles'), 1);
+      });
+    });
+
+    it('import refuses a date it cannot read, or one in the future, before writing anything', async () => {
+      for (const date of ['14/04/2024', 'yesterday', '2999-01-01']) {
+        const run = await broadsheet(['import', '--published-at', date, SAMPLE_FILE], env);
+        assert.equal(run.code, 2, date);
+        assert.equal(run.stdout, '');
+        assert.match(run.stderr, /--published-at/);
+      }
     });
 
     it('comments list --status pending and comments approve ID moderate from the command line', async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { CommentPolicy } from '../src/features/settings/settings.service.ts';
+import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import {
@@ -26,6 +27,9 @@ interface ApiComment {
 }
 
 type Article = Awaited<ReturnType<typeof createArticle>>;
+
+/** The comment form's status line: what it says about the last post. */
+const formStatus = (html: string) => /<div class="form-status[^"]*"[^>]*data-form-status[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
 
 describe('comments', () => {
   let app: TestApp;
@@ -272,20 +276,98 @@ describe('comment form without JavaScript', () => {
     assert.equal(textOf(commentTextarea(html)), 'Hello');
   });
 
-  it('a valid comment redirects to it, and its author then sees it awaiting moderation', async () => {
+  it('a valid comment leads back to the form, which tells its author it awaits moderation', async () => {
     const reader = new Client(app.url);
     const response = await submitCommentForm(reader, page(), { authorName: 'Form Poster', authorEmail: 'form@example.org', body: 'Posted **without** script' });
     assert.equal(response.status, 303);
     const location = response.headers.get('location') ?? '';
-    const match = /\/articles\/([^#]+)#comment-(\d+)$/.exec(location);
-    assert.ok(match, location);
-    assert.equal(match[1], article.slug);
-    const id = Number(match[2]);
+    assert.equal(location, `${page()}?posted=held#respond`, 'to the form, which is on every page');
     assert.equal(await countRows(app.services, 'comments'), 1);
-    const { html } = await reader.page(page());
+    const { html } = await reader.page(location.replace(/#.*/, ''));
+    assert.equal(textOf(formStatus(html)), 'Thank you. Your comment is awaiting moderation.');
+    const [id] = commentIdsOnPage(html);
     const item = elementHtml(html, new RegExp(`<li id="comment-${id}"`));
     assert.match(textOf(item), /Your comment is awaiting moderation\./);
     assert.match(item, /Posted <strong>without<\/strong> script/);
+  });
+
+  describe('what the form says became of a comment, without JavaScript', () => {
+    const formStatusAfter = async (reader: Client, typed: Record<string, string>) => {
+      const response = await submitCommentForm(reader, page(), typed);
+      assert.equal(response.status, 303);
+      const location = response.headers.get('location')!;
+      assert.match(location, /#respond$/, 'lands at the form');
+      const landed = await reader.request(location.replace(/#.*/, ''));
+      assert.equal(landed.headers.get('cache-control'), 'private, no-cache', 'the message is for this reader alone');
+      return { location, status: textOf(formStatus(await landed.text())) };
+    };
+
+    it('a published comment: "published"', async () => {
+      await app.services.settings.update({ commentPolicy: 'publish' });
+      try {
+        const reader = new Client(app.url);
+        const { location, status } = await formStatusAfter(reader, { authorName: 'Pat', authorEmail: 'pat@example.org', body: 'Published at once.' });
+        assert.equal(location, `${page()}?posted=published#respond`);
+        assert.equal(status, 'Thank you. Your comment is published.');
+      } finally {
+        await app.services.settings.update({ commentPolicy: 'hold-first-time' });
+      }
+    });
+
+    it('a comment the spam defence holds: "awaiting moderation", like any held one, never "published"', async () => {
+      await app.services.settings.update({ commentPolicy: 'publish' });
+      try {
+        const reader = new Client(app.url);
+        const typed = { authorName: 'Sam', authorEmail: 'sam@example.org', body: 'Saying the very same thing twice.' };
+        const first = await formStatusAfter(reader, typed);
+        assert.equal(first.status, 'Thank you. Your comment is published.');
+        // The same text again from the same author: the duplicate rule marks it spam.
+        const second = await formStatusAfter(reader, typed);
+        const rows = await app.services.comments.listForModeration({ status: 'spam' });
+        const spam = rows.find((row) => row.authorEmail === 'sam@example.org');
+        assert.ok(spam, 'the second one is held as spam');
+        assert.equal(second.location, `${page()}?posted=held#respond`, 'the address does not tell spam from moderation either');
+        assert.equal(second.status, 'Thank you. Your comment is awaiting moderation.');
+        const { html } = await reader.page(page());
+        assert.doesNotMatch(html, new RegExp(`id="comment-${spam.id}"`), 'not on the page: hence the landing at the form');
+      } finally {
+        await app.services.settings.update({ commentPolicy: 'hold-first-time' });
+      }
+    });
+
+    it('a refused comment: the reason, at the form', async () => {
+      const reader = new Client(app.url);
+      const typed = { authorName: 'Rex', authorEmail: 'rex@example.org', body: 'First words.' };
+      await formStatusAfter(reader, typed);
+      const [mine] = await app.services.comments.listForModeration({ status: 'pending' }).then((rows) => rows.filter((row) => row.authorEmail === 'rex@example.org'));
+      await app.services.bans.banFromComment({ commentId: mine!.id, kind: 'email', reason: 'Abuse', duration: 'day' }, CLI_ACTOR);
+      const response = await submitCommentForm(reader, page(), { ...typed, body: 'Second words.' });
+      assert.equal(response.status, 403);
+      assert.match(textOf(formStatus(await response.text())), /^You have been banned from commenting on this site until /);
+    });
+
+    it('a shared link with ?posted= shows others the shared page, with no message', async () => {
+      const stranger = new Client(app.url);
+      const response = await stranger.request(`${page()}?posted=held`);
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('cache-control') ?? '', /^public/);
+      assert.equal(textOf(formStatus(await response.text())), '');
+    });
+  });
+
+  it("the form's address answers a reload: GET /articles/:slug/comments and /rating lead to the article", async () => {
+    const reader = new Client(app.url);
+    const sent = await submitCommentForm(reader, page(), { authorName: 'Ann', authorEmail: 'ann-at-example', body: 'Hello' });
+    assert.equal(sent.status, 400, 'the form came back with errors at the address it was posted to');
+    for (const [from, to] of [
+      [`${page()}/comments`, page()],
+      [`${page()}/comments?replyto=5`, `${page()}?replyto=5`],
+      [`${page()}/rating`, page()],
+    ]) {
+      const response = await reader.request(from!);
+      assert.equal(response.status, 303, from);
+      assert.equal(response.headers.get('location'), to);
+    }
   });
 
   it('a reply through the form goes under its parent', async () => {
@@ -303,8 +385,9 @@ describe('comment form without JavaScript', () => {
       assert.equal(inputValue(html, 'parentId'), String(parent.id));
       const response = await submitCommentForm(reader, `${page()}?replyto=${parent.id}`, { authorName: 'Replier', authorEmail: 'replier@example.org', body: 'A reply' });
       assert.equal(response.status, 303);
-      const id = Number(/#comment-(\d+)$/.exec(response.headers.get('location') ?? '')?.[1]);
+      assert.equal(response.headers.get('location'), `${page()}?posted=published#respond`);
       const after = (await new Client(app.url).page(page())).html;
+      const id = Math.max(...commentIdsOnPage(after));
       assert.match(elementHtml(after, new RegExp(`<li id="comment-${parent.id}"`)), new RegExp(`<li id="comment-${id}"`));
     } finally {
       await app.services.settings.update({ commentPolicy: 'hold-first-time' });

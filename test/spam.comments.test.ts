@@ -9,6 +9,7 @@ import { readCorpus } from '../src/features/spam/spam-eval.ts';
 import { loadSpamTotals } from '../src/features/spam/spam.repository.ts';
 import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { createArticle } from './helpers/factories.ts';
+import { lastCommentId } from './helpers/broadsheet.ts';
 
 type Article = Awaited<ReturnType<typeof createArticle>>;
 
@@ -56,8 +57,7 @@ describe('spam defence over HTTP', () => {
   async function submit(client: Client, fields: Record<string, string>, a: Article = article): Promise<CommentRow> {
     const response = await client.request(`${page(a)}/comments`, { method: 'POST', form: fields });
     assert.equal(response.status, 303, await response.text());
-    const id = Number(/#comment-(\d+)$/.exec(response.headers.get('location') ?? '')?.[1]);
-    return stored(id);
+    return stored(await lastCommentId(app.services));
   }
 
   async function stored(id: number): Promise<CommentRow> {

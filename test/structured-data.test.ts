@@ -114,7 +114,8 @@ describe('the NewsArticle', () => {
     assert.ok(news.headline.endsWith('…'));
     assert.ok(title.startsWith(news.headline.slice(0, -1)), 'a prefix of the title');
     assert.equal(title[news.headline.length - 1], ' ', 'cut between words');
-    assert.equal(news.author, undefined, 'no author without a byline');
+    assert.deepEqual(news.author, news.publisher, 'without a byline, the publication is the author');
+    assert.equal(news.author.name, 'The Harbour Gazette');
     assert.equal(headlineOf('Short title'), 'Short title');
   });
 

@@ -22,10 +22,11 @@ target is left as it was. Running it again copies everything again (safe to re-r
 that already holds a different site is refused unless --replace is given.
 Stop the site (or keep it read-only) while copying: later writes are not copied.`;
 
-export const IMPORT_HELP = `Usage: broadsheet import [--create-articles] [--uploads DIR] FILE…
+export const IMPORT_HELP = `Usage: broadsheet import [--create-articles] [--uploads DIR] [--published-at DATE]
+                         [--section NAME] [--byline NAME] FILE…
 
 Imports each file, telling its format by its content (.gz files too):
-  a scraped article        prints the article's URL
+  a scraped article        prints the article's URL (from PUBLIC_URL; without it, its path)
   a WordPress export (WXR 1.0–1.2, WordPress or WordPress.com): posts, pages, comments, reader
                            scores and old addresses, with a progress bar and a report
 Importing the same file again updates what it made; nothing is duplicated.
@@ -34,7 +35,11 @@ Options:
   --uploads DIR            a copy of wp-content/uploads: featured images are read from it
                            (nothing is fetched from the network)
   --create-articles        Disqus: a thread with no matching article becomes a draft holding
-                           its comments`;
+                           its comments
+  --published-at DATE      a scraped article's publication date (2024-04-14, or
+                           2024-04-14T09:30:00Z); without it, the time of its first import
+  --section NAME           a scraped article's section
+  --byline NAME            a scraped article's author; without it, the pages name the site`;
 
 export const BACKUP_HELP = `Usage: broadsheet backup FILE
 

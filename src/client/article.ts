@@ -16,11 +16,16 @@ function announce(form: HTMLFormElement, message: string, ok = true): void {
 }
 
 async function fetchPage(url: string, init?: RequestInit): Promise<Document> {
+  return (await fetchAnswer(url, init)).doc;
+}
+
+/** The page a request answers with, and whether it succeeded (a refused form comes back 4xx). */
+async function fetchAnswer(url: string, init?: RequestInit): Promise<{ doc: Document; ok: boolean }> {
   // `no-cache`: the shared page may be reused stale for a while (stale-while-revalidate), and a
   // live update needs the page as it is now; the ETag keeps an unchanged one a 304.
   const response = await fetch(url, { credentials: 'same-origin', cache: 'no-cache', headers: { accept: 'text/html' }, ...init });
   if (!response.headers.get('content-type')?.includes('text/html')) throw new Error(`Unexpected response (${response.status})`);
-  return new DOMParser().parseFromString(await response.text(), 'text/html');
+  return { doc: new DOMParser().parseFromString(await response.text(), 'text/html'), ok: response.ok };
 }
 
 /** Replaces the element matching `selector` with its counterpart from `doc`. */
@@ -35,6 +40,9 @@ function commentIds(root: ParentNode): Set<string> {
   return new Set([...root.querySelectorAll<HTMLElement>('[data-comment-id]')].map((el) => el.id));
 }
 
+/** What an error page says (a refusal that did not come back as the form: too many requests, say). */
+const refusal = (doc: Document) => $('.error-page p', doc)?.textContent?.trim() || 'That did not go through. Try again in a moment.';
+
 async function submit(form: HTMLFormElement): Promise<void> {
   const button = $<HTMLButtonElement>('button[type=submit]', form);
   if (button) button.disabled = true;
@@ -42,34 +50,38 @@ async function submit(form: HTMLFormElement): Promise<void> {
   const before = commentIds(document);
   try {
     const body = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
-    const doc = await fetchPage(form.action, { method: 'POST', body });
+    const { doc, ok } = await fetchAnswer(form.action, { method: 'POST', body });
     if (!isComment) {
-      swap(doc, '[data-rating]');
-      const message = $('[data-your-rating]', doc)?.textContent || $('.field-error', doc)?.textContent || '';
-      const rateForm = $<HTMLFormElement>('[data-rate-form]');
-      if (rateForm) announce(rateForm, message);
+      // Only the summary is replaced: the form, and the star that has focus, stay as they are.
+      swap(doc, '[data-rating-summary]');
+      const error = $('[data-rate-form] .field-error', doc)?.textContent;
+      announce(form, ok ? ($('[data-your-rating]', doc)?.textContent ?? '') : (error ?? refusal(doc)), ok);
       return;
     }
-    const errors = $('[data-comment-form] [aria-invalid], [data-comment-form] .field-error', doc) ?? ($('[data-form-status]', doc)?.textContent ? $('[data-form-status]', doc) : null);
-    if (errors) {
+    const fresh = $('[data-comment-form]', doc);
+    if (!ok) {
+      if (!fresh) return announce(form, refusal(doc), false);
       // Show the server's verdict beside the fields, keeping the reader's text.
-      const fresh = $('[data-comment-form]', doc)!;
       fresh.querySelectorAll<HTMLElement>('.field-error').forEach((el) => el.setAttribute('role', 'alert'));
       const container = form.closest('.respond')!;
+      const keep = $<HTMLInputElement>('#comment-remember', form)?.checked ?? false;
       form.replaceWith(document.importNode(fresh, true));
-      $<HTMLElement>('[aria-invalid="true"]', container)?.focus();
+      initRemember(keep);
+      ($<HTMLElement>('[aria-invalid="true"]', container) ?? $<HTMLElement>('[data-form-status]', container))?.focus();
       return;
     }
+    remember(form);
     // The reply form may sit inside the list being replaced: put it back home first.
     resetCommentForm(form);
     // A personal form token is good for one comment: the next comment fetches its own.
     tokenFetched = false;
     swap(doc, '[data-comment-list]');
     swap(doc, '[data-comment-count]');
+    // The server's words for what became of it (published, or awaiting moderation): the page
+    // the post led to says so at the form.
+    announce(form, $('[data-form-status]', doc)?.textContent?.trim() || 'Thank you.');
     const added = [...commentIds(document)].find((id) => !before.has(id));
     const target = added ? document.getElementById(added) : null;
-    const pending = target?.classList.contains('pending');
-    announce(form, pending ? 'Thank you. Your comment is awaiting moderation.' : 'Your comment is published.');
     if (target) {
       target.scrollIntoView({ block: 'center' });
       target.setAttribute('tabindex', '-1');
@@ -81,6 +93,53 @@ async function submit(form: HTMLFormElement): Promise<void> {
     if (button) button.disabled = false;
   }
 }
+
+// --- "Remember me on this browser": name and e-mail kept in localStorage, only when asked ---
+const REMEMBER_KEY = 'broadsheet.commenter';
+const FIELDS = ['authorName', 'authorEmail'] as const;
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage disabled: the box stays hidden
+  }
+}
+
+function initRemember(ticked = false): void {
+  const box = $<HTMLElement>('[data-remember]');
+  const check = $<HTMLInputElement>('#comment-remember');
+  const store = storage();
+  if (!box || !check || !store) return;
+  box.hidden = false;
+  const saved = store.getItem(REMEMBER_KEY);
+  check.checked = ticked || saved !== null;
+  if (!saved) return;
+  try {
+    const values = JSON.parse(saved) as Record<string, string>;
+    for (const name of FIELDS) {
+      const input = $<HTMLInputElement>(`[data-comment-form] [name=${name}]`);
+      if (input && !input.value && typeof values[name] === 'string') input.value = values[name];
+    }
+  } catch {
+    store.removeItem(REMEMBER_KEY);
+  }
+}
+
+/** After a comment is accepted: keeps the name and e-mail if the box is ticked. */
+function remember(form: HTMLFormElement): void {
+  const store = storage();
+  if (!store || !$<HTMLInputElement>('#comment-remember', form)?.checked) return;
+  const values = Object.fromEntries(FIELDS.map((name) => [name, $<HTMLInputElement>(`[name=${name}]`, form)?.value ?? '']));
+  store.setItem(REMEMBER_KEY, JSON.stringify(values));
+}
+
+// Unticking forgets at once.
+document.addEventListener('change', (event) => {
+  const input = event.target as HTMLInputElement;
+  if (input.id === 'comment-remember' && !input.checked) storage()?.removeItem(REMEMBER_KEY);
+});
+initRemember();
 
 // --- Replies: open the form under the comment instead of reloading with ?replyto= ---
 function respond(): HTMLElement | null {
@@ -106,6 +165,9 @@ function setReplyTarget(target: { id: string; name: string; li: HTMLElement } | 
   const heading = $<HTMLElement>('#respond-heading');
   if (!box || !parentInput || !heading) return;
   parentInput.value = target?.id ?? '';
+  // What the last post became belongs to that post, not to the next one.
+  const status = $<HTMLElement>('[data-form-status]', box);
+  if (status?.classList.contains('ok')) status.textContent = '';
   heading.textContent = target ? `Reply to ${target.name}` : 'Leave your comment';
   $('[data-replying-to]')?.remove();
   if (target) {
@@ -161,10 +223,25 @@ document.addEventListener('submit', (event) => {
   void submit(form);
 });
 
-// Choosing a star is the rating: no need to press the button as well.
-document.addEventListener('change', (event) => {
-  const input = event.target as HTMLInputElement;
-  if (input.name === 'value' && input.type === 'radio') input.form?.requestSubmit();
+// --- Rating: choosing a star is the rating, so the Rate button goes ---
+// A click (or tap) on a star rates; the arrow keys only move along the stars (they check each
+// in passing, which must not rate each), and Space or Enter rates the star that has focus.
+$<HTMLElement>('[data-rate-button]')?.setAttribute('hidden', '');
+const isStar = (target: EventTarget | null): target is HTMLInputElement => target instanceof HTMLInputElement && target.type === 'radio' && target.closest('[data-rate-form]') !== null;
+let movingByKeys = false;
+document.addEventListener('keydown', (event) => {
+  if (!isStar(event.target)) return;
+  if (event.key.startsWith('Arrow')) {
+    movingByKeys = true; // the browser's move (and the click it fires) follows in this task
+    setTimeout(() => (movingByKeys = false));
+  } else if (event.key === ' ' || event.key === 'Enter') {
+    event.preventDefault();
+    event.target.checked = true;
+    event.target.form?.requestSubmit();
+  }
+});
+document.addEventListener('click', (event) => {
+  if (isStar(event.target) && !movingByKeys) event.target.form?.requestSubmit();
 });
 
 // --- Long threads: "Load more" adds the next page of threads in place of leaving the page ---
@@ -219,7 +296,9 @@ if (articleId && 'EventSource' in window) {
     const { score, count } = JSON.parse((event as MessageEvent).data) as { score: number | null; count: number };
     const scoreEl = $('[data-score]');
     const countEl = $('[data-count]');
-    if (scoreEl) scoreEl.textContent = score === null ? '–' : `${score} %`;
+    // The first rating replaces the empty state: take the summary from the page.
+    if (!scoreEl) return void fetchPage(location.pathname + location.search).then((doc) => swap(doc, '[data-rating-summary]'), () => undefined);
+    scoreEl.textContent = score === null ? '–' : `${score} %`;
     if (countEl) countEl.textContent = `${count.toLocaleString('en')} ${count === 1 ? 'rating' : 'ratings'}`;
   });
   /** Takes the comments (and, after lost events, the score) from the page as it is now. */
@@ -233,10 +312,7 @@ if (articleId && 'EventSource' in window) {
       const doc = await fetchPage(location.pathname + location.search);
       swap(doc, '[data-comment-list]');
       swap(doc, '[data-comment-count]');
-      for (const selector of withScore ? ['[data-score]', '[data-count]'] : []) {
-        const [now, fresh] = [$(selector), $(selector, doc)];
-        if (now && fresh) now.textContent = fresh.textContent;
-      }
+      if (withScore) swap(doc, '[data-rating-summary]');
     } finally {
       refreshing = false;
     }

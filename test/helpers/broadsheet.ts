@@ -28,6 +28,15 @@ export async function importSample(services: Services, file = SAMPLE_FILE, slug 
   return { ...result, article };
 }
 
+/**
+ * The newest comment's id: the comment form's redirect leads to the form (`?posted=…#respond`),
+ * not to the comment, so a test that posted it finds it here.
+ */
+export async function lastCommentId(services: Services): Promise<number> {
+  const row = await services.db.selectFrom('comments').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** Collapses every run of whitespace (NBSP included) to one space. */
 export function normaliseSpace(text: string): string {
   return text.replace(/[\s\u00A0\u202F]+/g, ' ').trim();

@@ -2,7 +2,7 @@
 // tests (reply notifications, privacy) start from.
 import assert from 'node:assert/strict';
 import { createArticle } from './factories.ts';
-import { submitCommentForm } from './broadsheet.ts';
+import { lastCommentId, submitCommentForm } from './broadsheet.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from './smtp.ts';
 import { startTestApp, type Client, type TestApp } from './test-app.ts';
 
@@ -33,7 +33,7 @@ export async function startMailSite(articleTitle: string): Promise<MailSite> {
     async postForm(client, fields) {
       const response = await submitCommentForm(client, `/articles/${article.slug}`, fields as Record<string, string>);
       assert.equal(response.status, 303, await response.text());
-      return Number(/#comment-(\d+)$/.exec(response.headers.get('location')!)![1]);
+      return lastCommentId(app.services);
     },
     async close() {
       await app.close();

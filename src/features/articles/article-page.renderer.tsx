@@ -21,7 +21,7 @@ import type { ArchiveService } from '../archives/archive.service.ts';
 import type { PublicComment } from '../comments/comment.model.ts';
 import { closedByAge, type CommentService, type ThreadPage } from '../comments/comment.service.ts';
 import type { CommentOrder } from '../comments/comment.paging.ts';
-import { CommentForm, CommentsSection, type CommentFormValues } from '../comments/comment.views.tsx';
+import { CommentForm, CommentsSection, type CommentFormValues, type CommentNotice } from '../comments/comment.views.tsx';
 import type { RatingService } from '../ratings/rating.service.ts';
 import { RateForm, RatingWidget } from '../ratings/rating.widget.tsx';
 import type { Settings } from '../settings/settings.service.ts';
@@ -56,6 +56,8 @@ export interface ReaderView {
   /** A comment form sent back with errors, and the form token it was posted with. */
   commentForm?: { values: CommentFormValues; errors: FieldErrors; formToken?: string };
   rateError?: string;
+  /** What became of the comment this reader just posted (the page after the form's redirect). */
+  commentNotice?: CommentNotice;
 }
 
 export interface RenderedPage {
@@ -340,7 +342,7 @@ export function createArticlePageRenderer(deps: {
           ? await Promise.all([ratings.readerRating(article.id, readerId), comments.ownFor(article.id, readerId)])
           : [null, { pending: [], editable: new Set<number>() }];
       const ownThread = own.pending.length > 0 || own.editable.size > 0;
-      const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined;
+      const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined || reader.commentNotice !== undefined;
       if (!personal) {
         const { body } = await assembledPage(slug, order, commentPage, mode);
         return { shared: body, article };
@@ -375,6 +377,7 @@ export function createArticlePageRenderer(deps: {
           replyTo={replyName !== undefined ? { id: reader.replyTo!, authorName: replyName } : null}
           open={commentsOpen(article)}
           offerReplies={offerReplies}
+          notice={reader.commentNotice}
         />
       );
       const personalPage = fillByteTemplate(

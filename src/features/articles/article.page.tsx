@@ -42,11 +42,14 @@ export function ArticlePage({ article, related = [], context, scriptPath, childr
           <h1>{article.title}</h1>
           {article.standfirst ? <p class="standfirst">{article.standfirst}</p> : null}
           <p class="byline">
+            {/* An article without an author (an imported one, say) is the publication's own. */}
             {article.authorName ? (
               <span class="author">
                 By <a href={authorPath(article.authorName)}>{article.authorName}</a>
               </span>
-            ) : null}
+            ) : (
+              <span class="author">By {context.settings.siteTitle}</span>
+            )}
             {article.publishedAt ? <time dateTime={article.publishedAt}>{formatDate(article.publishedAt)}</time> : null}
           </p>
           {article.updateNote ? (

@@ -10,6 +10,7 @@ import { renderPage } from '../../views/html.ts';
 import { parsePage } from '../../views/pagination.tsx';
 import type { CommentOrder, PageMode, ReaderView } from './article-page.renderer.tsx';
 import { HomePage } from './home.page.tsx';
+import { parseNotice } from '../comments/comment.views.tsx';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -29,7 +30,10 @@ export async function sendArticlePage(
   const mode = extra.mode ?? 'page';
   const readerId = deps.readers.hasActed(request) ? request.readerId : null;
   const view = { order: extra.order, page: extra.commentPage ?? 1 };
-  const page = await deps.pages.render(slug, view, { ...extra, readerId }, mode);
+  // The outcome of a comment is told only to a reader who posted here: a shared link with
+  // ?posted= shows others the shared page.
+  const commentNotice = readerId === null ? undefined : extra.commentNotice;
+  const page = await deps.pages.render(slug, view, { ...extra, readerId, commentNotice }, mode);
   if (mode === 'embed') deps.embedFrameHeaders(reply);
   if (page.shared) {
     markShared(reply, { keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages], purging: deps.config.edgePurgeUrls.length > 0 });
@@ -38,6 +42,12 @@ export async function sendArticlePage(
   // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.
   const personal = page.personal instanceof CompressedBody ? page.personal : new CompressedBody(page.personal!);
   return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), personal);
+}
+
+/** The query string of a request's URL, with its `?`, or nothing. */
+export function queryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at);
 }
 
 export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
@@ -65,7 +75,8 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // GET /articles/:slug?order=&cpage=N — the article with its score, a page of comments and the forms; ?comment=ID redirects to that comment's page
+    // GET /articles/:slug?order=&cpage=N — the article with its score, a page of comments and the forms; ?comment=ID redirects to that comment's page;
+    // ?posted=published|held (where the comment form's post leads) tells the reader who posted what became of it
     app.get(
       '/articles/:slug',
       {
@@ -79,17 +90,19 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
             replyto: Type.Optional(Type.String()),
             cpage: Type.Optional(Type.String()),
             comment: Type.Optional(Type.String()),
+            posted: Type.Optional(Type.String()),
           }),
         },
       },
       async (request, reply) => {
-        const { order, replyto, cpage, comment } = request.query;
+        const { order, replyto, cpage, comment, posted } = request.query;
         if (comment !== undefined) return redirectToComment(deps, reply, request.params.slug, comment);
         const replyTo = replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined;
         return sendArticlePage(deps, request, reply, request.params.slug, {
           order: order === 'newest' || order === 'oldest' ? order : undefined,
           commentPage: parsePage(cpage) ?? 1,
           replyTo,
+          commentNotice: parseNotice(posted),
         });
       },
     );

@@ -112,6 +112,7 @@ export function createArticleService({ db, readDb = db, events, webhooks }: { db
           // Replace the old baseline with the new one; ratings made here stay counted.
           await repo.updateArticle(trx, id, {
             ...fields,
+            ...(input.publishedAt !== undefined ? { published_at: input.publishedAt } : {}),
             rating_baseline_sum: baseline.sum,
             rating_baseline_count: baseline.count,
             rating_sum: existing.rating_sum - existing.rating_baseline_sum + baseline.sum,

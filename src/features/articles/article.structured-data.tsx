@@ -43,7 +43,8 @@ export function articleStructuredData(article: Article, site: StructuredDataSite
     description: article.standfirst || undefined,
     datePublished: article.publishedAt ?? undefined,
     dateModified: article.updatedAt,
-    author,
+    // Without a byline, the publication wrote it (as the page's byline says).
+    author: author ?? publisher,
     publisher,
     image: image ? image.widths.map((w) => site.publicUrl + mediaPath(image.key, w)) : undefined,
     articleSection: article.section || undefined,

@@ -1,12 +1,14 @@
-// The comment form, for browsers without JavaScript: POST, then back to the new comment.
+// The comment form, for browsers without JavaScript: POST, then back to the form, which says
+// what became of the comment (published, or awaiting moderation).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { unmapIPv4 } from '../../lib/client-address.ts';
 import { AppError } from '../../errors.ts';
 import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
+import type { CommentNotice } from './comment.views.tsx';
 import { articlePath } from '../articles/article.model.ts';
-import { sendArticlePage } from '../articles/article.pages.tsx';
+import { queryOf, sendArticlePage } from '../articles/article.pages.tsx';
 import { renderPage } from '../../views/html.ts';
 import { CommentEditPage, type CommentEditPageProps } from './comment-edit.views.tsx';
 import type { FastifyReply } from 'fastify';
@@ -38,7 +40,7 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         try {
           readers.checkCsrf(request, request.body._csrf);
           const { id } = await comments.edit(article.id, comment.id, { body: request.body.body }, { readerId: request.readerId, ipHash: readers.ipHash(request) });
-          return reply.redirect(await landingOf(deps, article, id, comment.parentId === null ? undefined : String(comment.parentId)), 303);
+          return reply.redirect(`${await landingOf(deps, article, id, comment.parentId === null ? undefined : String(comment.parentId))}#comment-${id}`, 303);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'edit_window_closed' || error.code === 'edit_not_allowed' || error.code === 'comment_not_found') throw error;
           reply.status(error.status);
@@ -48,7 +50,15 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
     );
 
     for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
-      // POST /articles/:slug/comments (and /embed/threads/:slug/comments in the embed's frame) — form post; 303 to #comment-ID, or the form again with errors beside fields
+      // GET /articles/:slug/comments (and the embed's) — 303 to the page: the address a form sent back with errors leaves in the bar
+      app.get(
+        `${prefix}/:slug/comments`,
+        { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } },
+        async (request, reply) => reply.redirect(`${threadPath(mode, request.params.slug)}${queryOf(request.url)}`, 303),
+      );
+
+      // POST /articles/:slug/comments (and /embed/threads/:slug/comments in the embed's frame) — form post; 303 to the form saying
+      // what became of the comment (?posted=published|held#respond), or the form again with errors beside fields
       app.post(
         `${prefix}/:slug/comments`,
         {
@@ -68,7 +78,7 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
           const article = await articles.findPublishedRef(slug);
           try {
             readers.checkSameOrigin(request);
-            const { id } = await comments.post(input, {
+            const { id, status } = await comments.post(input, {
               articleId: article.id,
               readerId: readers.ensureReader(request, reply, { embedded: mode === 'embed' }),
               ipHash: readers.ipHash(request),
@@ -76,7 +86,12 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
               submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
             });
             readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
-            return reply.redirect(mode === 'embed' ? `${threadPath(mode, article.slug)}#comment-${id}` : await landingOf(deps, article, id, input.parentId), 303);
+            // A comment held as possible spam is told "awaiting moderation" like any held one: the
+            // reader learns nothing of the rules. The form (#respond) is on every page, unlike a
+            // held comment's anchor.
+            const landing = mode === 'embed' ? threadPath(mode, article.slug) : await landingOf(deps, article, id, input.parentId);
+            const outcome: CommentNotice = status === 'approved' ? 'published' : 'held';
+            return reply.redirect(`${landing}${landing.includes('?') ? '&' : '?'}posted=${outcome}#respond`, 303);
           } catch (error) {
             if (!(error instanceof AppError)) throw error;
             reply.status(error.status);
@@ -94,12 +109,12 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
 }
 
 /**
- * Where the reader lands after posting: the page holding the comment, or for one held, the page
- * holding what it answers (the reader's own held comments are shown there), else the first.
+ * Which page of comments the reader lands on after posting (without the fragment): the page
+ * holding the comment, or for one held, the page holding what it answers (the reader's own held
+ * comments are shown there), else the first.
  */
 async function landingOf(deps: AppDeps, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
   const own = await deps.pages.commentHref(article, id);
-  if (own) return own;
-  const parent = parentId && /^[1-9]\d{0,14}$/.test(parentId) ? await deps.pages.commentHref(article, Number(parentId)) : null;
-  return parent ? parent.replace(/#.*$/, `#comment-${id}`) : `${articlePath(article.slug)}#comment-${id}`;
+  const parent = own ?? (parentId && /^[1-9]\d{0,14}$/.test(parentId) ? await deps.pages.commentHref(article, Number(parentId)) : null);
+  return (parent ?? articlePath(article.slug)).replace(/#.*$/, '');
 }

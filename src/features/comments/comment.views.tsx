@@ -141,6 +141,19 @@ export interface CommentFormValues {
   notifyReplies?: string;
 }
 
+/** What became of the reader's comment, told at the form after the redirect (`?posted=`). */
+export type CommentNotice = 'published' | 'held';
+
+/** The words for each outcome. "Held" covers every reason (moderation, the spam defence) alike. */
+export const NOTICE_TEXT: Record<CommentNotice, string> = {
+  published: 'Thank you. Your comment is published.',
+  held: 'Thank you. Your comment is awaiting moderation.',
+};
+
+export function parseNotice(value: string | undefined): CommentNotice | undefined {
+  return value === 'published' || value === 'held' ? value : undefined;
+}
+
 export interface CommentFormProps {
   action: string;
   /**
@@ -154,6 +167,8 @@ export interface CommentFormProps {
   open: boolean;
   /** The site sends e-mail: offer "E-mail me when someone replies". */
   offerReplies?: boolean;
+  /** What became of the comment the reader just posted. */
+  notice?: CommentNotice;
 }
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -164,7 +179,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
-export function CommentForm({ action, formToken, values, errors, replyTo, open, offerReplies }: CommentFormProps) {
+export function CommentForm({ action, formToken, values, errors, replyTo, open, offerReplies, notice }: CommentFormProps) {
   if (!open) {
     return (
       <div id="respond" class="respond">
@@ -184,8 +199,8 @@ export function CommentForm({ action, formToken, values, errors, replyTo, open, 
           Your email address will not be published. Required fields are marked <span aria-hidden="true">*</span>{' '}
           <a href="/privacy">Your data</a>
         </p>
-        <div class="form-status" role="alert" data-form-status>
-          {errors.form ?? (errorCount > 0 ? `Please correct ${plural(errorCount, 'field', 'fields')} below.` : '')}
+        <div class={notice && !errors.form && errorCount === 0 ? 'form-status ok' : 'form-status'} role="alert" data-form-status>
+          {errors.form ?? (errorCount > 0 ? `Please correct ${plural(errorCount, 'field', 'fields')} below.` : notice ? NOTICE_TEXT[notice] : '')}
         </div>
         {replyTo ? (
           <p class="replying-to" data-replying-to>
@@ -231,6 +246,14 @@ export function CommentForm({ action, formToken, values, errors, replyTo, open, 
             </span>
           </p>
         ) : null}
+        {/* Only the script can keep them (in localStorage), so it shows this box; it is never posted. */}
+        <p class="field field-check" data-remember hidden>
+          <input id="comment-remember" type="checkbox" aria-describedby="comment-remember-hint" />{' '}
+          <label for="comment-remember">Remember my name and e-mail on this browser</label>
+          <span class="hint" id="comment-remember-hint">
+            Kept in this browser only. Untick to forget them.
+          </span>
+        </p>
         {/* A trap for bots, which fill in every field: hidden from people and assistive technology
             (text browsers without CSS show it, with its label). Filled in, the comment is spam. */}
         <div class="form-trap" aria-hidden="true">

@@ -5,6 +5,7 @@ import type { AppDeps } from '../../app.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { sendArticlePage } from '../articles/article.pages.tsx';
 import { MAX_THREAD_URL } from './embed.urls.ts';
+import { parseNotice } from '../comments/comment.views.tsx';
 
 export function embedPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { assets, threads } = deps;
@@ -27,13 +28,18 @@ export function embedPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         schema: {
           hide: true,
           params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-          querystring: Type.Object({ order: Type.Optional(Type.String()), replyto: Type.Optional(Type.String()) }),
+          querystring: Type.Object({ order: Type.Optional(Type.String()), replyto: Type.Optional(Type.String()), posted: Type.Optional(Type.String()) }),
         },
       },
       async (request, reply) => {
-        const { order, replyto } = request.query;
+        const { order, replyto, posted } = request.query;
         const replyTo = replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined;
-        return sendArticlePage(deps, request, reply, request.params.slug, { order: order === 'newest' ? 'newest' : 'oldest', replyTo, mode: 'embed' });
+        return sendArticlePage(deps, request, reply, request.params.slug, {
+          order: order === 'newest' ? 'newest' : 'oldest',
+          replyTo,
+          commentNotice: parseNotice(posted),
+          mode: 'embed',
+        });
       },
     );
 

@@ -4,7 +4,7 @@
 import type { Services } from '../../app.ts';
 import { ImportError, type ImportReport } from './import-report.ts';
 import { openSource, type ImportSource } from './import-source.ts';
-import { importScrapedArticle, scrapedFormat, type ImportResult } from './scraped-article.import.ts';
+import { importScrapedArticle, scrapedFormat, type ArticleDetails, type ImportResult } from './scraped-article.import.ts';
 import { disqusFormat } from './disqus.import.ts';
 import { jsonFormat } from './json.import.ts';
 import { wxrFormat } from './wxr.import.ts';
@@ -14,6 +14,8 @@ export interface ImportOptions {
   uploadsDir?: string;
   /** Disqus: a thread with no matching article becomes a draft article holding its comments. */
   createArticles?: boolean;
+  /** For a scraped article (one article a file): what the text itself does not say. */
+  article?: ArticleDetails;
   /** Progress of a step (`done` of `total`, in the step's own unit); `finished` on its last call. */
   onProgress?(step: string, done: number, total: number, finished?: boolean): void;
 }
@@ -31,6 +33,9 @@ export async function importSite(services: Services, file: string, options: Impo
   const source = await openSource(file);
   const format = FORMATS.find((f) => f.detect(source));
   if (!format) throw new ImportError(`${file}: ${describeUnknown(source)}`);
+  if (format !== scrapedFormat && options.article && Object.values(options.article).some((v) => v !== undefined)) {
+    throw new ImportError(`${file}: --published-at, --section and --byline are for a scraped article, and this is a ${format.name}`);
+  }
   return format.run(services, source, options);
 }
 

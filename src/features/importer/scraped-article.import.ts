@@ -15,10 +15,18 @@ export interface ImportResult {
   created: boolean;
 }
 
+/** What the scraped text does not say, given on the command line; absent, left empty (the date: now). */
+export interface ArticleDetails {
+  /** ISO-8601. */
+  publishedAt?: string;
+  section?: string;
+  byline?: string;
+}
+
 /** A scraped article is a page of text: anything much larger is something else. */
 const MAX_SCRAPED_BYTES = 5 * 1024 * 1024;
 
-export async function importScrapedArticle({ articles, config }: Pick<Services, 'articles' | 'config'>, file: string): Promise<ImportResult> {
+export async function importScrapedArticle({ articles, config }: Pick<Services, 'articles' | 'config'>, file: string, details: ArticleDetails = {}): Promise<ImportResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -36,19 +44,25 @@ export async function importScrapedArticle({ articles, config }: Pick<Services, 
   const { article, created } = await articles.upsert({
     title: scraped.title,
     bodyMarkdown: scraped.bodyMarkdown,
+    // Without a byline the pages name the publication as its author (article.page.tsx).
+    authorName: details.byline,
+    section: details.section,
+    publishedAt: details.publishedAt,
     // The file's name identifies it, so importing it again updates the same article.
     importKey: `scraped:${basename(file, extname(file))}`,
     ratingBaseline: scraped.rating ? { sum: scraped.rating.score * scraped.rating.count, count: scraped.rating.count } : undefined,
   });
-  return { file, url: config.publicUrl + articlePath(article.slug), title: article.title, created };
+  // Only PUBLIC_URL says where the site is: without it, the server may be on another port than
+  // this process would guess, so the address is given from the site's root.
+  return { file, url: (config.publicUrlGiven ? config.publicUrl : '') + articlePath(article.slug), title: article.title, created };
 }
 
 export const scrapedFormat: ImportFormat = {
   name: 'scraped article',
   // Plain text, not compressed, not markup, small.
   detect: (source) => !source.gzip && source.size <= MAX_SCRAPED_BYTES && !/^\s*</.test(source.head) && !source.head.includes('\u0000') && looksLikeScrapedArticle(source.head),
-  async run(services, source) {
-    const result = await importScrapedArticle(services, source.file);
+  async run(services, source, options) {
+    const result = await importScrapedArticle(services, source.file, options.article);
     const report = createReport(source.file, 'scraped article');
     count(report, `${result.created ? 'created' : 'updated'}.article`);
     addUrl(report, result.url);

@@ -4,13 +4,20 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
 import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
-import { sendArticlePage } from '../articles/article.pages.tsx';
+import { queryOf, sendArticlePage } from '../articles/article.pages.tsx';
 import { validateRatingValue } from './rating.service.ts';
 
 export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
     for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
+      // GET /articles/:slug/rating (and the embed's) — 303 to the page: the address a refused rating leaves in the bar
+      app.get(
+        `${prefix}/:slug/rating`,
+        { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } },
+        async (request, reply) => reply.redirect(`${threadPath(mode, request.params.slug)}${queryOf(request.url)}`, 303),
+      );
+
       // POST /articles/:slug/rating (and /embed/threads/:slug/rating in the embed's frame) — form post; 303 to #rating, or the page again with the error
       app.post(
         `${prefix}/:slug/rating`,
