@@ -19,6 +19,8 @@ export interface ImportRun {
   seconds: number;
   /** CPU time of the import process (user + system). */
   cpuSeconds: number;
+  /** CPU time of the database's own processes meanwhile (PostgreSQL; 0 for SQLite, which runs inside the import). */
+  databaseCpuSeconds: number;
   peakRssMb: number;
   comments: number;
   articles: number;
@@ -53,10 +55,12 @@ function sample(pid: number): { peakRssMb: number; cpuSeconds: number } | undefi
   }
 }
 
-export async function runImport(databaseUrl: string, mediaDir: string): Promise<ImportRun> {
+/** `databaseCpuMs` reads the database server's CPU time (PostgreSQL's processes), when it has one. */
+export async function runImport(databaseUrl: string, mediaDir: string, databaseCpuMs: () => number = () => 0): Promise<ImportRun> {
   const file = await benchExport();
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`the build failed: ${build.stderr}`);
+  const databaseBefore = databaseCpuMs();
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'broadsheet.js'), 'import', file], {
     cwd: ROOT,
@@ -77,7 +81,8 @@ export async function runImport(databaseUrl: string, mediaDir: string): Promise<
   });
   clearInterval(timer);
   const seconds = (performance.now() - started) / 1000;
+  const databaseCpuSeconds = (databaseCpuMs() - databaseBefore) / 1000;
   if (code !== 0) throw new Error(`broadsheet import exited with ${code}: ${err.slice(-500)}`);
   const number = (label: string) => Number((new RegExp(`([\\d,]+) ${label}`).exec(out)?.[1] ?? '0').replace(/,/g, ''));
-  return { seconds, cpuSeconds: last.cpuSeconds, peakRssMb: last.peakRssMb, comments: number('comments'), articles: number('articles'), fileMb: statSync(file).size / 1024 / 1024 };
+  return { seconds, cpuSeconds: last.cpuSeconds, databaseCpuSeconds, peakRssMb: last.peakRssMb, comments: number('comments'), articles: number('articles'), fileMb: statSync(file).size / 1024 / 1024 };
 }
