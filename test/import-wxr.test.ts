@@ -371,6 +371,9 @@ describe('WordPress import', () => {
 
     it('a WXR without wp:wxr_version, another format, an empty file and a gzip bomb get one clear line', async () => {
       await refused(importSite(empty.services, WPI('missing-version-tag.xml')), /without wp:wxr_version/);
+      const future = join(dir, 'future.xml');
+      writeFileSync(future, readFileSync(NEWSROOM, 'utf8').replace(/<wp:wxr_version>1\.2</, '<wp:wxr_version>2.0<'));
+      await refused(importSite(empty.services, future), /WXR version 2\.0 is not supported \(1\.0, 1\.1 and 1\.2 are\)/);
       const atom = join(dir, 'feed.xml');
       writeFileSync(atom, '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>');
       await refused(importSite(empty.services, atom), /not a format Broadsheet can import: XML whose root is <feed>/);
