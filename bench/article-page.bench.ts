@@ -274,7 +274,14 @@ interface Rig {
 
 /** CPU time of every PostgreSQL process on this machine so far, ms (Linux /proc; 0 elsewhere). */
 function postgresCpuMs(): number {
-  let ticks = 0;
+  let ms = 0;
+  for (const used of postgresCpuByProcess().values()) ms += used;
+  return ms;
+}
+
+/** CPU time so far of each PostgreSQL process now running, ms by pid (Linux /proc; none elsewhere). */
+function postgresCpuByProcess(): Map<number, number> {
+  const used = new Map<number, number>();
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
@@ -283,15 +290,16 @@ function postgresCpuMs(): number {
         const close = stat.lastIndexOf(')');
         if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
         const fields = stat.slice(close + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        // utime, stime (fields 14 and 15 of stat), in ticks of 10 ms (USER_HZ is 100 on Linux)
+        used.set(Number(pid), (Number(fields[11]) + Number(fields[12])) * 10);
       } catch {
         // the process ended meanwhile
       }
     }
   } catch {
-    return 0;
+    // no /proc
   }
-  return ticks * 10; // USER_HZ is 100 on Linux
+  return used;
 }
 
 /** Who used the CPU during a run, each in % of one core (the machine has 100 % per core). */
@@ -866,7 +874,7 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
 async function benchImport(engine: Engine): Promise<SummaryLine[]> {
   const database = await createBenchDatabase(engine);
   try {
-    const run = await runImport(database.url, join(database.dir, 'media'), engine === 'postgres' ? postgresCpuMs : undefined);
+    const run = await runImport(database.url, join(database.dir, 'media'), engine === 'postgres' ? postgresCpuByProcess : undefined);
     const perSecond = run.comments / run.seconds;
     const cpu = run.cpuSeconds + run.databaseCpuSeconds;
     console.log(

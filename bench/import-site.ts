@@ -55,12 +55,20 @@ function sample(pid: number): { peakRssMb: number; cpuSeconds: number } | undefi
   }
 }
 
-/** `databaseCpuMs` reads the database server's CPU time (PostgreSQL's processes), when it has one. */
-export async function runImport(databaseUrl: string, mediaDir: string, databaseCpuMs: () => number = () => 0): Promise<ImportRun> {
+/**
+ * `databaseCpu` reads the CPU time of the database server's processes by pid (PostgreSQL's), when
+ * it has one. It is read throughout the run: the backend serving the import exits with it, and
+ * its time with it.
+ */
+export async function runImport(databaseUrl: string, mediaDir: string, databaseCpu: () => Map<number, number> = () => new Map()): Promise<ImportRun> {
   const file = await benchExport();
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`the build failed: ${build.stderr}`);
-  const databaseBefore = databaseCpuMs();
+  const databaseBefore = databaseCpu();
+  const databaseLast = new Map(databaseBefore);
+  const sampleDatabase = () => {
+    for (const [pid, ms] of databaseCpu()) databaseLast.set(pid, ms);
+  };
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'broadsheet.js'), 'import', file], {
     cwd: ROOT,
@@ -74,14 +82,20 @@ export async function runImport(databaseUrl: string, mediaDir: string, databaseC
   let last = { peakRssMb: 0, cpuSeconds: 0 };
   // The high-water mark only grows, so the last sample before the process ends is its peak (to
   // within the interval's growth); the CPU time likewise.
-  const timer = setInterval(() => (last = sample(child.pid!) ?? last), 50);
+  const timer = setInterval(() => {
+    last = sample(child.pid!) ?? last;
+    sampleDatabase();
+  }, 50);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', resolve);
   });
   clearInterval(timer);
   const seconds = (performance.now() - started) / 1000;
-  const databaseCpuSeconds = (databaseCpuMs() - databaseBefore) / 1000;
+  sampleDatabase();
+  let databaseMs = 0;
+  for (const [pid, ms] of databaseLast) databaseMs += ms - (databaseBefore.get(pid) ?? 0);
+  const databaseCpuSeconds = databaseMs / 1000;
   if (code !== 0) throw new Error(`broadsheet import exited with ${code}: ${err.slice(-500)}`);
   const number = (label: string) => Number((new RegExp(`([\\d,]+) ${label}`).exec(out)?.[1] ?? '0').replace(/,/g, ''));
   return { seconds, cpuSeconds: last.cpuSeconds, databaseCpuSeconds, peakRssMb: last.peakRssMb, comments: number('comments'), articles: number('articles'), fileMb: statSync(file).size / 1024 / 1024 };
