@@ -5,7 +5,7 @@
 // machine shared with other work still gives a meaningful cost. Comments per second count the
 // whole import: both passes over the file, the posts, their conversion and every write.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,10 @@ let generated: string | undefined;
 /** The export, written once per bench run (about 200 MB). */
 export async function benchExport(): Promise<string> {
   if (generated && existsSync(generated)) return generated;
-  const file = join(mkdtempSync(join(tmpdir(), 'broadsheet-wxr-')), 'site.xml');
+  const dir = mkdtempSync(join(tmpdir(), 'broadsheet-wxr-'));
+  // Shared by the engines' runs, removed when the bench ends.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'site.xml');
   await writeWxr(file, IMPORT_SITE);
   generated = file;
   return file;
