@@ -5,7 +5,7 @@
 // machine shared with other work still gives a meaningful cost. Comments per second count the
 // whole import: both passes over the file, the posts, their conversion and every write.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ export interface ImportRun {
   seconds: number;
   /** CPU time of the import process (user + system). */
   cpuSeconds: number;
+  /** CPU time of the database's own processes meanwhile (PostgreSQL; 0 for SQLite, which runs inside the import). */
+  databaseCpuSeconds: number;
   peakRssMb: number;
   comments: number;
   articles: number;
@@ -31,7 +33,10 @@ let generated: string | undefined;
 /** The export, written once per bench run (about 200 MB). */
 export async function benchExport(): Promise<string> {
   if (generated && existsSync(generated)) return generated;
-  const file = join(mkdtempSync(join(tmpdir(), 'broadsheet-wxr-')), 'site.xml');
+  const dir = mkdtempSync(join(tmpdir(), 'broadsheet-wxr-'));
+  // Shared by the engines' runs, removed when the bench ends.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'site.xml');
   await writeWxr(file, IMPORT_SITE);
   generated = file;
   return file;
@@ -53,10 +58,20 @@ function sample(pid: number): { peakRssMb: number; cpuSeconds: number } | undefi
   }
 }
 
-export async function runImport(databaseUrl: string, mediaDir: string): Promise<ImportRun> {
+/**
+ * `databaseCpu` reads the CPU time of the database server's processes by pid (PostgreSQL's), when
+ * it has one. It is read throughout the run: the backend serving the import exits with it, and
+ * its time with it.
+ */
+export async function runImport(databaseUrl: string, mediaDir: string, databaseCpu: () => Map<number, number> = () => new Map()): Promise<ImportRun> {
   const file = await benchExport();
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`the build failed: ${build.stderr}`);
+  const databaseBefore = databaseCpu();
+  const databaseLast = new Map(databaseBefore);
+  const sampleDatabase = () => {
+    for (const [pid, ms] of databaseCpu()) databaseLast.set(pid, ms);
+  };
   const started = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'broadsheet.js'), 'import', file], {
     cwd: ROOT,
@@ -70,14 +85,21 @@ export async function runImport(databaseUrl: string, mediaDir: string): Promise<
   let last = { peakRssMb: 0, cpuSeconds: 0 };
   // The high-water mark only grows, so the last sample before the process ends is its peak (to
   // within the interval's growth); the CPU time likewise.
-  const timer = setInterval(() => (last = sample(child.pid!) ?? last), 50);
+  const timer = setInterval(() => {
+    last = sample(child.pid!) ?? last;
+    sampleDatabase();
+  }, 50);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', resolve);
   });
   clearInterval(timer);
   const seconds = (performance.now() - started) / 1000;
+  sampleDatabase();
+  let databaseMs = 0;
+  for (const [pid, ms] of databaseLast) databaseMs += ms - (databaseBefore.get(pid) ?? 0);
+  const databaseCpuSeconds = databaseMs / 1000;
   if (code !== 0) throw new Error(`broadsheet import exited with ${code}: ${err.slice(-500)}`);
   const number = (label: string) => Number((new RegExp(`([\\d,]+) ${label}`).exec(out)?.[1] ?? '0').replace(/,/g, ''));
-  return { seconds, cpuSeconds: last.cpuSeconds, peakRssMb: last.peakRssMb, comments: number('comments'), articles: number('articles'), fileMb: statSync(file).size / 1024 / 1024 };
+  return { seconds, cpuSeconds: last.cpuSeconds, databaseCpuSeconds, peakRssMb: last.peakRssMb, comments: number('comments'), articles: number('articles'), fileMb: statSync(file).size / 1024 / 1024 };
 }

@@ -37,6 +37,7 @@ async function siteShape(services: Services, { bodies = true } = {}) {
       section: a.kind === 'article' ? a.section : '',
       tags,
       ...(bodies ? { body: a.body_markdown, standfirst: a.standfirst, publishedAt: a.published_at } : {}),
+      review: a.review_type || a.review_rating !== null ? { type: a.review_type, name: a.review_name, rating: a.review_rating } : null,
       score: a.rating_count > 0 ? Math.round(a.rating_sum / a.rating_count) : null,
       count: a.rating_count,
       commentCount: a.comment_count,
@@ -123,6 +124,9 @@ describe(`export and round trip (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     const xml = readFileSync(file, 'utf8');
     assert.match(xml, /<wp:wxr_version>1\.2<\/wp:wxr_version>/);
     assert.match(xml, /<wp:meta_key><!\[CDATA\[wp_review_user_reviews\]\]><\/wp:meta_key>/);
+    // The review's own rating leaves as WP Review's editor score (a percentage), with what it reviews.
+    assert.match(xml, /<wp:meta_key><!\[CDATA\[wp_review_total\]\]><\/wp:meta_key>\s*<wp:meta_value><!\[CDATA\[85\]\]><\/wp:meta_value>/);
+    assert.match(xml, /<wp:meta_key><!\[CDATA\[wp_review_schema\]\]><\/wp:meta_key>\s*<wp:meta_value><!\[CDATA\[Movie\]\]><\/wp:meta_value>/);
     assert.match(xml, /<wp:post_type><!\[CDATA\[page\]\]><\/wp:post_type>/);
     assert.match(xml, /<category domain="category" nicename="[^"]+">/);
     const copy = await startTestApp();

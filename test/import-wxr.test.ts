@@ -163,6 +163,17 @@ describe('WordPress import', () => {
     assert.equal(review.review_name, 'The Long Bridge');
     const api = (await (await fetch(`${app.url}/api/v1/articles/${wpReview.id}`)).json()) as { rating: { score: number; count: number } };
     assert.deepEqual([api.rating.score, api.rating.count], [85, 4]);
+    // On the page: the review's own rating in words, and in its JSON-LD as the Review's reviewRating
+    // beside the readers' AggregateRating of the film.
+    const page = await new Client(app.url).page('/articles/film-review-the-long-bridge');
+    assert.equal(page.status, 200);
+    assert.match(page.html, /Our rating of <cite>The Long Bridge<\/cite>: <strong>85<\/strong>\/100/);
+    const ld = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.html)![1]!) as { '@graph': Record<string, any>[] };
+    const node = ld['@graph'].find((n) => n['@type'] === 'Review')!;
+    assert.deepEqual(node.reviewRating, { '@type': 'Rating', ratingValue: 85, bestRating: 100, worstRating: 0 });
+    assert.deepEqual([node.itemReviewed['@type'], node.itemReviewed.name, node.itemReviewed.aggregateRating.ratingValue, node.itemReviewed.aggregateRating.ratingCount], ['Movie', 'The Long Bridge', 90, 2]);
+    // A post with only the readers' score has no review rating.
+    assert.equal(wpReview.review_rating, null);
   });
 
   it('serves pages at /pages/<slug>, in a footer menu in their order, never in lists or feeds', async () => {
@@ -259,6 +270,46 @@ describe('WordPress import', () => {
     assert.equal(moved.headers.get('location'), '/articles/cafe-opens');
   });
 
+  it("imports the WP Review plugin's own demo export: editor scores on every scale, visitor scores, review comments", async () => {
+    const demo = await startTestApp();
+    try {
+      const result = await importSite(demo.services, join(FIXTURES, 'wp-review-demo-content.xml.gz'));
+      assert.equal(result.format, 'WordPress (WXR) 1.2');
+      assert.equal(result.counts['created.article'], 6);
+      assert.equal(result.counts['created.page'], 2);
+      assert.equal(result.counts['created.comment'], 8, 'review comments are comments');
+      assert.equal(result.counts['skipped.visitor rating'], 1, 'a visitor rating kept as a comment is no comment');
+      assert.equal(result.counts['skipped.attachment'], 32);
+      assert.equal(result.counts['skipped.menu item'], 58);
+      assert.equal(result.counts['skipped.other post type'], 1, 'a WooCommerce product');
+      const rows = await demo.services.db.selectFrom('articles').select(['slug', 'review_type', 'review_rating', 'rating_sum', 'rating_count']).orderBy('slug').execute();
+      assert.deepEqual(
+        rows.map((r) => [r.slug, r.review_type, r.review_rating, r.rating_count > 0 ? r.rating_sum / r.rating_count : null]),
+        [
+          ['aqua-percentage-review', 'Movie', 85, null], // 84.75 %
+          ['aqua-point-review', '', 83, null], // 8.28 points; a "Store" is none of our review types
+          ['aqua-star-review', 'Recipe', 81, null], // 80.5 saved as "stars": a percentage
+          ['default-percentage-review', 'Movie', 85, null],
+          ['default-point-review', '', 83, null],
+          ['default-star-review', '', 81, 80], // 4.05 stars; one visitor's 4 stars
+          ['siteground-packages', '', 91, null], // a page with 9.13 points
+          ['widgets', '', null, null], // WP Review's type "none"
+        ],
+      );
+      const page = await new Client(demo.url).page('/articles/default-percentage-review');
+      assert.match(page.html, /Our rating of <cite>Review Title<\/cite>: <strong>85<\/strong>\/100/);
+      const ld = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.html)![1]!) as { '@graph': Record<string, any>[] };
+      const review = ld['@graph'].find((n) => n['@type'] === 'Review')!;
+      assert.equal(review.reviewRating.ratingValue, 85);
+      assert.equal(review.itemReviewed.aggregateRating, undefined, 'no reader has rated it');
+      const again = await importSite(demo.services, join(FIXTURES, 'wp-review-demo-content.xml.gz'));
+      assert.equal(again.counts['created.comment'] ?? 0, 0);
+      assert.equal(again.counts['updated.article'], 6);
+    } finally {
+      await demo.close();
+    }
+  });
+
   it('imports real exports written by WordPress and WordPress.com (WXR 1.0, 1.1, 1.2)', async () => {
     const real = await startTestApp();
     try {
@@ -320,6 +371,9 @@ describe('WordPress import', () => {
 
     it('a WXR without wp:wxr_version, another format, an empty file and a gzip bomb get one clear line', async () => {
       await refused(importSite(empty.services, WPI('missing-version-tag.xml')), /without wp:wxr_version/);
+      const future = join(dir, 'future.xml');
+      writeFileSync(future, readFileSync(NEWSROOM, 'utf8').replace(/<wp:wxr_version>1\.2</, '<wp:wxr_version>2.0<'));
+      await refused(importSite(empty.services, future), /WXR version 2\.0 is not supported \(1\.0, 1\.1 and 1\.2 are\)/);
       const atom = join(dir, 'feed.xml');
       writeFileSync(atom, '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>');
       await refused(importSite(empty.services, atom), /not a format Broadsheet can import: XML whose root is <feed>/);

@@ -34,6 +34,8 @@ export interface Article {
   featuredImage: FeaturedImage | null;
   /** Set when an editor marked the article as a review of a thing (schema.org type and name). */
   review: ReviewedThing | null;
+  /** The review's own rating of the thing, 0–100 (an imported WP Review editor score); shown only with `review`. */
+  reviewRating: number | null;
 }
 
 /** An article marked as a review of a thing: the thing's schema.org type and its name. */
@@ -106,6 +108,7 @@ export function toArticle(row: ArticleRow, tags: string[] = []): Article {
     updateNote: row.update_note,
     featuredImage: parseImage(row.featured_image, row.featured_image_alt),
     review: reviewOf(row.review_type, row.review_name),
+    reviewRating: row.review_rating,
   };
 }
 

@@ -57,6 +57,11 @@ export function ArticlePage({ article, related = [], context, scriptPath, childr
               <strong>Updated</strong> <time dateTime={article.updatedAt}>{formatDate(article.updatedAt)}</time>: {article.updateNote}
             </p>
           ) : null}
+          {article.review && article.reviewRating !== null ? (
+            <p class="review-verdict">
+              Our rating of <cite>{article.review.name}</cite>: <strong>{article.reviewRating}</strong>/100
+            </p>
+          ) : null}
         </header>
         {article.featuredImage ? <FeaturedImageFigure image={article.featuredImage} /> : null}
         {article.kind === 'external' && article.externalUrl ? (

@@ -1,5 +1,6 @@
 // The article page's JSON-LD: a NewsArticle, and for an article marked as a review of a thing
-// (a book, a film…) a Review whose item carries the readers' AggregateRating. Google shows no
+// (a book, a film…) a Review with the review's own rating (reviewRating) when it has one, whose
+// item carries the readers' AggregateRating. Google shows no
 // stars for ratings of a news article itself, so the NewsArticle never has one. The block holds
 // the comment count and the score, so the page renderer caches it apart from the article text.
 import { articlePath, authorPath, type Article } from './article.model.ts';
@@ -54,10 +55,11 @@ export function articleStructuredData(article: Article, site: StructuredDataSite
     commentCount: article.commentCount,
     interactionStatistic: { '@type': 'InteractionCounter', interactionType: 'https://schema.org/CommentAction', userInteractionCount: article.commentCount },
   };
-  const { review, rating } = article;
+  const { review, rating, reviewRating } = article;
   // An AggregateRating needs at least one rating; without one there is nothing to describe.
+  const readers = rating.score !== null && rating.count > 0;
   const reviewNode =
-    review && rating.score !== null && rating.count > 0
+    review && (readers || reviewRating !== null)
       ? {
           '@type': 'Review',
           '@id': `${url}#review`,
@@ -67,11 +69,12 @@ export function articleStructuredData(article: Article, site: StructuredDataSite
           datePublished: article.publishedAt ?? undefined,
           author: author ?? publisher,
           publisher,
+          reviewRating: reviewRating !== null ? { '@type': 'Rating', ratingValue: reviewRating, bestRating: 100, worstRating: 0 } : undefined,
           itemReviewed: {
             '@type': review.type,
             name: review.name,
             // The score exactly as the Reviews widget shows it: the rounded percent.
-            aggregateRating: { '@type': 'AggregateRating', ratingValue: rating.score, bestRating: 100, worstRating: 0, ratingCount: rating.count },
+            aggregateRating: readers ? { '@type': 'AggregateRating', ratingValue: rating.score, bestRating: 100, worstRating: 0, ratingCount: rating.count } : undefined,
           },
         }
       : undefined;

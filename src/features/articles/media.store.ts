@@ -4,13 +4,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { AppError } from '../../errors.ts';
 import { imageKey, mediaFile, parseImage, variantWidths } from './featured-image.ts';
 
 export const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
 const MAX_PIXELS = 40_000_000;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+// sharp (libvips) adds some 30 MB to the process once loaded: it is loaded with the first image,
+// so commands and imports that never handle one do without it.
+let sharpModule: Promise<typeof import('sharp')> | undefined;
+const loadSharp = async () => (await (sharpModule ??= import('sharp'))).default;
 
 /** What the form field is called, so errors land beside it. */
 export const IMAGE_FIELD = 'image';
@@ -67,6 +72,7 @@ export function createMediaStore(dir: string): MediaStore {
     async process(data) {
       if (data.length > MAX_IMAGE_BYTES) throw imageTooLarge();
       if (!sniffImage(data)) throw notAnImage();
+      const sharp = await loadSharp();
       let meta: Metadata;
       try {
         meta = await sharp(data).metadata();

@@ -67,6 +67,7 @@ const LABELS: Record<string, string> = {
   pingback: 'pingbacks',
   thread: 'Disqus threads without an article',
   trackback: 'trackbacks',
+  'visitor rating': 'WP Review visitor ratings (counted in the score)',
 };
 
 /** The report as lines of text for a terminal or a log. */

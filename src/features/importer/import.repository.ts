@@ -1,6 +1,6 @@
 // SQL for site imports: articles by their import keys, comments inserted many rows at a time,
 // old addresses. Each function takes the import batch's transaction first.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import type { NewCommentRow } from '../comments/comment.table.ts';
@@ -70,13 +70,13 @@ const COMMENT_COLUMNS = ['article_id', 'parent_id', 'depth', 'author_name', 'aut
 /**
  * An insert of `n` comments, prepared once (db/prepared.ts): the same SQL every time, so it is
  * neither rebuilt nor compiled again, and SQLite's statement cache keeps one statement, not one
- * per row count.
+ * per row count. Its values are one array, row after row, column after column.
  */
 function commentInsert(n: number) {
-  return prepared((db, v: Record<string, unknown>) =>
+  return prepared((db, v: Record<number, unknown>) =>
     db
       .insertInto('comments')
-      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(COMMENT_COLUMNS.map((c) => [c, v[`${c}${i}`]])) as never))
+      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(COMMENT_COLUMNS.map((c, j) => [c, v[i * COMMENT_COLUMNS.length + j]])) as never))
       .returning(['id', 'import_key']),
   );
 }
@@ -91,9 +91,13 @@ export async function insertComments(db: Q, rows: ImportedCommentRow[]): Promise
   const ids = new Map<string, number>();
   let i = 0;
   const run = async (statement: typeof insertMany, n: number) => {
-    const values: Record<string, unknown> = {};
-    for (let r = 0; r < n; r++) for (const c of COMMENT_COLUMNS) values[`${c}${r}`] = rows[i + r]![c];
-    const { rows: inserted } = await statement.execute(db, values);
+    // An array: the stand-ins are named by index (db/prepared.ts looks each name up in it).
+    const values: unknown[] = [];
+    for (let r = 0; r < n; r++) {
+      const row = rows[i + r]!;
+      for (const c of COMMENT_COLUMNS) values.push(row[c]);
+    }
+    const { rows: inserted } = await statement.execute(db, values as Record<number, unknown>);
     for (const row of inserted) ids.set(row.import_key!, row.id);
     i += n;
   };
@@ -137,4 +141,24 @@ export async function saveLegacyPaths(db: Q, rows: { path: string; article_id: n
       .onConflict((oc) => oc.column('path').doUpdateSet({ article_id: (eb) => eb.ref('excluded.article_id') }))
       .execute();
   }
+}
+
+/**
+ * Sets SQLite up for an import's large transactions; returns what puts it back. A batch runs in a
+ * savepoint (db/sqlite-driver.ts), for which SQLite keeps the original of every page the batch
+ * changes in a sub-journal: by default in a temporary file, written page by page (on a large
+ * import, more bytes than the database itself). Kept in memory instead, for the few megabytes a
+ * batch changes. PostgreSQL has no such journal.
+ */
+export async function tuneForImport(db: Q, engine: 'sqlite' | 'postgres'): Promise<() => Promise<void>> {
+  if (engine !== 'sqlite') return async () => {};
+  // SQLite refuses the change inside a transaction once it has opened temporary storage: the
+  // import then runs as it would have, only slower.
+  const set = (value: number | string) => sql.raw(`pragma temp_store = ${value}`).execute(db).then(() => true, () => false);
+  const { rows } = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
+  const before = Number(rows[0]?.temp_store) || 0;
+  const changed = await set('memory');
+  return async () => {
+    if (changed) await set(before);
+  };
 }

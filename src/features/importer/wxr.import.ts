@@ -11,6 +11,7 @@ import type { ImportFormat, ImportOptions } from './import.service.ts';
 import { readXml, type XmlElement } from './xml-stream.ts';
 import { clean, readAuthor, readPost, WXR_PREFIXES, type WxrPost } from './wxr.parser.ts';
 import { createWxrWriter } from './wxr.writer.ts';
+import * as repo from './import.repository.ts';
 
 const SUPPORTED_VERSIONS = /^1\.[0-2]$/;
 
@@ -38,6 +39,7 @@ async function survey(source: ImportSource, options: ImportOptions): Promise<Sur
   await readXml(source, {
     prefixes: WXR_PREFIXES,
     collect: new Set(['wp:wxr_version', 'wp:post_id', 'wp:post_type', 'wp:attachment_url', 'wp:postmeta']),
+    opens: new Set(['item', 'wp:comment']),
     onOpen(name) {
       if (name === 'item') {
         endItem();
@@ -94,6 +96,15 @@ const BATCH_COMMENTS = 2000;
 
 async function importWxr(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
   const found = await survey(source, options);
+  const restore = await repo.tuneForImport(services.db, services.config.database.kind);
+  try {
+    return await importItems(services, source, options, found);
+  } finally {
+    await restore();
+  }
+}
+
+async function importItems(services: Services, source: ImportSource, options: ImportOptions, found: Survey): Promise<ImportReport> {
   const report = createReport(source.file, `${wxrFormat.name} ${found.version}`);
   const authors = new Map<string, string>();
   let site = '';

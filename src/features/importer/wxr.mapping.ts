@@ -75,13 +75,21 @@ export function ratingBaseline(meta: Map<string, string>): { sum: number; count:
   return undefined;
 }
 
-/** WP Review's editor score as the review's own rating, with what it reviews; undefined when the post is no review. */
-export function editorReview(meta: Map<string, string>, title: string): { rating: number; type: ReviewType | null; name: string } | undefined {
+/**
+ * WP Review's editor score as the review's own rating (null without one), with what it reviews
+ * (null when its schema type is none of ours); undefined when the post is no review.
+ */
+export function editorReview(meta: Map<string, string>, title: string): { rating: number | null; type: ReviewType | null; name: string } | undefined {
   const type = meta.get('wp_review_type');
+  if (!type || type === 'none') return undefined;
   const total = number(meta.get('wp_review_total'));
-  if (!type || type === 'none' || total === undefined) return undefined;
-  const rating = Math.round(Math.min(100, Math.max(0, (total / wpReviewScale(type)) * 100)));
+  const scale = wpReviewScale(type);
+  // A total beyond its type's scale (WP Review's own demo has 80.5 "stars") was kept from when
+  // the review had another type: read as the percentage it must be.
+  const percent = total === undefined ? undefined : total > scale && total <= 100 ? total : (total / scale) * 100;
+  const rating = percent === undefined ? null : Math.round(Math.min(100, Math.max(0, percent)));
   const schema = meta.get('wp_review_schema') ?? '';
+  if (rating === null && !isReviewType(schema)) return undefined;
   const name = (meta.get('wp_review_heading') ?? '').trim() || title;
   return { rating, type: isReviewType(schema) ? schema : null, name: name.slice(0, 200) };
 }

@@ -58,6 +58,17 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
   const ipKey = await getOrCreateSecret(db, 'reader');
   const media = createMediaStore(config.mediaDir);
   const uploadsRoot = options.uploadsDir ? await realpath(options.uploadsDir).catch(() => undefined) : undefined;
+  // Regular commenters write from the same address many times: each address is hashed once.
+  const ipHashes = new Map<string, string>();
+  const ipHash = (ip: string) => {
+    let hash = ipHashes.get(ip);
+    if (hash === undefined) {
+      if (ipHashes.size >= 10_000) ipHashes.clear();
+      hash = hmac(ipKey, 'ip', ip).slice(0, 27);
+      ipHashes.set(ip, hash);
+    }
+    return hash;
+  };
 
   function prepare(post: WxrPost, authors: Map<string, string>, now: string): PreparedPost | null {
     const label = `${post.type} ${post.id || '?'} “${post.title.slice(0, 60)}”`;
@@ -78,6 +89,12 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
     const real = post.comments.filter((c) => {
       if (c.type === 'pingback' || c.type === 'trackback') {
         count(report, `skipped.${c.type}`);
+        return false;
+      }
+      // WP Review keeps each visitor's rating as a comment of this type; the post's visitor score
+      // (the rating baseline) already counts it.
+      if (c.type === 'wp_review_visitor') {
+        count(report, 'skipped.visitor rating');
         return false;
       }
       if (!c.id || !c.content.trim()) {
@@ -105,7 +122,7 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
           body_html: plainHtml ?? renderCommentMarkdown(bodyMd),
           status: commentStatus(comment.approved),
           body_hash: bodyHash(bodyMd),
-          ip_hash: comment.authorIp ? hmac(ipKey, 'ip', comment.authorIp).slice(0, 27) : 'import',
+          ip_hash: comment.authorIp ? ipHash(comment.authorIp) : 'import',
           user_agent: '',
           created_at: created,
           updated_at: created,
@@ -133,7 +150,8 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
         published_at: decision.publishedAt,
         updated_at: post.modified ?? decision.publishedAt ?? now,
         menu_order: post.menuOrder,
-        ...(review ? { review_rating: review.rating, ...(review.type ? { review_type: review.type, review_name: review.name } : {}) } : {}),
+        ...(review?.rating != null ? { review_rating: review.rating } : {}),
+        ...(review?.type ? { review_type: review.type, review_name: review.name } : {}),
       },
       tags,
       paths: legacyPaths(post),

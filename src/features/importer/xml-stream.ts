@@ -22,8 +22,10 @@ export interface XmlReadOptions {
   collect: ReadonlySet<string>;
   /** Called with each collected element, in document order; the read waits for it. */
   onElement(element: XmlElement): void | Promise<void>;
-  /** Called when any element opens, with its depth (the root is 0). */
+  /** Called when an element opens, with its depth (the root is 0). */
   onOpen?(name: string, depth: number, attrs: Record<string, string>): void;
+  /** The names onOpen is called for (every element when absent). */
+  opens?: ReadonlySet<string>;
   /** Usual prefixes by namespace URI without its scheme (a prefix of it), e.g. 'wordpress.org/export/' → 'wp'. */
   prefixes?: Record<string, string>;
   onBytes?(read: number): void;
@@ -69,7 +71,7 @@ export async function readXml(source: ImportSource, options: XmlReadOptions): Pr
     }
     const name = rename(tag.name);
     const attrs = tag.attributes as Record<string, string>;
-    if (options.onOpen) done.push({ open: name, depth, attrs });
+    if (options.onOpen && (!options.opens || options.opens.has(name))) done.push({ open: name, depth, attrs });
     depth++;
     if (collecting === 0 && !options.collect.has(name)) return;
     if (collecting === 0) collecting = depth;
