@@ -349,7 +349,7 @@ export function createArticlePageRenderer(deps: {
       }
       // Only their rating is theirs: the comment form keeps the shared token, as on the shared
       // page (the page's script fetches a personal one when the form is first used).
-      if (!ownThread && reader.replyTo === undefined && reader.commentForm === undefined && reader.rateError === undefined) {
+      if (!ownThread && reader.replyTo === undefined && reader.commentForm === undefined && reader.rateError === undefined && reader.commentNotice === undefined) {
         const { body } = await assembledPage(slug, order, commentPage, mode, yourRating);
         return { personal: body, article };
       }
