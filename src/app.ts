@@ -22,6 +22,7 @@ import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
 import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
 import { createMediaStore } from './features/articles/media.store.ts';
 import { mediaRoutes } from './features/articles/media.routes.ts';
+import { createSharedFastPath, type SharedFastPath } from './features/edge/shared-fast-path.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive.directory.ts';
 import { archivePages } from './features/archives/archive.pages.tsx';
 import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
@@ -154,6 +155,8 @@ export interface AppDeps extends Services {
   layout: () => LayoutContext;
   /** Lets the embed's frame be framed by the allowed origins (every other page forbids framing). */
   embedFrameHeaders(reply: FastifyReply): void;
+  /** Answers a shared article page again before the framework (features/edge/shared-fast-path.ts). */
+  sharedFastPath: SharedFastPath;
 }
 
 /**
@@ -316,6 +319,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   const staffCsrf = createStaffCsrf(await getOrCreateSecret(db, 'staff-csrf'));
 
+  // Not while the section lists reload after a write: the onRequest hook below waits for that.
+  const sharedFastPath = createSharedFastPath({ ready: () => services.directory.settled() === undefined });
+  sharedFastPath.install(app.server);
+  app.addHook('onSend', async (request, reply, payload) => {
+    sharedFastPath.onSend(request, reply);
+    return payload;
+  });
+
   await app.register(cookie);
   // Whatever is made per request (HTML, feeds, JSON) is compressed when the client accepts it;
   // cached documents arrive already compressed (lib/compressed-body.ts) and pass through.
@@ -337,9 +348,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(readerPlugin);
   // With Redis the counters are shared by every instance (per instance again while it is away).
   await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
-  await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken });
+  await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken, sharedFastPath });
   const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
-  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }), pages, assets, layout, embedFrameHeaders };
+  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }), pages, assets, layout, embedFrameHeaders, sharedFastPath };
   await app.register(swagger, {
     openapi: {
       info: { title: 'Broadsheet API', version: '1', description: 'Articles, reader ratings and comments. E-mail addresses are never returned.' },

@@ -7,7 +7,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Below this, compression saves less than the headers it adds. */
-const MIN_COMPRESSED_BYTES = 1024;
+export const MIN_COMPRESSED_BYTES = 1024;
 // Quality 5 compresses a 60 KB page in about a millisecond, within a few per cent of 11 (which
 // takes fifty times as long), and it is paid once per change of the page.
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
@@ -47,7 +47,11 @@ export function acceptedEncoding(acceptEncoding: string | undefined): 'br' | 'gz
 
 /** Whether the client's copy (If-None-Match) is this body. */
 export function isCurrent(request: FastifyRequest, etag: string): boolean {
-  const ifNoneMatch = request.headers['if-none-match'];
+  return matchesEtag(request.headers['if-none-match'], etag);
+}
+
+/** Whether an If-None-Match header names this ETag (or `*`). */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => ['*', etag].includes(tag.trim().replace(/^W\//, '')));
 }
 

@@ -13,12 +13,15 @@ import { countPendingComments } from '../features/dashboard/dashboard.repository
 import type { LiveFeed } from '../features/live/live.feed.ts';
 import type { RedisLink } from '../infra/redis.ts';
 import { safeEqual } from '../lib/crypto.ts';
+import type { SharedFastPath } from '../features/edge/shared-fast-path.ts';
 
 export interface MetricsOptions {
   db: Db;
   live: LiveFeed;
   redis: RedisLink | undefined;
   token: string | undefined;
+  /** Requests it answers before the framework are counted here too. */
+  sharedFastPath?: Pick<SharedFastPath, 'onServed'>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -33,7 +36,7 @@ export function mayReadMetrics(request: FastifyRequest, token: string | undefine
 }
 
 export const metricsPlugin = fp(
-  async (app: FastifyInstance, { db, live, redis, token }: MetricsOptions) => {
+  async (app: FastifyInstance, { db, live, redis, token, sharedFastPath }: MetricsOptions) => {
     // One registry per app: tests run several apps in one process.
     const register = new Registry();
     collectDefaultMetrics({ register });
@@ -52,6 +55,10 @@ export const metricsPlugin = fp(
       const labels = { method: request.method, route: request.routeOptions.url ?? '(unmatched)', status: String(reply.statusCode) };
       requests.inc(labels);
       duration.observe(labels, reply.elapsedTime / 1000);
+    });
+    sharedFastPath?.onServed((labels, seconds) => {
+      requests.inc(labels);
+      duration.observe(labels, seconds);
     });
 
     new Gauge({

@@ -64,6 +64,8 @@ export interface RenderedPage {
   article: Article;
   /** The shared document: the same for every reader without anything of their own here. */
   shared?: CompressedBody;
+  /** With `shared`: whether it is still the document this address serves (edge/shared-fast-path.ts). */
+  current?: () => boolean;
   /** A page rendered for this reader alone, or kept for every reader who gave this rating. */
   personal?: Buffer | CompressedBody;
 }
@@ -310,7 +312,12 @@ export function createArticlePageRenderer(deps: {
     const key = `${mode}:${order}:${commentPage}:${slug}${yourRating === null ? '' : `:${yourRating}`}`;
     const age = tokenAge();
     const hit = cache.get(key);
-    if (hit && hit.tokenAge === age) return hit;
+    const current = (body: CompressedBody) => () => {
+      checkSettings();
+      const kept = cache.get(key);
+      return kept?.body === body && kept.tokenAge === tokenAge();
+    };
+    if (hit && hit.tokenAge === age) return { ...hit, current: current(hit.body) };
     const { article, page } = await skeleton(slug, mode);
     const startedAt = stamp(article.id);
     const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
@@ -327,7 +334,7 @@ export function createArticlePageRenderer(deps: {
     });
     const entry = { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
     if (startedAt === stamp(article.id)) boundedSet(cache, key, entry);
-    return entry;
+    return { ...entry, current: current(entry.body) };
   }
 
   return {
@@ -344,8 +351,8 @@ export function createArticlePageRenderer(deps: {
       const ownThread = own.pending.length > 0 || own.editable.size > 0;
       const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined || reader.commentNotice !== undefined;
       if (!personal) {
-        const { body } = await assembledPage(slug, order, commentPage, mode);
-        return { shared: body, article };
+        const { body, current } = await assembledPage(slug, order, commentPage, mode);
+        return { shared: body, current, article };
       }
       // Only their rating is theirs: the comment form keeps the shared token, as on the shared
       // page (the page's script fetches a personal one when the form is first used).

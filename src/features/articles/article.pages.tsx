@@ -37,6 +37,7 @@ export async function sendArticlePage(
   if (mode === 'embed') deps.embedFrameHeaders(reply);
   if (page.shared) {
     markShared(reply, { keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages], purging: deps.config.edgePurgeUrls.length > 0 });
+    if (mode === 'page' && page.current) deps.sharedFastPath.offer(request, page.shared, page.current);
     return sendCompressed(request, reply.type(HTML), page.shared);
   }
   // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.

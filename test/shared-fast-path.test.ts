@@ -1,0 +1,79 @@
+// A shared article page asked for again is answered before the framework
+// (features/edge/shared-fast-path.ts): readers must not be able to tell. Same bytes and headers
+// as the framework's answer, 304 and HEAD as before, a change seen at once, and nothing shared
+// with a reader who has something of their own on the page.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createArticle } from './helpers/factories.ts';
+import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
+
+/** Every header but the date, as a sorted list. */
+function headersOf(response: Response): [string, string][] {
+  return [...response.headers.entries()].filter(([name]) => name !== 'date' && name !== 'keep-alive' && name !== 'connection').sort();
+}
+
+describe('the shared page answered again before the framework', () => {
+  let app: TestApp;
+  let path: string;
+
+  before(async () => {
+    app = await startTestApp();
+    path = `/articles/${(await createArticle(app.services)).slug}`;
+  });
+  after(() => app.close());
+
+  it('gives the same bytes and headers as the first answer, in every encoding', async () => {
+    for (const encoding of ['br', 'gzip', 'identity']) {
+      const first = await fetch(app.url + path, { headers: { 'accept-encoding': encoding } });
+      const firstBytes = Buffer.from(await first.arrayBuffer());
+      for (let i = 0; i < 3; i++) {
+        const again = await fetch(app.url + path, { headers: { 'accept-encoding': encoding } });
+        assert.equal(again.status, 200);
+        assert.deepEqual(headersOf(again), headersOf(first), encoding);
+        assert.deepEqual(Buffer.from(await again.arrayBuffer()), firstBytes, encoding);
+      }
+    }
+  });
+
+  it('answers 304 to the current ETag and HEAD with the headers alone', async () => {
+    const first = await fetch(app.url + path);
+    await first.arrayBuffer();
+    const etag = first.headers.get('etag')!;
+    const cached = await fetch(app.url + path, { headers: { 'if-none-match': `W/${etag}` } });
+    assert.equal(cached.status, 304);
+    assert.equal(cached.headers.get('etag'), etag);
+    const head = await fetch(app.url + path, { method: 'HEAD', headers: { 'accept-encoding': 'br' } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-encoding'), 'br');
+    assert.ok(Number(head.headers.get('content-length')) > 0);
+    assert.equal((await head.arrayBuffer()).byteLength, 0);
+  });
+
+  it('shows a rating on the next read, and keeps the rater’s own page theirs', async () => {
+    const before = await (await fetch(app.url + path)).text();
+    assert.doesNotMatch(textOf(before), /1 rating\b/);
+    const rater = new Client(app.url);
+    const rated = await rater.request(`${path}/rating`, { method: 'POST', form: { value: '60' } });
+    assert.equal(rated.status, 303);
+    const own = await rater.request(path);
+    assert.equal(own.headers.get('cache-control'), 'private, no-cache');
+    assert.match(textOf(await own.text()), /Your rating: 3 stars/);
+    for (let i = 0; i < 2; i++) {
+      const shared = await fetch(app.url + path, { headers: { 'accept-encoding': 'br' } });
+      assert.equal(shared.headers.get('content-encoding'), 'br');
+      const text = textOf(await shared.text());
+      assert.match(text, /60 % User Score 1 rating\b/);
+      assert.doesNotMatch(text, /Your rating/);
+    }
+  });
+
+  it('never answers a staff member or another method from it', async () => {
+    await (await fetch(app.url + path)).arrayBuffer();
+    const staff = await fetch(app.url + path, { headers: { cookie: 'bs_staff=not-a-session' } });
+    assert.equal(staff.status, 200);
+    await staff.arrayBuffer();
+    const post = await fetch(app.url + path, { method: 'POST' });
+    assert.equal(post.status, 404);
+    await post.arrayBuffer();
+  });
+});
