@@ -6,6 +6,8 @@ import { mediaPath, srcsetOf, type FeaturedImage } from './featured-image.ts';
 
 /** How wide a card's picture is shown at each layout (site.css: the card grid and the phone's rows). */
 export const CARD_IMAGE_SIZES = '(min-width: 68rem) 15rem, (min-width: 40rem) calc(50vw - 2.5rem), 7rem';
+/** The lead's picture fills the width on a phone, and two thirds of it beside the text from 48rem (site.css). */
+const LEAD_IMAGE_SIZES = '(min-width: 75rem) 46rem, (min-width: 48rem) 62vw, calc(100vw - 2.5rem)';
 /** Cards in the first row are on screen at once; the rest load as the reader scrolls. */
 const EAGER_CARDS = 3;
 
@@ -14,14 +16,16 @@ export interface CardOptions {
   level?: 2 | 3;
   /** Off on a section's own page, where every card would repeat its name. */
   showSection?: boolean;
+  /** The front page's lead story: large, its picture loaded first. */
+  lead?: boolean;
 }
 
-export function ArticleCard({ article, level = 2, showSection = true, index = 0 }: CardOptions & { article: Article; index?: number }) {
+export function ArticleCard({ article, level = 2, showSection = true, lead = false, index = 0 }: CardOptions & { article: Article; index?: number }) {
   const Heading = level === 2 ? 'h2' : 'h3';
   const image = article.featuredImage;
   return (
-    <li class={image ? 'article-card with-image' : 'article-card'}>
-      {image ? <CardImage image={image} sizes={CARD_IMAGE_SIZES} lazy={index >= EAGER_CARDS} /> : null}
+    <li class={`article-card${lead ? ' lead-story' : ''}${image ? ' with-image' : ''}`}>
+      {image ? <CardImage image={image} sizes={lead ? LEAD_IMAGE_SIZES : CARD_IMAGE_SIZES} priority={lead} lazy={!lead && index >= EAGER_CARDS} /> : null}
       <div class="card-text">
         {showSection && article.section ? (
           <p class="article-section">

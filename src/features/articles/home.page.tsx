@@ -3,11 +3,8 @@ import { Layout, type LayoutContext } from '../../views/layout.tsx';
 import { pagePath, Pagination } from '../../views/pagination.tsx';
 import type { FrontPage } from '../archives/archive.service.ts';
 import { formatScore } from '../ratings/rating.widget.tsx';
-import { ArticleList, CardImage, CardMeta } from './article-card.tsx';
-import { articlePath, sectionPath, type Article } from './article.model.ts';
-
-/** The lead's picture fills the width on a phone, and two thirds of it beside the text from 48rem (site.css). */
-const LEAD_IMAGE_SIZES = '(min-width: 75rem) 46rem, (min-width: 48rem) 62vw, calc(100vw - 2.5rem)';
+import { ArticleCard, ArticleList } from './article-card.tsx';
+import { articlePath, type Article } from './article.model.ts';
 
 export function HomePage({ front, context }: { front: FrontPage; context: LayoutContext }) {
   const { page, pages, articles, topRated, mostDiscussed } = front;
@@ -58,24 +55,9 @@ export function HomePage({ front, context }: { front: FrontPage; context: Layout
 
 /** The newest story, large: its picture (loaded first), headline and standfirst. */
 function LeadStory({ article }: { article: Article }) {
-  const image = article.featuredImage;
   return (
     <ol class="article-list lead-list">
-      <li class={image ? 'article-card lead-story with-image' : 'article-card lead-story'}>
-        {image ? <CardImage image={image} sizes={LEAD_IMAGE_SIZES} priority /> : null}
-        <div class="card-text">
-          {article.section ? (
-            <p class="article-section">
-              <a href={sectionPath(article.section)}>{article.section}</a>
-            </p>
-          ) : null}
-          <h3>
-            <a href={articlePath(article.slug)}>{article.title}</a>
-          </h3>
-          {article.standfirst ? <p class="standfirst">{article.standfirst}</p> : null}
-          <CardMeta article={article} />
-        </div>
-      </li>
+      <ArticleCard article={article} level={3} lead />
     </ol>
   );
 }
