@@ -7,7 +7,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Below this, compression saves less than the headers it adds. */
-export const MIN_COMPRESSED_BYTES = 1024;
+const MIN_COMPRESSED_BYTES = 1024;
 // Quality 5 compresses a 60 KB page in about a millisecond, within a few per cent of 11 (which
 // takes fifty times as long), and it is paid once per change of the page.
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
@@ -62,7 +62,13 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
 export function sendCompressed(request: FastifyRequest, reply: FastifyReply, body: CompressedBody): FastifyReply {
   reply.header('etag', body.etag).header('vary', 'Accept-Encoding');
   if (isCurrent(request, body.etag)) return reply.code(304).send();
-  const encoding = body.plain.length >= MIN_COMPRESSED_BYTES ? acceptedEncoding(request.headers['accept-encoding']) : undefined;
-  if (encoding === undefined) return reply.send(body.plain);
-  return reply.header('content-encoding', encoding).send(encoding === 'br' ? body.br : body.gzip);
+  const { encoding, bytes } = encodedFor(body, request.headers['accept-encoding']);
+  if (encoding === undefined) return reply.send(bytes);
+  return reply.header('content-encoding', encoding).send(bytes);
+}
+
+/** The bytes to send for this Accept-Encoding, and their encoding (none for a small body). */
+export function encodedFor(body: CompressedBody, acceptEncoding: string | undefined): { encoding?: 'br' | 'gzip'; bytes: Buffer } {
+  const encoding = body.plain.length >= MIN_COMPRESSED_BYTES ? acceptedEncoding(acceptEncoding) : undefined;
+  return { encoding, bytes: encoding === 'br' ? body.br : encoding === 'gzip' ? body.gzip : body.plain };
 }

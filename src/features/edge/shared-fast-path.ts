@@ -10,7 +10,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACTED_COOKIE } from '../../plugins/reader.ts';
 import { STAFF_COOKIE } from '../../plugins/access.ts';
-import { acceptedEncoding, matchesEtag, MIN_COMPRESSED_BYTES, type CompressedBody } from '../../lib/compressed-body.ts';
+import { encodedFor, matchesEtag, type CompressedBody } from '../../lib/compressed-body.ts';
 
 /** Addresses kept (each holds a reference to a body the renderer keeps anyway). */
 const MAX_ADDRESSES = 1000;
@@ -70,8 +70,7 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
       served(req, entry, 304, started);
       return true;
     }
-    const encoding = body.plain.length >= MIN_COMPRESSED_BYTES ? acceptedEncoding(req.headers['accept-encoding']) : undefined;
-    const bytes = encoding === 'br' ? body.br : encoding === 'gzip' ? body.gzip : body.plain;
+    const { encoding, bytes } = encodedFor(body, req.headers['accept-encoding']);
     if (encoding) headers['content-encoding'] = encoding;
     headers['content-length'] = bytes.length;
     res.writeHead(200, headers);
