@@ -1,6 +1,7 @@
 // Rendered documents (feeds, sitemaps) kept in memory until what they show changes, and sent
 // with validators so that readers polling them are answered 304 without a body.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { createCache } from './cache.ts';
 import { CompressedBody, sendCompressed } from './compressed-body.ts';
 
 export interface Document {
@@ -16,70 +17,35 @@ export interface CachedDocument extends Document {
   compressed: CompressedBody;
   etag: string;
   lastModified: string;
-  expires: number;
 }
 
 export interface DocumentCache {
   /** The cached document under `key`, or `build`'s, kept when nothing was dropped meanwhile. */
   get(key: string, build: () => Promise<Document>): Promise<CachedDocument>;
-  /** Drops the documents whose scope matches; all of them without a predicate. */
-  drop(matches?: (scope: string | number) => boolean): void;
+  /** Drops the documents of these scopes; all of them without any. */
+  drop(...scopes: (string | number)[]): void;
 }
 
 /**
  * `ttlMs` bounds how long a document is kept even without an event: a scheduled article whose
  * time comes, or an import from another process on a single instance, emits none. `maxEntries`
- * bounds the memory (a crawler can ask for every article's comment feed): the least recently
- * used document goes first.
+ * bounds the memory (a crawler can ask for every article's comment feed).
  */
 export function createDocumentCache({ ttlMs = 300_000, maxEntries = 1_000 }: { ttlMs?: number; maxEntries?: number } = {}): DocumentCache {
-  const entries = new Map<string, CachedDocument>();
-  // Requests that miss together share one build, unless something was dropped since it began.
-  const building = new Map<string, Promise<CachedDocument>>();
-  // A document built while something was dropped may show the old state: it is served, not kept.
-  let generation = 0;
+  // A document says its scope only once built: any drop spoils the builds under way.
+  const cache = createCache<string, CachedDocument, string | number>({ maxEntries, ttlMs, scopeOf: (document) => document.scope });
 
-  async function buildEntry(key: string, build: () => Promise<Document>): Promise<CachedDocument> {
-    const started = generation;
+  async function cached(build: () => Promise<Document>): Promise<CachedDocument> {
     const document = await build();
     const compressed = new CompressedBody(Buffer.from(document.body));
-    const entry: CachedDocument = {
-      ...document,
-      compressed,
-      etag: compressed.etag,
-      lastModified: new Date().toUTCString(),
-      expires: Date.now() + ttlMs,
-    };
-    if (started === generation) {
-      entries.delete(key);
-      entries.set(key, entry);
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-    }
-    return entry;
+    return { ...document, compressed, etag: compressed.etag, lastModified: new Date().toUTCString() };
   }
 
   return {
-    get(key, build) {
-      const cached = entries.get(key);
-      if (cached && cached.expires > Date.now()) {
-        // Map order is the eviction order: a document read moves to the back.
-        entries.delete(key);
-        entries.set(key, cached);
-        return Promise.resolve(cached);
-      }
-      const pending = building.get(key);
-      if (pending) return pending;
-      const promise = buildEntry(key, build).finally(() => {
-        if (building.get(key) === promise) building.delete(key);
-      });
-      building.set(key, promise);
-      return promise;
-    },
-    drop(matches) {
-      generation++;
-      building.clear();
-      if (!matches) return entries.clear();
-      for (const [key, entry] of entries) if (matches(entry.scope)) entries.delete(key);
+    get: (key, build) => cache.load(key, () => cached(build)),
+    drop(...scopes) {
+      if (scopes.length === 0) return cache.invalidate();
+      for (const scope of scopes) cache.invalidate(scope);
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
+import { createCache } from '../../lib/cache.ts';
 import { archiveSlug, nowIso } from '../../lib/text.ts';
 import { hasDueScheduled, listPublishedArticles } from '../articles/article.repository.ts';
 import { articlesWithTags } from '../articles/article.service.ts';
@@ -68,33 +69,22 @@ const NOT_FOUND: Record<ArchiveKind, string> = {
 export function createArchiveService({ readDb, events }: { readDb: Db; events?: EventBus }): ArchiveService {
   const withTags = (rows: ArticleRow[]) => articlesWithTags(readDb, rows);
 
-  const lists = new Map<string, { at: number; value: Promise<unknown> }>();
-  // A list read while something changed may show the old state: it is served, not kept.
-  let generation = 0;
-  events?.on('article.changed', () => {
-    generation++;
-    lists.clear();
-  });
+  // A list read while an article changed may show the old state: it is served, not kept.
+  const lists = createCache<string, { at: number; value: unknown }>({ maxEntries: LIST_CACHE_LIMIT, ttlMs: LIST_TTL_MS });
+  events?.on('article.changed', () => lists.invalidate());
   let activityAt = 0;
   events?.on('rating.changed', () => (activityAt = Date.now()));
   events?.on('comment.published', () => (activityAt = Date.now()));
-  const isFresh = (entry: { at: number }) => {
-    const age = Date.now() - entry.at;
-    return age < LIST_TTL_MS && (activityAt < entry.at || age < ACTIVITY_LAG_MS);
-  };
+  const isFresh = (entry: { at: number }) => activityAt < entry.at || Date.now() - entry.at < ACTIVITY_LAG_MS;
 
   async function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = lists.get(key);
-    if (hit && isFresh(hit) && !(await hasDueScheduled(readDb, nowIso()))) return hit.value as Promise<T>;
-    const startedAt = generation;
-    const value = load();
-    if (lists.size >= LIST_CACHE_LIMIT) lists.delete(lists.keys().next().value!);
-    lists.set(key, { at: Date.now(), value });
-    value.then(
-      () => startedAt !== generation && lists.get(key)?.value === value && lists.delete(key),
-      () => lists.get(key)?.value === value && lists.delete(key),
-    );
-    return value;
+    if (hit && isFresh(hit) && !(await hasDueScheduled(readDb, nowIso()))) return hit.value as T;
+    const entry = await lists.build(key, async () => {
+      const at = Date.now();
+      return { at, value: await load() };
+    });
+    return entry.value as T;
   }
 
   /** The lists prefer the last month's articles, and fall back to all time when it has none. */

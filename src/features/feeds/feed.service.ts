@@ -43,8 +43,8 @@ export function createFeedService(deps: { db: Db; articles: ArticleService; sett
   const { db, articles, settings, events, publicUrl } = deps;
   const cache = createDocumentCache({ ttlMs: CACHE_TTL_MS });
   // Article feeds depend on every article; a comment feed on its article and its comments.
-  events.on('article.changed', ({ articleId }) => cache.drop(articleId === null ? undefined : (scope) => scope === ARTICLES || scope === articleId));
-  events.on('comment.published', ({ articleId }) => cache.drop((scope) => scope === articleId));
+  events.on('article.changed', ({ articleId }) => (articleId === null ? cache.drop() : cache.drop(ARTICLES, articleId)));
+  events.on('comment.published', ({ articleId }) => cache.drop(articleId));
   events.on('settings.changed', () => cache.drop());
 
   const frame = (base: string) => {
