@@ -11,6 +11,7 @@
 //
 // Comments come a page of top-level threads at a time (comment.paging.ts): each page of each
 // order is cached like the first, and a comment's publication drops every page of its article.
+import { createCache } from '../../lib/cache.ts';
 import { CompressedBody } from '../../lib/compressed-body.ts';
 import type { EventBus } from '../../events.ts';
 import { AppError, type FieldErrors } from '../../errors.ts';
@@ -21,7 +22,7 @@ import type { ArchiveService } from '../archives/archive.service.ts';
 import type { PublicComment } from '../comments/comment.model.ts';
 import { closedByAge, type CommentService, type ThreadPage } from '../comments/comment.service.ts';
 import type { CommentOrder } from '../comments/comment.paging.ts';
-import { CommentForm, CommentsSection, type CommentFormValues, type CommentNotice } from '../comments/comment.views.tsx';
+import { CommentForm, CommentsSection, type CommentFormProps, type CommentFormValues, type CommentNotice } from '../comments/comment.views.tsx';
 import type { RatingService } from '../ratings/rating.service.ts';
 import { RateForm, RatingWidget } from '../ratings/rating.widget.tsx';
 import type { Settings } from '../settings/settings.service.ts';
@@ -85,12 +86,14 @@ interface Thread {
   replyable: Map<number, string>;
 }
 
+/** How many of each part are kept: the most recently used. */
 const CACHE_LIMIT = 500;
 
-/** A Map that forgets its oldest entry beyond CACHE_LIMIT. */
-function boundedSet<K, V>(map: Map<K, V>, key: K, value: V): void {
-  if (map.size >= CACHE_LIMIT) map.delete(map.keys().next().value!);
-  map.set(key, value);
+/** A page assembled from the parts, kept with the shared form token's age it carries. */
+interface Assembled {
+  article: Article;
+  body: CompressedBody;
+  tokenAge: number;
 }
 
 export function createArticlePageRenderer(deps: {
@@ -108,62 +111,38 @@ export function createArticlePageRenderer(deps: {
 }): ArticlePageRenderer {
   const { articles, ratings, comments, archives, events, layout, scriptPath, embedScriptPath } = deps;
   const offerReplies = deps.notifications?.enabled ?? false;
-  const skeletons = new Map<string, { article: Article; page: ByteTemplate }>();
-  const reviews = new Map<number, ByteTemplate>();
-  const threads = new Map<string, Thread>();
-  const structured = new Map<number, ByteTemplate>();
-  const assembled = new Map<string, { article: Article; body: CompressedBody; tokenAge: number }>();
+  // Parts are scoped by article id: a rating or a comment drops (and spoils the builds under way
+  // of) that article's parts only. Skeletons and blank forms are dropped all at once.
+  const cache = <K, V>() => createCache<K, V, number>({ maxEntries: CACHE_LIMIT });
+  const skeletons = cache<string, { article: Article; page: ByteTemplate }>();
+  const reviews = cache<number, ByteTemplate>();
+  const threads = cache<string, Thread>();
+  const structured = cache<number, ByteTemplate>();
+  const assembled = cache<string, Assembled>();
   // The page of a reader whose only personal part is their rating: the shared page with their
   // value in the rate form, kept per value (at most 101 per page), dropped with the shared one.
-  const rated = new Map<string, { article: Article; body: CompressedBody; tokenAge: number }>();
-  const forms = new Map<string, { rate: ByteTemplate; comment: ByteTemplate }>();
-
-  // A part is cached only if nothing invalidated it while it was being built: `epoch` moves on
-  // article edits and settings changes, an article's version on its ratings and comments.
-  let epoch = 0;
-  const versions = new Map<number, number>();
-  const stamp = (articleId: number) => `${epoch}:${versions.get(articleId) ?? 0}`;
-  const dropAssembled = (articleId: number) => {
-    for (const map of [assembled, rated]) for (const [key, entry] of map) if (entry.article.id === articleId) map.delete(key);
-  };
-  const bump = (articleId: number) => versions.set(articleId, (versions.get(articleId) ?? 0) + 1);
+  const rated = cache<string, Assembled>();
+  const forms = cache<string, { rate: ByteTemplate; comment: ByteTemplate }>();
 
   events.on('rating.changed', ({ articleId }) => {
-    bump(articleId);
-    reviews.delete(articleId);
-    structured.delete(articleId);
-    dropAssembled(articleId);
+    for (const part of [reviews, structured, assembled, rated]) part.invalidate(articleId);
   });
-  const dropThreads = (articleId: number) => {
-    for (const key of threads.keys()) if (key.startsWith(`${articleId}:`)) threads.delete(key);
-  };
   events.on('comment.published', ({ articleId }) => {
-    bump(articleId);
-    dropThreads(articleId);
-    structured.delete(articleId);
-    dropAssembled(articleId);
+    for (const part of [threads, structured, assembled, rated]) part.invalidate(articleId);
   });
   const clearAll = () => {
-    epoch++;
-    for (const map of [skeletons, reviews, threads, structured, assembled, rated, forms]) map.clear();
+    for (const part of [skeletons, reviews, threads, structured, assembled, rated, forms]) part.invalidate();
   };
   // Every skeleton lists related articles and the sections, which any article's change can
   // alter (a new one published, one withdrawn): all skeletons go, but only this article's
   // widget and thread. Edits are rare; ratings and comments stay per article.
   const dropPages = () => {
-    epoch++;
-    skeletons.clear();
-    assembled.clear();
-    rated.clear();
-    forms.clear();
+    for (const part of [skeletons, assembled, rated, forms]) part.invalidate();
   };
   events.on('article.changed', ({ articleId }) => {
     if (articleId === null) return clearAll();
     dropPages();
-    bump(articleId);
-    reviews.delete(articleId);
-    dropThreads(articleId);
-    structured.delete(articleId);
+    for (const part of [reviews, threads, structured]) part.invalidate(articleId);
   });
   // Settings shape every part (title, reply depth, rating scale); the service hands out a new
   // object on each change, so a change made anywhere (admin page, CLI) empties the caches. The
@@ -186,53 +165,52 @@ export function createArticlePageRenderer(deps: {
     }
   };
 
-  async function skeleton(slug: string, mode: PageMode) {
-    const key = `${mode}:${slug}`;
-    const hit = skeletons.get(key);
-    if (hit) return hit;
-    const startedAt = epoch;
-    const article = await articles.getPublished(slug);
-    const page = toByteTemplate(
-      renderPage(
-        mode === 'embed' ? (
-          <EmbedFrame article={article} context={layout()} scriptPath={embedScriptPath}>
-            <Slot name="reviews" />
-            <Slot name="comments" />
-          </EmbedFrame>
-        ) : (
-          <ArticlePage article={article} related={await archives.related(article)} context={layout()} scriptPath={scriptPath}>
-            <Slot name="reviews" />
-            <Slot name="comments" />
-            <Slot name="structured-data" />
-          </ArticlePage>
+  function skeleton(slug: string, mode: PageMode) {
+    return skeletons.load(`${mode}:${slug}`, async () => {
+      const article = await articles.getPublished(slug);
+      const page = toByteTemplate(
+        renderPage(
+          mode === 'embed' ? (
+            <EmbedFrame article={article} context={layout()} scriptPath={embedScriptPath}>
+              <Slot name="reviews" />
+              <Slot name="comments" />
+            </EmbedFrame>
+          ) : (
+            <ArticlePage article={article} related={await archives.related(article)} context={layout()} scriptPath={scriptPath}>
+              <Slot name="reviews" />
+              <Slot name="comments" />
+              <Slot name="structured-data" />
+            </ArticlePage>
+          ),
         ),
-      ),
-    );
-    const entry = { article, page };
-    if (startedAt === epoch) boundedSet(skeletons, key, entry);
-    return entry;
+      );
+      return { article, page };
+    });
   }
 
-  async function reviewsOf(article: Article): Promise<ByteTemplate> {
-    const hit = reviews.get(article.id);
-    if (hit) return hit;
-    const startedAt = stamp(article.id);
-    const rating = await ratings.details(article.id);
-    const page = toByteTemplate(renderFragment(<RatingWidget rating={rating} baselineCount={article.importedRatingCount} scale={layout().settings.ratingScale} />));
-    if (startedAt === stamp(article.id)) boundedSet(reviews, article.id, page);
-    return page;
+  function reviewsOf(article: Article): Promise<ByteTemplate> {
+    return reviews.load(
+      article.id,
+      async () => {
+        const rating = await ratings.details(article.id);
+        return toByteTemplate(renderFragment(<RatingWidget rating={rating} baselineCount={article.importedRatingCount} scale={layout().settings.ratingScale} />));
+      },
+      article.id,
+    );
   }
 
   /** The JSON-LD block, with the score and comment count as stored now (the skeleton's copy may predate them). */
-  async function structuredDataOf(article: Article): Promise<ByteTemplate> {
-    const hit = structured.get(article.id);
-    if (hit) return hit;
-    const startedAt = stamp(article.id);
-    const fresh = { ...article, ...(await articles.liveFigures(article.id)) };
-    const { settings, publicUrl } = layout();
-    const page = toByteTemplate(renderFragment(<StructuredData data={articleStructuredData(fresh, { title: settings.siteTitle, publicUrl, logo: logoOf(settings), shareImage: shareImageOf(settings) })} />));
-    if (startedAt === stamp(article.id)) boundedSet(structured, article.id, page);
-    return page;
+  function structuredDataOf(article: Article): Promise<ByteTemplate> {
+    return structured.load(
+      article.id,
+      async () => {
+        const fresh = { ...article, ...(await articles.liveFigures(article.id)) };
+        const { settings, publicUrl } = layout();
+        const site = { title: settings.siteTitle, publicUrl, logo: logoOf(settings), shareImage: shareImageOf(settings) };
+        return toByteTemplate(renderFragment(<StructuredData data={articleStructuredData(fresh, site)} />));
+      },
+      article.id,
+    );
   }
 
   /** `?cpage=N` (and `order=` when it is not the site's default), for links between comment pages. */
@@ -263,14 +241,9 @@ export function createArticlePageRenderer(deps: {
   const perPage = () => layout().settings.commentsPerPage;
   const threadPageOf = (article: Article, order: CommentOrder, page: number) => comments.threadPage(article.id, { order, page, perPage: perPage() });
 
-  async function threadOf(article: Article, order: CommentOrder, page: number): Promise<Thread> {
-    const key = `${article.id}:${order}:${page}`;
-    const hit = threads.get(key);
-    if (hit) return hit;
-    const startedAt = stamp(article.id);
-    const thread = renderThread(article, await threadPageOf(article, order, page), order);
-    if (startedAt === stamp(article.id)) boundedSet(threads, key, thread);
-    return thread;
+  function threadOf(article: Article, order: CommentOrder, page: number): Promise<Thread> {
+    const build = async () => renderThread(article, await threadPageOf(article, order, page), order);
+    return threads.load(`${article.id}:${order}:${page}`, build, article.id);
   }
 
   const refusePastLast = (thread: Thread, page: number) => {
@@ -282,24 +255,40 @@ export function createArticlePageRenderer(deps: {
   /** Which shared form token a page carries now: it is renewed every SHARED_TOKEN_RENEW_MS. */
   const tokenAge = () => Math.floor(Date.now() / SHARED_TOKEN_RENEW_MS);
 
+  /** The rate form, with the reader's rating (null: none) and the error of their last try. */
+  function rateForm(article: Article, mode: PageMode, yourRating: number | null, error?: string): ByteTemplate {
+    const action = `${threadPath(mode, article.slug)}/rating#rating`;
+    return toByteTemplate(renderFragment(<RateForm action={action} scale={layout().settings.ratingScale} yourRating={yourRating} error={error} />));
+  }
+
+  /** The comment form: blank with the shared token, or the reader's own (values, errors, reply target, notice). */
+  function commentForm(article: Article, mode: PageMode, own: Pick<CommentFormProps, 'formToken'> & Partial<Pick<CommentFormProps, 'values' | 'errors' | 'replyTo' | 'notice'>>): ByteTemplate {
+    const form = (
+      <CommentForm
+        action={`${threadPath(mode, article.slug)}/comments#respond`}
+        formToken={own.formToken}
+        values={own.values ?? {}}
+        errors={own.errors ?? {}}
+        replyTo={own.replyTo ?? null}
+        open={commentsOpen(article)}
+        offerReplies={offerReplies}
+        notice={own.notice}
+      />
+    );
+    return toByteTemplate(renderFragment(form, layout().settings.timeZone));
+  }
+
   /**
    * The blank rate and comment forms with the shared form token. They change only with the
    * article, the settings, the comments closing with age, or the token's renewal (keys of their
    * own), not with each rating.
    */
   function blankForms(article: Article, mode: PageMode, age: number): { rate: ByteTemplate; comment: ByteTemplate } {
-    const open = commentsOpen(article);
-    const key = `${mode}:${article.id}:${open}:${age}`;
+    const key = `${mode}:${article.id}:${commentsOpen(article)}:${age}`;
     const hit = forms.get(key);
     if (hit) return hit;
-    const path = threadPath(mode, article.slug);
-    const rate = renderFragment(<RateForm action={`${path}/rating#rating`} scale={layout().settings.ratingScale} yourRating={null} />);
-    const comment = renderFragment(
-      <CommentForm action={`${path}/comments#respond`} formToken={comments.sharedFormToken(article.id)} values={{}} errors={{}} replyTo={null} open={open} offerReplies={offerReplies} />,
-      layout().settings.timeZone,
-    );
-    const entry = { rate: toByteTemplate(rate), comment: toByteTemplate(comment) };
-    boundedSet(forms, key, entry);
+    const entry = { rate: rateForm(article, mode, null), comment: commentForm(article, mode, { formToken: comments.sharedFormToken(article.id) }) };
+    forms.set(key, entry);
     return entry;
   }
 
@@ -308,32 +297,32 @@ export function createArticlePageRenderer(deps: {
    * every reader who gave that rating and has nothing else of their own here sees it.
    */
   async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode, yourRating: number | null = null) {
-    const cache = yourRating === null ? assembled : rated;
+    const pages = yourRating === null ? assembled : rated;
     const key = `${mode}:${order}:${commentPage}:${slug}${yourRating === null ? '' : `:${yourRating}`}`;
-    const age = tokenAge();
-    const hit = cache.get(key);
     const current = (body: CompressedBody) => () => {
       checkSettings();
-      const kept = cache.get(key);
+      const kept = pages.get(key);
       return kept?.body === body && kept.tokenAge === tokenAge();
     };
-    if (hit && hit.tokenAge === age) return { ...hit, current: current(hit.body) };
+    const hit = pages.get(key);
+    if (hit && hit.tokenAge === tokenAge()) return { ...hit, current: current(hit.body) };
     const { article, page } = await skeleton(slug, mode);
-    const startedAt = stamp(article.id);
-    const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
-    refusePastLast(thread, commentPage);
-    const blank = blankForms(article, mode, age);
-    const rateForm =
-      yourRating === null
-        ? blank.rate
-        : toByteTemplate(renderFragment(<RateForm action={`${threadPath(mode, article.slug)}/rating#rating`} scale={layout().settings.ratingScale} yourRating={yourRating} />));
-    const bytes = nest(page, {
-      reviews: nest(reviewsPage, { 'rate-form': rateForm }),
-      comments: nest(thread.page, { 'comment-form': blank.comment }),
-      'structured-data': structuredData,
-    });
-    const entry = { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
-    if (startedAt === stamp(article.id)) boundedSet(cache, key, entry);
+    const entry = await pages.build(
+      key,
+      async (): Promise<Assembled> => {
+        const age = tokenAge();
+        const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
+        refusePastLast(thread, commentPage);
+        const blank = blankForms(article, mode, age);
+        const bytes = nest(page, {
+          reviews: nest(reviewsPage, { 'rate-form': yourRating === null ? blank.rate : rateForm(article, mode, yourRating) }),
+          comments: nest(thread.page, { 'comment-form': blank.comment }),
+          'structured-data': structuredData,
+        });
+        return { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
+      },
+      article.id,
+    );
     return { ...entry, current: current(entry.body) };
   }
 
@@ -371,26 +360,18 @@ export function createArticlePageRenderer(deps: {
           : threadOf(article, order, commentPage),
       ]);
       refusePastLast(thread, commentPage);
-      const path = threadPath(mode, article.slug);
-      const settings = layout().settings;
       const replyName = reader.replyTo === undefined ? undefined : thread.replyable.get(reader.replyTo);
-      const rateForm = <RateForm action={`${path}/rating#rating`} scale={settings.ratingScale} yourRating={yourRating} error={reader.rateError} />;
-      const commentForm = (
-        <CommentForm
-          action={`${path}/comments#respond`}
-          formToken={comments.formToken(article.id, reader.commentForm?.formToken)}
-          values={reader.commentForm?.values ?? {}}
-          errors={reader.commentForm?.errors ?? {}}
-          replyTo={replyName !== undefined ? { id: reader.replyTo!, authorName: replyName } : null}
-          open={commentsOpen(article)}
-          offerReplies={offerReplies}
-          notice={reader.commentNotice}
-        />
-      );
+      const comment = commentForm(article, mode, {
+        formToken: comments.formToken(article.id, reader.commentForm?.formToken),
+        values: reader.commentForm?.values,
+        errors: reader.commentForm?.errors,
+        replyTo: replyName !== undefined ? { id: reader.replyTo!, authorName: replyName } : null,
+        notice: reader.commentNotice,
+      });
       const personalPage = fillByteTemplate(
         nest(page, {
-          reviews: nest(reviewsPage, { 'rate-form': toByteTemplate(renderFragment(rateForm)) }),
-          comments: nest(thread.page, { 'comment-form': toByteTemplate(renderFragment(commentForm, settings.timeZone)) }),
+          reviews: nest(reviewsPage, { 'rate-form': rateForm(article, mode, yourRating, reader.rateError) }),
+          comments: nest(thread.page, { 'comment-form': comment }),
           'structured-data': structuredData,
         }),
         {},
