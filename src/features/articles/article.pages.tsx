@@ -45,6 +45,12 @@ export async function sendArticlePage(
   return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), personal);
 }
 
+/** The reader's form state the page's address carries: a reply target (`?replyto=`) and the outcome of their comment (`?posted=`). */
+export function readerFormQuery(query: { replyto?: string; posted?: string }): Pick<ReaderView, 'replyTo' | 'commentNotice'> {
+  const { replyto, posted } = query;
+  return { replyTo: replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined, commentNotice: parseNotice(posted) };
+}
+
 /** The query string of a request's URL, with its `?`, or nothing. */
 export function queryOf(url: string): string {
   const at = url.indexOf('?');
@@ -96,14 +102,12 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { order, replyto, cpage, comment, posted } = request.query;
+        const { order, cpage, comment } = request.query;
         if (comment !== undefined) return redirectToComment(deps, reply, request.params.slug, comment);
-        const replyTo = replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined;
         return sendArticlePage(deps, request, reply, request.params.slug, {
           order: order === 'newest' || order === 'oldest' ? order : undefined,
           commentPage: parsePage(cpage) ?? 1,
-          replyTo,
-          commentNotice: parseNotice(posted),
+          ...readerFormQuery(request.query),
         });
       },
     );

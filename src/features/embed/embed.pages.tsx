@@ -3,9 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../app.ts';
 import { articlePath } from '../articles/article.model.ts';
-import { sendArticlePage } from '../articles/article.pages.tsx';
+import { readerFormQuery, sendArticlePage } from '../articles/article.pages.tsx';
 import { MAX_THREAD_URL } from './embed.urls.ts';
-import { parseNotice } from '../comments/comment.views.tsx';
 
 export function embedPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { assets, threads } = deps;
@@ -32,12 +31,9 @@ export function embedPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { order, replyto, posted } = request.query;
-        const replyTo = replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined;
         return sendArticlePage(deps, request, reply, request.params.slug, {
-          order: order === 'newest' ? 'newest' : 'oldest',
-          replyTo,
-          commentNotice: parseNotice(posted),
+          order: request.query.order === 'newest' ? 'newest' : 'oldest',
+          ...readerFormQuery(request.query),
           mode: 'embed',
         });
       },
