@@ -21,10 +21,13 @@ function onTerminal(args: string[], env: Record<string, string>, answers: { afte
   const pending = [...answers];
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
-    while (pending[0] && pending[0].after.test(output)) child.stdin.write(`${pending.shift()!.type}\n`);
+    while (pending[0]?.after.test(output)) child.stdin.write(`${pending.shift()!.type}\n`);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, output }))));
+  return new Promise((resolve) => child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }));
 }
 
 describe('the first admin from the command line', () => {

@@ -7,18 +7,17 @@ import { isAddressConfirmed } from '../src/features/notifications/notification.a
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { postCommentJson } from './helpers/broadsheet.ts';
 import { startMailSite, type MailSite } from './helpers/mail-site.ts';
-import type { ReceivedMail, TestSmtpServer } from './helpers/smtp.ts';
+import type { ReceivedMail, } from './helpers/smtp.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
 describe('reply notifications', () => {
   let site: MailSite;
-  let smtp: TestSmtpServer;
   let app: TestApp;
   let article: MailSite['article'];
 
   before(async () => {
     site = await startMailSite('Bridges & tunnels');
-    ({ smtp, app, article } = site);
+    ({ app, article } = site);
   });
   after(() => site.close());
 

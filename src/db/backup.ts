@@ -274,7 +274,9 @@ async function insertRows(trx: Transaction<Database>, table: TableName, columns:
     const values = await next();
     if (!Array.isArray(values) || values.length !== columns.length) throw new BackupError(`a row of ${table} is damaged`);
     const row: Record<string, unknown> = {};
-    columns.forEach((c, j) => (row[c] = values[j]));
+    columns.forEach((c, j) => {
+      row[c] = values[j];
+    });
     batch.push(row);
     if (batch.length >= size) await flush();
   }

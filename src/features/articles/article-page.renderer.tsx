@@ -415,7 +415,12 @@ function mergePending(thread: PublicComment[], pending: PublicComment[], firstPa
   const copy = (c: PublicComment): PublicComment => ({ ...c, replies: c.replies.map(copy) });
   const roots = thread.map(copy);
   const byId = new Map<number, PublicComment>();
-  const index = (list: PublicComment[]) => list.forEach((c) => (byId.set(c.id, c), index(c.replies)));
+  const index = (list: PublicComment[]): void => {
+    for (const c of list) {
+      byId.set(c.id, c);
+      index(c.replies);
+    }
+  };
   index(roots);
   for (const comment of pending) {
     const node = { ...comment, replies: [] };

@@ -11,7 +11,7 @@ import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown
 import { nowIso, slugify } from '../../lib/text.ts';
 import * as articleRepo from '../articles/article.repository.ts';
 import { articlePath } from '../articles/article.model.ts';
-import type { CommentStatus, NewCommentRow } from '../comments/comment.table.ts';
+import type { CommentStatus, } from '../comments/comment.table.ts';
 import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addressKey, legacyCandidates, slugCandidates, threadAddress, type ThreadAddress } from './disqus.links.ts';

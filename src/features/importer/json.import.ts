@@ -12,7 +12,7 @@ import { nowIso, slugify } from '../../lib/text.ts';
 import * as articleRepo from '../articles/article.repository.ts';
 import { articlePath } from '../articles/article.model.ts';
 import type { ArticleKind, ArticleStatus } from '../articles/article.table.ts';
-import type { CommentStatus, NewCommentRow } from '../comments/comment.table.ts';
+import type { CommentStatus, } from '../comments/comment.table.ts';
 import { JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION, type ExportedArticle, type ExportHeader } from '../exporter/json-export.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';

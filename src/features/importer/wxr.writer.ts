@@ -12,7 +12,6 @@ import * as articleRepo from '../articles/article.repository.ts';
 import { createMediaStore } from '../articles/media.store.ts';
 import { articlePath } from '../articles/article.model.ts';
 import type { NewArticleRow } from '../articles/article.table.ts';
-import type { NewCommentRow } from '../comments/comment.table.ts';
 import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, note, type ImportReport } from './import-report.ts';

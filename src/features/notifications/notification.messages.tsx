@@ -16,6 +16,7 @@ function listId(site: MailSite, list: string): string {
 }
 
 function html(title: string, body: ComponentChildren): string {
+  // biome-ignore lint/complexity/noUselessFragments: renderFragment takes a node; the fragments make one of text.
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${renderFragment(<>{title}</>)}</title></head><body>${renderFragment(<>{body}</>)}</body></html>`;
 }
 

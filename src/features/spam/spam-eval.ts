@@ -145,7 +145,9 @@ export function crossValidate(examples: readonly LabelledText[], options: { fold
   // Stratified: each fold gets its share of each label, so every fold is like the whole.
   const next = random(options.seed ?? 1);
   const foldOf = new Map<LabelledText, number>();
-  for (const group of [spam, ham]) shuffled(group, next).forEach((example, i) => foldOf.set(example, i % folds));
+  for (const group of [spam, ham]) shuffled(group, next).forEach((example, i) => {
+    foldOf.set(example, i % folds);
+  });
   const featuresOf = new Map(examples.map((e) => [e, extractFeatures({ body: e.text, bodyHtml: renderCommentMarkdown(e.text), authorUrl: null })]));
 
   const scored: { label: SpamLabel; score: number | null }[] = [];
