@@ -92,7 +92,9 @@ const fileCount = (files) => `${files.length} test file${files.length === 1 ? ''
 const duration = (seconds) => `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
 
 function printPass({ name, code, counts, failures, seconds, note }) {
-  console.log(`\n${name}: ${code === 0 ? 'ok' : 'FAILED'}${note ? ` (${note})` : ''}${seconds !== undefined ? ` in ${duration(seconds)}` : ''}`);
+  console.log(`\n${name}: ` +
+    `${code === 0 ? 'ok' : 'FAILED'}${note ? ` (${note})` : ''}` +
+      `${seconds !== undefined ? ` in ${duration(seconds)}` : ''}`);
   if (counts && 'tests' in counts) {
     const parts = [`${counts.pass ?? 0} passed`, `${counts.fail ?? 0} failed`];
     for (const key of ['cancelled', 'skipped', 'todo']) if (counts[key]) parts.push(`${counts[key]} ${key}`);

@@ -13,7 +13,10 @@ import { Client, createTestDatabase, textOf, type TestDatabase } from './helpers
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'broadsheet.js');
 
-/** Runs `broadsheet` on a terminal (a pseudo-terminal made by util-linux's `script`), typing each answer when its question appears. */
+/**
+ * Runs `broadsheet` on a terminal (a pseudo-terminal made by util-linux's `script`), typing each answer when its
+ * question appears.
+ */
 function onTerminal(args: string[], env: Record<string, string>, answers: { after: RegExp; type: string }[]): Promise<{ code: number | null; output: string }> {
   const command = ['node', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env } });

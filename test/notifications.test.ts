@@ -114,7 +114,8 @@ describe('reply notifications', () => {
     const again = await fetch(app.url + path, {
       method: 'POST',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
+      body: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n` +
+        `--${boundary}--\r\n`,
     });
     assert.equal(again.status, 200);
     assert.match(textOf(await again.text()), /nothing to stop/);

@@ -50,7 +50,9 @@ export function threadPath(mode: PageMode, slug: string): string {
 }
 
 export interface ReaderView {
-  /** The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise. */
+  /**
+   * The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise.
+   */
   readerId: string | null;
   replyTo?: number;
   /** A comment form sent back with errors, and the form token it was posted with. */

@@ -64,7 +64,8 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
   }
 
   if (!body) fields.body = 'Please write a comment.';
-  else if (body.length > COMMENT_LIMITS.body) fields.body = `Comments can be at most ${COMMENT_LIMITS.body.toLocaleString('en')} characters; this one has ${body.length.toLocaleString('en')}.`;
+  else if (body.length > COMMENT_LIMITS.body) fields.body = `Comments can be at most ${COMMENT_LIMITS.body.toLocaleString('en')} characters; this one has ` +
+    `${body.length.toLocaleString('en')}.`;
   else if (SCRIPT.test(body)) fields.body = 'Comments cannot contain scripts. Remove the <script> tag.';
 
   let parentId: number | null = null;
@@ -83,7 +84,10 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
   return { authorName, authorEmail, authorUrl, body, parentId };
 }
 
-/** The address in its normal form (lower-case host, default port dropped, path escaped), or null unless it is a well-formed http(s) URL. */
+/**
+ * The address in its normal form (lower-case host, default port dropped, path escaped), or null unless it is a
+ * well-formed http(s) URL.
+ */
 function webUrl(value: string): string | null {
   if (!WEB_URL.test(value) || URL_UNSAFE.test(value)) return null;
   try {

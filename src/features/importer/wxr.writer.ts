@@ -179,7 +179,8 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
       return image.key;
     } catch (error) {
       count(report, 'skipped.image');
-      note(report, p.label, `featured image ${p.imageFile} not brought in (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      note(report, p.label, `featured image ${p.imageFile} not brought in ` +
+        `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       return null;
     }
   }
