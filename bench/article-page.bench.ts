@@ -1,5 +1,6 @@
 // Article page and write-path benchmark: `npm run bench [-- --engine sqlite|postgres|both]
-// [--only page,after-write,large-site,long-thread,comments,ratings,import]` (--only runs just those parts, e.g. to profile one).
+// [--only page,after-write,large-site,long-thread,comments,ratings,import]` (--only runs just those parts, e.g. to
+// profile one).
 //
 // Engines: SQLite (a temporary file) and PostgreSQL (a fresh schema in BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/test, dropped afterwards). By default both run, one
@@ -91,7 +92,8 @@ async function createBenchDatabase(engine: Engine): Promise<BenchDatabase> {
     return { engine, url: `sqlite:${dbPath}`, dir, freshQuery, drop: removeDir };
   }
   const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=` +
+    `${encodeURIComponent(`-c search_path=${schema}`)}`;
   const query = async <T>(sql: string, params: unknown[] = [], target = POSTGRES_URL): Promise<T[]> => {
     const client = new pg.Client({ connectionString: target });
     await client.connect();
@@ -180,13 +182,18 @@ async function openBroadsheet(config: Config, database: BenchDatabase): Promise<
 // ---- Test data, through the services as the app would create it -------------------------------
 
 const ARTICLE_BODY = [
-  'The council voted on Tuesday to reopen the riverside library, closed since the floods of last winter, after a campaign by residents that gathered more than four thousand signatures.',
+  'The council voted on Tuesday to reopen the riverside library, closed since the floods of last winter, ' +
+    'after a campaign by residents that gathered more than four thousand signatures.',
   '## What changes',
-  'The building will reopen in stages. The ground floor, with the children’s library and the computers, opens first; the upper reading room follows once the roof repairs are signed off.',
-  '- Opening hours return to six days a week\n- The mobile library keeps its village rounds\n- A new flood barrier protects the basement archive',
-  'Councillors from every group backed the plan, though several questioned the cost of the barrier, which the engineers’ report puts at [just over £1.2 million](https://example.org/report).',
+  'The building will reopen in stages. The ground floor, with the children’s library and the computers, ' +
+    'opens first; the upper reading room follows once the roof repairs are signed off.',
+  '- Opening hours return to six days a week\n- The mobile library keeps its village rounds\n' +
+    '- A new flood barrier protects the basement archive',
+  'Councillors from every group backed the plan, though several questioned the cost of the barrier, which ' +
+    'the engineers’ report puts at [just over £1.2 million](https://example.org/report).',
   '> “This is what the town asked for, loudly and for a long time,” said the chair of the residents’ association.',
-  'Work is due to start next month. The council says it will publish progress reports on its website every fortnight until the library is fully open again.',
+  'Work is due to start next month. The council says it will publish progress reports on its website every ' +
+    'fortnight until the library is fully open again.',
   'Readers can follow the debate below and rate our coverage.',
 ].join('\n\n');
 
@@ -228,8 +235,10 @@ async function seedComments(services: Services, articleId: number, copy: number,
     const parent = i % 4 === 0 && candidates.length > 0 ? candidates[candidates.length - 1 - (i % Math.min(3, candidates.length))]! : null;
     const body =
       i % 3 === 0
-        ? `I agree with point ${i}${mark}. The *barrier* is expensive, but cheaper than another winter of closures.\n\nSee also the [engineers’ report](https://example.org/report).`
-        : `Comment ${i}${mark}: good to see the library coming back. My children used it **every week** before the floods.`;
+        ? `I agree with point ${i}${mark}. The *barrier* is expensive, but cheaper than another winter of ` +
+          `closures.\n\nSee also the [engineers’ report](https://example.org/report).`
+        : `Comment ${i}${mark}: good to see the library coming back. My children used it **every week** before ` +
+          `the floods.`;
     const result = await services.comments.post(
       { authorName: `Reader ${i}`, authorEmail: `reader${i}@example.org`, body, parentId: parent?.id ?? null },
       { articleId, readerId: null, ipHash: 'bench-seed', userAgent: 'bench' },
@@ -470,7 +479,9 @@ async function measureLargeSite(rig: Rig, engine: Engine, small: { url: string; 
 }
 
 function printLargeSite({ small, large, fillSeconds }: LargeSite): void {
-  console.log(`\nSmall site and large site (${fmt(LARGE_SITE.articles)} articles, ${fmt(LARGE_SITE.articles * LARGE_SITE.commentsPerArticle)} comments; filled in ${fmt(fillSeconds, 0)} s), the same article page`);
+  console.log(`\nSmall site and large site (${fmt(LARGE_SITE.articles)} articles, ` +
+    `${fmt(LARGE_SITE.articles * LARGE_SITE.commentsPerArticle)} comments; filled in ${fmt(fillSeconds, 0)} ` +
+    `s), the same article page`);
   printTable(
     ['', 'warm p99 ms (10 conns)', 'after a write p50 ms', 'after a write p99 ms', 'all rebuilt p50 ms', 'all rebuilt p99 ms'],
     (
@@ -661,7 +672,8 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
 }
 
 function printWrkTable(rows: WrkRow[]): void {
-  console.log(`\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes: ${MEASURE_S} s after a ${WARMUP_S} s warm-up`);
+  console.log(`\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server ` +
+    `sending the same bytes: ${MEASURE_S} s after a ${WARMUP_S} s warm-up`);
   printTable(
     ['reader', 'br bytes', 'bare req/s', 'broadsheet req/s', 'ratio', 'server µs/req bs/bare', 'CPU ratio', 'server CPU bs/bare', 'wrk CPU bs/bare', 'other CPU bs/bare'],
     rows.map(({ reader, bytes, bare, broadsheet }) => [
@@ -677,7 +689,8 @@ function printWrkTable(rows: WrkRow[]): void {
       `${pct(broadsheet.otherCpuPercent)} / ${pct(bare.otherCpuPercent)}`,
     ]),
   );
-  console.log('  (CPU ratio: bare ÷ broadsheet server CPU per request, the ratio the server alone would reach; steadier than req/s on a busy machine)');
+  console.log('  (CPU ratio: bare ÷ broadsheet server CPU per request, the ratio the server alone would reach; ' +
+    'steadier than req/s on a busy machine)');
 }
 
 // ---- Report -------------------------------------------------------------------------------------
@@ -740,8 +753,10 @@ function printColdPage({ warm, cold, parallel }: ColdPage): void {
     ]),
   );
   console.log('  (a cycle is one read, plus one write when cold; req/s counts only the time spent reading)');
-  console.log(`  rendering the shared page again costs ≈ ${fmt(1000 / cold.rps - 1000 / warm.rps, 2)} ms per read (cold − warm mean latency)`);
-  console.log(`\n  ${parallel.loops} readers at once, each re-rating then reading an article of their own (every read follows its own write):`);
+  console.log(`  rendering the shared page again costs ≈ ${fmt(1000 / cold.rps - 1000 / warm.rps, 2)} ms per read ` +
+    `(cold − warm mean latency)`);
+  console.log(`\n  ${parallel.loops} readers at once, each re-rating then reading an article of their own (every read ` +
+    `follows its own write):`);
   printTable(
     ['', 'reads/s', 'p50 ms', 'p99 ms', 'reads', 'stale', 'server µs/cycle', 'server CPU', 'client CPU'],
     [
@@ -762,7 +777,8 @@ function printColdPage({ warm, cold, parallel }: ColdPage): void {
 }
 
 function printWrites(writes: WriteRun[]): void {
-  console.log(`\nWrites: ${WRITE_CONNECTIONS} connections, a fixed number of requests (none left in flight), after a ${WARMUP_S} s warm-up`);
+  console.log(`\nWrites: ${WRITE_CONNECTIONS} connections, a fixed number of requests (none left in flight), after a ` +
+    `${WARMUP_S} s warm-up`);
   printTable(
     ['', 'accepted/s', 'acknowledged', 'rows stored', 'responses', 'rows by status', 'p99 ms', 'server µs/req', 'server CPU', 'client CPU', 'other CPU'],
     writes.map(({ kind, run, rowsStored, rowsByStatus }) => [
@@ -806,7 +822,8 @@ function printSummary(
   for (const [i, { reader, bare, broadsheet }] of wrk.entries()) {
     const ratio = broadsheet.rps / bare.rps;
     const target = i === 2 ? TARGETS.personalRatio : TARGETS.edgeRatio;
-    lines.push([`wrk, brotli page/bare: ${reader}`, fmt(ratio, 2), `≥ ${target}`, verdict(ratio >= target), `${fmt(broadsheet.rps)} / ${fmt(bare.rps)} req/s; bs ${cpuNote(broadsheet, 'wrk')}; bare ${cpuNote(bare, 'wrk')}; by CPU ${fmt(cpuUsPerRequest(bare) / cpuUsPerRequest(broadsheet), 2)}`]);
+    lines.push([`wrk, brotli page/bare: ${reader}`, fmt(ratio, 2), `≥ ${target}`, verdict(ratio >= target), `${fmt(broadsheet.rps)} / ${fmt(bare.rps)} req/s; bs ${cpuNote(broadsheet, 'wrk')}; bare ` +
+      `${cpuNote(bare, 'wrk')}; by CPU ${fmt(cpuUsPerRequest(bare) / cpuUsPerRequest(broadsheet), 2)}`]);
   }
   for (const { connections, bare, broadsheet } of rows) {
     const ratio = broadsheet.rps / bare.rps;
@@ -848,20 +865,26 @@ function printSummary(
   console.log(`\n==== Summary: ${ENGINE_NAMES[engine]} ====`);
   console.log(`page size: ${fmt(pageBytes)} bytes (${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings); ${machineLoad()}`);
   printTable(['figure', 'measured', 'target', '', 'CPU (% of a core)'], lines.map(([figure, measured, target, verdict, cpu]) => [figure, measured, target, verdict, cpu ?? '']));
-  console.log('  (server CPU includes PostgreSQL\'s processes; a server near 100% was the limit, a client near 100% means the figure is a floor)');
+  console.log(
+    "  (server CPU includes PostgreSQL's processes; a server near 100% was the limit, " +
+      'a client near 100% means the figure is a floor)',
+  );
 
   const clientBound = rows.filter((r) => r.bare.clientCpuPercent >= CLIENT_BOUND_PERCENT);
   if (clientBound.length > 0) {
     const cpuRatios = rows.map((r) => fmt(cpuUsPerRequest(r.bare) / cpuUsPerRequest(r.broadsheet), 2));
     console.log(
-      `\nThe bare server was limited by the client in ${clientBound.length} of ${rows.length} runs (client CPU ≥ ${CLIENT_BOUND_PERCENT}%), so its req/s is a floor and the` +
-        ` req/s ratio flatters Broadsheet. By server CPU per page (bare ÷ broadsheet) the ratio is ${cpuRatios.join(' / ')}.`,
+      `\nThe bare server was limited by the client in ${clientBound.length} of ${rows.length} runs (client ` +
+        `CPU ≥ ${CLIENT_BOUND_PERCENT}%), so its req/s is a floor and the` +
+        ` req/s ratio flatters Broadsheet. By server CPU per page (bare ÷ broadsheet) the ratio is ` +
+          `${cpuRatios.join(' / ')}.`,
     );
   }
   const runs = [...rows.flatMap((r) => [r.bare, r.broadsheet]), ...wrk.flatMap((r) => [r.bare, r.broadsheet]), ...(cold ? [cold.warm, cold.cold, cold.parallel] : []), ...writes.map((w) => w.run)];
   const busiest = Math.max(0, ...runs.map((r) => r.otherCpuPercent));
   if (busiest > BUSY_MACHINE_PERCENT) {
-    console.log(`\n⚠ Other processes used up to ${pct(busiest)} of a core during these runs: the machine was not quiet, so the figures are lower bounds.`);
+    console.log(`\n⚠ Other processes used up to ${pct(busiest)} of a core during these runs: the machine was not ` +
+      `quiet, so the figures are lower bounds.`);
   }
   return lines;
 }
@@ -875,7 +898,8 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
     ['figure', ...engines.map((e) => ENGINE_NAMES[e]), 'target'],
     first.map(([figure, , target], i) => [figure, ...engines.map((e) => `${results.get(e)![i]![1]} ${results.get(e)![i]![3]}`), target]),
   );
-  console.log('  (the targets are set for SQLite on one machine; on PostgreSQL each query is a round trip to a second server process, the price of scaling out)');
+  console.log('  (the targets are set for SQLite on one machine; on PostgreSQL each query is a round trip to a second ' +
+    'server process, the price of scaling out)');
 }
 
 // ---- Import ---------------------------------------------------------------------------------------
@@ -888,11 +912,15 @@ async function benchImport(engine: Engine): Promise<SummaryLine[]> {
     const perSecond = run.comments / run.seconds;
     const cpu = run.cpuSeconds + run.databaseCpuSeconds;
     console.log(
-      `\nbroadsheet import of a WordPress export into ${ENGINE_NAMES[engine]} (${fmt(IMPORT_SITE.posts)} posts, ${fmt(IMPORT_SITE.posts * IMPORT_SITE.commentsPerPost)} comments, ${fmt(run.fileMb)} MB): ` +
-        `${fmt(run.seconds, 1)} s (${fmt(run.cpuSeconds, 1)} s of the import's CPU${engine === 'postgres' ? `, ${fmt(run.databaseCpuSeconds, 1)} s of PostgreSQL's` : ''}), ${fmt(run.articles)} articles and ${fmt(run.comments)} comments, peak RSS ${fmt(run.peakRssMb)} MB`,
+      `\nbroadsheet import of a WordPress export into ${ENGINE_NAMES[engine]} (${fmt(IMPORT_SITE.posts)} ` +
+        `posts, ${fmt(IMPORT_SITE.posts * IMPORT_SITE.commentsPerPost)} comments, ${fmt(run.fileMb)} MB): ` +
+        `${fmt(run.seconds, 1)} s (${fmt(run.cpuSeconds, 1)} s of the import's ` +
+          `CPU${engine === 'postgres' ? `, ${fmt(run.databaseCpuSeconds, 1)} s of PostgreSQL's` : ''}), ` +
+          `${fmt(run.articles)} articles and ${fmt(run.comments)} comments, peak RSS ${fmt(run.peakRssMb)} MB`,
     );
     // Both processes' CPU over the wall time: below the cores it could have had, the machine was busy.
-    if (cpu < run.seconds * 0.8) console.log(`  (the import had ${pct((100 * cpu) / run.seconds)} of a core: the machine was busy; by CPU time it imported ${fmt(run.comments / cpu)} comments/s)`);
+    if (cpu < run.seconds * 0.8) console.log(`  (the import had ${pct((100 * cpu) / run.seconds)} of a core: the machine was busy; by CPU time it ` +
+      `imported ${fmt(run.comments / cpu)} comments/s)`);
     const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
     const lines: SummaryLine[] = [
       ['import: comments/s (whole import)', fmt(perSecond), `≥ ${fmt(IMPORT_TARGETS.commentsPerSecond)}`, verdict(perSecond >= IMPORT_TARGETS.commentsPerSecond)],
@@ -934,7 +962,8 @@ async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Ch
   try {
     const article = await seedArticle(broadsheet.services);
     const page = await capturePage(broadsheet.url, article.slug);
-    console.log(`Article page /articles/${article.slug}: ${fmt(page.bytes)} bytes, ${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings`);
+    console.log(`Article page /articles/${article.slug}: ${fmt(page.bytes)} bytes, ${COMMENTS_ON_PAGE} comments, ` +
+      `${SEED_RATINGS} ratings`);
     const { load, bareChild } = helpers;
     // The bare server replays this engine's page (a listener per engine: the bytes may differ).
     const { url: bareUrl } = await bareChild.call<{ url: string }>('listen', { status: page.status, contentType: page.contentType, bodyBase64: page.bodyBase64 } satisfies CapturedResponse);
@@ -975,7 +1004,8 @@ async function main(): Promise<void> {
   let engines = chosen;
   if (engines === 'auto') {
     const problem = await postgresProblem();
-    if (problem) console.log(`PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//***@')} is not reachable (${problem}): benchmarking SQLite only. Set BENCH_DATABASE_URL, or pass --engine.`);
+    if (problem) console.log(`PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//***@')} is not reachable (${problem}): ` +
+      `benchmarking SQLite only. Set BENCH_DATABASE_URL, or pass --engine.`);
     engines = problem ? ['sqlite'] : ['sqlite', 'postgres'];
   }
   const children: Child[] = [];

@@ -41,7 +41,8 @@ export async function fillLargeSite(db: Db, engine: 'sqlite' | 'postgres'): Prom
       insert into comments (article_id, author_name, author_email, body_markdown, body_html,
         status, body_hash, ip_hash, user_agent, created_at, updated_at)
       select a.id, 'Reader ' || s.n, 'reader' || s.n || '@example.org', 'Archived comment ' || s.n || '.',
-        '<p>Archived comment ' || s.n || '.</p>', 'approved', 'archive-' || s.n, 'archive', '', a.published_at, a.published_at
+        '<p>Archived comment ' || s.n || '.</p>', 'approved',
+        'archive-' || s.n, 'archive', '', a.published_at, a.published_at
       from s join articles a on a.slug = 'archive-' || ((s.n - 1) / ${sql.lit(commentsPerArticle)} + 1)`.execute(trx);
   });
   // As on a site that grew over years: PostgreSQL has statistics for its planner, and SQLite's

@@ -5,7 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 const PARAGRAPH =
-  'The council met on Tuesday evening to discuss the proposal, which has divided residents for months. Supporters say it will bring jobs and visitors; opponents worry about traffic and the cost to the town. ';
+  'The council met on Tuesday evening to discuss the proposal, which has divided residents for months. ' +
+    'Supporters say it will bring jobs and visitors; opponents worry about traffic and the cost to the town. ';
 
 function post(id: number, comments: number): string {
   const date = new Date(Date.UTC(2010, 0, 1) + id * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
@@ -25,9 +26,12 @@ function post(id: number, comments: number): string {
 <wp:post_type><![CDATA[post]]></wp:post_type>
 <category domain="category" nicename="section-${id % 12}"><![CDATA[Section ${id % 12}]]></category>
 <category domain="post_tag" nicename="tag-${id % 50}"><![CDATA[Tag ${id % 50}]]></category>
-<wp:postmeta><wp:meta_key><![CDATA[wp_review_user_review_type]]></wp:meta_key><wp:meta_value><![CDATA[star]]></wp:meta_value></wp:postmeta>
-<wp:postmeta><wp:meta_key><![CDATA[wp_review_user_reviews]]></wp:meta_key><wp:meta_value><![CDATA[${(3 + (id % 20) / 10).toFixed(1)}]]></wp:meta_value></wp:postmeta>
-<wp:postmeta><wp:meta_key><![CDATA[wp_review_review_count]]></wp:meta_key><wp:meta_value><![CDATA[${1 + (id % 9)}]]></wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key><![CDATA[wp_review_user_review_type]]></wp:meta_key>
+  <wp:meta_value><![CDATA[star]]></wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key><![CDATA[wp_review_user_reviews]]></wp:meta_key>
+  <wp:meta_value><![CDATA[${(3 + (id % 20) / 10).toFixed(1)}]]></wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key><![CDATA[wp_review_review_count]]></wp:meta_key>
+  <wp:meta_value><![CDATA[${1 + (id % 9)}]]></wp:meta_value></wp:postmeta>
 `,
   ];
   for (let c = 1; c <= comments; c++) {
@@ -62,13 +66,16 @@ export async function writeWxr(file: string, { posts, commentsPerPost }: { posts
     if (!out.write(text)) await once(out, 'drain');
   };
   await write(`<?xml version="1.0" encoding="UTF-8" ?>
-<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
 <channel>
 <title>Bench News</title>
 <link>https://news.example</link>
 <wp:wxr_version>1.2</wp:wxr_version>
 <wp:base_blog_url>https://news.example</wp:base_blog_url>
-${Array.from({ length: 7 }, (_, i) => `<wp:author><wp:author_login><![CDATA[reporter${i}]]></wp:author_login><wp:author_display_name><![CDATA[Reporter ${i}]]></wp:author_display_name></wp:author>`).join('\n')}
+${Array.from({ length: 7 }, (_, i) => `<wp:author><wp:author_login><![CDATA[reporter${i}]]></wp:author_login><wp:author_display_name><![CDATA[Reporter ` +
+  `${i}]]></wp:author_display_name></wp:author>`).join('\n')}
 `);
   for (let id = 1; id <= posts; id++) await write(post(id, commentsPerPost));
   await write('</channel>\n</rss>\n');

@@ -135,7 +135,8 @@ describe('writing an article in Chromium', { skip: browserSkipReason }, () => {
     assert.ok(panel.width > 300, 'across the width of the screen');
   });
 
-  it('formats Markdown from a toolbar, by mouse and by keyboard, and the textarea still works without JavaScript', async () => {
+  it('formats Markdown from a toolbar, by mouse and by keyboard, and the textarea still works ' +
+    'without JavaScript', async () => {
     const page = await editorLogsIn();
     const body = page.getByLabel('Article (Markdown)');
     const toolbar = page.getByRole('toolbar', { name: 'Formatting' });

@@ -22,7 +22,8 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
   }
 
   describe('with JavaScript off', () => {
-    it('rates with the Rate button: the page reloads at #rating with the new score, count and your rating', async () => {
+    it('rates with the Rate button: the page reloads at #rating with the new score, count and ' +
+      'your rating', async () => {
       const { url } = await ratedArticle();
       const page = await reader({ javaScriptEnabled: false });
       const p = articlePage(page);
@@ -44,7 +45,8 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       assert.equal(await page.getByRole('radio', { name: '4 stars' }).isChecked(), true, 'the form remembers the rating');
     });
 
-    it('shows errors beside the fields, keeps what was typed, then holds the new comment for its author only', async () => {
+    it('shows errors beside the fields, keeps what was typed, then holds the new comment for its ' +
+      'author only', async () => {
       const { url } = await ratedArticle();
       const page = await reader({ javaScriptEnabled: false });
       const p = articlePage(page);
@@ -257,7 +259,8 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       await nav.assertStillSamePage();
     });
 
-    it('after posting a reply, the comment form is back at the end of the thread, ready for a new comment', async () => {
+    it('after posting a reply, the comment form is back at the end of the thread, ready for a new ' +
+      'comment', async () => {
       const { url, parentId } = await articleWithApprovedComment();
       await suite.app.services.comments.setStatus([parentId], 'approved');
       const page = await reader();

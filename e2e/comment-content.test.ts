@@ -10,7 +10,10 @@ import { Client, type TestApp } from '../test/helpers/test-app.ts';
 import { browserSkipReason, newReader, startE2E, type E2E } from './helpers/browser.ts';
 import { expectText } from './helpers/page.ts';
 
-/** Posts through the API the way the site's own page does: with the form token it was served, from the reader's browser. */
+/**
+ * Posts through the API the way the site's own page does: with the form token it was served, from the reader's
+ * browser.
+ */
 async function postComment(reader: Client, article: { id: number; slug: string }, comment: Record<string, unknown>): Promise<{ id: number; status: string }> {
   const response = await postCommentJson(reader, article, comment);
   assert.equal(response.status, 201, await response.clone().text());
@@ -30,7 +33,8 @@ describe('comment content in Chromium', { skip: browserSkipReason }, () => {
     await env?.close();
   });
 
-  it('shows HTML in a published comment literally, runs none of it, and marks links nofollow ugc noopener', async () => {
+  it('shows HTML in a published comment literally, runs none of it, and marks links nofollow ugc ' +
+    'noopener', async () => {
     const article = await createArticle(app.services, { title: 'Readers send in their photos' });
     // The author becomes known once a moderator approves their first comment...
     const author = { authorName: '<b>Mallory</b>', authorEmail: 'mallory@example.org' };

@@ -50,7 +50,8 @@ describe('embed on another site, in Chromium', { skip: browserSkipReason }, () =
     });
   }
 
-  it('shows the widget and thread, rates with a star click, holds a new comment, and fills the counters with one request', async () => {
+  it('shows the widget and thread, rates with a star click, holds a new comment, and fills the counters with ' +
+    'one request', async () => {
     const { services } = suite.app;
     // Another page of the site already has a discussion: two published comments and a rating.
     const ferry = await services.threads.resolve(`${allowedOrigin()}/2026/ferry-timetable.html`, 'New ferry timetable');

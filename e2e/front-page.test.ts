@@ -51,7 +51,8 @@ describe('the front page', { skip: browserSkipReason }, () => {
     { width: 390, height: 844, name: 'phone' },
   ]) {
     for (const colorScheme of ['light', 'dark'] as const) {
-      it(`at ${width} px (${name}, ${colorScheme}): lead story with its picture, cards, lists; full-page screenshot, nothing overflowing`, async () => {
+      it(`at ${width} px (${name}, ${colorScheme}): lead story with its picture, cards, lists; full-page ` +
+        `screenshot, nothing overflowing`, async () => {
         const page = await suite.readerPage({ viewport: { width, height }, colorScheme, deviceScaleFactor: 1, isMobile: width < 600, hasTouch: width < 600 });
         await page.goto(suite.app.url + '/');
         const logo = page.locator('header .site-logo img');

@@ -43,7 +43,8 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
   const spamCount = async (email: string) => (await suite.app.services.comments.listForModeration({ status: 'spam' })).filter((row) => row.authorEmail === email).length;
 
   describe('what became of a comment, with JavaScript off', () => {
-    it('published, then the same text again (held as spam): each told in words at the form, never "published" for the second', async () => {
+    it('published, then the same text again (held as spam): each told in words at the form, never "published" ' +
+      'for the second', async () => {
       await withPolicy('publish', async () => {
         const { url } = await freshArticle();
         const page = await reader({ javaScriptEnabled: false });
@@ -66,7 +67,8 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
       });
     });
 
-    it('refused: the reason at the form; reloading the address the form left shows the article, not a 404', async () => {
+    it('refused: the reason at the form; reloading the address the form left shows the article, ' +
+      'not a 404', async () => {
       const { url } = await freshArticle();
       const page = await reader({ javaScriptEnabled: false });
       const p = articlePage(page);
@@ -237,7 +239,8 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
       assert.equal(posts(), 1, 'one click, one rating');
     });
 
-    it('with the keyboard: arrows move along the stars without rating, Space rates, and focus stays on the star', async () => {
+    it('with the keyboard: arrows move along the stars without rating, Space rates, and focus ' +
+      'stays on the star', async () => {
       const { url } = await freshArticle();
       const page = await reader();
       const p = articlePage(page);

@@ -55,7 +55,13 @@ describe('article page screenshots', { skip: browserSkipReason }, () => {
     await post({ authorName: 'Ada Lovelace', body: '> closer to forty\n\nOnly at rush hour, surely.', parentId: reply });
     await post({
       authorName: 'Grace Hopper',
-      body: 'The full report is at https://example.org/council/reports/2026/harbour-bridge-structural-assessment-final-version-with-appendices.pdf and worth reading.\n\n`cables: 48`',
+      body: 'The full report is at ' +
+        'https://example.org/council/reports/2026/harbour-bridge-structural-assessment-final-version-with-appendices.pdf ' +
+          '' +
+          '' +
+          '' +
+          '' +
+        'and worth reading.\n\n`cables: 48`',
     });
   });
   after(async () => {

@@ -20,7 +20,8 @@ describe('long threads and editing in Chromium', { skip: browserSkipReason }, ()
 
   const threadCount = (page: import('playwright-core').Page) => page.locator('[data-comment-list] > li').count();
 
-  it('with JavaScript, "Load more" adds the next threads without leaving the page, until there are no more', async () => {
+  it('with JavaScript, "Load more" adds the next threads without leaving the page, until there ' +
+    'are no more', async () => {
     const { url } = await discussedArticle(12);
     const page = await suite.readerPage();
     await page.goto(url);

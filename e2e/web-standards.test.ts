@@ -187,7 +187,8 @@ describe('web standards', { skip: browserSkipReason }, () => {
     assert.ok(shift < 0.01, `cumulative layout shift ${shift}`);
   });
 
-  it('the theme follows the reader: dark by preference, a skip link on the first Tab, no furniture on paper', async () => {
+  it('the theme follows the reader: dark by preference, a skip link on the first Tab, no ' +
+    'furniture on paper', async () => {
     const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await suite.readerPage({ colorScheme: 'light' });
     const dark = await suite.readerPage({ colorScheme: 'dark' });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The test commands (see README.md, "Tests"):
-//   npm test                 1. tsc --noEmit, and the build (dist/, which the CLI tests run as `broadsheet` does)
+//   npm test                 1. the format and lint check (Biome, `npm run lint`), tsc --noEmit, and the build
+//                               (dist/, which the CLI tests run as `broadsheet` does)
 //                            2. unit, HTTP and CLI tests on SQLite, with the browser tests (e2e/: once is enough)
 //                            3. the unit, HTTP and CLI tests again on PostgreSQL (TEST_DATABASE=postgres, each
 //                               test app in a fresh schema of TEST_DATABASE_URL, default
@@ -91,7 +92,9 @@ const fileCount = (files) => `${files.length} test file${files.length === 1 ? ''
 const duration = (seconds) => `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
 
 function printPass({ name, code, counts, failures, seconds, note }) {
-  console.log(`\n${name}: ${code === 0 ? 'ok' : 'FAILED'}${note ? ` (${note})` : ''}${seconds !== undefined ? ` in ${duration(seconds)}` : ''}`);
+  console.log(`\n${name}: ` +
+    `${code === 0 ? 'ok' : 'FAILED'}${note ? ` (${note})` : ''}` +
+      `${seconds !== undefined ? ` in ${duration(seconds)}` : ''}`);
   if (counts && 'tests' in counts) {
     const parts = [`${counts.pass ?? 0} passed`, `${counts.fail ?? 0} failed`];
     for (const key of ['cancelled', 'skipped', 'todo']) if (counts[key]) parts.push(`${counts[key]} ${key}`);
@@ -110,6 +113,13 @@ const results = [];
 const allStarted = Date.now();
 
 if (mode === 'all') {
+  console.log('== Format and lint check (biome ci)');
+  const biome = join(root, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
+  if ((await run(process.execPath, [biome, 'ci', '--error-on-warnings', '.'])) !== 0) {
+    console.error('\nnpm test: the format or lint check failed; no tests were run.');
+    console.error('`npm run format` rewrites the files in the house format; lint findings above are fixed by hand.');
+    process.exit(1);
+  }
   console.log('== Type check (tsc --noEmit)');
   if ((await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'])) !== 0) {
     console.error('\nnpm test: the type check failed; no tests were run.');
@@ -117,11 +127,9 @@ if (mode === 'all') {
   }
 }
 // The CLI tests run dist/ as `broadsheet` does, which refuses a build older than src/ (a few seconds).
-{
-  if ((await run(process.execPath, [join(root, 'scripts', 'build.mjs')])) !== 0) {
-    console.error('\nnpm test: the build failed; no tests were run.');
-    process.exit(1);
-  }
+if ((await run(process.execPath, [join(root, 'scripts', 'build.mjs')])) !== 0) {
+  console.error('\nnpm test: the build failed; no tests were run.');
+  process.exit(1);
 }
 
 if (mode !== 'postgres') {
@@ -150,6 +158,6 @@ if (mode !== 'fast') {
 }
 
 console.log(`\n==== test summary (${duration((Date.now() - allStarted) / 1000)} in all) ====`);
-if (mode === 'all') console.log('\ntype check: ok');
+if (mode === 'all') console.log('\nformat and lint check: ok\ntype check: ok');
 for (const result of results) printPass(result);
 process.exit(results.some((r) => r.code !== 0) ? 1 : 0);

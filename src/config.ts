@@ -28,9 +28,14 @@ export interface Config {
   readonly secureCookies: boolean;
   /** Per-address limit on state-changing requests (ratings, comments). */
   readonly rateLimit: { readonly max: number; readonly timeWindow: number };
-  /** REQUEST_TIMEOUT_MS: a request (headers and body) must have arrived within this, or it is answered 408 and closed. */
+  /**
+   * REQUEST_TIMEOUT_MS: a request (headers and body) must have arrived within this, or it is answered 408 and closed.
+   */
   readonly requestTimeoutMs: number;
-  /** MAX_CONNECTIONS_PER_ADDRESS: open connections one client address (IPv4, IPv6 /64) may hold; trusted proxies are exempt; 0 turns it off. */
+  /**
+   * MAX_CONNECTIONS_PER_ADDRESS: open connections one client address (IPv4, IPv6 /64) may hold; trusted proxies are
+   * exempt; 0 turns it off.
+   */
   readonly maxConnectionsPerAddress: number;
   /** MAX_EVENT_STREAMS_PER_ADDRESS: live-update streams one client address may hold open at once. */
   readonly maxEventStreamsPerAddress: number;
@@ -40,11 +45,16 @@ export interface Config {
   readonly edgePurgeUrls: readonly string[];
   /** URLs per sitemap file: the protocol's 50,000 (not an environment variable; tests lower it). */
   readonly sitemapUrlLimit: number;
-  /** EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings. */
+  /**
+   * EMBED_ORIGINS: origins (scheme://host[:port]) whose pages may show the embed; admins may add more in the settings.
+   */
   readonly embedOrigins: readonly string[];
   /** WEBHOOK_ALLOWED_HOSTS: hosts webhooks may reach even on private, loopback or link-local addresses. */
   readonly webhookAllowedHosts: readonly string[];
-  /** How webhooks are retried (about a day of attempts) and how long a receiver may take (not environment variables; tests shorten them). */
+  /**
+   * How webhooks are retried (about a day of attempts) and how long a receiver may take (not environment variables;
+   * tests shorten them).
+   */
   readonly webhookDelivery: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly timeoutMs: number };
   /** SMTP_URL: where mail is handed over; undefined: e-mail is off. */
   readonly smtp: SmtpTarget | undefined;
@@ -182,7 +192,8 @@ function parseEdgePurgeUrls(value: string | undefined): string[] {
       // reported below
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new ConfigError('EDGE_PURGE_URLS', `"${url}" is not an http:// or https:// URL (a comma-separated list of cache addresses, e.g. http://127.0.0.1:6081)`);
+      throw new ConfigError('EDGE_PURGE_URLS', `"${url}" is not an http:// or https:// URL (a comma-separated list of cache addresses, e.g. ` +
+        `http://127.0.0.1:6081)`);
     }
     return parsed.origin + parsed.pathname;
   });
@@ -251,7 +262,10 @@ function parseOrigins(variable: string, value: string | undefined): string[] {
   return [...new Set(origins)];
 }
 
-/** `https://Example.org:443/` → `https://example.org`; null unless it is an http(s) origin with no path, query or credentials. */
+/**
+ * `https://Example.org:443/` → `https://example.org`; null unless it is an http(s) origin with no path, query or
+ * credentials.
+ */
 export function parseOrigin(text: string): string | null {
   let url: URL;
   try {

@@ -13,7 +13,8 @@ async function startLine(services: Services, address: AddressInfo | string | nul
   const site = typeof address === 'object' && address ? services.config.publicUrl.replace(/:0$/, `:${address.port}`) : services.config.publicUrl;
   const token = await services.staffLinks.createSetupLink();
   return token
-    ? `Broadsheet is serving ${site} (admin: ${site}/admin). No administrator yet: create the first at ${site}/admin/setup/${token} (the link works once)`
+    ? `Broadsheet is serving ${site} (admin: ${site}/admin). No administrator yet: create the first at ` +
+      `${site}/admin/setup/${token} (the link works once)`
     : `Broadsheet is serving ${site} (admin: ${site}/admin)`;
 }
 

@@ -221,7 +221,8 @@ describe('the front page', () => {
     assert.doesNotMatch(html, /aria-label="Pagination"/);
   });
 
-  it('takes a new article at once, and new ratings within a few seconds, though the page is kept between changes', async () => {
+  it('takes a new article at once, and new ratings within a few seconds, though the page is kept ' +
+    'between changes', async () => {
     const front = async () => (await new Client(app.url).page('/')).html;
     await front();
     const rising = await createArticle(app.services, { title: 'Rising star', publishedAt: ago(0, 30) });

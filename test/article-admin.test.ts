@@ -116,7 +116,8 @@ describe('who may reach the article admin', () => {
 });
 
 describe('authors and editors', () => {
-  test('an author creates a draft (byline defaults to their name), edits it and submits it; it stays off the site', async () => {
+  test('an author creates a draft (byline defaults to their name), edits it and submits it; it ' +
+    'stays off the site', async () => {
     const author = await loginAs(app, 'author');
     const form = await author.client.page('/admin/articles/new');
     assert.equal(inputValue(form.html, 'authorName'), author.user.displayName, 'the byline is prefilled');
@@ -172,7 +173,8 @@ describe('authors and editors', () => {
     assert.deepEqual(await articleRow(id), before, 'unchanged');
   });
 
-  test("an editor publishes an author's draft; it appears on the home page and the author can no longer change it", async () => {
+  test("an editor publishes an author's draft; it appears on the home page and the author can no " +
+    "longer change it", async () => {
     const [author, editor] = [await loginAs(app, 'author'), await loginAs(app, 'editor')];
     const title = unique('Council approves budget');
     const id = await create(author, { title, body: 'The **council** voted.' });
@@ -217,7 +219,8 @@ describe('bad input', () => {
     assert.deepEqual(await articleRow(id), row);
   });
 
-  test('a slug already in use gets 409 with the error beside the slug; nothing is saved and what was typed is kept', async () => {
+  test('a slug already in use gets 409 with the error beside the slug; nothing is saved and what ' +
+    'was typed is kept', async () => {
     const editor = await loginAs(app, 'editor');
     const taken = await articleRow(await create(editor));
     const before = await countRows(app.services, 'articles');
@@ -301,7 +304,8 @@ describe('scheduling', () => {
 });
 
 describe('scheduling in the site’s time zone', () => {
-  test('a time typed in America/New_York is that zone’s wall clock on either side of a DST change; a skipped time is refused', async () => {
+  test('a time typed in America/New_York is that zone’s wall clock on either side of a DST change; a skipped time ' +
+    'is refused', async () => {
     await app.services.settings.update({ timeZone: 'America/New_York' });
     try {
       const editor = await loginAs(app, 'editor');
@@ -455,7 +459,8 @@ describe('featured images', () => {
 
     const page = await (await fetch(app.url + articlePath(row.slug))).text();
     const img = /<figure class="featured-image"><img [^>]*>/.exec(page)?.[0] ?? '';
-    assert.match(img, new RegExp(`srcset="/media/${row.featured_image}-480.webp 480w, /media/${row.featured_image}-960.webp 960w, /media/${row.featured_image}-1600.webp 1600w"`));
+    assert.match(img, new RegExp(`srcset="/media/${row.featured_image}-480.webp 480w, /media/${row.featured_image}-960.webp 960w, ` +
+      `/media/${row.featured_image}-1600.webp 1600w"`));
     assert.match(img, /sizes="[^"]+"/);
     assert.match(img, /width="1600"/);
     assert.match(img, /height="800"/);

@@ -19,7 +19,8 @@ describe('article totals', () => {
   const row = (id: number) => app.services.db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const pending = async () => (await app.services.db.selectFrom('article_counter_deltas').select('id').execute()).length;
 
-  it('many ratings and comments at once: each answer counts its own, and the row ends exact with nothing left to fold', async () => {
+  it('many ratings and comments at once: each answer counts its own, and the row ends exact with nothing left ' +
+    'to fold', async () => {
     const article = await createArticle(app.services);
     const rated = await together(30, (i) => app.services.ratings.rate({ articleId: article.id, readerId: `many-${i}`, ipHash: `ip-${i}`, value: 50 + i }));
     const posted = await together(12, (i) => app.services.comments.post(commentInput(), { articleId: article.id, readerId: `c-${i}`, ipHash: `cip-${i}`, userAgent: 'test' }));
@@ -33,7 +34,8 @@ describe('article totals', () => {
     assert.equal(await pending(), 0);
   });
 
-  it('deltas left unfolded (a crash after commit, or a copied database) are folded by the maintenance round, once', async () => {
+  it('deltas left unfolded (a crash after commit, or a copied database) are folded by the maintenance round, ' +
+    'once', async () => {
     const article = await createArticle(app.services);
     await app.services.db.insertInto('article_counter_deltas').values({ article_id: article.id, rating_sum: 80, rating_count: 1, rating_band_4: 1 }).execute();
     await app.services.db.insertInto('article_counter_deltas').values({ article_id: article.id, comment_count: 1 }).execute();

@@ -53,7 +53,9 @@ describe('the imported sample article page', () => {
     // spot checks, independent of how the file was split
     assert.equal(
       articleBodyParagraphs(html)[0],
-      'The night ferry between Harbour Town and the island of Kellow will keep running after the town council voted on Tuesday evening to make the service permanent, a year after it began as a trial that many councillors expected to fail.',
+      'The night ferry between Harbour Town and the island of Kellow will keep running after the town ' +
+        'council voted on Tuesday evening to make the service permanent, a year after it began as a trial that ' +
+        'many councillors expected to fail.',
     );
     assert.ok(articleBodyParagraphs(html)[2]!.endsWith('they were driving forty minutes round the bay before.”'));
   });

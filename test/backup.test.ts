@@ -72,7 +72,8 @@ describe(`backup and restore (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     await dir?.drop();
   });
 
-  it('takes a consistent backup while comments and ratings are being written, holding every acknowledged write', async () => {
+  it('takes a consistent backup while comments and ratings are being written, holding every ' +
+    'acknowledged write', async () => {
     // Writers keep posting comments and ratings over HTTP until told to stop.
     const acked: { id: number; at: number }[] = [];
     let ratingsAcked = 0;

@@ -43,7 +43,8 @@ describe('bans', () => {
   const bansCount = async () => Number((await app.services.db.selectFrom('bans').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const commentsCount = async () => Number((await app.services.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 
-  it('a ban by e-mail refuses that address on the form and the API, with a message; the ban list and audit log show it', async () => {
+  it('a ban by e-mail refuses that address on the form and the API, with a message; the ban list and audit log ' +
+    'show it', async () => {
     const troll = new Client(app.url);
     const first = await readerPosts(troll, { authorName: 'Troll', authorEmail: 'troll@example.org' });
     assert.equal(first.status, 201);

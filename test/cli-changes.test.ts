@@ -15,7 +15,10 @@ import { createTestDatabase, textOf, type TestDatabase } from './helpers/test-ap
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/scraped/one-rating.txt', import.meta.url));
 
-/** Fetches `path` until `done` holds for its text, at most `tries` times (the server polls the file every few hundred ms). */
+/**
+ * Fetches `path` until `done` holds for its text, at most `tries` times (the server polls the file every few hundred
+ * ms).
+ */
 async function pageUntil(url: string, done: (text: string) => boolean, tries = 100): Promise<string> {
   let text = '';
   for (let i = 0; i < tries; i++) {

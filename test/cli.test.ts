@@ -36,7 +36,8 @@ describe('broadsheet CLI', { concurrency: true }, () => {
     assert.match(lines[0]!, /abc/);
   });
 
-  it('serve with a PostgreSQL URL nobody answers at exits non-zero with one line naming DATABASE_URL, and no password', async () => {
+  it('serve with a PostgreSQL URL nobody answers at exits non-zero with one line naming DATABASE_URL, and no ' +
+    'password', async () => {
     const run = await broadsheet(['serve'], { DATABASE_URL: 'postgres://editor:s3cret-pw@127.0.0.1:1/news' });
     assert.notEqual(run.code, 0);
     assert.equal(run.stdout, '');
@@ -94,7 +95,8 @@ describe('broadsheet CLI', { concurrency: true }, () => {
       });
     });
 
-    it('importing the same file again leaves one article; without PUBLIC_URL it prints the path, not a guessed port', async () => {
+    it('importing the same file again leaves one article; without PUBLIC_URL it prints the path, not a guessed ' +
+      'port', async () => {
       const run = await broadsheet(['import', SAMPLE_FILE], { ...env, PORT: '3000' });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '', 'no warning either: the caches stop reloading before the database closes');
@@ -105,7 +107,8 @@ describe('broadsheet CLI', { concurrency: true }, () => {
       });
     });
 
-    it('import takes the date, section and byline a scraped article does not carry; without a byline the site is the author', async () => {
+    it('import takes the date, section and byline a scraped article does not carry; without a byline the site ' +
+      'is the author', async () => {
       const run = await broadsheet(['import', '--published-at', '2024-04-14T09:30:00Z', '--section', 'World', SAMPLE_FILE], env);
       assert.equal(run.code, 0, run.stderr);
       await withServices(async (services) => {

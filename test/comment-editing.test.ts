@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { commentIdsOnPage, elementHtml, submitCommentForm } from './helpers/broadsheet.ts';
-import { commentInput, createArticle } from './helpers/factories.ts';
+import { createArticle } from './helpers/factories.ts';
 import { loginAs } from './helpers/staff.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 

@@ -46,7 +46,8 @@ describe('comment paging', () => {
     assert.match(html, /<a href="\?cpage=2#comments" rel="next" data-load-more="true">/);
   });
 
-  it('?cpage=2 and 3 hold the following threads; past the last page is a 404; a malformed page is the first', async () => {
+  it('?cpage=2 and 3 hold the following threads; past the last page is a 404; a malformed page is ' +
+    'the first', async () => {
     const reader = new Client(app.url);
     const second = await reader.page(`${path()}?cpage=2`);
     assert.deepEqual(shownRoots(second.html), roots.slice(50, 100));

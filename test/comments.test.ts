@@ -189,7 +189,8 @@ describe('comments', () => {
     assert.match(textOf(item), /Please approve me/);
 
     for (const other of [new Client(app.url), new Client(app.url)]) {
-      await other.request(`${page()}/rating`, { method: 'POST', form: { value: '60' } }); // a known reader, with something of their own here
+      // a known reader, with something of their own here
+      await other.request(`${page()}/rating`, { method: 'POST', form: { value: '60' } });
       const { html } = await other.page(page());
       assert.doesNotMatch(textOf(html), /Please approve me|awaiting moderation/);
       assert.ok(!commentIdsOnPage(html).includes(held.id));

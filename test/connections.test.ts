@@ -44,7 +44,8 @@ describe('connections', () => {
     const socket = await open(app.url);
     const result = readAll(socket);
     const body = JSON.stringify({ authorName: 'Slow', authorEmail: 'slow@example.org', body: 'one byte at a time' });
-    socket.write(`POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(`POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n`);
     // One byte each time the previous one has been written, until the server answers (or closes).
     let sent = 0;
     let answered = false;
@@ -120,7 +121,8 @@ describe('a body too large', () => {
     for (let i = 0; i < 10; i++) {
       const socket = await open(app.url);
       const result = readAll(socket);
-      socket.write(`POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(`POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n`);
       // Sent in pieces, as fast as the socket takes them, as a client does.
       for (let offset = 0; offset < body.length && !socket.destroyed; offset += 64 * 1024) {
         const more = socket.write(body.slice(offset, offset + 64 * 1024));

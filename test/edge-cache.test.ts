@@ -63,7 +63,9 @@ class Varnish {
   /** Loads the shipped VCL with its backend replaced by a round robin over these instances. */
   useBackends(urls: string[]): void {
     const backends = urls.map((url, i) => `backend b${i} {\n  .host = "127.0.0.1";\n  .port = "${new URL(url).port}";\n}`).join('\n');
-    const director = `sub vcl_init {\n  new instances = directors.round_robin();\n${urls.map((_, i) => `  instances.add_backend(b${i});`).join('\n')}\n}\nsub vcl_recv {\n  set req.backend_hint = instances.backend();\n}\n`;
+    const director = `sub vcl_init {\n  new instances = directors.round_robin();\n` +
+      `${urls.map((_, i) => `  instances.add_backend(b${i});`).join('\n')}\n}\nsub vcl_recv {\n` +
+      `  set req.backend_hint = instances.backend();\n}\n`;
     // Definitions of a VCL subroutine are joined in order: this vcl_recv runs before the shipped one.
     const vcl = readFileSync(VCL, 'utf8')
       .replace('import xkey;', 'import xkey;\nimport directors;')
@@ -144,7 +146,8 @@ describe('Varnish in front of two instances', { skip, timeout: 240_000 }, () => 
     assert.doesNotMatch(text, /Your rating/, 'the shared copy holds nothing of the reader');
   });
 
-  it('the front page, section page and feed are cache hits; a rating reaches the front page once the lists show it', async () => {
+  it('the front page, section page and feed are cache hits; a rating reaches the front page once the lists show ' +
+    'it', async () => {
     // The previous test's rating purges the lists a little over 3 s after it: let that pass first.
     await new Promise((resolve) => setTimeout(resolve, 3500));
     const lists = ['/', '/sections/local', '/feed.xml'];

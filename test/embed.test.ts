@@ -49,7 +49,8 @@ describe('embed over HTTP', () => {
   const from = (origin: string) => new Client(app.url, { origin });
   const thread = (client: Client, url: string, title?: string) => client.request('/api/v1/embed/threads', { method: 'POST', json: { url, title } });
 
-  it('makes a thread for a page of an allowed origin once, names it after the page, and keeps it off the front page', async () => {
+  it('makes a thread for a page of an allowed origin once, names it after the page, and keeps it off the front ' +
+    'page', async () => {
     const client = from(SITE);
     const first = await thread(client, `${SITE}/2026/story.html?utm_source=news#comments`, 'Story of the day');
     assert.equal(first.status, 200);

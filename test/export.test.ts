@@ -80,7 +80,8 @@ describe(`export and round trip (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     await files?.drop();
   });
 
-  it('writes a documented JSON document: settings, staff without passwords, every article with its comments', async () => {
+  it('writes a documented JSON document: settings, staff without passwords, every article with ' +
+    'its comments', async () => {
     const run = await runCli(['export', '--format', 'json'], cliEnv(source));
     assert.equal(run.code, 0, run.stderr);
     const doc = JSON.parse(run.stdout);
@@ -98,7 +99,8 @@ describe(`export and round trip (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     assert.match(help.stdout, /e-mail addresses/);
   });
 
-  it('JSON: an export imported into an empty site gives the same site; importing it again changes nothing', async () => {
+  it('JSON: an export imported into an empty site gives the same site; importing it again changes ' +
+    'nothing', async () => {
     const file = join(files.dir, 'site.json');
     const run = await runCli(['export', '--format', 'json', '--output', file], cliEnv(source));
     assert.equal(run.code, 0, run.stderr);
@@ -117,7 +119,8 @@ describe(`export and round trip (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     }
   });
 
-  it('WXR: WordPress eXtended RSS 1.2 that imports into an empty site with the same articles, pages, slugs, comments and scores', async () => {
+  it('WXR: WordPress eXtended RSS 1.2 that imports into an empty site with the same articles, pages, slugs, ' +
+    'comments and scores', async () => {
     const file = join(files.dir, 'site.xml');
     const run = await runCli(['export', '--format', 'wxr', '--output', file], cliEnv(source));
     assert.equal(run.code, 0, run.stderr);

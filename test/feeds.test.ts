@@ -70,7 +70,8 @@ before(async () => {
   main = await createArticle(app.services, {
     title: TRICKY_TITLE,
     standfirst: 'Cod & <chips> for less.',
-    bodyMarkdown: 'The first paragraph.\n\n![A plate of chips](/media/plate_800x600.webp)\n\nRead [the earlier report](/articles/earlier).\n\nThe last paragraph.',
+    bodyMarkdown: 'The first paragraph.\n\n![A plate of chips](/media/plate_800x600.webp)\n\n' +
+      'Read [the earlier report](/articles/earlier).\n\nThe last paragraph.',
     authorName: 'Ann Writer',
     section: 'Food & Drink',
     tags: ['Prices', 'Fish'],
@@ -157,7 +158,8 @@ describe('the site feed', () => {
     assert.equal(item.image, IMAGE);
   });
 
-  it('answers 304 to a reader that has the current copy, and lets feed readers keep it five minutes and edge caches a minute', async () => {
+  it('answers 304 to a reader that has the current copy, and lets feed readers keep it five minutes and edge ' +
+    'caches a minute', async () => {
     const first = await get('/feed.xml');
     assert.match(first.headers.get('cache-control') ?? '', /^public, max-age=300, s-maxage=\d+, stale-while-revalidate=\d+$/);
     assert.deepEqual(first.headers.get('xkey')?.split(' ').sort(), ['lists', 'site']);
@@ -201,7 +203,8 @@ describe("an article's comment feed", () => {
     pending = waiting;
   });
 
-  it('has the approved comments only, newest first, linked to their place on the page, without e-mail addresses', async () => {
+  it('has the approved comments only, newest first, linked to their place on the page, without ' +
+    'e-mail addresses', async () => {
     const xml = await text(`/articles/${main.slug}/comments/feed.xml`);
     assert.equal(XMLValidator.validate(xml), true);
     const feed = parseFeed(xml);

@@ -13,7 +13,10 @@ import { Client, createTestDatabase, textOf, type TestDatabase } from './helpers
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'broadsheet.js');
 
-/** Runs `broadsheet` on a terminal (a pseudo-terminal made by util-linux's `script`), typing each answer when its question appears. */
+/**
+ * Runs `broadsheet` on a terminal (a pseudo-terminal made by util-linux's `script`), typing each answer when its
+ * question appears.
+ */
 function onTerminal(args: string[], env: Record<string, string>, answers: { after: RegExp; type: string }[]): Promise<{ code: number | null; output: string }> {
   const command = ['node', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env } });
@@ -21,10 +24,13 @@ function onTerminal(args: string[], env: Record<string, string>, answers: { afte
   const pending = [...answers];
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
-    while (pending[0] && pending[0].after.test(output)) child.stdin.write(`${pending.shift()!.type}\n`);
+    while (pending[0]?.after.test(output)) child.stdin.write(`${pending.shift()!.type}\n`);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, output }))));
+  return new Promise((resolve) => child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }));
 }
 
 describe('the first admin from the command line', () => {

@@ -78,7 +78,8 @@ describe(`Disqus import (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     assert.ok(!html.includes('first@example.org'));
   });
 
-  it('with --create-articles, an unmatched thread becomes a draft holding its comments; again, nothing changes', async () => {
+  it('with --create-articles, an unmatched thread becomes a draft holding its comments; again, ' +
+    'nothing changes', async () => {
     const before = await totals(app);
     const report = await importSite(app.services, NEWSROOM, { createArticles: true });
     assert.equal(report.counts['created.article'], 1);
@@ -108,7 +109,8 @@ describe(`Disqus import (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     assert.equal(report.counts['skipped.thread'], 1, 'the radio-t.umputun.com thread has no article here');
   });
 
-  it('imports the real isso sample with --create-articles: late threads, localhost links, deleted parents, missing threads', async () => {
+  it('imports the real isso sample with --create-articles: late threads, localhost links, deleted parents, ' +
+    'missing threads', async () => {
     const report = await importSite(app.services, join(FIXTURES, 'isso-disqus.xml'), { createArticles: true });
     const lines = formatReport(report).join('\n');
     assert.equal(report.counts['created.article'], 2);

@@ -88,7 +88,8 @@ describe('WordPress import', () => {
     assert.match(notes, /featured image 2013\/01\/bridge\.png not brought in \(run with --uploads DIR/);
   });
 
-  it('turns a post into an article: title, slug, body as Markdown, standfirst, byline, section, tags and times', async () => {
+  it('turns a post into an article: title, slug, body as Markdown, standfirst, byline, section, ' +
+    'tags and times', async () => {
     const row = await article(app, 'council-approves-bridge');
     assert.equal(row.kind, 'article');
     assert.equal(row.title, 'Council approves the new bridge');
@@ -113,7 +114,8 @@ describe('WordPress import', () => {
     assert.match(row.body_html, /<p>It will cost <a href="https:\/\/example\.org\/budget">£4m<\/a>\.<br ?\/?>\s*Work starts in spring\.<\/p>/);
   });
 
-  it('maps statuses: future is scheduled, draft, pending and password-protected are drafts, Uncategorized is no section', async () => {
+  it('maps statuses: future is scheduled, draft, pending and password-protected are drafts, Uncategorized is no ' +
+    'section', async () => {
     const scheduled = await article(app, 'next-weeks-budget');
     assert.equal(scheduled.status, 'scheduled');
     assert.equal(scheduled.published_at, '2030-01-01T06:00:00.000Z');
@@ -252,7 +254,8 @@ describe('WordPress import', () => {
     }
   });
 
-  it('reads messy files: undeclared and renamed prefixes, split CDATA, zero-width characters, entities, backslashes, reused comment ids', async () => {
+  it('reads messy files: undeclared and renamed prefixes, split CDATA, zero-width characters, entities, ' +
+    'backslashes, reused comment ids', async () => {
     const result = await importSite(app.services, MESSY);
     assert.equal(result.counts['created.article'], 2);
     assert.equal(result.counts['created.comment'], 2, 'the same comment id in two posts is two comments');
@@ -270,7 +273,8 @@ describe('WordPress import', () => {
     assert.equal(moved.headers.get('location'), '/articles/cafe-opens');
   });
 
-  it("imports the WP Review plugin's own demo export: editor scores on every scale, visitor scores, review comments", async () => {
+  it("imports the WP Review plugin's own demo export: editor scores on every scale, visitor scores, review " +
+    "comments", async () => {
     const demo = await startTestApp();
     try {
       const result = await importSite(demo.services, join(FIXTURES, 'wp-review-demo-content.xml.gz'));

@@ -50,11 +50,14 @@ describe('parseScrapedArticle: the sample article', () => {
   it('keeps the first and last paragraph as written', () => {
     assert.equal(
       article.paragraphs[0],
-      'The night ferry between Harbour Town and the island of Kellow will keep running after the town council voted on Tuesday evening to make the service permanent, a year after it began as a trial that many councillors expected to fail.',
+      'The night ferry between Harbour Town and the island of Kellow will keep running after the town ' +
+        'council voted on Tuesday evening to make the service permanent, a year after it began as a trial that ' +
+        'many councillors expected to fail.',
     );
     assert.equal(
       article.paragraphs.at(-1),
-      'The council will review the service again in eighteen months. Until then, the timetable stays as it is — and, Holt added, so does the free crossing for anyone carrying a bicycle.',
+      'The council will review the service again in eighteen months. Until then, the timetable stays as it ' +
+        'is — and, Holt added, so does the free crossing for anyone carrying a bicycle.',
     );
   });
 
@@ -88,11 +91,15 @@ describe('parseScrapedArticle: the scraped seed (when ../shared/seed is there)',
     assert.deepEqual(article.rating, { score: 85, count: 3 });
     assert.equal(
       article.paragraphs[0],
-      'Iran launched an unprecedented wave of more than 300 drones and missiles toward Israel on Saturday evening in retaliation for a deadly airstrike conducted by Israel in Syria two weeks ago.',
+      'Iran launched an unprecedented wave of more than 300 drones and missiles toward Israel on Saturday ' +
+        'evening in retaliation for a deadly airstrike conducted by Israel in Syria two weeks ago.',
     );
     assert.equal(
       article.paragraphs.at(-1),
-      'In his statement, Biden said he planned on convening a Sunday meeting with fellow members of the Group of Seven, a coalition of major industrialized democracies, to “coordinate a united diplomatic response” to Iran’s attack. My team will engage with their counterparts across the region,” Biden added. “And we will stay in close touch with Israel’s leaders.”',
+      'In his statement, Biden said he planned on convening a Sunday meeting with fellow members of the ' +
+        'Group of Seven, a coalition of major industrialized democracies, to “coordinate a united diplomatic ' +
+        'response” to Iran’s attack. My team will engage with their counterparts across the region,” Biden ' +
+        'added. “And we will stay in close touch with Israel’s leaders.”',
     );
     assert.equal(article.paragraphs[2]?.endsWith('security of Israel.”'), true);
   });

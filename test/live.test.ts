@@ -103,7 +103,8 @@ for (const mode of ['in memory', 'with Redis'] as const) {
       }
     });
 
-    it('a new stream is given a position, so a reader who saw no event still gets what happened while away', async () => {
+    it('a new stream is given a position, so a reader who saw no event still gets what happened ' +
+      'while away', async () => {
       const article = await createArticle(app.services);
       // An event from before the reader came: never sent to them. Seen by another stream first,
       // so that it is surely published (the feed records events after the response is sent).
@@ -129,7 +130,8 @@ for (const mode of ['in memory', 'with Redis'] as const) {
       }
     });
 
-    it('a Last-Event-ID from before what is kept gets a `reset` (reload the sections), then the events kept', async () => {
+    it('a Last-Event-ID from before what is kept gets a `reset` (reload the sections), then the ' +
+      'events kept', async () => {
       const article = await createArticle(app.services);
       await rate(article.id, 80);
       const stream = await openEvents(events(article.id), { lastEventId: '1-0' });

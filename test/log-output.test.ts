@@ -25,7 +25,8 @@ describe('a log line for a person', () => {
       req: { method: 'POST', url: '/articles/x/rating', remoteAddress: '::1' },
       err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at handler (x.ts:1:1)' },
     });
-    assert.equal(formatLogLine(line), '09:05:07.042 ERROR request failed reason="two words" req="POST /articles/x/rating"\n    Error: boom\n        at handler (x.ts:1:1)\n');
+    assert.equal(formatLogLine(line), '09:05:07.042 ERROR request failed reason="two words" req="POST /articles/x/rating"\n    Error: boom\n' +
+      '        at handler (x.ts:1:1)\n');
   });
 
   it('colours the level when the terminal has colours, and passes through what is not a log entry', () => {

@@ -81,7 +81,8 @@ describe('mail delivery and digests', () => {
     }
   });
 
-  test('a moderator chooses a digest interval and receives at most one mail per interval, linking to the queue', async () => {
+  test('a moderator chooses a digest interval and receives at most one mail per interval, linking ' +
+    'to the queue', async () => {
     const app = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://news.example.org' }, settings: { commentPolicy: 'hold-all' } });
     try {
       const deliver = async (): Promise<ReceivedMail[]> => {

@@ -25,7 +25,8 @@ describe('GET /metrics', () => {
   });
   after(() => app.close());
 
-  it('counts requests and their latency by route and status, and reports the process, the queue and live readers', async () => {
+  it('counts requests and their latency by route and status, and reports the process, the queue ' +
+    'and live readers', async () => {
     const article = await createArticle(app.services);
     const ctx = { articleId: article.id, readerId: null, ipHash: 'metrics', userAgent: 'test' };
     await app.services.comments.post(commentInput(), ctx);

@@ -78,7 +78,8 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
     assert.equal(to.users, 1);
   });
 
-  it('the copied site serves the article page with the same score, and goes on numbering after the copied ids', async () => {
+  it('the copied site serves the article page with the same score, and goes on numbering after ' +
+    'the copied ids', async () => {
     const app = await startTestApp({ database: target });
     try {
       const client = new Client(app.url);

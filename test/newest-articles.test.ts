@@ -45,7 +45,8 @@ describe('newest public articles', () => {
 
   const slugs = (list: number[]) => list.map((id) => [...ids].find(([, v]) => v === id)![0]);
 
-  it('merges published and due scheduled articles newest first, ties by id, leaving out the future and drafts', async () => {
+  it('merges published and due scheduled articles newest first, ties by id, leaving out the ' +
+    'future and drafts', async () => {
     assert.deepEqual(slugs(await newestPublicIds(db, { limit: 10 }, NOW)), ['newest', 'due', 'same-time-b', 'same-time-a', 'old']);
   });
 

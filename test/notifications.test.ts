@@ -7,18 +7,17 @@ import { isAddressConfirmed } from '../src/features/notifications/notification.a
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { postCommentJson } from './helpers/broadsheet.ts';
 import { startMailSite, type MailSite } from './helpers/mail-site.ts';
-import type { ReceivedMail, TestSmtpServer } from './helpers/smtp.ts';
+import type { ReceivedMail, } from './helpers/smtp.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
 describe('reply notifications', () => {
   let site: MailSite;
-  let smtp: TestSmtpServer;
   let app: TestApp;
   let article: MailSite['article'];
 
   before(async () => {
     site = await startMailSite('Bridges & tunnels');
-    ({ smtp, app, article } = site);
+    ({ app, article } = site);
   });
   after(() => site.close());
 
@@ -115,7 +114,8 @@ describe('reply notifications', () => {
     const again = await fetch(app.url + path, {
       method: 'POST',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
+      body: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n` +
+        `--${boundary}--\r\n`,
     });
     assert.equal(again.status, 200);
     assert.match(textOf(await again.text()), /nothing to stop/);

@@ -35,7 +35,8 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
   });
 
   async function terminateAppConnections(): Promise<number> {
-    const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and application_name = $1', [
+    const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> ' +
+      'pg_backend_pid() and application_name = $1', [
       applicationName,
     ]);
     return rowCount ?? 0;

@@ -4,18 +4,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { commentInput } from './helpers/factories.ts';
 import { startMailSite, type MailSite } from './helpers/mail-site.ts';
-import type { TestSmtpServer } from './helpers/smtp.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
 describe('privacy self-service', () => {
   let site: MailSite;
-  let smtp: TestSmtpServer;
   let app: TestApp;
   let article: MailSite['article'];
 
   before(async () => {
     site = await startMailSite('The harbour plan');
-    ({ smtp, app, article } = site);
+    ({ app, article } = site);
   });
   after(() => site.close());
 

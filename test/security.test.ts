@@ -48,7 +48,8 @@ describe('comment content cannot run in a reader’s browser', () => {
 
   // A reader who writes about (or tries) a javascript: link gets it shown as harmless text, like
   // any other markup; the sanitiser, not a refusal, is what keeps readers safe.
-  it('an image with onerror, a javascript: link and a normal link: accepted, escaped, dropped and nofollowed', async () => {
+  it('an image with onerror, a javascript: link and a normal link: accepted, escaped, dropped and ' +
+    'nofollowed', async () => {
     const body = 'Look <img src=x onerror=alert(1)> and [link](javascript:alert(1)) and [ok](https://example.org)';
     const id = await postApproved({ body });
     const { html } = await new Client(app.url).page(page());
@@ -242,7 +243,8 @@ describe('reader forms refuse posts from other sites', () => {
     await forbidden(() => victim.request(`${page()}/comments`, { method: 'POST', form: comment, ...forged }));
   });
 
-  it('browsers without Sec-Fetch-Site are judged by Origin; a same-site subdomain and an opaque origin are other sites', async () => {
+  it('browsers without Sec-Fetch-Site are judged by Origin; a same-site subdomain and an opaque origin are ' +
+    'other sites', async () => {
     for (const headers of [
       { 'sec-fetch-site': '', origin: 'https://evil.example' },
       { 'sec-fetch-site': 'same-site', origin: 'https://blog.example.org' },
@@ -253,7 +255,8 @@ describe('reader forms refuse posts from other sites', () => {
     }
   });
 
-  it('a post from the site itself succeeds, with no token: same-origin, our Origin, or a client that is not a browser', async () => {
+  it('a post from the site itself succeeds, with no token: same-origin, our Origin, or a client that is not a ' +
+    'browser', async () => {
     const cases: Record<string, string>[] = [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': '', origin: app.url }, { 'sec-fetch-site': '' }];
     const before = await writtenRows(app.services);
     let ratings = before.ratings;

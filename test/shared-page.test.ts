@@ -29,7 +29,8 @@ describe('the shared article page', () => {
   });
   after(() => app.close());
 
-  it('is byte-identical for a first-time reader and a returning one who has not acted here, and sets no cookie', async () => {
+  it('is byte-identical for a first-time reader and a returning one who has not acted here, and ' +
+    'sets no cookie', async () => {
     const returning = new Client(app.url);
     const rated = await returning.request(`${page(other)}/rating`, { method: 'POST', form: { value: '80' } });
     assert.equal(rated.status, 303);
@@ -114,7 +115,8 @@ describe('the shared article page', () => {
     assert.doesNotMatch(textOf((await new Client(app.url).page(page())).html), /Waiting for a moderator/);
   });
 
-  it('who gets the shared page is decided by the marker cookie alone: without it, a stored rating is not looked up', async () => {
+  it('who gets the shared page is decided by the marker cookie alone: without it, a stored rating is not looked ' +
+    'up', async () => {
     const reader = new Client(app.url);
     await reader.request(`${page()}/rating`, { method: 'POST', form: { value: '40' } });
     const readerOnly = reader.cookieHeader(page()).split('; ').filter((c) => c.startsWith('bs_reader=')).join('; ');

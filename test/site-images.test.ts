@@ -80,7 +80,8 @@ describe('the site’s logo, favicon and share image', () => {
     assert.match(html, /<a class="site-title" href="\/">Broadsheet<\/a>/, 'without a logo the header shows the title');
   });
 
-  it('an admin uploads a logo: the header shows it, named by the site title, and the favicon is made from it', async () => {
+  it('an admin uploads a logo: the header shows it, named by the site title, and the favicon is ' +
+    'made from it', async () => {
     const before = await favicon();
     const response = await upload(admin, 'siteLogo', await png(800, 200, '#1d3557'));
     assert.equal(response.status, 303);
@@ -120,7 +121,8 @@ describe('the site’s logo, favicon and share image', () => {
     assert.ok(centre.g > centre.r, `in the icon’s colours: ${JSON.stringify(centre)}`);
   });
 
-  it('pages without a picture are shared with the default image; articles keep their own; JSON-LD names the logo', async () => {
+  it('pages without a picture are shared with the default image; articles keep their own; JSON-LD ' +
+    'names the logo', async () => {
     const plain = await createArticle(app.services, { title: 'A story without a picture' });
     const pictured = await createArticle(app.services, { title: 'A story with a picture' });
     await attachImage(app.services, pictured.id, 0, 'A harbour wall');
@@ -147,7 +149,8 @@ describe('the site’s logo, favicon and share image', () => {
     assert.ok(!(jsonLd(html)['@graph'][0]!.image as string[]).includes(shareUrl));
   });
 
-  it('refuses what is not an image, or no file, with the message beside the field, and keeps the current image', async () => {
+  it('refuses what is not an image, or no file, with the message beside the field, and keeps the ' +
+    'current image', async () => {
     const current = app.services.settings.get().siteLogo;
     const text = await upload(admin, 'siteLogo', { data: Buffer.from('not a picture at all'), name: 'logo.png', type: 'image/png' });
     assert.equal(text.status, 415);

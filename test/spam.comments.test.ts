@@ -85,7 +85,8 @@ describe('spam defence over HTTP', () => {
   after(() => app.close());
 
   describe('the comment form', () => {
-    it('has a honeypot hidden from people and assistive technology; one shared token on the page, a fresh one per opened form', async () => {
+    it('has a honeypot hidden from people and assistive technology; one shared token on the page, a fresh one ' +
+      'per opened form', async () => {
       const { html } = await new Client(app.url).page(page());
       const trap = /<div class="form-trap"[^>]*>[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
       assert.match(trap, /aria-hidden="true"/);
@@ -137,7 +138,8 @@ describe('spam defence over HTTP', () => {
       assert.match(row.held_reason ?? '', /^form-token: posted faster than a person can write/);
     });
 
-    it("without JavaScript: the shared page's token is not used up, but posting sooner after the page was built than a person can write is spam", async () => {
+    it("without JavaScript: the shared page's token is not used up, but posting sooner after the page was built " +
+      "than a person can write is spam", async () => {
       const first = new Client(app.url);
       const fields = await openFormWithoutScript(first);
       assert.match(fields.formToken ?? '', /^s\d+\./, 'a shared token');
@@ -153,7 +155,8 @@ describe('spam defence over HTTP', () => {
       assert.match(row.held_reason ?? '', /^form-token: posted faster than a person can write/);
     });
 
-    it('a form sent back with errors keeps the time it was first served, so fixing a field quickly is fine', async () => {
+    it('a form sent back with errors keeps the time it was first served, so fixing a field ' +
+      'quickly is fine', async () => {
       const reader = new Client(app.url);
       const fields = await openForm(reader);
       await app.services.settings.update({ minFormSeconds: 60 });

@@ -103,7 +103,8 @@ describe('the order of the steps', () => {
     );
     const spamFirst = [blockListStep, honeypotStep, formTokenSpamStep, repeatedByAuthorStep, classifierSpamStep];
     const thenHold = [formTokenHoldStep, duplicateOnSiteStep, tooManyLinksStep, classifierHoldStep];
-    COMMENT_STEPS.forEach((step, i) => assert.equal(step, [...spamFirst, ...thenHold, ...DEFAULT_STEPS][i]));
+    const expected = [...spamFirst, ...thenHold, ...DEFAULT_STEPS];
+    for (const [i, step] of COMMENT_STEPS.entries()) assert.equal(step, expected[i]);
   });
 
   it('a clear spam signal is not outranked by a reason to hold: an API post the classifier is sure of is spam', () => {

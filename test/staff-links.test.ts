@@ -208,7 +208,8 @@ describe('forgot password', () => {
     assert.match(textOf(page.html), /expired or has already been used/);
   });
 
-  it(`mails one account at most ${MAX_RESET_MAILS_PER_HOUR} links an hour, and refuses bad addresses clearly`, async () => {
+  it(`mails one account at most ${MAX_RESET_MAILS_PER_HOUR} links an hour, and refuses bad ` +
+    `addresses clearly`, async () => {
     const user = await createStaff(app, 'author');
     // (The requests of this suite stay under the per-address limit, which the next test reaches.)
     for (let i = 0; i < MAX_RESET_MAILS_PER_HOUR + 1; i++) assert.equal((await ask(user.email)).status, 200);

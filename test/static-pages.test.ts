@@ -21,7 +21,8 @@ describe('static pages', () => {
     return Number(/\/admin\/articles\/(\d+)\/edit/.exec(response.headers.get('location') ?? '')![1]);
   }
 
-  it('the editor offers a new static page, and a page it publishes is served at /pages/<slug> and in the footer menu in order', async () => {
+  it('the editor offers a new static page, and a page it publishes is served at /pages/<slug> and in the footer ' +
+    'menu in order', async () => {
     const form = await editor.client.page('/admin/articles/new?kind=page');
     assert.equal(form.status, 200);
     assert.match(form.html, /<option value="page" selected/);

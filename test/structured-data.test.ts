@@ -106,7 +106,8 @@ describe('the NewsArticle', () => {
   });
 
   it('keeps headlines within 110 characters, cut at a word', async () => {
-    const title = 'Council approves the harbour budget after a long night of debate about ferries, bridges, bus lanes and the old fish market';
+    const title = 'Council approves the harbour budget after a long night of debate about ferries, bridges, bus lanes ' +
+      'and the old fish market';
     assert.ok(title.length > 110);
     const article = await createArticle(app.services, { title, authorName: '' });
     const news = only(await page(articlePath(article.slug)), 'NewsArticle');
@@ -244,7 +245,8 @@ describe('an article marked as a review', () => {
     assert.equal(review.itemReviewed.aggregateRating.ratingCount, 3);
   });
 
-  it('refuses a type without a name, a name without a type and an unknown type, beside the field, saving nothing', async () => {
+  it('refuses a type without a name, a name without a type and an unknown type, beside the field, ' +
+    'saving nothing', async () => {
     const cases: [Record<string, string>, string, RegExp][] = [
       [{ reviewType: 'Movie', reviewName: '' }, 'reviewName', /Name what the article reviews/],
       [{ reviewType: '', reviewName: 'The Lighthouse Keeper' }, 'reviewType', /Choose what kind of thing/],

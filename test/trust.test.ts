@@ -52,7 +52,8 @@ describe('trust comes from the reader, not the address', () => {
   });
   after(() => app.close());
 
-  it("someone else typing a regular's address (any case, spaces) is held, and told no more than a newcomer", async () => {
+  it("someone else typing a regular's address (any case, spaces) is held, and told no more than a " +
+    "newcomer", async () => {
     const regular = new Client(app.url);
     const first = await post(regular, commentInput({ authorName: 'Regular Rita', authorEmail: 'rita@example.org' }));
     await app.services.comments.setStatus([first.id], 'approved');
@@ -126,7 +127,8 @@ describe('login throttling that a stranger cannot turn against staff', () => {
     assert.equal(session.user.id, user.id);
   });
 
-  it('guesses spread over many addresses meet the slower per-account limit, which still lets a clean address in', async () => {
+  it('guesses spread over many addresses meet the slower per-account limit, which still lets a ' +
+    'clean address in', async () => {
     const user = await createStaff(app, 'admin');
     let throttled = 0;
     // Each address stays under its own limits; the account's limit is reached after enough of them.

@@ -104,7 +104,8 @@ describe('webhook addresses', () => {
   });
 
   it('signs "<t>.<body>" with each secret', () => {
-    assert.equal(signatureHeader('{"a":1}', ['s1', 's2'], 1700000000), `t=1700000000,v1=${createHmac('sha256', 's1').update('1700000000.{"a":1}').digest('hex')},v1=${createHmac('sha256', 's2').update('1700000000.{"a":1}').digest('hex')}`);
+    assert.equal(signatureHeader('{"a":1}', ['s1', 's2'], 1700000000), `t=1700000000,v1=${createHmac('sha256', 's1').update('1700000000.{"a":1}').digest('hex')},v1=` +
+      `${createHmac('sha256', 's2').update('1700000000.{"a":1}').digest('hex')}`);
   });
 });
 

@@ -28,7 +28,8 @@ const onCi = process.env.CI === 'true';
 export const browserSkipReason: string | undefined =
   existsSync(CHROMIUM_PATH) || onCi
     ? undefined
-    : `Chromium not found at ${CHROMIUM_PATH}: browser tests skipped (install Debian's "chromium" package to run them; with CI=true this is a failure).`;
+    : `Chromium not found at ${CHROMIUM_PATH}: browser tests skipped (install Debian's "chromium" package to ` +
+      `run them; with CI=true this is a failure).`;
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {

@@ -44,11 +44,16 @@ See README.md.
 Run 'broadsheet <command> --help' for a command's options.`;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: 'Usage: broadsheet serve [--no-demo]\n\nStarts the web server on HOST:PORT. On an empty database it first adds demo articles, unless --no-demo.',
+  serve: 'Usage: broadsheet serve [--no-demo]\n\nStarts the web server on HOST:PORT. On an empty database it ' +
+    'first adds demo articles, unless --no-demo.',
   import: IMPORT_HELP,
-  comments: 'Usage: broadsheet comments list [--status pending|approved|spam|trash] [--limit N]\n       broadsheet comments approve|spam|trash ID…',
+  comments: 'Usage: broadsheet comments list [--status pending|approved|spam|trash] [--limit N]\n' +
+    '       broadsheet comments approve|spam|trash ID…',
   user:
-    'Usage: broadsheet user add --email E --role admin|editor|author|moderator [--name N] [--password-stdin]\n       broadsheet user list\n\nThe name (shown on bylines) is --name, or asked for on a terminal. The password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time password is printed that must be changed at first login.',
+    'Usage: broadsheet user add --email E --role admin|editor|author|moderator [--name N] [--password-stdin]\n' +
+      '       broadsheet user list\n\nThe name (shown on bylines) is --name, or asked for on a terminal. The ' +
+      'password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time ' +
+      'password is printed that must be changed at first login.',
   migrate: 'Usage: broadsheet migrate\n\nApplies pending database migrations and prints their names.',
   spam: SPAM_HELP,
   webhook: WEBHOOK_HELP,

@@ -30,7 +30,8 @@ export async function migrateDataCommand(args: string[]): Promise<number> {
     finishCurrent();
     const width = Math.max(...counts.map((c) => c.table.length));
     console.log(`${'table'.padEnd(width)}  ${'source'.padStart(9)}  ${'target'.padStart(9)}`);
-    for (const c of counts) console.log(`${c.table.padEnd(width)}  ${String(c.source).padStart(9)}  ${String(c.target).padStart(9)}  ${c.source === c.target ? 'ok' : 'DIFFERS'}`);
+    for (const c of counts) console.log(`${c.table.padEnd(width)}  ${String(c.source).padStart(9)}  ${String(c.target).padStart(9)} ` +
+      ` ${c.source === c.target ? 'ok' : 'DIFFERS'}`);
     console.log(`Copied ${counts.reduce((n, c) => n + c.target, 0)} rows in ${counts.length} tables; every count matches.`);
     return 0;
   } catch (error) {

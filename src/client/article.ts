@@ -62,7 +62,9 @@ async function submit(form: HTMLFormElement): Promise<void> {
     if (!ok) {
       if (!fresh) return announce(form, refusal(doc), false);
       // Show the server's verdict beside the fields, keeping the reader's text.
-      fresh.querySelectorAll<HTMLElement>('.field-error').forEach((el) => el.setAttribute('role', 'alert'));
+      fresh.querySelectorAll<HTMLElement>('.field-error').forEach((el) => {
+        el.setAttribute('role', 'alert');
+      });
       const container = form.closest('.respond')!;
       const keep = $<HTMLInputElement>('#comment-remember', form)?.checked ?? false;
       form.replaceWith(document.importNode(fresh, true));
@@ -151,7 +153,9 @@ const homeNext = respond()?.nextSibling ?? null;
 function resetCommentForm(form: HTMLFormElement): void {
   const body = $<HTMLTextAreaElement>('textarea[name=body]', form);
   if (body) body.value = '';
-  form.querySelectorAll('.field-error').forEach((el) => el.remove());
+  form.querySelectorAll('.field-error').forEach((el) => {
+    el.remove();
+  });
   form.querySelectorAll('[aria-invalid]').forEach((el) => {
     el.removeAttribute('aria-invalid');
     el.removeAttribute('aria-describedby');
@@ -308,7 +312,7 @@ if (articleId && 'EventSource' in window) {
     try {
       // The reply form may sit inside the list; keep it (and what the reader typed) in place.
       const box = respond();
-      if (box && box.closest('[data-comment-list]') && home) home.insertBefore(box, homeNext);
+      if (box?.closest('[data-comment-list]') && home) home.insertBefore(box, homeNext);
       const doc = await fetchPage(location.pathname + location.search);
       swap(doc, '[data-comment-list]');
       swap(doc, '[data-comment-count]');

@@ -7,7 +7,8 @@ const items = () => [...document.querySelectorAll<HTMLElement>('[data-queue-item
 
 /** Keys typed into a field are text, not commands. */
 const typing = (target: EventTarget | null) =>
-  target instanceof Element && target.matches('textarea, select, [contenteditable], input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])');
+  target instanceof Element && target.matches('textarea, select, [contenteditable], ' +
+    'input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])');
 
 function focusItem(index: number): void {
   const list = items();

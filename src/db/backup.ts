@@ -47,7 +47,10 @@ export interface BackupSummary {
 
 type TableName = (typeof COPY_ORDER)[number]['table'];
 
-/** Reads the database in one snapshot and the media folder, and writes FILE (atomically: a temporary file renamed at the end). */
+/**
+ * Reads the database in one snapshot and the media folder, and writes FILE (atomically: a temporary file renamed at the
+ * end).
+ */
 export async function backup(db: Db, { file, mediaDir, onProgress }: { file: string; mediaDir: string; onProgress?: (p: BackupProgress) => void }): Promise<BackupSummary> {
   await checkTablesKnown(db);
   const temp = join(dirname(resolve(file)), `.${Date.now()}-${process.pid}.backup.tmp`);
@@ -179,7 +182,8 @@ export async function restore(db: Db, options: RestoreOptions): Promise<BackupSu
   };
   const header = (await next()) as { broadsheet?: string; version?: number; migrations?: string[]; tables?: Record<string, number> };
   if (header?.broadsheet !== 'backup' || !header.tables) throw new BackupError(`${options.file}: not a Broadsheet backup`);
-  if (header.version !== BACKUP_VERSION) throw new BackupError(`${options.file}: backup format version ${header.version} is not supported (this version reads ${BACKUP_VERSION})`);
+  if (header.version !== BACKUP_VERSION) throw new BackupError(`${options.file}: backup format version ${header.version} is not supported (this version reads ` +
+    `${BACKUP_VERSION})`);
   const unknown = (header.migrations ?? []).filter((name) => !(name in migrations));
   if (unknown.length > 0) throw new BackupError(`${options.file}: made by a newer Broadsheet (schema ${unknown.at(-1)}); upgrade before restoring`);
 
@@ -274,7 +278,9 @@ async function insertRows(trx: Transaction<Database>, table: TableName, columns:
     const values = await next();
     if (!Array.isArray(values) || values.length !== columns.length) throw new BackupError(`a row of ${table} is damaged`);
     const row: Record<string, unknown> = {};
-    columns.forEach((c, j) => (row[c] = values[j]));
+    columns.forEach((c, j) => {
+      row[c] = values[j];
+    });
     batch.push(row);
     if (batch.length >= size) await flush();
   }

@@ -94,7 +94,9 @@ class CurrentSchemaIntrospector implements DatabaseIntrospector {
       select c.relname as table, c.relkind as kind, ns.nspname as schema, a.attname as column,
              typ.typname as type, tns.nspname as type_schema, a.attnotnull as not_null,
              a.atthasdef as has_default,
-             (a.attidentity <> '' or pg_get_serial_sequence(quote_ident(ns.nspname) || '.' || quote_ident(c.relname), a.attname) is not null) as auto_incrementing
+             (a.attidentity <> '' or pg_get_serial_sequence(quote_ident(ns.nspname) || '.' || quote_ident(c.relname),
+                a.attname)
+                is not null) as auto_incrementing
         from pg_catalog.pg_class c
         join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
         join pg_catalog.pg_attribute a on a.attrelid = c.oid

@@ -75,7 +75,10 @@ class GroupCommitSqliteDriver extends SqliteDriver {
       await holder.executeQuery(raw('begin'));
       let resolve!: () => void;
       let reject!: (error: unknown) => void;
-      const committed = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      const committed = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       committed.catch(() => {}); // observed by each member; never an unhandled rejection
       this.#group = { size: 0, committed, resolve, reject };
     }

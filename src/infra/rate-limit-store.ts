@@ -53,7 +53,10 @@ export function sharedRateLimitStore(redis: RedisLink): FastifyRateLimitStoreCto
     }
 
     private either(method: 'incr' | 'read', key: string, callback: Callback, timeWindow: number, max: number): void {
-      if (!redis.isUp()) return this.local[method](key, callback, timeWindow, max);
+      if (!redis.isUp()) {
+        this.local[method](key, callback, timeWindow, max);
+        return;
+      }
       this.shared[method](key, (error, result) => (error ? this.local[method](key, callback, timeWindow, max) : callback(null, result)), timeWindow, max);
     }
   }

@@ -70,7 +70,8 @@ export function connectRedis({ url, prefix, log }: { url: string; prefix: string
     if (closing || reportedDown) return;
     reportedDown = true;
     const why = error ? ` (${(error as { code?: string }).code ?? error.message})` : '';
-    log.warn(`Redis at ${where} is unreachable${why}: rate limits are per instance and live updates reach this instance's readers only until it returns`);
+    log.warn(`Redis at ${where} is unreachable${why}: rate limits are per instance and live updates reach this ` +
+      `instance's readers only until it returns`);
   };
   client.on('error', (error: Error) => down(error));
   client.on('close', () => down());

@@ -52,7 +52,7 @@ export function isCurrent(request: FastifyRequest, etag: string): boolean {
 
 /** Whether an If-None-Match header names this ETag (or `*`). */
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
-  return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => ['*', etag].includes(tag.trim().replace(/^W\//, '')));
+  return ifNoneMatch?.split(',').some((tag) => ['*', etag].includes(tag.trim().replace(/^W\//, ''))) === true;
 }
 
 /**

@@ -34,7 +34,9 @@ export interface ReaderTools {
    * allow only with Secure, so only over HTTPS; it is also Partitioned (one per host site).
    */
   ensureReader(request: FastifyRequest, reply: FastifyReply, options?: { embedded?: boolean }): string;
-  /** Marks the article (by its path) as one this reader has something of their own on; `embedded` as for ensureReader. */
+  /**
+   * Marks the article (by its path) as one this reader has something of their own on; `embedded` as for ensureReader.
+   */
   markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean }): void;
   /** Whether this request carries the marker of the article page it is for (see ACTED_COOKIE). */
   hasActed(request: FastifyRequest): boolean;

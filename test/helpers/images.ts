@@ -22,6 +22,9 @@ export async function attachImage(services: Services, articleId: number, scene: 
 
 /** A wordmark logo on a transparent ground, as a newsroom might upload. */
 export function logoImage(): Promise<Buffer> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="120" viewBox="0 0 640 120"><rect x="0" y="10" width="100" height="100" rx="18" fill="#1d6f8f"/><path d="M12 78 Q31 62 50 78 T88 78 V98 H12Z" fill="#fff"/><circle cx="64" cy="40" r="14" fill="#f4c95d"/><text x="120" y="82" font-family="Georgia, serif" font-weight="700" font-size="40" fill="#1d6f8f">Wrenhaven Courier</text></svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="120" viewBox="0 0 640 120"><rect x="0" y="10" ` +
+    `width="100" height="100" rx="18" fill="#1d6f8f"/><path d="M12 78 Q31 62 50 78 T88 78 V98 H12Z" ` +
+    `fill="#fff"/><circle cx="64" cy="40" r="14" fill="#f4c95d"/><text x="120" y="82" font-family="Georgia, ` +
+    `serif" font-weight="700" font-size="40" fill="#1d6f8f">Wrenhaven Courier</text></svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }

@@ -16,7 +16,10 @@ export interface Child {
   output(): string;
   /** Resolves once it has exited, with its exit code (null after a signal). */
   readonly exited: Promise<number | null>;
-  /** Resolves with the first match of `pattern` in its output; kills it and throws when it exits first or `timeoutMs` passes. */
+  /**
+   * Resolves with the first match of `pattern` in its output; kills it and throws when it exits first or `timeoutMs`
+   * passes.
+   */
   waitFor(pattern: RegExp, what: string, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Sends `signal` to its process group, then SIGKILL after `graceMs`; resolves with the exit code. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
@@ -178,7 +181,8 @@ export async function runToEnd(command: string, args: string[], options: SpawnOp
   }, timeoutMs);
   try {
     const code = await child.exited;
-    if (timedOut) throw new Error(`${command} ${args.join(' ')}: still running after ${timeoutMs} ms, so it was killed. Its output:\n${child.output()}`);
+    if (timedOut) throw new Error(`${command} ${args.join(' ')}: still running after ${timeoutMs} ms, so it was killed. Its output:\n` +
+      `${child.output()}`);
     return { code, stdout: child.stdout(), stderr: child.stderr() };
   } finally {
     clearTimeout(timer);

@@ -54,13 +54,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     return;
   }
   await sql`create virtual table articles_fts using fts5(title, standfirst, body_text, content = 'articles', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
-  const indexNew = `insert into articles_fts (rowid, title, standfirst, body_text) values (new.id, new.title, new.standfirst, new.body_text);`;
+  const indexNew = `insert into articles_fts (rowid, title, standfirst, body_text) values (new.id, new.title, new.standfirst, ` +
+    `new.body_text);`;
   // An external-content index forgets a row by being told exactly what it had indexed.
-  const forgetOld = `insert into articles_fts (articles_fts, rowid, title, standfirst, body_text) values ('delete', old.id, old.title, old.standfirst, old.body_text);`;
+  const forgetOld = `insert into articles_fts (articles_fts, rowid, title, standfirst, body_text) values ('delete', old.id, ` +
+    `old.title, old.standfirst, old.body_text);`;
   await sql.raw(`create trigger articles_fts_insert after insert on articles begin ${indexNew} end`).execute(db);
   await sql.raw(`create trigger articles_fts_delete after delete on articles begin ${forgetOld} end`).execute(db);
   // Only when the indexed text changes: ratings and comment counts update articles all the time.
-  await sql.raw(`create trigger articles_fts_update after update of title, standfirst, body_text on articles begin ${forgetOld} ${indexNew} end`).execute(db);
+  await sql.raw(`create trigger articles_fts_update after update of title, standfirst, body_text on articles begin ` +
+    `${forgetOld} ${indexNew} end`).execute(db);
   await sql`insert into articles_fts (articles_fts) values ('rebuild')`.execute(db);
 }
 

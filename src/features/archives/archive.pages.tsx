@@ -37,13 +37,15 @@ export function archivePages(deps: AppDeps): FastifyPluginAsyncTypebox {
   }
 
   return async (app) => {
-    // GET /sections/:slug?page=N — a section's published articles, newest first, 20 a page; 404 for no such section or page
+    // GET /sections/:slug?page=N — a section's published articles, newest first, 20 a page; 404 for no such section or
+    // page
     app.get('/sections/:slug', ARCHIVE_ROUTE, async (request, reply) => send(request, reply, 'section', request.params.slug, request.query.page));
 
     // GET /tags/:slug?page=N — the published articles with a tag, newest first, 20 a page; 404 for no such tag or page
     app.get('/tags/:slug', ARCHIVE_ROUTE, async (request, reply) => send(request, reply, 'tag', request.params.slug, request.query.page));
 
-    // GET /authors/:slug?page=N — an author's published articles, newest first, 20 a page; 404 for no such author or page
+    // GET /authors/:slug?page=N — an author's published articles, newest first, 20 a page; 404 for no such author or
+    // page
     app.get('/authors/:slug', ARCHIVE_ROUTE, async (request, reply) => send(request, reply, 'author', request.params.slug, request.query.page));
   };
 }

@@ -73,7 +73,8 @@ export async function listSections(db: Q, now: string): Promise<{ slug: string; 
     with recursive sections(slug) as (
       select min(section_slug) from articles where section_slug > ''
       union all
-      select (select min(a.section_slug) from articles a where a.section_slug > sections.slug) from sections where sections.slug is not null
+      select (select min(a.section_slug) from articles a where a.section_slug > sections.slug)
+        from sections where sections.slug is not null
     )
     select slug from sections where slug is not null`.execute(db);
   const named = await Promise.all(

@@ -19,7 +19,9 @@ export function ArchivePageView({ archive, path, context }: { archive: ArchivePa
     <Layout
       meta={{
         title: archiveTitle(archive),
-        description: `${plural(archive.count, 'article', 'articles')} ${archive.kind === 'author' ? 'by' : archive.kind === 'tag' ? 'tagged' : 'in'} ${archive.name} on ${siteTitle}.`,
+        description: `${plural(archive.count, 'article', 'articles')} ` +
+          `${archive.kind === 'author' ? 'by' : archive.kind === 'tag' ? 'tagged' : 'in'} ${archive.name} on ` +
+          `${siteTitle}.`,
         path: pagePath(path, archive.page),
         feeds: archive.kind === 'section' ? sectionFeeds(archive.name, siteTitle) : undefined,
         wide: true,

@@ -72,9 +72,11 @@ export async function recountComments(trx: Db, articleId: number): Promise<void>
             update articles set comment_count = ${approved} where id = ${articleId}`.execute(trx);
 }
 
-const DELTA_SUMS = sql`count(*) as n, coalesce(sum(rating_sum), 0) as rating_sum, coalesce(sum(rating_count), 0) as rating_count,
+const DELTA_SUMS = sql`count(*) as n, coalesce(sum(rating_sum), 0) as rating_sum,
+  coalesce(sum(rating_count), 0) as rating_count,
   coalesce(sum(rating_band_1), 0) as b1, coalesce(sum(rating_band_2), 0) as b2, coalesce(sum(rating_band_3), 0) as b3,
-  coalesce(sum(rating_band_4), 0) as b4, coalesce(sum(rating_band_5), 0) as b5, coalesce(sum(comment_count), 0) as comment_count`;
+  coalesce(sum(rating_band_4), 0) as b4, coalesce(sum(rating_band_5), 0) as b5,
+  coalesce(sum(comment_count), 0) as comment_count`;
 
 /** Folds the article's deltas into its row; its totals when there were any. */
 async function foldArticle(db: Db, articleId: number): Promise<ArticleTotals | undefined> {
@@ -82,9 +84,12 @@ async function foldArticle(db: Db, articleId: number): Promise<ArticleTotals | u
     const { rows } = await sql<ArticleTotals>`
       with folded as (delete from article_counter_deltas where article_id = ${articleId} returning *),
            t as (select ${DELTA_SUMS} from folded)
-      update articles a set rating_sum = a.rating_sum + t.rating_sum, rating_count = a.rating_count + t.rating_count,
-        rating_band_1 = a.rating_band_1 + t.b1, rating_band_2 = a.rating_band_2 + t.b2, rating_band_3 = a.rating_band_3 + t.b3,
-        rating_band_4 = a.rating_band_4 + t.b4, rating_band_5 = a.rating_band_5 + t.b5, comment_count = a.comment_count + t.comment_count
+      update articles a set rating_sum = a.rating_sum + t.rating_sum,
+      rating_count = a.rating_count + t.rating_count,
+        rating_band_1 = a.rating_band_1 + t.b1, rating_band_2 = a.rating_band_2 + t.b2,
+        rating_band_3 = a.rating_band_3 + t.b3,
+        rating_band_4 = a.rating_band_4 + t.b4, rating_band_5 = a.rating_band_5 + t.b5,
+        comment_count = a.comment_count + t.comment_count
       from t where a.id = ${articleId} and t.n > 0
       returning a.rating_sum, a.rating_count, a.comment_count`.execute(db);
     return rows[0];
@@ -93,12 +98,16 @@ async function foldArticle(db: Db, articleId: number): Promise<ArticleTotals | u
   return db.transaction().execute(async (trx) => {
     const t = (await sql<Record<string, number>>`select ${DELTA_SUMS} from article_counter_deltas where article_id = ${articleId}`.execute(trx)).rows[0]!;
     if (Number(t.n) === 0) return undefined;
-    await sql`update articles set rating_sum = rating_sum + ${t.rating_sum}, rating_count = rating_count + ${t.rating_count},
-      rating_band_1 = rating_band_1 + ${t.b1}, rating_band_2 = rating_band_2 + ${t.b2}, rating_band_3 = rating_band_3 + ${t.b3},
-      rating_band_4 = rating_band_4 + ${t.b4}, rating_band_5 = rating_band_5 + ${t.b5}, comment_count = comment_count + ${t.comment_count}
+    await sql`update articles set rating_sum = rating_sum + ${t.rating_sum},
+      rating_count = rating_count + ${t.rating_count},
+      rating_band_1 = rating_band_1 + ${t.b1}, rating_band_2 = rating_band_2 + ${t.b2},
+      rating_band_3 = rating_band_3 + ${t.b3},
+      rating_band_4 = rating_band_4 + ${t.b4}, rating_band_5 = rating_band_5 + ${t.b5},
+      comment_count = comment_count + ${t.comment_count}
       where id = ${articleId}`.execute(trx);
     await sql`delete from article_counter_deltas where article_id = ${articleId}`.execute(trx);
-    return (await sql<ArticleTotals>`select rating_sum, rating_count, comment_count from articles where id = ${articleId}`.execute(trx)).rows[0];
+    return (await sql<ArticleTotals>`select rating_sum, rating_count, comment_count
+      from articles where id = ${articleId}`.execute(trx)).rows[0];
   });
 }
 

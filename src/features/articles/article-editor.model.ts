@@ -7,7 +7,10 @@ import type { ArticleKind, ArticleRevisionRow, ArticleRow, ArticleStatus } from 
 export const EDITOR_ACTIONS = ['save', 'submit', 'publish', 'schedule', 'unpublish'] as const;
 export type EditorAction = (typeof EDITOR_ACTIONS)[number];
 
-/** The status shown in the newsroom: a submitted draft is "review"; a scheduled article whose time has come is "published". */
+/**
+ * The status shown in the newsroom: a submitted draft is "review"; a scheduled article whose time has come is
+ * "published".
+ */
 export type EditorialStatus = 'draft' | 'review' | 'scheduled' | 'published';
 export const EDITORIAL_STATUSES: readonly EditorialStatus[] = ['draft', 'review', 'scheduled', 'published'];
 
@@ -36,7 +39,9 @@ export interface EditableArticle {
   /** 'page' for a static page; news articles (and external threads) otherwise. */
   kind: ArticleKind;
   menuOrder: number;
-  /** Readers' figures, shown in the admin list: the user score (null before any rating), ratings, published comments. */
+  /**
+   * Readers' figures, shown in the admin list: the user score (null before any rating), ratings, published comments.
+   */
   score: number | null;
   ratingCount: number;
   commentCount: number;

@@ -71,7 +71,8 @@ export function parseZonedTime(value: string, zone: string): { iso: string } | {
   const result = fromWallClock({ year, month, day, hour, minute }, zone);
   if ('nonexistent' in result) {
     const shown = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-    return { error: `${shown} does not exist on ${date.toISOString().slice(0, 10)} in ${zone}: the clocks go forward then. Choose a time outside the skipped hour.` };
+    return { error: `${shown} does not exist on ${date.toISOString().slice(0, 10)} in ${zone}: the clocks go forward then. ` +
+      `Choose a time outside the skipped hour.` };
   }
   return { iso: result.instant.toISOString() };
 }
@@ -109,7 +110,8 @@ export function validateArticle(form: ArticleForm, action: EditorAction, now: st
   if (!title) errors.title = 'Give the article a headline.';
   else if (title.length > LIMITS.title) errors.title = tooLong(LIMITS.title);
   if (slug && (!SLUG.test(slug) || slug.length > LIMITS.slug)) {
-    errors.slug = `Use lower-case letters, digits and single hyphens (e.g. council-approves-budget), up to ${LIMITS.slug} characters, or leave it empty.`;
+    errors.slug = `Use lower-case letters, digits and single hyphens (e.g. council-approves-budget), up to ${LIMITS.slug} ` +
+      `characters, or leave it empty.`;
   }
   if (form.standfirst.trim().length > LIMITS.standfirst) errors.standfirst = tooLong(LIMITS.standfirst);
   if (body.length > LIMITS.body) errors.body = tooLong(LIMITS.body);

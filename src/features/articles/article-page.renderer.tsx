@@ -51,7 +51,9 @@ export function threadPath(mode: PageMode, slug: string): string {
 }
 
 export interface ReaderView {
-  /** The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise. */
+  /**
+   * The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise.
+   */
   readerId: string | null;
   replyTo?: number;
   /** A comment form sent back with errors, and the form token it was posted with. */
@@ -396,7 +398,12 @@ function mergePending(thread: PublicComment[], pending: PublicComment[], firstPa
   const copy = (c: PublicComment): PublicComment => ({ ...c, replies: c.replies.map(copy) });
   const roots = thread.map(copy);
   const byId = new Map<number, PublicComment>();
-  const index = (list: PublicComment[]) => list.forEach((c) => (byId.set(c.id, c), index(c.replies)));
+  const index = (list: PublicComment[]): void => {
+    for (const c of list) {
+      byId.set(c.id, c);
+      index(c.replies);
+    }
+  };
   index(roots);
   for (const comment of pending) {
     const node = { ...comment, replies: [] };

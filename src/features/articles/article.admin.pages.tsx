@@ -118,7 +118,8 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
     // Multipart bodies are accepted only by the routes of this plugin.
     await app.register(multipart, { limits: MULTIPART_LIMITS });
 
-    // GET /admin/articles — every article, newest save first (or ?sort=published|score|comments), filtered by a GET form
+    // GET /admin/articles — every article, newest save first (or ?sort=published|score|comments), filtered by a GET
+    // form
     app.get('/admin/articles', { config: { access: 'author' }, schema: { hide: true, querystring: ListQuery } }, async (request, reply) => {
       const user = request.staff!.user;
       const { q = '', section = '', author = '' } = request.query;
@@ -144,7 +145,8 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       );
     });
 
-    // GET /admin/articles/new[?kind=page] — an empty editor, the byline set to the writer's name (a static page with ?kind=page)
+    // GET /admin/articles/new[?kind=page] — an empty editor, the byline set to the writer's name (a static page with
+    // ?kind=page)
     app.get(
       '/admin/articles/new',
       { config: { access: 'author' }, schema: { hide: true, querystring: Type.Object({ kind: Text }) } },
@@ -217,7 +219,10 @@ export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
             updatedAt: article.updatedAt,
             message: {
               ok: false,
-              text: `${who} saved this article at ${formatDateTime(result.conflict.savedAt, deps.layout().settings.timeZone)}, after you opened it. Your version below has not been saved. Compare it with the latest revision; saving again will replace theirs.`,
+              text: `${who} saved this article at ` +
+                `${formatDateTime(result.conflict.savedAt, deps.layout().settings.timeZone)}, after you opened ` +
+                `it. Your version below has not been saved. Compare it with the latest revision; saving again ` +
+                `will replace theirs.`,
             },
           });
         } catch (error) {

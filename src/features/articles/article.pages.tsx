@@ -82,7 +82,8 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // GET /articles/:slug?order=&cpage=N — the article with its score, a page of comments and the forms; ?comment=ID redirects to that comment's page;
+    // GET /articles/:slug?order=&cpage=N — the article with its score, a page of comments and the forms; ?comment=ID
+    // redirects to that comment's page;
     // ?posted=published|held (where the comment form's post leads) tells the reader who posted what became of it
     app.get(
       '/articles/:slug',

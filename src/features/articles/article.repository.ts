@@ -178,7 +178,10 @@ const adjustTotals = prepared((db, v: { id: number; sum: number; count: number; 
     .where('id', '=', v.id),
 );
 
-/** Counts a rating in the article's totals, replacing `previous` when the reader rated before; runs inside the rating's transaction. */
+/**
+ * Counts a rating in the article's totals, replacing `previous` when the reader rated before; runs inside the rating's
+ * transaction.
+ */
 export async function adjustRatingTotals(db: Q, articleId: number, value: number, previous?: number): Promise<void> {
   const bands = [0, 0, 0, 0, 0];
   bands[ratingBand(value) - 1]! += 1;

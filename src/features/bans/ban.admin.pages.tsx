@@ -49,7 +49,8 @@ export function banAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         ),
     );
 
-    // POST /admin/blocking — saves both lists (audited, like every settings change), or 400 with the form and its messages
+    // POST /admin/blocking — saves both lists (audited, like every settings change), or 400 with the form and its
+    // messages
     app.post(
       '/admin/blocking',
       {

@@ -92,7 +92,8 @@ export function createBanService({ db }: { db: Db }): BanService {
         let value: string;
         if (kind === 'email') value = comment.author_email.toLowerCase();
         else if (kind === 'ip') {
-          if (!ADDRESS_HASH.test(comment.ip_hash)) throw new AppError('ban_not_possible', 'The network address of this comment is not kept (it was imported, or is too old); ban by e-mail instead.');
+          if (!ADDRESS_HASH.test(comment.ip_hash)) throw new AppError('ban_not_possible', 'The network address of this comment is not kept (it was imported, or is too old); ban by ' +
+            'e-mail instead.');
           value = comment.ip_hash;
         } else {
           if (!comment.reader_id) throw new AppError('ban_not_possible', 'This comment was not written from a browser we know again; ban by e-mail or address instead.');

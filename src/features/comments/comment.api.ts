@@ -12,7 +12,8 @@ import { CommentPageSchema, DEFAULT_THREADS_PER_PAGE, FormTokenHeaders, FormToke
 export function commentApi(deps: AppDeps): FastifyPluginAsyncTypebox {
   const { articles, comments, readers } = deps;
   return async (app) => {
-    // GET /api/v1/articles/:id/comments?order=&limit=&page= — approved comments, a page of top-level threads with their replies; next is the following page's URL or null
+    // GET /api/v1/articles/:id/comments?order=&limit=&page= — approved comments, a page of top-level threads with
+    // their replies; next is the following page's URL or null
     app.get(
       '/articles/:id/comments',
       {
@@ -32,7 +33,8 @@ export function commentApi(deps: AppDeps): FastifyPluginAsyncTypebox {
         const { order, limit, page } = request.query;
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
         const result = await comments.threadPage(article.id, { order, page, perPage: limit });
-        const next = page < result.pages ? `${deps.config.publicUrl}/api/v1/articles/${article.id}/comments?${new URLSearchParams({ order, limit: String(limit), page: String(page + 1) })}` : null;
+        const next = page < result.pages ? `${deps.config.publicUrl}/api/v1/articles/${article.id}/comments?` +
+          `${new URLSearchParams({ order, limit: String(limit), page: String(page + 1) })}` : null;
         return { items: result.items, next };
       },
     );

@@ -22,14 +22,16 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
     // The form carries the reader's CSRF token: no shared cache may keep it.
     reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(renderPage(<CommentEditPage context={deps.layout()} {...props} />));
   return async (app) => {
-    // GET /articles/:slug/comments/:id/edit — the author's edit form (same reader cookie, within the window); 403 page otherwise
+    // GET /articles/:slug/comments/:id/edit — the author's edit form (same reader cookie, within the window); 403 page
+    // otherwise
     app.get('/articles/:slug/comments/:id/edit', { config: { access: 'public' }, schema: { hide: true, params: EditParams } }, async (request, reply) => {
       const article = await articles.getPublished(request.params.slug);
       const comment = await comments.editable(article.id, request.params.id, request.readerId);
       return sendEditPage(reply, { article, comment, body: comment.bodyMarkdown, csrf: readers.csrfToken(request.readerId!), errors: {} });
     });
 
-    // POST /articles/:slug/comments/:id/edit — saves the author's edit; 303 to the comment, or the form again with the problem
+    // POST /articles/:slug/comments/:id/edit — saves the author's edit; 303 to the comment, or the form again with the
+    // problem
     app.post(
       '/articles/:slug/comments/:id/edit',
       { config: { access: 'public' }, onRequest: deps.postLimit, schema: { hide: true, params: EditParams, body: Type.Object({ _csrf: FormField, body: FormField }) } },
@@ -40,7 +42,8 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         try {
           readers.checkCsrf(request, request.body._csrf);
           const { id } = await comments.edit(article.id, comment.id, { body: request.body.body }, { readerId: request.readerId, ipHash: readers.ipHash(request) });
-          return reply.redirect(`${await landingOf(deps, article, id, comment.parentId === null ? undefined : String(comment.parentId))}#comment-${id}`, 303);
+          const landing = await landingOf(deps, article, id, comment.parentId === null ? undefined : String(comment.parentId));
+          return reply.redirect(`${landing}#comment-${id}`, 303);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'edit_window_closed' || error.code === 'edit_not_allowed' || error.code === 'comment_not_found') throw error;
           reply.status(error.status);
@@ -50,14 +53,16 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
     );
 
     for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
-      // GET /articles/:slug/comments (and the embed's) — 303 to the page: the address a form sent back with errors leaves in the bar
+      // GET /articles/:slug/comments (and the embed's) — 303 to the page: the address a form sent back with errors
+      // leaves in the bar
       app.get(
         `${prefix}/:slug/comments`,
         { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } },
         async (request, reply) => reply.redirect(`${threadPath(mode, request.params.slug)}${queryOf(request.url)}`, 303),
       );
 
-      // POST /articles/:slug/comments (and /embed/threads/:slug/comments in the embed's frame) — form post; 303 to the form saying
+      // POST /articles/:slug/comments (and /embed/threads/:slug/comments in the embed's frame) — form post; 303 to the
+      // form saying
       // what became of the comment (?posted=published|held#respond), or the form again with errors beside fields
       app.post(
         `${prefix}/:slug/comments`,

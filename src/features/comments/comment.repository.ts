@@ -177,7 +177,9 @@ export function listComments(
 // --- The moderation queue: one status at a time, narrowed by a search and an article ---
 
 export interface QueueFilter {
-  /** Matched, case-insensitively, against the body, the author's name and e-mail; "#12" or "12" also finds comment 12. */
+  /**
+   * Matched, case-insensitively, against the body, the author's name and e-mail; "#12" or "12" also finds comment 12.
+   */
   q?: string;
   articleId?: number;
   /** Comments by one commenter: the same e-mail address, or the same reader cookie. */

@@ -27,7 +27,8 @@ export const NewCommentSchema = Type.Object(
     body: Type.String({ maxLength: COMMENT_LIMITS.body * 2 }),
     parentId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
     notifyReplies: Type.Optional(
-      Type.Boolean({ description: 'E-mail the author when someone replies (the first time, the address is asked to confirm). Ignored while the site sends no e-mail.' }),
+      Type.Boolean({ description: 'E-mail the author when someone replies (the first time, the address is asked to confirm). Ignored ' +
+        'while the site sends no e-mail.' }),
     ),
   },
   { additionalProperties: false },
@@ -39,13 +40,16 @@ export const FormTokenHeaders = Type.Object({
     Type.String({
       maxLength: 200,
       description:
-        "The comment form's token: from GET /api/v1/articles/{id}/form-token (single use, timed from when it was fetched), or the formToken input of an article page's form. Without a valid one the comment is held for moderation.",
+        "The comment form's token: from GET /api/v1/articles/{id}/form-token (single use, timed from when it " +
+          "was fetched), or the formToken input of an article page's form. Without a valid one the comment is " +
+          "held for moderation.",
     }),
   ),
 });
 
 export const FormTokenSchema = Type.Object({
-  formToken: Type.String({ description: 'Send it back in the comment form (formToken) or the Broadsheet-Form-Token header. It works once, and not sooner than a person writes.' }),
+  formToken: Type.String({ description: 'Send it back in the comment form (formToken) or the Broadsheet-Form-Token header. It works once, and ' +
+    'not sooner than a person writes.' }),
 });
 
 export const PostedCommentSchema = Type.Object({

@@ -106,7 +106,10 @@ export function closedByAge(publishedAt: string | null, days: number, now = Date
 
 export interface CommentService {
   post(input: Record<string, unknown>, context: PostContext): Promise<PostResult>;
-  /** A fresh signed token for the comment form of this article (spam defence); `previous` when the form comes back with errors. */
+  /**
+   * A fresh signed token for the comment form of this article (spam defence); `previous` when the form comes back with
+   * errors.
+   */
   formToken(articleId: number, previous?: string): string;
   /** The token of the article's shared page, for browsers without JavaScript (see spam/form-token.ts). */
   sharedFormToken(articleId: number): string;
@@ -133,7 +136,10 @@ export interface CommentService {
   /** A staff member's reply: published at once, past the moderation steps; answering a held comment approves it. */
   postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string; role: string }, actor: Actor): Promise<PostResult>;
   listForModeration(filter: { status?: CommentStatus; limit?: number }): Promise<ModerationRecord[]>;
-  /** A moderator's correction of a comment's text: sanitised as a reader's is, its status kept, the earlier text kept and audited. */
+  /**
+   * A moderator's correction of a comment's text: sanitised as a reader's is, its status kept, the earlier text kept
+   * and audited.
+   */
   editAsModerator(id: number, body: string, actor: Actor): Promise<void>;
   /** Who wrote a comment, for listing everything they wrote; undefined when there is no such comment. */
   commenterOf(id: number): Promise<(repo.CommenterKey & { name: string }) | undefined>;
@@ -165,11 +171,14 @@ export function createCommentService(deps: {
   async function refuseBanned(trx: Db, who: { email: string; ipHash: string; readerId: string | null; now: string }) {
     const ban = await findActiveBan(trx, who);
     if (ban) {
-      throw new AppError('banned', `You have been banned from commenting on this site ${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at, settings.get().timeZone)}`}.`);
+      throw new AppError('banned', `You have been banned from commenting on this site ` +
+        `${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at, settings.get().timeZone)}`}.`);
     }
   }
 
-  /** Checks that this reader may edit this comment now; returns it (locked on PostgreSQL when `trx` is a transaction). */
+  /**
+   * Checks that this reader may edit this comment now; returns it (locked on PostgreSQL when `trx` is a transaction).
+   */
   async function ownComment(trx: Db, articleId: number, commentId: number, readerId: string | null, lock: boolean): Promise<CommentRow> {
     const row = lock ? (await repo.lockComments(trx, [commentId]))[0] : await repo.findCommentById(trx, commentId);
     if (!row || row.article_id !== articleId || row.status === 'spam' || row.status === 'trash') throw new AppError('comment_not_found');
@@ -186,7 +195,7 @@ export function createCommentService(deps: {
       const now = nowIso();
       const result = await db.transaction().execute(async (trx) => {
         const article = await findArticleState(trx, { id: context.articleId });
-        if (!article || article.status !== 'published') throw new AppError('article_not_found');
+        if (article?.status !== 'published') throw new AppError('article_not_found');
         await refuseBanned(trx, { email: draft.authorEmail, ipHash: context.ipHash, readerId: context.readerId, now });
         if (article.comments_open !== 1) throw new AppError('comments_closed');
         if (closedByAge(article.published_at, settings.get().commentsCloseAfterDays)) throw new AppError('comments_closed');

@@ -40,7 +40,8 @@ export const holdStaffIdentity: ModerationStep = {
   name: 'staff-identity',
   decide: ({ staffIdentity }) =>
     staffIdentity
-      ? { status: 'pending', reason: `Uses a staff member's ${staffIdentity === 'email' ? 'e-mail address' : 'name'}, but staff comment from the admin: held so that nobody passes for staff.` }
+      ? { status: 'pending', reason: `Uses a staff member's ${staffIdentity === 'email' ? 'e-mail address' : 'name'}, but staff comment ` +
+        `from the admin: held so that nobody passes for staff.` }
       : undefined,
 };
 
@@ -50,7 +51,9 @@ export const holdBorrowedAddress: ModerationStep = {
     policy === 'hold-first-time' && !knownAuthor && borrowedAddress
       ? {
           status: 'pending',
-          reason: 'This address has approved comments, but this one came from another browser and the address is not confirmed: held in case someone is using a regular\'s address.',
+          reason:
+            'This address has approved comments, but this one came from another browser and the address is not ' +
+            "confirmed: held in case someone is using a regular's address.",
         }
       : undefined,
 };

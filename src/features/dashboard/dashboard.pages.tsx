@@ -10,7 +10,8 @@ import { DashboardPage } from './dashboard.views.tsx';
 export function dashboardPages(deps: AppDeps): FastifyPluginAsyncTypebox {
   const dashboard = createDashboardService({ db: deps.db });
   return async (app) => {
-    // GET /admin — dashboard: the queue, activity per day, drafts and scheduled articles, recent, top-rated and most-discussed articles (every staff role)
+    // GET /admin — dashboard: the queue, activity per day, drafts and scheduled articles, recent, top-rated and
+    // most-discussed articles (every staff role)
     app.get(
       '/admin',
       { config: { access: 'staff' }, schema: { hide: true, querystring: Type.Object({ password: Type.Optional(Type.String({ maxLength: 20 })) }) } },

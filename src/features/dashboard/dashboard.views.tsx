@@ -64,7 +64,8 @@ export function DashboardPage(props: { frame: AdminFrame; dashboard: Dashboard; 
           list={{ items: dashboard.recent, total: dashboard.recent.length }}
           empty="Nothing is published yet."
           link={(a) => articlePath(a.slug)}
-          figure={(a) => `${a.publishedAt ? formatDateTime(a.publishedAt) : ''} · ${formatScore(a.score)} · ${plural(a.commentCount, 'comment', 'comments')}`}
+          figure={(a) => `${a.publishedAt ? formatDateTime(a.publishedAt) : ''} · ${formatScore(a.score)} · ` +
+            `${plural(a.commentCount, 'comment', 'comments')}`}
         />
         <ArticleList
           id="most-discussed"

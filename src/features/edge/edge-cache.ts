@@ -8,7 +8,10 @@ import type { EventBus } from '../../events.ts';
 import { CompressedBody, sendCompressed } from '../../lib/compressed-body.ts';
 import { ACTIVITY_LAG_MS } from '../archives/archive.service.ts';
 
-/** Keys: `site` (everything public), `pages` (every article page), `lists` (front page, archives, feeds, sitemaps), `a<id>` (one article). */
+/**
+ * Keys: `site` (everything public), `pages` (every article page), `lists` (front page, archives, feeds, sitemaps),
+ * `a<id>` (one article).
+ */
 export const EDGE_KEYS = {
   site: 'site',
   pages: 'pages',

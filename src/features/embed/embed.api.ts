@@ -34,7 +34,9 @@ const CountsSchema = Type.Object({
 /** The request's Origin, when a browser sent one. */
 const originOf = (request: FastifyRequest) => (typeof request.headers.origin === 'string' ? request.headers.origin : undefined);
 
-/** CORS over the whole API: an allowed origin is named back; any other gets no CORS headers (the browser then refuses). */
+/**
+ * CORS over the whole API: an allowed origin is named back; any other gets no CORS headers (the browser then refuses).
+ */
 export function apiCors(deps: AppDeps): FastifyPluginAsync {
   const { threads } = deps;
   return fp(async (api) => {

@@ -30,7 +30,10 @@ export interface ExternalThreadService {
   threadUrl(raw: string): ThreadUrl;
   /** The thread of this page, made on first use; `title` names a new one (and replaces a stand-in title). */
   resolve(raw: string, title?: string): Promise<ThreadRef>;
-  /** Comment count and score of each thread URL asked for (zero for a page without a thread yet); invalid ones are left out. */
+  /**
+   * Comment count and score of each thread URL asked for (zero for a page without a thread yet); invalid ones are left
+   * out.
+   */
   counts(raws: string[]): Promise<Map<string, ThreadCounts>>;
 }
 
@@ -90,6 +93,7 @@ export function createExternalThreadService({ db, readDb = db, events, settings,
 }
 
 export function threadUrlError(problem: 'invalid' | 'too_long' | 'origin_not_allowed'): AppError {
-  if (problem === 'origin_not_allowed') return new AppError('origin_not_allowed', 'Comments and ratings may not be shown for pages of that site. An administrator can add its origin under Settings (Embed origins).');
+  if (problem === 'origin_not_allowed') return new AppError('origin_not_allowed', 'Comments and ratings may not be shown for pages of that site. An administrator can add its origin ' +
+    'under Settings (Embed origins).');
   return new AppError('invalid_thread_url', problem === 'too_long' ? 'The page address is too long (at most 2,000 characters).' : 'The page address must be an http:// or https:// URL.');
 }

@@ -53,16 +53,23 @@ export async function writeWxrExport(db: Kysely<Database>, site: { url: string }
     const login = authorLogin(author_name);
     if (logins.has(login)) continue;
     logins.add(login);
-    await write(`	<wp:author><wp:author_id>${++n}</wp:author_id><wp:author_login>${cdata(login)}</wp:author_login><wp:author_email>${cdata('')}</wp:author_email><wp:author_display_name>${cdata(author_name || title)}</wp:author_display_name><wp:author_first_name>${cdata('')}</wp:author_first_name><wp:author_last_name>${cdata('')}</wp:author_last_name></wp:author>\n`);
+    await write(`	<wp:author><wp:author_id>${++n}</wp:author_id><wp:author_login>${cdata(login)}</wp:author_login>` +
+      `<wp:author_email>${cdata('')}</wp:author_email><wp:author_display_name>` +
+      `${cdata(author_name || title)}</wp:author_display_name><wp:author_first_name>` +
+      `${cdata('')}</wp:author_first_name><wp:author_last_name>${cdata('')}</wp:author_last_name>` +
+      `</wp:author>\n`);
   }
   const sections = await db.selectFrom('articles').select('section').distinct().where('kind', '=', 'article').where('section', '!=', '').orderBy('section').execute();
   let term = 0;
   for (const { section } of sections) {
-    await write(`	<wp:category><wp:term_id>${++term}</wp:term_id><wp:category_nicename>${cdata(archiveSlug(section))}</wp:category_nicename><wp:category_parent>${cdata('')}</wp:category_parent><wp:cat_name>${cdata(section)}</wp:cat_name></wp:category>\n`);
+    await write(`	<wp:category><wp:term_id>${++term}</wp:term_id><wp:category_nicename>` +
+      `${cdata(archiveSlug(section))}</wp:category_nicename><wp:category_parent>` +
+      `${cdata('')}</wp:category_parent><wp:cat_name>${cdata(section)}</wp:cat_name></wp:category>\n`);
   }
   const tags = await db.selectFrom('article_tags').select('tag').distinct().orderBy('tag').execute();
   for (const { tag } of tags) {
-    await write(`	<wp:tag><wp:term_id>${++term}</wp:term_id><wp:tag_slug>${cdata(archiveSlug(tag))}</wp:tag_slug><wp:tag_name>${cdata(tag)}</wp:tag_name></wp:tag>\n`);
+    await write(`	<wp:tag><wp:term_id>${++term}</wp:term_id><wp:tag_slug>${cdata(archiveSlug(tag))}</wp:tag_slug>` +
+      `<wp:tag_name>${cdata(tag)}</wp:tag_name></wp:tag>\n`);
   }
   await write(`	<generator>Broadsheet</generator>\n`);
   let articles = 0;
@@ -119,9 +126,11 @@ function item({ article: a, tags, comments }: ArticleBundle, base: string): stri
 		<wp:post_password>${cdata('')}</wp:post_password>
 		<wp:is_sticky>0</wp:is_sticky>
 `;
-  if (!page && a.section) out += `		<category domain="category" nicename="${escapeXml(archiveSlug(a.section))}">${cdata(a.section)}</category>\n`;
+  if (!page && a.section) out += `		<category domain="category" ` +
+    `nicename="${escapeXml(archiveSlug(a.section))}">${cdata(a.section)}</category>\n`;
   if (!page) for (const tag of tags) out += `		<category domain="post_tag" nicename="${escapeXml(archiveSlug(tag))}">${cdata(tag)}</category>\n`;
-  for (const [key, value] of meta) out += `		<wp:postmeta>\n			<wp:meta_key>${cdata(key)}</wp:meta_key>\n			<wp:meta_value>${cdata(value)}</wp:meta_value>\n		</wp:postmeta>\n`;
+  for (const [key, value] of meta) out += `		<wp:postmeta>\n			<wp:meta_key>${cdata(key)}</wp:meta_key>\n` +
+    `			<wp:meta_value>${cdata(value)}</wp:meta_value>\n		</wp:postmeta>\n`;
   for (const c of comments) {
     out += `		<wp:comment>
 			<wp:comment_id>${c.id}</wp:comment_id>

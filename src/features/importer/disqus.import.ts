@@ -11,7 +11,7 @@ import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown
 import { nowIso, slugify } from '../../lib/text.ts';
 import * as articleRepo from '../articles/article.repository.ts';
 import { articlePath } from '../articles/article.model.ts';
-import type { CommentStatus, NewCommentRow } from '../comments/comment.table.ts';
+import type { CommentStatus, } from '../comments/comment.table.ts';
 import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addressKey, legacyCandidates, slugCandidates, threadAddress, type ThreadAddress } from './disqus.links.ts';
@@ -134,7 +134,8 @@ async function matchThreads(services: Services, found: Survey, report: ImportRep
       for (const t of threads) if (!articleId && t.address) articleId = await findArticle(trx, t.address);
       const draftKey = `disqus:${found.forum || 'forum'}:thread:${key}`;
       if (!articleId) articleId = (await articleRepo.findArticleByImportKey(trx, draftKey))?.id;
-      const label = `thread ${main.id} “${(main.title || main.link || '?').slice(0, 60)}”${main.link ? ` (${main.link})` : ''}`;
+      const label = `thread ${main.id} ` +
+        `“${(main.title || main.link || '?').slice(0, 60)}”${main.link ? ` (${main.link})` : ''}`;
       if (!articleId && options.createArticles) {
         const title = (main.title || main.link || `Disqus thread ${main.id}`).slice(0, 300);
         const markdown = main.link ? `Comments brought over from Disqus for <${main.link}>.` : 'Comments brought over from Disqus.';
@@ -162,7 +163,8 @@ async function matchThreads(services: Services, found: Survey, report: ImportRep
       if (!articleId) {
         count(report, 'skipped.thread');
         count(report, 'skipped.comment', posts);
-        note(report, label, `no article matches its link: its ${posts} comment${posts === 1 ? '' : 's'} were not imported (use --create-articles to keep them in a draft)`);
+        note(report, label, `no article matches its link: its ${posts} comment${posts === 1 ? '' : 's'} were not imported (use ` +
+          `--create-articles to keep them in a draft)`);
         continue;
       }
       for (const t of threads) articles.set(t.id, articleId);

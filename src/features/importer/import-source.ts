@@ -81,7 +81,8 @@ async function* readChunks(file: string, size: number, gzip: boolean, onBytes?: 
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       out += chunk.length;
-      if (out > limit) throw new ImportError(`${file}: the compressed file expands to more than ${MAX_GZIP_RATIO} times its size; refused as a likely gzip bomb`);
+      if (out > limit) throw new ImportError(`${file}: the compressed file expands to more than ${MAX_GZIP_RATIO} times its size; refused as a ` +
+        `likely gzip bomb`);
       yield chunk;
     }
   } catch (error) {

@@ -45,7 +45,8 @@ function describeUnknown(source: ImportSource): string {
   if (head.includes('\u0000') || /[\u0001-\u0008\u000E-\u001F]/.test(head.slice(0, 512))) return `not a format Broadsheet can import: binary data (${expected})`;
   if (/^<\?xml|^</.test(head)) {
     const root = /<([A-Za-z_][\w:.-]*)[\s>]/.exec(head.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>/g, ''))?.[1];
-    if (root === 'rss' && /generator>https?:\/\/wordpress\.(?:org|com)/.test(head)) return 'a WordPress RSS file without wp:wxr_version is not an export WordPress can make; export it again from Tools → Export';
+    if (root === 'rss' && /generator>https?:\/\/wordpress\.(?:org|com)/.test(head)) return 'a WordPress RSS file without wp:wxr_version is not an export WordPress can make; export it again from ' +
+      'Tools → Export';
     return `not a format Broadsheet can import: XML whose root is <${root ?? '?'}> (${expected})`;
   }
   return `not a format Broadsheet can import (${expected})`;

@@ -12,7 +12,7 @@ import { nowIso, slugify } from '../../lib/text.ts';
 import * as articleRepo from '../articles/article.repository.ts';
 import { articlePath } from '../articles/article.model.ts';
 import type { ArticleKind, ArticleStatus } from '../articles/article.table.ts';
-import type { CommentStatus, NewCommentRow } from '../comments/comment.table.ts';
+import type { CommentStatus, } from '../comments/comment.table.ts';
 import { JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION, type ExportedArticle, type ExportHeader } from '../exporter/json-export.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
@@ -86,7 +86,8 @@ async function* readExport(source: ImportSource, options: ImportOptions): AsyncG
     if (!closed) throw new ImportError(`${source.file}: the export ends early (cut short?); the articles before the cut were imported`);
     return;
   }
-  if (source.size > MAX_WHOLE_DOCUMENT) throw new ImportError(`${source.file}: a reformatted export larger than 256 MB cannot be read; use the file as 'broadsheet export' wrote it`);
+  if (source.size > MAX_WHOLE_DOCUMENT) throw new ImportError(`${source.file}: a reformatted export larger than 256 MB cannot be read; use the file as 'broadsheet ` +
+    `export' wrote it`);
   let text = first + '\n';
   for await (const line of it) text += line + '\n';
   let whole: ExportHeader & { articles?: ExportedArticle[] };
@@ -118,7 +119,8 @@ async function importJson(services: Services, source: ImportSource, options: Imp
       headerSeen = true;
       const header = item as ExportHeader;
       if (header.format !== JSON_EXPORT_FORMAT) throw new ImportError(`${source.file}: not a Broadsheet export`);
-      if (header.version !== JSON_EXPORT_VERSION) throw new ImportError(`${source.file}: export format version ${header.version} is not supported (this version reads ${JSON_EXPORT_VERSION})`);
+      if (header.version !== JSON_EXPORT_VERSION) throw new ImportError(`${source.file}: export format version ${header.version} is not supported (this version reads ` +
+        `${JSON_EXPORT_VERSION})`);
       site = siteKey(header.site?.url ?? '');
       await applySettings(services, header, report);
       for (const s of header.staff ?? []) note(report, `staff account ${s.email} (${s.role})`, 'not created (an export holds no passwords): add it with broadsheet user add');
@@ -283,7 +285,10 @@ async function writeComments(trx: Kysely<Database>, articleId: number, a: Export
   }
 }
 
-/** Readers' ratings (one per reader; a reader already counted keeps theirs), then the totals and bands recounted from the rows. */
+/**
+ * Readers' ratings (one per reader; a reader already counted keeps theirs), then the totals and bands recounted from
+ * the rows.
+ */
 async function writeRatings(trx: Kysely<Database>, articleId: number, a: ExportedArticle): Promise<void> {
   const ratings = (a.ratings ?? []).filter((r) => typeof r?.readerId === 'string' && Number.isInteger(r.value) && r.value >= 0 && r.value <= 100);
   for (let i = 0; i < ratings.length; i += 1000) {

@@ -33,7 +33,8 @@ export async function importScrapedArticle({ articles, config }: Pick<Services, 
   } catch (error) {
     throw new ImportError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (!looksLikeScrapedArticle(text)) throw new ImportError(`${file}: not a format Broadsheet can import (expected a scraped article: headline, paragraphs, optional Reviews footer)`);
+  if (!looksLikeScrapedArticle(text)) throw new ImportError(`${file}: not a format Broadsheet can import (expected a scraped article: headline, paragraphs, ` +
+    `optional Reviews footer)`);
   let scraped;
   try {
     scraped = parseScrapedArticle(text);

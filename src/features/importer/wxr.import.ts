@@ -61,7 +61,8 @@ async function survey(source: ImportSource, options: ImportOptions): Promise<Sur
   });
   endItem();
   options.onProgress?.('checking', source.size, source.size, true);
-  if (!result.version) throw new ImportError(`${source.file}: a WordPress RSS file without wp:wxr_version is not an export WordPress can make; export it again from Tools → Export`);
+  if (!result.version) throw new ImportError(`${source.file}: a WordPress RSS file without wp:wxr_version is not an export WordPress can make; ` +
+    `export it again from Tools → Export`);
   if (!SUPPORTED_VERSIONS.test(result.version)) throw new ImportError(`${source.file}: WXR version ${result.version} is not supported (1.0, 1.1 and 1.2 are)`);
   return result;
 }

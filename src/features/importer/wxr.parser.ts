@@ -4,7 +4,10 @@
 import { createHash } from 'node:crypto';
 import { childText, type XmlElement } from './xml-stream.ts';
 
-/** Namespace URIs (without their scheme, which exports write as http or https) of the prefixes an item's elements are read by (a root may name them otherwise). */
+/**
+ * Namespace URIs (without their scheme, which exports write as http or https) of the prefixes an item's elements are
+ * read by (a root may name them otherwise).
+ */
 export const WXR_PREFIXES: Record<string, string> = {
   'wordpress.org/export/': 'wp',
   'purl.org/rss/1.0/modules/content/': 'content',

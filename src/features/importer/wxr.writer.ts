@@ -12,7 +12,6 @@ import * as articleRepo from '../articles/article.repository.ts';
 import { createMediaStore } from '../articles/media.store.ts';
 import { articlePath } from '../articles/article.model.ts';
 import type { NewArticleRow } from '../articles/article.table.ts';
-import type { NewCommentRow } from '../comments/comment.table.ts';
 import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, note, type ImportReport } from './import-report.ts';
@@ -180,7 +179,8 @@ export async function createWxrWriter(services: Services, options: WxrWriterOpti
       return image.key;
     } catch (error) {
       count(report, 'skipped.image');
-      note(report, p.label, `featured image ${p.imageFile} not brought in (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      note(report, p.label, `featured image ${p.imageFile} not brought in ` +
+        `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       return null;
     }
   }

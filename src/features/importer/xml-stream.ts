@@ -55,7 +55,8 @@ export async function readXml(source: ImportSource, options: XmlReadOptions): Pr
   };
   parser.on('error', (error) => {
     const reason = error.message.replace(/^\d+:\d+: /, '');
-    throw new ImportError(`${source.file}: not well-formed XML at line ${parser.line}, column ${parser.column + 1}: ${reason}; nothing was imported`);
+    throw new ImportError(`${source.file}: not well-formed XML at line ${parser.line}, column ${parser.column + 1}: ${reason}; ` +
+      `nothing was imported`);
   });
   parser.on('opentag', (tag: SaxesTagPlain) => {
     if (depth === 0 && options.prefixes) {

@@ -9,7 +9,8 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 function scoreSentence(score: string): string {
-  return `The spam filter judged it ${Math.round(Number(score) * 100)} % likely to be spam, from the words of comments moderators marked before.`;
+  return `The spam filter judged it ${Math.round(Number(score) * 100)} % likely to be spam, from the words of ` +
+    `comments moderators marked before.`;
 }
 
 const SENTENCES: Record<Step, (detail: string) => string> = {
@@ -25,7 +26,8 @@ const SENTENCES: Record<Step, (detail: string) => string> = {
   'policy-hold-all': () => 'The site holds every comment for review (Settings → Comment policy).',
   'staff-identity': (detail) => sentence(capitalised(detail)),
   'unproven-address': (detail) => sentence(capitalised(detail)),
-  'policy-first-time': () => 'It is the first comment from this person: the site holds a newcomer until a moderator approves one of their comments.',
+  'policy-first-time': () => 'It is the first comment from this person: the site holds a newcomer until a moderator approves one of ' +
+    'their comments.',
 };
 
 const PART = new RegExp(`^(${STEPS.join('|')}): ([\\s\\S]*)$`);

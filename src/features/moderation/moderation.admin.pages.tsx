@@ -144,7 +144,8 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // POST /admin/comments/:id/ban — bans the comment's author (by e-mail, address hash or reader cookie) with a reason and a length; 303 back, or the queue with the problem
+    // POST /admin/comments/:id/ban — bans the comment's author (by e-mail, address hash or reader cookie) with a
+    // reason and a length; 303 back, or the queue with the problem
     app.post(
       '/admin/comments/:id/ban',
       {
@@ -178,7 +179,8 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // POST /admin/comments/:id/edit — a moderator's correction of the text (sanitised as a reader's, audited with the earlier text); 303 back, or the queue with the error beside the text
+    // POST /admin/comments/:id/edit — a moderator's correction of the text (sanitised as a reader's, audited with the
+    // earlier text); 303 back, or the queue with the error beside the text
     app.post(
       '/admin/comments/:id/edit',
       { config: { access: 'moderator' }, schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, body: Type.Optional(Type.String({ maxLength: 20_000 })), return: Text }) } },
@@ -196,7 +198,8 @@ export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // POST /admin/comments/:id/reply — publishes a reply by the staff member; 303 back, or the queue with the error beside the reply
+    // POST /admin/comments/:id/reply — publishes a reply by the staff member; 303 back, or the queue with the error
+    // beside the reply
     app.post(
       '/admin/comments/:id/reply',
       { config: { access: 'moderator' }, schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, body: Text, return: Text }) } },

@@ -148,7 +148,8 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
 
       <details id="shortcuts" class="shortcuts">
         <summary>
-          Keyboard shortcuts: <kbd>j</kbd> <kbd>k</kbd> <kbd>x</kbd> <kbd>a</kbd> <kbd>s</kbd> <kbd>t</kbd> <kbd>u</kbd> <kbd>?</kbd>
+          Keyboard shortcuts: <kbd>j</kbd> <kbd>k</kbd> <kbd>x</kbd> <kbd>a</kbd>{' '}
+          <kbd>s</kbd> <kbd>t</kbd> <kbd>u</kbd> <kbd>?</kbd>
         </summary>
         <dl>
           <dt>
@@ -241,7 +242,8 @@ function QueueEntry({
             <span class="visually-hidden">Select {label}</span>
           </label>
         </div>
-        {/* A fixed grid: name and contact on the left, time and status on the right, the article below; a website only lengthens the contact line. */}
+        {/* A fixed grid: name and contact on the left, time and status on the right, the article below;
+            a website only lengthens the contact line. */}
         <header class="queue-meta">
           <Avatar hash={item.avatar} size={32} />
           <p class="queue-who">

@@ -12,11 +12,20 @@ export interface MailSite {
 
 function listId(site: MailSite, list: string): string {
   const host = new URL(site.publicUrl).hostname;
-  return `${site.title.replace(/[<>"\r\n]/g, '')} ${list} <${list}.${host.includes('.') ? host : `${host}.localdomain`}>`;
+  const domain = host.includes('.') ? host : `${host}.localdomain`;
+  return `${site.title.replace(/[<>"\r\n]/g, '')} ${list} <${list}.${domain}>`;
 }
 
 function html(title: string, body: ComponentChildren): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${renderFragment(<>{title}</>)}</title></head><body>${renderFragment(<>{body}</>)}</body></html>`;
+  // renderFragment takes a node: the fragments make one of text.
+  // biome-ignore lint/complexity/noUselessFragments: see above
+  const titleHtml = renderFragment(<>{title}</>);
+  // biome-ignore lint/complexity/noUselessFragments: see above
+  const bodyHtml = renderFragment(<>{body}</>);
+  return (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
+    `<title>${titleHtml}</title></head><body>${bodyHtml}</body></html>`
+  );
 }
 
 /** A machine-sent mail: its text part (lines), its HTML body, and any headers beyond Auto-Submitted. */

@@ -27,7 +27,8 @@ export function OutboxPage(props: {
   hasOlder: boolean;
 }) {
   const { frame, rows, counts, status, page } = props;
-  const href = (s: OutboxStatus | undefined, p = 1) => `/admin/outbox${s || p > 1 ? '?' : ''}${[s ? `status=${s}` : '', p > 1 ? `page=${p}` : ''].filter(Boolean).join('&')}`;
+  const href = (s: OutboxStatus | undefined, p = 1) => `/admin/outbox${s || p > 1 ? '?' : ''}` +
+    `${[s ? `status=${s}` : '', p > 1 ? `page=${p}` : ''].filter(Boolean).join('&')}`;
   return (
     <AdminLayout frame={frame} title="Outbox" active="/admin/outbox">
       <h1 id="outbox-heading">Outbox</h1>

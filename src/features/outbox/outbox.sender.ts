@@ -51,7 +51,10 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
 };
 
 export interface OutboxSender {
-  /** Adds (or replaces) the deliverer of a channel; messages of channels without one wait. `retry` overrides the options' retries for this channel. */
+  /**
+   * Adds (or replaces) the deliverer of a channel; messages of channels without one wait. `retry` overrides the
+   * options' retries for this channel.
+   */
   register(channel: string, deliver: Deliverer, retry?: Partial<Pick<OutboxOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): void;
   channels(): string[];
   /** Starts the loop: polls every pollMs, and at once after wake(). */

@@ -23,7 +23,8 @@ export function privacyPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       send(reply, <PrivacyRequestPage context={deps.layout()} email="" sent={false} mailEnabled={mailEnabled} />),
     );
 
-    // POST /privacy — mails a link if anything is stored; the same answer either way (the form again when the address is not one)
+    // POST /privacy — mails a link if anything is stored; the same answer either way (the form again when the address
+    // is not one)
     app.post(
       '/privacy',
       {
@@ -61,7 +62,8 @@ export function privacyPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         .send(JSON.stringify(data, null, 2));
     });
 
-    // POST /privacy/:token/erase — deletes the address's comments (blanking those with replies) and subscriptions; uses the link up
+    // POST /privacy/:token/erase — deletes the address's comments (blanking those with replies) and subscriptions;
+    // uses the link up
     app.post('/privacy/:token/erase', { config: { access: 'public' }, schema: { hide: true, params: Token } }, async (request, reply) => {
       const summary = await privacy.erase(request.params.token);
       return send(reply, <ErasedPage context={deps.layout()} summary={summary} />);

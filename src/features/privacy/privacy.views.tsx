@@ -85,8 +85,10 @@ export function ErasedPage({ context, summary }: { context: LayoutContext; summa
       <section class="privacy-page">
         <h1>Erased</h1>
         <p role="status">
-          {plural(summary.deleted, 'comment', 'comments')} deleted, {plural(summary.blanked, 'comment', 'comments')} kept as “[removed]” because others replied, and{' '}
-          {plural(summary.subscriptions, 'reply notification', 'reply notifications')} stopped. Nothing more is stored about your address.
+          {plural(summary.deleted, 'comment', 'comments')} deleted, {plural(summary.blanked, 'comment', 'comments')} kept as “[removed]”
+          because others replied, and{' '}
+          {plural(summary.subscriptions, 'reply notification', 'reply notifications')} stopped. Nothing more is stored
+          about your address.
         </p>
         <p>
           <a href="/">Go to the front page</a>

@@ -18,7 +18,8 @@ export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         async (request, reply) => reply.redirect(`${threadPath(mode, request.params.slug)}${queryOf(request.url)}`, 303),
       );
 
-      // POST /articles/:slug/rating (and /embed/threads/:slug/rating in the embed's frame) — form post; 303 to #rating, or the page again with the error
+      // POST /articles/:slug/rating (and /embed/threads/:slug/rating in the embed's frame) — form post; 303 to
+      // #rating, or the page again with the error
       app.post(
         `${prefix}/:slug/rating`,
         {

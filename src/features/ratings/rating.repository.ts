@@ -55,5 +55,6 @@ function lockKey(text: string): number {
  */
 export async function lockRater(db: Q, articleId: number, readerId: string, ipHash: string): Promise<void> {
   const [first, second] = [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)].sort((a, b) => a - b);
-  await sql`select pg_advisory_xact_lock(${articleId}::int, ${first}::int), pg_advisory_xact_lock(${articleId}::int, ${second}::int)`.execute(db);
+  await sql`select pg_advisory_xact_lock(${articleId}::int, ${first}::int),
+    pg_advisory_xact_lock(${articleId}::int, ${second}::int)`.execute(db);
 }

@@ -19,7 +19,8 @@ function foldWithSpans(original: string): { folded: string; from: number[]; to: 
   let i = 0;
   for (const char of original) {
     const part = fold(char);
-    if (part === '' && to.length > 0) to[to.length - 1] = i + char.length; // a lone accent belongs to the letter before it
+    // A lone accent belongs to the letter before it.
+    if (part === '' && to.length > 0) to[to.length - 1] = i + char.length;
     for (let k = 0; k < part.length; k++) {
       from.push(i);
       to.push(i + char.length);

@@ -28,7 +28,8 @@ export function searchArticles(db: Q, query: SearchQuery, page: { limit: number;
 
 /** The public condition of isPublicArticle (article.visibility.ts), on the articles aliased `a`. */
 function published(now: string): RawBuilder<unknown> {
-  return sql`(a.kind = 'article' and (a.status = 'published' or (a.status = 'scheduled' and a.published_at <= ${now})))`;
+  return sql`(a.kind = 'article' and (a.status = 'published'
+    or (a.status = 'scheduled' and a.published_at <= ${now})))`;
 }
 
 // --- SQLite: FTS5 -------------------------------------------------------------------------
@@ -44,7 +45,8 @@ const SNIPPET_TOKENS = 24;
 
 async function searchSqlite(db: Q, query: SearchQuery, { limit, offset }: { limit: number; offset: number }, now: string): Promise<SearchPage> {
   const match = fts5Match(query);
-  const from = sql`articles_fts join articles a on a.id = articles_fts.rowid where articles_fts match ${match} and ${published(now)}`;
+  const from = sql`articles_fts join articles a on a.id = articles_fts.rowid
+    where articles_fts match ${match} and ${published(now)}`;
   const count = await sql<{ n: number }>`select count(*) as n from ${from}`.execute(db);
   const total = Number(count.rows[0]?.n ?? 0);
   if (total === 0 || offset >= total) return { total, hits: [] };
@@ -96,7 +98,8 @@ export function tsquery(query: SearchQuery): string {
 const LT = '\uE002';
 const AMP = '\uE003';
 const FRAGMENT_DELIMITER = ' … ';
-const HEADLINE_OPTIONS = `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=20, MinWords=8, ShortWord=2, MaxFragments=2, FragmentDelimiter="${FRAGMENT_DELIMITER}"`;
+const HEADLINE_OPTIONS = `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=20, MinWords=8, ShortWord=2, MaxFragments=2, ` +
+  `FragmentDelimiter="${FRAGMENT_DELIMITER}"`;
 
 async function searchPostgres(db: Q, query: SearchQuery, { limit, offset }: { limit: number; offset: number }, now: string): Promise<SearchPage> {
   const text = tsquery(query);

@@ -37,13 +37,15 @@ export const SETTINGS_FIELDS = {
     kind: 'zone',
     group: 'Site',
     label: 'Time zone',
-    hint: 'Dates and times are shown in it, and articles are scheduled in it: a name such as Europe/London or America/New_York.',
+    hint: 'Dates and times are shown in it, and articles are scheduled in it: a name such as Europe/London or ' +
+      'America/New_York.',
   },
   embedOrigins: {
     kind: 'list',
     group: 'Site',
     label: 'Embed origins',
-    hint: 'One per line, such as https://example.org: sites whose pages may show comments and ratings with /embed.js (besides EMBED_ORIGINS).',
+    hint: 'One per line, such as https://example.org: sites whose pages may show comments and ratings with ' +
+      '/embed.js (besides EMBED_ORIGINS).',
     maxItems: 100,
     item: (line: string) => (parseOrigin(line) !== null ? undefined : 'enter an origin such as https://example.org (no path).'),
   },
@@ -100,7 +102,8 @@ export const SETTINGS_FIELDS = {
     kind: 'int',
     group: 'Blocking',
     label: 'Days to keep address hashes and browser names',
-    hint: 'Comments and ratings keep them this long for spam checks and rating limits; then they are deleted. Ratings keep counting.',
+    hint: 'Comments and ratings keep them this long for spam checks and rating limits; then they are deleted. ' +
+      'Ratings keep counting.',
     min: 1,
     max: 3650,
   },
@@ -137,9 +140,12 @@ export const SETTINGS_FIELDS = {
     maxItems: 10_000,
     item: (line: string) => (line.length > 100 ? 'keep each entry under 100 characters.' : undefined),
   },
-  siteLogo: { kind: 'image', group: 'Images', label: 'Site logo', hint: 'Shown in the header in place of the title (which stays its text alternative), and given to search engines as the publisher’s logo. A wide wordmark on a transparent background works best.' },
-  siteIcon: { kind: 'image', group: 'Images', label: 'Favicon', hint: 'The small square icon of browser tabs and bookmarks. Without one, the logo is used, fitted into a square; without a logo, the built-in icon.' },
-  shareImage: { kind: 'image', group: 'Images', label: 'Default share image', hint: 'The picture shown when a page without a featured image is shared (Open Graph, search results). About 1200 × 630 pixels.' },
+  siteLogo: { kind: 'image', group: 'Images', label: 'Site logo', hint: 'Shown in the header in place of the title (which stays its text alternative), and given to search ' +
+    'engines as the publisher’s logo. A wide wordmark on a transparent background works best.' },
+  siteIcon: { kind: 'image', group: 'Images', label: 'Favicon', hint: 'The small square icon of browser tabs and bookmarks. Without one, the logo is used, fitted into a ' +
+    'square; without a logo, the built-in icon.' },
+  shareImage: { kind: 'image', group: 'Images', label: 'Default share image', hint: 'The picture shown when a page without a featured image is shared (Open Graph, search results). About ' +
+    '1200 × 630 pixels.' },
 } as const satisfies Record<keyof Settings, FieldSpec>;
 
 export type SettingsKey = keyof typeof SETTINGS_FIELDS;
@@ -154,7 +160,10 @@ export function toFormValues(settings: Settings): Record<string, string> {
   return values;
 }
 
-/** Parses every field; `changes` holds only the values that differ from `current`. A field not sent at all keeps its value. */
+/**
+ * Parses every field; `changes` holds only the values that differ from `current`. A field not sent at all keeps its
+ * value.
+ */
 export function parseSettingsForm(body: Record<string, unknown>, current: Settings): { values: Record<string, string>; errors: FieldErrors; changes: Partial<Settings> } {
   const values: Record<string, string> = {};
   const errors: FieldErrors = {};
@@ -202,7 +211,8 @@ function parseField(field: FieldSpec, raw: string): { value: unknown } | { error
     }
     case 'list': {
       const items = [...new Set(raw.split('\n').map((line) => line.trim()).filter(Boolean))];
-      if (items.length > field.maxItems) return { error: `At most ${field.maxItems.toLocaleString('en')} entries; this has ${items.length.toLocaleString('en')}.` };
+      if (items.length > field.maxItems) return { error: `At most ${field.maxItems.toLocaleString('en')} entries; this has ` +
+        `${items.length.toLocaleString('en')}.` };
       for (const item of items) {
         const problem = field.item(item);
         if (problem) return { error: `“${item.length > 60 ? `${item.slice(0, 59)}…` : item}”: ${problem}` };

@@ -32,7 +32,8 @@ export function settingsAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
         ),
     );
 
-    // POST /admin/settings — all fields valid: saved, audited, pages re-rendered, 303; else 400 with the form and its messages
+    // POST /admin/settings — all fields valid: saved, audited, pages re-rendered, 303; else 400 with the form and its
+    // messages
     app.post('/admin/settings', { config: { access: 'admin' }, bodyLimit: 1024 * 1024, schema: { hide: true, body: SettingsBody } }, async (request, reply) => {
       const { values, errors, changes } = parseSettingsForm(request.body, settings.get());
       if (Object.keys(errors).length > 0) {

@@ -42,7 +42,10 @@ export interface Settings {
   embedOrigins: string[];
   /** Days a comment's and a rating's address hash and user agent are kept; then the server deletes them. */
   personalDataRetentionDays: number;
-  /** Uploaded images, as featured-image keys ('' for none): the header's logo, the favicon (else made from the logo), and the picture link previews show when a page has none. */
+  /**
+   * Uploaded images, as featured-image keys ('' for none): the header's logo, the favicon (else made from the logo),
+   * and the picture link previews show when a page has none.
+   */
   siteLogo: string;
   siteIcon: string;
   shareImage: string;

@@ -31,7 +31,8 @@ export function siteImagePages(deps: AppDeps): FastifyPluginAsyncTypebox {
       reply.header('cache-control', ICON_CACHE).type('image/png').send((await siteImages.icons()).touch),
     );
 
-    // POST /admin/settings/images/:slot — multipart `image` replaces the slot's image, or `remove=1` clears it; 303 to the settings, else 400/413/415 with the form
+    // POST /admin/settings/images/:slot — multipart `image` replaces the slot's image, or `remove=1` clears it; 303 to
+    // the settings, else 400/413/415 with the form
     app.post(
       '/admin/settings/images/:slot',
       {

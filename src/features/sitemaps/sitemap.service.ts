@@ -69,7 +69,8 @@ export function createSitemapService(deps: {
   }
 
   const url = (path: string, lastmod?: string) =>
-    `<url><loc>${escapeXml(publicUrl + path)}</loc>${lastmod ? `<lastmod>${escapeXml(lastmod)}</lastmod>` : ''}</url>\n`;
+    `<url><loc>${escapeXml(publicUrl + path)}</loc>` +
+      `${lastmod ? `<lastmod>${escapeXml(lastmod)}</lastmod>` : ''}</url>\n`;
 
   /** The `<url>` lines for positions [start, end) of the order described above. */
   async function urls(at: Layout, start: number, end: number): Promise<string[]> {
@@ -101,7 +102,8 @@ export function createSitemapService(deps: {
         const at = await layout();
         if (at.parts === 0) return { body: urlset(await urls(at, 0, at.total)), type: XML, scope: 'articles' };
         const entries = Array.from({ length: at.parts }, (_, i) => `<sitemap><loc>${escapeXml(`${publicUrl}/sitemaps/${i + 1}.xml`)}</loc></sitemap>\n`);
-        return { body: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n${entries.join('')}</sitemapindex>\n`, type: XML, scope: 'articles' };
+        return { body: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n` +
+          `${entries.join('')}</sitemapindex>\n`, type: XML, scope: 'articles' };
       }),
 
     part: (n) =>
@@ -119,11 +121,14 @@ export function createSitemapService(deps: {
         const name = escapeXml(settings.get().siteTitle);
         const entries = rows.map(
           (row) =>
-            `<url><loc>${escapeXml(publicUrl + articlePath(row.slug))}</loc><news:news><news:publication><news:name>${name}</news:name>` +
-            `<news:language>${LANGUAGE}</news:language></news:publication><news:publication_date>${escapeXml(row.published_at ?? now)}</news:publication_date>` +
+            `<url><loc>${escapeXml(publicUrl + articlePath(row.slug))}</loc><news:news><news:publication>` +
+              `<news:name>${name}</news:name>` +
+            `<news:language>${LANGUAGE}</news:language></news:publication><news:publication_date>` +
+              `${escapeXml(row.published_at ?? now)}</news:publication_date>` +
             `<news:title>${escapeXml(row.title)}</news:title></news:news></url>\n`,
         );
-        return { body: `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}" xmlns:news="${NEWS_NS}">\n${entries.join('')}</urlset>\n`, type: XML, scope: 'articles' };
+        return { body: `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}" xmlns:news="${NEWS_NS}">\n` +
+          `${entries.join('')}</urlset>\n`, type: XML, scope: 'articles' };
       }),
   };
 }

@@ -14,7 +14,9 @@ import { hmac, randomToken, safeEqual } from '../../lib/crypto.ts';
 
 export type FormTokenVerdict = 'valid' | 'missing' | 'malformed' | 'too-fast' | 'expired' | 'replayed' | 'wrong-article';
 
-/** Nobody reads an article and writes a comment faster than this; scripts do. The default of the minFormSeconds setting. */
+/**
+ * Nobody reads an article and writes a comment faster than this; scripts do. The default of the minFormSeconds setting.
+ */
 export const MIN_FORM_SECONDS = 3;
 /** A form older than this must be reloaded. Also how long a used nonce must be remembered. */
 export const FORM_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -32,7 +34,8 @@ function sign(key: string, shared: boolean, issuedAt: string, nonce: string, art
 function issue(key: string, shared: boolean, articleId: number, now: number): string {
   const issuedAt = String(now);
   const nonce = randomToken(12);
-  return `${shared ? 's' : ''}${issuedAt}.${nonce}.${articleId}.${sign(key, shared, issuedAt, nonce, String(articleId))}`;
+  return `${shared ? 's' : ''}${issuedAt}.${nonce}.${articleId}.` +
+    `${sign(key, shared, issuedAt, nonce, String(articleId))}`;
 }
 
 /** A personal token: single use, timed from now. */

@@ -139,13 +139,16 @@ export function crossValidate(examples: readonly LabelledText[], options: { fold
   const ham = examples.filter((e) => e.label === 'ham');
   if (!Number.isInteger(folds) || folds < 2) throw new CorpusError('the number of folds must be a whole number, 2 or more');
   if (spam.length < folds || ham.length < folds) {
-    throw new CorpusError(`${folds}-fold cross-validation needs at least ${folds} examples of each label (found ${spam.length} spam, ${ham.length} ham)`);
+    throw new CorpusError(`${folds}-fold cross-validation needs at least ${folds} examples of each label (found ${spam.length} ` +
+      `spam, ${ham.length} ham)`);
   }
 
   // Stratified: each fold gets its share of each label, so every fold is like the whole.
   const next = random(options.seed ?? 1);
   const foldOf = new Map<LabelledText, number>();
-  for (const group of [spam, ham]) shuffled(group, next).forEach((example, i) => foldOf.set(example, i % folds));
+  for (const group of [spam, ham]) shuffled(group, next).forEach((example, i) => {
+    foldOf.set(example, i % folds);
+  });
   const featuresOf = new Map(examples.map((e) => [e, extractFeatures({ body: e.text, bodyHtml: renderCommentMarkdown(e.text), authorUrl: null })]));
 
   const scored: { label: SpamLabel; score: number | null }[] = [];
@@ -186,12 +189,14 @@ export function formatEvalReport(result: EvalResult): string {
   const count = (value: number) => String(value).padStart(5);
   const total = result.spam + result.ham;
   const lines = [
-    `Spam classifier, ${result.folds}-fold cross-validation on ${total} comments (${result.spam} spam, ${result.ham} ham)`,
+    `Spam classifier, ${result.folds}-fold cross-validation on ${total} comments (${result.spam} spam, ` +
+      `${result.ham} ham)`,
     '',
     'verdict'.padEnd(14) + 'score'.padStart(7) + 'precision'.padStart(11) + 'recall'.padStart(9) + 'F1'.padStart(9) + ['TP', 'FP', 'FN', 'TN'].map((h) => h.padStart(5)).join(''),
     ...result.thresholds.map(
       (t) =>
-        `${t.verdict.padEnd(14)}${`≥ ${t.threshold.toFixed(2)}`.padStart(7)}  ${ratio(t.precision)}${ratio(t.recall)}${ratio(t.f1)}` +
+        `${t.verdict.padEnd(14)}${`≥ ${t.threshold.toFixed(2)}`.padStart(7)} ` +
+          ` ${ratio(t.precision)}${ratio(t.recall)}${ratio(t.f1)}` +
         `${count(t.truePositives)}${count(t.falsePositives)}${count(t.falseNegatives)}${count(t.trueNegatives)}`,
     ),
     '',

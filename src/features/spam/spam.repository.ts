@@ -28,7 +28,9 @@ export async function pruneFormTokenNonces(db: Q, usedBefore: string): Promise<n
   return Number(result.numDeletedRows);
 }
 
-/** The latest comments with this body hash, newest first, in the order of its index (no sort): it runs on every post. */
+/**
+ * The latest comments with this body hash, newest first, in the order of its index (no sort): it runs on every post.
+ */
 export function listCommentsWithBody(db: Q, bodyHash: string, limit: number): Promise<{ id: number; author_email: string; created_at: string }[]> {
   return commentsWithBody.execute(db, { bodyHash, limit }).then((result) => result.rows);
 }

@@ -36,7 +36,9 @@ export interface TrainableComment {
 }
 
 export interface SpamDefence {
-  /** A fresh personal token for the article's comment form; `previous`, the one a form came back with, keeps its time. */
+  /**
+   * A fresh personal token for the article's comment form; `previous`, the one a form came back with, keeps its time.
+   */
   issueFormToken(articleId: number, previous?: string): string;
   /** The token for the article's shared (cached) page. */
   issueSharedFormToken(articleId: number): string;

@@ -29,7 +29,8 @@ export function staffLinkPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       return sendAdminPage(reply, <SetupPage context={deps.layout()} csrf={csrfFor(request, reply)} token={request.params.token} values={{ email: '', displayName: '' }} errors={{}} />);
     });
 
-    // POST /admin/setup/:token — creates the admin, logs them in and 303s to the dashboard; the form with its errors otherwise
+    // POST /admin/setup/:token — creates the admin, logs them in and 303s to the dashboard; the form with its errors
+    // otherwise
     app.post(
       '/admin/setup/:token',
       {

@@ -75,7 +75,8 @@ export function PasswordPage({ frame, errors, forced }: { frame: AdminFrame; err
       {forced ? <p class="notice">You logged in with a one-time password. Choose your own before you continue.</p> : null}
       {Object.keys(errors).length > 0 ? (
         <p class="error-summary" role="alert">
-          Your password was not changed. Please correct {Object.keys(errors).length === 1 ? 'the field' : 'the fields'} below.
+          Your password was not changed. Please correct{' '}
+          {Object.keys(errors).length === 1 ? 'the field' : 'the fields'} below.
         </p>
       ) : null}
       <form method="post" action="/admin/account/password" class="narrow-form">

@@ -34,7 +34,8 @@ export function webhookAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       },
     );
 
-    // POST /admin/webhooks — adds an endpoint; the page again with its secret (once), or with the errors beside the fields
+    // POST /admin/webhooks — adds an endpoint; the page again with its secret (once), or with the errors beside the
+    // fields
     app.post(
       '/admin/webhooks',
       {

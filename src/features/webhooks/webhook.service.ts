@@ -111,7 +111,8 @@ export function createWebhookService(deps: { db: Db; outbox: OutboxSender; publi
     const events = [...new Set(raw.map((e) => String(e).trim()).filter(Boolean))];
     const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
     if (events.length === 0) errors.events = `Choose at least one event: ${WEBHOOK_EVENTS.join(', ')}.`;
-    else if (unknown.length > 0) errors.events = `Unknown event ${unknown.map((e) => `“${e.slice(0, 40)}”`).join(', ')}; choose from ${WEBHOOK_EVENTS.join(', ')}.`;
+    else if (unknown.length > 0) errors.events = `Unknown event ${unknown.map((e) => `“${e.slice(0, 40)}”`).join(', ')}; choose from ` +
+      `${WEBHOOK_EVENTS.join(', ')}.`;
     if (Object.keys(errors).length > 0) throw new AppError('validation_failed', undefined, errors);
     return { url, events: events as WebhookEvent[] };
   }
