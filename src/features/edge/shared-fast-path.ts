@@ -17,13 +17,48 @@ const MAX_ADDRESSES = 1000;
 /** Headers that belong to one response, or that the fast path writes itself. */
 const PER_RESPONSE = new Set(['content-length', 'content-encoding', 'etag', 'vary', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
+/** A response ready to write: its header lines flattened once ([name, value, name, value…]) and its bytes. */
+interface Answer {
+  headers: string[];
+  bytes: Buffer;
+}
+
 interface Entry {
   /** The route pattern it was answered by (a metrics label). */
   route: string;
   body: CompressedBody;
   /** Whether the renderer still serves this body at this address. */
   current: () => boolean;
-  headers: OutgoingHttpHeaders;
+  /** The lines every answer carries (the framework's headers, the ETag and Vary). */
+  headers: string[];
+  /** The 200 by encoding ('' for none), each made on first demand; the 304. */
+  answers: Map<string, Answer>;
+  notModified: string[];
+}
+
+/**
+ * The response for this encoding, made once: building a header object per request (spreading a
+ * dozen headers into a new object) cost more than the rest of the fast path together.
+ */
+function answerFor(entry: Entry, acceptEncoding: string | undefined): Answer {
+  const { encoding, bytes } = encodedFor(entry.body, acceptEncoding);
+  let answer = entry.answers.get(encoding ?? '');
+  if (answer === undefined) {
+    const headers = encoding ? [...entry.headers, 'content-encoding', encoding] : [...entry.headers];
+    answer = { headers: [...headers, 'content-length', String(bytes.length)], bytes };
+    entry.answers.set(encoding ?? '', answer);
+  }
+  return answer;
+}
+
+/** Header lines as node:http's writeHead takes them, a list header once per value. */
+function flatten(headers: OutgoingHttpHeaders): string[] {
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(name, String(one));
+  }
+  return lines;
 }
 
 export interface SharedFastPath {
@@ -42,7 +77,7 @@ export type ServedListener = (labels: { method: string; route: string; status: s
 /** `ready()` false makes every request take the framework's path (e.g. while section lists reload). */
 export function createSharedFastPath({ ready }: { ready: () => boolean }): SharedFastPath {
   const entries = new Map<string, Entry>();
-  const offered = new WeakMap<FastifyRequest, Omit<Entry, 'headers'>>();
+  const offered = new WeakMap<FastifyRequest, Pick<Entry, 'route' | 'body' | 'current'>>();
   const listeners: ServedListener[] = [];
   const served = (req: IncomingMessage, entry: Entry, status: number, started: number) => {
     const labels = { method: req.method!, route: entry.route, status: String(status) };
@@ -63,16 +98,12 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
       entries.delete(url);
       return false;
     }
-    const { body } = entry;
-    const headers: OutgoingHttpHeaders = { ...entry.headers, etag: body.etag, vary: 'Accept-Encoding' };
-    if (matchesEtag(req.headers['if-none-match'], body.etag)) {
-      res.writeHead(304, headers).end();
+    if (matchesEtag(req.headers['if-none-match'], entry.body.etag)) {
+      res.writeHead(304, entry.notModified).end();
       served(req, entry, 304, started);
       return true;
     }
-    const { encoding, bytes } = encodedFor(body, req.headers['accept-encoding']);
-    if (encoding) headers['content-encoding'] = encoding;
-    headers['content-length'] = bytes.length;
+    const { headers, bytes } = answerFor(entry, req.headers['accept-encoding']);
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : bytes);
     served(req, entry, 200, started);
@@ -93,7 +124,8 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
       // A response that sets a cookie is somebody's: never repeated to others.
       if ('set-cookie' in headers) return;
       if (entries.size >= MAX_ADDRESSES) entries.delete(entries.keys().next().value!);
-      entries.set(request.raw.url ?? request.url, { ...offer, headers });
+      const lines = [...flatten(headers), 'etag', offer.body.etag, 'vary', 'Accept-Encoding'];
+      entries.set(request.raw.url ?? request.url, { ...offer, headers: lines, answers: new Map(), notModified: lines });
     },
     install(server) {
       const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
