@@ -631,10 +631,13 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
   const personalReader = 'bench-personal-reader-01';
   const rated = await fetch(`${url}/api/v1/articles/${article.id}/ratings`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `bs_reader=${personalReader}` }, body: '{"value":80}' });
   if (rated.status !== 200) throw new Error(`rating for the personal page returned ${rated.status}`);
+  // The article's marker cookie, as the rating's answer set it for this reader's browser.
+  const marker = rated.headers.getSetCookie().find((c) => c.startsWith('bs_acted='))?.split(';')[0];
+  if (marker === undefined) throw new Error('the rating set no marker cookie for the article');
   const readers = [
     { reader: 'first-time (no cookie)', headers: {} as Record<string, string> },
     { reader: 'returning, not acted here', headers: { cookie: 'bs_reader=bench-returning-reader-1' } },
-    { reader: 'rated this article (own page)', headers: { cookie: `bs_reader=${personalReader}; bs_acted=1` } },
+    { reader: 'rated this article (own page)', headers: { cookie: `bs_reader=${personalReader}; ${marker}` } },
   ];
   const rows: WrkRow[] = [];
   for (const { reader, headers } of readers) {
