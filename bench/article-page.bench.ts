@@ -609,20 +609,27 @@ async function countRowsAfter(database: BenchDatabase, table: WriteRun['kind'], 
 
 // ---- The page through wrk, brotli, against a bare server sending the same bytes -------------------
 
+/** Header lines node:http writes itself on each response. */
+const NODE_WRITES = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
 interface WrkRow {
   reader: string;
   bytes: number;
+  /** Header bytes of the response (both servers send the same lines). */
+  headerBytes: number;
   bare: WrkResult & CpuShares;
   broadsheet: WrkResult & CpuShares;
 }
 
 /** A GET through node:http, leaving the body as sent (compressed). */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; type: string; encoding: string | undefined; body: Buffer }> {
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; type: string; encoding: string | undefined; lines: [string, string][]; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      const lines: [string, string][] = [];
+      for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), encoding: res.headers['content-encoding'], lines, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     })
       .on('error', reject)
@@ -642,10 +649,13 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
   const personalReader = 'bench-personal-reader-01';
   const rated = await fetch(`${url}/api/v1/articles/${article.id}/ratings`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `bs_reader=${personalReader}` }, body: '{"value":80}' });
   if (rated.status !== 200) throw new Error(`rating for the personal page returned ${rated.status}`);
+  // The article's marker cookie, as the rating's answer set it for this reader's browser.
+  const marker = rated.headers.getSetCookie().find((c) => c.startsWith('bs_acted='))?.split(';')[0];
+  if (marker === undefined) throw new Error('the rating set no marker cookie for the article');
   const readers = [
     { reader: 'first-time (no cookie)', headers: {} as Record<string, string> },
     { reader: 'returning, not acted here', headers: { cookie: 'bs_reader=bench-returning-reader-1' } },
-    { reader: 'rated this article (own page)', headers: { cookie: `bs_reader=${personalReader}; bs_acted=1` } },
+    { reader: 'rated this article (own page)', headers: { cookie: `bs_reader=${personalReader}; ${marker}` } },
   ];
   const rows: WrkRow[] = [];
   for (const { reader, headers } of readers) {
@@ -657,6 +667,8 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
       contentType: sent.type,
       contentEncoding: 'br',
       bodyBase64: sent.body.toString('base64'),
+      // The same header lines too: the bare server writes the same bytes, so only the work differs.
+      headers: sent.lines.filter(([name]) => !NODE_WRITES.has(name)),
     } satisfies CapturedResponse);
     const run = async (server: 'bare' | 'broadsheet', target: string) => {
       const params = { url: target, connections: WRK_CONNECTIONS, headers: all };
@@ -666,19 +678,20 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
       if (result.socketErrors > 0) console.log(`  (${reader}, ${server}: ${result.socketErrors} socket errors or timeouts)`);
       return result;
     };
-    rows.push({ reader, bytes: sent.body.length, bare: await run('bare', bareUrl + path), broadsheet: await run('broadsheet', url + path) });
+    const headerBytes = sent.lines.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0);
+    rows.push({ reader, bytes: sent.body.length, headerBytes, bare: await run('bare', bareUrl + path), broadsheet: await run('broadsheet', url + path) });
   }
   return rows;
 }
 
 function printWrkTable(rows: WrkRow[]): void {
-  console.log(`\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server ` +
-    `sending the same bytes: ${MEASURE_S} s after a ${WARMUP_S} s warm-up`);
+  console.log(`\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes (headers included): ${MEASURE_S} s after a ${WARMUP_S} s warm-up`);
   printTable(
-    ['reader', 'br bytes', 'bare req/s', 'broadsheet req/s', 'ratio', 'server µs/req bs/bare', 'CPU ratio', 'server CPU bs/bare', 'wrk CPU bs/bare', 'other CPU bs/bare'],
-    rows.map(({ reader, bytes, bare, broadsheet }) => [
+    ['reader', 'br bytes', 'header bytes', 'bare req/s', 'broadsheet req/s', 'ratio', 'server µs/req bs/bare', 'CPU ratio', 'server CPU bs/bare', 'wrk CPU bs/bare', 'other CPU bs/bare'],
+    rows.map(({ reader, bytes, headerBytes, bare, broadsheet }) => [
       reader,
       fmt(bytes),
+      fmt(headerBytes),
       fmt(bare.rps),
       fmt(broadsheet.rps),
       fmt(broadsheet.rps / bare.rps, 2),

@@ -12,6 +12,8 @@ export interface CapturedResponse {
   bodyBase64: string;
   /** Content-Encoding, when the body was captured compressed. */
   contentEncoding?: string;
+  /** Every other header line the captured response carried (not Date or Connection, which node writes), to send the same bytes. */
+  headers?: [string, string][];
 }
 
 let server: Server | undefined;
@@ -20,6 +22,7 @@ function listen(response: CapturedResponse): Promise<{ url: string }> {
   const body = Buffer.from(response.bodyBase64, 'base64');
   const headers: Record<string, string> = { 'content-type': response.contentType, 'content-length': String(body.length) };
   if (response.contentEncoding) headers['content-encoding'] = response.contentEncoding;
+  for (const [name, value] of response.headers ?? []) headers[name] ??= value;
   server = createServer((_request, reply) => {
     reply.writeHead(response.status, headers);
     reply.end(body);

@@ -67,6 +67,46 @@ describe('the shared page answered again before the framework', () => {
     }
   });
 
+  it('answers a reader whose rating is all they have here with the copy kept for that rating, until it changes', async () => {
+    const rater = new Client(app.url);
+    assert.equal((await rater.request(`${path}/rating`, { method: 'POST', form: { value: '80' } })).status, 303);
+    assert.match(rater.cookieHeader(path), /bs_acted=r80/);
+    const first = await rater.request(path, { headers: { 'accept-encoding': 'br' } });
+    const firstBytes = Buffer.from(await first.arrayBuffer());
+    for (let i = 0; i < 3; i++) {
+      const again = await rater.request(path, { headers: { 'accept-encoding': 'br' } });
+      assert.deepEqual(headersOf(again), headersOf(first));
+      assert.deepEqual(Buffer.from(await again.arrayBuffer()), firstBytes);
+    }
+    assert.equal(first.headers.get('cache-control'), 'private, no-cache');
+    assert.equal(first.headers.get('set-cookie'), null);
+    assert.match(textOf(await (await rater.request(path)).text()), /Your rating: 4 stars/);
+    assert.doesNotMatch(textOf(await (await fetch(app.url + path)).text()), /Your rating/);
+    // Another reader's rating changes the count on the rater's copy at once.
+    const count = async () => Number(/(\d+) ratings?\b/.exec(textOf(await (await rater.request(path)).text()))?.[1]);
+    const before = await count();
+    await new Client(app.url).request(`${path}/rating`, { method: 'POST', form: { value: '20' } });
+    assert.equal(await count(), before + 1);
+    // Rating again moves the marker, and the page with it.
+    await rater.request(`${path}/rating`, { method: 'POST', form: { value: '40' } });
+    assert.match(rater.cookieHeader(path), /bs_acted=r40/);
+    assert.match(textOf(await (await rater.request(path)).text()), /Your rating: 2 stars/);
+  });
+
+  it('keeps a reader who rated and commented on the page rendered for them', async () => {
+    const reader = new Client(app.url);
+    await reader.request(`${path}/rating`, { method: 'POST', form: { value: '100' } });
+    const page = await (await reader.request(path)).text();
+    const token = /name="formToken" value="([^"]+)"/.exec(page)?.[1];
+    const posted = await reader.request(`${path}/comments`, { method: 'POST', form: { authorName: 'Held Reader', authorEmail: 'held@example.org', body: 'A first comment, which waits for a moderator before it is shown.', ...(token && { formToken: token }) } });
+    assert.equal(posted.status, 303);
+    assert.match(reader.cookieHeader(path), /bs_acted=1/);
+    // Rating again does not make the marker say "rating only" again.
+    await reader.request(`${path}/rating`, { method: 'POST', form: { value: '60' } });
+    assert.match(reader.cookieHeader(path), /bs_acted=1/);
+    assert.match(textOf(await (await reader.request(path)).text()), /Your rating: 3 stars/);
+  });
+
   it('never answers a staff member or another method from it', async () => {
     await (await fetch(app.url + path)).arrayBuffer();
     const staff = await fetch(app.url + path, { headers: { cookie: 'bs_staff=not-a-session' } });

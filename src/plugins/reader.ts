@@ -15,9 +15,22 @@ export const READER_COOKIE = 'bs_reader';
  * only to that article's pages, so its presence alone says "render this page for this reader"
  * (their rating, their held comments), and its absence says "the shared page" without a
  * database query. Edge caches pass requests that carry it (deploy/varnish/broadsheet.vcl).
+ * Its value is `r<rating>` while their rating is all they have there (the page is then the copy
+ * kept for that value, found without a query), `1` once they have anything else (a comment).
+ * A forged value changes only what that reader is shown about themselves.
  */
 export const ACTED_COOKIE = 'bs_acted';
+/** The acted cookie of a reader whose only part of the page is their rating, 0 to 100. */
+const RATED_ONLY = /^r(100|[1-9]?[0-9])$/;
+
+/** The rating an acted cookie's value carries, when the rating is all the reader has on the page. */
+export function ratingOfActed(value: string | undefined): number | null {
+  const match = value === undefined ? null : RATED_ONLY.exec(value);
+  return match === null ? null : Number(match[1]);
+}
 const READER_ID = /^[A-Za-z0-9_-]{24}$/;
+/** Whether a reader cookie's value is one this site hands out. */
+export const isReaderId = (value: string) => READER_ID.test(value);
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 
 declare module 'fastify' {
@@ -35,11 +48,15 @@ export interface ReaderTools {
    */
   ensureReader(request: FastifyRequest, reply: FastifyReply, options?: { embedded?: boolean }): string;
   /**
-   * Marks the article (by its path) as one this reader has something of their own on; `embedded` as for ensureReader.
+   * Marks the article (by its path) as one this reader has something of their own on; `embedded`
+   * as for ensureReader. `rating`: what they just rated, kept in the marker while it is all
+   * they have there.
    */
-  markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean }): void;
+  markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean; rating?: number }): void;
   /** Whether this request carries the marker of the article page it is for (see ACTED_COOKIE). */
   hasActed(request: FastifyRequest): boolean;
+  /** With hasActed: the reader's rating, when their marker says it is all they have on this page; null otherwise. */
+  ratingOnly(request: FastifyRequest): number | null;
   /**
    * Throws csrf_invalid for a request a browser sent from another site: the reader forms'
    * protection, which needs no per-reader token (see checkSameOrigin).
@@ -65,10 +82,14 @@ export function createReaderTools({ secret, secureCookies, publicUrl }: { secret
       reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
       return id;
     },
-    markActed(reply, articlePath, { embedded = false } = {}) {
-      reply.setCookie(ACTED_COOKIE, '1', { path: articlePath, httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
+    markActed(reply, articlePath, { embedded = false, rating } = {}) {
+      // A rating keeps the marker "rating only" unless the reader already has more here.
+      const kept = reply.request.cookies[ACTED_COOKIE];
+      const value = rating !== undefined && (kept === undefined || ratingOfActed(kept) !== null) ? `r${rating}` : '1';
+      reply.setCookie(ACTED_COOKIE, value, { path: articlePath, httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
     },
     hasActed: (request) => request.readerId !== null && request.cookies[ACTED_COOKIE] !== undefined,
+    ratingOnly: (request) => (request.readerId === null ? null : ratingOfActed(request.cookies[ACTED_COOKIE])),
     checkSameOrigin(request) {
       if (!isSameOrigin(request, publicOrigin)) throw new AppError('csrf_invalid');
     },
@@ -109,7 +130,7 @@ export const readerPlugin = fp(
     app.decorateRequest('readerId', null);
     app.addHook('onRequest', async (request) => {
       const id = request.cookies[READER_COOKIE];
-      request.readerId = id !== undefined && READER_ID.test(id) ? id : null;
+      request.readerId = id !== undefined && isReaderId(id) ? id : null;
     });
   },
   { name: 'reader', dependencies: ['@fastify/cookie'] },

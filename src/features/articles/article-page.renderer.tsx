@@ -55,6 +55,8 @@ export interface ReaderView {
    * The reader, when they have acted on this article (their rating and held comments are looked up); null otherwise.
    */
   readerId: string | null;
+  /** Their rating, when their marker cookie says it is all they have here: nothing is looked up. */
+  ratingOnly?: number;
   replyTo?: number;
   /** A comment form sent back with errors, and the form token it was posted with. */
   commentForm?: { values: CommentFormValues; errors: FieldErrors; formToken?: string };
@@ -67,7 +69,7 @@ export interface RenderedPage {
   article: Article;
   /** The shared document: the same for every reader without anything of their own here. */
   shared?: CompressedBody;
-  /** With `shared`: whether it is still the document this address serves (edge/shared-fast-path.ts). */
+  /** With `shared` (or a copy kept per rating value): whether it is still the document served (edge/shared-fast-path.ts). */
   current?: () => boolean;
   /** A page rendered for this reader alone, or kept for every reader who gave this rating. */
   personal?: Buffer | CompressedBody;
@@ -335,10 +337,13 @@ export function createArticlePageRenderer(deps: {
       const commentPage = view.page;
       const { article, page } = await skeleton(slug, mode);
       const { readerId } = reader;
+      const none = { pending: [], editable: new Set<number>() };
       const [yourRating, own] =
-        readerId !== null
-          ? await Promise.all([ratings.readerRating(article.id, readerId), comments.ownFor(article.id, readerId)])
-          : [null, { pending: [], editable: new Set<number>() }];
+        reader.ratingOnly !== undefined
+          ? [reader.ratingOnly, none]
+          : readerId !== null
+            ? await Promise.all([ratings.readerRating(article.id, readerId), comments.ownFor(article.id, readerId)])
+            : [null, none];
       const ownThread = own.pending.length > 0 || own.editable.size > 0;
       const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined || reader.commentNotice !== undefined;
       if (!personal) {
@@ -348,8 +353,8 @@ export function createArticlePageRenderer(deps: {
       // Only their rating is theirs: the comment form keeps the shared token, as on the shared
       // page (the page's script fetches a personal one when the form is first used).
       if (!ownThread && reader.replyTo === undefined && reader.commentForm === undefined && reader.rateError === undefined && reader.commentNotice === undefined) {
-        const { body } = await assembledPage(slug, order, commentPage, mode, yourRating);
-        return { personal: body, article };
+        const { body, current } = await assembledPage(slug, order, commentPage, mode, yourRating);
+        return { personal: body, current, article };
       }
 
       const [reviewsPage, structuredData, thread] = await Promise.all([

@@ -29,11 +29,13 @@ export async function sendArticlePage(
 ): Promise<FastifyReply> {
   const mode = extra.mode ?? 'page';
   const readerId = deps.readers.hasActed(request) ? request.readerId : null;
+  // A reader whose marker says their rating is all they have here gets the copy kept for it.
+  const ratingOnly = readerId === null ? null : deps.readers.ratingOnly(request);
   const view = { order: extra.order, page: extra.commentPage ?? 1 };
   // The outcome of a comment is told only to a reader who posted here: a shared link with
   // ?posted= shows others the shared page.
   const commentNotice = readerId === null ? undefined : extra.commentNotice;
-  const page = await deps.pages.render(slug, view, { ...extra, readerId, commentNotice }, mode);
+  const page = await deps.pages.render(slug, view, { ...extra, readerId, commentNotice, ...(ratingOnly !== null && { ratingOnly }) }, mode);
   if (mode === 'embed') deps.embedFrameHeaders(reply);
   if (page.shared) {
     markShared(reply, { keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages], purging: deps.config.edgePurgeUrls.length > 0 });
@@ -42,6 +44,7 @@ export async function sendArticlePage(
   }
   // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.
   const personal = page.personal instanceof CompressedBody ? page.personal : new CompressedBody(page.personal!);
+  if (mode === 'page' && page.current && ratingOnly !== null) deps.sharedFastPath.offer(request, personal, page.current, { rating: ratingOnly });
   return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), personal);
 }
 

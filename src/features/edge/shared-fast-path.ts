@@ -4,11 +4,13 @@
 // response carried, for as long as the page renderer still holds that very body. Routing, hooks
 // and reply objects cost about three times what sending the bytes does; a story read by
 // thousands of anonymous readers at once (the edge cache's misses included) is mostly this path.
-// Whatever the fast path is not sure of (another method, a personal cookie, a body since
+// A reader whose marker cookie says their rating is all they have on the page is answered the same
+// way with the copy kept for that rating value (private, as Fastify sent it). Whatever the fast
+// path is not sure of (another method, any other marker or a staff cookie, a body since
 // replaced, section lists being reloaded) goes through Fastify as before.
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ACTED_COOKIE } from '../../plugins/reader.ts';
+import { ACTED_COOKIE, READER_COOKIE, isReaderId, ratingOfActed } from '../../plugins/reader.ts';
 import { STAFF_COOKIE } from '../../plugins/access.ts';
 import { encodedFor, matchesEtag, type CompressedBody } from '../../lib/compressed-body.ts';
 
@@ -17,18 +19,87 @@ const MAX_ADDRESSES = 1000;
 /** Headers that belong to one response, or that the fast path writes itself. */
 const PER_RESPONSE = new Set(['content-length', 'content-encoding', 'etag', 'vary', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
+/** A response ready to write: its header lines flattened once ([name, value, name, value…]) and its bytes. */
+interface Answer {
+  headers: string[];
+  bytes: Buffer;
+}
+
 interface Entry {
   /** The route pattern it was answered by (a metrics label). */
   route: string;
   body: CompressedBody;
   /** Whether the renderer still serves this body at this address. */
   current: () => boolean;
-  headers: OutgoingHttpHeaders;
+  /** The lines every answer carries (the framework's headers, the ETag and Vary). */
+  headers: string[];
+  /** The 200 by encoding ('' for none), each made on first demand; the 304. */
+  answers: Map<string, Answer>;
+  notModified: string[];
+}
+
+/**
+ * The response for this encoding, made once: building a header object per request (spreading a
+ * dozen headers into a new object) cost more than the rest of the fast path together.
+ */
+function answerFor(entry: Entry, acceptEncoding: string | undefined): Answer {
+  const { encoding, bytes } = encodedFor(entry.body, acceptEncoding);
+  let answer = entry.answers.get(encoding ?? '');
+  if (answer === undefined) {
+    const headers = encoding ? [...entry.headers, 'content-encoding', encoding] : [...entry.headers];
+    answer = { headers: [...headers, 'content-length', String(bytes.length)], bytes };
+    entry.answers.set(encoding ?? '', answer);
+  }
+  return answer;
+}
+
+/** Header lines as node:http's writeHead takes them, a list header once per value. */
+function flatten(headers: OutgoingHttpHeaders): string[] {
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(name, String(one));
+  }
+  return lines;
+}
+
+const keyOf = (variant: string, url: string) => (variant === '' ? url : `${variant} ${url}`);
+
+/**
+ * Which kept page a request's cookies ask for: '' the shared page (no marker, no staff
+ * session), `r<rating>` a rater's kept copy (a reader cookie and a "rating only" marker), or
+ * undefined for anything the framework must decide (staff, any other marker, repeated or
+ * malformed cookies).
+ */
+function variantOf(cookie: string | undefined): string | undefined {
+  if (cookie === undefined) return '';
+  if (cookie.includes(`${STAFF_COOKIE}=`)) return undefined;
+  if (!cookie.includes(`${ACTED_COOKIE}=`)) return '';
+  let acted: string | undefined;
+  let reader: string | undefined;
+  for (const pair of cookie.split(';')) {
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (name === ACTED_COOKIE) {
+      if (acted !== undefined) return undefined;
+      acted = value;
+    } else if (name === READER_COOKIE) {
+      if (reader !== undefined) return undefined;
+      reader = value;
+    }
+  }
+  const rating = ratingOfActed(acted);
+  return rating !== null && reader !== undefined && isReaderId(reader) ? `r${rating}` : undefined;
 }
 
 export interface SharedFastPath {
-  /** Marks a request whose answer is the shared page `body`; its headers are taken as it is sent. */
-  offer(request: FastifyRequest, body: CompressedBody, current: () => boolean): void;
+  /**
+   * Marks a request whose answer is the shared page `body`, or (with `rating`) the copy kept for
+   * every reader whose marker says that rating is all they have here; its headers are taken as
+   * it is sent.
+   */
+  offer(request: FastifyRequest, body: CompressedBody, current: () => boolean, kept?: { rating: number }): void;
   /** Fastify's onSend hook: keeps an offered 200 with the headers every other hook gave it. */
   onSend(request: FastifyRequest, reply: FastifyReply): void;
   /** Puts the fast path in front of the server's request handler (Fastify's). */
@@ -42,37 +113,31 @@ export type ServedListener = (labels: { method: string; route: string; status: s
 /** `ready()` false makes every request take the framework's path (e.g. while section lists reload). */
 export function createSharedFastPath({ ready }: { ready: () => boolean }): SharedFastPath {
   const entries = new Map<string, Entry>();
-  const offered = new WeakMap<FastifyRequest, Omit<Entry, 'headers'>>();
+  const offered = new WeakMap<FastifyRequest, Pick<Entry, 'route' | 'body' | 'current'> & { variant: string }>();
   const listeners: ServedListener[] = [];
   const served = (req: IncomingMessage, entry: Entry, status: number, started: number) => {
     const labels = { method: req.method!, route: entry.route, status: String(status) };
     for (const listener of listeners) listener(labels, (performance.now() - started) / 1000);
   };
 
-  function personal(cookie: string | undefined): boolean {
-    return cookie !== undefined && (cookie.includes(`${ACTED_COOKIE}=`) || cookie.includes(`${STAFF_COOKIE}=`));
-  }
-
   function serve(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const started = performance.now();
-    const url = req.url ?? '';
-    const entry = entries.get(url);
-    if (entry === undefined || personal(req.headers.cookie) || !ready()) return false;
+    const variant = variantOf(req.headers.cookie);
+    if (variant === undefined || !ready()) return false;
+    const key = keyOf(variant, req.url ?? '');
+    const entry = entries.get(key);
+    if (entry === undefined) return false;
     if (!entry.current()) {
-      entries.delete(url);
+      entries.delete(key);
       return false;
     }
-    const { body } = entry;
-    const headers: OutgoingHttpHeaders = { ...entry.headers, etag: body.etag, vary: 'Accept-Encoding' };
-    if (matchesEtag(req.headers['if-none-match'], body.etag)) {
-      res.writeHead(304, headers).end();
+    if (matchesEtag(req.headers['if-none-match'], entry.body.etag)) {
+      res.writeHead(304, entry.notModified).end();
       served(req, entry, 304, started);
       return true;
     }
-    const { encoding, bytes } = encodedFor(body, req.headers['accept-encoding']);
-    if (encoding) headers['content-encoding'] = encoding;
-    headers['content-length'] = bytes.length;
+    const { headers, bytes } = answerFor(entry, req.headers['accept-encoding']);
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : bytes);
     served(req, entry, 200, started);
@@ -80,8 +145,10 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
   }
 
   return {
-    offer(request, body, current) {
-      if (request.method === 'GET' && !personal(request.headers.cookie)) offered.set(request, { route: request.routeOptions.url ?? '', body, current });
+    offer(request, body, current, kept) {
+      // Kept only when the raw cookie says what the framework decided, so that serve() tells it the same way.
+      const variant = kept === undefined ? '' : `r${kept.rating}`;
+      if (request.method === 'GET' && variantOf(request.headers.cookie) === variant) offered.set(request, { route: request.routeOptions.url ?? '', body, current, variant });
     },
     onSend(request, reply) {
       const offer = offered.get(request);
@@ -93,7 +160,8 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
       // A response that sets a cookie is somebody's: never repeated to others.
       if ('set-cookie' in headers) return;
       if (entries.size >= MAX_ADDRESSES) entries.delete(entries.keys().next().value!);
-      entries.set(request.raw.url ?? request.url, { ...offer, headers });
+      const lines = [...flatten(headers), 'etag', offer.body.etag, 'vary', 'Accept-Encoding'];
+      entries.set(keyOf(offer.variant, request.raw.url ?? request.url), { ...offer, headers: lines, answers: new Map(), notModified: lines });
     },
     install(server) {
       const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];

@@ -21,7 +21,7 @@ export function ratingApi(deps: AppDeps): FastifyPluginAsyncTypebox {
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
         const readerId = readers.ensureReader(request, reply);
         const result = await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value: request.body.value });
-        readers.markActed(reply, articlePath(article.slug));
+        readers.markActed(reply, articlePath(article.slug), { rating: result.yourRating });
         return result;
       },
     );

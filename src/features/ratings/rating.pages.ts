@@ -39,8 +39,8 @@ export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
             readers.checkSameOrigin(request);
             const value = validateRatingValue(request.body.value);
             const readerId = readers.ensureReader(request, reply, { embedded: mode === 'embed' });
-            await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value });
-            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
+            const { yourRating } = await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value });
+            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed', rating: yourRating });
           } catch (error) {
             if (!(error instanceof AppError)) throw error;
             reply.status(error.status);
