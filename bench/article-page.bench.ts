@@ -587,13 +587,25 @@ async function measureWrites(rig: Rig, broadsheet: Target & { database: BenchDat
       : { kind: 'rating' as const, path: `/api/v1/articles/${article.id}/ratings` };
   const expectStatus = kind === 'comments' ? 201 : 200;
   const warmup = await measure(rig, broadsheet, { connections: WRITE_CONNECTIONS, durationS: WARMUP_S, recipe, expectStatus });
-  // The warm-up ends by dropping its connections; give the server a moment to finish what it had.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const watermark = await maxRowId(broadsheet.database, kind);
+  // The warm-up ends by dropping its connections while the server may still be working through
+  // what it had (seconds on a busy machine): the watermark is taken once no row has come for a while.
+  const watermark = await settledRowId(broadsheet.database, kind);
   const amount = Math.min(60_000, Math.max(1_000, Math.round(warmup.rps * MEASURE_S)));
   const run = await measure(rig, broadsheet, { connections: WRITE_CONNECTIONS, amount, recipe, expectStatus });
   const rowsByStatus = await countRowsAfter(broadsheet.database, kind, article.id, watermark);
   return { kind, run, rowsStored: Object.values(rowsByStatus).reduce((a, b) => a + b, 0), rowsByStatus };
+}
+
+/** The highest row id once it has stayed the same for half a second (at most ten seconds). */
+async function settledRowId(database: BenchDatabase, table: WriteRun['kind']): Promise<number> {
+  let last = await maxRowId(database, table);
+  for (let waited = 0; waited < 10_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await maxRowId(database, table);
+    if (now === last) break;
+    last = now;
+  }
+  return last;
 }
 
 async function maxRowId(database: BenchDatabase, table: WriteRun['kind']): Promise<number> {

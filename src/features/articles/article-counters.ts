@@ -81,9 +81,14 @@ const DELTA_SUMS = sql`count(*) as n, coalesce(sum(rating_sum), 0) as rating_sum
 /** Folds the article's deltas into its row; its totals when there were any. */
 async function foldArticle(db: Db, articleId: number): Promise<ArticleTotals | undefined> {
   if (isPostgres(db)) {
+    // The fold commits without waiting for its WAL flush (synchronous_commit off for this one
+    // transaction; `t` is always read, so the setting is always made). It only moves what is
+    // already durable: lost in a crash, the deltas come back with the row's old totals, and the
+    // next fold adds them. Waiting for the flush held the hot row's lock, and every writer
+    // waiting on the fold, for a disk flush.
     const { rows } = await sql<ArticleTotals>`
       with folded as (delete from article_counter_deltas where article_id = ${articleId} returning *),
-           t as (select ${DELTA_SUMS} from folded)
+           t as (select ${DELTA_SUMS}, set_config('synchronous_commit', 'off', true) as commit_mode from folded)
       update articles a set rating_sum = a.rating_sum + t.rating_sum,
       rating_count = a.rating_count + t.rating_count,
         rating_band_1 = a.rating_band_1 + t.b1, rating_band_2 = a.rating_band_2 + t.b2,

@@ -9,13 +9,31 @@ type Q = Kysely<Database>;
 const readerRating = prepared((db, v: { articleId: number; readerId: string }) =>
   db.selectFrom('ratings').selectAll().where('article_id', '=', v.articleId).where('reader_id', '=', v.readerId),
 );
-const ratingsFromAddress = prepared((db, v: { articleId: number; ipHash: string; since: string }) =>
+// The reader's rating and the address's count, in one statement: a rating needs both, and on
+// PostgreSQL each statement is a round trip to the server.
+const raterState = prepared((db, v: { articleId: number; readerId: string; ipHash: string; since: string }) =>
   db
-    .selectFrom('ratings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('article_id', '=', v.articleId)
-    .where('ip_hash', '=', v.ipHash)
-    .where('created_at', '>=', v.since),
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('ratings')
+        .select('id')
+        .where('article_id', '=', v.articleId)
+        .where('reader_id', '=', v.readerId)
+        .as('id'),
+      eb
+        .selectFrom('ratings')
+        .select('value')
+        .where('article_id', '=', v.articleId)
+        .where('reader_id', '=', v.readerId)
+        .as('value'),
+      eb
+        .selectFrom('ratings')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .where('article_id', '=', v.articleId)
+        .where('ip_hash', '=', v.ipHash)
+        .where('created_at', '>=', v.since)
+        .as('from_address'),
+    ]),
 );
 const newRating = prepared((db, v: { articleId: number; readerId: string; value: number; ipHash: string; now: string }) =>
   db.insertInto('ratings').values({ article_id: v.articleId, reader_id: v.readerId, value: v.value, ip_hash: v.ipHash, created_at: v.now, updated_at: v.now }),
@@ -27,11 +45,16 @@ export async function findReaderRating(db: Q, articleId: number, readerId: strin
 }
 
 /**
- * How many ratings this address added to the article since then. No more than the cap can exist
- * (the cap refuses the rest), so the count stays small without a LIMIT.
+ * What a new rating is checked against: the reader's earlier rating of the article, if any, and
+ * how many ratings the address added to it since then. No more than the cap can exist (the cap
+ * refuses the rest), so the count stays small without a LIMIT.
  */
-export async function countRatingsFromAddressSince(db: Q, articleId: number, ipHash: string, since: string): Promise<number> {
-  return Number((await ratingsFromAddress.execute(db, { articleId, ipHash, since })).rows[0]!.n);
+export async function findRaterState(
+  db: Q,
+  by: { articleId: number; readerId: string; ipHash: string; since: string },
+): Promise<{ existing: Pick<RatingRow, 'id' | 'value'> | undefined; fromAddress: number }> {
+  const row = (await raterState.execute(db, by)).rows[0]!;
+  return { existing: row.id === null ? undefined : { id: Number(row.id), value: Number(row.value) }, fromAddress: Number(row.from_address) };
 }
 
 export async function insertRating(db: Q, row: { articleId: number; readerId: string; value: number; ipHash: string; now: string }): Promise<void> {

@@ -60,16 +60,15 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
         const article = postgres ? await findArticleState(trx, { id: articleId }) : await lockArticleState(trx, articleId);
         if (article?.status !== 'published') throw new AppError('article_not_found');
         if (postgres) await repo.lockRater(trx, articleId, readerId, ipHash);
-        const existing = await repo.findReaderRating(trx, articleId, readerId);
+        const since = new Date(Date.now() - DAY_MS).toISOString();
+        const { existing, fromAddress } = await repo.findRaterState(trx, { articleId, readerId, ipHash, since });
         if (existing) {
           await repo.updateRatingValue(trx, existing.id, value, now);
           await countRating(trx, articleId, value, existing.value);
           await webhooks?.notify(trx, { event: 'rating.changed', articleId });
           return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
         }
-        const since = new Date(Date.now() - DAY_MS).toISOString();
-        const cap = settings.get().ratingCapPerDay;
-        if ((await repo.countRatingsFromAddressSince(trx, articleId, ipHash, since)) >= cap) throw new AppError('rating_cap_reached');
+        if (fromAddress >= settings.get().ratingCapPerDay) throw new AppError('rating_cap_reached');
         await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
         await countRating(trx, articleId, value);
         await webhooks?.notify(trx, { event: 'rating.changed', articleId });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { Role, SessionRow, UserRow } from './staff.table.ts';
 
 type Q = Kysely<Database>;
@@ -107,6 +108,9 @@ export async function clearLoginFailures(db: Q, key: string): Promise<void> {
 }
 
 /** Every account's e-mail and display name, for recognising a reader who writes as staff (the table is small). */
-export function listStaffIdentities(db: Q): Promise<{ email: string; display_name: string }[]> {
-  return db.selectFrom('users').select(['email', 'display_name']).execute();
+// Every comment is compared with the staff's identities: prepared once (db/prepared.ts).
+const staffIdentities = prepared((db) => db.selectFrom('users').select(['email', 'display_name']));
+
+export async function listStaffIdentities(db: Q): Promise<{ email: string; display_name: string }[]> {
+  return (await staffIdentities.execute(db, {})).rows;
 }
