@@ -1,6 +1,6 @@
 // `broadsheet comments …`: moderation from the command line.
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { CLI_ACTOR } from '../features/audit/audit.service.ts';
 import type { CommentStatus } from '../features/comments/comment.table.ts';
 import { visibleControls } from '../lib/control-chars.ts';

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { EXPORT_FORMATS, exportSite, type ExportFormat } from '../features/exporter/export.service.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -3,7 +3,7 @@
 // URL (its path, without PUBLIC_URL); a site export shows a progress bar, then its report.
 // Exits non-zero when a file could not be imported at all.
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { formatReport, ImportError, importedAnything } from '../features/importer/import-report.ts';
 import { importSite } from '../features/importer/import.service.ts';
 import { createProgressBar } from './progress-bar.ts';

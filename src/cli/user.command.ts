@@ -1,7 +1,7 @@
 // `broadsheet user add|list`: staff accounts from the command line.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { CLI_ACTOR } from '../features/audit/audit.service.ts';
 import { UsageError } from './usage-error.ts';
 

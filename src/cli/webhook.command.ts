@@ -1,6 +1,6 @@
 // broadsheet webhook add URL --events E,… | webhook list: thin over the webhook service.
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { WEBHOOK_EVENTS } from '../features/webhooks/webhook.table.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -1,7 +1,7 @@
 // JSON API for articles.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { articlePath, type Article } from './article.model.ts';
 import { ArticleDetailSchema, ArticleSummarySchema, ListQuery } from './article.schemas.ts';

@@ -2,7 +2,7 @@
 // queue: moderation.admin.pages.tsx). Plain forms answered with 303.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { parsePage } from '../../views/pagination.tsx';
 import { AppError } from '../../errors.ts';
 import { parseSettingsForm, toFormValues } from '../settings/settings.admin.form.ts';

@@ -1,7 +1,7 @@
 // GET /admin — the newsroom's front page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { ADMITS } from '../../plugins/access.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
 import { createDashboardService, type DeskView } from './dashboard.service.ts';

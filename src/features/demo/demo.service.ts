@@ -1,5 +1,5 @@
 // Fills an empty database with the demo articles, so that the first look is a living site.
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { isUniqueViolation } from '../../db/database.ts';
 import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { recountComments } from '../articles/article-counters.ts';

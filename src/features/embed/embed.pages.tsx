@@ -1,7 +1,7 @@
 // The embed: the loader script, the frame it shows, and the link that stands in for it without JavaScript.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { sendArticlePage } from '../articles/article.pages.tsx';
 import { MAX_THREAD_URL } from './embed.urls.ts';

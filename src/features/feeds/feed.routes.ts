@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { sendDocument, type CachedDocument } from '../../lib/document-cache.ts';
 import { EDGE_KEYS, markShared } from '../edge/edge-cache.ts';
 import { FEED_FILES, type FeedFormat } from './feed-links.ts';

@@ -5,7 +5,7 @@
 // 2. import: posts are written in batches, each in one transaction, parents before replies; a
 //    reply whose parent comes in a later batch is linked to it at the end. Comments already
 //    imported (by their Disqus id) are left as they are, so importing again changes nothing.
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { hmac } from '../../lib/crypto.ts';
 import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';

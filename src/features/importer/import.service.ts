@@ -1,7 +1,7 @@
 // Imports files, telling each one's format by its content (never its name): a list of formats,
 // each with a `detect` over the file's first 64 KB and a `run` that streams it. To add a format,
 // write its ImportFormat and put it in FORMATS (most specific first).
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { ImportError, type ImportReport } from './import-report.ts';
 import { openSource, type ImportSource } from './import-source.ts';
 import { importScrapedArticle, scrapedFormat, type ArticleDetails, type ImportResult } from './scraped-article.import.ts';

@@ -5,7 +5,7 @@
 // WordPress or scraped import's), else gets `broadsheet:<site>:<id>`; comments likewise.
 // Settings are applied; staff accounts are listed, not created (they have no password here).
 import type { Kysely } from 'kysely';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import type { Database } from '../../db/database.ts';
 import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';

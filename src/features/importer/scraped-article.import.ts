@@ -2,7 +2,7 @@
 // article per file, matched on re-import by the file's name.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { addUrl, count, createReport, ImportError } from './import-report.ts';
 import type { ImportFormat } from './import.service.ts';

@@ -4,7 +4,7 @@
 //    (a post's featured image may come before or after its attachment).
 // 2. import: each <item> is turned into rows and written in batches, each batch in one
 //    transaction, so no article is ever half-imported and a large file commits as it goes.
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { count, createReport, ImportError, note, type ImportReport } from './import-report.ts';
 import type { ImportSource } from './import-source.ts';
 import type { ImportFormat, ImportOptions } from './import.service.ts';

@@ -4,7 +4,7 @@
 // transaction opens, so the database is held only for the writes.
 import { realpath, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { hmac } from '../../lib/crypto.ts';
 import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';

@@ -1,7 +1,7 @@
 // GET /admin/audit — the audit log of staff actions, newest first (admins only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { listAudit } from '../audit/audit.service.ts';
 import { loadAuditSubjects } from '../audit/audit.subjects.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';

@@ -1,7 +1,7 @@
 // A moderator's account page for mail: how often to receive the digest of held comments.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';

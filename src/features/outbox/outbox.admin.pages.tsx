@@ -1,7 +1,7 @@
 // The outbox for admins: what is queued, sent or failed, and why.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit } from '../audit/audit.service.ts';

@@ -1,6 +1,6 @@
 // JSON API for ratings.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { parseArticleRef } from '../articles/article.api.ts';
 import { articlePath } from '../articles/article.model.ts';

@@ -1,7 +1,7 @@
 // The Rate This form, for browsers without JavaScript: POST, then back to the widget.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
 import { queryOf, sendArticlePage } from '../articles/article.pages.tsx';

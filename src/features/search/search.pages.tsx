@@ -1,7 +1,7 @@
 // The public search page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { renderPage } from '../../views/html.ts';
 import { MAX_QUERY_LENGTH } from './search.query.ts';

@@ -1,7 +1,7 @@
 // Site settings in the admin area (admins only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
 import { actorOf } from '../staff/staff.service.ts';
 import { parseSettingsForm, SETTINGS_FIELDS, toFormValues } from './settings.admin.form.ts';

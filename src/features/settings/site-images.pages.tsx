@@ -3,7 +3,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { MULTIPART_LIMITS, readMultipartForm, uploadOf } from '../articles/article-editor.upload.ts';
 import { IMAGE_FIELD, imageTooLarge } from '../articles/media.store.ts';

@@ -1,7 +1,7 @@
 // Public addresses for crawlers: the sitemap (or its index and parts), the news sitemap and robots.txt.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { sendDocument } from '../../lib/document-cache.ts';
 import { createSitemapService } from './sitemap.service.ts';

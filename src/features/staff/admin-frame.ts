@@ -1,7 +1,7 @@
 // Shared by every admin page: the frame (session, CSRF token, layout context) and the reply.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import type { AdminFrame } from '../../views/admin-layout.tsx';
 import { renderPage } from '../../views/html.ts';
 

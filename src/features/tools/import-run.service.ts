@@ -2,7 +2,7 @@
 // by the same code as `broadsheet import`, its progress written to import_runs at most twice a
 // second (any instance can show it), its report stored when it ends, the upload then deleted.
 import { rm } from 'node:fs/promises';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { nowIso } from '../../lib/text.ts';
 import { formatReport, ImportError, type ImportReport } from '../importer/import-report.ts';
 import { importSite } from '../importer/import.service.ts';

@@ -10,7 +10,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest, preValidationHookHandler } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { EXPORT_FORMATS, exportSite, type ExportFormat } from '../exporter/export.service.ts';
 import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
