@@ -187,7 +187,7 @@ export async function adjustRatingTotals(db: Q, articleId: number, value: number
   await adjustTotals.execute(db, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, b1, b2, b3, b4, b5 });
 }
 
-/** Used by the demo content; editors set images through the editor service. */
+/** Editors set images through the editor service, imports and demo content through upsert; tests set one directly. */
 export async function setFeaturedImage(db: Q, articleId: number, key: string, alt: string): Promise<void> {
   await db.updateTable('articles').set({ featured_image: key, featured_image_alt: alt }).where('id', '=', articleId).execute();
 }

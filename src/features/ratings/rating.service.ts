@@ -31,7 +31,8 @@ export interface RateResult {
 }
 
 export interface RatingService {
-  rate(input: { articleId: number; readerId: string; ipHash: string; value: number }): Promise<RateResult>;
+  /** `at` dates a rating given earlier (demo content); a reader's is dated now. */
+  rate(input: { articleId: number; readerId: string; ipHash: string; value: number; at?: string }): Promise<RateResult>;
   details(articleId: number): Promise<RatingDetails>;
   readerRating(articleId: number, readerId: string): Promise<number | null>;
 }
@@ -50,8 +51,8 @@ export function validateRatingValue(raw: unknown): number {
 export function createRatingService({ db, readDb = db, events, settings, webhooks, counters }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; webhooks?: WebhookNotifier; counters: CounterFolder }): RatingService {
   const postgres = isPostgres(db);
   return {
-    async rate({ articleId, readerId, ipHash, value }) {
-      const now = nowIso();
+    async rate({ articleId, readerId, ipHash, value, at }) {
+      const now = at ?? nowIso();
       const written = await db.transaction().execute(async (trx) => {
         // SQLite: the article's row, locked first, makes concurrent ratings take turns. PostgreSQL:
         // ratings by one reader, and ratings from one address, take turns (so the reader's one
