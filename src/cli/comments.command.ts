@@ -14,7 +14,7 @@ function shown(text: string): string {
   return visibleControls(text).replace(/\s+/g, ' ').trim();
 }
 
-export async function commentsCommand({ comments }: Services, args: string[]): Promise<number> {
+export async function commentsCommand({ comments }: Pick<Services, 'comments'>, args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (action === 'list') {
     const { values } = parseArgs({ args: rest, options: { status: { type: 'string' }, limit: { type: 'string', default: '50' } } });

@@ -7,7 +7,7 @@ import type { Services } from '../deps.ts';
 import { EXPORT_FORMATS, exportSite, type ExportFormat } from '../features/exporter/export.service.ts';
 import { UsageError } from './usage-error.ts';
 
-export async function exportCommand(services: Services, args: string[]): Promise<number> {
+export async function exportCommand(services: Pick<Services, 'db' | 'config'>, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } } });
   const format = values.format as ExportFormat | undefined;
   if (!format || !EXPORT_FORMATS.includes(format)) throw new UsageError('export needs --format json or --format wxr');

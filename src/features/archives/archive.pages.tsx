@@ -21,7 +21,7 @@ const ARCHIVE_ROUTE = {
   },
 };
 
-export function archivePages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function archivePages(deps: Pick<AppDeps, 'archives' | 'layout' | 'config'>): FastifyPluginAsyncTypebox {
   async function send(request: FastifyRequest, reply: FastifyReply, kind: ArchiveKind, slug: string, rawPage: string | undefined) {
     // A name typed or linked as written ("/sections/World", "/tags/Climate change") goes to its
     // one address, so that links from elsewhere work and search engines see one page.

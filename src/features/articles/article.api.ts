@@ -11,7 +11,7 @@ export function parseArticleRef(ref: string): number | string {
   return /^\d{1,15}$/.test(ref) ? Number(ref) : ref;
 }
 
-export function articleApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function articleApi(deps: Pick<AppDeps, 'articles' | 'ratings' | 'config'>): FastifyPluginAsyncTypebox {
   const { articles, ratings, config } = deps;
   const summary = (a: Article) => ({
     id: a.id,

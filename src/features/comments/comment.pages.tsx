@@ -8,7 +8,7 @@ import { AppError } from '../../errors.ts';
 import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
 import type { CommentNotice } from './comment.views.tsx';
 import { articlePath } from '../articles/article.model.ts';
-import { queryOf, sendArticlePage } from '../articles/article.pages.tsx';
+import { queryOf, sendArticlePage, type ArticlePageDeps } from '../articles/article.pages.tsx';
 import { renderPage } from '../../views/html.ts';
 import { CommentEditPage, type CommentEditPageProps } from './comment-edit.views.tsx';
 import type { FastifyReply } from 'fastify';
@@ -16,7 +16,7 @@ import type { FastifyReply } from 'fastify';
 const FormField = Type.Optional(Type.String());
 const EditParams = Type.Object({ slug: Type.String({ maxLength: 200 }), id: Type.Integer({ minimum: 1 }) });
 
-export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function commentPages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'comments' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { articles, comments, readers } = deps;
   const sendEditPage = (reply: FastifyReply, props: Omit<CommentEditPageProps, 'context'>) =>
     // The form carries the reader's CSRF token: no shared cache may keep it.
@@ -113,7 +113,7 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
  * holding the comment, or for one held, the page holding what it answers (the reader's own held
  * comments are shown there), else the first.
  */
-async function landingOf(deps: AppDeps, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
+async function landingOf(deps: Pick<AppDeps, 'pages'>, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
   const own = await deps.pages.commentHref(article, id);
   const parent = own ?? (parentId && /^[1-9]\d{0,14}$/.test(parentId) ? await deps.pages.commentHref(article, Number(parentId)) : null);
   return (parent ?? articlePath(article.slug)).replace(/#.*$/, '');

@@ -35,7 +35,7 @@ const CountsSchema = Type.Object({
 const originOf = (request: FastifyRequest) => (typeof request.headers.origin === 'string' ? request.headers.origin : undefined);
 
 /** CORS over the whole API: an allowed origin is named back; any other gets no CORS headers (the browser then refuses). */
-export function apiCors(deps: AppDeps): FastifyPluginAsync {
+export function apiCors(deps: Pick<AppDeps, 'threads'>): FastifyPluginAsync {
   const { threads } = deps;
   return fp(async (api) => {
     api.addHook('onRequest', async (request, reply) => {
@@ -57,7 +57,7 @@ export function apiCors(deps: AppDeps): FastifyPluginAsync {
   });
 }
 
-export function embedApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function embedApi(deps: Pick<AppDeps, 'threads' | 'config' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { threads, config } = deps;
   const ownOrigin = new URL(config.publicUrl).origin;
   return async (app) => {

@@ -3,11 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../deps.ts';
 import { articlePath } from '../articles/article.model.ts';
-import { sendArticlePage } from '../articles/article.pages.tsx';
+import { sendArticlePage, type ArticlePageDeps } from '../articles/article.pages.tsx';
 import { MAX_THREAD_URL } from './embed.urls.ts';
 import { parseNotice } from '../comments/comment.views.tsx';
 
-export function embedPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function embedPages(deps: ArticlePageDeps & Pick<AppDeps, 'assets' | 'threads' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { assets, threads } = deps;
   return async (app) => {
     // GET /embed.js — the loader host pages include; a fixed address, so cached for minutes, not forever

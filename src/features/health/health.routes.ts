@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
 import type { AppDeps } from '../../deps.ts';
 
-export function healthRoutes({ db }: AppDeps): FastifyPluginAsync {
+export function healthRoutes({ db }: Pick<AppDeps, 'db'>): FastifyPluginAsync {
   return async (app) => {
     // GET /healthz — the process is up
     app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));

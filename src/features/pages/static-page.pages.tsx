@@ -20,7 +20,7 @@ export function StaticPage({ page, context }: { page: Article; context: LayoutCo
   );
 }
 
-export function staticPagePages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function staticPagePages(deps: Pick<AppDeps, 'staticPages' | 'layout'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /pages/:slug — a static page (About, Corrections…), the same for every reader
     app.get(

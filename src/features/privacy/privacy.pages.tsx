@@ -14,7 +14,7 @@ function send(reply: FastifyReply, page: VNode) {
   return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(page));
 }
 
-export function privacyPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function privacyPages(deps: Pick<AppDeps, 'privacy' | 'readers' | 'config' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { privacy, readers } = deps;
   const mailEnabled = deps.config.smtp !== undefined;
   return async (app) => {

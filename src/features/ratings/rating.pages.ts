@@ -4,10 +4,10 @@ import { Type } from '@sinclair/typebox';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
-import { queryOf, sendArticlePage } from '../articles/article.pages.tsx';
+import { queryOf, sendArticlePage, type ArticlePageDeps } from '../articles/article.pages.tsx';
 import { validateRatingValue } from './rating.service.ts';
 
-export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function ratingPages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'ratings' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
     for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {

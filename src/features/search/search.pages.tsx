@@ -9,7 +9,7 @@ import { SearchPage } from './search.views.tsx';
 
 const PER_PAGE = 10;
 
-export function searchPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function searchPages(deps: Pick<AppDeps, 'search' | 'layout'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /search?q=…&page=N — published articles matching the words, best first; past the last page 404
     app.get(

@@ -11,7 +11,7 @@ export function robotsTxt(publicUrl: string): string {
   return ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /api/', 'Disallow: /search', '', `Sitemap: ${publicUrl}/sitemap.xml`, `Sitemap: ${publicUrl}/sitemap-news.xml`, ''].join('\n');
 }
 
-export function sitemapRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function sitemapRoutes(deps: Pick<AppDeps, 'db' | 'events' | 'settings' | 'config'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     const { publicUrl, sitemapUrlLimit } = deps.config;
     // Cached until the next change, so read from the primary (see feed.routes.ts).

@@ -16,7 +16,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Reset requests from one address: enough for a typo or two, too few to mail-bomb anyone. */
 const RESET_REQUESTS = { max: 10, timeWindow: 15 * 60_000 };
 
-export function staffLinkPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function staffLinkPages(deps: Pick<AppDeps, 'staff' | 'staffLinks' | 'readers' | 'config' | 'layout'>): FastifyPluginAsyncTypebox {
   const { staff, staffLinks, readers, config } = deps;
   const mailEnabled = config.smtp !== undefined;
   const csrfFor = (request: FastifyRequest, reply: FastifyReply) => readers.csrfToken(readers.ensureReader(request, reply));
