@@ -9,6 +9,7 @@ import { findArticleState, lockArticleState } from '../articles/article.reposito
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
+import { RATING_BANDS } from './rating-bands.ts';
 import * as repo from './rating.repository.ts';
 
 export interface RatingBand {
@@ -91,7 +92,7 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
       const bands = [article.rating_band_1, article.rating_band_2, article.rating_band_3, article.rating_band_4, article.rating_band_5];
       return {
         ...ratingSummaryOf(article),
-        distribution: bands.map((count, i) => ({ min: i === 0 ? 0 : i * 20 + 1, max: (i + 1) * 20, count })),
+        distribution: bands.map((count, i) => ({ ...RATING_BANDS[i]!, count })),
       };
     },
 
