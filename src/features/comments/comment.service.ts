@@ -6,7 +6,7 @@ import { renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { countComment, recountComments, type CounterFolder } from '../articles/article-counters.ts';
-import { findArticleState, lockArticles } from '../articles/article.repository.ts';
+import { articleStates } from '../articles/article-state.ts';
 import type { CommentNotifier } from '../notifications/notification.service.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -189,7 +189,7 @@ export function createCommentService(deps: {
       const bodyHtml = renderCommentMarkdown(draft.body);
       const now = context.at ?? nowIso();
       const result = await db.transaction().execute(async (trx) => {
-        const article = await findArticleState(trx, { id: context.articleId });
+        const article = await articleStates.find(trx, context.articleId);
         if (!article || article.status !== 'published') throw new AppError('article_not_found');
         await refuseBanned(trx, { email: draft.authorEmail, ipHash: context.ipHash, readerId: context.readerId, now });
         if (article.comments_open !== 1) throw new AppError('comments_closed');
@@ -315,7 +315,7 @@ export function createCommentService(deps: {
         const heldReason = status === 'approved' ? null : again ? explainDecision(decision.fired, facts.spamScore) : row.held_reason;
         await repo.recordCommentEdit(trx, row, { body_markdown: draft.body, body_html: bodyHtml, body_hash: bodyHash, status, held_reason: heldReason, spam_score: facts.spamScore, now });
         if (status !== row.status) {
-          await lockArticles(trx, [articleId]);
+          await articleStates.lockAll(trx, [articleId]);
           await recountComments(trx, articleId);
         }
         if (status === 'approved' && row.status !== 'approved') await notifier?.published(trx, [{ ...row, body_markdown: draft.body }]);
@@ -351,7 +351,7 @@ export function createCommentService(deps: {
         if (actor) for (const r of rows) if (r.status !== status) await recordAudit(trx, actor, `comment.${status}`, `comment:${r.id}`, { from: r.status, article: r.article_id });
         const articleIds = [...new Set(rows.map((r) => r.article_id))];
         // Locked before counting, so a comment posted meanwhile is either counted here or added after.
-        await lockArticles(trx, articleIds);
+        await articleStates.lockAll(trx, articleIds);
         for (const articleId of articleIds) await recountComments(trx, articleId);
         if (status === 'approved') await notifier?.published(trx, rows.filter((r) => r.status !== 'approved'));
         for (const r of rows) {
@@ -460,7 +460,7 @@ export function createCommentService(deps: {
           created_at: now,
           updated_at: now,
         });
-        await lockArticles(trx, [parent.article_id]);
+        await articleStates.lockAll(trx, [parent.article_id]);
         await recountComments(trx, parent.article_id);
         await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
         const reply = { id, article_id: parent.article_id, parent_id: parent.id, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };

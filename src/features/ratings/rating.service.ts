@@ -5,7 +5,7 @@ import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { isPostgres } from '../../db/postgres.ts';
 import { countRating, type CounterFolder } from '../articles/article-counters.ts';
-import { findArticleState, lockArticleState } from '../articles/article.repository.ts';
+import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -59,7 +59,7 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
         // ratings by one reader, and ratings from one address, take turns (so the reader's one
         // rating and the per-address cap stay exact) and all others run side by side; the totals
         // are counted as deltas (article-counters.ts).
-        const article = postgres ? await findArticleState(trx, { id: articleId }) : await lockArticleState(trx, articleId);
+        const article = postgres ? await articleStates.find(trx, articleId) : await articleStates.lock(trx, articleId);
         if (!article || article.status !== 'published') throw new AppError('article_not_found');
         if (postgres) await repo.lockRater(trx, articleId, readerId, ipHash);
         const existing = await repo.findReaderRating(trx, articleId, readerId);
@@ -78,7 +78,7 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
       });
       // On PostgreSQL the sums above missed ratings committed meanwhile: the fold's totals are exact.
-      const folded = postgres ? ((await counters.settle(articleId)) ?? (await findArticleState(db, { id: articleId }))) : undefined;
+      const folded = postgres ? ((await counters.settle(articleId)) ?? (await articleStates.find(db, articleId))) : undefined;
       const result = folded ? { sum: folded.rating_sum, count: folded.rating_count } : written;
       const score = scoreOf(result.sum, result.count);
       events.emit('rating.changed', { articleId, score, count: result.count });
@@ -87,7 +87,7 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
 
     async details(articleId) {
       // An article the replica does not know yet (just published) is read from the primary.
-      const article = (await findArticleState(readDb, { id: articleId })) ?? (readDb !== db ? await findArticleState(db, { id: articleId }) : undefined);
+      const article = (await articleStates.find(readDb, articleId)) ?? (readDb !== db ? await articleStates.find(db, articleId) : undefined);
       if (!article) throw new AppError('article_not_found');
       const bands = [article.rating_band_1, article.rating_band_2, article.rating_band_3, article.rating_band_4, article.rating_band_5];
       return {
