@@ -241,7 +241,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   capConnections(app.server, { max: config.maxConnectionsPerAddress, isProxy: (address) => trusted(address, 0) });
   app.setValidatorCompiler(validatorCompiler({ exactBodies: false }));
 
-  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });
+  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
   const pages = createArticlePageRenderer({
     ...services,
     ...services.primaryReads,
@@ -277,7 +277,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     else done();
   });
   await app.register(securityHeadersPlugin, { hsts: config.secureCookies });
-  await app.register(readerPlugin);
+  await app.register(readerPlugin, { publicUrl: config.publicUrl });
   // With Redis the counters are shared by every instance (per instance again while it is away).
   await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
   await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken, sharedFastPath });

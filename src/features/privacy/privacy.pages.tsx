@@ -27,13 +27,11 @@ export function privacyPages(deps: Pick<AppDeps, 'privacy' | 'readers' | 'config
     app.post(
       '/privacy',
       {
-        config: { access: 'public' },
+        config: { access: 'public', readerForm: true },
         onRequest: deps.postLimit,
         schema: { hide: true, body: Type.Object({ _csrf: Type.Optional(Type.String()), email: Type.Optional(Type.String({ maxLength: 1000 })) }) },
       },
       async (request, reply) => {
-        // As the other reader forms: a browser page on another site may not post here.
-        readers.checkSameOrigin(request);
         const email = (request.body.email ?? '').trim().toLowerCase();
         if (email.length > 254 || !EMAIL.test(email)) {
           reply.status(400);
