@@ -5,73 +5,73 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import proxyAddr from '@fastify/proxy-addr';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabases, type Databases, type Db } from './db/database.ts';
-import { createEventBus, type EventBus } from './events.ts';
+import { createEventBus } from './events.ts';
 import { watchOtherCommits, type CommitWatcher } from './db/sqlite-commits.ts';
 import { articleApi } from './features/articles/article.api.ts';
-import { createArticlePageRenderer, type ArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
+import { createArticlePageRenderer } from './features/articles/article-page.renderer.tsx';
 import { articlePages } from './features/articles/article.pages.tsx';
 import { staticPagePages } from './features/pages/static-page.pages.tsx';
-import { createStaticPageService, type StaticPageService } from './features/pages/static-page.service.ts';
-import { createArticleService, type ArticleService } from './features/articles/article.service.ts';
+import { createStaticPageService } from './features/pages/static-page.service.ts';
+import { createArticleService } from './features/articles/article.service.ts';
 import { articleAdminPages } from './features/articles/article.admin.pages.tsx';
-import { createArticleEditorService, type ArticleEditorService } from './features/articles/article-editor.service.ts';
+import { createArticleEditorService } from './features/articles/article-editor.service.ts';
 import { createMediaStore } from './features/articles/media.store.ts';
 import { mediaRoutes } from './features/articles/media.routes.ts';
-import { createSharedFastPath, type SharedFastPath } from './features/edge/shared-fast-path.ts';
+import { createSharedFastPath } from './features/edge/shared-fast-path.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive.directory.ts';
 import { archivePages } from './features/archives/archive.pages.tsx';
-import { createArchiveService, type ArchiveService } from './features/archives/archive.service.ts';
+import { createArchiveService } from './features/archives/archive.service.ts';
 import { banAdminPages } from './features/bans/ban.admin.pages.tsx';
-import { createBanService, type BanService } from './features/bans/ban.service.ts';
+import { createBanService } from './features/bans/ban.service.ts';
 import { createEdgePurger } from './features/edge/edge-cache.ts';
 import { commentApi } from './features/comments/comment.api.ts';
 import { commentPages } from './features/comments/comment.pages.tsx';
-import { createCommentService, type CommentService } from './features/comments/comment.service.ts';
+import { createCommentService } from './features/comments/comment.service.ts';
 import { createCounterFolder } from './features/articles/article-counters.ts';
 import { apiCors, embedApi } from './features/embed/embed.api.ts';
 import { embedPages } from './features/embed/embed.pages.tsx';
-import { createExternalThreadService, type ExternalThreadService } from './features/embed/external-thread.service.ts';
+import { createExternalThreadService } from './features/embed/external-thread.service.ts';
 import { feedRoutes } from './features/feeds/feed.routes.ts';
 import { createWebhookDeliverer } from './features/webhooks/webhook.deliverer.ts';
 import { webhookAdminPages } from './features/webhooks/webhook.admin.pages.tsx';
-import { createWebhookService, webhookChannel, type WebhookService } from './features/webhooks/webhook.service.ts';
+import { createWebhookService, webhookChannel } from './features/webhooks/webhook.service.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { liveApi } from './features/live/live.api.ts';
 import { createLiveFeed, type LiveFeed } from './features/live/live.feed.ts';
 import { createMailDeliverer } from './features/mail/mail.deliverer.ts';
 import { outboxAdminPages } from './features/outbox/outbox.admin.pages.tsx';
-import { createOutboxSender, type OutboxSender } from './features/outbox/outbox.sender.ts';
-import { createNotificationService, type NotificationService } from './features/notifications/notification.service.ts';
+import { createOutboxSender } from './features/outbox/outbox.sender.ts';
+import { createNotificationService } from './features/notifications/notification.service.ts';
 import { notificationPages } from './features/notifications/notification.pages.tsx';
 import { privacyPages } from './features/privacy/privacy.pages.tsx';
-import { createDigestService, type DigestService } from './features/notifications/digest.service.ts';
+import { createDigestService } from './features/notifications/digest.service.ts';
 import { createMaintenance, type Maintenance } from './features/maintenance/maintenance.ts';
 import { digestPages } from './features/notifications/digest.pages.tsx';
-import { createPrivacyService, type PrivacyService } from './features/privacy/privacy.service.ts';
+import { createPrivacyService } from './features/privacy/privacy.service.ts';
 import { searchPages } from './features/search/search.pages.tsx';
-import { createSearchService, type SearchService } from './features/search/search.service.ts';
+import { createSearchService } from './features/search/search.service.ts';
 import { ratingApi } from './features/ratings/rating.api.ts';
 import { ratingPages } from './features/ratings/rating.pages.ts';
-import { createRatingService, type RatingService } from './features/ratings/rating.service.ts';
-import { createSettingsService, getOrCreateSecret, type SettingsService } from './features/settings/settings.service.ts';
+import { createRatingService } from './features/ratings/rating.service.ts';
+import { createSettingsService, getOrCreateSecret } from './features/settings/settings.service.ts';
 import { dashboardPages } from './features/dashboard/dashboard.pages.tsx';
 import { auditAdminPages } from './features/moderation/audit.admin.pages.tsx';
 import { moderationAdminPages } from './features/moderation/moderation.admin.pages.tsx';
 import { settingsAdminPages } from './features/settings/settings.admin.pages.tsx';
 import { siteImagePages } from './features/settings/site-images.pages.tsx';
-import { createSiteImages, type SiteImages } from './features/settings/site-images.ts';
+import { createSiteImages } from './features/settings/site-images.ts';
 import { toolsAdminPages } from './features/tools/tools.admin.pages.tsx';
 import { sitemapRoutes } from './features/sitemaps/sitemap.routes.ts';
 import { staffPages } from './features/staff/staff.pages.tsx';
-import { createStaffService, type StaffService } from './features/staff/staff.service.ts';
-import { createStaffLinkService, type StaffLinkService } from './features/staff/staff-links.service.ts';
+import { createStaffService } from './features/staff/staff.service.ts';
+import { createStaffLinkService } from './features/staff/staff-links.service.ts';
 import { staffLinkPages } from './features/staff/staff-links.pages.tsx';
-import { accessPlugin, createStaffCsrf, type StaffCsrf } from './plugins/access.ts';
+import { accessPlugin, createStaffCsrf } from './plugins/access.ts';
 import { assetRoutes } from './plugins/assets.ts';
 import { answerClientError, createErrorResponder, errorHandlerPlugin, frameworkError, type HtmlErrorRenderer } from './plugins/error-handler.ts';
 import { inputHygienePlugin } from './plugins/input-hygiene.ts';
@@ -81,83 +81,15 @@ import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
 import { addressKey } from './lib/client-address.ts';
 import { logDestination } from './lib/log-output.ts';
-import { connectRedis, type RedisLink } from './infra/redis.ts';
+import { connectRedis } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
-import { createReaderTools, readerPlugin, type ReaderTools } from './plugins/reader.ts';
+import { createReaderTools, readerPlugin } from './plugins/reader.ts';
 import { allowFramingBy, securityHeaders, securityHeadersPlugin } from './plugins/security-headers.ts';
-import { buildAssets, type Assets } from './views/assets.ts';
+import { buildAssets } from './views/assets.ts';
+import type { AppDeps, Services } from './deps.ts';
 import { renderErrorPage, type LayoutContext } from './views/layout.tsx';
 
-export interface Services {
-  config: Config;
-  /** The primary: every write, and every read that must see one just made. */
-  db: Db;
-  /** Public reads that may lag a moment (API, home page): a replica when DATABASE_READ_URL is set, else `db`. */
-  readDb: Db;
-  events: EventBus;
-  /** REDIS_URL's connection, shared by the instances; undefined runs everything in memory. */
-  redis: RedisLink | undefined;
-  /** Live updates for article pages (Server-Sent Events), with ids and a replay buffer. */
-  live: LiveFeed;
-  settings: SettingsService;
-  articles: ArticleService;
-  articleEditor: ArticleEditorService;
-  ratings: RatingService;
-  comments: CommentService;
-  search: SearchService;
-  /** External threads: the embed's pages of other sites, and which origins may show it. */
-  threads: ExternalThreadService;
-  staticPages: StaticPageService;
-  staff: StaffService;
-  /** The first admin's set-up link and password-reset links. */
-  staffLinks: StaffLinkService;
-  bans: BanService;
-  /** Section, tag and author archives, the front page's lists, related articles. */
-  archives: ArchiveService;
-  /** The logo, favicon and default share image (uploaded in the settings). */
-  siteImages: SiteImages;
-  /** The sections and latest articles every page's header and the 404 page show, kept in memory. */
-  directory: ArchiveDirectory;
-  /**
-   * The same read services on the primary, for the article page's in-process cache: a page built
-   * from a replica that has not yet caught up with a write would stay cached after it (and the
-   * reader who just commented would not find their comment). Cached pages are rebuilt only after
-   * a change, so they gain little from a replica anyway.
-   */
-  primaryReads: Pick<Services, 'articles' | 'ratings' | 'comments' | 'archives'>;
-  /**
-   * Messages to other systems (mail, webhooks), written in the transactions that cause them and
-   * delivered in the background; `start()` runs its sender (the server does; the CLI only queues).
-   */
-  outbox: OutboxSender;
-  /** Reply notifications (double opt-in, one-click unsubscribe); `enabled` only with SMTP_URL. */
-  notifications: NotificationService;
-  /** The reader's own data: a link by mail, then download or erase. */
-  privacy: PrivacyService;
-  /** Moderators' digests of held comments. */
-  digests: DigestService;
-  /** Periodic jobs (digests, the retention sweep); `start()` runs them (the server does). */
-  maintenance: Maintenance;
-  /** Webhook endpoints, and the events services report to them (delivered through the outbox). */
-  webhooks: WebhookService;
-  /** Closes the database connections (the replica's too) and Redis, once pending live updates are out. */
-  close(): Promise<void>;
-}
-
-/** What route plugins receive: the services plus the web-only helpers. */
-export interface AppDeps extends Services {
-  readers: ReaderTools;
-  staffCsrf: StaffCsrf;
-  /** One per-address limit shared by every reader POST (ratings and comments, form and API). */
-  postLimit: onRequestHookHandler;
-  pages: ArticlePageRenderer;
-  assets: Assets;
-  layout: () => LayoutContext;
-  /** Lets the embed's frame be framed by the allowed origins (every other page forbids framing). */
-  embedFrameHeaders(reply: FastifyReply): void;
-  /** Answers a shared article page again before the framework (features/edge/shared-fast-path.ts). */
-  sharedFastPath: SharedFastPath;
-}
+export type { AppDeps, Services } from './deps.ts';
 
 /**
  * Opens the database (checking it answers: a wrong URL or password is one ConfigError line),
@@ -309,7 +241,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   capConnections(app.server, { max: config.maxConnectionsPerAddress, isProxy: (address) => trusted(address, 0) });
   app.setValidatorCompiler(validatorCompiler({ exactBodies: false }));
 
-  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies, publicUrl: config.publicUrl });
+  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
   const pages = createArticlePageRenderer({
     ...services,
     ...services.primaryReads,
@@ -345,7 +277,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     else done();
   });
   await app.register(securityHeadersPlugin, { hsts: config.secureCookies });
-  await app.register(readerPlugin);
+  await app.register(readerPlugin, { publicUrl: config.publicUrl });
   // With Redis the counters are shared by every instance (per instance again while it is away).
   await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
   await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken, sharedFastPath });

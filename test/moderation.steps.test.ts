@@ -7,9 +7,8 @@ import {
   holdAll,
   holdFirstTime,
   moderate,
-  type ModerationContext,
-  type ModerationStep,
 } from '../src/features/comments/moderation.steps.ts';
+import type { ModerationContext, ModerationStep } from '../src/features/comments/moderation.types.ts';
 import type { CommentPolicy } from '../src/features/settings/settings.service.ts';
 
 const POLICIES: CommentPolicy[] = ['hold-all', 'hold-first-time', 'publish'];

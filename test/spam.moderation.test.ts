@@ -8,9 +8,8 @@ import {
   explainDecision,
   moderate,
   moderateExplained,
-  type ModerationContext,
-  type ModerationStep,
 } from '../src/features/comments/moderation.steps.ts';
+import type { ModerationContext, ModerationStep, SpamFacts } from '../src/features/comments/moderation.types.ts';
 import type { FormTokenVerdict } from '../src/features/spam/form-token.ts';
 import {
   blockListStep,
@@ -23,7 +22,6 @@ import {
   repeatedByAuthorStep,
   SPAM_STEPS,
   tooManyLinksStep,
-  type SpamFacts,
 } from '../src/features/spam/spam.steps.ts';
 
 const CLEAN: SpamFacts = { blockListHit: null, honeypotFilled: false, formToken: 'valid', duplicate: null, linkCount: 0, maxLinks: 2, spamScore: null };

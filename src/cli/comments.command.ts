@@ -1,6 +1,6 @@
 // `broadsheet comments …`: moderation from the command line.
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { CLI_ACTOR } from '../features/audit/audit.service.ts';
 import type { CommentStatus } from '../features/comments/comment.table.ts';
 import { visibleControls } from '../lib/control-chars.ts';
@@ -14,7 +14,7 @@ function shown(text: string): string {
   return visibleControls(text).replace(/\s+/g, ' ').trim();
 }
 
-export async function commentsCommand({ comments }: Services, args: string[]): Promise<number> {
+export async function commentsCommand({ comments }: Pick<Services, 'comments'>, args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (action === 'list') {
     const { values } = parseArgs({ args: rest, options: { status: { type: 'string' }, limit: { type: 'string', default: '50' } } });

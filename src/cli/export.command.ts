@@ -3,11 +3,11 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { EXPORT_FORMATS, exportSite, type ExportFormat } from '../features/exporter/export.service.ts';
 import { UsageError } from './usage-error.ts';
 
-export async function exportCommand(services: Services, args: string[]): Promise<number> {
+export async function exportCommand(services: Pick<Services, 'db' | 'config'>, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } } });
   const format = values.format as ExportFormat | undefined;
   if (!format || !EXPORT_FORMATS.includes(format)) throw new UsageError('export needs --format json or --format wxr');

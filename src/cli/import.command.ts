@@ -3,9 +3,8 @@
 // URL (its path, without PUBLIC_URL); a site export shows a progress bar, then its report.
 // Exits non-zero when a file could not be imported at all.
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
 import { formatReport, ImportError, importedAnything } from '../features/importer/import-report.ts';
-import { importSite } from '../features/importer/import.service.ts';
+import { importSite, type ImportDeps } from '../features/importer/import.service.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -45,7 +44,7 @@ function nonEmpty(option: string, value: string | undefined): string | undefined
   return trimmed;
 }
 
-export async function importCommand(services: Services, args: string[]): Promise<number> {
+export async function importCommand(services: ImportDeps, args: string[]): Promise<number> {
   const { files, uploadsDir, createArticles, article } = parseImportArgs(args);
   let failed = 0;
   for (const file of files) {

@@ -2,7 +2,7 @@
 // Only what every command needs is imported here; each command loads its own modules, so that
 // `--help` (and a mistyped command) answers without loading the server.
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { BACKUP_HELP, EXPORT_HELP, IMPORT_HELP, MIGRATE_DATA_HELP, RESTORE_HELP, SPAM_HELP, WEBHOOK_HELP } from './help.ts';

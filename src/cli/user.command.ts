@@ -1,7 +1,7 @@
 // `broadsheet user add|list`: staff accounts from the command line.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { CLI_ACTOR } from '../features/audit/audit.service.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -32,7 +32,7 @@ function terminal() {
   return { ask, close: () => rl.close() };
 }
 
-export async function userCommand({ staff }: Services, args: string[]): Promise<number> {
+export async function userCommand({ staff }: Pick<Services, 'staff'>, args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (action === 'list') {
     for (const u of await staff.list()) console.log(`${u.id}\t${u.role.padEnd(9)}\t${u.email}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}`);

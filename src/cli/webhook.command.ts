@@ -1,10 +1,10 @@
 // broadsheet webhook add URL --events E,… | webhook list: thin over the webhook service.
 import { parseArgs } from 'node:util';
-import type { Services } from '../app.ts';
+import type { Services } from '../deps.ts';
 import { WEBHOOK_EVENTS } from '../features/webhooks/webhook.table.ts';
 import { UsageError } from './usage-error.ts';
 
-export async function webhookCommand(services: Services, args: string[]): Promise<number> {
+export async function webhookCommand(services: Pick<Services, 'webhooks'>, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'list') {
     for (const e of await services.webhooks.endpoints()) console.log(`${e.id}\t${e.url}\t${e.events.join(',')}\t${e.pausedAt ? `paused: ${e.pauseReason}` : 'active'}`);

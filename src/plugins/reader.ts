@@ -1,9 +1,10 @@
 // Who the reader is: a long-lived random cookie (no account, no tracking beyond this site), set
 // when they first rate or comment, never on a page view; a marker cookie scoped to each article
 // they acted on, so that only those pages are rendered for them; the cross-origin check that
-// protects reader forms; the CSRF token bound to the cookie (the staff login form's); and the
+// protects reader forms, applied here to every route that declares `config.readerForm`, so that
+// no handler can forget; the CSRF token bound to the cookie (the staff login form's); and the
 // client address, kept only as a keyed hash.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 import { addressKey } from '../lib/client-address.ts';
@@ -34,6 +35,10 @@ export const isReaderId = (value: string) => READER_ID.test(value);
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A form readers post (rating, comment, privacy request): refused when a page on another site sent it. */
+    readerForm?: boolean;
+  }
   interface FastifyRequest {
     /** The reader's id from their cookie, or null before they first rate or comment. */
     readerId: string | null;
@@ -55,22 +60,15 @@ export interface ReaderTools {
   markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean; rating?: number }): void;
   /** Whether this request carries the marker of the article page it is for (see ACTED_COOKIE). */
   hasActed(request: FastifyRequest): boolean;
-  /** With hasActed: the reader's rating, when their marker says it is all they have on this page; null otherwise. */
   ratingOnly(request: FastifyRequest): number | null;
-  /**
-   * Throws csrf_invalid for a request a browser sent from another site: the reader forms'
-   * protection, which needs no per-reader token (see checkSameOrigin).
-   */
-  checkSameOrigin(request: FastifyRequest): void;
   csrfToken(readerId: string): string;
   /** Throws csrf_invalid unless the token belongs to this reader. */
   checkCsrf(request: FastifyRequest, token: unknown): void;
   ipHash(request: FastifyRequest): string;
 }
 
-export function createReaderTools({ secret, secureCookies, publicUrl }: { secret: string; secureCookies: boolean; publicUrl: string }): ReaderTools {
+export function createReaderTools({ secret, secureCookies }: { secret: string; secureCookies: boolean }): ReaderTools {
   const csrfToken = (readerId: string) => hmac(secret, 'csrf', readerId);
-  const publicOrigin = new URL(publicUrl).origin;
   // A third-party iframe (the embed's frame) is sent only SameSite=None cookies, which browsers
   // accept only with Secure, so only over HTTPS; they are also Partitioned (one per host site).
   const sameSite = (embedded: boolean) => (embedded && secureCookies ? { sameSite: 'none' as const, partitioned: true } : { sameSite: 'lax' as const });
@@ -90,9 +88,6 @@ export function createReaderTools({ secret, secureCookies, publicUrl }: { secret
     },
     hasActed: (request) => request.readerId !== null && request.cookies[ACTED_COOKIE] !== undefined,
     ratingOnly: (request) => (request.readerId === null ? null : ratingOfActed(request.cookies[ACTED_COOKIE])),
-    checkSameOrigin(request) {
-      if (!isSameOrigin(request, publicOrigin)) throw new AppError('csrf_invalid');
-    },
     csrfToken,
     checkCsrf(request, token) {
       if (!request.readerId || typeof token !== 'string' || !safeEqual(token, csrfToken(request.readerId))) {
@@ -126,12 +121,26 @@ export function isSameOrigin(request: FastifyRequest, publicOrigin: string): boo
 }
 
 export const readerPlugin = fp(
-  async (app) => {
+  async (app, { publicUrl }: { publicUrl: string }) => {
     app.decorateRequest('readerId', null);
     app.addHook('onRequest', async (request) => {
       const id = request.cookies[READER_COOKIE];
       request.readerId = id !== undefined && isReaderId(id) ? id : null;
     });
+
+    // The reader forms' protection, which needs no per-reader token. Checked after the body is
+    // read, so that a route's error handler can answer with the form again, the text kept.
+    const publicOrigin = new URL(publicUrl).origin;
+    const checkSameOrigin: preHandlerHookHandler = async (request) => {
+      if (!isSameOrigin(request, publicOrigin)) throw new AppError('csrf_invalid');
+    };
+    app.addHook('onRoute', (route) => {
+      if (route.config?.readerForm) route.preHandler = [checkSameOrigin, ...toArray(route.preHandler)];
+    });
   },
   { name: 'reader', dependencies: ['@fastify/cookie'] },
 );
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}

@@ -7,7 +7,6 @@
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { systemTimeZone, zoneAbbreviation, zoneFormatter } from '../lib/time-zone.ts';
-import type { LayoutContext } from './layout.tsx';
 
 let renderZone = systemTimeZone();
 
@@ -22,8 +21,11 @@ function inZone<T>(zone: string | undefined, render: () => T): T {
   }
 }
 
+/** The part of a page's layout context (views/layout.tsx) that gives its time zone. */
+type ZonedContext = { settings: { timeZone: string } };
+
 function zoneOfPage(page: VNode): string | undefined {
-  const props = page.props as { context?: LayoutContext; frame?: { context?: LayoutContext } };
+  const props = page.props as { context?: ZonedContext; frame?: { context?: ZonedContext } };
   return (props.context ?? props.frame?.context)?.settings.timeZone;
 }
 

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { archiveSlug } from '../../lib/text.ts';
 import { renderPage } from '../../views/html.ts';
@@ -21,7 +21,7 @@ const ARCHIVE_ROUTE = {
   },
 };
 
-export function archivePages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function archivePages(deps: Pick<AppDeps, 'archives' | 'layout' | 'config'>): FastifyPluginAsyncTypebox {
   async function send(request: FastifyRequest, reply: FastifyReply, kind: ArchiveKind, slug: string, rawPage: string | undefined) {
     // A name typed or linked as written ("/sections/World", "/tags/Climate change") goes to its
     // one address, so that links from elsewhere work and search engines see one page.

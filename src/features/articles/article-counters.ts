@@ -14,17 +14,13 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { isPostgres } from '../../db/postgres.ts';
 import { prepared } from '../../db/prepared.ts';
+import { bandChanges } from '../ratings/rating-bands.ts';
 import { adjustRatingTotals, incrementCommentCount } from './article.repository.ts';
 
 export interface ArticleTotals {
   rating_sum: number;
   rating_count: number;
   comment_count: number;
-}
-
-/** The distribution band (1–5) a rating falls in: 0–20 is one star, 81–100 five. */
-export function ratingBand(value: number): number {
-  return value <= 20 ? 1 : Math.min(5, Math.ceil(value / 20));
 }
 
 const ratingDelta = prepared((db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
@@ -44,11 +40,7 @@ const commentDelta = prepared((db, v: { id: number }) => db.insertInto('article_
 /** Counts a rating (replacing `previous` when the reader rated before), inside the rating's transaction. */
 export async function countRating(trx: Db, articleId: number, value: number, previous?: number): Promise<void> {
   if (!isPostgres(trx)) return adjustRatingTotals(trx, articleId, value, previous);
-  const bands = [0, 0, 0, 0, 0];
-  bands[ratingBand(value) - 1]! += 1;
-  if (previous !== undefined) bands[ratingBand(previous) - 1]! -= 1;
-  const [b1, b2, b3, b4, b5] = bands as [number, number, number, number, number];
-  await ratingDelta.execute(trx, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, b1, b2, b3, b4, b5 });
+  await ratingDelta.execute(trx, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, ...bandChanges(value, previous) });
 }
 
 /** Counts one more approved comment, inside the comment's transaction. */

@@ -5,11 +5,11 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError, type FieldErrors } from '../../errors.ts';
 import { nowIso } from '../../lib/text.ts';
 import { formatDateTime } from '../../views/html.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { EDITOR_ACTIONS, EDITORIAL_STATUSES, type EditableArticle, type EditorAction, type EditorialStatus } from './article-editor.model.ts';
 import { editProblem, isEditor, viewProblem } from './article-editor.policy.ts';
 import { ADMIN_LIST_SORTS } from './article-editor.repository.ts';
@@ -86,7 +86,7 @@ function actionOf(value: string | undefined): EditorAction | 'preview' {
   throw new AppError('bad_request', 'Choose one of the form’s buttons.');
 }
 
-export function articleAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleEditor' | 'staff' | 'assets'>): FastifyPluginAsyncTypebox {
   const { articleEditor: editor, staff } = deps;
 
   async function renderEditor(

@@ -1,7 +1,7 @@
 // JSON API for articles.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { articlePath, type Article } from './article.model.ts';
 import { ArticleDetailSchema, ArticleSummarySchema, ListQuery } from './article.schemas.ts';
@@ -11,7 +11,7 @@ export function parseArticleRef(ref: string): number | string {
   return /^\d{1,15}$/.test(ref) ? Number(ref) : ref;
 }
 
-export function articleApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function articleApi(deps: Pick<AppDeps, 'articles' | 'ratings' | 'config'>): FastifyPluginAsyncTypebox {
   const { articles, ratings, config } = deps;
   const summary = (a: Article) => ({
     id: a.id,

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { CompressedBody, sendCompressed } from '../../lib/compressed-body.ts';
 import { EDGE_KEYS, markShared, sendSharedHtml } from '../edge/edge-cache.ts';
@@ -14,6 +14,9 @@ import { parseNotice } from '../comments/comment.views.tsx';
 
 const HTML = 'text/html; charset=utf-8';
 
+/** What sending an article page takes (the form routes that answer with it name it too). */
+export type ArticlePageDeps = Pick<AppDeps, 'pages' | 'readers' | 'embedFrameHeaders' | 'sharedFastPath' | 'config'>;
+
 /**
  * Sends the article page: the shared document (public, ETag, compressed once) to every reader
  * without anything of their own here, or the page rendered for this one. Only a reader whose
@@ -21,7 +24,7 @@ const HTML = 'text/html; charset=utf-8';
  * and values.
  */
 export async function sendArticlePage(
-  deps: AppDeps,
+  deps: ArticlePageDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   slug: string,
@@ -60,7 +63,7 @@ export function queryOf(url: string): string {
   return at === -1 ? '' : url.slice(at);
 }
 
-export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function articlePages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'archives' | 'staticPages' | 'layout'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed;
     // GET /?p=ID (or ?page_id=ID) — an imported WordPress post's old address: 301 to it, or 404
@@ -125,7 +128,7 @@ export function articlePages(deps: AppDeps): FastifyPluginAsyncTypebox {
   };
 }
 
-async function redirectToComment(deps: AppDeps, reply: FastifyReply, slug: string, rawId: string): Promise<FastifyReply> {
+async function redirectToComment(deps: Pick<AppDeps, 'articles' | 'pages'>, reply: FastifyReply, slug: string, rawId: string): Promise<FastifyReply> {
   const article = await deps.articles.findPublishedRef(slug);
   const href = /^[1-9]\d{0,14}$/.test(rawId) ? await deps.pages.commentHref(article, Number(rawId)) : null;
   if (href === null) throw new AppError('comment_not_found', 'There is no such comment on this article, or it is not published.');

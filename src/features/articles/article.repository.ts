@@ -5,6 +5,7 @@ import { forUpdate } from '../../db/postgres.ts';
 import { prepared } from '../../db/prepared.ts';
 import { htmlToText } from '../../lib/html-text.ts';
 import { archiveSlug } from '../../lib/text.ts';
+import { bandChanges } from '../ratings/rating-bands.ts';
 import type { ArticleRow, ArticleRowUpdate, NewArticleRow } from './article.table.ts';
 
 type Q = Kysely<Database>;
@@ -158,11 +159,6 @@ export async function replaceTags(db: Q, articleId: number, tags: string[]): Pro
   }
 }
 
-/** The distribution band (1–5) a rating falls in: 0–20 is one star, 81–100 five. */
-function ratingBand(value: number): number {
-  return value <= 20 ? 1 : Math.min(5, Math.ceil(value / 20));
-}
-
 const adjustTotals = prepared((db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
   db
     .updateTable('articles')
@@ -183,14 +179,10 @@ const adjustTotals = prepared((db, v: { id: number; sum: number; count: number; 
  * transaction.
  */
 export async function adjustRatingTotals(db: Q, articleId: number, value: number, previous?: number): Promise<void> {
-  const bands = [0, 0, 0, 0, 0];
-  bands[ratingBand(value) - 1]! += 1;
-  if (previous !== undefined) bands[ratingBand(previous) - 1]! -= 1;
-  const [b1, b2, b3, b4, b5] = bands as [number, number, number, number, number];
-  await adjustTotals.execute(db, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, b1, b2, b3, b4, b5 });
+  await adjustTotals.execute(db, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, ...bandChanges(value, previous) });
 }
 
-/** Used by the demo content; editors set images through the editor service. */
+/** Editors set images through the editor service, imports and demo content through upsert; tests set one directly. */
 export async function setFeaturedImage(db: Q, articleId: number, key: string, alt: string): Promise<void> {
   await db.updateTable('articles').set({ featured_image: key, featured_image_alt: alt }).where('id', '=', articleId).execute();
 }

@@ -24,6 +24,8 @@ export interface ArticleInput {
   ratingBaseline?: { sum: number; count: number };
   /** Marks the article as a review of this thing; left as it is when absent. */
   review?: ReviewedThing | null;
+  /** A stored image's key (media.store.ts) and its alternative text; left as it is when absent. */
+  featuredImage?: { key: string; alt: string };
 }
 
 export interface ArticleService {
@@ -104,6 +106,7 @@ export function createArticleService({ db, readDb = db, events, webhooks }: { db
           author_name: input.authorName ?? '',
           section: input.section ?? '',
           ...(input.review !== undefined ? { review_type: input.review?.type ?? '', review_name: input.review?.name ?? '' } : {}),
+          ...(input.featuredImage ? { featured_image: input.featuredImage.key, featured_image_alt: input.featuredImage.alt } : {}),
           updated_at: now,
         };
         let id: number;

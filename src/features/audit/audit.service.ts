@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { nowIso } from '../../lib/text.ts';
+import * as repo from './audit.repository.ts';
 
 export interface Actor {
   userId: number | null;
@@ -29,13 +30,10 @@ export async function recordAudit(
   subject = '',
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({ user_id: actor.userId, actor: actor.name, action, subject, details: JSON.stringify(details), created_at: nowIso() })
-    .execute();
+  await repo.insertAuditEntry(db, { user_id: actor.userId, actor: actor.name, action, subject, details: JSON.stringify(details), created_at: nowIso() });
 }
 
 export async function listAudit(db: Kysely<Database>, { limit, offset }: { limit: number; offset: number }): Promise<AuditEntry[]> {
-  const rows = await db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  const rows = await repo.listAuditRows(db, { limit, offset });
   return rows.map((r) => ({ id: r.id, userId: r.user_id, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details), createdAt: r.created_at }));
 }

@@ -2,6 +2,7 @@
 // and by the e-mail the entry was recorded under), comments (author and article) and articles.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import * as repo from './audit.repository.ts';
 import type { AuditEntry } from './audit.service.ts';
 
 export interface AuditSubjects {
@@ -16,7 +17,7 @@ const idsOf = (entries: AuditEntry[], kind: string) => entries.flatMap((e) => (e
 
 export async function loadAuditSubjects(db: Kysely<Database>, entries: AuditEntry[]): Promise<AuditSubjects> {
   const commentIds = [...new Set([...idsOf(entries, 'comment'), ...entries.flatMap((e) => (typeof e.details.parent === 'number' ? [e.details.parent] : []))])];
-  const comments = commentIds.length ? await db.selectFrom('comments').select(['id', 'author_name', 'article_id']).where('id', 'in', commentIds).execute() : [];
+  const comments = await repo.findCommentAuthors(db, commentIds);
   const articleIds = [
     ...new Set([
       ...idsOf(entries, 'article'),
@@ -24,17 +25,10 @@ export async function loadAuditSubjects(db: Kysely<Database>, entries: AuditEntr
       ...entries.flatMap((e) => (typeof e.details.article === 'number' ? [e.details.article] : [])),
     ]),
   ];
-  const articles = articleIds.length ? await db.selectFrom('articles').select(['id', 'title', 'slug']).where('id', 'in', articleIds).execute() : [];
+  const articles = await repo.findArticleTitles(db, articleIds);
   const userIds = [...new Set([...idsOf(entries, 'user'), ...entries.flatMap((e) => (e.userId === null ? [] : [e.userId]))])];
   const emails = [...new Set(entries.map((e) => e.actor).filter((a) => a.includes('@')))];
-  const users =
-    userIds.length || emails.length
-      ? await db
-          .selectFrom('users')
-          .select(['id', 'display_name', 'email'])
-          .where((eb) => eb.or([...(userIds.length ? [eb('id', 'in', userIds)] : []), ...(emails.length ? [eb('email', 'in', emails)] : [])]))
-          .execute()
-      : [];
+  const users = await repo.findStaffNames(db, { ids: userIds, emails });
   return {
     staffById: new Map(users.map((u) => [u.id, { id: u.id, name: u.display_name }])),
     staffByEmail: new Map(users.map((u) => [u.email, { id: u.id, name: u.display_name }])),

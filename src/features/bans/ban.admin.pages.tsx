@@ -2,17 +2,17 @@
 // queue: moderation.admin.pages.tsx). Plain forms answered with 303.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { parsePage } from '../../views/pagination.tsx';
 import { AppError } from '../../errors.ts';
 import { parseSettingsForm, toFormValues } from '../settings/settings.admin.form.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { actorOf } from '../staff/staff.service.ts';
 import { BanListPage, BLOCK_LIST_KEYS, BlockListsPage } from './ban.admin.views.tsx';
 
 const Text = Type.Optional(Type.String({ maxLength: 200_000 }));
 
-export function banAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function banAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'bans' | 'settings'>): FastifyPluginAsyncTypebox {
   const { bans, settings } = deps;
   return async (app) => {
     // GET /admin/bans?page=N — every ban, newest first: whom, by whom, why, since and until when

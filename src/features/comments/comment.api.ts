@@ -2,14 +2,14 @@
 // which a cross-site form cannot send.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { unmapIPv4 } from '../../lib/client-address.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { parseArticleRef } from '../articles/article.api.ts';
 import { CommentPageSchema, DEFAULT_THREADS_PER_PAGE, FormTokenHeaders, FormTokenSchema, MAX_THREADS_PER_PAGE, NewCommentSchema, PostedCommentSchema } from './comment.schemas.ts';
 
-export function commentApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function commentApi(deps: Pick<AppDeps, 'articles' | 'comments' | 'readers' | 'config' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { articles, comments, readers } = deps;
   return async (app) => {
     // GET /api/v1/articles/:id/comments?order=&limit=&page= — approved comments, a page of top-level threads with

@@ -2,13 +2,13 @@
 // what became of the comment (published, or awaiting moderation).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { unmapIPv4 } from '../../lib/client-address.ts';
 import { AppError } from '../../errors.ts';
 import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
 import type { CommentNotice } from './comment.views.tsx';
 import { articlePath } from '../articles/article.model.ts';
-import { queryOf, sendArticlePage } from '../articles/article.pages.tsx';
+import { queryOf, sendArticlePage, type ArticlePageDeps } from '../articles/article.pages.tsx';
 import { renderPage } from '../../views/html.ts';
 import { CommentEditPage, type CommentEditPageProps } from './comment-edit.views.tsx';
 import type { FastifyReply } from 'fastify';
@@ -16,7 +16,7 @@ import type { FastifyReply } from 'fastify';
 const FormField = Type.Optional(Type.String());
 const EditParams = Type.Object({ slug: Type.String({ maxLength: 200 }), id: Type.Integer({ minimum: 1 }) });
 
-export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function commentPages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'comments' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { articles, comments, readers } = deps;
   const sendEditPage = (reply: FastifyReply, props: Omit<CommentEditPageProps, 'context'>) =>
     // The form carries the reader's CSRF token: no shared cache may keep it.
@@ -67,7 +67,8 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       app.post(
         `${prefix}/:slug/comments`,
         {
-          config: { access: 'public' },
+          // _csrf is what older pages sent; the cross-origin check (config.readerForm) replaces it.
+          config: { access: 'public', readerForm: true },
           onRequest: deps.postLimit,
           schema: {
             hide: true,
@@ -75,38 +76,38 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
             // formToken and homepage (the honeypot) are the spam defence's; see comment.views.tsx.
             body: Type.Object({ _csrf: FormField, formToken: FormField, homepage: FormField, authorName: FormField, authorEmail: FormField, authorUrl: FormField, body: FormField, parentId: FormField, notifyReplies: FormField }),
           },
-        },
-        async (request, reply) => {
-          const { slug } = request.params;
-          // _csrf is what older pages sent; the cross-origin check replaces it.
-          const { _csrf, formToken, homepage, ...input } = request.body;
-          const article = await articles.findPublishedRef(slug);
-          try {
-            readers.checkSameOrigin(request);
-            const { id, status } = await comments.post(input, {
-              articleId: article.id,
-              readerId: readers.ensureReader(request, reply, { embedded: mode === 'embed' }),
-              ipHash: readers.ipHash(request),
-              userAgent: request.headers['user-agent'] ?? '',
-              submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
-            });
-            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
-            // A comment held as possible spam is told "awaiting moderation" like any held one: the
-            // reader learns nothing of the rules. The form (#respond) is on every page, unlike a
-            // held comment's anchor.
-            const landing = mode === 'embed' ? threadPath(mode, article.slug) : await landingOf(deps, article, id, input.parentId);
-            const outcome: CommentNotice = status === 'approved' ? 'published' : 'held';
-            return reply.redirect(`${landing}${landing.includes('?') ? '&' : '?'}posted=${outcome}#respond`, 303);
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
+          // A refused comment (another site's post, a problem with a field) shows the form again with the text kept.
+          errorHandler: async (error, request, reply) => {
+            if (!(error instanceof AppError) || error.code === 'article_not_found') throw error;
+            // Refused before the body was read (an unreadable request): the error page, as for any other.
+            if (request.body === undefined) throw error;
+            const { _csrf, formToken, homepage, ...input } = request.body;
             reply.status(error.status);
             const parentId = input.parentId && /^\d+$/.test(input.parentId) ? Number(input.parentId) : undefined;
-            return sendArticlePage(deps, request, reply, slug, {
+            return sendArticlePage(deps, request, reply, request.params.slug, {
               replyTo: parentId,
               commentForm: { values: input, errors: error.fields ?? { form: error.message }, formToken },
               mode,
             });
-          }
+          },
+        },
+        async (request, reply) => {
+          const { _csrf, formToken, homepage, ...input } = request.body;
+          const article = await articles.findPublishedRef(request.params.slug);
+          const { id, status } = await comments.post(input, {
+            articleId: article.id,
+            readerId: readers.ensureReader(request, reply, { embedded: mode === 'embed' }),
+            ipHash: readers.ipHash(request),
+            userAgent: request.headers['user-agent'] ?? '',
+            submission: { ip: unmapIPv4(request.ip), formToken: formToken ?? null, honeypot: homepage ?? '' },
+          });
+          readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed' });
+          // A comment held as possible spam is told "awaiting moderation" like any held one: the
+          // reader learns nothing of the rules. The form (#respond) is on every page, unlike a
+          // held comment's anchor.
+          const landing = mode === 'embed' ? threadPath(mode, article.slug) : await landingOf(deps, article, id, input.parentId);
+          const outcome: CommentNotice = status === 'approved' ? 'published' : 'held';
+          return reply.redirect(`${landing}${landing.includes('?') ? '&' : '?'}posted=${outcome}#respond`, 303);
         },
       );
     }
@@ -118,7 +119,7 @@ export function commentPages(deps: AppDeps): FastifyPluginAsyncTypebox {
  * holding the comment, or for one held, the page holding what it answers (the reader's own held
  * comments are shown there), else the first.
  */
-async function landingOf(deps: AppDeps, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
+async function landingOf(deps: Pick<AppDeps, 'pages'>, article: { id: number; slug: string }, id: number, parentId: string | undefined): Promise<string> {
   const own = await deps.pages.commentHref(article, id);
   const parent = own ?? (parentId && /^[1-9]\d{0,14}$/.test(parentId) ? await deps.pages.commentHref(article, Number(parentId)) : null);
   return (parent ?? articlePath(article.slug)).replace(/#.*$/, '');

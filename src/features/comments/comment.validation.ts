@@ -45,6 +45,8 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
   const authorEmail = line(input.authorEmail).toLowerCase();
   let authorUrl: string | null = line(input.authorUrl) || null;
   const body = text(input.body);
+  // A script is the one problem with its own code (unsafe_content), when it is the only one.
+  let unsafe = false;
 
   if (!authorName) fields.authorName = 'Please enter your name.';
   else if (authorName.replace(INVISIBLE, '') === '') fields.authorName = 'Please enter a name people can see.';
@@ -64,9 +66,13 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
   }
 
   if (!body) fields.body = 'Please write a comment.';
-  else if (body.length > COMMENT_LIMITS.body) fields.body = `Comments can be at most ${COMMENT_LIMITS.body.toLocaleString('en')} characters; this one has ` +
-    `${body.length.toLocaleString('en')}.`;
-  else if (SCRIPT.test(body)) fields.body = 'Comments cannot contain scripts. Remove the <script> tag.';
+  else if (body.length > COMMENT_LIMITS.body) fields.body =
+      `Comments can be at most ${COMMENT_LIMITS.body.toLocaleString('en')} characters; ` +
+      `this one has ${body.length.toLocaleString('en')}.`;
+  else if (SCRIPT.test(body)) {
+    fields.body = 'Comments cannot contain scripts. Remove the <script> tag.';
+    unsafe = true;
+  }
 
   let parentId: number | null = null;
   const rawParent = input.parentId;
@@ -78,8 +84,7 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
 
   const problems = Object.keys(fields);
   if (problems.length > 0) {
-    const onlyScript = problems.length === 1 && fields.body?.startsWith('Comments cannot contain scripts');
-    throw onlyScript ? new AppError('unsafe_content', undefined, fields) : new AppError('validation_failed', undefined, fields);
+    throw unsafe && problems.length === 1 ? new AppError('unsafe_content', undefined, fields) : new AppError('validation_failed', undefined, fields);
   }
   return { authorName, authorEmail, authorUrl, body, parentId };
 }

@@ -1,34 +1,7 @@
 // Moderation as an ordered list of small pure steps. The first step that decides wins;
 // its name is recorded as the reason a comment was held, so moderators can see why.
-import type { CommentPolicy } from '../settings/settings.service.ts';
-import { CLASSIFIER_STEP_NAME, formatScore, SPAM_STEPS, type SpamFacts } from '../spam/spam.steps.ts';
-import type { CommentStatus } from './comment.table.ts';
-
-export interface ModerationContext {
-  policy: CommentPolicy;
-  /**
-   * The author is trusted: this reader's cookie earned an approval under this address, or the
-   * reader proved they own it (features/comments/comment-trust.ts). An address alone is not enough.
-   */
-  knownAuthor: boolean;
-  /** The address has approved comments, but `knownAuthor` is false: someone else may be using a regular's address. */
-  borrowedAddress?: boolean;
-  /** The reader typed a staff member's e-mail or name. */
-  staffIdentity?: 'email' | 'name' | null;
-  /** What the spam defence found out about the comment; absent, the spam steps have no opinion. */
-  spam?: SpamFacts;
-}
-
-export interface ModerationDecision {
-  status: CommentStatus;
-  step: string;
-  reason: string;
-}
-
-export interface ModerationStep {
-  name: string;
-  decide(context: ModerationContext): Omit<ModerationDecision, 'step'> | undefined;
-}
+import { CLASSIFIER_STEP_NAME, formatScore, SPAM_STEPS } from '../spam/spam.steps.ts';
+import type { ModerationContext, ModerationDecision, ModerationStep } from './moderation.types.ts';
 
 export const holdAll: ModerationStep = {
   name: 'policy-hold-all',

@@ -1,13 +1,13 @@
 // GET /admin — the newsroom's front page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { ADMITS } from '../../plugins/access.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { createDashboardService, type DeskView } from './dashboard.service.ts';
 import { DashboardPage } from './dashboard.views.tsx';
 
-export function dashboardPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function dashboardPages(deps: AdminFrameDeps & Pick<AppDeps, 'db'>): FastifyPluginAsyncTypebox {
   const dashboard = createDashboardService({ db: deps.db });
   return async (app) => {
     // GET /admin — dashboard: the queue, activity per day, drafts and scheduled articles, recent, top-rated and

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { errorResponses } from '../api.schemas.ts';
 import { articlePath } from '../articles/article.model.ts';
@@ -34,10 +34,8 @@ const CountsSchema = Type.Object({
 /** The request's Origin, when a browser sent one. */
 const originOf = (request: FastifyRequest) => (typeof request.headers.origin === 'string' ? request.headers.origin : undefined);
 
-/**
- * CORS over the whole API: an allowed origin is named back; any other gets no CORS headers (the browser then refuses).
- */
-export function apiCors(deps: AppDeps): FastifyPluginAsync {
+/** CORS over the whole API: an allowed origin is named back; any other gets no CORS headers (the browser then refuses). */
+export function apiCors(deps: Pick<AppDeps, 'threads'>): FastifyPluginAsync {
   const { threads } = deps;
   return fp(async (api) => {
     api.addHook('onRequest', async (request, reply) => {
@@ -59,7 +57,7 @@ export function apiCors(deps: AppDeps): FastifyPluginAsync {
   });
 }
 
-export function embedApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function embedApi(deps: Pick<AppDeps, 'threads' | 'config' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { threads, config } = deps;
   const ownOrigin = new URL(config.publicUrl).origin;
   return async (app) => {

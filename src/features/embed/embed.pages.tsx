@@ -1,12 +1,12 @@
 // The embed: the loader script, the frame it shows, and the link that stands in for it without JavaScript.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { articlePath } from '../articles/article.model.ts';
-import { readerFormQuery, sendArticlePage } from '../articles/article.pages.tsx';
+import { readerFormQuery, sendArticlePage, type ArticlePageDeps } from '../articles/article.pages.tsx';
 import { MAX_THREAD_URL } from './embed.urls.ts';
 
-export function embedPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function embedPages(deps: ArticlePageDeps & Pick<AppDeps, 'assets' | 'threads' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { assets, threads } = deps;
   return async (app) => {
     // GET /embed.js — the loader host pages include; a fixed address, so cached for minutes, not forever

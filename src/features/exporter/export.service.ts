@@ -1,7 +1,7 @@
 // Exports the whole site (JSON or WXR) from one snapshot, written as it is read, to any stream.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../deps.ts';
 import { withSnapshot } from '../../db/snapshot.ts';
 import { writeJsonExport, type Write } from './json-export.ts';
 import { writeWxrExport } from './wxr-export.ts';

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { sendDocument, type CachedDocument } from '../../lib/document-cache.ts';
 import { EDGE_KEYS, markShared } from '../edge/edge-cache.ts';
 import { FEED_FILES, type FeedFormat } from './feed-links.ts';
@@ -11,7 +11,7 @@ import { createFeedService } from './feed.service.ts';
 const FEED_MAX_AGE = 300;
 const slugParams = Type.Object({ slug: Type.String({ maxLength: 200 }) });
 
-export function feedRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function feedRoutes(deps: Pick<AppDeps, 'db' | 'primaryReads' | 'settings' | 'events' | 'config'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // Built once per change and then cached, like the article page: read from the primary, since a
     // feed built from a replica that had not caught up would be kept after the change.

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
+import { pingDatabase } from './health.repository.ts';
 
-export function healthRoutes({ db }: AppDeps): FastifyPluginAsync {
+export function healthRoutes({ db }: Pick<AppDeps, 'db'>): FastifyPluginAsync {
   return async (app) => {
     // GET /healthz — the process is up
     app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -10,7 +10,7 @@ export function healthRoutes({ db }: AppDeps): FastifyPluginAsync {
     // GET /readyz — 200 when the database answers, 503 when it does not
     app.get('/readyz', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
       try {
-        await sql`select 1`.execute(db);
+        await pingDatabase(db);
         return { status: 'ready' };
       } catch (err) {
         request.log.warn({ err }, 'database not reachable');

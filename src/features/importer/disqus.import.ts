@@ -5,7 +5,6 @@
 // 2. import: posts are written in batches, each in one transaction, parents before replies; a
 //    reply whose parent comes in a later batch is linked to it at the end. Comments already
 //    imported (by their Disqus id) are left as they are, so importing again changes nothing.
-import type { Services } from '../../app.ts';
 import { hmac } from '../../lib/crypto.ts';
 import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
@@ -18,7 +17,7 @@ import { addressKey, legacyCandidates, slugCandidates, threadAddress, type Threa
 import { addUrl, count, createReport, ImportError, note, type ImportReport } from './import-report.ts';
 import type { ImportSource } from './import-source.ts';
 import * as repo from './import.repository.ts';
-import type { ImportFormat, ImportOptions } from './import.service.ts';
+import type { ImportDeps, ImportFormat, ImportOptions } from './import-format.ts';
 import { commentToMarkdown } from './html-to-markdown.ts';
 import { childText, readXml, type XmlElement } from './xml-stream.ts';
 import { clean } from './wxr.parser.ts';
@@ -115,7 +114,7 @@ function depths(posts: Survey['posts']): Map<string, number> {
 }
 
 /** Thread id → article id, for threads with posts; creates drafts for the rest with --create-articles. */
-async function matchThreads(services: Services, found: Survey, report: ImportReport, options: ImportOptions): Promise<Map<string, number>> {
+async function matchThreads(services: ImportDeps, found: Survey, report: ImportReport, options: ImportOptions): Promise<Map<string, number>> {
   const { db } = services;
   const groups = new Map<string, Thread[]>();
   for (const thread of found.threads.values()) {
@@ -190,7 +189,7 @@ async function findArticle(trx: Parameters<typeof articleRepo.findArticleBySlug>
 const BATCH_POSTS = 2000;
 const ANONYMOUS = 'Anonymous';
 
-async function importDisqus(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
+async function importDisqus(services: ImportDeps, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
   const { db, events } = services;
   const found = await survey(source, options);
   const report = createReport(source.file, 'Disqus');

@@ -1,35 +1,18 @@
 // Imports files, telling each one's format by its content (never its name): a list of formats,
 // each with a `detect` over the file's first 64 KB and a `run` that streams it. To add a format,
 // write its ImportFormat and put it in FORMATS (most specific first).
-import type { Services } from '../../app.ts';
 import { ImportError, type ImportReport } from './import-report.ts';
 import { openSource, type ImportSource } from './import-source.ts';
-import { importScrapedArticle, scrapedFormat, type ArticleDetails, type ImportResult } from './scraped-article.import.ts';
+import type { ImportDeps, ImportFormat, ImportOptions } from './import-format.ts';
+import { importScrapedArticle, scrapedFormat, type ImportResult } from './scraped-article.import.ts';
 import { disqusFormat } from './disqus.import.ts';
 import { jsonFormat } from './json.import.ts';
 import { wxrFormat } from './wxr.import.ts';
 
-export interface ImportOptions {
-  /** A copy of wp-content/uploads: featured images are read from it (nothing is fetched). */
-  uploadsDir?: string;
-  /** Disqus: a thread with no matching article becomes a draft article holding its comments. */
-  createArticles?: boolean;
-  /** For a scraped article (one article a file): what the text itself does not say. */
-  article?: ArticleDetails;
-  /** Progress of a step (`done` of `total`, in the step's own unit); `finished` on its last call. */
-  onProgress?(step: string, done: number, total: number, finished?: boolean): void;
-}
-
-export interface ImportFormat {
-  name: string;
-  detect(source: ImportSource): boolean;
-  run(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport>;
-}
-
 export const FORMATS: ImportFormat[] = [wxrFormat, disqusFormat, jsonFormat, scrapedFormat];
 
 /** Imports one file of any known format; throws ImportError (one line) when it cannot. */
-export async function importSite(services: Services, file: string, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importSite(services: ImportDeps, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const source = await openSource(file);
   const format = FORMATS.find((f) => f.detect(source));
   if (!format) throw new ImportError(`${file}: ${describeUnknown(source)}`);
@@ -53,8 +36,8 @@ function describeUnknown(source: ImportSource): string {
 }
 
 /** Imports one scraped article (the seed's format) and returns its URL: what tests and demo content use. */
-export function importFile(services: Pick<Services, 'articles' | 'config'>, file: string): Promise<ImportResult> {
+export function importFile(services: Pick<ImportDeps, 'articles' | 'config'>, file: string): Promise<ImportResult> {
   return importScrapedArticle(services, file);
 }
 
-export { ImportError, type ImportReport, type ImportResult };
+export { ImportError, type ImportDeps, type ImportOptions, type ImportReport, type ImportResult };

@@ -5,7 +5,6 @@
 // WordPress or scraped import's), else gets `broadsheet:<site>:<id>`; comments likewise.
 // Settings are applied; staff accounts are listed, not created (they have no password here).
 import type { Kysely } from 'kysely';
-import type { Services } from '../../app.ts';
 import type { Database } from '../../db/database.ts';
 import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
@@ -19,7 +18,7 @@ import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, createReport, ImportError, note, type ImportReport } from './import-report.ts';
 import type { ImportSource } from './import-source.ts';
 import * as repo from './import.repository.ts';
-import type { ImportFormat, ImportOptions } from './import.service.ts';
+import type { ImportDeps, ImportFormat, ImportOptions } from './import-format.ts';
 import { siteKey } from './wxr.import.ts';
 
 export const jsonFormat: ImportFormat = {
@@ -101,7 +100,7 @@ async function* readExport(source: ImportSource, options: ImportOptions): AsyncG
   yield* articles;
 }
 
-async function importJson(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
+async function importJson(services: ImportDeps, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
   const report = createReport(source.file, 'Broadsheet JSON');
   let site = 'unknown-site';
   let batch: ExportedArticle[] = [];
@@ -136,7 +135,7 @@ async function importJson(services: Services, source: ImportSource, options: Imp
   return report;
 }
 
-async function applySettings(services: Services, header: ExportHeader, report: ImportReport): Promise<void> {
+async function applySettings(services: ImportDeps, header: ExportHeader, report: ImportReport): Promise<void> {
   const changes: Partial<Record<keyof Settings, unknown>> = {};
   for (const [key, value] of Object.entries(header.settings ?? {})) {
     if (!(key in DEFAULT_SETTINGS)) continue;
@@ -163,7 +162,7 @@ function commentDepths(comments: ExportedArticle['comments']): Map<number, numbe
   return depth;
 }
 
-async function writeBatch(services: Services, articles: ExportedArticle[], site: string, report: ImportReport): Promise<void> {
+async function writeBatch(services: ImportDeps, articles: ExportedArticle[], site: string, report: ImportReport): Promise<void> {
   const { db, events, config } = services;
   const keyOf = (a: ExportedArticle) => a.importKey || `broadsheet:${site}:${a.id}`;
   const commentKey = (c: ExportedArticle['comments'][number]) => c.importKey || `broadsheet:${site}:comment:${c.id}`;

@@ -2,10 +2,9 @@
 // article per file, matched on re-import by the file's name.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { Services } from '../../app.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { addUrl, count, createReport, ImportError } from './import-report.ts';
-import type { ImportFormat } from './import.service.ts';
+import type { ArticleDetails, ImportDeps, ImportFormat } from './import-format.ts';
 import { looksLikeScrapedArticle, parseScrapedArticle, ScrapedArticleError } from './scraped-article.parser.ts';
 
 export interface ImportResult {
@@ -15,18 +14,10 @@ export interface ImportResult {
   created: boolean;
 }
 
-/** What the scraped text does not say, given on the command line; absent, left empty (the date: now). */
-export interface ArticleDetails {
-  /** ISO-8601. */
-  publishedAt?: string;
-  section?: string;
-  byline?: string;
-}
-
 /** A scraped article is a page of text: anything much larger is something else. */
 const MAX_SCRAPED_BYTES = 5 * 1024 * 1024;
 
-export async function importScrapedArticle({ articles, config }: Pick<Services, 'articles' | 'config'>, file: string, details: ArticleDetails = {}): Promise<ImportResult> {
+export async function importScrapedArticle({ articles, config }: Pick<ImportDeps, 'articles' | 'config'>, file: string, details: ArticleDetails = {}): Promise<ImportResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -4,10 +4,9 @@
 //    (a post's featured image may come before or after its attachment).
 // 2. import: each <item> is turned into rows and written in batches, each batch in one
 //    transaction, so no article is ever half-imported and a large file commits as it goes.
-import type { Services } from '../../app.ts';
 import { count, createReport, ImportError, note, type ImportReport } from './import-report.ts';
 import type { ImportSource } from './import-source.ts';
-import type { ImportFormat, ImportOptions } from './import.service.ts';
+import type { ImportDeps, ImportFormat, ImportOptions } from './import-format.ts';
 import { readXml, type XmlElement } from './xml-stream.ts';
 import { clean, readAuthor, readPost, WXR_PREFIXES, type WxrPost } from './wxr.parser.ts';
 import { createWxrWriter } from './wxr.writer.ts';
@@ -95,7 +94,7 @@ export function siteKey(url: string): string {
 const BATCH_POSTS = 100;
 const BATCH_COMMENTS = 2000;
 
-async function importWxr(services: Services, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
+async function importWxr(services: ImportDeps, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
   const found = await survey(source, options);
   const restore = await repo.tuneForImport(services.db, services.config.database.kind);
   try {
@@ -105,7 +104,7 @@ async function importWxr(services: Services, source: ImportSource, options: Impo
   }
 }
 
-async function importItems(services: Services, source: ImportSource, options: ImportOptions, found: Survey): Promise<ImportReport> {
+async function importItems(services: ImportDeps, source: ImportSource, options: ImportOptions, found: Survey): Promise<ImportReport> {
   const report = createReport(source.file, `${wxrFormat.name} ${found.version}`);
   const authors = new Map<string, string>();
   let site = '';

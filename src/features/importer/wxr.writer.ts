@@ -4,7 +4,6 @@
 // transaction opens, so the database is held only for the writes.
 import { realpath, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { Services } from '../../app.ts';
 import { hmac } from '../../lib/crypto.ts';
 import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
@@ -15,6 +14,7 @@ import type { NewArticleRow } from '../articles/article.table.ts';
 import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, note, type ImportReport } from './import-report.ts';
+import type { ImportDeps } from './import-format.ts';
 import * as repo from './import.repository.ts';
 import type { ImportedCommentRow } from './import.repository.ts';
 import { commentToMarkdown, postHtmlToMarkdown } from './html-to-markdown.ts';
@@ -51,7 +51,7 @@ interface PreparedPost {
 
 const ANONYMOUS = 'Anonymous';
 
-export async function createWxrWriter(services: Services, options: WxrWriterOptions) {
+export async function createWxrWriter(services: ImportDeps, options: WxrWriterOptions) {
   const { db, events, config } = services;
   const { report } = options;
   const ipKey = await getOrCreateSecret(db, 'reader');

@@ -3,7 +3,7 @@
 // once for all readers, and one timer sends every stream's keep-alive.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerResponse } from 'node:http';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { addressKey } from '../../lib/client-address.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
@@ -18,7 +18,7 @@ const RETRY_MS = 3_000;
 /** When the server shuts down: reconnect soon, most likely to another instance. */
 const RETRY_ON_SHUTDOWN_MS = 1_000;
 
-export function liveApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function liveApi(deps: Pick<AppDeps, 'articles' | 'live' | 'config'>): FastifyPluginAsyncTypebox {
   const { articles, live } = deps;
   const open = new Set<ServerResponse>();
   // Open streams per client address (IPv4, IPv6 /64): each holds a socket for as long as the page is open.

@@ -1,15 +1,15 @@
 // GET /admin/audit — the audit log of staff actions, newest first (admins only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { listAudit } from '../audit/audit.service.ts';
 import { loadAuditSubjects } from '../audit/audit.subjects.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { AuditPage } from './audit.admin.views.tsx';
 
 const PER_PAGE = 50;
 
-export function auditAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function auditAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'db'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /admin/audit?page=N — 50 entries a page, newest first
     app.get(

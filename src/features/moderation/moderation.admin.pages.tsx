@@ -4,11 +4,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { plural } from '../../views/html.ts';
 import type { CommentStatus } from '../comments/comment.table.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { BAN_KINDS, type BanDuration } from '../bans/ban.service.ts';
 import type { BanKind } from '../bans/ban.table.ts';
 import { actorOf } from '../staff/staff.service.ts';
@@ -48,7 +48,7 @@ function backTo(reply: FastifyReply, returnTo: string | undefined, notice: Recor
   return reply.redirect(`${url.pathname}${url.search}${anchor ? `#c${anchor}` : ''}`, 303);
 }
 
-export function moderationAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comments' | 'articles' | 'assets' | 'bans'>): FastifyPluginAsyncTypebox {
   const { comments, articles, assets } = deps;
 
   async function render(

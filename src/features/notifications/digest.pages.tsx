@@ -1,10 +1,10 @@
 // A moderator's account page for mail: how often to receive the digest of held comments.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { DIGEST_INTERVALS } from './digest.service.ts';
 
 const PATH = '/admin/account/notifications';
@@ -42,7 +42,7 @@ function DigestPage({ frame, interval, mailEnabled, saved }: { frame: AdminFrame
   );
 }
 
-export function digestPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function digestPages(deps: AdminFrameDeps & Pick<AppDeps, 'digests' | 'config'>): FastifyPluginAsyncTypebox {
   const mailEnabled = deps.config.smtp !== undefined;
   return async (app) => {
     // GET /admin/account/notifications — the digest interval the moderator chose

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { renderPage } from '../../views/html.ts';
 import { LinkActionPage } from './notification.views.tsx';
 
@@ -16,7 +16,7 @@ function send(reply: FastifyReply, page: VNode) {
   return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
 }
 
-export function notificationPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function notificationPages(deps: Pick<AppDeps, 'notifications' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { notifications } = deps;
   return async (app) => {
     // Mail programs may post one-click unsubscribes as multipart/form-data; the body is not needed.

@@ -1,11 +1,11 @@
 // The outbox for admins: what is queued, sent or failed, and why.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import * as repo from './outbox.repository.ts';
 import type { OutboxStatus } from './outbox.table.ts';
 import { OutboxPage } from './outbox.admin.views.tsx';
@@ -13,7 +13,7 @@ import { OutboxPage } from './outbox.admin.views.tsx';
 const PER_PAGE = 50;
 const STATUSES = ['queued', 'sent', 'failed'] as const;
 
-export function outboxAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function outboxAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'db' | 'outbox' | 'config'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /admin/outbox?status=queued|sent|failed&page=N — messages newest first, with each one's last error
     app.get(

@@ -1,7 +1,7 @@
 // Public HTML for static pages: /pages/<slug>.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { renderPage } from '../../views/html.ts';
 import { Layout, type LayoutContext } from '../../views/layout.tsx';
 import { pagePath, type Article } from '../articles/article.model.ts';
@@ -20,7 +20,7 @@ export function StaticPage({ page, context }: { page: Article; context: LayoutCo
   );
 }
 
-export function staticPagePages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function staticPagePages(deps: Pick<AppDeps, 'staticPages' | 'layout'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /pages/:slug — a static page (About, Corrections…), the same for every reader
     app.get(

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { renderPage } from '../../views/html.ts';
 import { ErasedPage, PrivacyManagePage, PrivacyRequestPage } from './privacy.views.tsx';
 
@@ -14,7 +14,7 @@ function send(reply: FastifyReply, page: VNode) {
   return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(page));
 }
 
-export function privacyPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function privacyPages(deps: Pick<AppDeps, 'privacy' | 'readers' | 'config' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { privacy, readers } = deps;
   const mailEnabled = deps.config.smtp !== undefined;
   return async (app) => {
@@ -28,13 +28,11 @@ export function privacyPages(deps: AppDeps): FastifyPluginAsyncTypebox {
     app.post(
       '/privacy',
       {
-        config: { access: 'public' },
+        config: { access: 'public', readerForm: true },
         onRequest: deps.postLimit,
         schema: { hide: true, body: Type.Object({ _csrf: Type.Optional(Type.String()), email: Type.Optional(Type.String({ maxLength: 1000 })) }) },
       },
       async (request, reply) => {
-        // As the other reader forms: a browser page on another site may not post here.
-        readers.checkSameOrigin(request);
         const email = (request.body.email ?? '').trim().toLowerCase();
         if (email.length > 254 || !EMAIL.test(email)) {
           reply.status(400);

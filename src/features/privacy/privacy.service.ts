@@ -12,7 +12,7 @@ import type { EventBus } from '../../events.ts';
 import { randomToken } from '../../lib/crypto.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recountComments } from '../articles/article-counters.ts';
-import { lockArticles } from '../articles/article.repository.ts';
+import { articleStates } from '../articles/article-state.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { privacyLinkMail } from '../notifications/notification.messages.tsx';
@@ -148,7 +148,7 @@ export function createPrivacyService(deps: { db: Db; config: Pick<Config, 'publi
           }
         }
         const articleIds = [...new Set(rows.map((r) => r.article_id))].sort((a, b) => a - b);
-        await lockArticles(trx, articleIds);
+        await articleStates.lockAll(trx, articleIds);
         for (const articleId of articleIds) await recountComments(trx, articleId);
         await deleteAddress(trx, link.email);
         await repo.deleteMailTo(trx, link.email);

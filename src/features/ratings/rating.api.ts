@@ -1,12 +1,12 @@
 // JSON API for ratings.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { parseArticleRef } from '../articles/article.api.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { NewRatingSchema, RateResultSchema } from './rating.schemas.ts';
 
-export function ratingApi(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function ratingApi(deps: Pick<AppDeps, 'articles' | 'ratings' | 'readers' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
     // POST /api/v1/articles/:id/ratings — one rating per reader, replaces the previous

@@ -1,13 +1,13 @@
 // The Rate This form, for browsers without JavaScript: POST, then back to the widget.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { threadPath, type PageMode } from '../articles/article-page.renderer.tsx';
-import { queryOf, sendArticlePage } from '../articles/article.pages.tsx';
+import { queryOf, sendArticlePage, type ArticlePageDeps } from '../articles/article.pages.tsx';
 import { validateRatingValue } from './rating.service.ts';
 
-export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function ratingPages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'ratings' | 'postLimit'>): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
     for (const [prefix, mode] of [['/articles', 'page'], ['/embed/threads', 'embed']] as [string, PageMode][]) {
@@ -23,29 +23,27 @@ export function ratingPages(deps: AppDeps): FastifyPluginAsyncTypebox {
       app.post(
         `${prefix}/:slug/rating`,
         {
-          config: { access: 'public' },
+          // _csrf is what older pages sent; the cross-origin check (config.readerForm) replaces it.
+          config: { access: 'public', readerForm: true },
           onRequest: deps.postLimit,
           schema: {
             hide: true,
             params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-            // _csrf is what older pages sent; the cross-origin check replaces it.
             body: Type.Object({ _csrf: Type.Optional(Type.String()), value: Type.Optional(Type.String()) }),
+          },
+          // A refused rating (another site's post, a bad value, the cap) shows the page again with the reason.
+          errorHandler: async (error, request, reply) => {
+            if (!(error instanceof AppError) || error.code === 'article_not_found') throw error;
+            reply.status(error.status);
+            return sendArticlePage(deps, request, reply, request.params.slug, { rateError: error.fields?.value ?? error.message, mode });
           },
         },
         async (request, reply) => {
-          const { slug } = request.params;
-          const article = await articles.findPublishedRef(slug);
-          try {
-            readers.checkSameOrigin(request);
-            const value = validateRatingValue(request.body.value);
-            const readerId = readers.ensureReader(request, reply, { embedded: mode === 'embed' });
-            const { yourRating } = await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value });
-            readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed', rating: yourRating });
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
-            reply.status(error.status);
-            return sendArticlePage(deps, request, reply, slug, { rateError: error.fields?.value ?? error.message, mode });
-          }
+          const article = await articles.findPublishedRef(request.params.slug);
+          const value = validateRatingValue(request.body.value);
+          const readerId = readers.ensureReader(request, reply, { embedded: mode === 'embed' });
+          const { yourRating } = await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value });
+          readers.markActed(reply, threadPath(mode, article.slug), { embedded: mode === 'embed', rating: yourRating });
           return reply.redirect(`${threadPath(mode, article.slug)}#rating`, 303);
         },
       );

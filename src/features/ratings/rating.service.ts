@@ -5,10 +5,11 @@ import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { isPostgres } from '../../db/postgres.ts';
 import { countRating, type CounterFolder } from '../articles/article-counters.ts';
-import { findArticleState, lockArticleState } from '../articles/article.repository.ts';
+import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
+import { RATING_BANDS } from './rating-bands.ts';
 import * as repo from './rating.repository.ts';
 
 export interface RatingBand {
@@ -31,7 +32,8 @@ export interface RateResult {
 }
 
 export interface RatingService {
-  rate(input: { articleId: number; readerId: string; ipHash: string; value: number }): Promise<RateResult>;
+  /** `at` dates a rating given earlier (demo content); a reader's is dated now. */
+  rate(input: { articleId: number; readerId: string; ipHash: string; value: number; at?: string }): Promise<RateResult>;
   details(articleId: number): Promise<RatingDetails>;
   readerRating(articleId: number, readerId: string): Promise<number | null>;
 }
@@ -50,15 +52,15 @@ export function validateRatingValue(raw: unknown): number {
 export function createRatingService({ db, readDb = db, events, settings, webhooks, counters }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; webhooks?: WebhookNotifier; counters: CounterFolder }): RatingService {
   const postgres = isPostgres(db);
   return {
-    async rate({ articleId, readerId, ipHash, value }) {
-      const now = nowIso();
+    async rate({ articleId, readerId, ipHash, value, at }) {
+      const now = at ?? nowIso();
       const written = await db.transaction().execute(async (trx) => {
         // SQLite: the article's row, locked first, makes concurrent ratings take turns. PostgreSQL:
         // ratings by one reader, and ratings from one address, take turns (so the reader's one
         // rating and the per-address cap stay exact) and all others run side by side; the totals
         // are counted as deltas (article-counters.ts).
-        const article = postgres ? await findArticleState(trx, { id: articleId }) : await lockArticleState(trx, articleId);
-        if (article?.status !== 'published') throw new AppError('article_not_found');
+        const article = postgres ? await articleStates.find(trx, articleId) : await articleStates.lock(trx, articleId);
+        if (!article || article.status !== 'published') throw new AppError('article_not_found');
         if (postgres) await repo.lockRater(trx, articleId, readerId, ipHash);
         const since = new Date(Date.now() - DAY_MS).toISOString();
         const { existing, fromAddress } = await repo.findRaterState(trx, { articleId, readerId, ipHash, since });
@@ -75,7 +77,7 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
       });
       // On PostgreSQL the sums above missed ratings committed meanwhile: the fold's totals are exact.
-      const folded = postgres ? ((await counters.settle(articleId)) ?? (await findArticleState(db, { id: articleId }))) : undefined;
+      const folded = postgres ? ((await counters.settle(articleId)) ?? (await articleStates.find(db, articleId))) : undefined;
       const result = folded ? { sum: folded.rating_sum, count: folded.rating_count } : written;
       const score = scoreOf(result.sum, result.count);
       events.emit('rating.changed', { articleId, score, count: result.count });
@@ -84,12 +86,12 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
 
     async details(articleId) {
       // An article the replica does not know yet (just published) is read from the primary.
-      const article = (await findArticleState(readDb, { id: articleId })) ?? (readDb !== db ? await findArticleState(db, { id: articleId }) : undefined);
+      const article = (await articleStates.find(readDb, articleId)) ?? (readDb !== db ? await articleStates.find(db, articleId) : undefined);
       if (!article) throw new AppError('article_not_found');
       const bands = [article.rating_band_1, article.rating_band_2, article.rating_band_3, article.rating_band_4, article.rating_band_5];
       return {
         ...ratingSummaryOf(article),
-        distribution: bands.map((count, i) => ({ min: i === 0 ? 0 : i * 20 + 1, max: (i + 1) * 20, count })),
+        distribution: bands.map((count, i) => ({ ...RATING_BANDS[i]!, count })),
       };
     },
 

@@ -1,7 +1,7 @@
 // The public search page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { renderPage } from '../../views/html.ts';
 import { MAX_QUERY_LENGTH } from './search.query.ts';
@@ -9,7 +9,7 @@ import { SearchPage } from './search.views.tsx';
 
 const PER_PAGE = 10;
 
-export function searchPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function searchPages(deps: Pick<AppDeps, 'search' | 'layout'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /search?q=…&page=N — published articles matching the words, best first; past the last page 404
     app.get(

@@ -1,8 +1,8 @@
 // Site settings in the admin area (admins only).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import type { AppDeps } from '../../deps.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { actorOf } from '../staff/staff.service.ts';
 import { parseSettingsForm, SETTINGS_FIELDS, toFormValues } from './settings.admin.form.ts';
 import { SettingsPage } from './settings.admin.views.tsx';
@@ -13,7 +13,7 @@ const SettingsBody = Type.Object({
   ...Object.fromEntries(Object.keys(SETTINGS_FIELDS).map((key) => [key, Type.Optional(Type.String({ maxLength: 200_000 }))])),
 });
 
-export function settingsAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function settingsAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'settings'>): FastifyPluginAsyncTypebox {
   const { settings } = deps;
   return async (app) => {
     // GET /admin/settings — the settings form with the current values

@@ -5,6 +5,7 @@ import { randomToken } from '../../lib/crypto.ts';
 import { canonicalTimeZone, systemTimeZone } from '../../lib/time-zone.ts';
 import { MIN_FORM_SECONDS } from '../spam/form-token.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
+import * as repo from './settings.repository.ts';
 
 export type CommentPolicy = 'hold-all' | 'hold-first-time' | 'publish';
 export type RatingScale = 'stars' | 'percent';
@@ -92,11 +93,7 @@ export async function createSettingsService(db: Db, events?: EventBus): Promise<
         if (actor) await recordAudit(trx, actor, 'settings.update', 'settings', { changed: Object.keys(changes).filter((k) => changes[k as keyof Settings] !== undefined) });
         for (const [key, value] of Object.entries(changes)) {
           if (value === undefined) continue;
-          await trx
-            .insertInto('settings')
-            .values({ key, value: JSON.stringify(value) })
-            .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) }))
-            .execute();
+          await repo.saveSetting(trx, key, JSON.stringify(value));
         }
       });
       current = await load(db);
@@ -111,7 +108,7 @@ export async function createSettingsService(db: Db, events?: EventBus): Promise<
 }
 
 async function load(db: Db): Promise<Settings> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const rows = await repo.listSettingRows(db);
   const settings: Settings = { ...DEFAULT_SETTINGS };
   for (const row of rows) {
     if (row.key in settings) (settings as unknown as Record<string, unknown>)[row.key] = JSON.parse(row.value);
@@ -123,7 +120,5 @@ async function load(db: Db): Promise<Settings> {
 
 /** Returns the named secret, creating it on first use. Every instance sharing the database agrees. */
 export async function getOrCreateSecret(db: Db, name: string): Promise<string> {
-  await db.insertInto('secrets').values({ name, value: randomToken(32) }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  const row = await db.selectFrom('secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
-  return row.value;
+  return repo.findOrInsertSecret(db, name, randomToken(32));
 }

@@ -3,11 +3,11 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { MULTIPART_LIMITS, readMultipartForm, uploadOf } from '../articles/article-editor.upload.ts';
 import { IMAGE_FIELD, imageTooLarge } from '../articles/media.store.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { actorOf } from '../staff/staff.service.ts';
 import { toFormValues } from './settings.admin.form.ts';
 import { SettingsPage } from './settings.admin.views.tsx';
@@ -16,7 +16,7 @@ import { SITE_IMAGE_SLOTS, type SiteImageSlot } from './site-images.ts';
 /** Browsers ask for the icon on every site; links in pages carry a version, so a day is enough. */
 const ICON_CACHE = 'public, max-age=86400';
 
-export function siteImagePages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function siteImagePages(deps: AdminFrameDeps & Pick<AppDeps, 'siteImages' | 'settings'>): FastifyPluginAsyncTypebox {
   const { siteImages, settings } = deps;
   return async (app) => {
     await app.register(multipart, { limits: MULTIPART_LIMITS });

@@ -1,7 +1,7 @@
 // Public addresses for crawlers: the sitemap (or its index and parts), the news sitemap and robots.txt.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { sendDocument } from '../../lib/document-cache.ts';
 import { createSitemapService } from './sitemap.service.ts';
@@ -11,7 +11,7 @@ export function robotsTxt(publicUrl: string): string {
   return ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /api/', 'Disallow: /search', '', `Sitemap: ${publicUrl}/sitemap.xml`, `Sitemap: ${publicUrl}/sitemap-news.xml`, ''].join('\n');
 }
 
-export function sitemapRoutes(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function sitemapRoutes(deps: Pick<AppDeps, 'db' | 'events' | 'settings' | 'config'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     const { publicUrl, sitemapUrlLimit } = deps.config;
     // Cached until the next change, so read from the primary (see feed.routes.ts).

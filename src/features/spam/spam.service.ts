@@ -8,7 +8,7 @@ import { extractFeatures, isTrained, spamProbability, type ClassifierInput, type
 import { bodyHash, countLinks, findDuplicate } from './content-rules.ts';
 import { checkFormToken, FORM_TOKEN_LIFETIME_MS, issueSharedFormToken, renewFormToken, type FormTokenVerdict } from './form-token.ts';
 import * as repo from './spam.repository.ts';
-import type { SpamFacts } from './spam.steps.ts';
+import type { SpamFacts } from '../comments/moderation.types.ts';
 
 /** What the reader's request carried, beyond the comment itself. */
 export interface Submission {

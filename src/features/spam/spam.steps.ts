@@ -2,25 +2,9 @@
 // gathered (spam.service.ts). A rule that can mark spam or hold is two steps of one name, the
 // spam half placed with the other spam verdicts: the first step that fires decides, and a
 // clear spam signal must not be outranked by a mere reason to hold.
-import type { ModerationStep } from '../comments/moderation.steps.ts';
-import type { BlockListHit } from './block-lists.ts';
+import type { ModerationStep } from '../comments/moderation.types.ts';
 import { SPAM_THRESHOLDS } from './classifier.ts';
-import type { DuplicateMatch } from './content-rules.ts';
 import type { FormTokenVerdict } from './form-token.ts';
-
-export interface SpamFacts {
-  blockListHit: BlockListHit | null;
-  /** The hidden "leave this field empty" input had something in it. */
-  honeypotFilled: boolean;
-  /** null when the comment did not come from a request (imports, seed data): nothing to check. */
-  formToken: FormTokenVerdict | null;
-  duplicate: DuplicateMatch | null;
-  linkCount: number;
-  /** The maxLinks setting. */
-  maxLinks: number;
-  /** The classifier's P(spam), or null while it is untrained. */
-  spamScore: number | null;
-}
 
 export const CLASSIFIER_STEP_NAME = 'classifier';
 

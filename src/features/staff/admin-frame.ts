@@ -1,11 +1,14 @@
 // Shared by every admin page: the frame (session, CSRF token, layout context) and the reply.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import type { AdminFrame } from '../../views/admin-layout.tsx';
 import { renderPage } from '../../views/html.ts';
 
-export function adminFrame(deps: Pick<AppDeps, 'staffCsrf' | 'layout'>, request: FastifyRequest): AdminFrame {
+/** What every admin page needs for its frame. */
+export type AdminFrameDeps = Pick<AppDeps, 'staffCsrf' | 'layout'>;
+
+export function adminFrame(deps: AdminFrameDeps, request: FastifyRequest): AdminFrame {
   const session = request.staff!;
   return { session, csrf: deps.staffCsrf.token(session), context: deps.layout() };
 }

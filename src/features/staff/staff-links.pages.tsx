@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { STAFF_COOKIE } from '../../plugins/access.ts';
 import { sendAdminPage } from './admin-frame.ts';
@@ -16,7 +16,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Reset requests from one address: enough for a typo or two, too few to mail-bomb anyone. */
 const RESET_REQUESTS = { max: 10, timeWindow: 15 * 60_000 };
 
-export function staffLinkPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function staffLinkPages(deps: Pick<AppDeps, 'staff' | 'staffLinks' | 'readers' | 'config' | 'layout'>): FastifyPluginAsyncTypebox {
   const { staff, staffLinks, readers, config } = deps;
   const mailEnabled = config.smtp !== undefined;
   const csrfFor = (request: FastifyRequest, reply: FastifyReply) => readers.csrfToken(readers.ensureReader(request, reply));

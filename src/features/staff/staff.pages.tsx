@@ -2,10 +2,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { PASSWORD_PATH, STAFF_COOKIE } from '../../plugins/access.ts';
-import { adminFrame, sendAdminPage } from './admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from './admin-frame.ts';
 import { actorOf } from './staff.service.ts';
 import { LoginPage, PasswordPage, UsersPage } from './staff.views.tsx';
 
@@ -17,7 +17,7 @@ function safeNext(next: string | undefined): string {
   return next && /^\/admin(?:[/?][\x21-\x7E]*)?$/.test(next) && !next.includes('\\') ? next : '/admin';
 }
 
-export function staffPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function staffPages(deps: AdminFrameDeps & Pick<AppDeps, 'staff' | 'readers' | 'config'>): FastifyPluginAsyncTypebox {
   const { staff, readers, config } = deps;
   const setStaffCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(STAFF_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });

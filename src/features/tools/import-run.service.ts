@@ -2,10 +2,9 @@
 // by the same code as `broadsheet import`, its progress written to import_runs at most twice a
 // second (any instance can show it), its report stored when it ends, the upload then deleted.
 import { rm } from 'node:fs/promises';
-import type { Services } from '../../app.ts';
 import { nowIso } from '../../lib/text.ts';
 import { formatReport, ImportError, type ImportReport } from '../importer/import-report.ts';
-import { importSite } from '../importer/import.service.ts';
+import { importSite, type ImportDeps } from '../importer/import.service.ts';
 import * as repo from './import-run.repository.ts';
 import type { ImportRunRow } from './import-run.table.ts';
 
@@ -54,7 +53,7 @@ export interface ImportRunService {
   settled(): Promise<void>;
 }
 
-export function createImportRunService(services: Services, log: { error(obj: unknown, msg: string): void }): ImportRunService {
+export function createImportRunService(services: ImportDeps, log: { error(obj: unknown, msg: string): void }): ImportRunService {
   const { db } = services;
   const running = new Set<Promise<void>>();
 

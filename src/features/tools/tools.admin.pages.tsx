@@ -10,10 +10,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest, preValidationHookHandler } from 'fastify';
-import type { AppDeps } from '../../app.ts';
 import { AppError } from '../../errors.ts';
 import { EXPORT_FORMATS, exportSite, type ExportFormat } from '../exporter/export.service.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
+import type { ImportDeps } from '../importer/import.service.ts';
 import { createImportRunService } from './import-run.service.ts';
 import { ImportRunPage, ToolsPage } from './tools.admin.views.tsx';
 
@@ -60,7 +60,7 @@ const readUpload: preValidationHookHandler = async (request) => {
   request.body = fields;
 };
 
-export function toolsAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function toolsAdminPages(deps: AdminFrameDeps & ImportDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 8 } });
     const runs = createImportRunService(deps, app.log);

@@ -3,16 +3,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { adminFrame, sendAdminPage } from '../staff/admin-frame.ts';
+import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
 import { WebhooksPage, type WebhooksPageProps } from './webhook.admin.views.tsx';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,12}$' }) });
 const Csrf = Type.Object({ _csrf: Type.Optional(Type.String()) });
 
-export function webhookAdminPages(deps: AppDeps): FastifyPluginAsyncTypebox {
+export function webhookAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'webhooks' | 'db'>): FastifyPluginAsyncTypebox {
   const { webhooks, db } = deps;
   const actor = (request: FastifyRequest) => ({ userId: request.staff!.user.id, name: request.staff!.user.email });
   const audit = (request: FastifyRequest, action: string, id: number, details?: Record<string, unknown>) =>
