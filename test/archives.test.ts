@@ -2,7 +2,7 @@
 // the sections in the header, related articles under an article, and a 404 page that helps.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { emptyForm } from '../src/features/articles/article-editor.validation.ts';
+import { emptyForm } from '../src/features/article-editor/article-editor-validation.ts';
 import { tagPath } from '../src/features/articles/article.model.ts';
 import { createArticle } from './helpers/factories.ts';
 import { elementHtml, submitCommentForm } from './helpers/broadsheet.ts';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
-import { emptyForm } from '../src/features/articles/article-editor.validation.ts';
+import { emptyForm } from '../src/features/article-editor/article-editor-validation.ts';
 import { MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS } from '../src/features/staff/staff.service.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';

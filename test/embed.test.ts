@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { brotliCompressSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig, ConfigError } from '../src/config.ts';
-import { normaliseThreadUrl } from '../src/features/embed/embed.urls.ts';
+import { normaliseThreadUrl } from '../src/features/embed/embed-urls.ts';
 import { commentInput } from './helpers/factories.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 

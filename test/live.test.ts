@@ -9,7 +9,7 @@ import { openEvents, type SseStream } from './helpers/sse.ts';
 import { waitUntil } from './helpers/wait.ts';
 import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { postJson } from './helpers/broadsheet.ts';
-import { BUFFER_SIZE, compareIds } from '../src/features/live/live.feed.ts';
+import { BUFFER_SIZE, compareIds } from '../src/features/live/live-feed.ts';
 
 const ID = /^\d+-\d+$/;
 const PUBLIC_COMMENT_KEYS = ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'editedAt', 'id', 'parentId', 'replies', 'staffRole', 'status'];

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
-import { isAddressConfirmed } from '../src/features/notifications/notification.addresses.ts';
+import { isAddressConfirmed } from '../src/features/notifications/notification-addresses.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { postCommentJson } from './helpers/broadsheet.ts';
 import { startMailSite, type MailSite } from './helpers/mail-site.ts';

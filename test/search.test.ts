@@ -6,7 +6,7 @@ import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.t
 import { createArticle } from './helpers/factories.ts';
 import { htmlToText } from '../src/lib/html-text.ts';
 import { unfoldHeadline } from '../src/features/search/folded-text.ts';
-import { parseSearchQuery, snippetToHtml } from '../src/features/search/search.query.ts';
+import { parseSearchQuery, snippetToHtml } from '../src/features/search/search-query.ts';
 
 /** The results' titles, in order. */
 function resultTitles(html: string): string[] {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { articlePath } from '../src/features/articles/article.model.ts';
-import { mediaFile, parseImage } from '../src/features/articles/featured-image.ts';
+import { mediaFile, parseImage } from '../src/features/media/featured-image.ts';
 import { createArticle } from './helpers/factories.ts';
 import { attachImage, pngImage } from './helpers/images.ts';
 import { loginAs } from './helpers/staff.ts';

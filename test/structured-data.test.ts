@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { articlePath, authorPath } from '../src/features/articles/article.model.ts';
-import { headlineOf } from '../src/features/articles/article.structured-data.tsx';
+import { headlineOf } from '../src/features/article-page/structured-data.views.tsx';
 import { countRows, inputValue, postCommentJson, postJson, ratingWidgetText } from './helpers/broadsheet.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { loginAs } from './helpers/staff.ts';

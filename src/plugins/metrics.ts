@@ -10,7 +10,7 @@ import type { Db } from '../db/database.ts';
 import { openPools } from '../db/postgres.ts';
 import { AppError } from '../errors.ts';
 import { countPendingComments } from '../features/dashboard/dashboard.repository.ts';
-import type { LiveFeed } from '../features/live/live.feed.ts';
+import type { LiveFeed } from '../features/live/live-feed.ts';
 import type { RedisLink } from '../infra/redis.ts';
 import { safeEqual } from '../lib/crypto.ts';
 import type { SharedFastPath } from '../features/edge/shared-fast-path.ts';

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import type { ArticleLink, PageLink, SectionLink } from '../features/archives/archive.directory.ts';
+import type { ArticleLink, PageLink, SectionLink } from '../features/archives/archive-directory.ts';
 import { siteFeeds, type FeedLink } from '../features/feeds/feed-links.ts';
-import { mediaPath, srcsetOf } from '../features/articles/featured-image.ts';
+import { mediaPath, srcsetOf } from '../features/media/featured-image.ts';
 import type { Settings } from '../features/settings/settings.service.ts';
 import { iconVersion, logoOf, previewImageOf, shareImageOf } from '../features/settings/site-images.ts';
 import { renderPage } from './html.ts';

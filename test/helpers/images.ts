@@ -2,7 +2,7 @@
 import sharp from 'sharp';
 import type { Services } from '../../src/app.ts';
 import { setFeaturedImage } from '../../src/features/articles/article.repository.ts';
-import { createMediaStore } from '../../src/features/articles/media.store.ts';
+import { createMediaStore } from '../../src/features/media/media-store.ts';
 import { demoImage } from '../../src/features/demo/demo-images.ts';
 
 /** A plain PNG of the given size and colour. */

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import type { ArchiveKind } from '../articles/article.model.ts';
 import { findArticlesInOrder } from '../articles/article.repository.ts';
 import type { ArticleRow } from '../articles/article.table.ts';
-import { isPublicArticle, isPublicRow } from '../articles/article.visibility.ts';
+import { isPublicArticle, isPublicRow } from '../articles/article-visibility.ts';
 
 type Q = Kysely<Database>;
 

@@ -1,7 +1,7 @@
 // The archive of a section, tag or author: its name, how many articles, a page of them.
 import { plural } from '../../views/html.ts';
 import { Layout, type LayoutContext } from '../../views/layout.tsx';
-import { ArticleList } from '../articles/article-card.tsx';
+import { ArticleList } from '../articles/article-card.views.tsx';
 import { sectionFeeds } from '../feeds/feed-links.ts';
 import type { ArchivePage } from './archive.service.ts';
 import { pagePath, Pagination } from '../../views/pagination.tsx';

@@ -1,7 +1,7 @@
 // What services return about an article, apart from the row it is stored in.
 import { archiveSlug } from '../../lib/text.ts';
 import type { ArticleKind, ArticleRow, ArticleStatus } from './article.table.ts';
-import { parseImage, type FeaturedImage } from './featured-image.ts';
+import { parseImage, type FeaturedImage } from '../media/featured-image.ts';
 
 export interface RatingSummary {
   /** Mean of all ratings including the imported baseline, rounded to a whole percent; null when unrated. */

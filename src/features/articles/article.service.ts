@@ -4,11 +4,11 @@ import type { EventBus } from '../../events.ts';
 import { AppError } from '../../errors.ts';
 import { renderArticleMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
-import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
+import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 import * as repo from './article.repository.ts';
 import { ratingSummaryOf, toArticle, type Article, type ReviewedThing } from './article.model.ts';
 import type { ArticleRow } from './article.table.ts';
-import { isPublicRow } from './article.visibility.ts';
+import { isPublicRow } from './article-visibility.ts';
 
 export interface ArticleInput {
   title: string;
@@ -24,7 +24,7 @@ export interface ArticleInput {
   ratingBaseline?: { sum: number; count: number };
   /** Marks the article as a review of this thing; left as it is when absent. */
   review?: ReviewedThing | null;
-  /** A stored image's key (media.store.ts) and its alternative text; left as it is when absent. */
+  /** A stored image's key (media-store.ts) and its alternative text; left as it is when absent. */
   featuredImage?: { key: string; alt: string };
 }
 

@@ -4,7 +4,7 @@ import type { FieldErrors } from '../../errors.ts';
 import { formatDateTime } from '../../views/html.ts';
 import { Layout, type LayoutContext } from '../../views/layout.tsx';
 import type { PublicComment } from './comment.model.ts';
-import { COMMENT_LIMITS } from './comment.validation.ts';
+import { COMMENT_LIMITS } from './comment-validation.ts';
 
 export interface CommentEditPageProps {
   context: LayoutContext;

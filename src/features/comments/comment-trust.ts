@@ -4,7 +4,7 @@
 // address (a confirmation link). A reader writing as a staff member is recognised too.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { isAddressConfirmed } from '../notifications/notification.addresses.ts';
+import { isAddressConfirmed } from '../notifications/notification-addresses.ts';
 import { listStaffIdentities } from '../staff/staff.repository.ts';
 import { hasApprovedCommentFrom, hasApprovedCommentFromReader } from './comment.repository.ts';
 
@@ -22,7 +22,7 @@ export interface AuthorTrust {
 /**
  * Whether the owner of this address has proved it, from this reader's browser: they pressed the
  * button behind the link in the confirmation mail of reply notifications
- * (features/notifications/notification.addresses.ts).
+ * (features/notifications/notification-addresses.ts).
  */
 export { isAddressConfirmed };
 

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { COMMENT_LIMITS } from './comment.validation.ts';
+import { COMMENT_LIMITS } from './comment-validation.ts';
 
 // Recursive: a comment carries its replies.
 export const PublicCommentSchema = Type.Recursive(

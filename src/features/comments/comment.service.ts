@@ -8,7 +8,7 @@ import { recordAudit, type Actor } from '../audit/audit.service.ts';
 import { countComment, recountComments, type CounterFolder } from '../articles/article-counters.ts';
 import { articleStates } from '../articles/article-state.ts';
 import type { CommentNotifier } from '../notifications/notification.service.ts';
-import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
+import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import { gatherAuthorTrust } from './comment-trust.ts';
@@ -18,9 +18,9 @@ import { htmlToText } from '../../lib/html-text.ts';
 import { formatDate } from '../../views/html.ts';
 import * as repo from './comment.repository.ts';
 import { threadComments, toPublicComment, type PublicComment } from './comment.model.ts';
-import { indexThreads, pageOf, slicePage, type CommentOrder } from './comment.paging.ts';
+import { indexThreads, pageOf, slicePage, type CommentOrder } from './comment-paging.ts';
 import type { CommentRow, CommentStatus } from './comment.table.ts';
-import { validateComment } from './comment.validation.ts';
+import { validateComment } from './comment-validation.ts';
 import { explainDecision, moderateExplained } from './moderation.steps.ts';
 
 export interface PostContext {

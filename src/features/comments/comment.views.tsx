@@ -4,7 +4,7 @@ import { formatDateTime, plural } from '../../views/html.ts';
 import { Slot } from '../../views/slots.tsx';
 import type { FieldErrors } from '../../errors.ts';
 import type { PublicComment } from './comment.model.ts';
-import { COMMENT_LIMITS } from './comment.validation.ts';
+import { COMMENT_LIMITS } from './comment-validation.ts';
 
 export interface ThreadOptions {
   /** Comments at this depth get no Reply link. */

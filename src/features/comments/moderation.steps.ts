@@ -1,7 +1,7 @@
 // Moderation as an ordered list of small pure steps. The first step that decides wins;
 // its name is recorded as the reason a comment was held, so moderators can see why.
 import { CLASSIFIER_STEP_NAME, formatScore, SPAM_STEPS } from '../spam/spam.steps.ts';
-import type { ModerationContext, ModerationDecision, ModerationStep } from './moderation.types.ts';
+import type { ModerationContext, ModerationDecision, ModerationStep } from './moderation-types.ts';
 
 export const holdAll: ModerationStep = {
   name: 'policy-hold-all',

@@ -2,7 +2,7 @@
 // Days are the first ten characters of the ISO timestamps (UTC), which every engine can group by.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { isPublicArticle } from '../articles/article.visibility.ts';
+import { isPublicArticle } from '../articles/article-visibility.ts';
 
 type Q = Kysely<Database>;
 

@@ -6,7 +6,7 @@ import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
 import type { ComponentChildren } from 'preact';
 import { formatDateTime, plural } from '../../views/html.ts';
 import { articlePath } from '../articles/article.model.ts';
-import { formatScore } from '../ratings/rating.widget.tsx';
+import { formatScore } from '../ratings/rating-widget.views.tsx';
 import { TOP_RATED_MIN_RATINGS, type ArticleEntry, type ArticleFigure, type DailySeries, type Dashboard } from './dashboard.service.ts';
 
 const SHORT_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });

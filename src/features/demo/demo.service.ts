@@ -1,7 +1,7 @@
 // Fills an empty database with the demo articles, so that the first look is a living site.
 import type { Services } from '../../deps.ts';
 import { isUniqueViolation } from '../../db/database.ts';
-import { createMediaStore } from '../articles/media.store.ts';
+import { createMediaStore } from '../media/media-store.ts';
 import { DEMO_ARTICLES } from './demo-content.ts';
 import { DEMO_IMAGE_ALT, demoImage } from './demo-images.ts';
 

@@ -8,7 +8,7 @@ import { nowIso, slugify } from '../../lib/text.ts';
 import { scoreOf } from '../articles/article.model.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import * as repo from './external-thread.repository.ts';
-import { embedOriginsOf, normaliseThreadUrl, type ThreadUrl } from './embed.urls.ts';
+import { embedOriginsOf, normaliseThreadUrl, type ThreadUrl } from './embed-urls.ts';
 
 export interface ThreadRef {
   id: number;

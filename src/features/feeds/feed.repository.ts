@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { findArticlesInOrder, newestPublicIds } from '../articles/article.repository.ts';
-import { isPublicArticle } from '../articles/article.visibility.ts';
+import { isPublicArticle } from '../articles/article-visibility.ts';
 
 type Q = Kysely<Database>;
 

@@ -7,12 +7,12 @@ import { createDocumentCache, type CachedDocument } from '../../lib/document-cac
 import { nowIso } from '../../lib/text.ts';
 import { xmlSafe } from '../../lib/xml.ts';
 import { articlePath, sectionPath } from '../articles/article.model.ts';
-import { mediaPath, parseImage } from '../articles/featured-image.ts';
+import { mediaPath, parseImage } from '../media/featured-image.ts';
 import { findTags } from '../articles/article.repository.ts';
 import type { ArticleService } from '../articles/article.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { FeedFormat } from './feed-links.ts';
-import { renderFeed, type FeedContent, type FeedEntry } from './feed.render.ts';
+import { renderFeed, type FeedContent, type FeedEntry } from './feed-render.ts';
 import * as repo from './feed.repository.ts';
 
 export const SITE_FEED_SIZE = 20;

@@ -4,10 +4,10 @@
 import { ImportError, type ImportReport } from './import-report.ts';
 import { openSource, type ImportSource } from './import-source.ts';
 import type { ImportDeps, ImportFormat, ImportOptions } from './import-format.ts';
-import { importScrapedArticle, scrapedFormat, type ImportResult } from './scraped-article.import.ts';
-import { disqusFormat } from './disqus.import.ts';
-import { jsonFormat } from './json.import.ts';
-import { wxrFormat } from './wxr.import.ts';
+import { importScrapedArticle, scrapedFormat, type ImportResult } from './scraped-article-import.ts';
+import { disqusFormat } from './disqus-import.ts';
+import { jsonFormat } from './json-import.ts';
+import { wxrFormat } from './wxr-import.ts';
 
 export const FORMATS: ImportFormat[] = [wxrFormat, disqusFormat, jsonFormat, scrapedFormat];
 

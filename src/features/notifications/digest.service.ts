@@ -5,10 +5,10 @@ import type { Config } from '../../config.ts';
 import type { Database, Db } from '../../db/database.ts';
 import { nowIso } from '../../lib/text.ts';
 import { ADMITS } from '../../plugins/access.ts';
-import type { OutboxSender } from '../outbox/outbox.sender.ts';
+import type { OutboxSender } from '../outbox/outbox-sender.ts';
 import { queueMessage } from '../outbox/outbox.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { heldDigestMail } from './notification.messages.tsx';
+import { heldDigestMail } from './notification-mail.views.tsx';
 
 /** The intervals offered, in minutes. */
 export const DIGEST_INTERVALS = [

@@ -11,11 +11,11 @@ import type { Database, Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { nowIso } from '../../lib/text.ts';
 import { articlePath } from '../articles/article.model.ts';
-import type { OutboxSender } from '../outbox/outbox.sender.ts';
+import type { OutboxSender } from '../outbox/outbox-sender.ts';
 import { queueMessage } from '../outbox/outbox.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { signLink, verifyLink, type LinkPurpose } from './notification.links.ts';
-import { confirmationMail, replyMail, type MailSite } from './notification.messages.tsx';
+import { signLink, verifyLink, type LinkPurpose } from './notification-links.ts';
+import { confirmationMail, replyMail, type MailSite } from './notification-mail.views.tsx';
 import * as repo from './subscription.repository.ts';
 
 /** A comment that has just become public (its fields as stored). */

@@ -7,7 +7,7 @@ import { isPostgres } from '../../db/postgres.ts';
 import { countRating, type CounterFolder } from '../articles/article-counters.ts';
 import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
-import type { WebhookNotifier } from '../webhooks/webhook.notifier.ts';
+import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { RATING_BANDS } from './rating-bands.ts';
 import * as repo from './rating.repository.ts';

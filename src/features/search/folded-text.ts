@@ -2,7 +2,7 @@
 // search indexes its text decomposed (NFKD) with the combining accents removed, and makes its
 // snippets from that folded text. These functions fold a query's words the same way, and put
 // a snippet's words back as they were written ("cafe" → "café"), markers and all.
-import { MARK_END, MARK_START } from './search.query.ts';
+import { MARK_END, MARK_START } from './search-query.ts';
 
 const ACCENTS = /[\u0300-\u036f]/g;
 

@@ -7,7 +7,7 @@ import type { Database } from '../../db/database.ts';
 import { isPostgres } from '../../db/postgres.ts';
 import type { ArticleRow } from '../articles/article.table.ts';
 import { fold, unfoldHeadline } from './folded-text.ts';
-import { MARK_END, MARK_START, type SearchQuery } from './search.query.ts';
+import { MARK_END, MARK_START, type SearchQuery } from './search-query.ts';
 
 type Q = Kysely<Database>;
 
@@ -26,7 +26,7 @@ export function searchArticles(db: Q, query: SearchQuery, page: { limit: number;
   return isPostgres(db) ? searchPostgres(db, query, page, now) : searchSqlite(db, query, page, now);
 }
 
-/** The public condition of isPublicArticle (article.visibility.ts), on the articles aliased `a`. */
+/** The public condition of isPublicArticle (article-visibility.ts), on the articles aliased `a`. */
 function published(now: string): RawBuilder<unknown> {
   return sql`(a.kind = 'article' and (a.status = 'published'
     or (a.status = 'scheduled' and a.published_at <= ${now})))`;

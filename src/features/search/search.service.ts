@@ -1,10 +1,10 @@
-// Site search over published articles: the reader's words made safe (search.query.ts), the
+// Site search over published articles: the reader's words made safe (search-query.ts), the
 // engine's ranking and snippets (search.repository.ts), the snippets turned into safe HTML.
 import type { Db } from '../../db/database.ts';
 import { nowIso } from '../../lib/text.ts';
 import { toArticle, type Article } from '../articles/article.model.ts';
 import * as repo from './search.repository.ts';
-import { parseSearchQuery, snippetToHtml } from './search.query.ts';
+import { parseSearchQuery, snippetToHtml } from './search-query.ts';
 
 export interface SearchResult {
   article: Article;

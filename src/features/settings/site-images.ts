@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Actor } from '../audit/audit.service.ts';
-import { mediaFile, mediaPath, parseImage, type FeaturedImage } from '../articles/featured-image.ts';
-import type { MediaStore } from '../articles/media.store.ts';
+import { mediaFile, mediaPath, parseImage, type FeaturedImage } from '../media/featured-image.ts';
+import type { MediaStore } from '../media/media-store.ts';
 import type { PreviewImage } from '../../views/link-preview.tsx';
 import type { Settings, SettingsService } from './settings.service.ts';
 

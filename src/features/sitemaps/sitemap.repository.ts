@@ -2,7 +2,7 @@
 // the archive slugs in use, and the latest articles for the news sitemap.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { isPublicArticle } from '../articles/article.visibility.ts';
+import { isPublicArticle } from '../articles/article-visibility.ts';
 
 type Q = Kysely<Database>;
 

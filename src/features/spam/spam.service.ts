@@ -1,14 +1,14 @@
 // Spam defence for the comment service: issues form tokens, gathers the facts the moderation
 // steps decide from (so the steps stay pure), and teaches the classifier from moderators.
 import type { Db } from '../../db/database.ts';
-import type { CommentDraft } from '../comments/comment.validation.ts';
+import type { CommentDraft } from '../comments/comment-validation.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { findBlockListHit } from './block-lists.ts';
 import { extractFeatures, isTrained, spamProbability, type ClassifierInput, type SpamLabel } from './classifier.ts';
 import { bodyHash, countLinks, findDuplicate } from './content-rules.ts';
 import { checkFormToken, FORM_TOKEN_LIFETIME_MS, issueSharedFormToken, renewFormToken, type FormTokenVerdict } from './form-token.ts';
 import * as repo from './spam.repository.ts';
-import type { SpamFacts } from '../comments/moderation.types.ts';
+import type { SpamFacts } from '../comments/moderation-types.ts';
 
 /** What the reader's request carried, beyond the comment itself. */
 export interface Submission {

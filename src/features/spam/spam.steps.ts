@@ -2,7 +2,7 @@
 // gathered (spam.service.ts). A rule that can mark spam or hold is two steps of one name, the
 // spam half placed with the other spam verdicts: the first step that fires decides, and a
 // clear spam signal must not be outranked by a mere reason to hold.
-import type { ModerationStep } from '../comments/moderation.types.ts';
+import type { ModerationStep } from '../comments/moderation-types.ts';
 import { SPAM_THRESHOLDS } from './classifier.ts';
 import type { FormTokenVerdict } from './form-token.ts';
 

@@ -7,9 +7,9 @@ import type { Db } from '../../db/database.ts';
 import { AppError, type FieldErrors } from '../../errors.ts';
 import { nowIso } from '../../lib/text.ts';
 import { queueMessage } from '../outbox/outbox.service.ts';
-import type { OutboxSender } from '../outbox/outbox.sender.ts';
-import { webhookUrlProblem } from './webhook.address.ts';
-import { webhookData, type WebhookTrigger } from './webhook.payloads.ts';
+import type { OutboxSender } from '../outbox/outbox-sender.ts';
+import { webhookUrlProblem } from './webhook-address.ts';
+import { webhookData, type WebhookTrigger } from './webhook-payloads.ts';
 import * as repo from './webhook.repository.ts';
 import { WEBHOOK_EVENTS, type WebhookDeliveryRow, type WebhookEndpointRow, type WebhookEvent } from './webhook.table.ts';
 
