@@ -11,7 +11,10 @@ function controlledBuild<V>() {
   let runs = 0;
   const build = () => {
     runs++;
-    return new Promise<V>((resolve, reject) => ((finish = resolve), (fail = reject)));
+    return new Promise<V>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
   };
   return { build, finish: (value: V) => finish(value), fail: (error: Error) => fail(error), runs: () => runs };
 }

@@ -199,7 +199,7 @@ export function createCommentService(deps: {
       const now = context.at ?? nowIso();
       const result = await db.transaction().execute(async (trx) => {
         const article = await articleStates.find(trx, context.articleId);
-        if (!article || article.status !== 'published') throw new AppError('article_not_found');
+        if (article?.status !== 'published') throw new AppError('article_not_found');
         await refuseBanned(trx, { email: draft.authorEmail, ipHash: context.ipHash, readerId: context.readerId, now });
         if (article.comments_open !== 1) throw new AppError('comments_closed');
         if (closedByAge(article.published_at, settings.get().commentsCloseAfterDays)) throw new AppError('comments_closed');

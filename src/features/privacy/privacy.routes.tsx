@@ -14,8 +14,8 @@ function send(reply: FastifyReply, page: VNode) {
   return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(page));
 }
 
-export function privacyPages(deps: Pick<AppDeps, 'privacy' | 'readers' | 'config' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
-  const { privacy, readers } = deps;
+export function privacyPages(deps: Pick<AppDeps, 'privacy' | 'config' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
+  const { privacy } = deps;
   const mailEnabled = deps.config.smtp !== undefined;
   return async (app) => {
     // GET /privacy — what is stored, and the form that mails a link

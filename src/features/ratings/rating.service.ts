@@ -60,7 +60,7 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
         // rating and the per-address cap stay exact) and all others run side by side; the totals
         // are counted as deltas (article-counters.ts).
         const article = postgres ? await articleStates.find(trx, articleId) : await articleStates.lock(trx, articleId);
-        if (!article || article.status !== 'published') throw new AppError('article_not_found');
+        if (article?.status !== 'published') throw new AppError('article_not_found');
         if (postgres) await repo.lockRater(trx, articleId, readerId, ipHash);
         const since = new Date(Date.now() - DAY_MS).toISOString();
         const { existing, fromAddress } = await repo.findRaterState(trx, { articleId, readerId, ipHash, since });
