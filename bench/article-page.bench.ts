@@ -51,7 +51,14 @@ const COMMENTS_ON_PAGE = 50;
 const SEED_RATINGS = 200;
 const COLD_MEASURE_MS = 4000;
 
-const TARGETS = { pageRatio: 0.7, coldPageRps: 4000, commentsPerSecond: 2500, ratingsPerSecond: 8000, edgeRatio: 0.8, personalRatio: 0.5 };
+const TARGETS = {
+  pageRatio: 0.7,
+  coldPageRps: 4000,
+  commentsPerSecond: 2500,
+  ratingsPerSecond: 8000,
+  edgeRatio: 0.8,
+  personalRatio: 0.5,
+};
 /** PostgreSQL's own targets for the write paths (every write waits for its WAL flush). */
 const POSTGRES_TARGETS = { commentsPerSecond: 1500, ratingsPerSecond: 3000 };
 const WRK_CONNECTIONS = 50;
@@ -92,7 +99,8 @@ async function createBenchDatabase(engine: Engine): Promise<BenchDatabase> {
     return { engine, url: `sqlite:${dbPath}`, dir, freshQuery, drop: removeDir };
   }
   const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=` +
+  const url =
+    `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=` +
     `${encodeURIComponent(`-c search_path=${schema}`)}`;
   const query = async <T>(sql: string, params: unknown[] = [], target = POSTGRES_URL): Promise<T[]> => {
     const client = new pg.Client({ connectionString: target });
@@ -227,12 +235,20 @@ async function seedCopies(services: Services, count: number): Promise<SeededArti
  * 50 approved comments; every fourth replies to an earlier one, nesting up to three levels. A
  * copy's comments carry its number, or the spam defence would take them for copied text.
  */
-async function seedComments(services: Services, articleId: number, copy: number, count = COMMENTS_ON_PAGE): Promise<void> {
+async function seedComments(
+  services: Services,
+  articleId: number,
+  copy: number,
+  count = COMMENTS_ON_PAGE,
+): Promise<void> {
   const mark = copy > 0 ? ` (copy ${copy})` : '';
   const posted: { id: number; depth: number }[] = [];
   for (let i = 1; i <= count; i++) {
     const candidates = posted.filter((c) => c.depth < 3);
-    const parent = i % 4 === 0 && candidates.length > 0 ? candidates[candidates.length - 1 - (i % Math.min(3, candidates.length))]! : null;
+    const parent =
+      i % 4 === 0 && candidates.length > 0
+        ? candidates[candidates.length - 1 - (i % Math.min(3, candidates.length))]!
+        : null;
     const body =
       i % 3 === 0
         ? `I agree with point ${i}${mark}. The *barrier* is expensive, but cheaper than another winter of ` +
@@ -250,7 +266,12 @@ async function seedComments(services: Services, articleId: number, copy: number,
 
 async function seedRatings(services: Services, articleId: number): Promise<void> {
   for (let i = 0; i < SEED_RATINGS; i++) {
-    await services.ratings.rate({ articleId, readerId: `seed-reader-${i}`, ipHash: `seed-ip-${i % 20}`, value: [20, 40, 60, 80, 100, 80, 60][i % 7]! });
+    await services.ratings.rate({
+      articleId,
+      readerId: `seed-reader-${i}`,
+      ipHash: `seed-ip-${i % 20}`,
+      value: [20, 40, 60, 80, 100, 80, 60][i % 7]!,
+    });
   }
 }
 
@@ -260,9 +281,16 @@ async function capturePage(url: string, slug: string): Promise<CapturedResponse 
   const body = Buffer.from(await response.arrayBuffer());
   const comments = body.toString('utf8').match(/data-comment-id=/g)?.length ?? 0;
   if (response.status !== 200 || comments !== COMMENTS_ON_PAGE) {
-    throw new Error(`the article page returned ${response.status} with ${comments} comments; expected 200 with ${COMMENTS_ON_PAGE}`);
+    throw new Error(
+      `the article page returned ${response.status} with ${comments} comments; expected 200 with ${COMMENTS_ON_PAGE}`,
+    );
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', bodyBase64: body.toString('base64'), bytes: body.length };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    bodyBase64: body.toString('base64'),
+    bytes: body.length,
+  };
 }
 
 // ---- Measurements ------------------------------------------------------------------------------
@@ -327,10 +355,24 @@ function machineBusyMs(): number {
 }
 
 /** Runs one measurement in the load generator and accounts for the CPU everyone used meanwhile. */
-async function accounted<T extends { elapsedMs: number; clientCpuMs: number }>(rig: Rig, server: 'bare' | 'broadsheet', run: () => Promise<T>): Promise<T & CpuShares> {
-  const [bareBefore, selfBefore, dbBefore, machineBefore] = [await rig.bareCpuMs(), cpuMs(), rig.databaseCpuMs(), machineBusyMs()];
+async function accounted<T extends { elapsedMs: number; clientCpuMs: number }>(
+  rig: Rig,
+  server: 'bare' | 'broadsheet',
+  run: () => Promise<T>,
+): Promise<T & CpuShares> {
+  const [bareBefore, selfBefore, dbBefore, machineBefore] = [
+    await rig.bareCpuMs(),
+    cpuMs(),
+    rig.databaseCpuMs(),
+    machineBusyMs(),
+  ];
   const result = await run();
-  const [bare, self, db, machine] = [(await rig.bareCpuMs()) - bareBefore, cpuMs() - selfBefore, rig.databaseCpuMs() - dbBefore, machineBusyMs() - machineBefore];
+  const [bare, self, db, machine] = [
+    (await rig.bareCpuMs()) - bareBefore,
+    cpuMs() - selfBefore,
+    rig.databaseCpuMs() - dbBefore,
+    machineBusyMs() - machineBefore,
+  ];
   const percent = (ms: number) => (100 * ms) / result.elapsedMs;
   return {
     ...result,
@@ -348,7 +390,9 @@ function measure(rig: Rig, target: Target, params: Omit<LoadParams, 'url'>): Pro
 function assertClean(what: string, run: LoadResult): void {
   const unexpected = Object.entries(run.statusCounts).filter(([status]) => Number(status) !== 200);
   if (run.errors > 0 || unexpected.length > 0) {
-    throw new Error(`${what}: ${run.errors} errors, ${run.timeouts} timeouts, statuses ${JSON.stringify(run.statusCounts)}`);
+    throw new Error(
+      `${what}: ${run.errors} errors, ${run.timeouts} timeouts, statuses ${JSON.stringify(run.statusCounts)}`,
+    );
   }
 }
 
@@ -398,7 +442,12 @@ const COLD_LOOPS = 8;
  * is a conservative estimate of the rate a saturated server would sustain. The same loop without
  * the write gives the warm baseline, so the difference is the cost of rendering.
  */
-async function measureColdPage(rig: Rig, url: string, article: SeededArticle, others: SeededArticle[]): Promise<ColdPage> {
+async function measureColdPage(
+  rig: Rig,
+  url: string,
+  article: SeededArticle,
+  others: SeededArticle[],
+): Promise<ColdPage> {
   const base: SequentialParams = {
     url,
     articleId: article.id,
@@ -408,11 +457,22 @@ async function measureColdPage(rig: Rig, url: string, article: SeededArticle, ot
     warmupReads: 300,
     durationMs: 1500,
   };
-  const run = (params: SequentialParams) => accounted(rig, 'broadsheet', () => rig.load.call<SequentialResult>('runSequential', params));
+  const run = (params: SequentialParams) =>
+    accounted(rig, 'broadsheet', () => rig.load.call<SequentialResult>('runSequential', params));
   const warm = await run(base);
   const cold = await run({ ...base, writeFirst: true, durationMs: COLD_MEASURE_MS });
-  const loops = [article, ...others].map((a, i) => ({ ...base, articleId: a.id, slug: a.slug, readerCookie: `bs_reader=bench-cold-page-reader-${i + 2}`, writeFirst: true, warmupReads: 50, durationMs: COLD_MEASURE_MS }));
-  const parallel = await accounted(rig, 'broadsheet', () => rig.load.call<ParallelResult>('runSequentialParallel', { loops }));
+  const loops = [article, ...others].map((a, i) => ({
+    ...base,
+    articleId: a.id,
+    slug: a.slug,
+    readerCookie: `bs_reader=bench-cold-page-reader-${i + 2}`,
+    writeFirst: true,
+    warmupReads: 50,
+    durationMs: COLD_MEASURE_MS,
+  }));
+  const parallel = await accounted(rig, 'broadsheet', () =>
+    rig.load.call<ParallelResult>('runSequentialParallel', { loops }),
+  );
   return { warm, cold, parallel };
 }
 
@@ -455,7 +515,11 @@ interface LargeSite {
  * article with its 50 comments on each, measured back to back: warm under load, and right after
  * a write (where the database is read). PRODUCT.md: the large site's p99 within 2× of the small's.
  */
-async function measureLargeSite(rig: Rig, engine: Engine, small: { url: string; services: Services; article: SeededArticle }): Promise<LargeSite> {
+async function measureLargeSite(
+  rig: Rig,
+  engine: Engine,
+  small: { url: string; services: Services; article: SeededArticle },
+): Promise<LargeSite> {
   const started = performance.now();
   const big = await startBroadsheet(engine);
   try {
@@ -463,33 +527,71 @@ async function measureLargeSite(rig: Rig, engine: Engine, small: { url: string; 
     const article = await seedArticle(big.services);
     const fillSeconds = (performance.now() - started) / 1000;
     const sizeOf = async (url: string, services: Services, a: SeededArticle): Promise<SiteSize> => {
-      const params = { connections: 10, recipe: { kind: 'get' as const, path: `/articles/${encodeURIComponent(a.slug)}` }, expectStatus: 200 };
+      const params = {
+        connections: 10,
+        recipe: { kind: 'get' as const, path: `/articles/${encodeURIComponent(a.slug)}` },
+        expectStatus: 200,
+      };
       await measure(rig, { name: 'broadsheet', url }, { ...params, durationS: WARMUP_S });
       const warm = await measure(rig, { name: 'broadsheet', url }, { ...params, durationS: MEASURE_S });
       assertClean('large-site page', warm);
-      const sequential = { url, articleId: a.id, slug: a.slug, readerCookie: 'bs_reader=bench-site-size-reader-1', writeFirst: true, warmupReads: 200, durationMs: 3000 };
+      const sequential = {
+        url,
+        articleId: a.id,
+        slug: a.slug,
+        readerCookie: 'bs_reader=bench-site-size-reader-1',
+        writeFirst: true,
+        warmupReads: 200,
+        durationMs: 3000,
+      };
       const cold = await rig.load.call<SequentialResult>('runSequential', sequential);
       const rebuilt = await rebuiltPageTimes(services, `${url}${params.recipe.path}`);
-      return { warmP99: warm.p99, coldP99: cold.p99, coldP50: cold.p50, rebuiltP50: rebuilt.p50, rebuiltP99: rebuilt.p99 };
+      return {
+        warmP99: warm.p99,
+        coldP99: cold.p99,
+        coldP50: cold.p50,
+        rebuiltP50: rebuilt.p50,
+        rebuiltP99: rebuilt.p99,
+      };
     };
-    return { small: await sizeOf(small.url, small.services, small.article), large: await sizeOf(big.url, big.services, article), fillSeconds };
+    return {
+      small: await sizeOf(small.url, small.services, small.article),
+      large: await sizeOf(big.url, big.services, article),
+      fillSeconds,
+    };
   } finally {
     await big.close();
   }
 }
 
 function printLargeSite({ small, large, fillSeconds }: LargeSite): void {
-  console.log(`\nSmall site and large site (${fmt(LARGE_SITE.articles)} articles, ` +
-    `${fmt(LARGE_SITE.articles * LARGE_SITE.commentsPerArticle)} comments; filled in ${fmt(fillSeconds, 0)} ` +
-    `s), the same article page`);
+  console.log(
+    `\nSmall site and large site (${fmt(LARGE_SITE.articles)} articles, ` +
+      `${fmt(LARGE_SITE.articles * LARGE_SITE.commentsPerArticle)} comments; filled in ${fmt(fillSeconds, 0)} ` +
+      `s), the same article page`,
+  );
   printTable(
-    ['', 'warm p99 ms (10 conns)', 'after a write p50 ms', 'after a write p99 ms', 'all rebuilt p50 ms', 'all rebuilt p99 ms'],
+    [
+      '',
+      'warm p99 ms (10 conns)',
+      'after a write p50 ms',
+      'after a write p99 ms',
+      'all rebuilt p50 ms',
+      'all rebuilt p99 ms',
+    ],
     (
       [
         ['small site', small],
         ['large site', large],
       ] as const
-    ).map(([label, r]) => [label, fmt(r.warmP99, 1), fmt(r.coldP50, 2), fmt(r.coldP99, 2), fmt(r.rebuiltP50, 2), fmt(r.rebuiltP99, 2)]),
+    ).map(([label, r]) => [
+      label,
+      fmt(r.warmP99, 1),
+      fmt(r.coldP50, 2),
+      fmt(r.coldP99, 2),
+      fmt(r.rebuiltP50, 2),
+      fmt(r.rebuiltP99, 2),
+    ]),
   );
 }
 
@@ -513,7 +615,10 @@ interface ThreadSize {
  * reply), side by side on one site: its size, warm throughput at 50 connections, and the page
  * with every cached part dropped (which re-reads the thread's paging index).
  */
-async function measureLongThread(rig: Rig, site: { url: string; services: Services; article: SeededArticle }): Promise<{ small: ThreadSize; long: ThreadSize }> {
+async function measureLongThread(
+  rig: Rig,
+  site: { url: string; services: Services; article: SeededArticle },
+): Promise<{ small: ThreadSize; long: ThreadSize }> {
   const { article: long } = await site.services.articles.upsert({
     title: 'Council votes to reopen the riverside library (long thread)',
     standfirst: 'A campaign by residents wins the day; the first floor opens in the spring.',
@@ -538,20 +643,44 @@ async function measureLongThread(rig: Rig, site: { url: string; services: Servic
     if (response.status !== 200) throw new Error(`long-thread page returned ${response.status}`);
     const shown = body.toString('utf8').match(/data-comment-id=/g)?.length ?? 0;
     const rebuilt = await rebuiltPageTimes(site.services, `${site.url}${pathOf(a)}`);
-    return { comments, bytes: body.length, brotliBytes: brotliCompressSync(body).length, shown, warm, rebuiltP50: rebuilt.p50, rebuiltP99: rebuilt.p99 };
+    return {
+      comments,
+      bytes: body.length,
+      brotliBytes: brotliCompressSync(body).length,
+      shown,
+      warm,
+      rebuiltP50: rebuilt.p50,
+      rebuiltP99: rebuilt.p99,
+    };
   };
   const longArticle = { id: long.id, slug: long.slug };
   // Alternated twice, the better run of each kept: on a shared machine one run can meet a burst of other work.
   const best = (a: ServedRun, b: ServedRun) => (a.rps >= b.rps ? a : b);
   const [small1, long1] = [await warmRun(site.article), await warmRun(longArticle)];
   const [small2, long2] = [await warmRun(site.article), await warmRun(longArticle)];
-  return { small: await sizeOf(site.article, COMMENTS_ON_PAGE, best(small1, small2)), long: await sizeOf(longArticle, LONG_THREAD_COMMENTS, best(long1, long2)) };
+  return {
+    small: await sizeOf(site.article, COMMENTS_ON_PAGE, best(small1, small2)),
+    long: await sizeOf(longArticle, LONG_THREAD_COMMENTS, best(long1, long2)),
+  };
 }
 
 function printLongThread({ small, long }: { small: ThreadSize; long: ThreadSize }): void {
-  console.log('\nLong thread: the article page with 50 comments and with 2,000 (50 top-level threads a page, with their replies)');
+  console.log(
+    '\nLong thread: the article page with 50 comments and with 2,000 (50 top-level threads a page, with their replies)',
+  );
   printTable(
-    ['comments', 'shown', 'bytes', 'brotli bytes', 'warm req/s (50 conns)', 'warm p99 ms', 'server µs/req', 'other CPU', 'all rebuilt p50 ms', 'all rebuilt p99 ms'],
+    [
+      'comments',
+      'shown',
+      'bytes',
+      'brotli bytes',
+      'warm req/s (50 conns)',
+      'warm p99 ms',
+      'server µs/req',
+      'other CPU',
+      'all rebuilt p50 ms',
+      'all rebuilt p99 ms',
+    ],
     [small, long].map((r) => [
       fmt(r.comments),
       fmt(r.shown),
@@ -580,13 +709,28 @@ interface WriteRun {
  * every request has its answer, so nothing is left in flight and the rows stored must equal the
  * acknowledged responses exactly. The amount is sized from a 1 s warm-up to last ~MEASURE_S s.
  */
-async function measureWrites(rig: Rig, broadsheet: Target & { database: BenchDatabase; formTokenKey: string }, article: SeededArticle, kind: WriteRun['kind']): Promise<WriteRun> {
+async function measureWrites(
+  rig: Rig,
+  broadsheet: Target & { database: BenchDatabase; formTokenKey: string },
+  article: SeededArticle,
+  kind: WriteRun['kind'],
+): Promise<WriteRun> {
   const recipe =
     kind === 'comments'
-      ? { kind: 'comment' as const, path: `/api/v1/articles/${article.id}/comments`, articleId: article.id, formTokenKey: broadsheet.formTokenKey }
+      ? {
+          kind: 'comment' as const,
+          path: `/api/v1/articles/${article.id}/comments`,
+          articleId: article.id,
+          formTokenKey: broadsheet.formTokenKey,
+        }
       : { kind: 'rating' as const, path: `/api/v1/articles/${article.id}/ratings` };
   const expectStatus = kind === 'comments' ? 201 : 200;
-  const warmup = await measure(rig, broadsheet, { connections: WRITE_CONNECTIONS, durationS: WARMUP_S, recipe, expectStatus });
+  const warmup = await measure(rig, broadsheet, {
+    connections: WRITE_CONNECTIONS,
+    durationS: WARMUP_S,
+    recipe,
+    expectStatus,
+  });
   // The warm-up ends by dropping its connections while the server may still be working through
   // what it had (seconds on a busy machine): the watermark is taken once no row has come for a while.
   const watermark = await settledRowId(broadsheet.database, kind);
@@ -613,10 +757,20 @@ async function maxRowId(database: BenchDatabase, table: WriteRun['kind']): Promi
   return Number(row!.id);
 }
 
-async function countRowsAfter(database: BenchDatabase, table: WriteRun['kind'], articleId: number, afterId: number): Promise<Record<string, number>> {
+async function countRowsAfter(
+  database: BenchDatabase,
+  table: WriteRun['kind'],
+  articleId: number,
+  afterId: number,
+): Promise<Record<string, number>> {
   const status = table === 'comments' ? 'status' : "'stored'";
   const sql = `select ${status} as status, count(*) as n from ${table} where article_id = $1 and id > $2 group by 1`;
-  return Object.fromEntries((await database.freshQuery<{ status: string; n: number | string }>(sql, [articleId, afterId])).map((r) => [r.status, Number(r.n)]));
+  return Object.fromEntries(
+    (await database.freshQuery<{ status: string; n: number | string }>(sql, [articleId, afterId])).map((r) => [
+      r.status,
+      Number(r.n),
+    ]),
+  );
 }
 
 // ---- The page through wrk, brotli, against a bare server sending the same bytes -------------------
@@ -634,14 +788,26 @@ interface WrkRow {
 }
 
 /** A GET through node:http, leaving the body as sent (compressed). */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; type: string; encoding: string | undefined; lines: [string, string][]; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; type: string; encoding: string | undefined; lines: [string, string][]; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       const lines: [string, string][] = [];
-      for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), encoding: res.headers['content-encoding'], lines, body: Buffer.concat(chunks) }));
+      for (let i = 0; i < res.rawHeaders.length; i += 2)
+        lines.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          encoding: res.headers['content-encoding'],
+          lines,
+          body: Buffer.concat(chunks),
+        }),
+      );
       res.on('error', reject);
     })
       .on('error', reject)
@@ -659,10 +825,17 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ status:
 async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: SeededArticle): Promise<WrkRow[]> {
   const path = `/articles/${encodeURIComponent(article.slug)}`;
   const personalReader = 'bench-personal-reader-01';
-  const rated = await fetch(`${url}/api/v1/articles/${article.id}/ratings`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `bs_reader=${personalReader}` }, body: '{"value":80}' });
+  const rated = await fetch(`${url}/api/v1/articles/${article.id}/ratings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `bs_reader=${personalReader}` },
+    body: '{"value":80}',
+  });
   if (rated.status !== 200) throw new Error(`rating for the personal page returned ${rated.status}`);
   // The article's marker cookie, as the rating's answer set it for this reader's browser.
-  const marker = rated.headers.getSetCookie().find((c) => c.startsWith('bs_acted='))?.split(';')[0];
+  const marker = rated.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('bs_acted='))
+    ?.split(';')[0];
   if (marker === undefined) throw new Error('the rating set no marker cookie for the article');
   const readers = [
     { reader: 'first-time (no cookie)', headers: {} as Record<string, string> },
@@ -673,7 +846,8 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
   for (const { reader, headers } of readers) {
     const all = { ...headers, 'accept-encoding': 'br' };
     const sent = await rawGet(url + path, all);
-    if (sent.status !== 200 || sent.encoding !== 'br') throw new Error(`${reader}: the page came back ${sent.status} with encoding ${sent.encoding}`);
+    if (sent.status !== 200 || sent.encoding !== 'br')
+      throw new Error(`${reader}: the page came back ${sent.status} with encoding ${sent.encoding}`);
     const { url: bareUrl } = await bareChild.call<{ url: string }>('listen', {
       status: 200,
       contentType: sent.type,
@@ -687,19 +861,40 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
       await runWrk({ ...params, durationS: WARMUP_S });
       const result = await accounted(rig, server, () => runWrk({ ...params, durationS: MEASURE_S }));
       if (result.errors > 0) throw new Error(`${reader}, ${server}: ${result.errors} responses were not 200`);
-      if (result.socketErrors > 0) console.log(`  (${reader}, ${server}: ${result.socketErrors} socket errors or timeouts)`);
+      if (result.socketErrors > 0)
+        console.log(`  (${reader}, ${server}: ${result.socketErrors} socket errors or timeouts)`);
       return result;
     };
     const headerBytes = sent.lines.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0);
-    rows.push({ reader, bytes: sent.body.length, headerBytes, bare: await run('bare', bareUrl + path), broadsheet: await run('broadsheet', url + path) });
+    rows.push({
+      reader,
+      bytes: sent.body.length,
+      headerBytes,
+      bare: await run('bare', bareUrl + path),
+      broadsheet: await run('broadsheet', url + path),
+    });
   }
   return rows;
 }
 
 function printWrkTable(rows: WrkRow[]): void {
-  console.log(`\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes (headers included): ${MEASURE_S} s after a ${WARMUP_S} s warm-up`);
+  console.log(
+    `\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes (headers included): ${MEASURE_S} s after a ${WARMUP_S} s warm-up`,
+  );
   printTable(
-    ['reader', 'br bytes', 'header bytes', 'bare req/s', 'broadsheet req/s', 'ratio', 'server µs/req bs/bare', 'CPU ratio', 'server CPU bs/bare', 'wrk CPU bs/bare', 'other CPU bs/bare'],
+    [
+      'reader',
+      'br bytes',
+      'header bytes',
+      'bare req/s',
+      'broadsheet req/s',
+      'ratio',
+      'server µs/req bs/bare',
+      'CPU ratio',
+      'server CPU bs/bare',
+      'wrk CPU bs/bare',
+      'other CPU bs/bare',
+    ],
     rows.map(({ reader, bytes, headerBytes, bare, broadsheet }) => [
       reader,
       fmt(bytes),
@@ -714,13 +909,16 @@ function printWrkTable(rows: WrkRow[]): void {
       `${pct(broadsheet.otherCpuPercent)} / ${pct(bare.otherCpuPercent)}`,
     ]),
   );
-  console.log('  (CPU ratio: bare ÷ broadsheet server CPU per request, the ratio the server alone would reach; ' +
-    'steadier than req/s on a busy machine)');
+  console.log(
+    '  (CPU ratio: bare ÷ broadsheet server CPU per request, the ratio the server alone would reach; ' +
+      'steadier than req/s on a busy machine)',
+  );
 }
 
 // ---- Report -------------------------------------------------------------------------------------
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (n: number) => `${fmt(n)}%`;
 /** Server CPU per successful request, µs: steadier than req/s when other processes compete for the CPU. */
 const cpuUsPerRequest = (run: CpuShares & { rps: number }) => (run.serverCpuPercent / 100) * (1e6 / run.rps);
@@ -738,7 +936,18 @@ function printTable(header: string[], rows: string[][]): void {
 function printPageTable(rows: PageRow[]): void {
   console.log(`\nArticle page, warm cache (GET, no cookie): ${MEASURE_S} s per run after a ${WARMUP_S} s warm-up`);
   printTable(
-    ['conns', 'bare req/s', 'broadsheet req/s', 'ratio', 'bs p99 ms', 'bare p99 ms', 'server µs/req bs/bare', 'server CPU bs/bare', 'client CPU bs/bare', 'other CPU bs/bare'],
+    [
+      'conns',
+      'bare req/s',
+      'broadsheet req/s',
+      'ratio',
+      'bs p99 ms',
+      'bare p99 ms',
+      'server µs/req bs/bare',
+      'server CPU bs/bare',
+      'client CPU bs/bare',
+      'other CPU bs/bare',
+    ],
     rows.map(({ connections, bare, broadsheet: bs }) => [
       String(connections),
       fmt(bare.rps),
@@ -758,7 +967,18 @@ function printPageTable(rows: PageRow[]): void {
 function printColdPage({ warm, cold, parallel }: ColdPage): void {
   console.log('\nArticle page after a write (one client: re-rate, then GET as a new visitor; only the GETs are timed)');
   printTable(
-    ['', 'req/s', 'p50 ms', 'p99 ms', 'reads', 'stale', 'first/last quarter', 'server µs/cycle', 'server CPU', 'other CPU'],
+    [
+      '',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'reads',
+      'stale',
+      'first/last quarter',
+      'server µs/cycle',
+      'server CPU',
+      'other CPU',
+    ],
     (
       [
         ['warm (no write)', warm],
@@ -772,16 +992,20 @@ function printColdPage({ warm, cold, parallel }: ColdPage): void {
       fmt(r.reads),
       String(r.stale),
       `${fmt(r.firstQuarterRps)} / ${fmt(r.lastQuarterRps)}`,
-      fmt((r.serverCpuPercent / 100) * (r.elapsedMs * 1000) / r.reads),
+      fmt(((r.serverCpuPercent / 100) * (r.elapsedMs * 1000)) / r.reads),
       pct(r.serverCpuPercent),
       pct(r.otherCpuPercent),
     ]),
   );
   console.log('  (a cycle is one read, plus one write when cold; req/s counts only the time spent reading)');
-  console.log(`  rendering the shared page again costs ≈ ${fmt(1000 / cold.rps - 1000 / warm.rps, 2)} ms per read ` +
-    `(cold − warm mean latency)`);
-  console.log(`\n  ${parallel.loops} readers at once, each re-rating then reading an article of their own (every read ` +
-    `follows its own write):`);
+  console.log(
+    `  rendering the shared page again costs ≈ ${fmt(1000 / cold.rps - 1000 / warm.rps, 2)} ms per read ` +
+      `(cold − warm mean latency)`,
+  );
+  console.log(
+    `\n  ${parallel.loops} readers at once, each re-rating then reading an article of their own (every read ` +
+      `follows its own write):`,
+  );
   printTable(
     ['', 'reads/s', 'p50 ms', 'p99 ms', 'reads', 'stale', 'server µs/cycle', 'server CPU', 'client CPU'],
     [
@@ -792,7 +1016,7 @@ function printColdPage({ warm, cold, parallel }: ColdPage): void {
         fmt(parallel.p99, 2),
         fmt(parallel.reads),
         String(parallel.stale),
-        fmt((parallel.serverCpuPercent / 100) * (parallel.elapsedMs * 1000) / parallel.reads),
+        fmt(((parallel.serverCpuPercent / 100) * (parallel.elapsedMs * 1000)) / parallel.reads),
         pct(parallel.serverCpuPercent),
         pct(parallel.clientCpuPercent),
       ],
@@ -802,17 +1026,35 @@ function printColdPage({ warm, cold, parallel }: ColdPage): void {
 }
 
 function printWrites(writes: WriteRun[]): void {
-  console.log(`\nWrites: ${WRITE_CONNECTIONS} connections, a fixed number of requests (none left in flight), after a ` +
-    `${WARMUP_S} s warm-up`);
+  console.log(
+    `\nWrites: ${WRITE_CONNECTIONS} connections, a fixed number of requests (none left in flight), after a ` +
+      `${WARMUP_S} s warm-up`,
+  );
   printTable(
-    ['', 'accepted/s', 'acknowledged', 'rows stored', 'responses', 'rows by status', 'p99 ms', 'server µs/req', 'server CPU', 'client CPU', 'other CPU'],
+    [
+      '',
+      'accepted/s',
+      'acknowledged',
+      'rows stored',
+      'responses',
+      'rows by status',
+      'p99 ms',
+      'server µs/req',
+      'server CPU',
+      'client CPU',
+      'other CPU',
+    ],
     writes.map(({ kind, run, rowsStored, rowsByStatus }) => [
       kind,
       fmt(run.rps),
       fmt(run.ok),
       fmt(rowsStored),
-      Object.entries(run.statusCounts).map(([status, n]) => `${status}×${n}`).join(' '),
-      Object.entries(rowsByStatus).map(([status, n]) => `${status} ${n}`).join(', '),
+      Object.entries(run.statusCounts)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(' '),
+      Object.entries(rowsByStatus)
+        .map(([status, n]) => `${status} ${n}`)
+        .join(', '),
       fmt(run.p99, 1),
       usPerRequest(run),
       pct(run.serverCpuPercent),
@@ -820,16 +1062,21 @@ function printWrites(writes: WriteRun[]): void {
       pct(run.otherCpuPercent),
     ]),
   );
-  for (const { kind, run } of writes) console.log(`  ${kind} accepted in each second: ${run.perSecond.map((n) => fmt(n)).join(', ')}`);
+  for (const { kind, run } of writes)
+    console.log(`  ${kind} accepted in each second: ${run.perSecond.map((n) => fmt(n)).join(', ')}`);
 }
 
 /** `cpu`: the server's and the client's CPU during the run (% of one core), to tell which side was the limit. */
 type SummaryLine = [figure: string, measured: string, target: string, verdict: string, cpu?: string];
 
 /** The machine's load average and cores, printed with every set of figures: a busy machine depresses them. */
-const machineLoad = () => `load average ${loadavg().map((n) => fmt(n, 2)).join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores`;
+const machineLoad = () =>
+  `load average ${loadavg()
+    .map((n) => fmt(n, 2))
+    .join(' / ')} (1 / 5 / 15 min) on ${cpus().length} cores`;
 /** "server 98% · wrk 45%": which side of a run was busy. */
-const cpuNote = (run: CpuShares, client = 'client') => `server ${pct(run.serverCpuPercent)} · ${client} ${pct(run.clientCpuPercent)}`;
+const cpuNote = (run: CpuShares, client = 'client') =>
+  `server ${pct(run.serverCpuPercent)} · ${client} ${pct(run.clientCpuPercent)}`;
 
 /** Prints one engine's summary and returns its lines, for the side-by-side table at the end. */
 function printSummary(
@@ -847,17 +1094,34 @@ function printSummary(
   for (const [i, { reader, bare, broadsheet }] of wrk.entries()) {
     const ratio = broadsheet.rps / bare.rps;
     const target = i === 2 ? TARGETS.personalRatio : TARGETS.edgeRatio;
-    lines.push([`wrk, brotli page/bare: ${reader}`, fmt(ratio, 2), `≥ ${target}`, verdict(ratio >= target), `${fmt(broadsheet.rps)} / ${fmt(bare.rps)} req/s; bs ${cpuNote(broadsheet, 'wrk')}; bare ` +
-      `${cpuNote(bare, 'wrk')}; by CPU ${fmt(cpuUsPerRequest(bare) / cpuUsPerRequest(broadsheet), 2)}`]);
+    lines.push([
+      `wrk, brotli page/bare: ${reader}`,
+      fmt(ratio, 2),
+      `≥ ${target}`,
+      verdict(ratio >= target),
+      `${fmt(broadsheet.rps)} / ${fmt(bare.rps)} req/s; bs ${cpuNote(broadsheet, 'wrk')}; bare ` +
+        `${cpuNote(bare, 'wrk')}; by CPU ${fmt(cpuUsPerRequest(bare) / cpuUsPerRequest(broadsheet), 2)}`,
+    ]);
   }
   for (const { connections, bare, broadsheet } of rows) {
     const ratio = broadsheet.rps / bare.rps;
-    lines.push([`page/bare ratio, ${connections} connections`, fmt(ratio, 2), `≥ ${TARGETS.pageRatio}`, verdict(ratio >= TARGETS.pageRatio)]);
+    lines.push([
+      `page/bare ratio, ${connections} connections`,
+      fmt(ratio, 2),
+      `≥ ${TARGETS.pageRatio}`,
+      verdict(ratio >= TARGETS.pageRatio),
+    ]);
   }
   if (cold) {
     lines.push(['page after a write, one reader, req/s', fmt(cold.cold.rps), `(warm ${fmt(cold.warm.rps)})`, '']);
     const rps = cold.parallel.throughput;
-    lines.push([`page after a write, ${cold.parallel.loops} readers, req/s`, fmt(rps), `≥ ${fmt(TARGETS.coldPageRps)}`, verdict(rps >= TARGETS.coldPageRps), cpuNote(cold.parallel)]);
+    lines.push([
+      `page after a write, ${cold.parallel.loops} readers, req/s`,
+      fmt(rps),
+      `≥ ${fmt(TARGETS.coldPageRps)}`,
+      verdict(rps >= TARGETS.coldPageRps),
+      cpuNote(cold.parallel),
+    ]);
   }
   if (large) {
     // autocannon reports whole milliseconds: a p99 below 1 ms reads as 0 or 1, so compare from 1 ms.
@@ -872,8 +1136,18 @@ function printSummary(
   if (longThread) {
     const { small, long } = longThread;
     const extra = long.brotliBytes - small.brotliBytes;
-    lines.push(['2,000-comment page, brotli bytes over the 50-comment page', fmt(extra), '≤ 4,096', verdict(extra <= 4096)]);
-    lines.push(['2,000-comment page, raw bytes over the 50-comment page', fmt(long.bytes - small.bytes), `(${fmt(long.shown)} vs ${fmt(small.shown)} comments shown)`, '']);
+    lines.push([
+      '2,000-comment page, brotli bytes over the 50-comment page',
+      fmt(extra),
+      '≤ 4,096',
+      verdict(extra <= 4096),
+    ]);
+    lines.push([
+      '2,000-comment page, raw bytes over the 50-comment page',
+      fmt(long.bytes - small.bytes),
+      `(${fmt(long.shown)} vs ${fmt(small.shown)} comments shown)`,
+      '',
+    ]);
     const speed = long.warm.rps / small.warm.rps;
     lines.push(['2,000/50-comment page req/s, warm', fmt(speed, 2), '≥ 0.8', verdict(speed >= 0.8)]);
     const cpu = cpuUsPerRequest(small.warm) / cpuUsPerRequest(long.warm);
@@ -884,12 +1158,28 @@ function printSummary(
   for (const { kind, run, rowsStored } of writes) {
     const targets = engine === 'postgres' ? POSTGRES_TARGETS : TARGETS;
     const target = kind === 'comments' ? targets.commentsPerSecond : targets.ratingsPerSecond;
-    lines.push([`${kind} accepted/s`, fmt(run.rps), `≥ ${fmt(target)}`, verdict(run.rps >= target), `${cpuNote(run)} (${usPerRequest(run)} µs of server CPU each)`]);
-    lines.push([`${kind}: rows stored = acknowledged`, `${fmt(rowsStored)} / ${fmt(run.ok)}`, 'equal', verdict(rowsStored === run.ok)]);
+    lines.push([
+      `${kind} accepted/s`,
+      fmt(run.rps),
+      `≥ ${fmt(target)}`,
+      verdict(run.rps >= target),
+      `${cpuNote(run)} (${usPerRequest(run)} µs of server CPU each)`,
+    ]);
+    lines.push([
+      `${kind}: rows stored = acknowledged`,
+      `${fmt(rowsStored)} / ${fmt(run.ok)}`,
+      'equal',
+      verdict(rowsStored === run.ok),
+    ]);
   }
   console.log(`\n==== Summary: ${ENGINE_NAMES[engine]} ====`);
-  console.log(`page size: ${fmt(pageBytes)} bytes (${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings); ${machineLoad()}`);
-  printTable(['figure', 'measured', 'target', '', 'CPU (% of a core)'], lines.map(([figure, measured, target, verdict, cpu]) => [figure, measured, target, verdict, cpu ?? '']));
+  console.log(
+    `page size: ${fmt(pageBytes)} bytes (${COMMENTS_ON_PAGE} comments, ${SEED_RATINGS} ratings); ${machineLoad()}`,
+  );
+  printTable(
+    ['figure', 'measured', 'target', '', 'CPU (% of a core)'],
+    lines.map(([figure, measured, target, verdict, cpu]) => [figure, measured, target, verdict, cpu ?? '']),
+  );
   console.log(
     "  (server CPU includes PostgreSQL's processes; a server near 100% was the limit, " +
       'a client near 100% means the figure is a floor)',
@@ -902,14 +1192,21 @@ function printSummary(
       `\nThe bare server was limited by the client in ${clientBound.length} of ${rows.length} runs (client ` +
         `CPU ≥ ${CLIENT_BOUND_PERCENT}%), so its req/s is a floor and the` +
         ` req/s ratio flatters Broadsheet. By server CPU per page (bare ÷ broadsheet) the ratio is ` +
-          `${cpuRatios.join(' / ')}.`,
+        `${cpuRatios.join(' / ')}.`,
     );
   }
-  const runs = [...rows.flatMap((r) => [r.bare, r.broadsheet]), ...wrk.flatMap((r) => [r.bare, r.broadsheet]), ...(cold ? [cold.warm, cold.cold, cold.parallel] : []), ...writes.map((w) => w.run)];
+  const runs = [
+    ...rows.flatMap((r) => [r.bare, r.broadsheet]),
+    ...wrk.flatMap((r) => [r.bare, r.broadsheet]),
+    ...(cold ? [cold.warm, cold.cold, cold.parallel] : []),
+    ...writes.map((w) => w.run),
+  ];
   const busiest = Math.max(0, ...runs.map((r) => r.otherCpuPercent));
   if (busiest > BUSY_MACHINE_PERCENT) {
-    console.log(`\n⚠ Other processes used up to ${pct(busiest)} of a core during these runs: the machine was not ` +
-      `quiet, so the figures are lower bounds.`);
+    console.log(
+      `\n⚠ Other processes used up to ${pct(busiest)} of a core during these runs: the machine was not ` +
+        `quiet, so the figures are lower bounds.`,
+    );
   }
   return lines;
 }
@@ -921,10 +1218,16 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
   console.log(`\n==== ${engines.map((e) => ENGINE_NAMES[e]).join(' and ')} ====`);
   printTable(
     ['figure', ...engines.map((e) => ENGINE_NAMES[e]), 'target'],
-    first.map(([figure, , target], i) => [figure, ...engines.map((e) => `${results.get(e)![i]![1]} ${results.get(e)![i]![3]}`), target]),
+    first.map(([figure, , target], i) => [
+      figure,
+      ...engines.map((e) => `${results.get(e)![i]![1]} ${results.get(e)![i]![3]}`),
+      target,
+    ]),
   );
-  console.log('  (the targets are set for SQLite on one machine; on PostgreSQL each query is a round trip to a second ' +
-    'server process, the price of scaling out)');
+  console.log(
+    '  (the targets are set for SQLite on one machine; on PostgreSQL each query is a round trip to a second ' +
+      'server process, the price of scaling out)',
+  );
 }
 
 // ---- Import ---------------------------------------------------------------------------------------
@@ -933,25 +1236,45 @@ function printEngines(results: Map<Engine, SummaryLine[]>): void {
 async function benchImport(engine: Engine): Promise<SummaryLine[]> {
   const database = await createBenchDatabase(engine);
   try {
-    const run = await runImport(database.url, join(database.dir, 'media'), engine === 'postgres' ? postgresCpuByProcess : undefined);
+    const run = await runImport(
+      database.url,
+      join(database.dir, 'media'),
+      engine === 'postgres' ? postgresCpuByProcess : undefined,
+    );
     const perSecond = run.comments / run.seconds;
     const cpu = run.cpuSeconds + run.databaseCpuSeconds;
     console.log(
       `\nbroadsheet import of a WordPress export into ${ENGINE_NAMES[engine]} (${fmt(IMPORT_SITE.posts)} ` +
         `posts, ${fmt(IMPORT_SITE.posts * IMPORT_SITE.commentsPerPost)} comments, ${fmt(run.fileMb)} MB): ` +
         `${fmt(run.seconds, 1)} s (${fmt(run.cpuSeconds, 1)} s of the import's ` +
-          `CPU${engine === 'postgres' ? `, ${fmt(run.databaseCpuSeconds, 1)} s of PostgreSQL's` : ''}), ` +
-          `${fmt(run.articles)} articles and ${fmt(run.comments)} comments, peak RSS ${fmt(run.peakRssMb)} MB`,
+        `CPU${engine === 'postgres' ? `, ${fmt(run.databaseCpuSeconds, 1)} s of PostgreSQL's` : ''}), ` +
+        `${fmt(run.articles)} articles and ${fmt(run.comments)} comments, peak RSS ${fmt(run.peakRssMb)} MB`,
     );
     // Both processes' CPU over the wall time: below the cores it could have had, the machine was busy.
-    if (cpu < run.seconds * 0.8) console.log(`  (the import had ${pct((100 * cpu) / run.seconds)} of a core: the machine was busy; by CPU time it ` +
-      `imported ${fmt(run.comments / cpu)} comments/s)`);
+    if (cpu < run.seconds * 0.8)
+      console.log(
+        `  (the import had ${pct((100 * cpu) / run.seconds)} of a core: the machine was busy; by CPU time it ` +
+          `imported ${fmt(run.comments / cpu)} comments/s)`,
+      );
     const verdict = (pass: boolean) => (pass ? 'PASS' : 'BELOW');
     const lines: SummaryLine[] = [
-      ['import: comments/s (whole import)', fmt(perSecond), `≥ ${fmt(IMPORT_TARGETS.commentsPerSecond)}`, verdict(perSecond >= IMPORT_TARGETS.commentsPerSecond)],
-      ['import: peak RSS, MB', fmt(run.peakRssMb), `< ${IMPORT_TARGETS.peakRssMb}`, verdict(run.peakRssMb < IMPORT_TARGETS.peakRssMb)],
+      [
+        'import: comments/s (whole import)',
+        fmt(perSecond),
+        `≥ ${fmt(IMPORT_TARGETS.commentsPerSecond)}`,
+        verdict(perSecond >= IMPORT_TARGETS.commentsPerSecond),
+      ],
+      [
+        'import: peak RSS, MB',
+        fmt(run.peakRssMb),
+        `< ${IMPORT_TARGETS.peakRssMb}`,
+        verdict(run.peakRssMb < IMPORT_TARGETS.peakRssMb),
+      ],
     ];
-    printTable(['figure', 'measured', 'target', ''], lines.map(([figure, measured, target, verdict]) => [figure, measured, target, verdict]));
+    printTable(
+      ['figure', 'measured', 'target', ''],
+      lines.map(([figure, measured, target, verdict]) => [figure, measured, target, verdict]),
+    );
     return lines;
   } finally {
     await database.drop();
@@ -964,7 +1287,10 @@ const PARTS = ['wrk', 'page', 'after-write', 'large-site', 'long-thread', 'comme
 type Part = (typeof PARTS)[number];
 
 function parseCommandLine(): { engines: Engine[] | 'auto'; parts: Set<Part> } {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { engine: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { engine: { type: 'string' }, only: { type: 'string' } },
+  });
   const parts = values.only?.split(',').map((p) => p.trim()) ?? [...PARTS];
   const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`--only takes ${PARTS.join(', ')}, not "${unknown.join(', ')}"`);
@@ -979,7 +1305,11 @@ function parseEngines(engine: string): Engine[] | 'auto' {
 }
 
 /** One engine's whole run: seed, the page against the bare server, the page after a write, writes. */
-async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Child; bareChild: Child }): Promise<SummaryLine[]> {
+async function benchEngine(
+  engine: Engine,
+  parts: Set<Part>,
+  helpers: { load: Child; bareChild: Child },
+): Promise<SummaryLine[]> {
   console.log(`\n######## ${ENGINE_NAMES[engine]} ######## (${machineLoad()})`);
   const imported = parts.has('import') ? await benchImport(engine) : [];
   if (parts.size === 1 && imported.length > 0) return imported;
@@ -987,34 +1317,52 @@ async function benchEngine(engine: Engine, parts: Set<Part>, helpers: { load: Ch
   try {
     const article = await seedArticle(broadsheet.services);
     const page = await capturePage(broadsheet.url, article.slug);
-    console.log(`Article page /articles/${article.slug}: ${fmt(page.bytes)} bytes, ${COMMENTS_ON_PAGE} comments, ` +
-      `${SEED_RATINGS} ratings`);
+    console.log(
+      `Article page /articles/${article.slug}: ${fmt(page.bytes)} bytes, ${COMMENTS_ON_PAGE} comments, ` +
+        `${SEED_RATINGS} ratings`,
+    );
     const { load, bareChild } = helpers;
     // The bare server replays this engine's page (a listener per engine: the bytes may differ).
-    const { url: bareUrl } = await bareChild.call<{ url: string }>('listen', { status: page.status, contentType: page.contentType, bodyBase64: page.bodyBase64 } satisfies CapturedResponse);
+    const { url: bareUrl } = await bareChild.call<{ url: string }>('listen', {
+      status: page.status,
+      contentType: page.contentType,
+      bodyBase64: page.bodyBase64,
+    } satisfies CapturedResponse);
 
-    const rig: Rig = { load, bareCpuMs: () => bareChild.call<number>('cpuMs'), databaseCpuMs: engine === 'postgres' ? postgresCpuMs : () => 0 };
+    const rig: Rig = {
+      load,
+      bareCpuMs: () => bareChild.call<number>('cpuMs'),
+      databaseCpuMs: engine === 'postgres' ? postgresCpuMs : () => 0,
+    };
     const formTokenKey = await getOrCreateSecret(broadsheet.services.db, 'form-token');
     const bsTarget = { name: 'broadsheet' as const, url: broadsheet.url, database: broadsheet.database, formTokenKey };
     const bareTarget: Target = { name: 'bare', url: bareUrl };
 
-    const rows = parts.has('page') ? await comparePage(rig, bareTarget, bsTarget, `/articles/${encodeURIComponent(article.slug)}`) : [];
+    const rows = parts.has('page')
+      ? await comparePage(rig, bareTarget, bsTarget, `/articles/${encodeURIComponent(article.slug)}`)
+      : [];
     if (rows.length > 0) printPageTable(rows);
     // After the autocannon runs, which replay the page as captured: the personal reader's rating changes it.
     let wrk: WrkRow[] = [];
-    if (parts.has('wrk') && !(await wrkAvailable())) console.log('wrk is not installed (apt-get install wrk): skipping the wrk figures.');
+    if (parts.has('wrk') && !(await wrkAvailable()))
+      console.log('wrk is not installed (apt-get install wrk): skipping the wrk figures.');
     else if (parts.has('wrk')) wrk = await measureWithWrk(rig, bareChild, broadsheet.url, article);
     if (wrk.length > 0) printWrkTable(wrk);
     // The page runs come first: the write runs below add thousands of comments to this article.
     const others = parts.has('after-write') ? await seedCopies(broadsheet.services, COLD_LOOPS - 1) : [];
     const cold = parts.has('after-write') ? await measureColdPage(rig, broadsheet.url, article, others) : undefined;
     if (cold) printColdPage(cold);
-    const large = parts.has('large-site') ? await measureLargeSite(rig, engine, { url: broadsheet.url, services: broadsheet.services, article }) : undefined;
+    const large = parts.has('large-site')
+      ? await measureLargeSite(rig, engine, { url: broadsheet.url, services: broadsheet.services, article })
+      : undefined;
     if (large) printLargeSite(large);
-    const longThread = parts.has('long-thread') ? await measureLongThread(rig, { url: broadsheet.url, services: broadsheet.services, article }) : undefined;
+    const longThread = parts.has('long-thread')
+      ? await measureLongThread(rig, { url: broadsheet.url, services: broadsheet.services, article })
+      : undefined;
     if (longThread) printLongThread(longThread);
     const writes: WriteRun[] = [];
-    for (const kind of ['comments', 'ratings'] as const) if (parts.has(kind)) writes.push(await measureWrites(rig, bsTarget, article, kind));
+    for (const kind of ['comments', 'ratings'] as const)
+      if (parts.has(kind)) writes.push(await measureWrites(rig, bsTarget, article, kind));
     if (writes.length > 0) printWrites(writes);
     if (engine === 'postgres') console.log("  (server CPU includes the PostgreSQL processes' CPU)");
     return [...imported, ...printSummary(engine, page.bytes, rows, cold, large, longThread, writes, wrk)];
@@ -1029,13 +1377,19 @@ async function main(): Promise<void> {
   let engines = chosen;
   if (engines === 'auto') {
     const problem = await postgresProblem();
-    if (problem) console.log(`PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//***@')} is not reachable (${problem}): ` +
-      `benchmarking SQLite only. Set BENCH_DATABASE_URL, or pass --engine.`);
+    if (problem)
+      console.log(
+        `PostgreSQL at ${POSTGRES_URL.replace(/\/\/[^@/]*@/, '//***@')} is not reachable (${problem}): ` +
+          `benchmarking SQLite only. Set BENCH_DATABASE_URL, or pass --engine.`,
+      );
     engines = problem ? ['sqlite'] : ['sqlite', 'postgres'];
   }
   const children: Child[] = [];
   try {
-    const [load, bareChild] = await Promise.all([startChild(new URL('./load-generator.ts', import.meta.url)), startChild(new URL('./bare-server.ts', import.meta.url))]);
+    const [load, bareChild] = await Promise.all([
+      startChild(new URL('./load-generator.ts', import.meta.url)),
+      startChild(new URL('./bare-server.ts', import.meta.url)),
+    ]);
     children.push(load, bareChild);
     const results = new Map<Engine, SummaryLine[]>();
     for (const engine of engines) results.set(engine, await benchEngine(engine, parts, { load, bareChild }));

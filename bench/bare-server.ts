@@ -20,7 +20,10 @@ let server: Server | undefined;
 
 function listen(response: CapturedResponse): Promise<{ url: string }> {
   const body = Buffer.from(response.bodyBase64, 'base64');
-  const headers: Record<string, string> = { 'content-type': response.contentType, 'content-length': String(body.length) };
+  const headers: Record<string, string> = {
+    'content-type': response.contentType,
+    'content-length': String(body.length),
+  };
   if (response.contentEncoding) headers['content-encoding'] = response.contentEncoding;
   for (const [name, value] of response.headers ?? []) headers[name] ??= value;
   server = createServer((_request, reply) => {
@@ -30,7 +33,9 @@ function listen(response: CapturedResponse): Promise<{ url: string }> {
   // Same keep-alive behaviour as Fastify's default, so idle gaps between runs do not close sockets.
   server.keepAliveTimeout = 72_000;
   return new Promise((resolve) => {
-    server!.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}` }));
+    server!.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}` }),
+    );
   });
 }
 

@@ -63,7 +63,11 @@ function sample(pid: number): { peakRssMb: number; cpuSeconds: number } | undefi
  * it has one. It is read throughout the run: the backend serving the import exits with it, and
  * its time with it.
  */
-export async function runImport(databaseUrl: string, mediaDir: string, databaseCpu: () => Map<number, number> = () => new Map()): Promise<ImportRun> {
+export async function runImport(
+  databaseUrl: string,
+  mediaDir: string,
+  databaseCpu: () => Map<number, number> = () => new Map(),
+): Promise<ImportRun> {
   const file = await benchExport();
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`the build failed: ${build.stderr}`);
@@ -101,5 +105,13 @@ export async function runImport(databaseUrl: string, mediaDir: string, databaseC
   const databaseCpuSeconds = databaseMs / 1000;
   if (code !== 0) throw new Error(`broadsheet import exited with ${code}: ${err.slice(-500)}`);
   const number = (label: string) => Number((new RegExp(`([\\d,]+) ${label}`).exec(out)?.[1] ?? '0').replace(/,/g, ''));
-  return { seconds, cpuSeconds: last.cpuSeconds, databaseCpuSeconds, peakRssMb: last.peakRssMb, comments: number('comments'), articles: number('articles'), fileMb: statSync(file).size / 1024 / 1024 };
+  return {
+    seconds,
+    cpuSeconds: last.cpuSeconds,
+    databaseCpuSeconds,
+    peakRssMb: last.peakRssMb,
+    comments: number('comments'),
+    articles: number('articles'),
+    fileMb: statSync(file).size / 1024 / 1024,
+  };
 }

@@ -22,7 +22,8 @@ export async function fillLargeSite(db: Db, engine: 'sqlite' | 'postgres'): Prom
     SECTIONS.map((name, i) => sql`when ${sql.lit(i)} then ${sql.lit(name)}`),
     sql` `,
   )} end`;
-  const series = (count: number) => sql`with recursive s(n) as (select 1 union all select n + 1 from s where n < ${sql.lit(count)})`;
+  const series = (count: number) =>
+    sql`with recursive s(n) as (select 1 union all select n + 1 from s where n < ${sql.lit(count)})`;
 
   await db.transaction().execute(async (trx) => {
     await sql`${series(articles)}
@@ -50,7 +51,14 @@ export async function fillLargeSite(db: Db, engine: 'sqlite' | 'postgres'): Prom
   if (engine === 'postgres') await sql`analyze`.execute(db);
   else await sql`pragma wal_checkpoint(truncate)`.execute(db);
   const count = async (table: 'articles' | 'comments' | 'article_tags') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const expected = { articles, comments: articles * commentsPerArticle, article_tags: articles * 2 };
   for (const [table, n] of Object.entries(expected) as [keyof typeof expected, number][]) {
     const found = await count(table);

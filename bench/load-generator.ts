@@ -68,7 +68,10 @@ function readerAddress(n: number): string {
  * A JSON POST from a new reader each time: reader n (counted across runs) sends what `write`
  * makes of n, with its own address and any extra headers.
  */
-function postAsNewReader(path: string, write: (n: number) => { body: unknown; headers?: Record<string, string> }): autocannon.Request {
+function postAsNewReader(
+  path: string,
+  write: (n: number) => { body: unknown; headers?: Record<string, string> },
+): autocannon.Request {
   return {
     method: 'POST',
     path,
@@ -76,7 +79,11 @@ function postAsNewReader(path: string, write: (n: number) => { body: unknown; he
     setupRequest: (request) => {
       const n = ++sequence;
       const { body, headers } = write(n);
-      return { ...request, headers: { ...request.headers, ...headers, 'x-forwarded-for': readerAddress(n) }, body: JSON.stringify(body) };
+      return {
+        ...request,
+        headers: { ...request.headers, ...headers, 'x-forwarded-for': readerAddress(n) },
+        body: JSON.stringify(body),
+      };
     },
   };
 }
@@ -94,7 +101,13 @@ function requestsFor(recipe: Recipe): autocannon.Request[] {
             body: `Comment ${n} from the load test, with *emphasis* and a [link](https://example.org/${n}).`,
           },
           // Each token is good for one comment (its nonce is recorded), so every request gets its own.
-          headers: { 'broadsheet-form-token': issueFormToken(recipe.formTokenKey, recipe.articleId, Date.now() - WRITING_TIME_MS) },
+          headers: {
+            'broadsheet-form-token': issueFormToken(
+              recipe.formTokenKey,
+              recipe.articleId,
+              Date.now() - WRITING_TIME_MS,
+            ),
+          },
         })),
       ];
     case 'rating':
@@ -178,7 +191,13 @@ interface Reply {
   body: string;
 }
 
-function send(agent: Agent, url: string, method: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+function send(
+  agent: Agent,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];

@@ -79,7 +79,11 @@ export function serveCalls(handlers: Handlers): void {
       const result = await handler(message.params);
       process.send!({ id: message.id, ok: true, result } satisfies ReplyMessage);
     } catch (error) {
-      process.send!({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ReplyMessage);
+      process.send!({
+        id: message.id,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies ReplyMessage);
     }
   });
   // Never outlive the orchestrator, even if it crashes before stopping us.

@@ -24,8 +24,27 @@ export function wrkAvailable(): Promise<boolean> {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-export function runWrk({ url, connections, durationS, headers = {} }: { url: string; connections: number; durationS: number; headers?: Record<string, string> }): Promise<WrkResult> {
-  const args = ['-t', '1', '-c', String(connections), '-d', `${durationS}s`, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
+export function runWrk({
+  url,
+  connections,
+  durationS,
+  headers = {},
+}: {
+  url: string;
+  connections: number;
+  durationS: number;
+  headers?: Record<string, string>;
+}): Promise<WrkResult> {
+  const args = [
+    '-t',
+    '1',
+    '-c',
+    String(connections),
+    '-d',
+    `${durationS}s`,
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+    url,
+  ];
   const script = `wrk ${args.map(quote).join(' ')}; times`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -38,7 +57,8 @@ export function runWrk({ url, connections, durationS, headers = {} }: { url: str
       const elapsedMs = performance.now() - started;
       const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
       const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-      if (code !== 0 || !Number.isFinite(rps) || !Number.isFinite(requests)) return reject(new Error(`wrk failed (${code}): ${out}`));
+      if (code !== 0 || !Number.isFinite(rps) || !Number.isFinite(requests))
+        return reject(new Error(`wrk failed (${code}): ${out}`));
       const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
       const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;

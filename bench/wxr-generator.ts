@@ -6,11 +6,15 @@ import { once } from 'node:events';
 
 const PARAGRAPH =
   'The council met on Tuesday evening to discuss the proposal, which has divided residents for months. ' +
-    'Supporters say it will bring jobs and visitors; opponents worry about traffic and the cost to the town. ';
+  'Supporters say it will bring jobs and visitors; opponents worry about traffic and the cost to the town. ';
 
 function post(id: number, comments: number): string {
   const date = new Date(Date.UTC(2010, 0, 1) + id * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
-  const body = Array.from({ length: 5 }, (_, i) => (i === 2 ? `<h2>Part ${i}</h2>\n\n${PARAGRAPH}<a href="https://example.org/${id}">source</a>.` : `${PARAGRAPH}<strong>${id}</strong> ${PARAGRAPH}`)).join('\n\n');
+  const body = Array.from({ length: 5 }, (_, i) =>
+    i === 2
+      ? `<h2>Part ${i}</h2>\n\n${PARAGRAPH}<a href="https://example.org/${id}">source</a>.`
+      : `${PARAGRAPH}<strong>${id}</strong> ${PARAGRAPH}`,
+  ).join('\n\n');
   const parts: string[] = [
     `<item>
 <title>Story number ${id}: the council decides</title>
@@ -38,7 +42,10 @@ function post(id: number, comments: number): string {
     const commentId = id * 100 + c;
     // Every third comment answers the one before it: threads three deep.
     const parent = c % 3 === 0 ? commentId - 1 : c % 3 === 2 ? commentId - 1 : 0;
-    const content = c % 10 === 0 ? `I <em>agree</em> with <a href="https://reader${c}.example/">this</a>.\nSecond line.` : `Comment ${c} on story ${id}: a sensible point about the council and the town, made politely.`;
+    const content =
+      c % 10 === 0
+        ? `I <em>agree</em> with <a href="https://reader${c}.example/">this</a>.\nSecond line.`
+        : `Comment ${c} on story ${id}: a sensible point about the council and the town, made politely.`;
     parts.push(`<wp:comment>
 <wp:comment_id>${commentId}</wp:comment_id>
 <wp:comment_author><![CDATA[Reader ${c}]]></wp:comment_author>
@@ -58,7 +65,10 @@ function post(id: number, comments: number): string {
 }
 
 /** Writes the export; returns its size in bytes. */
-export async function writeWxr(file: string, { posts, commentsPerPost }: { posts: number; commentsPerPost: number }): Promise<number> {
+export async function writeWxr(
+  file: string,
+  { posts, commentsPerPost }: { posts: number; commentsPerPost: number },
+): Promise<number> {
   const out = createWriteStream(file);
   let bytes = 0;
   const write = async (text: string) => {
@@ -74,8 +84,12 @@ export async function writeWxr(file: string, { posts, commentsPerPost }: { posts
 <link>https://news.example</link>
 <wp:wxr_version>1.2</wp:wxr_version>
 <wp:base_blog_url>https://news.example</wp:base_blog_url>
-${Array.from({ length: 7 }, (_, i) => `<wp:author><wp:author_login><![CDATA[reporter${i}]]></wp:author_login><wp:author_display_name><![CDATA[Reporter ` +
-  `${i}]]></wp:author_display_name></wp:author>`).join('\n')}
+${Array.from(
+  { length: 7 },
+  (_, i) =>
+    `<wp:author><wp:author_login><![CDATA[reporter${i}]]></wp:author_login><wp:author_display_name><![CDATA[Reporter ` +
+    `${i}]]></wp:author_display_name></wp:author>`,
+).join('\n')}
 `);
   for (let id = 1; id <= posts; id++) await write(post(id, commentsPerPost));
   await write('</channel>\n</rss>\n');

@@ -10,7 +10,9 @@ if (!existsSync(built)) {
   process.exit(1);
 }
 const builtAt = statSync(built).mtimeMs;
-const changed = readdirSync(src, { recursive: true }).find((file) => statSync(new URL(String(file), src)).mtimeMs > builtAt);
+const changed = readdirSync(src, { recursive: true }).find(
+  (file) => statSync(new URL(String(file), src)).mtimeMs > builtAt,
+);
 if (changed !== undefined) {
   console.error(`broadsheet: src/${changed} changed after the last build. Run 'npm run build'.`);
   process.exit(1);

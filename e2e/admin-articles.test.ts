@@ -54,7 +54,10 @@ describe('writing an article in Chromium', { skip: browserSkipReason }, () => {
     await Promise.all([page.waitForURL('**/admin/articles'), page.getByRole('button', { name: 'Log in' }).click()]);
     await expectText(page.getByRole('heading', { level: 1 }), 'Articles');
 
-    await Promise.all([page.waitForURL('**/admin/articles/new'), page.getByRole('link', { name: 'New article' }).click()]);
+    await Promise.all([
+      page.waitForURL('**/admin/articles/new'),
+      page.getByRole('link', { name: 'New article' }).click(),
+    ]);
     const headline = `Night ferry returns to the islands ${Math.random().toString(36).slice(2, 7)}`;
     await page.getByLabel('Headline').fill(headline);
     await page.getByLabel('Standfirst').fill('After two winters without it, the late boat is back.');
@@ -64,7 +67,9 @@ describe('writing an article in Chromium', { skip: browserSkipReason }, () => {
     const staying = await watchForNavigation(page);
     const body = page.getByLabel('Article (Markdown)');
     await body.click();
-    await body.pressSequentially('The **late boat** sails at 23:10.\n\n## Timetable\n\nEvery night but Sunday.', { delay: 5 });
+    await body.pressSequentially('The **late boat** sails at 23:10.\n\n## Timetable\n\nEvery night but Sunday.', {
+      delay: 5,
+    });
     await expectText(preview.locator('strong'), 'late boat');
     await expectText(preview.getByRole('heading', { level: 2 }), 'Timetable');
     await body.press('End');
@@ -74,11 +79,16 @@ describe('writing an article in Chromium', { skip: browserSkipReason }, () => {
 
     await page.getByLabel('Section').fill('Transport');
     await page.getByLabel('Tags').fill('Ferries, Islands');
-    const png = await sharp({ create: { width: 1200, height: 600, channels: 3, background: '#1d4e89' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 1200, height: 600, channels: 3, background: '#1d4e89' } })
+      .png()
+      .toBuffer();
     await page.getByLabel('Image file').setInputFiles({ name: 'ferry.png', mimeType: 'image/png', buffer: png });
     await page.getByLabel('Image description (alt text)').fill('The night ferry at the quay');
 
-    await Promise.all([page.waitForURL(/\/admin\/articles\/\d+\/edit\?saved=publish$/), page.getByRole('button', { name: 'Publish now' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/admin\/articles\/\d+\/edit\?saved=publish$/),
+      page.getByRole('button', { name: 'Publish now' }).click(),
+    ]);
     await expectText(page.getByRole('status'), 'Published.');
     await expectText(page.locator('.editor-status strong'), 'Published');
 
@@ -90,7 +100,12 @@ describe('writing an article in Chromium', { skip: browserSkipReason }, () => {
     await expectText(page.locator('.article-body strong'), 'late boat');
     await expectText(page.locator('.article-body h2'), 'Timetable');
     const image = page.getByRole('img', { name: 'The night ferry at the quay' });
-    await eventually(async () => assert.ok(await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the image loaded'));
+    await eventually(async () =>
+      assert.ok(
+        await image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+        'the image loaded',
+      ),
+    );
     assert.match((await image.getAttribute('srcset')) ?? '', /480w, .*960w, .*1200w$/);
   });
 
@@ -135,44 +150,50 @@ describe('writing an article in Chromium', { skip: browserSkipReason }, () => {
     assert.ok(panel.width > 300, 'across the width of the screen');
   });
 
-  it('formats Markdown from a toolbar, by mouse and by keyboard, and the textarea still works ' +
-    'without JavaScript', async () => {
-    const page = await editorLogsIn();
-    const body = page.getByLabel('Article (Markdown)');
-    const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
-    await body.fill('The late boat sails');
-    await body.evaluate((t: HTMLTextAreaElement) => t.setSelectionRange(4, 13));
-    await toolbar.getByRole('button', { name: 'Bold' }).click();
-    await expectValue(body, 'The **late boat** sails');
-    await expectText(page.locator('[data-preview] strong'), 'late boat');
+  it(
+    'formats Markdown from a toolbar, by mouse and by keyboard, and the textarea still works ' + 'without JavaScript',
+    async () => {
+      const page = await editorLogsIn();
+      const body = page.getByLabel('Article (Markdown)');
+      const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
+      await body.fill('The late boat sails');
+      await body.evaluate((t: HTMLTextAreaElement) => t.setSelectionRange(4, 13));
+      await toolbar.getByRole('button', { name: 'Bold' }).click();
+      await expectValue(body, 'The **late boat** sails');
+      await expectText(page.locator('[data-preview] strong'), 'late boat');
 
-    // Ctrl+I in the text; Undo takes it back.
-    await body.evaluate((t: HTMLTextAreaElement) => t.setSelectionRange(t.value.length - 5, t.value.length));
-    await body.press('Control+i');
-    await expectValue(body, 'The **late boat** _sails_');
-    await body.press('Control+z');
-    await expectValue(body, 'The **late boat** sails');
+      // Ctrl+I in the text; Undo takes it back.
+      await body.evaluate((t: HTMLTextAreaElement) => t.setSelectionRange(t.value.length - 5, t.value.length));
+      await body.press('Control+i');
+      await expectValue(body, 'The **late boat** _sails_');
+      await body.press('Control+z');
+      await expectValue(body, 'The **late boat** sails');
 
-    // One tab stop: the arrow keys move along the toolbar; Enter on Heading marks the line.
-    await toolbar.getByRole('button', { name: 'Bold' }).focus();
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Heading');
-    await page.keyboard.press('Enter');
-    await expectValue(body, '## The **late boat** sails');
-    assert.equal(await toolbar.locator('[tabindex="0"]').count(), 1);
-    await toolbar.getByRole('button', { name: 'List' }).click();
-    await expectValue(body, '- The **late boat** sails');
-    await toolbar.getByRole('button', { name: 'Link' }).click();
-    assert.match(await body.inputValue(), /\[link text\]\(https:\/\/\)/);
-    assert.equal(await body.evaluate((t: HTMLTextAreaElement) => t.value.slice(t.selectionStart, t.selectionEnd)), 'https://', 'the address is selected to type over');
+      // One tab stop: the arrow keys move along the toolbar; Enter on Heading marks the line.
+      await toolbar.getByRole('button', { name: 'Bold' }).focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Heading');
+      await page.keyboard.press('Enter');
+      await expectValue(body, '## The **late boat** sails');
+      assert.equal(await toolbar.locator('[tabindex="0"]').count(), 1);
+      await toolbar.getByRole('button', { name: 'List' }).click();
+      await expectValue(body, '- The **late boat** sails');
+      await toolbar.getByRole('button', { name: 'Link' }).click();
+      assert.match(await body.inputValue(), /\[link text\]\(https:\/\/\)/);
+      assert.equal(
+        await body.evaluate((t: HTMLTextAreaElement) => t.value.slice(t.selectionStart, t.selectionEnd)),
+        'https://',
+        'the address is selected to type over',
+      );
 
-    const plain = await editorLogsIn({ javaScriptEnabled: false });
-    assert.equal(await plain.getByRole('toolbar').count(), 0, 'no toolbar that cannot work');
-    await plain.getByLabel('Article (Markdown)').fill('Plain **text**');
-    assert.equal(await plain.getByLabel('Article (Markdown)').inputValue(), 'Plain **text**');
-  });
+      const plain = await editorLogsIn({ javaScriptEnabled: false });
+      assert.equal(await plain.getByRole('toolbar').count(), 0, 'no toolbar that cannot work');
+      await plain.getByLabel('Article (Markdown)').fill('Plain **text**');
+      assert.equal(await plain.getByLabel('Article (Markdown)').inputValue(), 'Plain **text**');
+    },
+  );
 
   it('schedules in the site’s time zone, named beside the field, across a change of clocks', async () => {
     await app.services.settings.update({ timeZone: 'America/New_York' });
@@ -189,13 +210,20 @@ describe('writing an article in Chromium', { skip: browserSkipReason }, () => {
       await expectText(page.locator('.editor-status'), /Scheduled for 15 Jul 2099, 09:00 EDT/);
       assert.equal(await page.getByLabel('Publish at, for Schedule').inputValue(), '2099-07-15T09:00');
       const id = Number(/\/admin\/articles\/(\d+)\//.exec(page.url())![1]);
-      const row = await app.services.db.selectFrom('articles').select('published_at').where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await app.services.db
+        .selectFrom('articles')
+        .select('published_at')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.published_at, '2099-07-15T13:00:00.000Z');
 
       // 02:30 on the second Sunday of March does not exist there.
       await page.getByLabel('Publish at, for Schedule').fill('2099-03-08T02:30');
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Reschedule' }).click()]);
-      await expectText(page.locator('#publishAt-error'), /02:30 does not exist on 2099-03-08 in America\/New_York: the clocks go forward then/);
+      await expectText(
+        page.locator('#publishAt-error'),
+        /02:30 does not exist on 2099-03-08 in America\/New_York: the clocks go forward then/,
+      );
     } finally {
       await app.services.settings.update({ timeZone: 'UTC' });
     }

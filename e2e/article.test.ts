@@ -5,7 +5,14 @@ import { describe, it } from 'node:test';
 import { articlePath } from '../src/features/articles/article.model.ts';
 import { commentInput, createArticle } from '../test/helpers/factories.ts';
 import { browserSkipReason, useBrowserSuite } from './helpers/browser.ts';
-import { articlePage, assertErrorBeside, assertNoError, expectText, expectValue, watchForNavigation } from './helpers/page.ts';
+import {
+  articlePage,
+  assertErrorBeside,
+  assertNoError,
+  expectText,
+  expectValue,
+  watchForNavigation,
+} from './helpers/page.ts';
 
 const STILL_HELD = 'Your comment is awaiting moderation.';
 
@@ -17,87 +24,111 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
   /** A fresh article that one other reader has already rated 40 %. */
   async function ratedArticle() {
     const article = await createArticle(suite.app.services, { title: 'Harbour bridge reopens' });
-    await suite.app.services.ratings.rate({ articleId: article.id, readerId: 'earlier-reader-000000000', ipHash: 'earlier', value: 40 });
+    await suite.app.services.ratings.rate({
+      articleId: article.id,
+      readerId: 'earlier-reader-000000000',
+      ipHash: 'earlier',
+      value: 40,
+    });
     return { article, url: suite.app.url + articlePath(article.slug) };
   }
 
   describe('with JavaScript off', () => {
-    it('rates with the Rate button: the page reloads at #rating with the new score, count and ' +
-      'your rating', async () => {
-      const { url } = await ratedArticle();
-      const page = await reader({ javaScriptEnabled: false });
-      const p = articlePage(page);
-      await page.goto(url);
-      await expectText(p.score, '40 %');
-      await expectText(p.count, '1 rating');
-      await expectText(p.yourRating, '');
+    it(
+      'rates with the Rate button: the page reloads at #rating with the new score, count and ' + 'your rating',
+      async () => {
+        const { url } = await ratedArticle();
+        const page = await reader({ javaScriptEnabled: false });
+        const p = articlePage(page);
+        await page.goto(url);
+        await expectText(p.score, '40 %');
+        await expectText(p.count, '1 rating');
+        await expectText(p.yourRating, '');
 
-      await p.star(4).click();
-      assert.equal(await page.getByRole('radio', { name: '4 stars' }).isChecked(), true, 'clicking the fourth star selects it');
-      const [response] = await Promise.all([page.waitForNavigation(), p.rateButton.click()]);
-      assert.equal(response?.status(), 200);
-      assert.equal(new URL(page.url()).pathname, new URL(url).pathname, 'back on the article');
-      assert.equal(new URL(page.url()).hash, '#rating', 'scrolled to the Reviews widget');
+        await p.star(4).click();
+        assert.equal(
+          await page.getByRole('radio', { name: '4 stars' }).isChecked(),
+          true,
+          'clicking the fourth star selects it',
+        );
+        const [response] = await Promise.all([page.waitForNavigation(), p.rateButton.click()]);
+        assert.equal(response?.status(), 200);
+        assert.equal(new URL(page.url()).pathname, new URL(url).pathname, 'back on the article');
+        assert.equal(new URL(page.url()).hash, '#rating', 'scrolled to the Reviews widget');
 
-      await expectText(p.score, '60 %');
-      await expectText(p.count, '2 ratings');
-      await expectText(p.yourRating, /^Your rating: 4 stars\. /);
-      assert.equal(await page.getByRole('radio', { name: '4 stars' }).isChecked(), true, 'the form remembers the rating');
-    });
+        await expectText(p.score, '60 %');
+        await expectText(p.count, '2 ratings');
+        await expectText(p.yourRating, /^Your rating: 4 stars\. /);
+        assert.equal(
+          await page.getByRole('radio', { name: '4 stars' }).isChecked(),
+          true,
+          'the form remembers the rating',
+        );
+      },
+    );
 
-    it('shows errors beside the fields, keeps what was typed, then holds the new comment for its ' +
-      'author only', async () => {
-      const { url } = await ratedArticle();
-      const page = await reader({ javaScriptEnabled: false });
-      const p = articlePage(page);
-      await page.goto(url);
-      await expectText(p.commentsHeading, 'No comments yet');
+    it(
+      'shows errors beside the fields, keeps what was typed, then holds the new comment for its ' + 'author only',
+      async () => {
+        const { url } = await ratedArticle();
+        const page = await reader({ javaScriptEnabled: false });
+        const p = articlePage(page);
+        await page.goto(url);
+        await expectText(p.commentsHeading, 'No comments yet');
 
-      // Empty: one error beside each required field, none for the optional Website.
-      await Promise.all([page.waitForNavigation(), p.postButton.click()]);
-      await expectText(p.formStatus, 'Please correct 3 fields below.');
-      await assertErrorBeside(p.body, 'Please write a comment.');
-      await assertErrorBeside(p.name, 'Please enter your name.');
-      await assertErrorBeside(p.email, /^Please enter your e-mail address/);
-      await assertNoError(p.website); // optional
-      assert.equal(await p.fieldErrors.count(), 3);
+        // Empty: one error beside each required field, none for the optional Website.
+        await Promise.all([page.waitForNavigation(), p.postButton.click()]);
+        await expectText(p.formStatus, 'Please correct 3 fields below.');
+        await assertErrorBeside(p.body, 'Please write a comment.');
+        await assertErrorBeside(p.name, 'Please enter your name.');
+        await assertErrorBeside(p.email, /^Please enter your e-mail address/);
+        await assertNoError(p.website); // optional
+        assert.equal(await p.fieldErrors.count(), 3);
 
-      // Partly filled: what was typed comes back; only Email is flagged.
-      const text = 'The new timetable works well for the early ferry.\n\nBut weekends need more boats.';
-      await p.body.fill(text);
-      await p.name.fill('Grace Hopper');
-      await Promise.all([page.waitForNavigation(), p.postButton.click()]);
-      await assertErrorBeside(p.email, /^Please enter your e-mail address/);
-      await expectValue(p.body, text);
-      await expectValue(p.name, 'Grace Hopper');
-      await assertNoError(p.body);
-      await assertNoError(p.name);
-      assert.equal(await p.fieldErrors.count(), 1);
-      await expectText(p.formStatus, 'Please correct 1 field below.');
+        // Partly filled: what was typed comes back; only Email is flagged.
+        const text = 'The new timetable works well for the early ferry.\n\nBut weekends need more boats.';
+        await p.body.fill(text);
+        await p.name.fill('Grace Hopper');
+        await Promise.all([page.waitForNavigation(), p.postButton.click()]);
+        await assertErrorBeside(p.email, /^Please enter your e-mail address/);
+        await expectValue(p.body, text);
+        await expectValue(p.name, 'Grace Hopper');
+        await assertNoError(p.body);
+        await assertNoError(p.name);
+        assert.equal(await p.fieldErrors.count(), 1);
+        await expectText(p.formStatus, 'Please correct 1 field below.');
 
-      // Valid: back on the article at the form, which says so; the comment is shown to its author as held.
-      await p.email.fill('grace@example.org');
-      await Promise.all([page.waitForNavigation(), p.postButton.click()]);
-      const { pathname, hash } = new URL(page.url());
-      assert.equal(pathname, new URL(url).pathname);
-      assert.equal(hash, '#respond', 'lands at the form');
-      await expectText(p.formStatus, 'Thank you. Your comment is awaiting moderation.');
-      const mine = p.comment('The new timetable works well');
-      await expectText(mine.locator('.comment-author'), 'Grace Hopper');
-      await expectText(mine.locator('.comment-body'), /The new timetable works well for the early ferry\.\s*But weekends need more boats\./);
-      await expectText(mine.locator('.awaiting-moderation'), STILL_HELD);
-      assert.equal(await mine.getByRole('link', { name: /Reply/ }).count(), 0, 'a held comment cannot be replied to yet');
-      await expectValue(p.body, '', { timeout: 1_000 });
+        // Valid: back on the article at the form, which says so; the comment is shown to its author as held.
+        await p.email.fill('grace@example.org');
+        await Promise.all([page.waitForNavigation(), p.postButton.click()]);
+        const { pathname, hash } = new URL(page.url());
+        assert.equal(pathname, new URL(url).pathname);
+        assert.equal(hash, '#respond', 'lands at the form');
+        await expectText(p.formStatus, 'Thank you. Your comment is awaiting moderation.');
+        const mine = p.comment('The new timetable works well');
+        await expectText(mine.locator('.comment-author'), 'Grace Hopper');
+        await expectText(
+          mine.locator('.comment-body'),
+          /The new timetable works well for the early ferry\.\s*But weekends need more boats\./,
+        );
+        await expectText(mine.locator('.awaiting-moderation'), STILL_HELD);
+        assert.equal(
+          await mine.getByRole('link', { name: /Reply/ }).count(),
+          0,
+          'a held comment cannot be replied to yet',
+        );
+        await expectValue(p.body, '', { timeout: 1_000 });
 
-      // Another reader sees no trace of it.
-      const other = await reader({ javaScriptEnabled: false });
-      const o = articlePage(other);
-      await other.goto(url);
-      await expectText(o.commentsHeading, 'No comments yet');
-      assert.equal(await o.comments.count(), 0);
-      assert.equal(await other.getByText('The new timetable works well').count(), 0);
-      assert.equal(await other.getByText(STILL_HELD).count(), 0);
-    });
+        // Another reader sees no trace of it.
+        const other = await reader({ javaScriptEnabled: false });
+        const o = articlePage(other);
+        await other.goto(url);
+        await expectText(o.commentsHeading, 'No comments yet');
+        assert.equal(await o.comments.count(), 0);
+        assert.equal(await other.getByText('The new timetable works well').count(), 0);
+        assert.equal(await other.getByText(STILL_HELD).count(), 0);
+      },
+    );
     it('keeps each error inside its field block, so it reads as belonging to that field', async () => {
       const { url } = await ratedArticle();
       const page = await reader({ javaScriptEnabled: false });
@@ -116,8 +147,8 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       // Seen from the page: the Name error is nearer its own box than the Email label below it.
       // All three boxes are read at one instant: the page may still be scrolling to #respond.
       const { above, below } = await page.evaluate(() => {
-        const [name, error, emailLabel] = ['#comment-name', '#authorName-error', 'label[for="comment-email"]'].map((selector) =>
-          document.querySelector(selector)!.getBoundingClientRect(),
+        const [name, error, emailLabel] = ['#comment-name', '#authorName-error', 'label[for="comment-email"]'].map(
+          (selector) => document.querySelector(selector)!.getBoundingClientRect(),
         ) as [DOMRect, DOMRect, DOMRect];
         return { above: error.top - name.bottom, below: emailLabel.top - error.bottom };
       });
@@ -189,7 +220,11 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       await assertNoError(p.body);
       await assertNoError(p.name);
       assert.equal(await p.fieldErrors.count(), 1, 'only Email is flagged');
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'comment-email', 'focus moves to the field to fix');
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.id),
+        'comment-email',
+        'focus moves to the field to fix',
+      );
       assert.equal(await p.comments.count(), 0, 'nothing was posted');
       await nav.assertStillSamePage();
     });
@@ -218,12 +253,15 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
   describe('replies, with JavaScript on', () => {
     async function articleWithApprovedComment() {
       const { article, url } = await ratedArticle();
-      const { id } = await suite.app.services.comments.post(commentInput({ authorName: 'Ada Lovelace', body: 'The old ferry was quicker, honestly.' }), {
-        articleId: article.id,
-        readerId: null,
-        ipHash: 'ada',
-        userAgent: 'e2e',
-      });
+      const { id } = await suite.app.services.comments.post(
+        commentInput({ authorName: 'Ada Lovelace', body: 'The old ferry was quicker, honestly.' }),
+        {
+          articleId: article.id,
+          readerId: null,
+          ipHash: 'ada',
+          userAgent: 'e2e',
+        },
+      );
       return { article, url, parentId: id };
     }
 
@@ -259,29 +297,31 @@ describe('article page in Chromium', { skip: browserSkipReason }, () => {
       await nav.assertStillSamePage();
     });
 
-    it('after posting a reply, the comment form is back at the end of the thread, ready for a new ' +
-      'comment', async () => {
-      const { url, parentId } = await articleWithApprovedComment();
-      await suite.app.services.comments.setStatus([parentId], 'approved');
-      const page = await reader();
-      const p = articlePage(page);
-      await page.goto(url);
-      const parent = page.locator(`#comment-${parentId}`);
-      await parent.getByRole('link', { name: 'Reply to Ada Lovelace' }).click();
-      await p.body.fill('A reply, so the form must come back.');
-      await p.name.fill('Mary Somerville');
-      await p.email.fill('mary@example.org');
-      await p.postButton.click();
-      await expectText(parent.locator('.comment-replies .comment-body'), 'A reply, so the form must come back.');
+    it(
+      'after posting a reply, the comment form is back at the end of the thread, ready for a new ' + 'comment',
+      async () => {
+        const { url, parentId } = await articleWithApprovedComment();
+        await suite.app.services.comments.setStatus([parentId], 'approved');
+        const page = await reader();
+        const p = articlePage(page);
+        await page.goto(url);
+        const parent = page.locator(`#comment-${parentId}`);
+        await parent.getByRole('link', { name: 'Reply to Ada Lovelace' }).click();
+        await p.body.fill('A reply, so the form must come back.');
+        await p.name.fill('Mary Somerville');
+        await p.email.fill('mary@example.org');
+        await p.postButton.click();
+        await expectText(parent.locator('.comment-replies .comment-body'), 'A reply, so the form must come back.');
 
-      // The thread is updated in one go: by now the form must be settled.
-      assert.equal(await p.form.count(), 1, 'the comment form is still on the page');
-      await expectText(p.respondHeading, 'Leave your comment');
-      assert.equal(await page.locator('[data-comment-list] #respond').count(), 0, 'and no longer inside the thread');
-      assert.equal(await page.locator('#comments > #respond').count(), 1, 'it is back after the list');
-      await expectText(p.formStatus, 'Thank you. Your comment is awaiting moderation.');
-      await expectValue(p.body, '');
-      assert.equal(await page.locator('[data-parent-id]').inputValue(), '', 'the next comment is not a reply');
-    });
+        // The thread is updated in one go: by now the form must be settled.
+        assert.equal(await p.form.count(), 1, 'the comment form is still on the page');
+        await expectText(p.respondHeading, 'Leave your comment');
+        assert.equal(await page.locator('[data-comment-list] #respond').count(), 0, 'and no longer inside the thread');
+        assert.equal(await page.locator('#comments > #respond').count(), 1, 'it is back after the list');
+        await expectText(p.formStatus, 'Thank you. Your comment is awaiting moderation.');
+        await expectValue(p.body, '');
+        assert.equal(await page.locator('[data-parent-id]').inputValue(), '', 'the next comment is not a reply');
+      },
+    );
   });
 });

@@ -18,9 +18,16 @@ function hostServer(broadsheet: () => string): Promise<{ server: Server; port: n
     if (!request.url?.startsWith('/2026/')) return void response.writeHead(404).end();
     const origin = `http://${request.headers.host}`;
     const html = EXAMPLE.replaceAll('https://news.example.org', broadsheet()).replaceAll('https://example.org', origin);
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': `script-src ${broadsheet()}` }).end(html);
+    response
+      .writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `script-src ${broadsheet()}`,
+      })
+      .end(html);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port })),
+  );
 }
 
 describe('embed on another site, in Chromium', { skip: browserSkipReason }, () => {
@@ -50,65 +57,88 @@ describe('embed on another site, in Chromium', { skip: browserSkipReason }, () =
     });
   }
 
-  it('shows the widget and thread, rates with a star click, holds a new comment, and fills the counters with ' +
-    'one request', async () => {
-    const { services } = suite.app;
-    // Another page of the site already has a discussion: two published comments and a rating.
-    const ferry = await services.threads.resolve(`${allowedOrigin()}/2026/ferry-timetable.html`, 'New ferry timetable');
-    await services.settings.update({ commentPolicy: 'publish' });
-    for (const body of ['More boats, please.', 'The early ferry is full.']) {
-      await services.comments.post({ authorName: 'Ada', authorEmail: 'ada@example.org', body }, { articleId: ferry.id, readerId: null, ipHash: 'h', userAgent: 'test' });
-    }
-    await services.settings.update({ commentPolicy: 'hold-first-time' });
-    await services.ratings.rate({ articleId: ferry.id, readerId: 'earlier-reader-000000000', ipHash: 'earlier', value: 60 });
+  it(
+    'shows the widget and thread, rates with a star click, holds a new comment, and fills the counters with ' +
+      'one request',
+    async () => {
+      const { services } = suite.app;
+      // Another page of the site already has a discussion: two published comments and a rating.
+      const ferry = await services.threads.resolve(
+        `${allowedOrigin()}/2026/ferry-timetable.html`,
+        'New ferry timetable',
+      );
+      await services.settings.update({ commentPolicy: 'publish' });
+      for (const body of ['More boats, please.', 'The early ferry is full.']) {
+        await services.comments.post(
+          { authorName: 'Ada', authorEmail: 'ada@example.org', body },
+          { articleId: ferry.id, readerId: null, ipHash: 'h', userAgent: 'test' },
+        );
+      }
+      await services.settings.update({ commentPolicy: 'hold-first-time' });
+      await services.ratings.rate({
+        articleId: ferry.id,
+        readerId: 'earlier-reader-000000000',
+        ipHash: 'earlier',
+        value: 60,
+      });
 
-    const page = await suite.readerPage();
-    const countRequests: string[] = [];
-    page.on('request', (request) => {
-      if (request.url().includes('/api/v1/embed/counts')) countRequests.push(request.method());
-    });
-    const blocked: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
-    });
-    await page.goto(`${allowedOrigin()}/2026/harbour-bridge.html?utm_source=newsletter#top`);
+      const page = await suite.readerPage();
+      const countRequests: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/v1/embed/counts')) countRequests.push(request.method());
+      });
+      const blocked: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+      });
+      await page.goto(`${allowedOrigin()}/2026/harbour-bridge.html?utm_source=newsletter#top`);
 
-    const frame = await frameOf(page);
-    const thread = articlePage(frame as unknown as Page);
-    await expectText(frame.locator('#rating .score-none'), /^No ratings yet\./);
-    await thread.star(4).click();
-    await expectText(thread.score, '80 %');
-    await expectText(thread.count, '1 rating');
-    await expectText(thread.yourRating, /^Your rating: 4 stars/);
+      const frame = await frameOf(page);
+      const thread = articlePage(frame as unknown as Page);
+      await expectText(frame.locator('#rating .score-none'), /^No ratings yet\./);
+      await thread.star(4).click();
+      await expectText(thread.score, '80 %');
+      await expectText(thread.count, '1 rating');
+      await expectText(thread.yourRating, /^Your rating: 4 stars/);
 
-    await thread.name.fill('Grace Hopper');
-    await thread.email.fill('grace@example.org');
-    await thread.body.fill('Glad the bridge is open again.');
-    await thread.postButton.click();
-    await expectText(thread.formStatus, 'Thank you. Your comment is awaiting moderation.');
-    await expectText(thread.comment('Glad the bridge is open again.').locator('.awaiting-moderation'), 'Your comment is awaiting moderation.');
+      await thread.name.fill('Grace Hopper');
+      await thread.email.fill('grace@example.org');
+      await thread.body.fill('Glad the bridge is open again.');
+      await thread.postButton.click();
+      await expectText(thread.formStatus, 'Thank you. Your comment is awaiting moderation.');
+      await expectText(
+        thread.comment('Glad the bridge is open again.').locator('.awaiting-moderation'),
+        'Your comment is awaiting moderation.',
+      );
 
-    // The frame is as tall as its document (the loader resizes it from the frame's messages).
-    await eventually(async () => {
-      const [frameHeight, documentHeight] = await Promise.all([
-        page.locator('#broadsheet-thread iframe').evaluate((el) => el.getBoundingClientRect().height),
-        frame.evaluate(() => document.documentElement.getBoundingClientRect().height),
-      ]);
-      assert.ok(Math.abs(frameHeight - Math.ceil(documentHeight)) <= 1, `frame ${frameHeight}px, document ${documentHeight}px`);
-    });
+      // The frame is as tall as its document (the loader resizes it from the frame's messages).
+      await eventually(async () => {
+        const [frameHeight, documentHeight] = await Promise.all([
+          page.locator('#broadsheet-thread iframe').evaluate((el) => el.getBoundingClientRect().height),
+          frame.evaluate(() => document.documentElement.getBoundingClientRect().height),
+        ]);
+        assert.ok(
+          Math.abs(frameHeight - Math.ceil(documentHeight)) <= 1,
+          `frame ${frameHeight}px, document ${documentHeight}px`,
+        );
+      });
 
-    // The counters: this page (one rating, no published comment yet) and the ferry page, in one request.
-    await expectText(page.locator('[data-broadsheet-count]').first(), /^0 comments/);
-    await expectText(page.locator('[data-broadsheet-count][data-url]'), '2 comments · 60 %');
-    assert.deepEqual(countRequests, ['GET'], 'every counter on the page came from one request');
-    assert.deepEqual(blocked, [], 'nothing was refused by the host page CSP');
+      // The counters: this page (one rating, no published comment yet) and the ferry page, in one request.
+      await expectText(page.locator('[data-broadsheet-count]').first(), /^0 comments/);
+      await expectText(page.locator('[data-broadsheet-count][data-url]'), '2 comments · 60 %');
+      assert.deepEqual(countRequests, ['GET'], 'every counter on the page came from one request');
+      assert.deepEqual(blocked, [], 'nothing was refused by the host page CSP');
 
-    // The thread is the page's canonical address, made an external thread named after the page.
-    const made = await services.threads.resolve(`${allowedOrigin()}/2026/harbour-bridge.html`);
-    assert.equal(made.title, 'Harbour bridge reopens after repairs');
-    const held = await services.comments.moderationQueue({ status: 'pending' });
-    assert.ok(held.items.some((c) => c.articleTitle === made.title && c.authorName === 'Grace Hopper'), 'the comment waits in the moderation queue');
-  });
+      // The thread is the page's canonical address, made an external thread named after the page.
+      const made = await services.threads.resolve(`${allowedOrigin()}/2026/harbour-bridge.html`);
+      assert.equal(made.title, 'Harbour bridge reopens after repairs');
+      const held = await services.comments.moderationQueue({ status: 'pending' });
+      assert.ok(
+        held.items.some((c) => c.articleTitle === made.title && c.authorName === 'Grace Hopper'),
+        'the comment waits in the moderation queue',
+      );
+    },
+  );
 
   it('gives a page of an origin that is not listed nothing: the fallback link stays', async () => {
     const page = await suite.readerPage();
@@ -116,7 +146,12 @@ describe('embed on another site, in Chromium', { skip: browserSkipReason }, () =
     page.on('requestfailed', (request) => refused.push(new URL(request.url()).pathname));
     await page.goto(`http://localhost:${other.port}/2026/harbour-bridge.html`);
     // Both calls are refused (CORS): the thread's preflight and the counters.
-    await eventually(() => assert.deepEqual(refused.filter((path) => path.startsWith('/api/v1/embed/')).sort(), ['/api/v1/embed/counts', '/api/v1/embed/threads']));
+    await eventually(() =>
+      assert.deepEqual(refused.filter((path) => path.startsWith('/api/v1/embed/')).sort(), [
+        '/api/v1/embed/counts',
+        '/api/v1/embed/threads',
+      ]),
+    );
     assert.equal(await page.locator('#broadsheet-thread iframe').count(), 0, 'no frame');
     await expectText(page.locator('#broadsheet-thread a'), 'Ratings and comments on this story');
     assert.equal(await page.locator('[data-broadsheet-count]').first().innerText(), '', 'no count');

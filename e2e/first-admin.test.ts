@@ -16,8 +16,19 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
 }
@@ -28,14 +39,21 @@ describe('the first admin in Chromium', { skip: browserSkipReason }, () => {
   it('explains how to get in, then the set-up link makes the first admin and opens the dashboard', async () => {
     const { services } = suite.app;
     const article = await createArticle(services, { title: 'Harbour lights switched on' });
-    for (const [i, value] of [100, 80].entries()) await services.ratings.rate({ articleId: article.id, readerId: `r${i}`, ipHash: `ip${i}`, value });
+    for (const [i, value] of [100, 80].entries())
+      await services.ratings.rate({ articleId: article.id, readerId: `r${i}`, ipHash: `ip${i}`, value });
 
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await suite.readerPage({ colorScheme, bypassCSP: true });
       await page.goto(`${suite.app.url}/admin`);
       assert.equal(new URL(page.url()).pathname, '/admin/login');
-      await expectText(page.getByRole('heading', { name: 'No staff account exists yet' }), 'No staff account exists yet');
-      assert.match((await page.locator('main').textContent()) ?? '', /broadsheet user add --email you@example\.org --role admin --name "Your Name"/);
+      await expectText(
+        page.getByRole('heading', { name: 'No staff account exists yet' }),
+        'No staff account exists yet',
+      );
+      assert.match(
+        (await page.locator('main').textContent()) ?? '',
+        /broadsheet user add --email you@example\.org --role admin --name "Your Name"/,
+      );
       assert.deepEqual(await axeViolations(page), [], `login page without staff (${colorScheme})`);
     }
 
@@ -60,9 +78,15 @@ describe('the first admin in Chromium', { skip: browserSkipReason }, () => {
     assert.ok(await page.locator('#ratings-chart text.chart-value').isVisible());
     await page.getByText('Figures for ratings per day').click();
     await expectText(page.getByRole('table', { name: 'Ratings per day' }).getByRole('row').nth(1), / 2$/);
-    await expectText(page.getByRole('region', { name: 'Recently published' }), /Harbour lights switched on .* · 90 % · 0 comments/);
+    await expectText(
+      page.getByRole('region', { name: 'Recently published' }),
+      /Harbour lights switched on .* · 90 % · 0 comments/,
+    );
 
-    await Promise.all([page.waitForURL('**/admin/articles/new'), page.getByRole('link', { name: 'New article' }).click()]);
+    await Promise.all([
+      page.waitForURL('**/admin/articles/new'),
+      page.getByRole('link', { name: 'New article' }).click(),
+    ]);
 
     // The link worked once.
     const again = await page.goto(`${suite.app.url}/admin/setup/${token}`);

@@ -15,7 +15,9 @@ describe('live updates in Chromium', { skip: browserSkipReason }, () => {
   async function openLive(article: Article): Promise<Page> {
     const page = await suite.readerPage();
     // The server subscribes before it sends the stream's headers, so once they arrive no event is missed.
-    const stream = page.waitForResponse((r) => r.url().endsWith(`/api/v1/articles/${article.id}/events`) && r.status() === 200);
+    const stream = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/v1/articles/${article.id}/events`) && r.status() === 200,
+    );
     await page.goto(suite.app.url + articlePath(article.slug));
     const response = await stream;
     assert.match((await response.allHeaders())['content-type'] ?? '', /^text\/event-stream/);
@@ -57,12 +59,15 @@ describe('live updates in Chromium', { skip: browserSkipReason }, () => {
     await expectText(p.commentsHeading, 'No comments yet');
     const nav = await watchForNavigation(page);
 
-    const { id } = await suite.app.services.comments.post(commentInput({ authorName: 'Emmy Noether', body: 'The 7:10 is finally back.' }), {
-      articleId: article.id,
-      readerId: null,
-      ipHash: 'emmy',
-      userAgent: 'e2e',
-    });
+    const { id } = await suite.app.services.comments.post(
+      commentInput({ authorName: 'Emmy Noether', body: 'The 7:10 is finally back.' }),
+      {
+        articleId: article.id,
+        readerId: null,
+        ipHash: 'emmy',
+        userAgent: 'e2e',
+      },
+    );
     await suite.app.services.comments.setStatus([id], 'approved');
 
     const comment = page.locator(`#comment-${id}`);

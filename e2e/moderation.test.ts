@@ -64,7 +64,11 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
     const item = page.locator(`#c${id}`);
     await expectText(item.locator('.comment-body'), body);
     await expectText(item.locator('.held-reason'), /^Held because:\s*It is the first comment from this person/);
-    assert.equal(await page.getByRole('article', { name: `Comment #${id} by Rosa Pereira` }).count(), 1, 'each comment is named for screen readers');
+    assert.equal(
+      await page.getByRole('article', { name: `Comment #${id} by Rosa Pereira` }).count(),
+      1,
+      'each comment is named for screen readers',
+    );
 
     // "?" opens the list of shortcuts; keys typed in the search field are text, not commands.
     await page.keyboard.press('?');
@@ -86,9 +90,16 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
     await Promise.all([page.waitForURL(/done=approved/), page.keyboard.press('a')]);
     await expectText(page.getByRole('status'), '1 comment approved.');
     assert.equal(await page.locator(`#c${id}`).count(), 0, 'it left the pending queue');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), `c${earlierId}`, 'the next comment has the focus');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      `c${earlierId}`,
+      'the next comment has the focus',
+    );
     // The URL already says done=approved: wait for the one without the #c anchor (no next comment).
-    await Promise.all([page.waitForURL((u) => u.searchParams.get('done') === 'approved' && u.hash === ''), page.keyboard.press('a')]);
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('done') === 'approved' && u.hash === ''),
+      page.keyboard.press('a'),
+    ]);
     assert.equal(await page.locator(`#c${earlierId}`).count(), 0);
 
     await secondReaderSees(url, body);
@@ -100,14 +111,24 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
     const url = suite.app.url + articlePath(article.slug);
     const good = 'The N12 is back, good news for shift workers.';
     const goodId = await readerComments(url, good);
-    const junkIds = [await readerComments(url, 'Cheap watches at my site one.'), await readerComments(url, 'Cheap watches at my site two.')];
+    const junkIds = [
+      await readerComments(url, 'Cheap watches at my site one.'),
+      await readerComments(url, 'Cheap watches at my site two.'),
+    ];
 
     const page = await moderatorLogsIn({ javaScriptEnabled: false });
     await expectText(page.locator(`#c${goodId} .held-reason`), /first comment from this person/);
-    await Promise.all([page.waitForURL(/done=approved/), page.locator(`#c${goodId}`).getByRole('button', { name: /^Approve/ }).click()]);
+    await Promise.all([
+      page.waitForURL(/done=approved/),
+      page
+        .locator(`#c${goodId}`)
+        .getByRole('button', { name: /^Approve/ })
+        .click(),
+    ]);
     await expectText(page.getByRole('status'), '1 comment approved.');
 
-    for (const id of junkIds) await page.getByRole('checkbox', { name: new RegExp(`^Select comment #${id} by`) }).check();
+    for (const id of junkIds)
+      await page.getByRole('checkbox', { name: new RegExp(`^Select comment #${id} by`) }).check();
     await page.getByLabel('With the selected comments').selectOption('spam');
     await Promise.all([page.waitForURL(/done=spam/), page.getByRole('button', { name: 'Apply' }).click()]);
     await expectText(page.getByRole('status'), '2 comments marked as spam.');
@@ -119,7 +140,15 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
   it('lays out each comment’s header the same with or without a website', async () => {
     const article = await createArticle(suite.app.services, { title: 'Harbour lights' });
     const post = async (authorUrl?: string) => {
-      const response = await postCommentJson(new Client(suite.app.url), article, commentInput({ authorName: 'Ada Quay', body: `Lights ${authorUrl ?? 'none'}`, ...(authorUrl ? { authorUrl } : {}) }));
+      const response = await postCommentJson(
+        new Client(suite.app.url),
+        article,
+        commentInput({
+          authorName: 'Ada Quay',
+          body: `Lights ${authorUrl ?? 'none'}`,
+          ...(authorUrl ? { authorUrl } : {}),
+        }),
+      );
       assert.equal(response.status, 201);
       return ((await response.json()) as { id: number }).id;
     };
@@ -128,8 +157,19 @@ describe('moderation in Chromium', { skip: browserSkipReason }, () => {
     const page = await moderatorLogsIn();
     const layout = async (id: number) => {
       const box = async (selector: string) => (await page.locator(`#c${id} ${selector}`).boundingBox())!;
-      const [header, when, on, name] = await Promise.all([box('.queue-meta'), box('.queue-when'), box('.queue-on'), box('.comment-author')]);
-      return { height: header.height, whenX: when.x - header.x, whenY: when.y - header.y, onY: on.y - header.y, nameY: name.y - header.y };
+      const [header, when, on, name] = await Promise.all([
+        box('.queue-meta'),
+        box('.queue-when'),
+        box('.queue-on'),
+        box('.comment-author'),
+      ]);
+      return {
+        height: header.height,
+        whenX: when.x - header.x,
+        whenY: when.y - header.y,
+        onY: on.y - header.y,
+        nameY: name.y - header.y,
+      };
     };
     assert.deepEqual(await layout(withSite), await layout(plain), 'name, time, status and article stay in place');
     await expectText(page.locator(`#c${withSite} .queue-contact`), /example\.org\/a\/rather\/long/);

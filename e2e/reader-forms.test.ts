@@ -40,50 +40,57 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
     }
   }
 
-  const spamCount = async (email: string) => (await suite.app.services.comments.listForModeration({ status: 'spam' })).filter((row) => row.authorEmail === email).length;
+  const spamCount = async (email: string) =>
+    (await suite.app.services.comments.listForModeration({ status: 'spam' })).filter((row) => row.authorEmail === email)
+      .length;
 
   describe('what became of a comment, with JavaScript off', () => {
-    it('published, then the same text again (held as spam): each told in words at the form, never "published" ' +
-      'for the second', async () => {
-      await withPolicy('publish', async () => {
+    it(
+      'published, then the same text again (held as spam): each told in words at the form, never "published" ' +
+        'for the second',
+      async () => {
+        await withPolicy('publish', async () => {
+          const { url } = await freshArticle();
+          const page = await reader({ javaScriptEnabled: false });
+          const p = articlePage(page);
+          await page.goto(url);
+          await fill(page, { body: 'The early boat is back, good news.' });
+          await Promise.all([page.waitForNavigation(), p.postButton.click()]);
+          assert.equal(new URL(page.url()).hash, '#respond');
+          await expectText(p.formStatus, PUBLISHED);
+          await expectText(p.comment('The early boat is back').locator('.comment-author'), 'Grace Hopper');
+
+          await fill(page, { body: 'The early boat is back, good news.' });
+          await Promise.all([page.waitForNavigation(), p.postButton.click()]);
+          assert.equal(await spamCount('grace@example.org'), 1, 'the duplicate went to spam');
+          const { hash } = new URL(page.url());
+          assert.equal(hash, '#respond', 'an anchor that is on the page: the form');
+          assert.equal(await page.locator(hash).count(), 1);
+          await expectText(p.formStatus, HELD);
+          assert.ok(await p.formStatus.isVisible());
+        });
+      },
+    );
+
+    it(
+      'refused: the reason at the form; reloading the address the form left shows the article, ' + 'not a 404',
+      async () => {
         const { url } = await freshArticle();
         const page = await reader({ javaScriptEnabled: false });
         const p = articlePage(page);
         await page.goto(url);
-        await fill(page, { body: 'The early boat is back, good news.' });
+        await fill(page, { body: 'Hello', email: 'grace-at-example' });
         await Promise.all([page.waitForNavigation(), p.postButton.click()]);
-        assert.equal(new URL(page.url()).hash, '#respond');
-        await expectText(p.formStatus, PUBLISHED);
-        await expectText(p.comment('The early boat is back').locator('.comment-author'), 'Grace Hopper');
+        await expectText(p.formStatus, 'Please correct 1 field below.');
+        assert.equal(new URL(page.url()).pathname, `${new URL(url).pathname}/comments`);
 
-        await fill(page, { body: 'The early boat is back, good news.' });
-        await Promise.all([page.waitForNavigation(), p.postButton.click()]);
-        assert.equal(await spamCount('grace@example.org'), 1, 'the duplicate went to spam');
-        const { hash } = new URL(page.url());
-        assert.equal(hash, '#respond', 'an anchor that is on the page: the form');
-        assert.equal(await page.locator(hash).count(), 1);
-        await expectText(p.formStatus, HELD);
-        assert.ok(await p.formStatus.isVisible());
-      });
-    });
-
-    it('refused: the reason at the form; reloading the address the form left shows the article, ' +
-      'not a 404', async () => {
-      const { url } = await freshArticle();
-      const page = await reader({ javaScriptEnabled: false });
-      const p = articlePage(page);
-      await page.goto(url);
-      await fill(page, { body: 'Hello', email: 'grace-at-example' });
-      await Promise.all([page.waitForNavigation(), p.postButton.click()]);
-      await expectText(p.formStatus, 'Please correct 1 field below.');
-      assert.equal(new URL(page.url()).pathname, `${new URL(url).pathname}/comments`);
-
-      // As the address bar does (Enter, or the link shared): a GET of that address.
-      const response = await page.goto(page.url().replace(/#.*/, ''));
-      assert.equal(response?.status(), 200);
-      assert.equal(new URL(page.url()).pathname, new URL(url).pathname, 'the address now is the article');
-      await expectText(p.respondHeading, 'Leave your comment');
-    });
+        // As the address bar does (Enter, or the link shared): a GET of that address.
+        const response = await page.goto(page.url().replace(/#.*/, ''));
+        assert.equal(response?.status(), 200);
+        assert.equal(new URL(page.url()).pathname, new URL(url).pathname, 'the address now is the article');
+        await expectText(p.respondHeading, 'Leave your comment');
+      },
+    );
 
     it('the Reply link after posting opens a reply form without the last message', async () => {
       await withPolicy('publish', async () => {
@@ -94,7 +101,10 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
         await fill(page, { body: 'First thoughts on the timetable.' });
         await Promise.all([page.waitForNavigation(), p.postButton.click()]);
         await expectText(p.formStatus, PUBLISHED);
-        await Promise.all([page.waitForNavigation(), p.comment('First thoughts').getByRole('link', { name: /Reply/ }).click()]);
+        await Promise.all([
+          page.waitForNavigation(),
+          p.comment('First thoughts').getByRole('link', { name: /Reply/ }).click(),
+        ]);
         await expectText(p.respondHeading, 'Reply to Grace Hopper');
         await expectText(p.formStatus, '');
       });
@@ -125,8 +135,16 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
 
     it('refused (a banned address): the reason, in words, at the form, keeping the text', async () => {
       const { article, url } = await freshArticle();
-      const earlier = await suite.app.services.comments.post(commentInput({ authorEmail: 'troll@example.org' }), { articleId: article.id, readerId: null, ipHash: 'troll', userAgent: 'e2e' });
-      await suite.app.services.bans.banFromComment({ commentId: earlier.id, kind: 'email', reason: 'Abuse', duration: 'day' }, CLI_ACTOR);
+      const earlier = await suite.app.services.comments.post(commentInput({ authorEmail: 'troll@example.org' }), {
+        articleId: article.id,
+        readerId: null,
+        ipHash: 'troll',
+        userAgent: 'e2e',
+      });
+      await suite.app.services.bans.banFromComment(
+        { commentId: earlier.id, kind: 'email', reason: 'Abuse', duration: 'day' },
+        CLI_ACTOR,
+      );
       const page = await reader();
       const p = articlePage(page);
       await page.goto(url);
@@ -140,7 +158,10 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
 
     it('after posting, Reply opens a form without the previous message', async () => {
       const { article, url } = await freshArticle();
-      const { id } = await suite.app.services.comments.post(commentInput({ authorName: 'Ada Lovelace', body: 'Sundays are the problem.' }), { articleId: article.id, readerId: null, ipHash: 'ada', userAgent: 'e2e' });
+      const { id } = await suite.app.services.comments.post(
+        commentInput({ authorName: 'Ada Lovelace', body: 'Sundays are the problem.' }),
+        { articleId: article.id, readerId: null, ipHash: 'ada', userAgent: 'e2e' },
+      );
       await suite.app.services.comments.setStatus([id], 'approved');
       const page = await reader();
       const p = articlePage(page);
@@ -218,7 +239,10 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
       for (const javaScriptEnabled of [true, false]) {
         const page = await reader({ javaScriptEnabled });
         await page.goto(url);
-        await expectText(page.locator('#rating .score-none'), 'No ratings yet. Be the first to say what you think of it.');
+        await expectText(
+          page.locator('#rating .score-none'),
+          'No ratings yet. Be the first to say what you think of it.',
+        );
         assert.equal(await page.locator('#rating table').count(), 0);
         assert.equal(await page.locator('#rating').getByText('–', { exact: true }).count(), 0);
       }
@@ -239,31 +263,37 @@ describe('reader forms in Chromium', { skip: browserSkipReason }, () => {
       assert.equal(posts(), 1, 'one click, one rating');
     });
 
-    it('with the keyboard: arrows move along the stars without rating, Space rates, and focus ' +
-      'stays on the star', async () => {
-      const { url } = await freshArticle();
-      const page = await reader();
-      const p = articlePage(page);
-      await page.goto(url);
-      const posts = countRatings(page);
-      await page.getByRole('radio', { name: '1 star', exact: true }).focus();
-      await page.keyboard.press('ArrowRight');
-      await page.keyboard.press('ArrowRight');
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rate-60', 'the arrows move the way the stars read');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(posts(), 0, 'moving along is not rating');
+    it(
+      'with the keyboard: arrows move along the stars without rating, Space rates, and focus ' + 'stays on the star',
+      async () => {
+        const { url } = await freshArticle();
+        const page = await reader();
+        const p = articlePage(page);
+        await page.goto(url);
+        const posts = countRatings(page);
+        await page.getByRole('radio', { name: '1 star', exact: true }).focus();
+        await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('ArrowRight');
+        assert.equal(
+          await page.evaluate(() => document.activeElement?.id),
+          'rate-60',
+          'the arrows move the way the stars read',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(posts(), 0, 'moving along is not rating');
 
-      await page.keyboard.press('Space');
-      await expectText(p.yourRating, 'Your rating: 3 stars. Rate again to change it.');
-      await expectText(p.score, '60 %');
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rate-60', 'focus stays on the star');
-      await page.keyboard.press('ArrowRight');
-      await page.keyboard.press('Enter');
-      await expectText(p.yourRating, 'Your rating: 4 stars. Rate again to change it.');
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'rate-80');
-      assert.equal(posts(), 2, 'one rating per Space or Enter');
-      await expectText(p.count, '1 rating');
-    });
+        await page.keyboard.press('Space');
+        await expectText(p.yourRating, 'Your rating: 3 stars. Rate again to change it.');
+        await expectText(p.score, '60 %');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'rate-60', 'focus stays on the star');
+        await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('Enter');
+        await expectText(p.yourRating, 'Your rating: 4 stars. Rate again to change it.');
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'rate-80');
+        assert.equal(posts(), 2, 'one rating per Space or Enter');
+        await expectText(p.count, '1 rating');
+      },
+    );
 
     it('without JavaScript, choosing a star and pressing Rate rates once, told in stars', async () => {
       const { url } = await freshArticle();

@@ -42,7 +42,12 @@ describe('article page screenshots', { skip: browserSkipReason }, () => {
     });
     const values = [100, 80, 80, 60, 100, 40, 80, 20];
     for (const [i, value] of values.entries()) {
-      await app.services.ratings.rate({ articleId: article.id, readerId: `screenshot-reader-${String(i).padStart(6, '0')}`, ipHash: `ip${i}`, value });
+      await app.services.ratings.rate({
+        articleId: article.id,
+        readerId: `screenshot-reader-${String(i).padStart(6, '0')}`,
+        ipHash: `ip${i}`,
+        value,
+      });
     }
     const context = { articleId: article.id, readerId: null, ipHash: 'shots', userAgent: 'e2e' };
     const post = async (input: Record<string, unknown>) => {
@@ -50,17 +55,30 @@ describe('article page screenshots', { skip: browserSkipReason }, () => {
       await app.services.comments.setStatus([id], 'approved');
       return id;
     };
-    const first = await post({ authorName: 'Ada Lovelace', authorUrl: 'https://ada.example.org', body: 'Finally! The detour added **twenty minutes** to my commute.' });
-    const reply = await post({ authorName: 'Charles Babbage', body: 'Twenty? It was closer to forty from the north side.', parentId: first });
-    await post({ authorName: 'Ada Lovelace', body: '> closer to forty\n\nOnly at rush hour, surely.', parentId: reply });
+    const first = await post({
+      authorName: 'Ada Lovelace',
+      authorUrl: 'https://ada.example.org',
+      body: 'Finally! The detour added **twenty minutes** to my commute.',
+    });
+    const reply = await post({
+      authorName: 'Charles Babbage',
+      body: 'Twenty? It was closer to forty from the north side.',
+      parentId: first,
+    });
+    await post({
+      authorName: 'Ada Lovelace',
+      body: '> closer to forty\n\nOnly at rush hour, surely.',
+      parentId: reply,
+    });
     await post({
       authorName: 'Grace Hopper',
-      body: 'The full report is at ' +
+      body:
+        'The full report is at ' +
         'https://example.org/council/reports/2026/harbour-bridge-structural-assessment-final-version-with-appendices.pdf ' +
-          '' +
-          '' +
-          '' +
-          '' +
+        '' +
+        '' +
+        '' +
+        '' +
         'and worth reading.\n\n`cables: 48`',
     });
   });
@@ -73,13 +91,22 @@ describe('article page screenshots', { skip: browserSkipReason }, () => {
     { width: 390, height: 844, name: 'mobile' },
   ]) {
     it(`article page at ${width} px (${name}): full-page screenshot, nothing overflowing`, async () => {
-      const context = await newReader(browser, { viewport: { width, height }, deviceScaleFactor: 1, isMobile: width < 600, hasTouch: width < 600 });
+      const context = await newReader(browser, {
+        viewport: { width, height },
+        deviceScaleFactor: 1,
+        isMobile: width < 600,
+        hasTouch: width < 600,
+      });
       const page = await context.newPage();
       const url = app.url + articlePath(article.slug);
       await page.goto(url);
       // This reader's own comment, held for moderation, shows only to them.
       const response = await context.request.post(`${app.url}/api/v1/articles/${article.id}/comments`, {
-        data: { authorName: 'New Reader', authorEmail: `new-${name}@example.org`, body: 'First time commenting: thanks for covering this.' },
+        data: {
+          authorName: 'New Reader',
+          authorEmail: `new-${name}@example.org`,
+          body: 'First time commenting: thanks for covering this.',
+        },
       });
       assert.equal(response.status(), 201);
       await page.reload();

@@ -14,27 +14,30 @@ describe('long threads and editing in Chromium', { skip: browserSkipReason }, ()
   async function discussedArticle(threads: number) {
     const article = await createArticle(suite.app.services, { title: 'Bridge tolls debated' });
     const ctx = { articleId: article.id, readerId: null, ipHash: 'e2e', userAgent: 'e2e' };
-    for (let i = 1; i <= threads; i++) await suite.app.services.comments.post(commentInput({ body: `Thread number ${i}.` }), ctx);
+    for (let i = 1; i <= threads; i++)
+      await suite.app.services.comments.post(commentInput({ body: `Thread number ${i}.` }), ctx);
     return { article, url: suite.app.url + articlePath(article.slug) };
   }
 
   const threadCount = (page: import('playwright-core').Page) => page.locator('[data-comment-list] > li').count();
 
-  it('with JavaScript, "Load more" adds the next threads without leaving the page, until there ' +
-    'are no more', async () => {
-    const { url } = await discussedArticle(12);
-    const page = await suite.readerPage();
-    await page.goto(url);
-    assert.equal(await threadCount(page), 5);
-    const more = page.getByRole('link', { name: 'Load more comments' });
-    await more.click();
-    await eventually(async () => assert.equal(await threadCount(page), 10));
-    assert.equal(new URL(page.url()).search, '', 'still the same page');
-    await page.getByRole('link', { name: 'Load more comments' }).click();
-    await eventually(async () => assert.equal(await threadCount(page), 12));
-    assert.equal(await page.getByRole('link', { name: 'Load more comments' }).count(), 0, 'nothing more to load');
-    await expectText(page.locator('[data-comment-list] > li').last().locator('.comment-body'), 'Thread number 12.');
-  });
+  it(
+    'with JavaScript, "Load more" adds the next threads without leaving the page, until there ' + 'are no more',
+    async () => {
+      const { url } = await discussedArticle(12);
+      const page = await suite.readerPage();
+      await page.goto(url);
+      assert.equal(await threadCount(page), 5);
+      const more = page.getByRole('link', { name: 'Load more comments' });
+      await more.click();
+      await eventually(async () => assert.equal(await threadCount(page), 10));
+      assert.equal(new URL(page.url()).search, '', 'still the same page');
+      await page.getByRole('link', { name: 'Load more comments' }).click();
+      await eventually(async () => assert.equal(await threadCount(page), 12));
+      assert.equal(await page.getByRole('link', { name: 'Load more comments' }).count(), 0, 'nothing more to load');
+      await expectText(page.locator('[data-comment-list] > li').last().locator('.comment-body'), 'Thread number 12.');
+    },
+  );
 
   it('without JavaScript, the same link leads to the next page', async () => {
     const { url } = await discussedArticle(7);

@@ -31,7 +31,9 @@ async function javaSkipReason(): Promise<string | undefined> {
     () => true,
     () => false,
   );
-  return !found && !onCi ? 'Java not found: the W3C HTML checker is skipped (install default-jre-headless; with CI=true this is a failure).' : undefined;
+  return !found && !onCi
+    ? 'Java not found: the W3C HTML checker is skipped (install default-jre-headless; with CI=true this is a failure).'
+    : undefined;
 }
 
 interface PageType {
@@ -54,7 +56,11 @@ interface VnuMessage {
 
 /** Runs the Nu HTML checker once over every file; its JSON report lists the messages. */
 async function runVnu(files: string[]): Promise<VnuMessage[]> {
-  const run = await runToEnd('java', ['-Xss4m', '-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', '--stdout', ...files], { env: javaEnv(), timeoutMs: 600_000 });
+  const run = await runToEnd(
+    'java',
+    ['-Xss4m', '-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', '--stdout', ...files],
+    { env: javaEnv(), timeoutMs: 600_000 },
+  );
   if (run.code !== 0) throw new Error(`the HTML checker exited with ${run.code}: ${run.stderr}`);
   return (JSON.parse(run.stdout) as { messages: VnuMessage[] }).messages;
 }
@@ -67,13 +73,36 @@ describe('web standards', { skip: browserSkipReason }, () => {
     const { services } = suite.app;
     const { article: sample } = await importSample(services);
     const context = { articleId: sample.id, readerId: null, ipHash: 'ip', userAgent: 'e2e' };
-    const first = await services.comments.post(commentInput({ authorName: 'Ada', authorUrl: 'https://ada.example.org', body: 'A point with **emphasis** and a [link](https://example.org).' }), context);
+    const first = await services.comments.post(
+      commentInput({
+        authorName: 'Ada',
+        authorUrl: 'https://ada.example.org',
+        body: 'A point with **emphasis** and a [link](https://example.org).',
+      }),
+      context,
+    );
     await services.comments.setStatus([first.id], 'approved', CLI_ACTOR);
-    await services.comments.post(commentInput({ authorEmail: 'ada@example.org', parentId: first.id, body: '> quoted\n\nA reply.' }), context);
-    await services.comments.post(commentInput({ authorEmail: 'new@example.org', body: 'Held for moderation.' }), context);
-    for (const [i, value] of [100, 80, 40].entries()) await services.ratings.rate({ articleId: sample.id, readerId: `reader-${i}`, ipHash: `ip-${i}`, value });
-    const review = await createArticle(services, { title: 'A novel about the sea, reviewed', section: 'Culture', tags: ['Books'], authorName: 'Jo Marsh' });
-    await services.db.updateTable('articles').set({ review_type: 'Book', review_name: 'The Sea' }).where('id', '=', review.id).execute();
+    await services.comments.post(
+      commentInput({ authorEmail: 'ada@example.org', parentId: first.id, body: '> quoted\n\nA reply.' }),
+      context,
+    );
+    await services.comments.post(
+      commentInput({ authorEmail: 'new@example.org', body: 'Held for moderation.' }),
+      context,
+    );
+    for (const [i, value] of [100, 80, 40].entries())
+      await services.ratings.rate({ articleId: sample.id, readerId: `reader-${i}`, ipHash: `ip-${i}`, value });
+    const review = await createArticle(services, {
+      title: 'A novel about the sea, reviewed',
+      section: 'Culture',
+      tags: ['Books'],
+      authorName: 'Jo Marsh',
+    });
+    await services.db
+      .updateTable('articles')
+      .set({ review_type: 'Book', review_name: 'The Sea' })
+      .where('id', '=', review.id)
+      .execute();
     await services.ratings.rate({ articleId: review.id, readerId: 'reader-r', ipHash: 'ip-r', value: 80 });
     // The front page with a lead picture and cards with pictures, the header with a logo, and the
     // settings page showing the current images.
@@ -81,13 +110,28 @@ describe('web standards', { skip: browserSkipReason }, () => {
     await services.siteImages.upload('siteLogo', await pngImage(640, 160, '#1d3557'), CLI_ACTOR);
     await services.siteImages.upload('shareImage', await pngImage(1200, 630, '#e9c46a'), CLI_ACTOR);
     await createStaff(suite.app, 'admin', 'chief@newsroom.example.org');
-    await services.bans.banFromComment({ commentId: first.id, kind: 'email', reason: 'Repeated insults', duration: 'week' }, CLI_ACTOR);
+    await services.bans.banFromComment(
+      { commentId: first.id, kind: 'email', reason: 'Repeated insults', duration: 'week' },
+      CLI_ACTOR,
+    );
     // A long thread: two pages of top-level comments, with page links.
     const long = await createArticle(services, { title: 'A long discussion', section: 'Culture' });
     const now = new Date().toISOString();
     await services.db
       .insertInto('comments')
-      .values(Array.from({ length: 60 }, (_, i) => ({ article_id: long.id, author_name: `Reader ${i}`, author_email: `long${i}@example.org`, body_markdown: `Point ${i}.`, body_html: `<p>Point ${i}.</p>`, status: 'approved' as const, ip_hash: 'ip', created_at: now, updated_at: now })))
+      .values(
+        Array.from({ length: 60 }, (_, i) => ({
+          article_id: long.id,
+          author_name: `Reader ${i}`,
+          author_email: `long${i}@example.org`,
+          body_markdown: `Point ${i}.`,
+          body_html: `<p>Point ${i}.</p>`,
+          status: 'approved' as const,
+          ip_hash: 'ip',
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .execute();
 
     pageTypes.push(
@@ -124,7 +168,10 @@ describe('web standards', { skip: browserSkipReason }, () => {
   async function adminClient(): Promise<Client> {
     const client = new Client(suite.app.url);
     const login = await client.page('/admin/login');
-    const response = await client.request('/admin/login', { method: 'POST', form: { _csrf: login.csrf, email: 'chief@newsroom.example.org', password: STAFF_PASSWORD } });
+    const response = await client.request('/admin/login', {
+      method: 'POST',
+      form: { _csrf: login.csrf, email: 'chief@newsroom.example.org', password: STAFF_PASSWORD },
+    });
     assert.equal(response.status, 303, 'the administrator logs in');
     return client;
   }
@@ -146,7 +193,10 @@ describe('web standards', { skip: browserSkipReason }, () => {
       const messages = await runVnu([...files.keys()].map((url) => url.slice('file:'.length)));
       const problems = messages
         .filter((m) => m.type === 'error' || (m.type === 'info' && m.subType === 'warning'))
-        .map((m) => `${files.get(m.url) ?? m.url} line ${m.lastLine}: ${m.message}${m.extract ? ` — ${m.extract.trim()}` : ''}`);
+        .map(
+          (m) =>
+            `${files.get(m.url) ?? m.url} line ${m.lastLine}: ${m.message}${m.extract ? ` — ${m.extract.trim()}` : ''}`,
+        );
       assert.deepEqual(problems, [], `HTML checker messages:\n${problems.join('\n')}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -177,7 +227,8 @@ describe('web standards', { skip: browserSkipReason }, () => {
       const w = window as unknown as { layoutShift: number };
       w.layoutShift = 0;
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!entry.hadRecentInput) w.layoutShift += entry.value;
+        for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[])
+          if (!entry.hadRecentInput) w.layoutShift += entry.value;
       }).observe({ type: 'layout-shift', buffered: true });
     });
     await page.goto(suite.app.url + SAMPLE_PATH);
@@ -187,37 +238,50 @@ describe('web standards', { skip: browserSkipReason }, () => {
     assert.ok(shift < 0.01, `cumulative layout shift ${shift}`);
   });
 
-  it('the theme follows the reader: dark by preference, a skip link on the first Tab, no ' +
-    'furniture on paper', async () => {
-    const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    const light = await suite.readerPage({ colorScheme: 'light' });
-    const dark = await suite.readerPage({ colorScheme: 'dark' });
-    for (const page of [light, dark]) await page.goto(suite.app.url + SAMPLE_PATH);
-    assert.notEqual(await background(dark), await background(light), 'dark mode has its own colours');
+  it(
+    'the theme follows the reader: dark by preference, a skip link on the first Tab, no ' + 'furniture on paper',
+    async () => {
+      const background = (page: Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const light = await suite.readerPage({ colorScheme: 'light' });
+      const dark = await suite.readerPage({ colorScheme: 'dark' });
+      for (const page of [light, dark]) await page.goto(suite.app.url + SAMPLE_PATH);
+      assert.notEqual(await background(dark), await background(light), 'dark mode has its own colours');
 
-    await light.keyboard.press('Tab');
-    const skip = await light.evaluate(() => {
-      const link = document.activeElement as HTMLElement;
-      const box = link.getBoundingClientRect();
-      return { text: link.textContent, visible: box.top >= 0 && box.height > 0, outline: getComputedStyle(link).outlineStyle };
-    });
-    assert.deepEqual(skip, { text: 'Skip to content', visible: true, outline: 'solid' });
+      await light.keyboard.press('Tab');
+      const skip = await light.evaluate(() => {
+        const link = document.activeElement as HTMLElement;
+        const box = link.getBoundingClientRect();
+        return {
+          text: link.textContent,
+          visible: box.top >= 0 && box.height > 0,
+          outline: getComputedStyle(link).outlineStyle,
+        };
+      });
+      assert.deepEqual(skip, { text: 'Skip to content', visible: true, outline: 'solid' });
 
-    await light.emulateMedia({ media: 'print' });
-    const shown = await light.evaluate(() =>
-      ['.site-header', '.rate-form', '.respond', '.site-footer', '.article-body'].map((selector) => {
-        const element = document.querySelector(selector);
-        return element ? getComputedStyle(element).display !== 'none' : null;
-      }),
-    );
-    assert.deepEqual(shown, [false, false, false, false, true], 'on paper: the article, without header, forms or footer');
-  });
+      await light.emulateMedia({ media: 'print' });
+      const shown = await light.evaluate(() =>
+        ['.site-header', '.rate-form', '.respond', '.site-footer', '.article-body'].map((selector) => {
+          const element = document.querySelector(selector);
+          return element ? getComputedStyle(element).display !== 'none' : null;
+        }),
+      );
+      assert.deepEqual(
+        shown,
+        [false, false, false, false, true],
+        'on paper: the article, without header, forms or footer',
+      );
+    },
+  );
 
   async function logIn(page: Page): Promise<void> {
     await page.goto(`${suite.app.url}/admin/login`);
     await page.getByLabel('E-mail').fill('chief@newsroom.example.org');
     await page.getByLabel('Password').fill(STAFF_PASSWORD);
-    await Promise.all([page.waitForURL((url) => !url.pathname.endsWith('/login')), page.getByRole('button', { name: 'Log in' }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => !url.pathname.endsWith('/login')),
+      page.getByRole('button', { name: 'Log in' }).click(),
+    ]);
   }
 });
 
@@ -225,7 +289,16 @@ describe('web standards', { skip: browserSkipReason }, () => {
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
+    const result = await (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
     });
     return result.violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));

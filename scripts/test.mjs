@@ -29,7 +29,8 @@ const shownUrl = postgresUrl.replace(/\/\/[^@/]*@/, '//***@');
 
 const args = process.argv.slice(2);
 const mode = args.includes('--fast') ? 'fast' : args.includes('--postgres') ? 'postgres' : 'all';
-const reporter = args.find((a) => a.startsWith('--reporter='))?.slice('--reporter='.length) ?? (process.stdout.isTTY ? 'dot' : 'spec');
+const reporter =
+  args.find((a) => a.startsWith('--reporter='))?.slice('--reporter='.length) ?? (process.stdout.isTTY ? 'dot' : 'spec');
 const chosenFiles = args.filter((a) => !a.startsWith('--'));
 
 const testFiles = (dir) =>
@@ -41,7 +42,11 @@ const testFiles = (dir) =>
 /** Runs a command with its output passed through; resolves with its exit code. */
 function run(command, commandArgs, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, commandArgs, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
@@ -70,11 +75,17 @@ async function testRun(name, files, env) {
   const code = await run(
     process.execPath,
     [
-      '--import', 'tsx',
-      '--import', './test/helpers/file-timeout.ts',
-      '--test', '--test-concurrency=2', '--test-force-exit',
-      `--test-reporter=${reporter}`, '--test-reporter-destination=stdout',
-      '--test-reporter=./scripts/test-summary.reporter.mjs', '--test-reporter-destination=stdout',
+      '--import',
+      'tsx',
+      '--import',
+      './test/helpers/file-timeout.ts',
+      '--test',
+      '--test-concurrency=2',
+      '--test-force-exit',
+      `--test-reporter=${reporter}`,
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/test-summary.reporter.mjs',
+      '--test-reporter-destination=stdout',
       ...files,
     ],
     { ...env, TEST_SUMMARY_FILE: summaryFile },
@@ -92,19 +103,25 @@ const fileCount = (files) => `${files.length} test file${files.length === 1 ? ''
 const duration = (seconds) => `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;
 
 function printPass({ name, code, counts, failures, seconds, note }) {
-  console.log(`\n${name}: ` +
-    `${code === 0 ? 'ok' : 'FAILED'}${note ? ` (${note})` : ''}` +
-      `${seconds !== undefined ? ` in ${duration(seconds)}` : ''}`);
+  console.log(
+    `\n${name}: ` +
+      `${code === 0 ? 'ok' : 'FAILED'}${note ? ` (${note})` : ''}` +
+      `${seconds !== undefined ? ` in ${duration(seconds)}` : ''}`,
+  );
   if (counts && 'tests' in counts) {
     const parts = [`${counts.pass ?? 0} passed`, `${counts.fail ?? 0} failed`];
     for (const key of ['cancelled', 'skipped', 'todo']) if (counts[key]) parts.push(`${counts[key]} ${key}`);
     console.log(`  ${counts.tests} tests: ${parts.join(', ')}`);
     // The runner's own closing lines, for anything that reads them.
-    for (const key of ['tests', 'pass', 'fail', 'cancelled', 'skipped', 'todo']) if (key in counts) console.log(`  # ${key} ${counts[key]}`);
+    for (const key of ['tests', 'pass', 'fail', 'cancelled', 'skipped', 'todo'])
+      if (key in counts) console.log(`  # ${key} ${counts[key]}`);
   }
   for (const failure of failures ?? []) {
     const file = failure.file ? relative(root, failure.file.replace(/^file:\/\//, '')) : '';
-    const where = failure.test === failure.file ? `${file}: the file itself (it crashed, or outran TEST_FILE_TIMEOUT_MS)` : `${file ? `${file} › ` : ''}${failure.test}`;
+    const where =
+      failure.test === failure.file
+        ? `${file}: the file itself (it crashed, or outran TEST_FILE_TIMEOUT_MS)`
+        : `${file ? `${file} › ` : ''}${failure.test}`;
     console.log(`  ✖ ${where}${failure.error ? `\n      ${failure.error}` : ''}`);
   }
 }
@@ -121,7 +138,9 @@ if (mode === 'all') {
     process.exit(1);
   }
   console.log('== Type check (tsc --noEmit)');
-  if ((await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'])) !== 0) {
+  if (
+    (await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'])) !== 0
+  ) {
     console.error('\nnpm test: the type check failed; no tests were run.');
     process.exit(1);
   }
@@ -148,7 +167,9 @@ if (mode !== 'fast') {
     results.push({ name, code: 1, note: `not reachable at ${shownUrl} (${problem}); required under CI=true` });
   } else if (problem) {
     console.log(`\n== PostgreSQL: SKIPPED — not reachable at ${shownUrl} (${problem}).`);
-    console.log('   Start PostgreSQL (or set TEST_DATABASE_URL) to run the suite on it too; with CI=true this is a failure.');
+    console.log(
+      '   Start PostgreSQL (or set TEST_DATABASE_URL) to run the suite on it too; with CI=true this is a failure.',
+    );
     results.push({ name, code: mode === 'postgres' ? 1 : 0, note: `skipped: not reachable at ${shownUrl}` });
   } else {
     const files = chosenFiles.length > 0 ? chosenFiles : testFiles('test');

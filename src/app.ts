@@ -73,7 +73,13 @@ import { createStaffLinkService } from './features/staff/staff-links.service.ts'
 import { staffLinkPages } from './features/staff/staff-links.routes.tsx';
 import { accessPlugin, createStaffCsrf } from './plugins/access.ts';
 import { assetRoutes } from './plugins/assets.ts';
-import { answerClientError, createErrorResponder, errorHandlerPlugin, frameworkError, type HtmlErrorRenderer } from './plugins/error-handler.ts';
+import {
+  answerClientError,
+  createErrorResponder,
+  errorHandlerPlugin,
+  frameworkError,
+  type HtmlErrorRenderer,
+} from './plugins/error-handler.ts';
 import { inputHygienePlugin } from './plugins/input-hygiene.ts';
 import { capConnections } from './plugins/connections.ts';
 import { validatorCompiler } from './plugins/validators.ts';
@@ -104,14 +110,25 @@ export async function createServices(config: Config, databases?: Databases): Pro
   let directory: ArchiveDirectory | undefined;
   let settingsTitle = () => 'Broadsheet';
   const outbox = createOutboxSender({ db, log, options: config.outboxTiming });
-  const mail = config.smtp ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() }) : undefined;
+  const mail = config.smtp
+    ? createMailDeliverer({ smtp: config.smtp, mailFrom: config.mailFrom, siteTitle: () => settingsTitle() })
+    : undefined;
   if (mail) outbox.register('mail', mail.deliver);
   let edge: ReturnType<typeof createEdgePurger>;
   let commits: CommitWatcher | undefined;
   let maintenance: Maintenance | undefined;
   const { maxAttempts, baseDelayMs, maxDelayMs, timeoutMs } = config.webhookDelivery;
-  outbox.register(webhookChannel, createWebhookDeliverer({ db, allowedHosts: config.webhookAllowedHosts, timeoutMs, maxAttempts }), { maxAttempts, baseDelayMs, maxDelayMs });
-  const webhooks = createWebhookService({ db, outbox, publicUrl: config.publicUrl, allowedHosts: config.webhookAllowedHosts });
+  outbox.register(
+    webhookChannel,
+    createWebhookDeliverer({ db, allowedHosts: config.webhookAllowedHosts, timeoutMs, maxAttempts }),
+    { maxAttempts, baseDelayMs, maxDelayMs },
+  );
+  const webhooks = createWebhookService({
+    db,
+    outbox,
+    publicUrl: config.publicUrl,
+    allowedHosts: config.webhookAllowedHosts,
+  });
   const close = async () => {
     await maintenance?.stop();
     await commits?.close();
@@ -132,10 +149,14 @@ export async function createServices(config: Config, databases?: Databases): Pro
     // Without Redis, another process's writes to the SQLite file (the CLI) are noticed by
     // polling: every cache is dropped and the settings reloaded, as Redis's resubscription does.
     if (local && config.database.kind === 'sqlite') {
-      commits = watchOtherCommits(db, () => {
-        local.deliver('settings.changed', {}, { remote: true });
-        local.deliver('article.changed', { articleId: null }, { remote: true });
-      }, { onError: (err) => log.warn({ err }, 'checking the database for other processes’ changes failed') });
+      commits = watchOtherCommits(
+        db,
+        () => {
+          local.deliver('settings.changed', {}, { remote: true });
+          local.deliver('article.changed', { articleId: null }, { remote: true });
+        },
+        { onError: (err) => log.warn({ err }, 'checking the database for other processes’ changes failed') },
+      );
     }
     edge = createEdgePurger({ urls: config.edgePurgeUrls, events, log });
     const settings = await createSettingsService(db, events);
@@ -147,13 +168,29 @@ export async function createServices(config: Config, databases?: Databases): Pro
     directory = await createArchiveDirectory({ db, events, log });
     const avatarKey = await getOrCreateSecret(db, 'avatar');
     const formTokenKey = await getOrCreateSecret(db, 'form-token');
-    const notifications = createNotificationService({ db, config, settings, linkKey: await getOrCreateSecret(db, 'mail-links'), outbox });
+    const notifications = createNotificationService({
+      db,
+      config,
+      settings,
+      linkKey: await getOrCreateSecret(db, 'mail-links'),
+      outbox,
+    });
     const counters = createCounterFolder(db);
     await counters.foldAll();
     const readers = (reads: Db) => ({
       articles: createArticleService({ db, readDb: reads, events, webhooks }),
       ratings: createRatingService({ db, readDb: reads, events, settings, webhooks, counters }),
-      comments: createCommentService({ db, readDb: reads, events, settings, avatarKey, formTokenKey, notifier: notifications, webhooks, counters }),
+      comments: createCommentService({
+        db,
+        readDb: reads,
+        events,
+        settings,
+        avatarKey,
+        formTokenKey,
+        notifier: notifications,
+        webhooks,
+        counters,
+      }),
       archives: createArchiveService({ readDb: reads, events }),
     });
     const publicReads = readers(readDb);
@@ -173,7 +210,13 @@ export async function createServices(config: Config, databases?: Databases): Pro
       search: createSearchService({ readDb }),
       threads: createExternalThreadService({ db, readDb, events, settings, embedOrigins: config.embedOrigins }),
       staticPages: createStaticPageService({ db, readDb }),
-      articleEditor: createArticleEditorService({ db, events, media, webhooks, timeZone: () => settings.get().timeZone }),
+      articleEditor: createArticleEditorService({
+        db,
+        events,
+        media,
+        webhooks,
+        timeZone: () => settings.get().timeZone,
+      }),
       siteImages: createSiteImages({ settings, media }),
       webhooks,
       staff: createStaffService({ db }),
@@ -217,16 +260,23 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     pages: services.directory.pages(),
   });
   const headers = securityHeaders({ hsts: config.secureCookies });
-  const renderHtml: HtmlErrorRenderer = (_request, error) => renderErrorPage(error.status, error.message, layout(), services.directory.latest());
+  const renderHtml: HtmlErrorRenderer = (_request, error) =>
+    renderErrorPage(error.status, error.message, layout(), services.directory.latest());
   const errors = { renderHtml, headers };
   const respond = createErrorResponder(errors);
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], stream: logDestination(1) },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      stream: logDestination(1),
+    },
     // A hop count trusts that many proxies nearest to us (proxy-addr counts from the socket).
     trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,
     // A log line per request costs throughput; it is there when debugging.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     // Archive slugs may be 80 letters of any script: up to 720 characters percent-encoded.
     routerOptions: { maxParamLength: 800, ignoreTrailingSlash: true },
     // Addresses the router refuses itself, and requests Node cannot parse, answer as every error does.
@@ -235,13 +285,19 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     // A body dribbled in byte by byte is cut off: 408 once the request has taken this long.
     // Node checks every connection's time at this interval.
     requestTimeout: config.requestTimeoutMs,
-    http: { headersTimeout: Math.min(config.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs) },
+    http: {
+      headersTimeout: Math.min(config.requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.min(1_000, config.requestTimeoutMs),
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const trusted = trustedProxy(config.trustProxy);
   capConnections(app.server, { max: config.maxConnectionsPerAddress, isProxy: (address) => trusted(address, 0) });
   app.setValidatorCompiler(validatorCompiler({ exactBodies: false }));
 
-  const readers = createReaderTools({ secret: await getOrCreateSecret(db, 'reader'), secureCookies: config.secureCookies });
+  const readers = createReaderTools({
+    secret: await getOrCreateSecret(db, 'reader'),
+    secureCookies: config.secureCookies,
+  });
   const pages = createArticlePageRenderer({
     ...services,
     ...services.primaryReads,
@@ -279,13 +335,36 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(securityHeadersPlugin, { hsts: config.secureCookies });
   await app.register(readerPlugin, { publicUrl: config.publicUrl });
   // With Redis the counters are shared by every instance (per instance again while it is away).
-  await app.register(rateLimit, { global: false, ...(services.redis && { store: sharedRateLimitStore(services.redis) }) });
-  await app.register(metricsPlugin, { db, live: services.live, redis: services.redis, token: config.metricsToken, sharedFastPath });
+  await app.register(rateLimit, {
+    global: false,
+    ...(services.redis && { store: sharedRateLimitStore(services.redis) }),
+  });
+  await app.register(metricsPlugin, {
+    db,
+    live: services.live,
+    redis: services.redis,
+    token: config.metricsToken,
+    sharedFastPath,
+  });
   const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
-  const deps: AppDeps = { ...services, readers, staffCsrf, postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }), pages, assets, layout, embedFrameHeaders, sharedFastPath };
+  const deps: AppDeps = {
+    ...services,
+    readers,
+    staffCsrf,
+    postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }),
+    pages,
+    assets,
+    layout,
+    embedFrameHeaders,
+    sharedFastPath,
+  };
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Broadsheet API', version: '1', description: 'Articles, reader ratings and comments. E-mail addresses are never returned.' },
+      info: {
+        title: 'Broadsheet API',
+        version: '1',
+        description: 'Articles, reader ratings and comments. E-mail addresses are never returned.',
+      },
       servers: [{ url: config.publicUrl }],
     },
   });

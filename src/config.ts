@@ -55,13 +55,23 @@ export interface Config {
    * How webhooks are retried (about a day of attempts) and how long a receiver may take (not environment variables;
    * tests shorten them).
    */
-  readonly webhookDelivery: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly timeoutMs: number };
+  readonly webhookDelivery: {
+    readonly maxAttempts: number;
+    readonly baseDelayMs: number;
+    readonly maxDelayMs: number;
+    readonly timeoutMs: number;
+  };
   /** SMTP_URL: where mail is handed over; undefined: e-mail is off. */
   readonly smtp: SmtpTarget | undefined;
   /** MAIL_FROM: the sender of every mail; without a name, the site's title is used. */
   readonly mailFrom: { readonly address: string; readonly name: string | undefined };
   /** How the outbox retries (not environment variables; tests shorten them). */
-  readonly outboxTiming: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly pollMs: number; readonly maxAttempts: number };
+  readonly outboxTiming: {
+    readonly baseDelayMs: number;
+    readonly maxDelayMs: number;
+    readonly pollMs: number;
+    readonly maxAttempts: number;
+  };
   /** How often the digests and the retention sweep run (not an environment variable; tests shorten it). */
   readonly maintenanceIntervalMs: number;
 }
@@ -80,7 +90,9 @@ export interface SmtpTarget {
 }
 
 /** Where the data lives: a SQLite file (or `:memory:`), or a PostgreSQL connection URL. */
-export type DatabaseTarget = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
+export type DatabaseTarget =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
 
 export class ConfigError extends Error {
   constructor(
@@ -118,7 +130,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel,
     secureCookies: publicUrl.startsWith('https:'),
-    rateLimit: { max: parsePositiveInt('RATE_LIMIT_POSTS_PER_MINUTE', env.RATE_LIMIT_POSTS_PER_MINUTE, 30), timeWindow: 60_000 },
+    rateLimit: {
+      max: parsePositiveInt('RATE_LIMIT_POSTS_PER_MINUTE', env.RATE_LIMIT_POSTS_PER_MINUTE, 30),
+      timeWindow: 60_000,
+    },
     requestTimeoutMs: parsePositiveInt('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
     maxConnectionsPerAddress: parseWholeNumber('MAX_CONNECTIONS_PER_ADDRESS', env.MAX_CONNECTIONS_PER_ADDRESS, 256),
     maxEventStreamsPerAddress: parsePositiveInt('MAX_EVENT_STREAMS_PER_ADDRESS', env.MAX_EVENT_STREAMS_PER_ADDRESS, 16),
@@ -158,10 +173,16 @@ export function parseDatabaseUrl(url: string, variable = 'DATABASE_URL'): Databa
     try {
       parsed = new URL(url);
     } catch {
-      throw new ConfigError(variable, `"${redact(url)}" is not a valid URL; expected postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
+      throw new ConfigError(
+        variable,
+        `"${redact(url)}" is not a valid URL; expected postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
+      );
     }
     if (parsed.hostname === '' || parsed.pathname.length <= 1) {
-      throw new ConfigError(variable, `"${redact(url)}" needs a host and a database name: postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
+      throw new ConfigError(
+        variable,
+        `"${redact(url)}" needs a host and a database name: postgres://USER:PASSWORD@HOST:PORT/DATABASE`,
+      );
     }
     return { kind: 'postgres', url };
   }
@@ -171,8 +192,10 @@ export function parseDatabaseUrl(url: string, variable = 'DATABASE_URL'): Databa
 function parseReadDatabaseUrl(value: string | undefined, primary: DatabaseTarget): DatabaseTarget | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const target = parseDatabaseUrl(value.trim(), 'DATABASE_READ_URL');
-  if (target.kind !== 'postgres') throw new ConfigError('DATABASE_READ_URL', 'a read replica must be a postgres:// URL');
-  if (primary.kind !== 'postgres') throw new ConfigError('DATABASE_READ_URL', 'a read replica needs DATABASE_URL to be PostgreSQL too');
+  if (target.kind !== 'postgres')
+    throw new ConfigError('DATABASE_READ_URL', 'a read replica must be a postgres:// URL');
+  if (primary.kind !== 'postgres')
+    throw new ConfigError('DATABASE_READ_URL', 'a read replica needs DATABASE_URL to be PostgreSQL too');
   return target;
 }
 
@@ -192,8 +215,11 @@ function parseEdgePurgeUrls(value: string | undefined): string[] {
       // reported below
     }
     if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw new ConfigError('EDGE_PURGE_URLS', `"${url}" is not an http:// or https:// URL (a comma-separated list of cache addresses, e.g. ` +
-        `http://127.0.0.1:6081)`);
+      throw new ConfigError(
+        'EDGE_PURGE_URLS',
+        `"${url}" is not an http:// or https:// URL (a comma-separated list of cache addresses, e.g. ` +
+          `http://127.0.0.1:6081)`,
+      );
     }
     return parsed.origin + parsed.pathname;
   });
@@ -231,7 +257,10 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
   if (v === '' || v === 'false') return false;
   if (v === 'true') return true;
   if (/^\d+$/.test(v)) return Number(v);
-  const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!isTrustedProxyEntry(entry)) {
       throw new ConfigError('TRUST_PROXY', `"${entry}" is not an IP address, CIDR range, hop count or "loopback"`);
@@ -242,10 +271,21 @@ function parseTrustProxy(value: string | undefined): TrustProxy {
 
 /** A comma-separated list of host names or IP addresses (no scheme, no port). */
 function parseHosts(variable: string, value: string | undefined): string[] {
-  const hosts = (value ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
+  const hosts = (value ?? '')
+    .split(',')
+    .map((s) =>
+      s
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, ''),
+    )
+    .filter(Boolean);
   for (const host of hosts) {
     if (isIP(host) === 0 && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
-      throw new ConfigError(variable, `"${host}" is not a host name or IP address (write hooks.internal or 10.0.0.5, without scheme or port)`);
+      throw new ConfigError(
+        variable,
+        `"${host}" is not a host name or IP address (write hooks.internal or 10.0.0.5, without scheme or port)`,
+      );
     }
   }
   return [...new Set(hosts)];
@@ -254,9 +294,16 @@ function parseHosts(variable: string, value: string | undefined): string[] {
 /** A comma-separated list of origins, each written back as the URL standard spells it. */
 function parseOrigins(variable: string, value: string | undefined): string[] {
   const origins: string[] = [];
-  for (const entry of (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const origin = parseOrigin(entry);
-    if (origin === null) throw new ConfigError(variable, `"${entry}" is not an origin such as https://example.org (scheme, host and port only)`);
+    if (origin === null)
+      throw new ConfigError(
+        variable,
+        `"${entry}" is not an origin such as https://example.org (scheme, host and port only)`,
+      );
     origins.push(origin);
   }
   return [...new Set(origins)];
@@ -274,7 +321,8 @@ export function parseOrigin(text: string): string | null {
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== ''))
+    return null;
   if (!/^[a-z]+:\/\/[^/?#]+\/?$/i.test(text)) return null;
   return url.origin;
 }
@@ -319,7 +367,8 @@ function parseSmtpUrl(value: string | undefined): SmtpTarget | undefined {
   } catch {
     throw new ConfigError('SMTP_URL', `"${redact(v)}" is not a URL such as ${example}`);
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps://, as in ${example}`);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new ConfigError('SMTP_URL', `must start with smtp:// or smtps://, as in ${example}`);
   if (url.hostname === '') throw new ConfigError('SMTP_URL', `"${redact(v)}" needs a host, as in ${example}`);
   const secure = url.protocol === 'smtps:';
   let tls: SmtpTarget['tls'] = 'opportunistic';
@@ -327,7 +376,11 @@ function parseSmtpUrl(value: string | undefined): SmtpTarget | undefined {
   for (const [key, raw] of url.searchParams) {
     if (key === 'tls' && (raw === 'required' || raw === 'opportunistic' || raw === 'none')) tls = raw;
     else if (key === 'verify' && (raw === 'true' || raw === 'false')) verifyCertificate = raw === 'true';
-    else throw new ConfigError('SMTP_URL', `unknown option "${key}=${raw}"; use tls=required|opportunistic|none or verify=true|false`);
+    else
+      throw new ConfigError(
+        'SMTP_URL',
+        `unknown option "${key}=${raw}"; use tls=required|opportunistic|none or verify=true|false`,
+      );
   }
   if (secure && tls === 'none') throw new ConfigError('SMTP_URL', 'smtps:// always uses TLS; tls=none contradicts it');
   return Object.freeze({
@@ -353,7 +406,11 @@ function parseMailFrom(value: string | undefined, publicUrl: string): Config['ma
   const named = /^(.*?)\s*<([^<>]+)>$/.exec(v);
   const address = (named ? named[2]! : v).trim();
   const name = named ? named[1]!.trim().replace(/^"(.*)"$/, '$1') || undefined : undefined;
-  if (!MAIL_ADDRESS.test(address)) throw new ConfigError('MAIL_FROM', `"${v}" is not an address such as news@example.org or "The Daily <news@example.org>"`);
+  if (!MAIL_ADDRESS.test(address))
+    throw new ConfigError(
+      'MAIL_FROM',
+      `"${v}" is not an address such as news@example.org or "The Daily <news@example.org>"`,
+    );
   return Object.freeze({ address, name });
 }
 

@@ -8,7 +8,10 @@ export const ERRORS = {
   login_throttled: { status: 429, message: 'Too many failed attempts. Wait 15 minutes and try again.' },
   csrf_invalid: { status: 403, message: 'This form has expired. Reload the page and try again.' },
   forbidden: { status: 403, message: 'You are not allowed to do that.' },
-  edit_not_allowed: { status: 403, message: 'You can only edit your own comments, from the browser you wrote them in.' },
+  edit_not_allowed: {
+    status: 403,
+    message: 'You can only edit your own comments, from the browser you wrote them in.',
+  },
   edit_window_closed: { status: 403, message: 'The time for editing this comment has passed.' },
   banned: { status: 403, message: 'You have been banned from commenting on this site.' },
   ban_staff: { status: 409, message: 'Staff members cannot be banned.' },
@@ -17,7 +20,10 @@ export const ERRORS = {
   not_found: { status: 404, message: 'Nothing is here.' },
   article_not_found: { status: 404, message: 'There is no such article.' },
   comment_not_found: { status: 404, message: 'There is no such comment.' },
-  link_invalid: { status: 400, message: 'This link is not valid: it may have been cut short or changed. Copy the whole link from the e-mail.' },
+  link_invalid: {
+    status: 400,
+    message: 'This link is not valid: it may have been cut short or changed. Copy the whole link from the e-mail.',
+  },
   link_expired: { status: 410, message: 'This link has expired or has already been used. Ask for a new one.' },
   mail_disabled: { status: 503, message: 'This site does not send e-mail at the moment.' },
   comments_closed: { status: 409, message: 'Comments are closed on this article.' },
@@ -56,5 +62,7 @@ export class AppError extends Error {
 }
 
 export function errorBody(error: AppError): { error: ErrorCode; message: string; fields?: FieldErrors } {
-  return error.fields ? { error: error.code, message: error.message, fields: error.fields } : { error: error.code, message: error.message };
+  return error.fields
+    ? { error: error.code, message: error.message, fields: error.fields }
+    : { error: error.code, message: error.message };
 }

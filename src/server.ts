@@ -10,11 +10,14 @@ import { seedDemoContent } from './features/demo/demo.service.ts';
  */
 async function startLine(services: Services, address: AddressInfo | string | null): Promise<string> {
   // PORT=0 asks for any free port: show the one given.
-  const site = typeof address === 'object' && address ? services.config.publicUrl.replace(/:0$/, `:${address.port}`) : services.config.publicUrl;
+  const site =
+    typeof address === 'object' && address
+      ? services.config.publicUrl.replace(/:0$/, `:${address.port}`)
+      : services.config.publicUrl;
   const token = await services.staffLinks.createSetupLink();
   return token
     ? `Broadsheet is serving ${site} (admin: ${site}/admin). No administrator yet: create the first at ` +
-      `${site}/admin/setup/${token} (the link works once)`
+        `${site}/admin/setup/${token} (the link works once)`
     : `Broadsheet is serving ${site} (admin: ${site}/admin)`;
 }
 

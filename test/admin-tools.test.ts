@@ -58,7 +58,10 @@ describe(`admin tools (${TEST_ENGINE})`, { concurrency: 1 }, () => {
   });
 
   it('imports an uploaded WordPress export and shows its report, then lists it', async () => {
-    const response = await admin.client.request('/admin/tools/import', { method: 'POST', body: uploadForm(admin.csrf, NEWSROOM_WXR, 'newsroom.xml') });
+    const response = await admin.client.request('/admin/tools/import', {
+      method: 'POST',
+      body: uploadForm(admin.csrf, NEWSROOM_WXR, 'newsroom.xml'),
+    });
     assert.equal(response.status, 303, await response.text());
     const location = response.headers.get('location')!;
     assert.match(location, /^\/admin\/tools\/imports\/\d+$/);
@@ -73,7 +76,10 @@ describe(`admin tools (${TEST_ENGINE})`, { concurrency: 1 }, () => {
 
   it('imports a Disqus export with --create-articles from the checkbox', async () => {
     await createArticle(app.services, { title: 'Council votes on budget' });
-    const response = await admin.client.request('/admin/tools/import', { method: 'POST', body: uploadForm(admin.csrf, DISQUS, 'disqus.xml', { createArticles: '1' }) });
+    const response = await admin.client.request('/admin/tools/import', {
+      method: 'POST',
+      body: uploadForm(admin.csrf, DISQUS, 'disqus.xml', { createArticles: '1' }),
+    });
     assert.equal(response.status, 303);
     const html = await waitForRun(admin.client, response.headers.get('location')!);
     assert.match(textOf(html), /Disqus/);
@@ -81,7 +87,10 @@ describe(`admin tools (${TEST_ENGINE})`, { concurrency: 1 }, () => {
   });
 
   it('reports a file it cannot import, and refuses a form without its token or without a file', async () => {
-    const response = await admin.client.request('/admin/tools/import', { method: 'POST', body: uploadForm(admin.csrf, fileURLToPath(new URL('./fixtures/spam/corpus.csv', import.meta.url)), 'notes.csv') });
+    const response = await admin.client.request('/admin/tools/import', {
+      method: 'POST',
+      body: uploadForm(admin.csrf, fileURLToPath(new URL('./fixtures/spam/corpus.csv', import.meta.url)), 'notes.csv'),
+    });
     assert.equal(response.status, 303);
     const html = await waitForRun(admin.client, response.headers.get('location')!);
     assert.match(html, /data-status="failed"/);
@@ -89,7 +98,10 @@ describe(`admin tools (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     assert.ok(!html.includes('broadsheet-upload-'), 'the temporary path is not shown');
 
     const before = (await admin.client.page('/admin/tools')).html.match(/\/admin\/tools\/imports\/\d+/g)!.length;
-    const noToken = await admin.client.request('/admin/tools/import', { method: 'POST', body: uploadForm('wrong', NEWSROOM_WXR, 'x.xml') });
+    const noToken = await admin.client.request('/admin/tools/import', {
+      method: 'POST',
+      body: uploadForm('wrong', NEWSROOM_WXR, 'x.xml'),
+    });
     assert.equal(noToken.status, 403);
     const empty = new FormData();
     empty.set('_csrf', admin.csrf);

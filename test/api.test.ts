@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type TestApp } from './helpers/test-app.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { expectJsonError, importSample, postJson, SAMPLE_SLUG, SAMPLE_TITLE, writtenRows } from './helpers/broadsheet.ts';
+import {
+  expectJsonError,
+  importSample,
+  postJson,
+  SAMPLE_SLUG,
+  SAMPLE_TITLE,
+  writtenRows,
+} from './helpers/broadsheet.ts';
 import { openEvents } from './helpers/sse.ts';
 import { waitUntil } from './helpers/wait.ts';
 
@@ -76,7 +83,10 @@ describe('JSON API contract', () => {
     for (const ref of [String(sampleId), SAMPLE_SLUG]) {
       const response = await fetch(`${app.url}/api/v1/articles/${ref}`);
       assert.equal(response.status, 200);
-      const detail = (await response.json()) as Summary & { body: string; rating: { distribution: { min: number; max: number; count: number }[] } };
+      const detail = (await response.json()) as Summary & {
+        body: string;
+        rating: { distribution: { min: number; max: number; count: number }[] };
+      };
       for (const field of SUMMARY_FIELDS.filter((f) => f !== 'rating')) {
         assert.deepEqual(detail[field as keyof Summary], summary[field as keyof Summary], field);
       }
@@ -101,9 +111,22 @@ describe('JSON API contract', () => {
   it('GET /api/v1/articles/{id}/comments returns approved comments only', async () => {
     const response = await fetch(`${app.url}/api/v1/articles/${other.id}/comments`);
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { items: { id: number; authorName: string; bodyHtml: string; replies: unknown[] }[] };
+    const body = (await response.json()) as {
+      items: { id: number; authorName: string; bodyHtml: string; replies: unknown[] }[];
+    };
     assert.equal(body.items.length, 1);
-    assert.deepEqual(Object.keys(body.items[0]!).sort(), ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'editedAt', 'id', 'parentId', 'replies', 'staffRole']);
+    assert.deepEqual(Object.keys(body.items[0]!).sort(), [
+      'authorName',
+      'authorUrl',
+      'avatar',
+      'bodyHtml',
+      'createdAt',
+      'editedAt',
+      'id',
+      'parentId',
+      'replies',
+      'staffRole',
+    ]);
   });
 
   it('GET /api/v1/openapi.json is an OpenAPI 3 document of the articles API', async () => {
@@ -113,7 +136,16 @@ describe('JSON API contract', () => {
     const doc = (await response.json()) as {
       openapi: string;
       info: { title: string; version: string };
-      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, unknown> }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
       components?: Record<string, unknown>;
     };
     assert.match(doc.openapi, /^3\.\d+\.\d+$/);
@@ -128,7 +160,10 @@ describe('JSON API contract', () => {
     const resolve = (schema: Record<string, unknown>): Record<string, unknown> => {
       const ref = schema.$ref as string | undefined;
       if (!ref) return schema;
-      const target = ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], doc);
+      const target = ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], doc);
       return resolve(target as Record<string, unknown>);
     };
     const rateBody = paths['/api/v1/articles/{id}/ratings']?.post?.requestBody?.content['application/json']?.schema;
@@ -141,7 +176,10 @@ describe('JSON API contract', () => {
     const commentBody = paths['/api/v1/articles/{id}/comments']?.post?.requestBody?.content['application/json']?.schema;
     assert.ok(commentBody, 'POST comments has a JSON request body schema');
     const comment = resolve(commentBody);
-    assert.deepEqual(new Set(Object.keys(comment.properties as object)), new Set(['authorName', 'authorEmail', 'authorUrl', 'body', 'parentId', 'notifyReplies']));
+    assert.deepEqual(
+      new Set(Object.keys(comment.properties as object)),
+      new Set(['authorName', 'authorEmail', 'authorUrl', 'body', 'parentId', 'notifyReplies']),
+    );
     assert.deepEqual(new Set(comment.required as string[]), new Set(['authorName', 'authorEmail', 'body']));
     assert.ok(paths['/api/v1/articles/{id}/comments']!.post!.responses['201']);
 
@@ -187,12 +225,21 @@ describe('bad input to the API: a clear 4xx and nothing written', () => {
     app = await startTestApp();
     article = await createArticle(app.services);
     otherArticle = await createArticle(app.services);
-    const ctx = (articleId: number, readerId: string | null = null) => ({ articleId, readerId, ipHash: 'x', userAgent: 'test' });
+    const ctx = (articleId: number, readerId: string | null = null) => ({
+      articleId,
+      readerId,
+      ipHash: 'x',
+      userAgent: 'test',
+    });
     approvedHere = (await app.services.comments.post(commentInput(), ctx(article.id))).id;
     approvedElsewhere = (await app.services.comments.post(commentInput(), ctx(otherArticle.id))).id;
     await app.services.comments.setStatus([approvedHere, approvedElsewhere], 'approved');
     const someoneElse = new Client(app.url);
-    const posted = await postJson(someoneElse, commentsPath(), commentInput({ authorEmail: 'first-timer@example.org' }));
+    const posted = await postJson(
+      someoneElse,
+      commentsPath(),
+      commentInput({ authorEmail: 'first-timer@example.org' }),
+    );
     assert.equal(posted.status, 201);
     pendingBySomeoneElse = ((await posted.json()) as { id: number; status: string }).id;
   });
@@ -202,30 +249,58 @@ describe('bad input to the API: a clear 4xx and nothing written', () => {
     const reader = new Client(app.url);
     const all = await refused(() => postJson(reader, commentsPath(), {}), 400, 'validation_failed');
     assert.ok(all.fields && Object.keys(all.fields).length > 0, 'says which field');
-    const noEmail = await refused(() => postJson(reader, commentsPath(), { authorName: 'Ann', body: 'Hello' }), 400, 'validation_failed');
+    const noEmail = await refused(
+      () => postJson(reader, commentsPath(), { authorName: 'Ann', body: 'Hello' }),
+      400,
+      'validation_failed',
+    );
     assert.ok(noEmail.fields?.authorEmail, JSON.stringify(noEmail));
-    const noBody = await refused(() => postJson(reader, commentsPath(), { authorName: 'Ann', authorEmail: 'ann@example.org' }), 400, 'validation_failed');
+    const noBody = await refused(
+      () => postJson(reader, commentsPath(), { authorName: 'Ann', authorEmail: 'ann@example.org' }),
+      400,
+      'validation_failed',
+    );
     assert.ok(noBody.fields?.body, JSON.stringify(noBody));
-    const blank = await refused(() => postJson(reader, commentsPath(), { authorName: ' ', authorEmail: '', body: '\n' }), 400, 'validation_failed');
+    const blank = await refused(
+      () => postJson(reader, commentsPath(), { authorName: ' ', authorEmail: '', body: '\n' }),
+      400,
+      'validation_failed',
+    );
     assert.deepEqual(Object.keys(blank.fields ?? {}).sort(), ['authorEmail', 'authorName', 'body']);
   });
 
   it('a comment with a malformed e-mail address or website', async () => {
     const reader = new Client(app.url);
     for (const authorEmail of ['not-an-email', 'ann@localhost', 'ann @example.org', 'ann@example.org<script>']) {
-      const body = await refused(() => postJson(reader, commentsPath(), commentInput({ authorEmail })), 400, 'validation_failed');
+      const body = await refused(
+        () => postJson(reader, commentsPath(), commentInput({ authorEmail })),
+        400,
+        'validation_failed',
+      );
       assert.ok(body.fields?.authorEmail, authorEmail);
     }
     for (const authorUrl of ['javascript:alert(1)', 'ftp://example.org/x', 'not a url']) {
-      const body = await refused(() => postJson(reader, commentsPath(), commentInput({ authorUrl })), 400, 'validation_failed');
+      const body = await refused(
+        () => postJson(reader, commentsPath(), commentInput({ authorUrl })),
+        400,
+        'validation_failed',
+      );
       assert.ok(body.fields?.authorUrl, authorUrl);
     }
   });
 
   it('a comment that is too long or of the wrong type', async () => {
     const reader = new Client(app.url);
-    await refused(() => postJson(reader, commentsPath(), commentInput({ body: 'x'.repeat(10_001) })), 400, 'validation_failed');
-    await refused(() => postJson(reader, commentsPath(), commentInput({ body: { html: '<b>' } })), 400, 'validation_failed');
+    await refused(
+      () => postJson(reader, commentsPath(), commentInput({ body: 'x'.repeat(10_001) })),
+      400,
+      'validation_failed',
+    );
+    await refused(
+      () => postJson(reader, commentsPath(), commentInput({ body: { html: '<b>' } })),
+      400,
+      'validation_failed',
+    );
     await refused(() => postJson(reader, commentsPath(), commentInput({ parentId: 'abc' })), 400, 'validation_failed');
     await refused(() => postJson(reader, commentsPath(), [commentInput()]), 400, 'validation_failed');
   });
@@ -250,7 +325,11 @@ describe('bad input to the API: a clear 4xx and nothing written', () => {
   it('an unknown article', async () => {
     const reader = new Client(app.url);
     await refused(() => postJson(reader, '/api/v1/articles/999999/comments', commentInput()), 404, 'article_not_found');
-    await refused(() => postJson(reader, '/api/v1/articles/no-such-article/ratings', { value: 50 }), 404, 'article_not_found');
+    await refused(
+      () => postJson(reader, '/api/v1/articles/no-such-article/ratings', { value: 50 }),
+      404,
+      'article_not_found',
+    );
   });
 
   it('a 5 MB body', async () => {
@@ -263,13 +342,26 @@ describe('bad input to the API: a clear 4xx and nothing written', () => {
   it('a body that is not JSON', async () => {
     const reader = new Client(app.url);
     await refused(
-      () => reader.request(commentsPath(), { method: 'POST', form: { authorName: 'Ann', authorEmail: 'ann@example.org', body: 'Hello' } }),
+      () =>
+        reader.request(commentsPath(), {
+          method: 'POST',
+          form: { authorName: 'Ann', authorEmail: 'ann@example.org', body: 'Hello' },
+        }),
       415,
       'unsupported_media_type',
     );
-    await refused(() => reader.request(ratingsPath(), { method: 'POST', form: { value: '50' } }), 415, 'unsupported_media_type');
     await refused(
-      () => reader.request(ratingsPath(), { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<value>50</value>' }),
+      () => reader.request(ratingsPath(), { method: 'POST', form: { value: '50' } }),
+      415,
+      'unsupported_media_type',
+    );
+    await refused(
+      () =>
+        reader.request(ratingsPath(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/xml' },
+          body: '<value>50</value>',
+        }),
       415,
       'unsupported_media_type',
     );
@@ -278,7 +370,12 @@ describe('bad input to the API: a clear 4xx and nothing written', () => {
   it('a text/plain body (what a cross-site form can send) is refused as not JSON', async () => {
     const reader = new Client(app.url);
     await refused(
-      () => reader.request(ratingsPath(), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"value":50}' }),
+      () =>
+        reader.request(ratingsPath(), {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: '{"value":50}',
+        }),
       415,
       'unsupported_media_type',
     );
@@ -286,22 +383,35 @@ describe('bad input to the API: a clear 4xx and nothing written', () => {
 
   it('malformed JSON', async () => {
     const reader = new Client(app.url);
-    const send = (path: string, body: string) => () => reader.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const send = (path: string, body: string) => () =>
+      reader.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     await refused(send(commentsPath(), '{"authorName": "Ann",'), 400, 'bad_request');
-    await refused(send(ratingsPath(), "{value: 50}"), 400, 'bad_request');
+    await refused(send(ratingsPath(), '{value: 50}'), 400, 'bad_request');
     await refused(send(ratingsPath(), ''), 400, 'bad_request');
   });
 
   it('a comment with a script', async () => {
     const reader = new Client(app.url);
-    const body = await refused(() => postJson(reader, commentsPath(), commentInput({ body: 'Nice <script>alert(1)</script>' })), 422, 'unsafe_content');
+    const body = await refused(
+      () => postJson(reader, commentsPath(), commentInput({ body: 'Nice <script>alert(1)</script>' })),
+      422,
+      'unsafe_content',
+    );
     assert.ok(body.fields?.body);
-    await refused(() => postJson(reader, commentsPath(), commentInput({ body: '<SCRIPT src="//evil.example/x.js"></SCRIPT>' })), 422, 'unsafe_content');
+    await refused(
+      () => postJson(reader, commentsPath(), commentInput({ body: '<SCRIPT src="//evil.example/x.js"></SCRIPT>' })),
+      422,
+      'unsafe_content',
+    );
   });
 
   it('a reply to a comment on another article', async () => {
     const reader = new Client(app.url);
-    await refused(() => postJson(reader, commentsPath(), commentInput({ parentId: approvedElsewhere })), 422, 'invalid_parent');
+    await refused(
+      () => postJson(reader, commentsPath(), commentInput({ parentId: approvedElsewhere })),
+      422,
+      'invalid_parent',
+    );
   });
 
   it('a reply to a comment that does not exist', async () => {
@@ -311,7 +421,11 @@ describe('bad input to the API: a clear 4xx and nothing written', () => {
 
   it("a reply to someone else's comment still awaiting moderation", async () => {
     const reader = new Client(app.url);
-    await refused(() => postJson(reader, commentsPath(), commentInput({ parentId: pendingBySomeoneElse })), 422, 'invalid_parent');
+    await refused(
+      () => postJson(reader, commentsPath(), commentInput({ parentId: pendingBySomeoneElse })),
+      422,
+      'invalid_parent',
+    );
   });
 
   it('a reply nested deeper than the replyDepth setting', async () => {
@@ -349,7 +463,11 @@ describe('live updates: GET /api/v1/articles/{id}/events', () => {
   async function openStream(ref: number | string) {
     const stream = await openEvents(`${app.url}/api/v1/articles/${ref}/events`);
     assert.equal(stream.status, 200);
-    return { seen: stream.seen, next: async (event: string) => (await stream.next(event)).data, close: () => stream.close() };
+    return {
+      seen: stream.seen,
+      next: async (event: string) => (await stream.next(event)).data,
+      close: () => stream.close(),
+    };
   }
 
   it('pushes score changes and newly published comments, never an e-mail or a held comment', async () => {
@@ -361,7 +479,11 @@ describe('live updates: GET /api/v1/articles/{id}/events', () => {
       assert.deepEqual(await stream.next('rating'), { score: 60, count: 1 });
 
       const email = 'live.reader@example.org';
-      const held = await postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput({ authorEmail: email, body: 'Live and held' }));
+      const held = await postJson(
+        new Client(app.url),
+        `/api/v1/articles/${article.id}/comments`,
+        commentInput({ authorEmail: email, body: 'Live and held' }),
+      );
       const { id, status } = (await held.json()) as { id: number; status: string };
       assert.equal(status, 'pending');
       await new Promise((resolve) => setTimeout(resolve, 100));

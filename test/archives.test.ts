@@ -13,7 +13,9 @@ const ago = (days: number, minutes = 0) => new Date(Date.now() - days * 86_400_0
 
 /** Headlines of the article cards (h2 on archives, h3 on the front page; the lead story first), in page order. */
 function cardTitles(html: string): string[] {
-  return [...html.matchAll(/<li class="article-card[^"]*">[\s\S]*?<h[23]><a href="[^"]*">([^<]*)<\/a>/g)].map((m) => textOf(m[1]!));
+  return [...html.matchAll(/<li class="article-card[^"]*">[\s\S]*?<h[23]><a href="[^"]*">([^<]*)<\/a>/g)].map((m) =>
+    textOf(m[1]!),
+  );
 }
 
 function sectionNav(html: string): string {
@@ -34,7 +36,10 @@ async function assertHelpful404(app: TestApp, path: string, latestTitle: string)
   assert.equal(response.status, 404, path);
   assert.match(textOf(html), /Page not found/, path);
   assert.match(html, /<label for="not-found-q">[^<]+<\/label>/, `${path}: a labelled search field`);
-  assert.match(html, /<form class="not-found-search" role="search" aria-label="Articles" action="\/search" method="get">/);
+  assert.match(
+    html,
+    /<form class="not-found-search" role="search" aria-label="Articles" action="\/search" method="get">/,
+  );
   assert.match(html, /<input id="not-found-q" type="search" name="q"/);
   assert.equal(html.match(/<form[^>]*role="search"/g)?.length, 1, `${path}: one search form`);
   assert.doesNotMatch(html, /id="site-search-q"/, `${path}: the header leaves the search to the page`);
@@ -50,15 +55,39 @@ describe('section, tag and author archives', () => {
 
   before(async () => {
     app = await startTestApp();
-    await createArticle(app.services, { title: 'Old world news', section: 'World', tags: ['Elections', 'Europe'], authorName: 'Ana Smith', publishedAt: ago(3) });
-    await createArticle(app.services, { title: 'Newer world news', section: 'World', tags: ['Elections'], authorName: 'Bo Jones', publishedAt: ago(2) });
-    await createArticle(app.services, { title: 'Local news', section: 'Local', tags: ['Elections'], authorName: 'Ana Smith', publishedAt: ago(1) });
+    await createArticle(app.services, {
+      title: 'Old world news',
+      section: 'World',
+      tags: ['Elections', 'Europe'],
+      authorName: 'Ana Smith',
+      publishedAt: ago(3),
+    });
+    await createArticle(app.services, {
+      title: 'Newer world news',
+      section: 'World',
+      tags: ['Elections'],
+      authorName: 'Bo Jones',
+      publishedAt: ago(2),
+    });
+    await createArticle(app.services, {
+      title: 'Local news',
+      section: 'Local',
+      tags: ['Elections'],
+      authorName: 'Ana Smith',
+      publishedAt: ago(1),
+    });
     const editor = await createStaff(app, 'editor');
     const form = { ...emptyForm('Ana Smith'), body: 'Not yet.', section: 'World', tags: 'Elections' };
     await app.services.articleEditor.create({ form: { ...form, title: 'Draft world story' }, action: 'save' }, editor);
     const future = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
-    await app.services.articleEditor.create({ form: { ...form, title: 'Future world story', publishAt: future }, action: 'schedule' }, editor);
-    await app.services.articleEditor.create({ form: { ...form, title: 'Draft only', section: 'Unseen' }, action: 'save' }, editor);
+    await app.services.articleEditor.create(
+      { form: { ...form, title: 'Future world story', publishAt: future }, action: 'schedule' },
+      editor,
+    );
+    await app.services.articleEditor.create(
+      { form: { ...form, title: 'Draft only', section: 'Unseen' }, action: 'save' },
+      editor,
+    );
   });
   after(() => app.close());
 
@@ -69,12 +98,23 @@ describe('section, tag and author archives', () => {
     assert.match(textOf(html), /2 articles/);
     assert.deepEqual(cardTitles(html), ['Newer world news', 'Old world news'], 'no draft, nothing scheduled for later');
     assert.match(html, /<link rel="canonical" href="[^"]*\/sections\/world"\/>/);
-    assert.match(html, /<link rel="alternate" type="application\/rss\+xml" title="World — Broadsheet \(RSS\)" href="\/sections\/world\/feed.xml"\/>/);
+    assert.match(
+      html,
+      /<link rel="alternate" type="application\/rss\+xml" title="World — Broadsheet \(RSS\)" href="\/sections\/world\/feed.xml"\/>/,
+    );
     assert.doesNotMatch(html, /aria-label="Pagination"/, 'one page needs no page links');
     assert.match(sectionNav(html), /<a href="\/sections\/world" aria-current="page">World<\/a>/);
     assert.match(sectionNav(html), /<a href="\/sections\/local">Local<\/a>/);
-    assert.doesNotMatch(elementHtml(html, /<ol class="article-list card-grid">/), /class="article-section"/, 'the cards do not repeat the section’s name');
-    assert.match(elementHtml((await reader().page('/tags/elections')).html, /<ol class="article-list card-grid">/), /<p class="article-section"><a href="\/sections\/world">World<\/a><\/p>/, 'a tag’s cards name their sections');
+    assert.doesNotMatch(
+      elementHtml(html, /<ol class="article-list card-grid">/),
+      /class="article-section"/,
+      'the cards do not repeat the section’s name',
+    );
+    assert.match(
+      elementHtml((await reader().page('/tags/elections')).html, /<ol class="article-list card-grid">/),
+      /<p class="article-section"><a href="\/sections\/world">World<\/a><\/p>/,
+      'a tag’s cards name their sections',
+    );
   });
 
   it('a tag lists every published article with it, newest first', async () => {
@@ -102,7 +142,8 @@ describe('section, tag and author archives', () => {
     const tags = elementHtml(html, /<ul class="tags"/);
     assert.match(tags, /<a href="\/tags\/elections">Elections<\/a>/);
     assert.match(tags, /<a href="\/tags\/europe">Europe<\/a>/);
-    for (const path of ['/sections/world', '/authors/ana-smith', '/tags/europe']) assert.equal((await reader().page(path)).status, 200, path);
+    for (const path of ['/sections/world', '/authors/ana-smith', '/tags/europe'])
+      assert.equal((await reader().page(path)).status, 200, path);
   });
 
   it('a name written otherwise redirects to its one address, keeping the page', async () => {
@@ -117,7 +158,11 @@ describe('section, tag and author archives', () => {
       assert.equal(response.status, 301, from);
       assert.equal(response.headers.get('location'), to, from);
     }
-    assert.equal((await reader.request('/sections/Nowhere')).status, 301, 'even for a name nobody uses: its address then says 404');
+    assert.equal(
+      (await reader.request('/sections/Nowhere')).status,
+      301,
+      'even for a name nobody uses: its address then says 404',
+    );
   });
 
   it('an unknown name, or one with only drafts, is a helpful 404', async () => {
@@ -127,7 +172,11 @@ describe('section, tag and author archives', () => {
   });
 
   it('other errors keep their plain page', async () => {
-    const response = await fetch(`${app.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=x' });
+    const response = await fetch(`${app.url}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=x',
+    });
     const html = await response.text();
     assert.ok(response.status >= 400 && response.status !== 404, `status ${response.status}`);
     assert.doesNotMatch(html, /not-found-q/);
@@ -141,7 +190,8 @@ describe('pages of an archive and of the front page', () => {
   before(async () => {
     app = await startTestApp();
     // Story 01 is the newest.
-    for (const [i, title] of titles.entries()) await createArticle(app.services, { title, section: 'Science', tags: [], publishedAt: ago(0, 10 + i) });
+    for (const [i, title] of titles.entries())
+      await createArticle(app.services, { title, section: 'Science', tags: [], publishedAt: ago(0, 10 + i) });
   });
   after(() => app.close());
 
@@ -167,7 +217,8 @@ describe('pages of an archive and of the front page', () => {
   });
 
   it('a page past the last, page 0, a negative or a non-number is a helpful 404', async () => {
-    for (const page of ['3', '99999', '0', '-1', 'abc', '', '1.5']) await assertHelpful404(app, `/sections/science?page=${page}`, 'Science story 01');
+    for (const page of ['3', '99999', '0', '-1', 'abc', '', '1.5'])
+      await assertHelpful404(app, `/sections/science?page=${page}`, 'Science story 01');
   });
 
   it('the front page pages through every article the same way', async () => {
@@ -196,7 +247,11 @@ describe('the front page', () => {
     const quiet = await createArticle(app.services, { title: 'Quiet thread', publishedAt: ago(1) });
     let n = 0;
     const comment = (slug: string) =>
-      submitCommentForm(new Client(app.url), `/articles/${slug}`, { authorName: `Reader ${++n}`, authorEmail: `reader${n}@example.org`, body: `Comment number ${n} on this story.` });
+      submitCommentForm(new Client(app.url), `/articles/${slug}`, {
+        authorName: `Reader ${++n}`,
+        authorEmail: `reader${n}@example.org`,
+        body: `Comment number ${n} on this story.`,
+      });
     for (let i = 0; i < 3; i++) assert.equal((await comment(busy.slug)).status, 303);
     assert.equal((await comment(quiet.slug)).status, 303);
   });
@@ -213,44 +268,95 @@ describe('the front page', () => {
     assert.equal(status, 200);
     assert.match(html, /<h1 class="visually-hidden">/);
     assert.equal(textOf(elementHtml(html, /<h2 id="latest-heading"/)), 'Latest articles');
-    assert.deepEqual(cardTitles(html), ['Quiet thread', 'Busy thread', 'Too few ratings', 'Eighty', 'Ninety', 'Old favourite']);
-    assert.deepEqual(section(html, 'top-rated'), { heading: 'Top rated', titles: ['Ninety', 'Eighty'] }, 'recent, with three ratings or more, best first');
+    assert.deepEqual(cardTitles(html), [
+      'Quiet thread',
+      'Busy thread',
+      'Too few ratings',
+      'Eighty',
+      'Ninety',
+      'Old favourite',
+    ]);
+    assert.deepEqual(
+      section(html, 'top-rated'),
+      { heading: 'Top rated', titles: ['Ninety', 'Eighty'] },
+      'recent, with three ratings or more, best first',
+    );
     // The newest article leads the page; the lists beside it leave it out rather than repeat it.
-    assert.match(elementHtml(html, /<li class="article-card lead-story/), /<h3><a href="[^"]*">Quiet thread<\/a><\/h3>/, 'the newest article leads');
-    assert.deepEqual(section(html, 'most-discussed'), { heading: 'Most discussed', titles: ['Busy thread'] }, 'the lead is not repeated');
+    assert.match(
+      elementHtml(html, /<li class="article-card lead-story/),
+      /<h3><a href="[^"]*">Quiet thread<\/a><\/h3>/,
+      'the newest article leads',
+    );
+    assert.deepEqual(
+      section(html, 'most-discussed'),
+      { heading: 'Most discussed', titles: ['Busy thread'] },
+      'the lead is not repeated',
+    );
     assert.doesNotMatch(html, /aria-label="Pagination"/);
   });
 
-  it('takes a new article at once, and new ratings within a few seconds, though the page is kept ' +
-    'between changes', async () => {
-    const front = async () => (await new Client(app.url).page('/')).html;
-    await front();
-    const rising = await createArticle(app.services, { title: 'Rising star', publishedAt: ago(0, 30) });
-    assert.equal(cardTitles(await front())[0], 'Rising star', 'a new article is listed on the next request');
-    // A newer story takes the lead, so that the rising one may appear in the lists.
-    await createArticle(app.services, { title: 'Later still', publishedAt: ago(0, 10) });
-    for (let i = 0; i < 3; i++) await app.services.ratings.rate({ articleId: rising.id, readerId: `rising-reader-${i}`, ipHash: `rising-${i}`, value: 100 });
-    const deadline = Date.now() + 6_000;
-    let titles: string[] = [];
-    while (Date.now() < deadline && (titles = section(await front(), 'top-rated').titles)[0] !== 'Rising star') await new Promise((resolve) => setTimeout(resolve, 250));
-    assert.equal(titles[0], 'Rising star', 'the ratings reach the top-rated list');
-  });
+  it(
+    'takes a new article at once, and new ratings within a few seconds, though the page is kept ' + 'between changes',
+    async () => {
+      const front = async () => (await new Client(app.url).page('/')).html;
+      await front();
+      const rising = await createArticle(app.services, { title: 'Rising star', publishedAt: ago(0, 30) });
+      assert.equal(cardTitles(await front())[0], 'Rising star', 'a new article is listed on the next request');
+      // A newer story takes the lead, so that the rising one may appear in the lists.
+      await createArticle(app.services, { title: 'Later still', publishedAt: ago(0, 10) });
+      for (let i = 0; i < 3; i++)
+        await app.services.ratings.rate({
+          articleId: rising.id,
+          readerId: `rising-reader-${i}`,
+          ipHash: `rising-${i}`,
+          value: 100,
+        });
+      const deadline = Date.now() + 6_000;
+      let titles: string[] = [];
+      while (Date.now() < deadline && (titles = section(await front(), 'top-rated').titles)[0] !== 'Rising star')
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.equal(titles[0], 'Rising star', 'the ratings reach the top-rated list');
+    },
+  );
 });
 
 describe('related articles, the header and names in any script', () => {
   let app: TestApp;
   let editor: Awaited<ReturnType<typeof createStaff>>;
   const publish = (fields: Partial<ReturnType<typeof emptyForm>>) =>
-    app.services.articleEditor.create({ form: { ...emptyForm('Desk'), body: 'Text.', ...fields }, action: 'publish' }, editor);
+    app.services.articleEditor.create(
+      { form: { ...emptyForm('Desk'), body: 'Text.', ...fields }, action: 'publish' },
+      editor,
+    );
 
   before(async () => {
     app = await startTestApp();
     editor = await createStaff(app, 'editor');
-    await createArticle(app.services, { title: 'Night trains return', section: 'Travel', tags: ['Trains', 'Alps'], publishedAt: ago(5) });
-    await createArticle(app.services, { title: 'Sleeper fares', section: 'Travel', tags: ['Trains'], publishedAt: ago(4) });
-    await createArticle(app.services, { title: 'Rail freight boom', section: 'Business', tags: ['Alps', 'Trains'], publishedAt: ago(3) });
+    await createArticle(app.services, {
+      title: 'Night trains return',
+      section: 'Travel',
+      tags: ['Trains', 'Alps'],
+      publishedAt: ago(5),
+    });
+    await createArticle(app.services, {
+      title: 'Sleeper fares',
+      section: 'Travel',
+      tags: ['Trains'],
+      publishedAt: ago(4),
+    });
+    await createArticle(app.services, {
+      title: 'Rail freight boom',
+      section: 'Business',
+      tags: ['Alps', 'Trains'],
+      publishedAt: ago(3),
+    });
     await createArticle(app.services, { title: 'Beach guide', section: 'Travel', tags: [], publishedAt: ago(2) });
-    await createArticle(app.services, { title: 'Cup final', section: 'Sport', tags: ['Football'], publishedAt: ago(1) });
+    await createArticle(app.services, {
+      title: 'Cup final',
+      section: 'Sport',
+      tags: ['Football'],
+      publishedAt: ago(1),
+    });
   });
   after(() => app.close());
 
@@ -260,24 +366,38 @@ describe('related articles, the header and names in any script', () => {
     const body = html.indexOf('<div class="article-body"');
     const related = html.indexOf('<aside class="related"');
     assert.ok(body < related && related < html.indexOf('id="comments"'), 'after the article, before the comments');
-    assert.deepEqual(relatedTitles((await new Client(app.url).page('/articles/cup-final')).html), [], 'nothing shares its tag or section');
+    assert.deepEqual(
+      relatedTitles((await new Client(app.url).page('/articles/cup-final')).html),
+      [],
+      'nothing shares its tag or section',
+    );
   });
 
   it('a newly published related article appears on a page already cached', async () => {
     const reader = new Client(app.url);
     await reader.page('/articles/night-trains-return');
     await publish({ title: 'Alpine tunnel opens', section: 'Travel', tags: 'Alps' });
-    assert.deepEqual(relatedTitles((await reader.page('/articles/night-trains-return')).html), ['Rail freight boom', 'Alpine tunnel opens', 'Sleeper fares', 'Beach guide']);
+    assert.deepEqual(relatedTitles((await reader.page('/articles/night-trains-return')).html), [
+      'Rail freight boom',
+      'Alpine tunnel opens',
+      'Sleeper fares',
+      'Beach guide',
+    ]);
   });
 
   it('the header lists the sections with published articles and follows new ones', async () => {
     const reader = new Client(app.url);
     const before = await reader.page('/articles/night-trains-return');
-    const names = (html: string) => [...sectionNav(html).matchAll(/<a href="[^"]*"[^>]*>([^<]*)<\/a>/g)].map((m) => textOf(m[1]!));
+    const names = (html: string) =>
+      [...sectionNav(html).matchAll(/<a href="[^"]*"[^>]*>([^<]*)<\/a>/g)].map((m) => textOf(m[1]!));
     assert.deepEqual(names(before.html), ['Business', 'Sport', 'Travel']);
     assert.deepEqual(names((await reader.page('/')).html), ['Business', 'Sport', 'Travel']);
 
-    await publish({ title: 'Flat whites compared', section: 'Café culture', tags: 'Новости, Международные отношения и экономика мира' });
+    await publish({
+      title: 'Flat whites compared',
+      section: 'Café culture',
+      tags: 'Новости, Международные отношения и экономика мира',
+    });
     for (const path of ['/', '/articles/night-trains-return', '/no-such-page']) {
       assert.deepEqual(names((await reader.page(path)).html), ['Business', 'Café culture', 'Sport', 'Travel'], path);
     }

@@ -79,7 +79,8 @@ describe('the imported sample article page', () => {
     assert.match(text, /Leave your comment/);
     assert.ok(text.includes('Your email address will not be published. Required fields are marked *'));
     assert.match(text, /No comments yet/);
-    for (const name of ['authorName', 'authorEmail', 'authorUrl', 'body', 'formToken']) assert.match(html, new RegExp(`name="${name}"`), name);
+    for (const name of ['authorName', 'authorEmail', 'authorUrl', 'body', 'formToken'])
+      assert.match(html, new RegExp(`name="${name}"`), name);
   });
 
   it('works without JavaScript: the forms post to the server and the page has no inline script', () => {

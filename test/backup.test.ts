@@ -9,19 +9,36 @@ import { loadConfig } from '../src/config.ts';
 import { COPY_ORDER } from '../src/db/migrate-data.ts';
 import { createArticle } from './helpers/factories.ts';
 import { cliEnv, runCli } from './helpers/cli.ts';
-import { Client, createTestDatabase, startTestApp, TEST_ENGINE, type TestApp, type TestDatabase } from './helpers/test-app.ts';
+import {
+  Client,
+  createTestDatabase,
+  startTestApp,
+  TEST_ENGINE,
+  type TestApp,
+  type TestDatabase,
+} from './helpers/test-app.ts';
 
 const IMAGE = 'abcdefghijklmnopqrstuv_640x480-320.webp';
 
 async function openSite(database: TestDatabase) {
-  return createServices(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', MEDIA_DIR: join(database.dir, 'media') }));
+  return createServices(
+    loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', MEDIA_DIR: join(database.dir, 'media') }),
+  );
 }
 
 async function tableCounts(database: TestDatabase): Promise<Record<string, number>> {
   const services = await openSite(database);
   try {
     const counts: Record<string, number> = {};
-    for (const { table } of COPY_ORDER) counts[table] = Number((await services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    for (const { table } of COPY_ORDER)
+      counts[table] = Number(
+        (
+          await services.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     return counts;
   } finally {
     await services.close();
@@ -32,12 +49,19 @@ async function tableCounts(database: TestDatabase): Promise<Record<string, numbe
 async function checkTotals(database: TestDatabase): Promise<{ commentIds: Set<number>; ratings: number }> {
   const services = await openSite(database);
   try {
-    const articles = await services.db.selectFrom('articles').select(['id', 'rating_sum', 'rating_count', 'rating_baseline_sum', 'rating_baseline_count']).execute();
+    const articles = await services.db
+      .selectFrom('articles')
+      .select(['id', 'rating_sum', 'rating_count', 'rating_baseline_sum', 'rating_baseline_count'])
+      .execute();
     let ratings = 0;
     for (const a of articles) {
       const rows = await services.db.selectFrom('ratings').select('value').where('article_id', '=', a.id).execute();
       assert.equal(a.rating_count, a.rating_baseline_count + rows.length, 'rating count matches the rows');
-      assert.equal(a.rating_sum, a.rating_baseline_sum + rows.reduce((s, r) => s + r.value, 0), 'rating sum matches the rows');
+      assert.equal(
+        a.rating_sum,
+        a.rating_baseline_sum + rows.reduce((s, r) => s + r.value, 0),
+        'rating sum matches the rows',
+      );
       ratings += rows.length;
     }
     const comments = await services.db.selectFrom('comments').select('id').execute();
@@ -72,52 +96,65 @@ describe(`backup and restore (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     await dir?.drop();
   });
 
-  it('takes a consistent backup while comments and ratings are being written, holding every ' +
-    'acknowledged write', async () => {
-    // Writers keep posting comments and ratings over HTTP until told to stop.
-    const acked: { id: number; at: number }[] = [];
-    let ratingsAcked = 0;
-    let stop = false;
-    const writer = async (n: number) => {
-      while (!stop) {
-        const reader = new Client(app.url);
-        const articleId = articleIds[n % 2]!;
-        const comment = await reader.request(`/api/v1/articles/${articleId}/comments`, {
-          method: 'POST',
-          json: { authorName: `Writer ${n}`, authorEmail: `writer${n}@example.org`, body: `Comment from writer ${n} at ${acked.length}.` },
-        });
-        assert.equal(comment.status, 201, await comment.clone().text());
-        acked.push({ id: ((await comment.json()) as { id: number }).id, at: performance.now() });
-        const rating = await reader.request(`/api/v1/articles/${articleId}/ratings`, { method: 'POST', json: { value: 20 * (1 + (n % 5)) } });
-        assert.equal(rating.status, 200, await rating.clone().text());
-        ratingsAcked++;
-      }
-    };
-    const writers = [0, 1, 2, 3].map(writer);
-    // Some writes land before the backup starts.
-    while (acked.length < 20) await new Promise((resolve) => setImmediate(resolve));
-    const startedAt = performance.now();
-    const before = acked.filter((a) => a.at < startedAt).map((a) => a.id);
-    const run = await runCli(['backup', file], cliEnv(source));
-    const during = acked.filter((a) => a.at >= startedAt).length;
-    stop = true;
-    await Promise.all(writers);
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /Backed up \d+ rows and 1 media files/);
-    assert.ok(during > 0, 'writes went on while the backup ran');
-    assert.ok(ratingsAcked > 0);
+  it(
+    'takes a consistent backup while comments and ratings are being written, holding every ' + 'acknowledged write',
+    async () => {
+      // Writers keep posting comments and ratings over HTTP until told to stop.
+      const acked: { id: number; at: number }[] = [];
+      let ratingsAcked = 0;
+      let stop = false;
+      const writer = async (n: number) => {
+        while (!stop) {
+          const reader = new Client(app.url);
+          const articleId = articleIds[n % 2]!;
+          const comment = await reader.request(`/api/v1/articles/${articleId}/comments`, {
+            method: 'POST',
+            json: {
+              authorName: `Writer ${n}`,
+              authorEmail: `writer${n}@example.org`,
+              body: `Comment from writer ${n} at ${acked.length}.`,
+            },
+          });
+          assert.equal(comment.status, 201, await comment.clone().text());
+          acked.push({ id: ((await comment.json()) as { id: number }).id, at: performance.now() });
+          const rating = await reader.request(`/api/v1/articles/${articleId}/ratings`, {
+            method: 'POST',
+            json: { value: 20 * (1 + (n % 5)) },
+          });
+          assert.equal(rating.status, 200, await rating.clone().text());
+          ratingsAcked++;
+        }
+      };
+      const writers = [0, 1, 2, 3].map(writer);
+      // Some writes land before the backup starts.
+      while (acked.length < 20) await new Promise((resolve) => setImmediate(resolve));
+      const startedAt = performance.now();
+      const before = acked.filter((a) => a.at < startedAt).map((a) => a.id);
+      const run = await runCli(['backup', file], cliEnv(source));
+      const during = acked.filter((a) => a.at >= startedAt).length;
+      stop = true;
+      await Promise.all(writers);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /Backed up \d+ rows and 1 media files/);
+      assert.ok(during > 0, 'writes went on while the backup ran');
+      assert.ok(ratingsAcked > 0);
 
-    const target = await createTestDatabase();
-    try {
-      const restored = await runCli(['restore', file], cliEnv(target));
-      assert.equal(restored.code, 0, restored.stderr);
-      const { commentIds } = await checkTotals(target);
-      for (const id of before) assert.ok(commentIds.has(id), `comment ${id}, acknowledged before the backup started, is in it`);
-      assert.deepEqual(readFileSync(join(target.dir, 'media', IMAGE)), readFileSync(join(source.dir, 'media', IMAGE)));
-    } finally {
-      await target.drop();
-    }
-  });
+      const target = await createTestDatabase();
+      try {
+        const restored = await runCli(['restore', file], cliEnv(target));
+        assert.equal(restored.code, 0, restored.stderr);
+        const { commentIds } = await checkTotals(target);
+        for (const id of before)
+          assert.ok(commentIds.has(id), `comment ${id}, acknowledged before the backup started, is in it`);
+        assert.deepEqual(
+          readFileSync(join(target.dir, 'media', IMAGE)),
+          readFileSync(join(source.dir, 'media', IMAGE)),
+        );
+      } finally {
+        await target.drop();
+      }
+    },
+  );
 
   it('restores a quiet site exactly: every table, the same ids, and the site works on it', async () => {
     const quiet = join(dir.dir, 'quiet.backup');
@@ -133,7 +170,10 @@ describe(`backup and restore (${TEST_ENGINE})`, { concurrency: 1 }, () => {
         const article = await copy.services.articles.getPublished(articleIds[0]!);
         assert.ok(article.rating.count > 3);
         const reader = new Client(copy.url);
-        const posted = await reader.request(`/api/v1/articles/${articleIds[0]}/comments`, { method: 'POST', json: { authorName: 'After', authorEmail: 'after@example.org', body: 'Written after the restore.' } });
+        const posted = await reader.request(`/api/v1/articles/${articleIds[0]}/comments`, {
+          method: 'POST',
+          json: { authorName: 'After', authorEmail: 'after@example.org', body: 'Written after the restore.' },
+        });
         assert.equal(posted.status, 201, await posted.clone().text());
       } finally {
         await copy.close();

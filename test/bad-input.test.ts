@@ -12,7 +12,11 @@ import { createStaff, STAFF_PASSWORD } from './helpers/staff.ts';
 type Article = Awaited<ReturnType<typeof createArticle>>;
 
 function assertOurHeaders(response: Response, what: string) {
-  assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'self'/, `${what}: our security headers`);
+  assert.match(
+    response.headers.get('content-security-policy') ?? '',
+    /default-src 'self'/,
+    `${what}: our security headers`,
+  );
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff', what);
 }
 
@@ -52,7 +56,13 @@ describe('bad bytes and numbers', () => {
     const formToken = /name="formToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
     const response = await client.request(`/articles/${article.slug}/comments`, {
       method: 'POST',
-      form: { _csrf: csrf, formToken, authorName: 'Form\u0000 Reader', authorEmail: 'form@example.org', body: 'Posted\u0000 by form' },
+      form: {
+        _csrf: csrf,
+        formToken,
+        authorName: 'Form\u0000 Reader',
+        authorEmail: 'form@example.org',
+        body: 'Posted\u0000 by form',
+      },
     });
     assert.equal(response.status, 303);
     const row = await storedComment(await lastCommentId(app.services));
@@ -61,13 +71,25 @@ describe('bad bytes and numbers', () => {
 
   it('a name of invisible characters, or one with a text-direction override, is refused', async () => {
     for (const authorName of ['\u200b\u200d\u2060', '\u3164', ' \ufeff ', 'Ann \u202eelpmaxe', 'Bob\u2067x']) {
-      const body = await expectJsonError(await postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput({ authorName })), 400, 'validation_failed');
+      const body = await expectJsonError(
+        await postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput({ authorName })),
+        400,
+        'validation_failed',
+      );
       assert.ok(body.fields?.authorName, JSON.stringify(authorName));
     }
   });
 
   it('a NUL byte in an address is no page, on every engine', async () => {
-    for (const path of ['/articles/%00', '/tags/%00', '/sections/%00', '/authors/%00', '/api/v1/articles/%00', `/api/v1/articles/%00/comments`, '/articles/a%00b']) {
+    for (const path of [
+      '/articles/%00',
+      '/tags/%00',
+      '/sections/%00',
+      '/authors/%00',
+      '/api/v1/articles/%00',
+      `/api/v1/articles/%00/comments`,
+      '/articles/a%00b',
+    ]) {
       const response = await fetch(app.url + path);
       await response.arrayBuffer();
       assert.equal(response.status, 404, path);
@@ -78,7 +100,16 @@ describe('bad bytes and numbers', () => {
   });
 
   it('limit and offset of Infinity, -Infinity, 1e400 or NaN are refused with 400', async () => {
-    for (const query of ['limit=Infinity', 'limit=-Infinity', 'limit=1e400', 'limit=NaN', 'offset=Infinity', 'offset=-Infinity', 'offset=1e400', 'offset=NaN']) {
+    for (const query of [
+      'limit=Infinity',
+      'limit=-Infinity',
+      'limit=1e400',
+      'limit=NaN',
+      'offset=Infinity',
+      'offset=-Infinity',
+      'offset=1e400',
+      'offset=NaN',
+    ]) {
       const response = await fetch(`${app.url}/api/v1/articles?${query}`);
       await expectJsonError(response, 400, 'validation_failed');
     }
@@ -90,7 +121,10 @@ describe('bad bytes and numbers', () => {
     for (const next of ['/admin/\r\nSet-Cookie: evil=1', '/admin?x=\r\n', '/admin/articles\n']) {
       const client = new Client(app.url);
       const { csrf } = await client.page('/admin/login');
-      const response = await client.request('/admin/login', { method: 'POST', form: { _csrf: csrf, email: user.email, password: STAFF_PASSWORD, next } });
+      const response = await client.request('/admin/login', {
+        method: 'POST',
+        form: { _csrf: csrf, email: user.email, password: STAFF_PASSWORD, next },
+      });
       assert.equal(response.status, 303, JSON.stringify(next));
       assert.equal(response.headers.get('location'), '/admin');
       assert.ok(!response.headers.getSetCookie().some((c) => c.startsWith('evil=')));
@@ -126,7 +160,9 @@ describe('bad bytes and numbers', () => {
   it('a request Node cannot parse gets our JSON error with our headers', async () => {
     const { port } = new URL(app.url);
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'),
+      );
       let data = '';
       socket.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
       socket.on('end', () => resolve(data));
@@ -140,8 +176,19 @@ describe('bad bytes and numbers', () => {
   });
 
   it('author URLs are kept only when well-formed http(s), and normalised', async () => {
-    const post = (authorUrl: string) => postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput({ authorUrl }));
-    for (const bad of ['https:////evil.com', 'https:/evil.com', 'https://evil.com/"><script>alert(1)</script>', 'https://evil.com/<b>x</b>', 'javascript:alert(1)', 'https://user:pw@evil.com', 'https://evil.com\\@good.org', 'ftp://example.org', 'https://exa mple.org']) {
+    const post = (authorUrl: string) =>
+      postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput({ authorUrl }));
+    for (const bad of [
+      'https:////evil.com',
+      'https:/evil.com',
+      'https://evil.com/"><script>alert(1)</script>',
+      'https://evil.com/<b>x</b>',
+      'javascript:alert(1)',
+      'https://user:pw@evil.com',
+      'https://evil.com\\@good.org',
+      'ftp://example.org',
+      'https://exa mple.org',
+    ]) {
       const body = await expectJsonError(await post(bad), 400, 'validation_failed');
       assert.ok(body.fields?.authorUrl, bad);
     }

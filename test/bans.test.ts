@@ -4,7 +4,13 @@
 // lists of words and e-mails are kept by moderators.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { commentFormFields, expectJsonError, lastCommentId, postCommentJson, submitCommentForm } from './helpers/broadsheet.ts';
+import {
+  commentFormFields,
+  expectJsonError,
+  lastCommentId,
+  postCommentJson,
+  submitCommentForm,
+} from './helpers/broadsheet.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { loginAs } from './helpers/staff.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
@@ -30,61 +36,110 @@ describe('bans', () => {
 
   async function readerPosts(reader: Client, input: Record<string, unknown> = {}) {
     const response = await postCommentJson(reader, article, commentInput(input));
-    return { status: response.status, body: (await response.json()) as { id: number; error?: string; message?: string } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { id: number; error?: string; message?: string },
+    };
   }
 
   function ban(commentId: number, form: Record<string, string>, staff = moderator) {
     return staff.client.request(`/admin/comments/${commentId}/ban`, {
       method: 'POST',
-      form: { _csrf: staff.csrf, return: '/admin/comments?status=approved', kind: 'email', reason: 'Abuse of other readers', duration: 'week', ...form },
+      form: {
+        _csrf: staff.csrf,
+        return: '/admin/comments?status=approved',
+        kind: 'email',
+        reason: 'Abuse of other readers',
+        duration: 'week',
+        ...form,
+      },
     });
   }
 
-  const bansCount = async () => Number((await app.services.db.selectFrom('bans').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const commentsCount = async () => Number((await app.services.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const bansCount = async () =>
+    Number(
+      (
+        await app.services.db
+          .selectFrom('bans')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const commentsCount = async () =>
+    Number(
+      (
+        await app.services.db
+          .selectFrom('comments')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
-  it('a ban by e-mail refuses that address on the form and the API, with a message; the ban list and audit log ' +
-    'show it', async () => {
-    const troll = new Client(app.url);
-    const first = await readerPosts(troll, { authorName: 'Troll', authorEmail: 'troll@example.org' });
-    assert.equal(first.status, 201);
+  it(
+    'a ban by e-mail refuses that address on the form and the API, with a message; the ban list and audit log ' +
+      'show it',
+    async () => {
+      const troll = new Client(app.url);
+      const first = await readerPosts(troll, { authorName: 'Troll', authorEmail: 'troll@example.org' });
+      assert.equal(first.status, 201);
 
-    const queue = await moderator.client.page('/admin/comments?status=approved');
-    assert.match(queue.html, new RegExp(`action="/admin/comments/${first.body.id}/ban"`), 'each comment in the queue has a ban form');
-    const response = await ban(first.body.id, { kind: 'email', reason: 'Insults', duration: 'week' });
-    assert.equal(response.status, 303);
-    assert.match(response.headers.get('location')!, /^\/admin\/comments\?status=approved&banned=\d+#c\d+$/);
+      const queue = await moderator.client.page('/admin/comments?status=approved');
+      assert.match(
+        queue.html,
+        new RegExp(`action="/admin/comments/${first.body.id}/ban"`),
+        'each comment in the queue has a ban form',
+      );
+      const response = await ban(first.body.id, { kind: 'email', reason: 'Insults', duration: 'week' });
+      assert.equal(response.status, 303);
+      assert.match(response.headers.get('location')!, /^\/admin\/comments\?status=approved&banned=\d+#c\d+$/);
 
-    const before = await commentsCount();
-    const again = await readerPosts(new Client(app.url), { authorName: 'Troll', authorEmail: 'TROLL@example.org' });
-    assert.equal(again.status, 403);
-    assert.equal(again.body.error, 'banned');
-    assert.match(again.body.message!, /banned from commenting on this site until \d+ \w+ \d{4}/);
-    const form = await submitCommentForm(new Client(app.url), `/articles/${article.slug}`, { authorName: 'Troll', authorEmail: 'troll@example.org', body: 'Let me in.' });
-    assert.equal(form.status, 403);
-    const formHtml = await form.text();
-    assert.match(textOf(formHtml), /You have been banned from commenting on this site until/);
-    assert.equal(commentFormFields(formHtml).body, 'Let me in.', 'the text is kept');
-    assert.equal(await commentsCount(), before, 'nothing was written');
-    assert.equal((await readerPosts(new Client(app.url), { authorEmail: 'someone-else@example.org' })).status, 201, 'other addresses still comment');
+      const before = await commentsCount();
+      const again = await readerPosts(new Client(app.url), { authorName: 'Troll', authorEmail: 'TROLL@example.org' });
+      assert.equal(again.status, 403);
+      assert.equal(again.body.error, 'banned');
+      assert.match(again.body.message!, /banned from commenting on this site until \d+ \w+ \d{4}/);
+      const form = await submitCommentForm(new Client(app.url), `/articles/${article.slug}`, {
+        authorName: 'Troll',
+        authorEmail: 'troll@example.org',
+        body: 'Let me in.',
+      });
+      assert.equal(form.status, 403);
+      const formHtml = await form.text();
+      assert.match(textOf(formHtml), /You have been banned from commenting on this site until/);
+      assert.equal(commentFormFields(formHtml).body, 'Let me in.', 'the text is kept');
+      assert.equal(await commentsCount(), before, 'nothing was written');
+      assert.equal(
+        (await readerPosts(new Client(app.url), { authorEmail: 'someone-else@example.org' })).status,
+        201,
+        'other addresses still comment',
+      );
 
-    const list = await moderator.client.page('/admin/bans');
-    assert.equal(list.status, 200);
-    const text = textOf(list.html);
-    assert.match(text, /Troll <troll@example\.org>/);
-    assert.match(text, new RegExp(`${moderator.user.email}`));
-    assert.match(text, /Insults/);
-    assert.match(text, /by e-mail address/);
-    const [entry] = await app.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'ban.create').execute();
-    assert.equal(entry?.actor, moderator.user.email);
-    assert.deepEqual(JSON.parse(entry!.details).reason, 'Insults');
-  });
+      const list = await moderator.client.page('/admin/bans');
+      assert.equal(list.status, 200);
+      const text = textOf(list.html);
+      assert.match(text, /Troll <troll@example\.org>/);
+      assert.match(text, new RegExp(`${moderator.user.email}`));
+      assert.match(text, /Insults/);
+      assert.match(text, /by e-mail address/);
+      const [entry] = await app.services.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'ban.create')
+        .execute();
+      assert.equal(entry?.actor, moderator.user.email);
+      assert.deepEqual(JSON.parse(entry!.details).reason, 'Insults');
+    },
+  );
 
   it('a ban by address refuses any e-mail from that address, and nobody sees the address', async () => {
     const first = await readerPosts(new Client(app.url), { authorName: 'Sock', authorEmail: 'sock1@example.org' });
     assert.equal((await ban(first.body.id, { kind: 'ip', reason: 'Sock puppets', duration: 'day' })).status, 303);
     const stored = await app.services.db.selectFrom('bans').selectAll().executeTakeFirstOrThrow();
-    const comment = await app.services.db.selectFrom('comments').select('ip_hash').where('id', '=', first.body.id).executeTakeFirstOrThrow();
+    const comment = await app.services.db
+      .selectFrom('comments')
+      .select('ip_hash')
+      .where('id', '=', first.body.id)
+      .executeTakeFirstOrThrow();
     assert.equal(stored.value, comment.ip_hash, 'the hash is stored, not the address');
     const refused = await readerPosts(new Client(app.url), { authorEmail: 'sock2@example.org' });
     assert.equal(refused.status, 403);
@@ -100,44 +155,74 @@ describe('bans', () => {
     assert.equal((await ban(first.body.id, { kind: 'reader', reason: 'Spam runs', duration: 'forever' })).status, 303);
     assert.equal((await readerPosts(browser, { authorEmail: 'cookie2@example.org' })).status, 403);
     assert.match((await readerPosts(browser, { authorEmail: 'cookie3@example.org' })).body.message!, /for good/);
-    assert.equal((await readerPosts(new Client(app.url), { authorEmail: 'cookie4@example.org' })).status, 201, 'another browser may comment');
+    assert.equal(
+      (await readerPosts(new Client(app.url), { authorEmail: 'cookie4@example.org' })).status,
+      201,
+      'another browser may comment',
+    );
     assert.match(textOf((await moderator.client.page('/admin/bans')).html), /Forever/);
 
     const { id } = await app.services.db.selectFrom('bans').select('id').executeTakeFirstOrThrow();
     const list = await moderator.client.page('/admin/bans');
-    const lift = await moderator.client.request(`/admin/bans/${id}/lift`, { method: 'POST', form: { _csrf: list.csrf } });
+    const lift = await moderator.client.request(`/admin/bans/${id}/lift`, {
+      method: 'POST',
+      form: { _csrf: list.csrf },
+    });
     assert.equal(lift.status, 303);
     assert.equal((await readerPosts(browser, { authorEmail: 'cookie5@example.org' })).status, 201);
-    assert.match(textOf((await moderator.client.page('/admin/bans')).html), new RegExp(`Lifted by ${moderator.user.email.replace('.', '\\.')}`));
-    assert.equal((await app.services.db.selectFrom('audit_log').select('id').where('action', '=', 'ban.lift').execute()).length, 1);
+    assert.match(
+      textOf((await moderator.client.page('/admin/bans')).html),
+      new RegExp(`Lifted by ${moderator.user.email.replace('.', '\\.')}`),
+    );
+    assert.equal(
+      (await app.services.db.selectFrom('audit_log').select('id').where('action', '=', 'ban.lift').execute()).length,
+      1,
+    );
   });
 
   it('a ban ends when it expires', async () => {
     const first = await readerPosts(new Client(app.url), { authorEmail: 'brief@example.org' });
     await ban(first.body.id, { kind: 'email', duration: 'day' });
     assert.equal((await readerPosts(new Client(app.url), { authorEmail: 'brief@example.org' })).status, 403);
-    await app.services.db.updateTable('bans').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await app.services.db
+      .updateTable('bans')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     assert.equal((await readerPosts(new Client(app.url), { authorEmail: 'brief@example.org' })).status, 201);
     assert.match(textOf((await moderator.client.page('/admin/bans')).html), /\(ended\)/);
   });
 
   it('a banned reader cannot edit their comment either', async () => {
     const browser = new Client(app.url);
-    const response = await submitCommentForm(browser, `/articles/${article.slug}`, { authorName: 'Edith', authorEmail: 'edith@example.org', body: 'Before the ban.' });
+    const response = await submitCommentForm(browser, `/articles/${article.slug}`, {
+      authorName: 'Edith',
+      authorEmail: 'edith@example.org',
+      body: 'Before the ban.',
+    });
     assert.equal(response.status, 303);
     const id = await lastCommentId(app.services);
     await ban(id, { kind: 'reader' });
     const form = await browser.page(`/articles/${article.slug}/comments/${id}/edit`);
-    const save = await browser.request(`/articles/${article.slug}/comments/${id}/edit`, { method: 'POST', form: { _csrf: form.csrf, body: 'After the ban.' } });
+    const save = await browser.request(`/articles/${article.slug}/comments/${id}/edit`, {
+      method: 'POST',
+      form: { _csrf: form.csrf, body: 'After the ban.' },
+    });
     assert.equal(save.status, 403);
     assert.match(textOf(await save.text()), /banned/);
-    const stored = await app.services.db.selectFrom('comments').select('body_markdown').where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = await app.services.db
+      .selectFrom('comments')
+      .select('body_markdown')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     assert.equal(stored.body_markdown, 'Before the ban.');
   });
 
   it('refuses to ban a staff member, and says so', async () => {
     const reader = await readerPosts(new Client(app.url));
-    const reply = await moderator.client.request(`/admin/comments/${reader.body.id}/reply`, { method: 'POST', form: { _csrf: moderator.csrf, body: 'Thanks, noted.', return: '/admin/comments?status=approved' } });
+    const reply = await moderator.client.request(`/admin/comments/${reader.body.id}/reply`, {
+      method: 'POST',
+      form: { _csrf: moderator.csrf, body: 'Thanks, noted.', return: '/admin/comments?status=approved' },
+    });
     const staffCommentId = Number(/reply=(\d+)/.exec(reply.headers.get('location')!)![1]);
     for (const kind of ['email', 'ip', 'reader']) {
       const response = await ban(staffCommentId, { kind });
@@ -164,12 +249,20 @@ describe('bans', () => {
       assert.match(textOf(await response.text()), message);
     }
     assert.equal((await ban(999_999, {})).status, 404);
-    const imported = await app.services.comments.post(commentInput(), { articleId: article.id, readerId: null, ipHash: 'import', userAgent: '' });
+    const imported = await app.services.comments.post(commentInput(), {
+      articleId: article.id,
+      readerId: null,
+      ipHash: 'import',
+      userAgent: '',
+    });
     const noAddress = await ban(imported.id, { kind: 'ip' });
     assert.equal(noAddress.status, 422);
     assert.match(textOf(await noAddress.text()), /network address of this comment is not kept/);
     assert.equal((await ban(imported.id, { kind: 'reader' })).status, 422);
-    const noCsrf = await moderator.client.request(`/admin/comments/${body.id}/ban`, { method: 'POST', form: { kind: 'email', reason: 'x', duration: 'day' } });
+    const noCsrf = await moderator.client.request(`/admin/comments/${body.id}/ban`, {
+      method: 'POST',
+      form: { kind: 'email', reason: 'x', duration: 'day' },
+    });
     assert.equal(noCsrf.status, 403);
     const author = await loginAs(app, 'author');
     assert.equal((await ban(body.id, {}, author)).status, 403, 'authors do not moderate');
@@ -180,22 +273,40 @@ describe('bans', () => {
   it('moderators keep the block lists of words and e-mails; bad entries save nothing', async () => {
     const page = await moderator.client.page('/admin/blocking');
     assert.equal(page.status, 200);
-    const save = await moderator.client.request('/admin/blocking', { method: 'POST', form: { _csrf: page.csrf, blockedEmails: '@spam.example\nbad@example.org', blockedWords: 'casino\ncheap pills' } });
+    const save = await moderator.client.request('/admin/blocking', {
+      method: 'POST',
+      form: { _csrf: page.csrf, blockedEmails: '@spam.example\nbad@example.org', blockedWords: 'casino\ncheap pills' },
+    });
     assert.equal(save.status, 303);
     assert.deepEqual(app.services.settings.get().blockedEmails, ['@spam.example', 'bad@example.org']);
     assert.deepEqual(app.services.settings.get().blockedWords, ['casino', 'cheap pills']);
     const spam = await readerPosts(new Client(app.url), { body: 'Try the casino tonight.' });
     assert.equal(spam.status, 201);
-    const status = await app.services.db.selectFrom('comments').select('status').where('id', '=', spam.body.id).executeTakeFirstOrThrow();
+    const status = await app.services.db
+      .selectFrom('comments')
+      .select('status')
+      .where('id', '=', spam.body.id)
+      .executeTakeFirstOrThrow();
     assert.equal(status.status, 'spam');
-    const [entry] = await app.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.update').where('actor', '=', moderator.user.email).execute();
+    const [entry] = await app.services.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'settings.update')
+      .where('actor', '=', moderator.user.email)
+      .execute();
     assert.deepEqual(JSON.parse(entry!.details).changed.sort(), ['blockedEmails', 'blockedWords']);
 
-    const bad = await moderator.client.request('/admin/blocking', { method: 'POST', form: { _csrf: page.csrf, blockedEmails: 'not an address', blockedWords: 'fine' } });
+    const bad = await moderator.client.request('/admin/blocking', {
+      method: 'POST',
+      form: { _csrf: page.csrf, blockedEmails: 'not an address', blockedWords: 'fine' },
+    });
     assert.equal(bad.status, 400);
     assert.match(textOf(await bad.text()), /not an address/);
     assert.deepEqual(app.services.settings.get().blockedWords, ['casino', 'cheap pills'], 'nothing saved');
-    const sneaky = await moderator.client.request('/admin/blocking', { method: 'POST', form: { _csrf: page.csrf, blockedEmails: '', blockedWords: '', siteTitle: 'Taken over' } });
+    const sneaky = await moderator.client.request('/admin/blocking', {
+      method: 'POST',
+      form: { _csrf: page.csrf, blockedEmails: '', blockedWords: '', siteTitle: 'Taken over' },
+    });
     assert.equal(sneaky.status, 303);
     assert.equal(app.services.settings.get().siteTitle, 'Broadsheet', 'only the block lists are read');
     const author = await loginAs(app, 'author');
@@ -215,7 +326,18 @@ describe('a banned reader through the API only', () => {
     const now = new Date().toISOString();
     await app.services.db
       .insertInto('bans')
-      .values({ kind: 'email', value: 'api@example.org', reason: 'test', subject_name: 'Api', comment_id: null, created_by: 'cli', created_at: now, expires_at: null, lifted_by: null, lifted_at: null })
+      .values({
+        kind: 'email',
+        value: 'api@example.org',
+        reason: 'test',
+        subject_name: 'Api',
+        comment_id: null,
+        created_by: 'cli',
+        created_at: now,
+        expires_at: null,
+        lifted_by: null,
+        lifted_at: null,
+      })
       .execute();
     const response = await fetch(`${app.url}/api/v1/articles/${article.id}/comments`, {
       method: 'POST',

@@ -123,9 +123,15 @@ describe('createCache', () => {
     cache.get('a');
     await cache.load('d', async () => 4);
     assert.equal(cache.get('b'), undefined, 'the least recently used went');
-    assert.deepEqual(['a', 'c', 'd'].map((key) => cache.get(key)), [1, 3, 4]);
+    assert.deepEqual(
+      ['a', 'c', 'd'].map((key) => cache.get(key)),
+      [1, 3, 4],
+    );
     for (let i = 0; i < 100; i++) cache.set(`many ${i}`, i);
-    assert.deepEqual(['many 97', 'many 98', 'many 99', 'many 96'].map((key) => cache.get(key)), [97, 98, 99, undefined]);
+    assert.deepEqual(
+      ['many 97', 'many 98', 'many 99', 'many 96'].map((key) => cache.get(key)),
+      [97, 98, 99, undefined],
+    );
   });
 
   it('forgets a value once its time to live has passed, and builds it again', async (t) => {

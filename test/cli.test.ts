@@ -36,21 +36,26 @@ describe('broadsheet CLI', { concurrency: true }, () => {
     assert.match(lines[0]!, /abc/);
   });
 
-  it('serve with a PostgreSQL URL nobody answers at exits non-zero with one line naming DATABASE_URL, and no ' +
-    'password', async () => {
-    const run = await broadsheet(['serve'], { DATABASE_URL: 'postgres://editor:s3cret-pw@127.0.0.1:1/news' });
-    assert.notEqual(run.code, 0);
-    assert.equal(run.stdout, '');
-    const lines = run.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 1, JSON.stringify(run.stderr));
-    assert.match(lines[0]!, /DATABASE_URL: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/news \(.+\)/);
-    assert.ok(!run.stderr.includes('s3cret-pw'), 'the password is not printed');
-  });
+  it(
+    'serve with a PostgreSQL URL nobody answers at exits non-zero with one line naming DATABASE_URL, and no ' +
+      'password',
+    async () => {
+      const run = await broadsheet(['serve'], { DATABASE_URL: 'postgres://editor:s3cret-pw@127.0.0.1:1/news' });
+      assert.notEqual(run.code, 0);
+      assert.equal(run.stdout, '');
+      const lines = run.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, JSON.stringify(run.stderr));
+      assert.match(lines[0]!, /DATABASE_URL: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/news \(.+\)/);
+      assert.ok(!run.stderr.includes('s3cret-pw'), 'the password is not printed');
+    },
+  );
 
   it('import of a missing file fails with a message and a non-zero exit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'broadsheet-cli-'));
     try {
-      const run = await broadsheet(['import', join(dir, 'nope.txt')], { DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` });
+      const run = await broadsheet(['import', join(dir, 'nope.txt')], {
+        DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`,
+      });
       assert.notEqual(run.code, 0);
       assert.equal(run.stdout, '');
       assert.match(run.stderr, /nope\.txt/);
@@ -95,48 +100,70 @@ describe('broadsheet CLI', { concurrency: true }, () => {
       });
     });
 
-    it('importing the same file again leaves one article; without PUBLIC_URL it prints the path, not a guessed ' +
-      'port', async () => {
-      const run = await broadsheet(['import', SAMPLE_FILE], { ...env, PORT: '3000' });
-      assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stderr, '', 'no warning either: the caches stop reloading before the database closes');
-      assert.equal(run.stdout, `/articles/${SAMPLE_SLUG}\n`);
-      await withServices(async (services) => {
-        assert.equal(await countRows(services, 'articles'), 1);
-        assert.deepEqual((await services.articles.getPublished(SAMPLE_SLUG)).rating, { score: 85, count: 3 }, 'the baseline is not added twice');
-      });
-    });
+    it(
+      'importing the same file again leaves one article; without PUBLIC_URL it prints the path, not a guessed ' +
+        'port',
+      async () => {
+        const run = await broadsheet(['import', SAMPLE_FILE], { ...env, PORT: '3000' });
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.stderr, '', 'no warning either: the caches stop reloading before the database closes');
+        assert.equal(run.stdout, `/articles/${SAMPLE_SLUG}\n`);
+        await withServices(async (services) => {
+          assert.equal(await countRows(services, 'articles'), 1);
+          assert.deepEqual(
+            (await services.articles.getPublished(SAMPLE_SLUG)).rating,
+            { score: 85, count: 3 },
+            'the baseline is not added twice',
+          );
+        });
+      },
+    );
 
-    it('import takes the date, section and byline a scraped article does not carry; without a byline the site ' +
-      'is the author', async () => {
-      const run = await broadsheet(['import', '--published-at', '2024-04-14T09:30:00Z', '--section', 'World', SAMPLE_FILE], env);
-      assert.equal(run.code, 0, run.stderr);
-      await withServices(async (services) => {
-        const article = await services.articles.getPublished(SAMPLE_SLUG);
-        assert.equal(article.publishedAt, '2024-04-14T09:30:00.000Z');
-        assert.equal(article.section, 'World');
-        assert.equal(article.authorName, '');
-        assert.deepEqual(article.rating, { score: 85, count: 3 }, 'the baseline is kept');
-        const app = await buildApp(services);
-        try {
-          const page = await app.inject({ url: `/articles/${SAMPLE_SLUG}` });
-          const byline = /<p class="byline">([\s\S]*?)<\/p>/.exec(page.body)?.[1] ?? '';
-          assert.match(byline, new RegExp(`By ${services.settings.get().siteTitle}`), 'the publication is named as the author');
-          const data = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)![1]!) as { '@graph': { author: { name: string } }[] };
-          assert.equal(data['@graph'][0]!.author.name, services.settings.get().siteTitle);
-        } finally {
-          await app.close();
-        }
-      });
-      const bylined = await broadsheet(['import', '--byline', 'Ada Reporter', '--published-at', '2024-04-15', SAMPLE_FILE], env);
-      assert.equal(bylined.code, 0, bylined.stderr);
-      await withServices(async (services) => {
-        const article = await services.articles.getPublished(SAMPLE_SLUG);
-        assert.equal(article.authorName, 'Ada Reporter');
-        assert.equal(article.publishedAt, '2024-04-15T00:00:00.000Z');
-        assert.equal(await countRows(services, 'articles'), 1);
-      });
-    });
+    it(
+      'import takes the date, section and byline a scraped article does not carry; without a byline the site ' +
+        'is the author',
+      async () => {
+        const run = await broadsheet(
+          ['import', '--published-at', '2024-04-14T09:30:00Z', '--section', 'World', SAMPLE_FILE],
+          env,
+        );
+        assert.equal(run.code, 0, run.stderr);
+        await withServices(async (services) => {
+          const article = await services.articles.getPublished(SAMPLE_SLUG);
+          assert.equal(article.publishedAt, '2024-04-14T09:30:00.000Z');
+          assert.equal(article.section, 'World');
+          assert.equal(article.authorName, '');
+          assert.deepEqual(article.rating, { score: 85, count: 3 }, 'the baseline is kept');
+          const app = await buildApp(services);
+          try {
+            const page = await app.inject({ url: `/articles/${SAMPLE_SLUG}` });
+            const byline = /<p class="byline">([\s\S]*?)<\/p>/.exec(page.body)?.[1] ?? '';
+            assert.match(
+              byline,
+              new RegExp(`By ${services.settings.get().siteTitle}`),
+              'the publication is named as the author',
+            );
+            const data = JSON.parse(
+              /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)![1]!,
+            ) as { '@graph': { author: { name: string } }[] };
+            assert.equal(data['@graph'][0]!.author.name, services.settings.get().siteTitle);
+          } finally {
+            await app.close();
+          }
+        });
+        const bylined = await broadsheet(
+          ['import', '--byline', 'Ada Reporter', '--published-at', '2024-04-15', SAMPLE_FILE],
+          env,
+        );
+        assert.equal(bylined.code, 0, bylined.stderr);
+        await withServices(async (services) => {
+          const article = await services.articles.getPublished(SAMPLE_SLUG);
+          assert.equal(article.authorName, 'Ada Reporter');
+          assert.equal(article.publishedAt, '2024-04-15T00:00:00.000Z');
+          assert.equal(await countRows(services, 'articles'), 1);
+        });
+      },
+    );
 
     it('import refuses a date it cannot read, or one in the future, before writing anything', async () => {
       for (const date of ['14/04/2024', 'yesterday', '2999-01-01']) {
@@ -150,12 +177,15 @@ describe('broadsheet CLI', { concurrency: true }, () => {
     it('comments list --status pending and comments approve ID moderate from the command line', async () => {
       const { id, articleId } = await withServices(async (services) => {
         const article = await services.articles.getPublished(SAMPLE_SLUG);
-        const posted = await services.comments.post(commentInput({ authorName: 'Cli Reader', authorEmail: 'cli.reader@example.org', body: 'Held for the CLI' }), {
-          articleId: article.id,
-          readerId: null,
-          ipHash: 'x',
-          userAgent: 'test',
-        });
+        const posted = await services.comments.post(
+          commentInput({ authorName: 'Cli Reader', authorEmail: 'cli.reader@example.org', body: 'Held for the CLI' }),
+          {
+            articleId: article.id,
+            readerId: null,
+            ipHash: 'x',
+            userAgent: 'test',
+          },
+        );
         assert.equal(posted.status, 'pending');
         return { id: posted.id, articleId: article.id };
       });

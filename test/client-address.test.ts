@@ -19,14 +19,21 @@ describe('addressKey', () => {
   it('counts IPv6 by its /64, however the address is written', () => {
     const key = addressKey('2001:db8:0:1::1');
     assert.equal(key, '2001:db8:0:1::/64');
-    for (const ip of ['2001:DB8:0:1:ffff:ffff:ffff:ffff', '2001:0db8:0000:0001::abcd', '2001:db8:0:1:0:0:1.2.3.4', '2001:db8:0:1::1%eth0']) assert.equal(addressKey(ip), key, ip);
+    for (const ip of [
+      '2001:DB8:0:1:ffff:ffff:ffff:ffff',
+      '2001:0db8:0000:0001::abcd',
+      '2001:db8:0:1:0:0:1.2.3.4',
+      '2001:db8:0:1::1%eth0',
+    ])
+      assert.equal(addressKey(ip), key, ip);
     assert.notEqual(addressKey('2001:db8:0:2::1'), key);
     assert.equal(addressKey('::1'), '0:0:0:0::/64');
   });
 });
 
 describe('limits count a client once', () => {
-  const rate = (app: { url: string }, ip: string, articleId: number) => postJson(new Client(app.url, { 'x-forwarded-for': ip }), `/api/v1/articles/${articleId}/ratings`, { value: 80 });
+  const rate = (app: { url: string }, ip: string, articleId: number) =>
+    postJson(new Client(app.url, { 'x-forwarded-for': ip }), `/api/v1/articles/${articleId}/ratings`, { value: 80 });
 
   it('the rating cap: one IPv6 /64 is one address, and a mapped IPv4 address is the IPv4 address', async () => {
     const app = await startTestApp({ env: { TRUST_PROXY: 'loopback' } });

@@ -24,10 +24,19 @@ describe('comment editing', () => {
 
   /** A reader posts through the page's form; returns their browser and the comment's id. */
   async function readerComments(body = 'The harbour wall needs mending.', reader = new Client(app.url)) {
-    const response = await submitCommentForm(reader, path(), { authorName: 'Ines', authorEmail: 'ines@example.org', body });
+    const response = await submitCommentForm(reader, path(), {
+      authorName: 'Ines',
+      authorEmail: 'ines@example.org',
+      body,
+    });
     assert.equal(response.status, 303);
     assert.match(response.headers.get('location')!, /[?&]posted=(held|published)#respond$/);
-    const { id } = await app.services.db.selectFrom('comments').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const { id } = await app.services.db
+      .selectFrom('comments')
+      .select('id')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     return { reader, id };
   }
 
@@ -74,7 +83,9 @@ describe('comment editing', () => {
     const edits = await editsOf(id);
     assert.equal(edits.length, 1);
     assert.equal(edits[0]!.body_markdown, 'The harbour wall needs mending.');
-    const api = (await (await fetch(`${app.url}/api/v1/articles/${article.id}/comments`)).json()) as { items: { id: number; editedAt: string | null }[] };
+    const api = (await (await fetch(`${app.url}/api/v1/articles/${article.id}/comments`)).json()) as {
+      items: { id: number; editedAt: string | null }[];
+    };
     assert.equal(api.items.find((c) => c.id === id)?.editedAt, stored.edited_at);
   });
 
@@ -93,12 +104,19 @@ describe('comment editing', () => {
     const { reader, id } = await readerComments('No links here.');
     const before = await app.services.articles.liveFigures(article.id);
     const form = await openEditForm(reader, id);
-    const response = await save(reader, id, { _csrf: form.csrf, body: 'Now see https://one.example and https://two.example please.' });
+    const response = await save(reader, id, {
+      _csrf: form.csrf,
+      body: 'Now see https://one.example and https://two.example please.',
+    });
     assert.equal(response.status, 303);
     const stored = await row(id);
     assert.equal(stored.status, 'pending');
     assert.match(stored.held_reason ?? '', /link/i);
-    assert.equal((await app.services.articles.liveFigures(article.id)).commentCount, before.commentCount - 1, 'no longer counted');
+    assert.equal(
+      (await app.services.articles.liveFigures(article.id)).commentCount,
+      before.commentCount - 1,
+      'no longer counted',
+    );
     const stranger = await new Client(app.url).page(path());
     assert.ok(!commentIdsOnPage(stranger.html).includes(id), 'others no longer see it');
     const own = await reader.page(path());
@@ -132,7 +150,11 @@ describe('comment editing', () => {
     assert.match(textOf(form.html), /only edit your own comments/);
     const response = await save(other, id, { _csrf: otherPage.csrf, body: 'Hijacked.' });
     assert.equal(response.status, 403);
-    const noCookie = await fetch(`${app.url}${path()}/comments/${id}/edit`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'body=Hijacked' });
+    const noCookie = await fetch(`${app.url}${path()}/comments/${id}/edit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'body=Hijacked',
+    });
     assert.equal(noCookie.status, 403);
     assert.equal((await row(id)).body_markdown, 'Mine, not yours.');
     assert.equal((await editsOf(id)).length, 0);
@@ -148,7 +170,10 @@ describe('comment editing', () => {
     assert.match(textOf(await late.text()), /time for editing this comment has passed/);
     assert.equal((await openEditForm(reader, id)).status, 403);
     assert.equal((await row(id)).body_markdown, 'Written a while ago.');
-    assert.doesNotMatch(elementHtml((await reader.page(path())).html, new RegExp(`<li id="comment-${id}"`)), /edit-link/);
+    assert.doesNotMatch(
+      elementHtml((await reader.page(path())).html, new RegExp(`<li id="comment-${id}"`)),
+      /edit-link/,
+    );
   });
 
   it('the window is a setting; 0 turns editing off', async () => {

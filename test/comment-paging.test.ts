@@ -28,7 +28,11 @@ describe('comment paging', () => {
     for (let i = 1; i <= 120; i++) {
       const { id } = await app.services.comments.post(commentInput({ body: `Top-level comment ${i}.` }), ctx());
       roots.push(id);
-      if (i % 10 === 0) replies.set(id, (await app.services.comments.post(commentInput({ body: `Reply to ${i}.`, parentId: id }), ctx())).id);
+      if (i % 10 === 0)
+        replies.set(
+          id,
+          (await app.services.comments.post(commentInput({ body: `Reply to ${i}.`, parentId: id }), ctx())).id,
+        );
     }
   });
   after(() => app.close());
@@ -46,18 +50,20 @@ describe('comment paging', () => {
     assert.match(html, /<a href="\?cpage=2#comments" rel="next" data-load-more="true">/);
   });
 
-  it('?cpage=2 and 3 hold the following threads; past the last page is a 404; a malformed page is ' +
-    'the first', async () => {
-    const reader = new Client(app.url);
-    const second = await reader.page(`${path()}?cpage=2`);
-    assert.deepEqual(shownRoots(second.html), roots.slice(50, 100));
-    assert.match(second.html, /<a href="\?#comments" rel="prev"|<a href="\?cpage=1#comments" rel="prev"|rel="prev"/);
-    const third = await reader.page(`${path()}?cpage=3`);
-    assert.deepEqual(shownRoots(third.html), roots.slice(100));
-    assert.doesNotMatch(third.html, /data-load-more/, 'the last page has no next page');
-    assert.equal((await reader.page(`${path()}?cpage=4`)).status, 404);
-    assert.deepEqual(shownRoots((await reader.page(`${path()}?cpage=abc`)).html), roots.slice(0, 50));
-  });
+  it(
+    '?cpage=2 and 3 hold the following threads; past the last page is a 404; a malformed page is ' + 'the first',
+    async () => {
+      const reader = new Client(app.url);
+      const second = await reader.page(`${path()}?cpage=2`);
+      assert.deepEqual(shownRoots(second.html), roots.slice(50, 100));
+      assert.match(second.html, /<a href="\?#comments" rel="prev"|<a href="\?cpage=1#comments" rel="prev"|rel="prev"/);
+      const third = await reader.page(`${path()}?cpage=3`);
+      assert.deepEqual(shownRoots(third.html), roots.slice(100));
+      assert.doesNotMatch(third.html, /data-load-more/, 'the last page has no next page');
+      assert.equal((await reader.page(`${path()}?cpage=4`)).status, 404);
+      assert.deepEqual(shownRoots((await reader.page(`${path()}?cpage=abc`)).html), roots.slice(0, 50));
+    },
+  );
 
   it('?order=newest starts with the newest threads and keeps the order in its page links', async () => {
     const { html } = await new Client(app.url).page(`${path()}?order=newest`);
@@ -103,7 +109,11 @@ describe('comment paging', () => {
       assert.match(response.headers.get('content-type') ?? '', /text\/html/);
     }
     const other = await createArticle(app.services);
-    assert.equal((await reader.request(`/articles/${other.slug}/comments/${roots[0]}`)).status, 404, "another article's comment");
+    assert.equal(
+      (await reader.request(`/articles/${other.slug}/comments/${roots[0]}`)).status,
+      404,
+      "another article's comment",
+    );
   });
 
   it('each comment page is cached like the first and renewed when a comment is published', async () => {
@@ -111,7 +121,10 @@ describe('comment paging', () => {
     const before = textOf((await reader.page(`${path()}?cpage=3`)).html);
     const again = textOf((await reader.page(`${path()}?cpage=3`)).html);
     assert.equal(before, again);
-    const { id } = await app.services.comments.post(commentInput({ body: 'A late reply.', parentId: roots[110] }), ctx());
+    const { id } = await app.services.comments.post(
+      commentInput({ body: 'A late reply.', parentId: roots[110] }),
+      ctx(),
+    );
     const after = await reader.page(`${path()}?cpage=3`);
     assert.ok(commentIdsOnPage(after.html).includes(id));
     await app.services.comments.setStatus([id], 'trash');
@@ -121,12 +134,19 @@ describe('comment paging', () => {
     await app.services.settings.update({ commentPolicy: 'hold-all' });
     try {
       const reader = new Client(app.url);
-      const response = await submitCommentForm(reader, `${path()}?cpage=2`, { parentId: String(roots[60]), authorName: 'Ada', authorEmail: 'ada@example.org', body: 'Late to this one.' });
+      const response = await submitCommentForm(reader, `${path()}?cpage=2`, {
+        parentId: String(roots[60]),
+        authorName: 'Ada',
+        authorEmail: 'ada@example.org',
+        body: 'Late to this one.',
+      });
       assert.equal(response.status, 303);
       const location = response.headers.get('location')!;
       assert.equal(location, `${path()}?cpage=2&posted=held#respond`, 'the page of the thread it answers, at the form');
       const page = await reader.page(location.replace(/#.*/, ''));
-      const [mine] = await app.services.comments.listForModeration({ status: 'pending' }).then((rows) => rows.filter((row) => row.authorEmail === 'ada@example.org'));
+      const [mine] = await app.services.comments
+        .listForModeration({ status: 'pending' })
+        .then((rows) => rows.filter((row) => row.authorEmail === 'ada@example.org'));
       const id = mine!.id;
       assert.ok(commentIdsOnPage(page.html).includes(id));
       assert.match(page.html, /awaiting moderation/);
@@ -141,15 +161,34 @@ describe('comment paging', () => {
     const small = await createArticle(app.services, { title: 'Sized', bodyMarkdown: 'Body.' });
     const large = await createArticle(app.services, { title: 'Sized', bodyMarkdown: 'Body.' });
     const body = 'A comment of ordinary length, long enough to weigh something on the page.';
-    for (let i = 0; i < 50; i++) await app.services.comments.post(commentInput({ authorName: 'Reader', body: `${body} ${1000 + i}` }), { ...ctx(), articleId: small.id });
+    for (let i = 0; i < 50; i++)
+      await app.services.comments.post(commentInput({ authorName: 'Reader', body: `${body} ${1000 + i}` }), {
+        ...ctx(),
+        articleId: small.id,
+      });
     const rows = [];
     const now = new Date().toISOString();
     for (let i = 0; i < 2000; i++) {
-      rows.push({ article_id: large.id, author_name: 'Reader', author_email: `r${i}@example.org`, body_markdown: `${body} ${1000 + i}`, body_html: `<p>${body} ${1000 + (i % 1000)}</p>`, status: 'approved' as const, ip_hash: 'x', created_at: now, updated_at: now });
+      rows.push({
+        article_id: large.id,
+        author_name: 'Reader',
+        author_email: `r${i}@example.org`,
+        body_markdown: `${body} ${1000 + i}`,
+        body_html: `<p>${body} ${1000 + (i % 1000)}</p>`,
+        status: 'approved' as const,
+        ip_hash: 'x',
+        created_at: now,
+        updated_at: now,
+      });
     }
-    for (let i = 0; i < rows.length; i += 200) await app.services.db.insertInto('comments').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await app.services.db
+        .insertInto('comments')
+        .values(rows.slice(i, i + 200))
+        .execute();
     app.services.events.emit('comment.published', { articleId: large.id, commentId: 0 });
-    const size = async (slug: string) => (await (await new Client(app.url).request(`/articles/${slug}`)).arrayBuffer()).byteLength;
+    const size = async (slug: string) =>
+      (await (await new Client(app.url).request(`/articles/${slug}`)).arrayBuffer()).byteLength;
     const [a, b] = [await size(small.slug), await size(large.slug)];
     assert.ok(b - a < 3_000, `50 comments: ${a} bytes; 2,000: ${b} bytes`);
   });
@@ -185,14 +224,22 @@ describe('comment paging in the API', () => {
     assert.equal(first.items[24]!.replies.length, 1, 'replies come inside their thread');
     assert.ok(first.next);
     assert.equal(new URL(first.next).pathname, `/api/v1/articles/${article.id}/comments`);
-    const second = (await (await fetch(`${app.url}${new URL(first.next).pathname}${new URL(first.next).search}`)).json()) as { items: ApiComment[]; next: string | null };
+    const second = (await (
+      await fetch(`${app.url}${new URL(first.next).pathname}${new URL(first.next).search}`)
+    ).json()) as { items: ApiComment[]; next: string | null };
     assert.equal(second.next, null);
-    assert.deepEqual([...first.items, ...second.items].map((c) => c.id), roots);
+    assert.deepEqual(
+      [...first.items, ...second.items].map((c) => c.id),
+      roots,
+    );
   });
 
   it('takes limit (at most 200) and order', async () => {
     const newest = await get('?limit=10&order=newest');
-    assert.deepEqual(newest.items.map((c) => c.id), roots.slice(-10).reverse());
+    assert.deepEqual(
+      newest.items.map((c) => c.id),
+      roots.slice(-10).reverse(),
+    );
     assert.match(newest.next!, /order=newest/);
     assert.match(newest.next!, /limit=10/);
     assert.equal((await get('?limit=200')).items.length, 75);
@@ -207,7 +254,9 @@ describe('comment paging in the API', () => {
   });
 
   it('documents limit, page and next in the OpenAPI description', async () => {
-    const doc = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, { get?: { parameters?: { name: string }[]; responses: Record<string, unknown> } }> };
+    const doc = (await (await fetch(`${app.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { parameters?: { name: string }[]; responses: Record<string, unknown> } }>;
+    };
     const operation = doc.paths['/api/v1/articles/{id}/comments']!.get!;
     const names = (operation.parameters ?? []).map((p) => p.name);
     for (const name of ['limit', 'page', 'order']) assert.ok(names.includes(name), name);

@@ -29,7 +29,8 @@ interface ApiComment {
 type Article = Awaited<ReturnType<typeof createArticle>>;
 
 /** The comment form's status line: what it says about the last post. */
-const formStatus = (html: string) => /<div class="form-status[^"]*"[^>]*data-form-status[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
+const formStatus = (html: string) =>
+  /<div class="form-status[^"]*"[^>]*data-form-status[^>]*>([\s\S]*?)<\/div>/.exec(html)?.[1] ?? '';
 
 describe('comments', () => {
   let app: TestApp;
@@ -73,7 +74,10 @@ describe('comments', () => {
 
   it('holds a first-time commenter by default, and publishes their next comment once one is approved', async () => {
     const reader = new Client(app.url);
-    const first = await post(reader, commentInput({ authorName: 'Ann Other', authorEmail: 'ann@example.org', body: 'First!' }));
+    const first = await post(
+      reader,
+      commentInput({ authorName: 'Ann Other', authorEmail: 'ann@example.org', body: 'First!' }),
+    );
     assert.equal(first.status, 'pending');
     assert.deepEqual((await publicThread()).items, []);
     assert.doesNotMatch(textOf((await new Client(app.url).page(page())).html), /First!/);
@@ -83,14 +87,19 @@ describe('comments', () => {
     assert.deepEqual(allIds(thread.items), [first.id]);
 
     // The same reader with the same address (in any case): published at once.
-    const second = await post(reader, commentInput({ authorName: 'Ann Other', authorEmail: 'ANN@Example.org', body: 'Second' }));
+    const second = await post(
+      reader,
+      commentInput({ authorName: 'Ann Other', authorEmail: 'ANN@Example.org', body: 'Second' }),
+    );
     assert.equal(second.status, 'approved');
     assert.deepEqual(allIds((await publicThread()).items), [first.id, second.id]);
     const html = (await new Client(app.url).page(page())).html;
     assert.match(textOf(html), /First!.*Second/);
     assert.match(textOf(html), /2 Comments/);
 
-    const apiArticle = (await (await fetch(`${app.url}/api/v1/articles/${article.id}`)).json()) as { commentCount: number };
+    const apiArticle = (await (await fetch(`${app.url}/api/v1/articles/${article.id}`)).json()) as {
+      commentCount: number;
+    };
     assert.equal(apiArticle.commentCount, 2);
 
     // A different address is still a first-timer.
@@ -102,14 +111,20 @@ describe('comments', () => {
     const known = await post(new Client(app.url), commentInput({ authorEmail: 'known@example.org' }));
     await app.services.comments.setStatus([known.id], 'approved');
     await setPolicy('hold-all');
-    const again = await post(new Client(app.url), commentInput({ authorEmail: 'known@example.org', body: 'Held anyway' }));
+    const again = await post(
+      new Client(app.url),
+      commentInput({ authorEmail: 'known@example.org', body: 'Held anyway' }),
+    );
     assert.equal(again.status, 'pending');
     assert.deepEqual(allIds((await publicThread()).items), [known.id]);
   });
 
   it('"publish" publishes a first-time commenter at once', async () => {
     await setPolicy('publish');
-    const posted = await post(new Client(app.url), commentInput({ authorEmail: 'brand-new@example.org', body: 'Straight out' }));
+    const posted = await post(
+      new Client(app.url),
+      commentInput({ authorEmail: 'brand-new@example.org', body: 'Straight out' }),
+    );
     assert.equal(posted.status, 'approved');
     assert.deepEqual(allIds((await publicThread()).items), [posted.id]);
     assert.match(textOf((await new Client(app.url).page(page())).html), /Straight out/);
@@ -152,8 +167,19 @@ describe('comments', () => {
     await setPolicy('publish');
     const email = 'very.private.person@example.org';
     const author = new Client(app.url);
-    const top = await post(author, commentInput({ authorName: 'Private Person', authorEmail: email, authorUrl: 'https://example.org/me', body: 'My view' }));
-    await post(author, commentInput({ authorName: 'Private Person', authorEmail: email, body: 'My reply', parentId: top.id }));
+    const top = await post(
+      author,
+      commentInput({
+        authorName: 'Private Person',
+        authorEmail: email,
+        authorUrl: 'https://example.org/me',
+        body: 'My view',
+      }),
+    );
+    await post(
+      author,
+      commentInput({ authorName: 'Private Person', authorEmail: email, body: 'My reply', parentId: top.id }),
+    );
     await setPolicy('hold-all');
     await post(author, commentInput({ authorName: 'Private Person', authorEmail: email, body: 'My held comment' }));
 
@@ -172,11 +198,12 @@ describe('comments', () => {
     assert.match(answers['GET comments (oldest)']!, /Private Person/, 'the comments are there');
     assert.match(answers['page for the author (with their held comment)']!, /My held comment/);
     for (const [where, text] of Object.entries(answers)) {
-      for (const needle of needles) assert.ok(!text.toLowerCase().includes(needle.toLowerCase()), `${where} contains the e-mail`);
+      for (const needle of needles)
+        assert.ok(!text.toLowerCase().includes(needle.toLowerCase()), `${where} contains the e-mail`);
     }
   });
 
-  it("shows a held comment to its author, marked awaiting moderation, and to nobody else", async () => {
+  it('shows a held comment to its author, marked awaiting moderation, and to nobody else', async () => {
     const author = new Client(app.url);
     await author.page(page());
     const held = await post(author, commentInput({ authorName: 'Held Author', body: 'Please approve me' }));
@@ -239,7 +266,12 @@ describe('comment form without JavaScript', () => {
 
   it('an empty form comes back with an error beside each field, and nothing is written', async () => {
     const reader = new Client(app.url);
-    const response = await submitCommentForm(reader, page(), { authorName: '', authorEmail: '', authorUrl: '', body: '' });
+    const response = await submitCommentForm(reader, page(), {
+      authorName: '',
+      authorEmail: '',
+      authorUrl: '',
+      body: '',
+    });
     assert.equal(response.status, 400);
     assert.match(response.headers.get('content-type') ?? '', /text\/html/);
     const html = await response.text();
@@ -255,7 +287,12 @@ describe('comment form without JavaScript', () => {
   it('keeps what the reader wrote when a field is missing', async () => {
     const reader = new Client(app.url);
     const text = 'A long considered comment about the harbour & its <future>.';
-    const response = await submitCommentForm(reader, page(), { authorName: '', authorEmail: 'kept@example.org', authorUrl: 'example.org/kept', body: text });
+    const response = await submitCommentForm(reader, page(), {
+      authorName: '',
+      authorEmail: 'kept@example.org',
+      authorUrl: 'example.org/kept',
+      body: text,
+    });
     assert.equal(response.status, 400);
     const html = await response.text();
     assert.equal(textOf(commentTextarea(html)), text);
@@ -270,7 +307,11 @@ describe('comment form without JavaScript', () => {
 
   it('a malformed e-mail address comes back with its error', async () => {
     const reader = new Client(app.url);
-    const response = await submitCommentForm(reader, page(), { authorName: 'Ann', authorEmail: 'ann-at-example', body: 'Hello' });
+    const response = await submitCommentForm(reader, page(), {
+      authorName: 'Ann',
+      authorEmail: 'ann-at-example',
+      body: 'Hello',
+    });
     assert.equal(response.status, 400);
     const html = await response.text();
     assert.match(html, /id="authorEmail-error"[^>]*>That does not look like an e-mail address\./);
@@ -279,7 +320,11 @@ describe('comment form without JavaScript', () => {
 
   it('a valid comment leads back to the form, which tells its author it awaits moderation', async () => {
     const reader = new Client(app.url);
-    const response = await submitCommentForm(reader, page(), { authorName: 'Form Poster', authorEmail: 'form@example.org', body: 'Posted **without** script' });
+    const response = await submitCommentForm(reader, page(), {
+      authorName: 'Form Poster',
+      authorEmail: 'form@example.org',
+      body: 'Posted **without** script',
+    });
     assert.equal(response.status, 303);
     const location = response.headers.get('location') ?? '';
     assert.equal(location, `${page()}?posted=held#respond`, 'to the form, which is on every page');
@@ -307,7 +352,11 @@ describe('comment form without JavaScript', () => {
       await app.services.settings.update({ commentPolicy: 'publish' });
       try {
         const reader = new Client(app.url);
-        const { location, status } = await formStatusAfter(reader, { authorName: 'Pat', authorEmail: 'pat@example.org', body: 'Published at once.' });
+        const { location, status } = await formStatusAfter(reader, {
+          authorName: 'Pat',
+          authorEmail: 'pat@example.org',
+          body: 'Published at once.',
+        });
         assert.equal(location, `${page()}?posted=published#respond`);
         assert.equal(status, 'Thank you. Your comment is published.');
       } finally {
@@ -327,10 +376,18 @@ describe('comment form without JavaScript', () => {
         const rows = await app.services.comments.listForModeration({ status: 'spam' });
         const spam = rows.find((row) => row.authorEmail === 'sam@example.org');
         assert.ok(spam, 'the second one is held as spam');
-        assert.equal(second.location, `${page()}?posted=held#respond`, 'the address does not tell spam from moderation either');
+        assert.equal(
+          second.location,
+          `${page()}?posted=held#respond`,
+          'the address does not tell spam from moderation either',
+        );
         assert.equal(second.status, 'Thank you. Your comment is awaiting moderation.');
         const { html } = await reader.page(page());
-        assert.doesNotMatch(html, new RegExp(`id="comment-${spam.id}"`), 'not on the page: hence the landing at the form');
+        assert.doesNotMatch(
+          html,
+          new RegExp(`id="comment-${spam.id}"`),
+          'not on the page: hence the landing at the form',
+        );
       } finally {
         await app.services.settings.update({ commentPolicy: 'hold-first-time' });
       }
@@ -340,11 +397,19 @@ describe('comment form without JavaScript', () => {
       const reader = new Client(app.url);
       const typed = { authorName: 'Rex', authorEmail: 'rex@example.org', body: 'First words.' };
       await formStatusAfter(reader, typed);
-      const [mine] = await app.services.comments.listForModeration({ status: 'pending' }).then((rows) => rows.filter((row) => row.authorEmail === 'rex@example.org'));
-      await app.services.bans.banFromComment({ commentId: mine!.id, kind: 'email', reason: 'Abuse', duration: 'day' }, CLI_ACTOR);
+      const [mine] = await app.services.comments
+        .listForModeration({ status: 'pending' })
+        .then((rows) => rows.filter((row) => row.authorEmail === 'rex@example.org'));
+      await app.services.bans.banFromComment(
+        { commentId: mine!.id, kind: 'email', reason: 'Abuse', duration: 'day' },
+        CLI_ACTOR,
+      );
       const response = await submitCommentForm(reader, page(), { ...typed, body: 'Second words.' });
       assert.equal(response.status, 403);
-      assert.match(textOf(formStatus(await response.text())), /^You have been banned from commenting on this site until /);
+      assert.match(
+        textOf(formStatus(await response.text())),
+        /^You have been banned from commenting on this site until /,
+      );
     });
 
     it('a shared link with ?posted= shows others the shared page, with no message', async () => {
@@ -358,7 +423,11 @@ describe('comment form without JavaScript', () => {
 
   it("the form's address answers a reload: GET /articles/:slug/comments and /rating lead to the article", async () => {
     const reader = new Client(app.url);
-    const sent = await submitCommentForm(reader, page(), { authorName: 'Ann', authorEmail: 'ann-at-example', body: 'Hello' });
+    const sent = await submitCommentForm(reader, page(), {
+      authorName: 'Ann',
+      authorEmail: 'ann-at-example',
+      body: 'Hello',
+    });
     assert.equal(sent.status, 400, 'the form came back with errors at the address it was posted to');
     for (const [from, to] of [
       [`${page()}/comments`, page()],
@@ -384,12 +453,19 @@ describe('comment form without JavaScript', () => {
       const { html } = await reader.page(`${page()}?replyto=${parent.id}`);
       assert.match(textOf(html), /Reply to Parent Poster/);
       assert.equal(inputValue(html, 'parentId'), String(parent.id));
-      const response = await submitCommentForm(reader, `${page()}?replyto=${parent.id}`, { authorName: 'Replier', authorEmail: 'replier@example.org', body: 'A reply' });
+      const response = await submitCommentForm(reader, `${page()}?replyto=${parent.id}`, {
+        authorName: 'Replier',
+        authorEmail: 'replier@example.org',
+        body: 'A reply',
+      });
       assert.equal(response.status, 303);
       assert.equal(response.headers.get('location'), `${page()}?posted=published#respond`);
       const after = (await new Client(app.url).page(page())).html;
       const id = Math.max(...commentIdsOnPage(after));
-      assert.match(elementHtml(after, new RegExp(`<li id="comment-${parent.id}"`)), new RegExp(`<li id="comment-${id}"`));
+      assert.match(
+        elementHtml(after, new RegExp(`<li id="comment-${parent.id}"`)),
+        new RegExp(`<li id="comment-${id}"`),
+      );
     } finally {
       await app.services.settings.update({ commentPolicy: 'hold-first-time' });
     }
@@ -398,7 +474,12 @@ describe('comment form without JavaScript', () => {
   it('a reply to a comment that cannot be replied to comes back with the error', async () => {
     const reader = new Client(app.url);
     const before = await countRows(app.services, 'comments');
-    const response = await submitCommentForm(reader, page(), { authorName: 'Ann', authorEmail: 'ann@example.org', body: 'Orphan reply', parentId: '987654' });
+    const response = await submitCommentForm(reader, page(), {
+      authorName: 'Ann',
+      authorEmail: 'ann@example.org',
+      body: 'Orphan reply',
+      parentId: '987654',
+    });
     assert.equal(response.status, 422);
     const html = await response.text();
     assert.match(textOf(html), /You can only reply to a published comment on this article/);
@@ -410,7 +491,11 @@ describe('comment form without JavaScript', () => {
     await app.services.db.updateTable('articles').set({ comments_open: 0 }).where('id', '=', article.id).execute();
     try {
       const before = await countRows(app.services, 'comments');
-      await expectJsonError(await postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput()), 409, 'comments_closed');
+      await expectJsonError(
+        await postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput()),
+        409,
+        'comments_closed',
+      );
       assert.equal(await countRows(app.services, 'comments'), before);
     } finally {
       await app.services.db.updateTable('articles').set({ comments_open: 1 }).where('id', '=', article.id).execute();

@@ -10,7 +10,8 @@ import { commentInput, createArticle } from './helpers/factories.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { createStaff, STAFF_PASSWORD } from './helpers/staff.ts';
 
-const together = <T>(n: number, run: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: n }, (_, i) => run(i)));
+const together = <T>(n: number, run: (i: number) => Promise<T>) =>
+  Promise.allSettled(Array.from({ length: n }, (_, i) => run(i)));
 
 describe('concurrent writes stay exact', () => {
   let app: TestApp;
@@ -21,16 +22,32 @@ describe('concurrent writes stay exact', () => {
   after(() => app.close());
 
   async function totals(articleId: number) {
-    const article = await app.services.db.selectFrom('articles').selectAll().where('id', '=', articleId).executeTakeFirstOrThrow();
-    const ratings = await app.services.db.selectFrom('ratings').select('value').where('article_id', '=', articleId).execute();
+    const article = await app.services.db
+      .selectFrom('articles')
+      .selectAll()
+      .where('id', '=', articleId)
+      .executeTakeFirstOrThrow();
+    const ratings = await app.services.db
+      .selectFrom('ratings')
+      .select('value')
+      .where('article_id', '=', articleId)
+      .execute();
     return { article, ratings };
   }
 
   it('ratings from one address stop exactly at the cap, and the totals match the rows', async () => {
     const article = await createArticle(app.services);
-    const results = await together(40, (i) => app.services.ratings.rate({ articleId: article.id, readerId: `cap-reader-${i}`, ipHash: 'one-address', value: 60 }));
+    const results = await together(40, (i) =>
+      app.services.ratings.rate({
+        articleId: article.id,
+        readerId: `cap-reader-${i}`,
+        ipHash: 'one-address',
+        value: 60,
+      }),
+    );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 10);
-    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'rating_cap_reached');
+    for (const r of results)
+      if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'rating_cap_reached');
     const { article: row, ratings } = await totals(article.id);
     assert.equal(ratings.length, 10);
     assert.deepEqual([row.rating_sum, row.rating_count], [600, 10]);
@@ -38,59 +55,120 @@ describe('concurrent writes stay exact', () => {
 
   it('one reader rating many times at once keeps one rating, and the totals follow it', async () => {
     const article = await createArticle(app.services);
-    const results = await together(20, (i) => app.services.ratings.rate({ articleId: article.id, readerId: 'eager-reader', ipHash: 'ip-eager', value: i * 5 }));
-    assert.deepEqual(results.filter((r) => r.status === 'rejected'), [], 'none fails');
+    const results = await together(20, (i) =>
+      app.services.ratings.rate({ articleId: article.id, readerId: 'eager-reader', ipHash: 'ip-eager', value: i * 5 }),
+    );
+    assert.deepEqual(
+      results.filter((r) => r.status === 'rejected'),
+      [],
+      'none fails',
+    );
     const { article: row, ratings } = await totals(article.id);
     assert.equal(ratings.length, 1);
     assert.deepEqual([row.rating_sum, row.rating_count], [ratings[0]!.value, 1]);
     const bands = [row.rating_band_1, row.rating_band_2, row.rating_band_3, row.rating_band_4, row.rating_band_5];
-    assert.equal(bands.reduce((a, b) => a + b, 0), 1, `one rating in the distribution: ${bands}`);
+    assert.equal(
+      bands.reduce((a, b) => a + b, 0),
+      1,
+      `one rating in the distribution: ${bands}`,
+    );
   });
 
   it('comments posted and moderated at once leave comment_count equal to the approved comments', async () => {
     const article = await createArticle(app.services);
     const context = { articleId: article.id, readerId: null, ipHash: 'ip', userAgent: 'test' };
-    const held = await app.services.settings.update({ commentPolicy: 'hold-all' }).then(() =>
-      Promise.all(Array.from({ length: 10 }, () => app.services.comments.post(commentInput(), context))),
-    );
+    const held = await app.services.settings
+      .update({ commentPolicy: 'hold-all' })
+      .then(() => Promise.all(Array.from({ length: 10 }, () => app.services.comments.post(commentInput(), context))));
     await app.services.settings.update({ commentPolicy: 'publish' });
     const results = await Promise.allSettled([
       ...Array.from({ length: 20 }, () => app.services.comments.post(commentInput(), context)),
       ...held.map((c) => app.services.comments.setStatus([c.id], 'approved', CLI_ACTOR)),
       app.services.comments.setStatus(held.map((c) => c.id).slice(0, 5), 'approved', CLI_ACTOR),
     ]);
-    assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
-    const row = await app.services.db.selectFrom('articles').select('comment_count').where('id', '=', article.id).executeTakeFirstOrThrow();
-    const approved = await app.services.db.selectFrom('comments').select('id').where('article_id', '=', article.id).where('status', '=', 'approved').execute();
+    assert.deepEqual(
+      results.filter((r) => r.status === 'rejected'),
+      [],
+    );
+    const row = await app.services.db
+      .selectFrom('articles')
+      .select('comment_count')
+      .where('id', '=', article.id)
+      .executeTakeFirstOrThrow();
+    const approved = await app.services.db
+      .selectFrom('comments')
+      .select('id')
+      .where('article_id', '=', article.id)
+      .where('status', '=', 'approved')
+      .execute();
     assert.equal(approved.length, 30);
     assert.equal(row.comment_count, 30);
-    const audits = await app.services.db.selectFrom('audit_log').select('subject').where('action', '=', 'comment.approved').execute();
+    const audits = await app.services.db
+      .selectFrom('audit_log')
+      .select('subject')
+      .where('action', '=', 'comment.approved')
+      .execute();
     const perComment = new Map<string, number>();
     for (const a of audits) perComment.set(a.subject, (perComment.get(a.subject) ?? 0) + 1);
-    assert.ok([...perComment.values()].every((n) => n === 1), 'each approval is audited once');
+    assert.ok(
+      [...perComment.values()].every((n) => n === 1),
+      'each approval is audited once',
+    );
   });
 
   it('two saves of one article version: one wins, the other is told of the conflict', async () => {
     const editor = await createStaff(app, 'editor');
-    const created = await app.services.articleEditor.create({ form: { ...emptyForm(), title: 'Racing saves', body: 'First text.' }, action: 'save' }, editor);
-    const save = (body: string) => app.services.articleEditor.update(created.id, created.updatedAt, { form: { ...emptyForm(), title: 'Racing saves', slug: created.slug, body }, action: 'save' }, editor);
+    const created = await app.services.articleEditor.create(
+      { form: { ...emptyForm(), title: 'Racing saves', body: 'First text.' }, action: 'save' },
+      editor,
+    );
+    const save = (body: string) =>
+      app.services.articleEditor.update(
+        created.id,
+        created.updatedAt,
+        { form: { ...emptyForm(), title: 'Racing saves', slug: created.slug, body }, action: 'save' },
+        editor,
+      );
     const results = await Promise.all([save('Second text, A.'), save('Second text, B.')]);
     assert.equal(results.filter((r) => r.conflict).length, 1, 'exactly one conflict');
-    const revisions = await app.services.db.selectFrom('article_revisions').select('id').where('article_id', '=', created.id).execute();
+    const revisions = await app.services.db
+      .selectFrom('article_revisions')
+      .select('id')
+      .where('article_id', '=', created.id)
+      .execute();
     assert.equal(revisions.length, 2, 'the creation and the one save that won');
   });
 
   it('parallel wrong passwords: no more than the limit are ever checked', async () => {
     const user = await createStaff(app, 'moderator');
-    const results = await together(15, () => app.services.staff.login({ email: user.email, password: 'not the password at all', ipHash: 'ip-guess', userAgent: 'test' }));
+    const results = await together(15, () =>
+      app.services.staff.login({
+        email: user.email,
+        password: 'not the password at all',
+        ipHash: 'ip-guess',
+        userAgent: 'test',
+      }),
+    );
     const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'));
-    assert.equal(codes.filter((c) => c === 'login_failed').length, MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS, codes.join(' '));
+    assert.equal(
+      codes.filter((c) => c === 'login_failed').length,
+      MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+      codes.join(' '),
+    );
     assert.equal(codes.filter((c) => c === 'login_throttled').length, 15 - MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS);
-    await assert.rejects(app.services.staff.login({ email: user.email, password: STAFF_PASSWORD, ipHash: 'ip-guess', userAgent: 'test' }), { code: 'login_throttled' });
+    await assert.rejects(
+      app.services.staff.login({ email: user.email, password: STAFF_PASSWORD, ipHash: 'ip-guess', userAgent: 'test' }),
+      { code: 'login_throttled' },
+    );
   });
 
   it('two accounts created at once for one address: one is made, the other is told the address is taken', async () => {
-    const results = await together(2, () => app.services.staff.createUser({ email: 'twice@example.org', role: 'author', password: STAFF_PASSWORD, displayName: 'Twice' }, CLI_ACTOR));
+    const results = await together(2, () =>
+      app.services.staff.createUser(
+        { email: 'twice@example.org', role: 'author', password: STAFF_PASSWORD, displayName: 'Twice' },
+        CLI_ACTOR,
+      ),
+    );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     assert.equal((refused.reason as { code: string }).code, 'email_taken');

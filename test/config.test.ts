@@ -63,8 +63,15 @@ describe('loadConfig', () => {
     assert.equal(config.readDatabase, undefined, 'reads go to the primary unless a replica is named');
     assert.equal(config.databasePoolSize, 10);
     assert.equal(config.mediaDir, 'data/media');
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'postgresql://db/news' }).database, { kind: 'postgres', url: 'postgresql://db/news' });
-    const replicated = loadConfig({ DATABASE_URL: url, DATABASE_READ_URL: 'postgres://news@replica.example.org/news', DATABASE_POOL_SIZE: '25' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'postgresql://db/news' }).database, {
+      kind: 'postgres',
+      url: 'postgresql://db/news',
+    });
+    const replicated = loadConfig({
+      DATABASE_URL: url,
+      DATABASE_READ_URL: 'postgres://news@replica.example.org/news',
+      DATABASE_POOL_SIZE: '25',
+    });
     assert.deepEqual(replicated.readDatabase, { kind: 'postgres', url: 'postgres://news@replica.example.org/news' });
     assert.equal(replicated.databasePoolSize, 25);
   });
@@ -103,7 +110,10 @@ describe('loadConfig', () => {
 
   it('reads EDGE_PURGE_URLS as a list of cache addresses, none by default', () => {
     assert.deepEqual(loadConfig({}).edgePurgeUrls, []);
-    assert.deepEqual(loadConfig({ EDGE_PURGE_URLS: 'http://10.0.0.5:6081, https://edge.example.org/' }).edgePurgeUrls, ['http://10.0.0.5:6081/', 'https://edge.example.org/']);
+    assert.deepEqual(loadConfig({ EDGE_PURGE_URLS: 'http://10.0.0.5:6081, https://edge.example.org/' }).edgePurgeUrls, [
+      'http://10.0.0.5:6081/',
+      'https://edge.example.org/',
+    ]);
   });
 
   it('refuses TRUST_PROXY entries that only look like addresses, instead of failing later at start', () => {
@@ -113,7 +123,11 @@ describe('loadConfig', () => {
     throwsFor('TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/99' });
     throwsFor('TRUST_PROXY', { TRUST_PROXY: 'cafe' });
     throwsFor('TRUST_PROXY', { TRUST_PROXY: '127.0.0.1, ::1/200' });
-    assert.deepEqual(loadConfig({ TRUST_PROXY: '::1, fd00::/8, 192.168.0.0/16' }).trustProxy, ['::1', 'fd00::/8', '192.168.0.0/16']);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '::1, fd00::/8, 192.168.0.0/16' }).trustProxy, [
+      '::1',
+      'fd00::/8',
+      '192.168.0.0/16',
+    ]);
   });
 
   it('does not echo a password from a bad DATABASE_URL', () => {
@@ -123,7 +137,8 @@ describe('loadConfig', () => {
     );
     assert.throws(
       () => loadConfig({ DATABASE_URL: 'postgres://admin:hunter2@db.example.org' }),
-      (error: unknown) => error instanceof ConfigError && error.variable === 'DATABASE_URL' && !error.message.includes('hunter2'),
+      (error: unknown) =>
+        error instanceof ConfigError && error.variable === 'DATABASE_URL' && !error.message.includes('hunter2'),
     );
   });
 });

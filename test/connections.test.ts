@@ -35,7 +35,9 @@ describe('connections', () => {
   let article: { id: number };
 
   before(async () => {
-    app = await startTestApp({ env: { REQUEST_TIMEOUT_MS: '1000', MAX_CONNECTIONS_PER_ADDRESS: '4', MAX_EVENT_STREAMS_PER_ADDRESS: '2' } });
+    app = await startTestApp({
+      env: { REQUEST_TIMEOUT_MS: '1000', MAX_CONNECTIONS_PER_ADDRESS: '4', MAX_EVENT_STREAMS_PER_ADDRESS: '2' },
+    });
     article = await createArticle(app.services);
   });
   after(() => app.close());
@@ -44,8 +46,10 @@ describe('connections', () => {
     const socket = await open(app.url);
     const result = readAll(socket);
     const body = JSON.stringify({ authorName: 'Slow', authorEmail: 'slow@example.org', body: 'one byte at a time' });
-    socket.write(`POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${body.length}\r\n\r\n`);
+    socket.write(
+      `POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${body.length}\r\n\r\n`,
+    );
     // One byte each time the previous one has been written, until the server answers (or closes).
     let sent = 0;
     let answered = false;
@@ -82,7 +86,10 @@ describe('connections', () => {
     // The server sees the close a moment later: try a bounded number of times.
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
-      status = await fetch(`${app.url}/healthz`, { headers: { connection: 'close' } }).then((r) => r.status, () => 0);
+      status = await fetch(`${app.url}/healthz`, { headers: { connection: 'close' } }).then(
+        (r) => r.status,
+        () => 0,
+      );
     }
     assert.equal(status, 200);
     for (const socket of held) socket.destroy();
@@ -91,7 +98,10 @@ describe('connections', () => {
   it('one address holds at most MAX_EVENT_STREAMS_PER_ADDRESS event streams', async () => {
     const url = `${app.url}/api/v1/articles/${article.id}/events`;
     const streams = [await openEvents(url), await openEvents(url)];
-    assert.deepEqual(streams.map((s) => s.status), [200, 200]);
+    assert.deepEqual(
+      streams.map((s) => s.status),
+      [200, 200],
+    );
     const third = await fetch(url);
     assert.equal(third.status, 429);
     assert.equal(((await third.json()) as { error: string }).error, 'rate_limited');
@@ -121,12 +131,18 @@ describe('a body too large', () => {
     for (let i = 0; i < 10; i++) {
       const socket = await open(app.url);
       const result = readAll(socket);
-      socket.write(`POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${body.length}\r\n\r\n`);
+      socket.write(
+        `POST /api/v1/articles/${article.id}/comments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n`,
+      );
       // Sent in pieces, as fast as the socket takes them, as a client does.
       for (let offset = 0; offset < body.length && !socket.destroyed; offset += 64 * 1024) {
         const more = socket.write(body.slice(offset, offset + 64 * 1024));
-        if (!more) await new Promise((resolve) => { socket.once('drain', resolve); socket.once('close', resolve); });
+        if (!more)
+          await new Promise((resolve) => {
+            socket.once('drain', resolve);
+            socket.once('close', resolve);
+          });
       }
       const { data } = await result;
       assert.match(data, /^HTTP\/1\.1 413 /, `upload ${i + 1}: ${data.slice(0, 80) || '(no answer)'}`);
@@ -137,7 +153,11 @@ describe('a body too large', () => {
   it('fetch uploads see the 413 too', async () => {
     const body = JSON.stringify({ authorName: 'Big', authorEmail: 'big@example.org', body: 'x'.repeat(6_000_000) });
     for (let i = 0; i < 10; i++) {
-      const response = await fetch(`${app.url}/api/v1/articles/${article.id}/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`${app.url}/api/v1/articles/${article.id}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       assert.equal(response.status, 413);
       assert.equal(((await response.json()) as { error: string }).error, 'payload_too_large');
     }

@@ -7,7 +7,13 @@ import { createArticle } from './helpers/factories.ts';
 import { postgresProblem, skipUnlessAvailable } from './helpers/instance.ts';
 import { waitUntil } from './helpers/wait.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
-import { createTestDatabase, startTestApp, TEST_POSTGRES_URL, type TestApp, type TestDatabase } from './helpers/test-app.ts';
+import {
+  createTestDatabase,
+  startTestApp,
+  TEST_POSTGRES_URL,
+  type TestApp,
+  type TestDatabase,
+} from './helpers/test-app.ts';
 
 const skip = skipUnlessAvailable(await postgresProblem(TEST_POSTGRES_URL));
 

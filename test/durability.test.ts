@@ -13,7 +13,11 @@ let server: Instance | undefined;
 
 /** The server with its demo articles, on the test's database (a hung start is killed). */
 function startServer(): Promise<Instance> {
-  const env = { DATABASE_URL: database.url, MEDIA_DIR: join(database.dir, 'media'), RATE_LIMIT_POSTS_PER_MINUTE: '1000000' };
+  const env = {
+    DATABASE_URL: database.url,
+    MEDIA_DIR: join(database.dir, 'media'),
+    RATE_LIMIT_POSTS_PER_MINUTE: '1000000',
+  };
   return startInstance(env, { demo: true, timeoutMs: 30_000 });
 }
 
@@ -34,7 +38,10 @@ async function stored(): Promise<{ comments: Set<number>; ratings: number }> {
   if (database.url.startsWith('sqlite:')) {
     const db = new SQLite(database.url.slice('sqlite:'.length));
     try {
-      return { comments: new Set(db.prepare(commentsSql).pluck().all() as number[]), ratings: db.prepare(ratingsSql).pluck().get() as number };
+      return {
+        comments: new Set(db.prepare(commentsSql).pluck().all() as number[]),
+        ratings: db.prepare(ratingsSql).pluck().get() as number,
+      };
     } finally {
       db.close();
     }
@@ -67,7 +74,11 @@ test('acknowledged writes survive SIGKILL mid-load', async () => {
           const r = await fetch(`${base}/api/v1/articles/${articleId}/comments`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ authorName: `W${w}`, authorEmail: `w${w}.${i}@example.org`, body: `write ${w}/${i}` }),
+            body: JSON.stringify({
+              authorName: `W${w}`,
+              authorEmail: `w${w}.${i}@example.org`,
+              body: `write ${w}/${i}`,
+            }),
           });
           if (r.status === 201) ackedComments.add(((await r.json()) as { id: number }).id);
           if (ackedComments.size >= 200) enoughAcknowledged();
@@ -86,7 +97,10 @@ test('acknowledged writes survive SIGKILL mid-load', async () => {
   };
   const writers = Array.from({ length: 8 }, (_, w) => writer(w));
   await Promise.race([enough, Promise.all(writers)]); // the writers end early only if the server died
-  assert.ok(ackedComments.size >= 200, `the server acknowledged ${ackedComments.size} comments, then went away:\n${server!.output()}`);
+  assert.ok(
+    ackedComments.size >= 200,
+    `the server acknowledged ${ackedComments.size} comments, then went away:\n${server!.output()}`,
+  );
   server!.process.kill('SIGKILL');
   stop = true;
   await Promise.all(writers);

@@ -15,12 +15,21 @@ import { fileURLToPath } from 'node:url';
 import { createServices, type Services } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createArticle } from './helpers/factories.ts';
-import { dropRedisPrefix, redisProblem, skipUnlessAvailable, startInstance, TEST_REDIS_URL, type Instance } from './helpers/instance.ts';
+import {
+  dropRedisPrefix,
+  redisProblem,
+  skipUnlessAvailable,
+  startInstance,
+  TEST_REDIS_URL,
+  type Instance,
+} from './helpers/instance.ts';
 import { spawnChild, type Child } from './helpers/process.ts';
 import { Client, createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
 
 const VCL = fileURLToPath(new URL('../deploy/varnish/broadsheet.vcl', import.meta.url));
-const varnishMissing = spawnSync('varnishd', ['-V']).error ? 'varnishd is not installed (apt-get install varnish varnish-modules)' : undefined;
+const varnishMissing = spawnSync('varnishd', ['-V']).error
+  ? 'varnishd is not installed (apt-get install varnish varnish-modules)'
+  : undefined;
 const skip = skipUnlessAvailable(varnishMissing ?? (await redisProblem()));
 
 /** A varnishd of the test's own: its working directory, an ephemeral port, the shipped VCL with these backends. */
@@ -37,9 +46,27 @@ class Varnish {
     // Until the instances are up (they need this cache's address first) the backend is nobody.
     const placeholder = join(dir, 'placeholder.vcl');
     writeFileSync(placeholder, readFileSync(VCL, 'utf8').replace(/\.port = "3000";/, '.port = "1";'));
-    const child = spawnChild('varnishd', ['-F', '-n', join(dir, 'n'), '-a', '127.0.0.1:0', '-T', '127.0.0.1:0', '-f', placeholder, '-s', 'malloc,32m', '-p', 'http_gzip_support=off'], {
-      env: { ...process.env } as Record<string, string>,
-    });
+    const child = spawnChild(
+      'varnishd',
+      [
+        '-F',
+        '-n',
+        join(dir, 'n'),
+        '-a',
+        '127.0.0.1:0',
+        '-T',
+        '127.0.0.1:0',
+        '-f',
+        placeholder,
+        '-s',
+        'malloc,32m',
+        '-p',
+        'http_gzip_support=off',
+      ],
+      {
+        env: { ...process.env } as Record<string, string>,
+      },
+    );
     const varnish = new Varnish(dir, child, '');
     // Ready once the management interface answers with the address it listens on.
     const deadline = Date.now() + 20_000;
@@ -62,8 +89,11 @@ class Varnish {
 
   /** Loads the shipped VCL with its backend replaced by a round robin over these instances. */
   useBackends(urls: string[]): void {
-    const backends = urls.map((url, i) => `backend b${i} {\n  .host = "127.0.0.1";\n  .port = "${new URL(url).port}";\n}`).join('\n');
-    const director = `sub vcl_init {\n  new instances = directors.round_robin();\n` +
+    const backends = urls
+      .map((url, i) => `backend b${i} {\n  .host = "127.0.0.1";\n  .port = "${new URL(url).port}";\n}`)
+      .join('\n');
+    const director =
+      `sub vcl_init {\n  new instances = directors.round_robin();\n` +
       `${urls.map((_, i) => `  instances.add_backend(b${i});`).join('\n')}\n}\nsub vcl_recv {\n` +
       `  set req.backend_hint = instances.backend();\n}\n`;
     // Definitions of a VCL subroutine are joined in order: this vcl_recv runs before the shipped one.
@@ -72,7 +102,10 @@ class Varnish {
       .replace(/backend default \{[^}]*\}/, `${backends}\n${director}`);
     const file = join(this.dir, 'two-instances.vcl');
     writeFileSync(file, vcl);
-    for (const command of [['vcl.load', 'two', file], ['vcl.use', 'two']]) {
+    for (const command of [
+      ['vcl.load', 'two', file],
+      ['vcl.use', 'two'],
+    ]) {
       const answer = this.admin(...command);
       if (answer.status !== 0) throw new Error(`varnishadm ${command.join(' ')}: ${answer.stdout}${answer.stderr}`);
     }
@@ -99,9 +132,18 @@ describe('Varnish in front of two instances', { skip, timeout: 240_000 }, () => 
     await setup.settings.update({ minFormSeconds: 0 });
     article = await createArticle(setup, { title: 'One story, many readers' });
     await setup.close();
-    const env = { DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media`, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, EDGE_PURGE_URLS: varnish.url };
+    const env = {
+      DATABASE_URL: database.url,
+      MEDIA_DIR: `${database.dir}/media`,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      EDGE_PURGE_URLS: varnish.url,
+    };
     // Generous: two servers and varnishd starting at once on a busy machine.
-    instances = await Promise.all([startInstance(env, { timeoutMs: 90_000 }), startInstance(env, { timeoutMs: 90_000 })]);
+    instances = await Promise.all([
+      startInstance(env, { timeoutMs: 90_000 }),
+      startInstance(env, { timeoutMs: 90_000 }),
+    ]);
     varnish.useBackends(instances.map((i) => i.url));
   });
   after(async () => {
@@ -146,34 +188,43 @@ describe('Varnish in front of two instances', { skip, timeout: 240_000 }, () => 
     assert.doesNotMatch(text, /Your rating/, 'the shared copy holds nothing of the reader');
   });
 
-  it('the front page, section page and feed are cache hits; a rating reaches the front page once the lists show ' +
-    'it', async () => {
-    // The previous test's rating purges the lists a little over 3 s after it: let that pass first.
-    await new Promise((resolve) => setTimeout(resolve, 3500));
-    const lists = ['/', '/sections/local', '/feed.xml'];
-    for (const path of lists) {
-      const first = await fetch(varnish.url + path, { headers: { 'accept-encoding': 'br' } });
-      assert.equal(first.status, 200, path);
-      await first.arrayBuffer();
-      const second = await fetch(varnish.url + path, { headers: { 'accept-encoding': 'br' } });
-      assert.equal(second.headers.get('x-cache'), 'HIT', path);
-      assert.match(second.headers.get('cache-control') ?? '', /^public/, path);
-      await second.arrayBuffer();
-    }
-    const front = async () => (await fetch(`${varnish.url}/`, { headers: { 'accept-encoding': 'br' } })).text();
-    assert.match(await front(), /User Score 80 %/);
-    const rated = await new Client(varnish.url).request(`${page()}/rating`, { method: 'POST', form: { value: '40' } });
-    assert.equal(rated.status, 303);
-    // Lists take up to 3 s to show a rating (archive.service.ts), and are purged just after.
-    const deadline = Date.now() + 6000;
-    let text = '';
-    do {
-      text = await front();
-      if (/User Score 60 %/.test(text)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    } while (Date.now() < deadline);
-    assert.match(text, /User Score 60 %/, 'the front page was purged once it showed the rating (80 and 40 make 60 %)');
-  });
+  it(
+    'the front page, section page and feed are cache hits; a rating reaches the front page once the lists show ' + 'it',
+    async () => {
+      // The previous test's rating purges the lists a little over 3 s after it: let that pass first.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      const lists = ['/', '/sections/local', '/feed.xml'];
+      for (const path of lists) {
+        const first = await fetch(varnish.url + path, { headers: { 'accept-encoding': 'br' } });
+        assert.equal(first.status, 200, path);
+        await first.arrayBuffer();
+        const second = await fetch(varnish.url + path, { headers: { 'accept-encoding': 'br' } });
+        assert.equal(second.headers.get('x-cache'), 'HIT', path);
+        assert.match(second.headers.get('cache-control') ?? '', /^public/, path);
+        await second.arrayBuffer();
+      }
+      const front = async () => (await fetch(`${varnish.url}/`, { headers: { 'accept-encoding': 'br' } })).text();
+      assert.match(await front(), /User Score 80 %/);
+      const rated = await new Client(varnish.url).request(`${page()}/rating`, {
+        method: 'POST',
+        form: { value: '40' },
+      });
+      assert.equal(rated.status, 303);
+      // Lists take up to 3 s to show a rating (archive.service.ts), and are purged just after.
+      const deadline = Date.now() + 6000;
+      let text = '';
+      do {
+        text = await front();
+        if (/User Score 60 %/.test(text)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } while (Date.now() < deadline);
+      assert.match(
+        text,
+        /User Score 60 %/,
+        'the front page was purged once it showed the rating (80 and 40 make 60 %)',
+      );
+    },
+  );
 
   it('staff pages and posts are passed, never cached', async () => {
     const first = await fetch(`${varnish.url}/admin/login`);

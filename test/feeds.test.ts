@@ -38,15 +38,34 @@ interface JsonFeed {
   feed_url?: string;
   language?: string;
   author?: unknown;
-  items: { id: string; url: string; title: string; content_html: string; image?: string; summary?: string; date_published: string; date_modified: string; tags?: string[]; authors?: { name: string }[]; author?: unknown }[];
+  items: {
+    id: string;
+    url: string;
+    title: string;
+    content_html: string;
+    image?: string;
+    summary?: string;
+    date_published: string;
+    date_modified: string;
+    tags?: string[];
+    authors?: { name: string }[];
+    author?: unknown;
+  }[];
 }
 
 /** Creates an article in the admin editor and returns its slug; `action` publishes or schedules it. */
 async function editorArticle(fields: Record<string, string>): Promise<{ id: number; slug: string }> {
-  const response = await editor.client.request('/admin/articles', { method: 'POST', form: { _csrf: editor.csrf, body: 'Editor text.', ...fields } });
+  const response = await editor.client.request('/admin/articles', {
+    method: 'POST',
+    form: { _csrf: editor.csrf, body: 'Editor text.', ...fields },
+  });
   assert.equal(response.status, 303);
   const id = Number(/\/admin\/articles\/(\d+)\/edit/.exec(response.headers.get('location')!)![1]);
-  const row = await app.services.db.selectFrom('articles').select('slug').where('id', '=', id).executeTakeFirstOrThrow();
+  const row = await app.services.db
+    .selectFrom('articles')
+    .select('slug')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   return { id, slug: row.slug };
 }
 
@@ -55,13 +74,26 @@ async function publish(id: number): Promise<void> {
   const row = await app.services.db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const response = await editor.client.request(`/admin/articles/${id}`, {
     method: 'POST',
-    form: { _csrf: editor.csrf, updatedAt: inputValue(page.html, 'updatedAt')!, title: row.title, body: row.body_markdown, slug: row.slug, section: row.section, action: 'publish' },
+    form: {
+      _csrf: editor.csrf,
+      updatedAt: inputValue(page.html, 'updatedAt')!,
+      title: row.title,
+      body: row.body_markdown,
+      slug: row.slug,
+      section: row.section,
+      action: 'publish',
+    },
   });
   assert.equal(response.status, 303);
 }
 
 const postComment = (article: Article, overrides: Record<string, unknown>) =>
-  app.services.comments.post(commentInput(overrides), { articleId: article.id, readerId: null, ipHash: 'test', userAgent: 'test' });
+  app.services.comments.post(commentInput(overrides), {
+    articleId: article.id,
+    readerId: null,
+    ipHash: 'test',
+    userAgent: 'test',
+  });
 
 before(async () => {
   // Every comment is held, so the test decides which are approved.
@@ -70,7 +102,8 @@ before(async () => {
   main = await createArticle(app.services, {
     title: TRICKY_TITLE,
     standfirst: 'Cod & <chips> for less.',
-    bodyMarkdown: 'The first paragraph.\n\n![A plate of chips](/media/plate_800x600.webp)\n\n' +
+    bodyMarkdown:
+      'The first paragraph.\n\n![A plate of chips](/media/plate_800x600.webp)\n\n' +
       'Read [the earlier report](/articles/earlier).\n\nThe last paragraph.',
     authorName: 'Ann Writer',
     section: 'Food & Drink',
@@ -78,10 +111,25 @@ before(async () => {
     publishedAt: '2026-01-02T10:00:00.000Z',
   });
   // A featured image, as the editor stores it after an upload (1200 px wide: variants 480, 960, 1200).
-  await app.services.db.updateTable('articles').set({ featured_image: 'abcdefghijklmnop_1200x800' }).where('id', '=', main.id).execute();
-  world = await createArticle(app.services, { title: 'Summit ends', section: 'World', publishedAt: '2026-01-01T08:00:00.000Z' });
+  await app.services.db
+    .updateTable('articles')
+    .set({ featured_image: 'abcdefghijklmnop_1200x800' })
+    .where('id', '=', main.id)
+    .execute();
+  world = await createArticle(app.services, {
+    title: 'Summit ends',
+    section: 'World',
+    publishedAt: '2026-01-01T08:00:00.000Z',
+  });
   draftSlug = (await editorArticle({ title: 'Secret draft', section: 'World', action: 'save' })).slug;
-  scheduledSlug = (await editorArticle({ title: 'Embargoed story', section: 'World', action: 'schedule', publishAt: '2099-01-01T09:00' })).slug;
+  scheduledSlug = (
+    await editorArticle({
+      title: 'Embargoed story',
+      section: 'World',
+      action: 'schedule',
+      publishAt: '2099-01-01T09:00',
+    })
+  ).slug;
 });
 after(() => app.close());
 
@@ -96,7 +144,11 @@ describe('the site feed', () => {
     assert.equal(feed.title, 'Broadsheet');
     assert.equal(feed.url, `${SITE}/`);
     assert.equal(feed.self, `${SITE}/feed.xml`);
-    assert.deepEqual(feed.items.map((i) => i.title), [TRICKY_TITLE, 'Summit ends'], 'newest first; no draft, nothing scheduled');
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      [TRICKY_TITLE, 'Summit ends'],
+      'newest first; no draft, nothing scheduled',
+    );
 
     const item = feed.items[0]!;
     assert.equal(item.url, `${SITE}/articles/${main.slug}`);
@@ -106,11 +158,22 @@ describe('the site feed', () => {
     assert.match(item.content!, /<p>The first paragraph\.<\/p>[\s\S]*<p>The last paragraph\.<\/p>/);
     assert.match(item.content!, new RegExp(`<img src="${SITE}/media/plate_800x600\\.webp"`));
     assert.match(item.content!, new RegExp(`<a href="${SITE}/articles/earlier"`));
-    assert.deepEqual(item.authors.map((a) => a.name), ['Ann Writer']);
+    assert.deepEqual(
+      item.authors.map((a) => a.name),
+      ['Ann Writer'],
+    );
     assert.deepEqual(item.categories.map((c) => c.term).sort(), ['Fish', 'Food & Drink', 'Prices']);
-    assert.deepEqual(item.media.map((m) => [m.url, m.mimeType]), [[IMAGE, 'image/webp']], 'the featured image');
+    assert.deepEqual(
+      item.media.map((m) => [m.url, m.mimeType]),
+      [[IMAGE, 'image/webp']],
+      'the featured image',
+    );
     const newest = [main.updatedAt, world.updatedAt].sort().at(-1)!;
-    assert.equal(feed.updated?.toISOString().slice(0, 19), newest.slice(0, 19), "last built when the newest item changed");
+    assert.equal(
+      feed.updated?.toISOString().slice(0, 19),
+      newest.slice(0, 19),
+      'last built when the newest item changed',
+    );
   });
 
   it('is Atom with ids, both dates, summary, content, author and categories', async () => {
@@ -121,8 +184,15 @@ describe('the site feed', () => {
     const feed = parseFeed(xml);
     assert.equal(feed.meta.type, 'atom');
     assert.equal(feed.self, `${SITE}/atom.xml`);
-    assert.equal(feed.updated?.toISOString(), [main.updatedAt, world.updatedAt].sort().at(-1), "the newest item's update");
-    assert.deepEqual(feed.items.map((i) => i.title), [TRICKY_TITLE, 'Summit ends']);
+    assert.equal(
+      feed.updated?.toISOString(),
+      [main.updatedAt, world.updatedAt].sort().at(-1),
+      "the newest item's update",
+    );
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      [TRICKY_TITLE, 'Summit ends'],
+    );
     const item = feed.items[0]!;
     assert.equal(item.id, `${SITE}/articles/${main.slug}`);
     assert.equal(item.url, `${SITE}/articles/${main.slug}`);
@@ -130,7 +200,10 @@ describe('the site feed', () => {
     assert.equal(item.updated?.toISOString(), main.updatedAt);
     assert.equal(item.description, 'Cod & <chips> for less.');
     assert.match(item.content!, new RegExp(`<img src="${SITE}/media/plate_800x600\\.webp"`));
-    assert.deepEqual(item.authors.map((a) => a.name), ['Ann Writer']);
+    assert.deepEqual(
+      item.authors.map((a) => a.name),
+      ['Ann Writer'],
+    );
     assert.deepEqual(item.categories.map((c) => c.term).sort(), ['Fish', 'Food & Drink', 'Prices']);
   });
 
@@ -144,7 +217,10 @@ describe('the site feed', () => {
     assert.equal(feed.feed_url, `${SITE}/feed.json`);
     assert.equal(feed.language, 'en');
     assert.equal(feed.author, undefined, 'the 1.0 field is gone');
-    assert.deepEqual(feed.items.map((i) => i.title), [TRICKY_TITLE, 'Summit ends']);
+    assert.deepEqual(
+      feed.items.map((i) => i.title),
+      [TRICKY_TITLE, 'Summit ends'],
+    );
     const item = feed.items[0]!;
     assert.equal(item.id, `${SITE}/articles/${main.slug}`);
     assert.equal(item.url, `${SITE}/articles/${main.slug}`);
@@ -158,27 +234,43 @@ describe('the site feed', () => {
     assert.equal(item.image, IMAGE);
   });
 
-  it('answers 304 to a reader that has the current copy, and lets feed readers keep it five minutes and edge ' +
-    'caches a minute', async () => {
-    const first = await get('/feed.xml');
-    assert.match(first.headers.get('cache-control') ?? '', /^public, max-age=300, s-maxage=\d+, stale-while-revalidate=\d+$/);
-    assert.deepEqual(first.headers.get('xkey')?.split(' ').sort(), ['lists', 'site']);
-    const etag = first.headers.get('etag')!;
-    assert.ok(etag);
-    assert.equal((await get('/feed.xml', { 'if-none-match': etag })).status, 304);
-    assert.equal((await get('/feed.xml', { 'if-modified-since': first.headers.get('last-modified')! })).status, 304);
-    assert.equal((await get('/feed.xml', { 'if-none-match': '"something-else"' })).status, 200);
-  });
+  it(
+    'answers 304 to a reader that has the current copy, and lets feed readers keep it five minutes and edge ' +
+      'caches a minute',
+    async () => {
+      const first = await get('/feed.xml');
+      assert.match(
+        first.headers.get('cache-control') ?? '',
+        /^public, max-age=300, s-maxage=\d+, stale-while-revalidate=\d+$/,
+      );
+      assert.deepEqual(first.headers.get('xkey')?.split(' ').sort(), ['lists', 'site']);
+      const etag = first.headers.get('etag')!;
+      assert.ok(etag);
+      assert.equal((await get('/feed.xml', { 'if-none-match': etag })).status, 304);
+      assert.equal((await get('/feed.xml', { 'if-modified-since': first.headers.get('last-modified')! })).status, 304);
+      assert.equal((await get('/feed.xml', { 'if-none-match': '"something-else"' })).status, 200);
+    },
+  );
 });
 
 describe('a section feed', () => {
   it('lists only that section, in every format', async () => {
-    assert.deepEqual((await rss('/sections/food-drink/feed.xml')).items.map((i) => i.title), [TRICKY_TITLE]);
+    assert.deepEqual(
+      (await rss('/sections/food-drink/feed.xml')).items.map((i) => i.title),
+      [TRICKY_TITLE],
+    );
     const world = await rss('/sections/world/atom.xml');
     assert.equal(world.title, 'World — Broadsheet');
     assert.equal(world.url, `${SITE}/sections/world`);
-    assert.deepEqual(world.items.map((i) => i.title), ['Summit ends'], 'no draft or scheduled article of the section');
-    assert.deepEqual((await json('/sections/world/feed.json')).items.map((i) => i.title), ['Summit ends']);
+    assert.deepEqual(
+      world.items.map((i) => i.title),
+      ['Summit ends'],
+      'no draft or scheduled article of the section',
+    );
+    assert.deepEqual(
+      (await json('/sections/world/feed.json')).items.map((i) => i.title),
+      ['Summit ends'],
+    );
   });
 
   it('is 404 for a section nobody has published in', async () => {
@@ -194,7 +286,15 @@ describe("an article's comment feed", () => {
   before(async () => {
     const ids = [];
     for (const name of ['Early Bird', 'Spammer', 'Second Voice', 'Patient Reader']) {
-      ids.push((await postComment(main, { authorName: name, authorEmail: `${name.split(' ')[0]!.toLowerCase()}@example.org`, body: `Words from ${name} & co.` })).id);
+      ids.push(
+        (
+          await postComment(main, {
+            authorName: name,
+            authorEmail: `${name.split(' ')[0]!.toLowerCase()}@example.org`,
+            body: `Words from ${name} & co.`,
+          })
+        ).id,
+      );
     }
     const [early, spam, second, waiting] = ids as [number, number, number, number];
     await app.services.comments.setStatus([early, second], 'approved');
@@ -203,36 +303,57 @@ describe("an article's comment feed", () => {
     pending = waiting;
   });
 
-  it('has the approved comments only, newest first, linked to their place on the page, without ' +
-    'e-mail addresses', async () => {
-    const xml = await text(`/articles/${main.slug}/comments/feed.xml`);
-    assert.equal(XMLValidator.validate(xml), true);
-    const feed = parseFeed(xml);
-    assert.equal(feed.title, `Comments on “${TRICKY_TITLE}”`);
-    assert.deepEqual(feed.items.map((i) => i.title), ['Comment by Second Voice', 'Comment by Early Bird']);
-    assert.deepEqual(feed.items.map((i) => i.url), approved.map((id) => `${SITE}/articles/${main.slug}#comment-${id}`));
-    assert.match(feed.items[0]!.content!, /<p>Words from Second Voice (&amp;|&) co\.<\/p>/);
-    assert.deepEqual(feed.items[0]!.authors.map((a) => ({ name: a.name, email: a.email })), [{ name: 'Second Voice', email: null }]);
+  it(
+    'has the approved comments only, newest first, linked to their place on the page, without ' + 'e-mail addresses',
+    async () => {
+      const xml = await text(`/articles/${main.slug}/comments/feed.xml`);
+      assert.equal(XMLValidator.validate(xml), true);
+      const feed = parseFeed(xml);
+      assert.equal(feed.title, `Comments on “${TRICKY_TITLE}”`);
+      assert.deepEqual(
+        feed.items.map((i) => i.title),
+        ['Comment by Second Voice', 'Comment by Early Bird'],
+      );
+      assert.deepEqual(
+        feed.items.map((i) => i.url),
+        approved.map((id) => `${SITE}/articles/${main.slug}#comment-${id}`),
+      );
+      assert.match(feed.items[0]!.content!, /<p>Words from Second Voice (&amp;|&) co\.<\/p>/);
+      assert.deepEqual(
+        feed.items[0]!.authors.map((a) => ({ name: a.name, email: a.email })),
+        [{ name: 'Second Voice', email: null }],
+      );
 
-    const page = await text(`/articles/${main.slug}`);
-    for (const id of approved) assert.match(page, new RegExp(`id="comment-${id}"`), 'the link points at the comment on the page');
+      const page = await text(`/articles/${main.slug}`);
+      for (const id of approved)
+        assert.match(page, new RegExp(`id="comment-${id}"`), 'the link points at the comment on the page');
 
-    for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
-      const body = await text(`/articles/${main.slug}/comments/${file}`);
-      assert.doesNotMatch(body, /@example\.org/, `${file} has no e-mail address`);
-      assert.doesNotMatch(body, /Spammer|Patient Reader/, `${file} has no spam or held comment`);
-    }
-    const atom = parseFeed(await text(`/articles/${main.slug}/comments/atom.xml`));
-    assert.deepEqual(atom.items.map((i) => i.id), approved.map((id) => `${SITE}/articles/${main.slug}#comment-${id}`));
-    const jsonFeed = await json(`/articles/${main.slug}/comments/feed.json`);
-    assert.equal(jsonFeed.version, 'https://jsonfeed.org/version/1.1');
-    assert.deepEqual(jsonFeed.items.map((i) => i.authors), [[{ name: 'Second Voice' }], [{ name: 'Early Bird' }]]);
-  });
+      for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
+        const body = await text(`/articles/${main.slug}/comments/${file}`);
+        assert.doesNotMatch(body, /@example\.org/, `${file} has no e-mail address`);
+        assert.doesNotMatch(body, /Spammer|Patient Reader/, `${file} has no spam or held comment`);
+      }
+      const atom = parseFeed(await text(`/articles/${main.slug}/comments/atom.xml`));
+      assert.deepEqual(
+        atom.items.map((i) => i.id),
+        approved.map((id) => `${SITE}/articles/${main.slug}#comment-${id}`),
+      );
+      const jsonFeed = await json(`/articles/${main.slug}/comments/feed.json`);
+      assert.equal(jsonFeed.version, 'https://jsonfeed.org/version/1.1');
+      assert.deepEqual(
+        jsonFeed.items.map((i) => i.authors),
+        [[{ name: 'Second Voice' }], [{ name: 'Early Bird' }]],
+      );
+    },
+  );
 
   it('follows moderation: an approved comment appears, a removed one goes', async () => {
     await text(`/articles/${main.slug}/comments/feed.xml`);
     await app.services.comments.setStatus([pending], 'approved');
-    assert.deepEqual((await rss(`/articles/${main.slug}/comments/feed.xml`)).items.map((i) => i.title)[0], 'Comment by Patient Reader');
+    assert.deepEqual(
+      (await rss(`/articles/${main.slug}/comments/feed.xml`)).items.map((i) => i.title)[0],
+      'Comment by Patient Reader',
+    );
     await app.services.comments.setStatus([pending], 'trash');
     assert.doesNotMatch(await text(`/articles/${main.slug}/comments/feed.xml`), /Patient Reader/);
   });
@@ -250,7 +371,10 @@ describe('feed links in page heads', () => {
     const { status, html } = await new Client(app.url).page(path);
     assert.equal(status, 200);
     const head = /<head>([\s\S]*?)<\/head>/.exec(html)![1]!;
-    return [...head.matchAll(/<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)"\/?>/g)].map((m) => ({ type: m[1]!, href: m[2]! }));
+    return [...head.matchAll(/<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)"\/?>/g)].map((m) => ({
+      type: m[1]!,
+      href: m[2]!,
+    }));
   }
 
   async function assertAnswer(feeds: { type: string; href: string }[]) {
@@ -305,7 +429,12 @@ describe('publishing', () => {
 
 describe('escaping', () => {
   it('keeps "&" and "<" in titles as text in every format', async () => {
-    for (const path of ['/feed.xml', '/atom.xml', `/articles/${main.slug}/comments/feed.xml`, `/articles/${main.slug}/comments/atom.xml`]) {
+    for (const path of [
+      '/feed.xml',
+      '/atom.xml',
+      `/articles/${main.slug}/comments/feed.xml`,
+      `/articles/${main.slug}/comments/atom.xml`,
+    ]) {
       const xml = await text(path);
       assert.equal(XMLValidator.validate(xml), true, `${path} is well-formed`);
     }

@@ -17,9 +17,16 @@ const BIN = join(ROOT, 'bin', 'broadsheet.js');
  * Runs `broadsheet` on a terminal (a pseudo-terminal made by util-linux's `script`), typing each answer when its
  * question appears.
  */
-function onTerminal(args: string[], env: Record<string, string>, answers: { after: RegExp; type: string }[]): Promise<{ code: number | null; output: string }> {
+function onTerminal(
+  args: string[],
+  env: Record<string, string>,
+  answers: { after: RegExp; type: string }[],
+): Promise<{ code: number | null; output: string }> {
   const command = ['node', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env } });
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+  });
   let output = '';
   const pending = [...answers];
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -27,10 +34,12 @@ function onTerminal(args: string[], env: Record<string, string>, answers: { afte
     while (pending[0]?.after.test(output)) child.stdin.write(`${pending.shift()!.type}\n`);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => child.on('close', (code) => {
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
-    }));
+    }),
+  );
 }
 
 describe('the first admin from the command line', () => {
@@ -43,7 +52,11 @@ describe('the first admin from the command line', () => {
   it('serve prints the site, the admin and a set-up link that creates the first admin', async () => {
     const instance = await startInstance(cliEnv(database));
     try {
-      const line = await waitFor(() => /Broadsheet is serving (\S+) \(admin: (\S+)\)\. No administrator yet: create the first at (\S+) \(the link works once\)/.exec(instance.output()));
+      const line = await waitFor(() =>
+        /Broadsheet is serving (\S+) \(admin: (\S+)\)\. No administrator yet: create the first at (\S+) \(the link works once\)/.exec(
+          instance.output(),
+        ),
+      );
       assert.equal(line[1], instance.url);
       assert.equal(line[2], `${instance.url}/admin`);
       const link = new URL(line[3]!);
@@ -51,7 +64,15 @@ describe('the first admin from the command line', () => {
       const browser = new Client(instance.url);
       const form = await browser.page(link.pathname);
       assert.equal(form.status, 200);
-      const made = await browser.request(link.pathname, { method: 'POST', form: { _csrf: form.csrf, email: 'owner@example.org', displayName: 'Olive Owner', password: 'the owner’s passphrase' } });
+      const made = await browser.request(link.pathname, {
+        method: 'POST',
+        form: {
+          _csrf: form.csrf,
+          email: 'owner@example.org',
+          displayName: 'Olive Owner',
+          password: 'the owner’s passphrase',
+        },
+      });
       assert.equal(made.status, 303);
       assert.match(textOf((await browser.page('/admin')).html), /Welcome, Olive Owner/);
     } finally {
@@ -69,11 +90,15 @@ describe('the first admin from the command line', () => {
   });
 
   it('user add asks for the name on a terminal', async () => {
-    const run = await onTerminal(['user', 'add', '--email', 'grace@example.org', '--role', 'editor'], cliEnv(database), [
-      { after: /Name shown on bylines and staff replies: /, type: 'Grace Hopper' },
-      { after: /Password \(leave empty for a printed one-time password\): /, type: 'a long enough passphrase' },
-      { after: /Repeat the password: /, type: 'a long enough passphrase' },
-    ]);
+    const run = await onTerminal(
+      ['user', 'add', '--email', 'grace@example.org', '--role', 'editor'],
+      cliEnv(database),
+      [
+        { after: /Name shown on bylines and staff replies: /, type: 'Grace Hopper' },
+        { after: /Password \(leave empty for a printed one-time password\): /, type: 'a long enough passphrase' },
+        { after: /Repeat the password: /, type: 'a long enough passphrase' },
+      ],
+    );
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /Created editor grace@example\.org/);
     assert.doesNotMatch(run.output, /a long enough passphrase/, 'the password is not echoed');
@@ -84,7 +109,10 @@ describe('the first admin from the command line', () => {
   it('user add without --name refuses when it cannot ask, and creates nothing', async () => {
     const run = await runCli(['user', 'add', '--email', 'nameless@example.org', '--role', 'author'], cliEnv(database));
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /user add needs --name "Their Name" \(the name readers see on bylines\) when not run on a terminal/);
+    assert.match(
+      run.stderr,
+      /user add needs --name "Their Name" \(the name readers see on bylines\) when not run on a terminal/,
+    );
     const list = await runCli(['user', 'list'], cliEnv(database));
     assert.doesNotMatch(list.stdout, /nameless/);
   });

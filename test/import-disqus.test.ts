@@ -26,7 +26,15 @@ async function commentsOf(app: TestApp, articleId: number) {
 }
 
 async function totals(app: TestApp) {
-  const n = async (table: 'comments' | 'articles') => Number((await app.services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const n = async (table: 'comments' | 'articles') =>
+    Number(
+      (
+        await app.services.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { comments: await n('comments'), articles: await n('articles') };
 }
 
@@ -42,7 +50,10 @@ describe(`Disqus import (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     council = (await createArticle(app.services, { title: 'Council votes on budget' })).id;
     storm = (await createArticle(app.services, { title: 'Storm closes harbour today' })).id;
     // What a WordPress import leaves behind: the story's old address.
-    await app.services.db.insertInto('legacy_paths').values({ path: '/2013/01/11/storm-closes-harbour', article_id: storm }).execute();
+    await app.services.db
+      .insertInto('legacy_paths')
+      .values({ path: '/2013/01/11/storm-closes-harbour', article_id: storm })
+      .execute();
   });
 
   after(async () => {
@@ -55,9 +66,17 @@ describe(`Disqus import (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     const lines = formatReport(report).join('\n');
     assert.equal(report.format, 'Disqus');
     const byKey = new Map((await commentsOf(app, council)).map((c) => [c.import_key!.split(':').at(-1), c]));
-    assert.deepEqual([...byKey.keys()].sort(), ['1', '2', '3', '4', '5', '6', '7'], 'the thread and its localhost copy both land on the article');
+    assert.deepEqual(
+      [...byKey.keys()].sort(),
+      ['1', '2', '3', '4', '5', '6', '7'],
+      'the thread and its localhost copy both land on the article',
+    );
     assert.equal(byKey.get('2')!.parent_id, byKey.get('1')!.id);
-    assert.equal(byKey.get('3')!.parent_id, byKey.get('2')!.id, 'a reply that came before its parent in the file still finds it');
+    assert.equal(
+      byKey.get('3')!.parent_id,
+      byKey.get('2')!.id,
+      'a reply that came before its parent in the file still finds it',
+    );
     assert.deepEqual([byKey.get('1')!.depth, byKey.get('2')!.depth, byKey.get('3')!.depth], [0, 1, 2]);
     assert.equal(byKey.get('4')!.status, 'spam');
     assert.equal(byKey.get('5')!.status, 'trash', 'a deleted comment is kept in the trash');
@@ -66,7 +85,10 @@ describe(`Disqus import (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     assert.equal(byKey.get('1')!.author_email, 'first@example.org');
     assert.equal(byKey.get('2')!.body_markdown, 'I **disagree**.');
     const stormComments = await commentsOf(app, storm);
-    assert.deepEqual(stormComments.map((c) => c.body_markdown), ['On the old WordPress address.', 'On a cached copy of the old address.']);
+    assert.deepEqual(
+      stormComments.map((c) => c.body_markdown),
+      ['On the old WordPress address.', 'On a cached copy of the old address.'],
+    );
     const article = await app.services.articles.getPublished(council);
     assert.equal(article.commentCount, 5, 'approved comments are counted (1, 2, 3, 6, 7)');
     assert.match(lines, /thread 105 “An unknown story”.*no article matches its link: its 2 comments were not imported/);
@@ -78,27 +100,33 @@ describe(`Disqus import (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     assert.ok(!html.includes('first@example.org'));
   });
 
-  it('with --create-articles, an unmatched thread becomes a draft holding its comments; again, ' +
-    'nothing changes', async () => {
-    const before = await totals(app);
-    const report = await importSite(app.services, NEWSROOM, { createArticles: true });
-    assert.equal(report.counts['created.article'], 1);
-    assert.equal(report.counts['created.comment'], 2);
-    assert.equal(report.counts['kept.comment'], 9);
-    const draft = await app.services.db.selectFrom('articles').selectAll().where('title', '=', 'An unknown story').executeTakeFirstOrThrow();
-    assert.equal(draft.status, 'draft');
-    assert.match(draft.body_markdown, /https:\/\/news\.example\.org\/2019\/unknown-story\//);
-    const held = await commentsOf(app, draft.id);
-    assert.equal(held.length, 2);
-    assert.equal(held[1]!.parent_id, held[0]!.id);
-    assert.deepEqual(await totals(app), { comments: before.comments + 2, articles: before.articles + 1 });
+  it(
+    'with --create-articles, an unmatched thread becomes a draft holding its comments; again, ' + 'nothing changes',
+    async () => {
+      const before = await totals(app);
+      const report = await importSite(app.services, NEWSROOM, { createArticles: true });
+      assert.equal(report.counts['created.article'], 1);
+      assert.equal(report.counts['created.comment'], 2);
+      assert.equal(report.counts['kept.comment'], 9);
+      const draft = await app.services.db
+        .selectFrom('articles')
+        .selectAll()
+        .where('title', '=', 'An unknown story')
+        .executeTakeFirstOrThrow();
+      assert.equal(draft.status, 'draft');
+      assert.match(draft.body_markdown, /https:\/\/news\.example\.org\/2019\/unknown-story\//);
+      const held = await commentsOf(app, draft.id);
+      assert.equal(held.length, 2);
+      assert.equal(held[1]!.parent_id, held[0]!.id);
+      assert.deepEqual(await totals(app), { comments: before.comments + 2, articles: before.articles + 1 });
 
-    const after = await totals(app);
-    const again = await importSite(app.services, NEWSROOM, { createArticles: true });
-    assert.deepEqual(await totals(app), after, 'a second import changes nothing');
-    assert.equal(again.counts['created.comment'] ?? 0, 0);
-    assert.equal(again.counts['created.article'] ?? 0, 0);
-  });
+      const after = await totals(app);
+      const again = await importSite(app.services, NEWSROOM, { createArticles: true });
+      assert.deepEqual(await totals(app), after, 'a second import changes nothing');
+      assert.equal(again.counts['created.comment'] ?? 0, 0);
+      assert.equal(again.counts['created.article'] ?? 0, 0);
+    },
+  );
 
   it('imports the real remark42 sample: the thread whose slug is ours, spam kept as spam', async () => {
     const podcast = await createArticle(app.services, { title: 'Podcast 229' });
@@ -109,19 +137,26 @@ describe(`Disqus import (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     assert.equal(report.counts['skipped.thread'], 1, 'the radio-t.umputun.com thread has no article here');
   });
 
-  it('imports the real isso sample with --create-articles: late threads, localhost links, deleted parents, ' +
-    'missing threads', async () => {
-    const report = await importSite(app.services, join(FIXTURES, 'isso-disqus.xml'), { createArticles: true });
-    const lines = formatReport(report).join('\n');
-    assert.equal(report.counts['created.article'], 2);
-    assert.match(lines, /post 6: skipped: its thread 1337 is not in the file/);
-    const hello = await app.services.db.selectFrom('articles').select('id').where('title', '=', 'Hello, World!').executeTakeFirstOrThrow();
-    const comments = await commentsOf(app, hello.id);
-    const byKey = new Map(comments.map((c) => [c.import_key!.split(':').at(-1), c]));
-    assert.equal(byKey.get('5')!.parent_id, byKey.get('4')!.id);
-    assert.equal(byKey.get('9')!.status, 'trash');
-    assert.equal(byKey.get('11')!.parent_id, byKey.get('9')!.id);
-  });
+  it(
+    'imports the real isso sample with --create-articles: late threads, localhost links, deleted parents, ' +
+      'missing threads',
+    async () => {
+      const report = await importSite(app.services, join(FIXTURES, 'isso-disqus.xml'), { createArticles: true });
+      const lines = formatReport(report).join('\n');
+      assert.equal(report.counts['created.article'], 2);
+      assert.match(lines, /post 6: skipped: its thread 1337 is not in the file/);
+      const hello = await app.services.db
+        .selectFrom('articles')
+        .select('id')
+        .where('title', '=', 'Hello, World!')
+        .executeTakeFirstOrThrow();
+      const comments = await commentsOf(app, hello.id);
+      const byKey = new Map(comments.map((c) => [c.import_key!.split(':').at(-1), c]));
+      assert.equal(byKey.get('5')!.parent_id, byKey.get('4')!.id);
+      assert.equal(byKey.get('9')!.status, 'trash');
+      assert.equal(byKey.get('11')!.parent_id, byKey.get('9')!.id);
+    },
+  );
 
   it('refuses a damaged file with its line and column and writes nothing; the CLI prints the report', async () => {
     const damaged = join(database.dir, 'damaged.xml');

@@ -134,7 +134,10 @@ describe('parseScrapedArticle: fixtures', () => {
   it('normalises a BOM, NBSP and other Unicode spaces, including between the score and "%"', () => {
     const article = parseFixture('nbsp-percent.txt');
     assert.equal(article.title, 'Council Approves New Budget');
-    assert.deepEqual(article.paragraphs, ['The council voted 7–4 in favour.', 'Spending on roads rises by 4 % next year.']);
+    assert.deepEqual(article.paragraphs, [
+      'The council voted 7–4 in favour.',
+      'Spending on roads rises by 4 % next year.',
+    ]);
     assert.deepEqual(article.rating, { score: 72, count: 8 });
   });
 
@@ -187,7 +190,10 @@ describe('parseScrapedArticle: fixtures', () => {
 
   it('rejects a headline without a body', () => {
     assert.throws(() => parseFixture('title-only.txt'), ScrapedArticleError);
-    assert.throws(() => parseScrapedArticle('Headline\n\nReviews\n\n85 %\n\nUser Score\n\n3 ratings'), ScrapedArticleError);
+    assert.throws(
+      () => parseScrapedArticle('Headline\n\nReviews\n\n85 %\n\nUser Score\n\n3 ratings'),
+      ScrapedArticleError,
+    );
   });
 
   it('rejects a file that is only a footer', () => {
@@ -210,7 +216,14 @@ describe('parseScrapedArticle: footer edge cases', () => {
   });
 
   it('has no rating for an out-of-range or malformed score or count', () => {
-    for (const [score, count] of [['101 %', '3 ratings'], ['-5 %', '3 ratings'], ['85.5 %', '3 ratings'], ['85 %', '0 ratings'], ['85 %', '1,23 ratings'], ['85 %', '2.5 ratings']]) {
+    for (const [score, count] of [
+      ['101 %', '3 ratings'],
+      ['-5 %', '3 ratings'],
+      ['85.5 %', '3 ratings'],
+      ['85 %', '0 ratings'],
+      ['85 %', '1,23 ratings'],
+      ['85 %', '2.5 ratings'],
+    ]) {
       const article = withFooter('Reviews', score!, 'User Score', count!);
       assert.equal(article.rating, null, `${score} / ${count}`);
       assert.deepEqual(article.paragraphs, ['Body text.']);
@@ -230,7 +243,13 @@ describe('parseScrapedArticle: footer edge cases', () => {
 
 describe('looksLikeScrapedArticle', () => {
   it('accepts the plain-text fixtures', () => {
-    for (const name of ['crlf.txt', 'no-final-newline.txt', 'nbsp-percent.txt', 'no-footer.txt', 'markdown-special.txt']) {
+    for (const name of [
+      'crlf.txt',
+      'no-final-newline.txt',
+      'nbsp-percent.txt',
+      'no-footer.txt',
+      'markdown-special.txt',
+    ]) {
       assert.equal(looksLikeScrapedArticle(fixture(name)), true, name);
     }
   });

@@ -12,7 +12,19 @@ import { postJson } from './helpers/broadsheet.ts';
 import { BUFFER_SIZE, compareIds } from '../src/features/live/live-feed.ts';
 
 const ID = /^\d+-\d+$/;
-const PUBLIC_COMMENT_KEYS = ['authorName', 'authorUrl', 'avatar', 'bodyHtml', 'createdAt', 'editedAt', 'id', 'parentId', 'replies', 'staffRole', 'status'];
+const PUBLIC_COMMENT_KEYS = [
+  'authorName',
+  'authorUrl',
+  'avatar',
+  'bodyHtml',
+  'createdAt',
+  'editedAt',
+  'id',
+  'parentId',
+  'replies',
+  'staffRole',
+  'status',
+];
 const redisSkip = skipUnlessAvailable(await redisProblem());
 
 for (const mode of ['in memory', 'with Redis'] as const) {
@@ -21,7 +33,8 @@ for (const mode of ['in memory', 'with Redis'] as const) {
     const prefix = `broadsheet-test-${randomBytes(6).toString('hex')}:`;
 
     before(async () => {
-      const env: Record<string, string> = mode === 'with Redis' ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix } : {};
+      const env: Record<string, string> =
+        mode === 'with Redis' ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix } : {};
       app = await startTestApp({ env, settings: { commentPolicy: 'hold-first-time', ratingCapPerDay: 1000 } });
       if (mode === 'with Redis') assert.ok(app.services.redis?.isUp(), 'connected to Redis');
     });
@@ -37,7 +50,10 @@ for (const mode of ['in memory', 'with Redis'] as const) {
     };
     const publishComment = async (articleId: number, body: string) => {
       const ctx = { articleId, readerId: null, ipHash: 'live-test', userAgent: 'test' };
-      const { id } = await app.services.comments.post(commentInput({ body, authorEmail: 'private.reader@example.org' }), ctx);
+      const { id } = await app.services.comments.post(
+        commentInput({ body, authorEmail: 'private.reader@example.org' }),
+        ctx,
+      );
       await app.services.comments.setStatus([id], 'approved');
       return id;
     };
@@ -92,7 +108,10 @@ for (const mode of ['in memory', 'with Redis'] as const) {
         );
         const ids = again.seen.map((e) => e.id!);
         assert.deepEqual([...ids].sort(compareIds), ids, 'in id order');
-        assert.ok(ids.every((id) => compareIds(id, lastSeen) > 0), 'nothing the reader had already');
+        assert.ok(
+          ids.every((id) => compareIds(id, lastSeen) > 0),
+          'nothing the reader had already',
+        );
 
         // And the stream goes on live after the replay.
         await rate(article.id, 100);
@@ -103,45 +122,49 @@ for (const mode of ['in memory', 'with Redis'] as const) {
       }
     });
 
-    it('a new stream is given a position, so a reader who saw no event still gets what happened ' +
-      'while away', async () => {
-      const article = await createArticle(app.services);
-      // An event from before the reader came: never sent to them. Seen by another stream first,
-      // so that it is surely published (the feed records events after the response is sent).
-      const probe = await openEvents(events(article.id));
-      await rate(article.id, 20);
-      await probe.next('rating');
-      await probe.close();
-      const first = await openEvents(events(article.id));
-      await waitUntil(() => first.lastEventId() !== undefined, 'a position');
-      assert.equal(first.seen.length, 0, 'no replay for a new reader');
-      const position = first.lastEventId()!;
-      await first.close();
+    it(
+      'a new stream is given a position, so a reader who saw no event still gets what happened ' + 'while away',
+      async () => {
+        const article = await createArticle(app.services);
+        // An event from before the reader came: never sent to them. Seen by another stream first,
+        // so that it is surely published (the feed records events after the response is sent).
+        const probe = await openEvents(events(article.id));
+        await rate(article.id, 20);
+        await probe.next('rating');
+        await probe.close();
+        const first = await openEvents(events(article.id));
+        await waitUntil(() => first.lastEventId() !== undefined, 'a position');
+        assert.equal(first.seen.length, 0, 'no replay for a new reader');
+        const position = first.lastEventId()!;
+        await first.close();
 
-      await rate(article.id, 40);
-      const again = await openEvents(events(article.id), { lastEventId: position });
-      try {
-        const missed = await again.next('rating');
-        assert.deepEqual(missed.data, { score: 30, count: 2 });
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        assert.equal(again.seen.length, 0, 'only the missed event');
-      } finally {
-        await again.close();
-      }
-    });
+        await rate(article.id, 40);
+        const again = await openEvents(events(article.id), { lastEventId: position });
+        try {
+          const missed = await again.next('rating');
+          assert.deepEqual(missed.data, { score: 30, count: 2 });
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          assert.equal(again.seen.length, 0, 'only the missed event');
+        } finally {
+          await again.close();
+        }
+      },
+    );
 
-    it('a Last-Event-ID from before what is kept gets a `reset` (reload the sections), then the ' +
-      'events kept', async () => {
-      const article = await createArticle(app.services);
-      await rate(article.id, 80);
-      const stream = await openEvents(events(article.id), { lastEventId: '1-0' });
-      try {
-        await stream.next('reset');
-        assert.deepEqual((await stream.next('rating')).data, { score: 80, count: 1 });
-      } finally {
-        await stream.close();
-      }
-    });
+    it(
+      'a Last-Event-ID from before what is kept gets a `reset` (reload the sections), then the ' + 'events kept',
+      async () => {
+        const article = await createArticle(app.services);
+        await rate(article.id, 80);
+        const stream = await openEvents(events(article.id), { lastEventId: '1-0' });
+        try {
+          await stream.next('reset');
+          assert.deepEqual((await stream.next('rating')).data, { score: 80, count: 1 });
+        } finally {
+          await stream.close();
+        }
+      },
+    );
 
     it(`keeps the last ${BUFFER_SIZE} events of an article: a reader further behind gets a reset`, async () => {
       const article = await createArticle(app.services);

@@ -12,7 +12,16 @@ const at = new Date(2026, 3, 14, 9, 5, 7, 42).getTime();
 
 describe('a log line for a person', () => {
   it('shows the time, the level and the message, then the other fields', () => {
-    const line = JSON.stringify({ level: 40, time: at, pid: 1, hostname: 'h', name: 'broadsheet', msg: 'Redis is unreachable', url: 'redis://127.0.0.1:6379', attempt: 3 });
+    const line = JSON.stringify({
+      level: 40,
+      time: at,
+      pid: 1,
+      hostname: 'h',
+      name: 'broadsheet',
+      msg: 'Redis is unreachable',
+      url: 'redis://127.0.0.1:6379',
+      attempt: 3,
+    });
     assert.equal(formatLogLine(line), '09:05:07.042 WARN  Redis is unreachable url=redis://127.0.0.1:6379 attempt=3\n');
   });
 
@@ -25,12 +34,18 @@ describe('a log line for a person', () => {
       req: { method: 'POST', url: '/articles/x/rating', remoteAddress: '::1' },
       err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at handler (x.ts:1:1)' },
     });
-    assert.equal(formatLogLine(line), '09:05:07.042 ERROR request failed reason="two words" req="POST /articles/x/rating"\n    Error: boom\n' +
-      '        at handler (x.ts:1:1)\n');
+    assert.equal(
+      formatLogLine(line),
+      '09:05:07.042 ERROR request failed reason="two words" req="POST /articles/x/rating"\n    Error: boom\n' +
+        '        at handler (x.ts:1:1)\n',
+    );
   });
 
   it('colours the level when the terminal has colours, and passes through what is not a log entry', () => {
-    assert.match(formatLogLine(JSON.stringify({ level: 30, time: at, msg: 'hi' }), { colour: true }), /\u001b\[32mINFO \u001b\[39m hi/);
+    assert.match(
+      formatLogLine(JSON.stringify({ level: 30, time: at, msg: 'hi' }), { colour: true }),
+      /\u001b\[32mINFO \u001b\[39m hi/,
+    );
     assert.equal(formatLogLine('not json\n'), 'not json\n');
     assert.equal(formatLogLine('[1,2]\n'), '[1,2]\n');
   });
@@ -48,7 +63,10 @@ describe('the log of `broadsheet serve`', { timeout: 240_000 }, () => {
   });
 
   it('is one JSON object per line when its output is not a terminal', async () => {
-    instance = await startInstance({ DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media` }, { timeoutMs: 60_000 });
+    instance = await startInstance(
+      { DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media` },
+      { timeoutMs: 60_000 },
+    );
     await fetch(`${instance.url}/healthz`);
     await instance.stop();
     const lines = instance.output().split('\n').filter(Boolean);
@@ -65,11 +83,24 @@ describe('the log of `broadsheet serve`', { timeout: 240_000 }, () => {
   it('is a readable line per entry on a terminal', { skip: noScript }, async () => {
     // script(1) runs the server on a pseudo-terminal of its own, as an operator's shell would.
     const command = `exec '${process.execPath}' '${BIN}' serve --no-demo`;
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'dumb', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media` };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TERM: 'dumb',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: database.url,
+      MEDIA_DIR: `${database.dir}/media`,
+    };
     const terminal = spawnChild('script', ['-qfec', command, '/dev/null'], { env });
     let url: string | undefined;
     try {
-      [, url] = await terminal.waitFor(/\d\d:\d\d:\d\d\.\d{3} INFO {2}Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 'the server on a terminal to listen', 60_000);
+      [, url] = await terminal.waitFor(
+        /\d\d:\d\d:\d\d\.\d{3} INFO {2}Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
+        'the server on a terminal to listen',
+        60_000,
+      );
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       assert.doesNotMatch(terminal.output(), /\{"level"/, 'no JSON on the terminal');
     } finally {

@@ -25,35 +25,53 @@ describe('GET /metrics', () => {
   });
   after(() => app.close());
 
-  it('counts requests and their latency by route and status, and reports the process, the queue ' +
-    'and live readers', async () => {
-    const article = await createArticle(app.services);
-    const ctx = { articleId: article.id, readerId: null, ipHash: 'metrics', userAgent: 'test' };
-    await app.services.comments.post(commentInput(), ctx);
-    await app.services.comments.post(commentInput(), ctx);
-    for (let i = 0; i < 3; i++) assert.equal((await fetch(`${app.url}/articles/${article.slug}`)).status, 200);
-    assert.equal((await fetch(`${app.url}/articles/no-such-article`)).status, 404);
-    const stream = await openEvents(`${app.url}/api/v1/articles/${article.id}/events`);
-    try {
-      await waitUntil(() => app.services.live.readers() === 1, 'the reader');
-      const response = await fetch(`${app.url}/metrics`);
-      assert.equal(response.status, 200);
-      assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
-      const text = await response.text();
-      assert.equal(sample(text, 'http_requests_total', { method: 'GET', route: '/articles/:slug', status: '200' }), 3);
-      assert.equal(sample(text, 'http_requests_total', { method: 'GET', route: '/articles/:slug', status: '404' }), 1);
-      assert.equal(sample(text, 'http_request_duration_seconds_count', { method: 'GET', route: '/articles/:slug', status: '200' }), 3);
-      assert.ok(sample(text, 'http_request_duration_seconds_bucket', { route: '/articles/:slug', le: '+Inf' }) !== undefined);
-      assert.ok(!text.includes('no-such-article'), 'labels carry the route pattern, never the URL');
-      assert.ok(sample(text, 'nodejs_eventloop_lag_seconds') !== undefined, 'event-loop lag');
-      assert.ok(sample(text, 'process_resident_memory_bytes')! > 0);
-      assert.equal(sample(text, 'broadsheet_comments_pending'), 2);
-      assert.equal(sample(text, 'broadsheet_live_connections'), 1);
-      if (TEST_ENGINE === 'postgres') assert.ok(sample(text, 'broadsheet_db_pool_connections', { state: 'total' })! >= 1, 'pool use');
-    } finally {
-      await stream.close();
-    }
-  });
+  it(
+    'counts requests and their latency by route and status, and reports the process, the queue ' + 'and live readers',
+    async () => {
+      const article = await createArticle(app.services);
+      const ctx = { articleId: article.id, readerId: null, ipHash: 'metrics', userAgent: 'test' };
+      await app.services.comments.post(commentInput(), ctx);
+      await app.services.comments.post(commentInput(), ctx);
+      for (let i = 0; i < 3; i++) assert.equal((await fetch(`${app.url}/articles/${article.slug}`)).status, 200);
+      assert.equal((await fetch(`${app.url}/articles/no-such-article`)).status, 404);
+      const stream = await openEvents(`${app.url}/api/v1/articles/${article.id}/events`);
+      try {
+        await waitUntil(() => app.services.live.readers() === 1, 'the reader');
+        const response = await fetch(`${app.url}/metrics`);
+        assert.equal(response.status, 200);
+        assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
+        const text = await response.text();
+        assert.equal(
+          sample(text, 'http_requests_total', { method: 'GET', route: '/articles/:slug', status: '200' }),
+          3,
+        );
+        assert.equal(
+          sample(text, 'http_requests_total', { method: 'GET', route: '/articles/:slug', status: '404' }),
+          1,
+        );
+        assert.equal(
+          sample(text, 'http_request_duration_seconds_count', {
+            method: 'GET',
+            route: '/articles/:slug',
+            status: '200',
+          }),
+          3,
+        );
+        assert.ok(
+          sample(text, 'http_request_duration_seconds_bucket', { route: '/articles/:slug', le: '+Inf' }) !== undefined,
+        );
+        assert.ok(!text.includes('no-such-article'), 'labels carry the route pattern, never the URL');
+        assert.ok(sample(text, 'nodejs_eventloop_lag_seconds') !== undefined, 'event-loop lag');
+        assert.ok(sample(text, 'process_resident_memory_bytes')! > 0);
+        assert.equal(sample(text, 'broadsheet_comments_pending'), 2);
+        assert.equal(sample(text, 'broadsheet_live_connections'), 1);
+        if (TEST_ENGINE === 'postgres')
+          assert.ok(sample(text, 'broadsheet_db_pool_connections', { state: 'total' })! >= 1, 'pool use');
+      } finally {
+        await stream.close();
+      }
+    },
+  );
 
   it('answers only local requests: one forwarded by a proxy on this machine gets a 404', async () => {
     for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
@@ -67,7 +85,9 @@ describe('GET /metrics', () => {
     try {
       assert.equal((await fetch(`${secured.url}/metrics`)).status, 404, 'loopback alone is not enough');
       assert.equal((await fetch(`${secured.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status, 404);
-      const ok = await fetch(`${secured.url}/metrics`, { headers: { authorization: 'Bearer s3cret-metrics-token', 'x-forwarded-for': '203.0.113.9' } });
+      const ok = await fetch(`${secured.url}/metrics`, {
+        headers: { authorization: 'Bearer s3cret-metrics-token', 'x-forwarded-for': '203.0.113.9' },
+      });
       assert.equal(ok.status, 200);
       assert.match(await ok.text(), /^http_requests_total/m);
     } finally {

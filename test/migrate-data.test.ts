@@ -18,11 +18,20 @@ function broadsheet(args: string[]): Promise<Finished> {
 
 /** Rows in every table, through the app's own connection code. */
 async function tableCounts(database: TestDatabase): Promise<Record<string, number>> {
-  const services = await createServices(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', MEDIA_DIR: join(database.dir, 'media') }));
+  const services = await createServices(
+    loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', MEDIA_DIR: join(database.dir, 'media') }),
+  );
   try {
     const counts: Record<string, number> = {};
     for (const { table } of COPY_ORDER) {
-      counts[table] = Number((await services.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      counts[table] = Number(
+        (
+          await services.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     }
     return counts;
   } finally {
@@ -48,11 +57,22 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
       const context = { articleId: article.id, readerId: 'reader-c', ipHash: 'ip', userAgent: 'test' };
       const first = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org' }), context);
       await app.services.comments.setStatus([first.id], 'approved', CLI_ACTOR);
-      const reply = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org', parentId: first.id }), context);
+      const reply = await app.services.comments.post(
+        commentInput({ authorEmail: 'first@example.org', parentId: first.id }),
+        context,
+      );
       const held = await app.services.comments.post(commentInput({ authorEmail: 'new@example.org' }), context);
       assert.deepEqual([reply.status, held.status], ['approved', 'pending']);
       sourceCommentIds = [first.id, reply.id, held.id];
-      await app.services.staff.createUser({ email: 'editor@example.org', role: 'editor', password: 'correct horse battery staple', displayName: 'Eddie Editor' }, CLI_ACTOR);
+      await app.services.staff.createUser(
+        {
+          email: 'editor@example.org',
+          role: 'editor',
+          password: 'correct horse battery staple',
+          displayName: 'Eddie Editor',
+        },
+        CLI_ACTOR,
+      );
       sourceWidget = ratingWidgetText((await new Client(app.url).page(SAMPLE_PATH)).html);
       assert.match(sourceWidget, /89\s*%/);
       assert.match(sourceWidget, /4 ratings/);
@@ -78,33 +98,49 @@ describe(`migrate-data: SQLite → ${TEST_ENGINE}`, { concurrency: 1 }, () => {
     assert.equal(to.users, 1);
   });
 
-  it('the copied site serves the article page with the same score, and goes on numbering after ' +
-    'the copied ids', async () => {
-    const app = await startTestApp({ database: target });
-    try {
-      const client = new Client(app.url);
-      const page = await client.page(SAMPLE_PATH);
-      assert.equal(page.status, 200);
-      assert.equal(ratingWidgetText(page.html), sourceWidget);
-      for (const id of sourceCommentIds.slice(0, 2)) assert.match(page.html, new RegExp(`id="comment-${id}"`));
-      // The search index came along (rebuilt on SQLite, an index of the table on PostgreSQL).
-      const found = await client.page('/search?q=ferry');
-      assert.match(found.html, new RegExp(`<a href="${SAMPLE_PATH}">`));
-      const article = await app.services.articles.getPublished(SAMPLE_PATH.split('/').pop()!);
-      const posted = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org' }), { articleId: article.id, readerId: null, ipHash: 'ip', userAgent: 'test' });
-      assert.ok(posted.id > Math.max(...sourceCommentIds), `new id ${posted.id} follows the copied ones`);
-      const rated = await app.services.ratings.rate({ articleId: article.id, readerId: 'reader-b', ipHash: 'ip-b', value: 0 });
-      assert.deepEqual([rated.score, rated.count], [71, 5]);
-    } finally {
-      await app.close();
-    }
-  });
+  it(
+    'the copied site serves the article page with the same score, and goes on numbering after ' + 'the copied ids',
+    async () => {
+      const app = await startTestApp({ database: target });
+      try {
+        const client = new Client(app.url);
+        const page = await client.page(SAMPLE_PATH);
+        assert.equal(page.status, 200);
+        assert.equal(ratingWidgetText(page.html), sourceWidget);
+        for (const id of sourceCommentIds.slice(0, 2)) assert.match(page.html, new RegExp(`id="comment-${id}"`));
+        // The search index came along (rebuilt on SQLite, an index of the table on PostgreSQL).
+        const found = await client.page('/search?q=ferry');
+        assert.match(found.html, new RegExp(`<a href="${SAMPLE_PATH}">`));
+        const article = await app.services.articles.getPublished(SAMPLE_PATH.split('/').pop()!);
+        const posted = await app.services.comments.post(commentInput({ authorEmail: 'first@example.org' }), {
+          articleId: article.id,
+          readerId: null,
+          ipHash: 'ip',
+          userAgent: 'test',
+        });
+        assert.ok(posted.id > Math.max(...sourceCommentIds), `new id ${posted.id} follows the copied ones`);
+        const rated = await app.services.ratings.rate({
+          articleId: article.id,
+          readerId: 'reader-b',
+          ipHash: 'ip-b',
+          value: 0,
+        });
+        assert.deepEqual([rated.score, rated.count], [71, 5]);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('running it again replaces the earlier copy with the source, exactly', async () => {
     const run = await broadsheet(['migrate-data', '--from', source.url, '--to', target.url]);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /earlier copy of this site/);
-    assert.deepEqual(await tableCounts(target), await tableCounts(source), 'what was written to the copy since is gone again');
+    assert.deepEqual(
+      await tableCounts(target),
+      await tableCounts(source),
+      'what was written to the copy since is gone again',
+    );
   });
 
   it('refuses to overwrite a different site unless told to, and leaves it as it was', async () => {

@@ -17,13 +17,18 @@ describe('hold reasons in words', () => {
   });
 
   it('turns each finding of a stored reason into its own sentence', () => {
-    assert.deepEqual(describeHeldReason('duplicate: same text as comment #9, posted lately; links: 3 links (limit 2); policy-first-time: ' +
-      'First comment from this address: held until a moderator approves one.'), [
-      'It has the same text as comment #9, posted lately.',
-      'It has 3 links; comments with more than 2 wait for a moderator.',
-      'It is the first comment from this person: the site holds a newcomer until a moderator approves one ' +
-        'of their comments.',
-    ]);
+    assert.deepEqual(
+      describeHeldReason(
+        'duplicate: same text as comment #9, posted lately; links: 3 links (limit 2); policy-first-time: ' +
+          'First comment from this address: held until a moderator approves one.',
+      ),
+      [
+        'It has the same text as comment #9, posted lately.',
+        'It has 3 links; comments with more than 2 wait for a moderator.',
+        'It is the first comment from this person: the site holds a newcomer until a moderator approves one ' +
+          'of their comments.',
+      ],
+    );
     assert.deepEqual(describeHeldReason('block-list: blocked word "cheap; pills"; spam score 0.91'), [
       'It matches the site\'s block list (word "cheap; pills").',
       'The spam filter judged it 91 % likely to be spam, from the words of comments moderators marked before.',

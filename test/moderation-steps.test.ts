@@ -27,7 +27,8 @@ describe('holdAll', () => {
   });
 
   it('has no opinion under the other policies', () => {
-    for (const context of contexts.filter((c) => c.policy !== 'hold-all')) assert.equal(holdAll.decide(context), undefined);
+    for (const context of contexts.filter((c) => c.policy !== 'hold-all'))
+      assert.equal(holdAll.decide(context), undefined);
   });
 });
 
@@ -43,7 +44,8 @@ describe('holdFirstTime', () => {
   });
 
   it('has no opinion under the other policies', () => {
-    for (const context of contexts.filter((c) => c.policy !== 'hold-first-time')) assert.equal(holdFirstTime.decide(context), undefined);
+    for (const context of contexts.filter((c) => c.policy !== 'hold-first-time'))
+      assert.equal(holdFirstTime.decide(context), undefined);
   });
 });
 
@@ -84,7 +86,11 @@ describe('moderate', () => {
         return status ? { status, reason: `${name} decided` } : undefined;
       },
     });
-    const decision = moderate({ policy: 'publish', knownAuthor: true }, [step('a'), step('b', 'spam'), step('c', 'pending')]);
+    const decision = moderate({ policy: 'publish', knownAuthor: true }, [
+      step('a'),
+      step('b', 'spam'),
+      step('c', 'pending'),
+    ]);
     assert.deepEqual(decision, { status: 'spam', step: 'b', reason: 'b decided' });
     assert.deepEqual(asked, ['a', 'b']);
   });
@@ -101,7 +107,8 @@ describe('moderate', () => {
       COMMENT_STEPS.slice(-DEFAULT_STEPS.length).map((s) => s.name),
       DEFAULT_STEPS.map((s) => s.name),
     );
-    for (const context of contexts) assert.deepEqual(moderate(context, COMMENT_STEPS), moderate(context), JSON.stringify(context));
+    for (const context of contexts)
+      assert.deepEqual(moderate(context, COMMENT_STEPS), moderate(context), JSON.stringify(context));
   });
 
   it('with no steps everything is approved', () => {

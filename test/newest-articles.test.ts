@@ -45,10 +45,18 @@ describe('newest public articles', () => {
 
   const slugs = (list: number[]) => list.map((id) => [...ids].find(([, v]) => v === id)![0]);
 
-  it('merges published and due scheduled articles newest first, ties by id, leaving out the ' +
-    'future and drafts', async () => {
-    assert.deepEqual(slugs(await newestPublicIds(db, { limit: 10 }, NOW)), ['newest', 'due', 'same-time-b', 'same-time-a', 'old']);
-  });
+  it(
+    'merges published and due scheduled articles newest first, ties by id, leaving out the ' + 'future and drafts',
+    async () => {
+      assert.deepEqual(slugs(await newestPublicIds(db, { limit: 10 }, NOW)), [
+        'newest',
+        'due',
+        'same-time-b',
+        'same-time-a',
+        'old',
+      ]);
+    },
+  );
 
   it('pages through the merged list', async () => {
     assert.deepEqual(slugs(await newestPublicIds(db, { limit: 2, offset: 0 }, NOW)), ['newest', 'due']);
@@ -58,6 +66,9 @@ describe('newest public articles', () => {
   });
 
   it('keeps to one section when asked', async () => {
-    assert.deepEqual(slugs(await newestPublicIds(db, { limit: 10, sectionSlug: 'local' }, NOW)), ['same-time-b', 'same-time-a']);
+    assert.deepEqual(slugs(await newestPublicIds(db, { limit: 10, sectionSlug: 'local' }, NOW)), [
+      'same-time-b',
+      'same-time-a',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import { isAddressConfirmed } from '../src/features/notifications/notification-a
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { postCommentJson } from './helpers/broadsheet.ts';
 import { startMailSite, type MailSite } from './helpers/mail-site.ts';
-import type { ReceivedMail, } from './helpers/smtp.ts';
+import type { ReceivedMail } from './helpers/smtp.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
 describe('reply notifications', () => {
@@ -24,7 +24,8 @@ describe('reply notifications', () => {
   const deliver = () => site.deliver();
   const postForm = (client: Client, fields: Record<string, unknown>) => site.postForm(client, fields);
 
-  const linkIn = (mail: ReceivedMail, kind: string) => new RegExp(`https://news\\.example\\.org(/mail/${kind}/[0-9]+\\.[A-Za-z0-9_-]+)`).exec(mail.text)![1]!;
+  const linkIn = (mail: ReceivedMail, kind: string) =>
+    new RegExp(`https://news\\.example\\.org(/mail/${kind}/[0-9]+\\.[A-Za-z0-9_-]+)`).exec(mail.text)![1]!;
 
   test('double opt-in, one mail per published reply, one-click unsubscribe', async () => {
     const alice = new Client(app.url);
@@ -35,19 +36,31 @@ describe('reply notifications', () => {
     assert.match(form, /href="\/privacy"/);
 
     // Alice ticks the box (no JavaScript): one confirmation mail.
-    const first = await postForm(alice, { ...commentInput({ authorName: 'Alice', authorEmail: 'Alice@Example.org' }), notifyReplies: 'on' } as Record<string, string>);
+    const first = await postForm(alice, {
+      ...commentInput({ authorName: 'Alice', authorEmail: 'Alice@Example.org' }),
+      notifyReplies: 'on',
+    } as Record<string, string>);
     const [confirmation, ...others] = await deliver();
     assert.equal(others.length, 0);
     assert.deepEqual(confirmation!.to, ['alice@example.org']);
     assert.equal(confirmation!.headers.get('auto-submitted'), 'auto-generated');
     assert.ok(!confirmation!.raw.includes('List-Unsubscribe-Post'));
     // Opting in again (API, notifyReplies: true) sends nothing more.
-    const second = await postCommentJson(alice, article, { ...commentInput({ authorName: 'Alice', authorEmail: 'alice@example.org' }), notifyReplies: true });
+    const second = await postCommentJson(alice, article, {
+      ...commentInput({ authorName: 'Alice', authorEmail: 'alice@example.org' }),
+      notifyReplies: true,
+    });
     assert.equal(second.status, 201);
     assert.deepEqual(await deliver(), []);
 
     // Until she confirms, a reply sends her nothing.
-    await postForm(bob, commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<string, string>);
+    await postForm(
+      bob,
+      commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<
+        string,
+        string
+      >,
+    );
     assert.deepEqual(await deliver(), []);
 
     // The link opens a page with a button; the GET changes nothing (mail scanners follow links).
@@ -57,12 +70,24 @@ describe('reply notifications', () => {
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<button type="submit">Confirm<\/button>/);
     assert.equal(await isAddressConfirmed(app.services.db, 'alice@example.org'), false);
-    const confirmed = await fetch(app.url + confirmPath, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const confirmed = await fetch(app.url + confirmPath, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     assert.equal(confirmed.status, 200);
     assert.equal(await isAddressConfirmed(app.services.db, 'ALICE@example.org'), true);
 
     // Now a published reply sends her one mail, with the reply, a link and the unsubscribe headers.
-    const reply = await postForm(bob, commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', body: 'I disagree, <b>politely</b>.', parentId: String(first) }) as Record<string, string>);
+    const reply = await postForm(
+      bob,
+      commentInput({
+        authorName: 'Bob',
+        authorEmail: 'bob@example.org',
+        body: 'I disagree, <b>politely</b>.',
+        parentId: String(first),
+      }) as Record<string, string>,
+    );
     const [notice, ...more] = await deliver();
     assert.equal(more.length, 0);
     assert.deepEqual(notice!.to, ['alice@example.org']);
@@ -70,19 +95,33 @@ describe('reply notifications', () => {
     assert.match(notice!.text, /I disagree, <b>politely<\/b>\./);
     assert.match(notice!.html, /I disagree, &lt;b>politely&lt;\/b>\./);
     assert.match(notice!.text, new RegExp(`https://news\\.example\\.org/articles/${article.slug}/comments/${reply}`));
-    const unsubscribeUrl = /^<(https:\/\/news\.example\.org\/mail\/unsubscribe\/[^>]+)>$/.exec(notice!.headers.get('list-unsubscribe')!)![1]!;
+    const unsubscribeUrl = /^<(https:\/\/news\.example\.org\/mail\/unsubscribe\/[^>]+)>$/.exec(
+      notice!.headers.get('list-unsubscribe')!,
+    )![1]!;
     assert.equal(notice!.headers.get('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
     assert.match(notice!.headers.get('list-id')!, /<replies\.news\.example\.org>/);
     assert.equal(notice!.headers.get('auto-submitted'), 'auto-generated');
     assert.ok(!unsubscribeUrl.includes('alice'));
 
     // Her own reply to her comment sends nothing.
-    await postForm(alice, commentInput({ authorName: 'Alice', authorEmail: 'alice@example.org', parentId: String(first) }) as Record<string, string>);
+    await postForm(
+      alice,
+      commentInput({ authorName: 'Alice', authorEmail: 'alice@example.org', parentId: String(first) }) as Record<
+        string,
+        string
+      >,
+    );
     assert.deepEqual(await deliver(), []);
 
     // A held reply sends nothing until a moderator approves it; approving it again sends nothing more.
     await app.services.settings.update({ commentPolicy: 'hold-all' });
-    const held = await postForm(bob, commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<string, string>);
+    const held = await postForm(
+      bob,
+      commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<
+        string,
+        string
+      >,
+    );
     assert.deepEqual(await deliver(), []);
     await app.services.comments.setStatus([held], 'approved', CLI_ACTOR);
     assert.equal((await deliver()).length, 1);
@@ -90,7 +129,13 @@ describe('reply notifications', () => {
     await app.services.comments.setStatus([held], 'approved', CLI_ACTOR);
     assert.deepEqual(await deliver(), []);
     // A spam reply sends nothing, even approved later… only once: the approval is a publication.
-    const spam = await postForm(bob, commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<string, string>);
+    const spam = await postForm(
+      bob,
+      commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<
+        string,
+        string
+      >,
+    );
     await app.services.comments.setStatus([spam], 'spam', CLI_ACTOR);
     assert.deepEqual(await deliver(), []);
     await app.services.settings.update({ commentPolicy: 'publish' });
@@ -100,21 +145,38 @@ describe('reply notifications', () => {
     const unsubscribePage = await fetch(app.url + path);
     assert.equal(unsubscribePage.status, 200);
     assert.match(await unsubscribePage.text(), /<button type="submit">Unsubscribe<\/button>/);
-    await postForm(bob, commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<string, string>);
+    await postForm(
+      bob,
+      commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<
+        string,
+        string
+      >,
+    );
     assert.equal((await deliver()).length, 1);
 
     // One click, as a mail program sends it: no cookie, no CSRF token.
-    const oneClick = await fetch(app.url + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const oneClick = await fetch(app.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     assert.equal(oneClick.status, 200);
     assert.match(textOf(await oneClick.text()), /no more reply notifications/);
-    await postForm(bob, commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<string, string>);
+    await postForm(
+      bob,
+      commentInput({ authorName: 'Bob', authorEmail: 'bob@example.org', parentId: String(first) }) as Record<
+        string,
+        string
+      >,
+    );
     assert.deepEqual(await deliver(), []);
     // Again: nothing to stop, still fine (multipart, as some mail programs post it).
     const boundary = 'xyz';
     const again = await fetch(app.url + path, {
       method: 'POST',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n` +
+      body:
+        `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n` +
         `--${boundary}--\r\n`,
     });
     assert.equal(again.status, 200);
@@ -125,13 +187,27 @@ describe('reply notifications', () => {
 
   test('a made-up, tampered or dead link is a clear page that changes nothing', async () => {
     const reader = new Client(app.url);
-    await postForm(reader, { ...commentInput({ authorName: 'Carol', authorEmail: 'carol@example.org' }), notifyReplies: 'on' } as Record<string, string>);
+    await postForm(reader, {
+      ...commentInput({ authorName: 'Carol', authorEmail: 'carol@example.org' }),
+      notifyReplies: 'on',
+    } as Record<string, string>);
     const [mail] = await deliver();
     const good = linkIn(mail!, 'confirm');
     const tampered = good.replace(/\.(.)/, (_, c: string) => `.${c === 'A' ? 'B' : 'A'}`);
-    for (const path of [tampered, '/mail/confirm/1.abc', '/mail/confirm/not-a-token', good.replace('/confirm/', '/unsubscribe/')]) {
+    for (const path of [
+      tampered,
+      '/mail/confirm/1.abc',
+      '/mail/confirm/not-a-token',
+      good.replace('/confirm/', '/unsubscribe/'),
+    ]) {
       for (const method of ['GET', 'POST']) {
-        const response = await fetch(app.url + path, { method, ...(method === 'POST' && { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' }) });
+        const response = await fetch(app.url + path, {
+          method,
+          ...(method === 'POST' && {
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'List-Unsubscribe=One-Click',
+          }),
+        });
         assert.equal(response.status, 400, `${method} ${path}`);
         assert.match(textOf(await response.text()), /This link is not valid/);
       }
@@ -139,7 +215,11 @@ describe('reply notifications', () => {
     assert.equal(await isAddressConfirmed(app.services.db, 'carol@example.org'), false);
     // A well-signed link for an address that is not stored (never, or no longer).
     const ghost = new URL(app.services.notifications.link('unsubscribe', 999_999)).pathname;
-    const response = await fetch(app.url + ghost, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const response = await fetch(app.url + ghost, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     assert.equal(response.status, 410);
     const rows = await app.services.db.selectFrom('reply_subscriptions').selectAll().execute();
     assert.ok(rows.length > 0);
@@ -150,9 +230,14 @@ describe('reply notifications', () => {
     try {
       const grace = new Client(app.url);
       const impostor = new Client(app.url);
-      const graceInput = () => commentInput({ authorName: 'Grace', authorEmail: 'grace@example.org' }) as Record<string, string>;
+      const graceInput = () =>
+        commentInput({ authorName: 'Grace', authorEmail: 'grace@example.org' }) as Record<string, string>;
       const held = await postForm(grace, { ...graceInput(), notifyReplies: 'on' });
-      const row = await app.services.db.selectFrom('comments').select('status').where('id', '=', held).executeTakeFirstOrThrow();
+      const row = await app.services.db
+        .selectFrom('comments')
+        .select('status')
+        .where('id', '=', held)
+        .executeTakeFirstOrThrow();
       assert.equal(row.status, 'pending');
       const [mail] = await deliver();
       const confirmPath = linkIn(mail!, 'confirm');
@@ -161,10 +246,23 @@ describe('reply notifications', () => {
       assert.equal(await isAddressConfirmed(app.services.db, 'grace@example.org', null), false);
       // Grace's next comment, from her browser, is published at once.
       const next = await postForm(grace, graceInput());
-      assert.equal((await app.services.db.selectFrom('comments').select('status').where('id', '=', next).executeTakeFirstOrThrow()).status, 'approved');
+      assert.equal(
+        (await app.services.db.selectFrom('comments').select('status').where('id', '=', next).executeTakeFirstOrThrow())
+          .status,
+        'approved',
+      );
       // Someone else typing her address is still a first-time commenter.
       const borrowed = await postForm(impostor, graceInput());
-      assert.equal((await app.services.db.selectFrom('comments').select('status').where('id', '=', borrowed).executeTakeFirstOrThrow()).status, 'pending');
+      assert.equal(
+        (
+          await app.services.db
+            .selectFrom('comments')
+            .select('status')
+            .where('id', '=', borrowed)
+            .executeTakeFirstOrThrow()
+        ).status,
+        'pending',
+      );
     } finally {
       await app.services.settings.update({ commentPolicy: 'publish' });
     }

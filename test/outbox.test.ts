@@ -15,7 +15,17 @@ import { startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 const FAST = { baseDelayMs: 40, maxDelayMs: 200, pollMs: 40, maxAttempts: 4 };
 
 function mail(to: string, subject: string): { channel: string; payload: MailPayload; recipient: string } {
-  return { channel: 'mail', recipient: to, payload: { to, subject, text: `Plain ${subject}`, html: `<p>HTML ${subject}</p>`, headers: { 'Auto-Submitted': 'auto-generated' } } };
+  return {
+    channel: 'mail',
+    recipient: to,
+    payload: {
+      to,
+      subject,
+      text: `Plain ${subject}`,
+      html: `<p>HTML ${subject}</p>`,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    },
+  };
 }
 
 async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
@@ -41,11 +51,17 @@ describe('outbox', () => {
 
   test('backoff doubles from the base delay and stops at the cap', () => {
     const options = { baseDelayMs: 1000, maxDelayMs: 10_000 };
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((a) => backoffMs(a, options)), [1000, 2000, 4000, 8000, 10_000, 10_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((a) => backoffMs(a, options)),
+      [1000, 2000, 4000, 8000, 10_000, 10_000],
+    );
   });
 
   test('a committed message is sent once with its headers; a rolled-back one never exists', async () => {
-    const app = await startTestApp({ env: { SMTP_URL: smtp.url, MAIL_FROM: 'The Daily <news@daily.example.org>' }, config: { outboxTiming: FAST } });
+    const app = await startTestApp({
+      env: { SMTP_URL: smtp.url, MAIL_FROM: 'The Daily <news@daily.example.org>' },
+      config: { outboxTiming: FAST },
+    });
     try {
       const before = smtp.received.length;
       await app.services.db.transaction().execute((trx) => queueMessage(trx, mail('reader@example.org', 'Committed')));
@@ -83,8 +99,12 @@ describe('outbox', () => {
   test('a dedupe key makes a message unique forever', async () => {
     const app = await startTestApp();
     try {
-      const first = await app.services.db.transaction().execute((trx) => queueMessage(trx, { ...mail('a@example.org', 'x'), dedupeKey: 'reply:1:a' }));
-      const second = await app.services.db.transaction().execute((trx) => queueMessage(trx, { ...mail('a@example.org', 'x'), dedupeKey: 'reply:1:a' }));
+      const first = await app.services.db
+        .transaction()
+        .execute((trx) => queueMessage(trx, { ...mail('a@example.org', 'x'), dedupeKey: 'reply:1:a' }));
+      const second = await app.services.db
+        .transaction()
+        .execute((trx) => queueMessage(trx, { ...mail('a@example.org', 'x'), dedupeKey: 'reply:1:a' }));
       assert.deepEqual([first, second], [true, false]);
       assert.equal((await rowsOf(app)).length, 1);
     } finally {
@@ -95,10 +115,16 @@ describe('outbox', () => {
   test('an SMTP outage delays mail, records why, and loses or duplicates nothing', async () => {
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: smtp.port });
     await proxy.cut();
-    const app = await startTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${proxy.port}?tls=none` }, config: { outboxTiming: { ...FAST, maxAttempts: 1000 } } });
+    const app = await startTestApp({
+      env: { SMTP_URL: `smtp://127.0.0.1:${proxy.port}?tls=none` },
+      config: { outboxTiming: { ...FAST, maxAttempts: 1000 } },
+    });
     try {
       const before = smtp.received.length;
-      for (const n of [1, 2, 3]) await app.services.db.transaction().execute((trx) => queueMessage(trx, mail(`reader${n}@example.org`, `During the outage ${n}`)));
+      for (const n of [1, 2, 3])
+        await app.services.db
+          .transaction()
+          .execute((trx) => queueMessage(trx, mail(`reader${n}@example.org`, `During the outage ${n}`)));
       app.services.outbox.start();
       const failing = await until(async () => {
         const rows = await rowsOf(app);
@@ -117,7 +143,10 @@ describe('outbox', () => {
       await until(async () => (await rowsOf(app)).every((r) => r.status === 'sent'), 'every message marked sent');
       // Let the sender make further passes: still exactly one copy of each.
       await app.services.outbox.runOnce();
-      const subjects = smtp.received.slice(before).map((m) => m.headers.get('subject')).sort();
+      const subjects = smtp.received
+        .slice(before)
+        .map((m) => m.headers.get('subject'))
+        .sort();
       assert.deepEqual(subjects, ['During the outage 1', 'During the outage 2', 'During the outage 3']);
     } finally {
       await app.close();
@@ -129,10 +158,17 @@ describe('outbox', () => {
     const app = await startTestApp({ env: { SMTP_URL: smtp.url }, config: { outboxTiming: FAST } });
     try {
       const before = smtp.received.length;
-      await app.services.db.transaction().execute((trx) => queueMessage(trx, mail('reader@example.org', 'Crashed sender')));
+      await app.services.db
+        .transaction()
+        .execute((trx) => queueMessage(trx, mail('reader@example.org', 'Crashed sender')));
       // An instance claims it with a short lease and dies before sending.
       const now = new Date();
-      const claimed = await claimDue(app.services.db, { channels: ['mail'], now: now.toISOString(), leaseUntil: new Date(now.getTime() + 300).toISOString(), limit: 10 });
+      const claimed = await claimDue(app.services.db, {
+        channels: ['mail'],
+        now: now.toISOString(),
+        leaseUntil: new Date(now.getTime() + 300).toISOString(),
+        limit: 10,
+      });
       assert.equal(claimed.length, 1);
       // While the lease holds, nobody else takes it.
       assert.equal(await app.services.outbox.runOnce(), 0);
@@ -152,11 +188,20 @@ describe('outbox', () => {
   test('claims at the same time share out the messages: each is claimed by exactly one', async () => {
     const app = await startTestApp();
     try {
-      for (let i = 0; i < 40; i++) await app.services.db.transaction().execute((trx) => queueMessage(trx, { channel: 'webhook', payload: { event: `e${i}` } }));
+      for (let i = 0; i < 40; i++)
+        await app.services.db
+          .transaction()
+          .execute((trx) => queueMessage(trx, { channel: 'webhook', payload: { event: `e${i}` } }));
       const now = new Date();
       const lease = new Date(now.getTime() + 60_000).toISOString();
       const claims = await Promise.all(
-        Array.from({ length: 4 }, () => app.services.db.transaction().execute((trx) => claimDue(trx, { channels: ['webhook'], now: now.toISOString(), leaseUntil: lease, limit: 10 }))),
+        Array.from({ length: 4 }, () =>
+          app.services.db
+            .transaction()
+            .execute((trx) =>
+              claimDue(trx, { channels: ['webhook'], now: now.toISOString(), leaseUntil: lease, limit: 10 }),
+            ),
+        ),
       );
       const ids = claims.flat().map((r) => r.id);
       assert.equal(ids.length, 40);
@@ -175,7 +220,9 @@ describe('outbox', () => {
         if (refuse) throw new Error('receiver answered 503');
         delivered.push(message.payload);
       });
-      await app.services.db.transaction().execute((trx) => queueMessage(trx, { channel: 'webhook', payload: { event: 'comment.published' } }));
+      await app.services.db
+        .transaction()
+        .execute((trx) => queueMessage(trx, { channel: 'webhook', payload: { event: 'comment.published' } }));
       app.services.outbox.start();
       const [failed] = await until(async () => {
         const rows = await rowsOf(app);
@@ -189,12 +236,18 @@ describe('outbox', () => {
       assert.match(textOf(page.html), /receiver answered 503/);
       assert.match(textOf(page.html), /E-mail is off/);
       refuse = false;
-      const retry = await client.request(`/admin/outbox/${failed!.id}/retry`, { method: 'POST', form: { _csrf: csrf } });
+      const retry = await client.request(`/admin/outbox/${failed!.id}/retry`, {
+        method: 'POST',
+        form: { _csrf: csrf },
+      });
       assert.equal(retry.status, 303);
       await until(async () => (await rowsOf(app))[0]?.status === 'sent', 'the retried message to be sent');
       assert.deepEqual(delivered, [{ event: 'comment.published' }]);
       // Retrying what is not failed is a clear 404, and changes nothing.
-      const again = await client.request(`/admin/outbox/${failed!.id}/retry`, { method: 'POST', form: { _csrf: csrf } });
+      const again = await client.request(`/admin/outbox/${failed!.id}/retry`, {
+        method: 'POST',
+        form: { _csrf: csrf },
+      });
       assert.equal(again.status, 404);
     } finally {
       await app.close();

@@ -7,7 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { Client, createTestDatabase, startTestApp, TEST_ENGINE, TEST_POSTGRES_URL, type TestApp, type TestDatabase } from './helpers/test-app.ts';
+import {
+  Client,
+  createTestDatabase,
+  startTestApp,
+  TEST_ENGINE,
+  TEST_POSTGRES_URL,
+  type TestApp,
+  type TestDatabase,
+} from './helpers/test-app.ts';
 
 const skip = TEST_ENGINE === 'postgres' ? false : 'PostgreSQL only: runs in the TEST_DATABASE=postgres pass';
 
@@ -35,10 +43,11 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
   });
 
   async function terminateAppConnections(): Promise<number> {
-    const { rowCount } = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> ' +
-      'pg_backend_pid() and application_name = $1', [
-      applicationName,
-    ]);
+    const { rowCount } = await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> ' +
+        'pg_backend_pid() and application_name = $1',
+      [applicationName],
+    );
     return rowCount ?? 0;
   }
 
@@ -63,12 +72,18 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
       const client = new Client(app.url);
       for (let i = 0; !stop; i++) {
         if (i % 3 === 2) {
-          const rated = await client.request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: (w * 7 + i) % 101 } });
+          const rated = await client.request(`/api/v1/articles/${article.id}/ratings`, {
+            method: 'POST',
+            json: { value: (w * 7 + i) % 101 },
+          });
           count(rated.status);
           await rated.arrayBuffer();
           continue;
         }
-        const response = await client.request(`/api/v1/articles/${article.id}/comments`, { method: 'POST', json: commentInput({ body: `Under load ${w}/${i}, still here.` }) });
+        const response = await client.request(`/api/v1/articles/${article.id}/comments`, {
+          method: 'POST',
+          json: commentInput({ body: `Under load ${w}/${i}, still here.` }),
+        });
         count(response.status);
         const body = (await response.json()) as { id?: number; error?: string };
         if (response.status === 201) acknowledge(body.id!);
@@ -78,7 +93,10 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
     const writers = Array.from({ length: 6 }, (_, w) => writer(w));
     // A writer that fails ends the wait (and the test) at once.
     const waitFor = (n: number) =>
-      Promise.race([acked.size >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.add({ n, resolve })), Promise.all(writers).then(() => {})]);
+      Promise.race([
+        acked.size >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.add({ n, resolve })),
+        Promise.all(writers).then(() => {}),
+      ]);
 
     let terminated = 0;
     for (let round = 1; round <= 3; round++) {
@@ -93,12 +111,24 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
     const unexpected = [...statuses].filter(([status]) => ![200, 201, 503].includes(status));
     assert.deepEqual(unexpected, [], `only successes and 503s: ${JSON.stringify([...statuses])}`);
 
-    const stored = new Set((await app.services.db.selectFrom('comments').select('id').where('article_id', '=', article.id).execute()).map((r) => r.id));
+    const stored = new Set(
+      (await app.services.db.selectFrom('comments').select('id').where('article_id', '=', article.id).execute()).map(
+        (r) => r.id,
+      ),
+    );
     const lost = [...acked].filter((id) => !stored.has(id));
     assert.deepEqual(lost, [], `every one of ${acked.size} acknowledged comments is stored`);
     // Transactions cut off half-way left nothing half-written: the totals match the rows.
-    const totals = await app.services.db.selectFrom('articles').select(['rating_sum', 'rating_count']).where('id', '=', article.id).executeTakeFirstOrThrow();
-    const rows = await app.services.db.selectFrom('ratings').select('value').where('article_id', '=', article.id).execute();
+    const totals = await app.services.db
+      .selectFrom('articles')
+      .select(['rating_sum', 'rating_count'])
+      .where('id', '=', article.id)
+      .executeTakeFirstOrThrow();
+    const rows = await app.services.db
+      .selectFrom('ratings')
+      .select('value')
+      .where('article_id', '=', article.id)
+      .execute();
     assert.deepEqual(totals, { rating_sum: rows.reduce((sum, r) => sum + r.value, 0), rating_count: rows.length });
 
     // Back to normal: every request succeeds, reads and writes alike.
@@ -106,7 +136,10 @@ describe('PostgreSQL connections terminated under write load', { skip }, () => {
     for (let i = 0; i < 20; i++) {
       assert.equal((await client.request('/readyz')).status, 200);
       assert.equal((await client.page(`/articles/${article.slug}`)).status, 200);
-      const response = await client.request(`/api/v1/articles/${article.id}/comments`, { method: 'POST', json: commentInput() });
+      const response = await client.request(`/api/v1/articles/${article.id}/comments`, {
+        method: 'POST',
+        json: commentInput(),
+      });
       assert.equal(response.status, 201, await response.text());
     }
   });

@@ -12,13 +12,22 @@ describe('prepared queries', () => {
   before(async () => ({ db, close } = await openTestDb()));
   after(() => close());
 
-  const put = prepared((q, v: { name: string; value: string }) => q.insertInto('settings').values({ key: v.name, value: v.value }));
-  const get = prepared((q, v: { name: string }) => q.selectFrom('settings').select(['key', 'value']).where('key', '=', v.name));
-  const rename = prepared((q, v: { from: string; to: string }) => q.updateTable('settings').set({ key: v.to }).where('key', '=', v.from));
+  const put = prepared((q, v: { name: string; value: string }) =>
+    q.insertInto('settings').values({ key: v.name, value: v.value }),
+  );
+  const get = prepared((q, v: { name: string }) =>
+    q.selectFrom('settings').select(['key', 'value']).where('key', '=', v.name),
+  );
+  const rename = prepared((q, v: { from: string; to: string }) =>
+    q.updateTable('settings').set({ key: v.to }).where('key', '=', v.from),
+  );
 
   it('runs with the values of each call, not those of the first', async () => {
-    for (const name of ['first', 'second', 'third']) await put.execute(db, { name: `prepared-${name}`, value: `${name} value` });
-    assert.deepEqual((await get.execute(db, { name: 'prepared-second' })).rows, [{ key: 'prepared-second', value: 'second value' }]);
+    for (const name of ['first', 'second', 'third'])
+      await put.execute(db, { name: `prepared-${name}`, value: `${name} value` });
+    assert.deepEqual((await get.execute(db, { name: 'prepared-second' })).rows, [
+      { key: 'prepared-second', value: 'second value' },
+    ]);
     assert.deepEqual((await get.execute(db, { name: 'prepared-none' })).rows, []);
   });
 

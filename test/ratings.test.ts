@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 import { createArticle } from './helpers/factories.ts';
-import { countRows, expectJsonError, importSample, postJson, ratingWidgetText, SAMPLE_PATH, SAMPLE_SLUG } from './helpers/broadsheet.ts';
+import {
+  countRows,
+  expectJsonError,
+  importSample,
+  postJson,
+  ratingWidgetText,
+  SAMPLE_PATH,
+  SAMPLE_SLUG,
+} from './helpers/broadsheet.ts';
 
 interface Rated {
   score: number | null;
@@ -26,7 +34,11 @@ async function rateOk(client: Client, articleId: number | string, value: number)
 async function apiRating(app: TestApp, id: number) {
   const response = await fetch(`${app.url}/api/v1/articles/${id}`);
   assert.equal(response.status, 200);
-  return ((await response.json()) as { rating: { score: number | null; count: number; distribution: { min: number; max: number; count: number }[] } }).rating;
+  return (
+    (await response.json()) as {
+      rating: { score: number | null; count: number; distribution: { min: number; max: number; count: number }[] };
+    }
+  ).rating;
 }
 
 describe('user score of the imported sample article', () => {
@@ -63,14 +75,19 @@ describe('user score of the imported sample article', () => {
         { min: 81, max: 100, count: 0 },
       ],
     });
-    const list = (await (await fetch(`${app.url}/api/v1/articles`)).json()) as { items: { id: number; rating: unknown }[] };
+    const list = (await (await fetch(`${app.url}/api/v1/articles`)).json()) as {
+      items: { id: number; rating: unknown }[];
+    };
     assert.deepEqual(list.items.find((item) => item.id === id)?.rating, { score: 85, count: 3 });
   });
 
   it('one rating of 100 makes it 89 % from 4 ratings', async () => {
     assert.deepEqual(await rateOk(a, id, 100), { score: 89, count: 4, yourRating: 100 });
     const { html } = await new Client(app.url).page(SAMPLE_PATH);
-    assert.match(ratingWidgetText(html), /\b89 % User Score 4 ratings How readers rated it here 5 stars 1 4 stars 0 .*The score also counts 3 ratings the article brought from its earlier home\./);
+    assert.match(
+      ratingWidgetText(html),
+      /\b89 % User Score 4 ratings How readers rated it here 5 stars 1 4 stars 0 .*The score also counts 3 ratings the article brought from its earlier home\./,
+    );
     const rating = await apiRating(app, id);
     assert.equal(rating.score, 89);
     assert.equal(rating.count, 4);
@@ -133,15 +150,24 @@ describe('rating an unrated article', () => {
 
   it('has no score until it is rated, then the mean of its ratings', async () => {
     const article = await createArticle(app.services);
-    assert.deepEqual(await apiRating(app, article.id).then((r) => ({ score: r.score, count: r.count })), { score: null, count: 0 });
+    assert.deepEqual(await apiRating(app, article.id).then((r) => ({ score: r.score, count: r.count })), {
+      score: null,
+      count: 0,
+    });
     const page = await new Client(app.url).page(`/articles/${article.slug}`);
     // Unrated: an invitation, not a "–" over a table of zeros.
-    assert.match(ratingWidgetText(page.html), /^Reviews No ratings yet\. Be the first to say what you think of it\. Rate This/);
+    assert.match(
+      ratingWidgetText(page.html),
+      /^Reviews No ratings yet\. Be the first to say what you think of it\. Rate This/,
+    );
     assert.doesNotMatch(page.html, /<table class="distribution"|data-score/);
     assert.deepEqual(await rateOk(new Client(app.url), article.id, 80), { score: 80, count: 1, yourRating: 80 });
     assert.deepEqual(await rateOk(new Client(app.url), article.id, 41), { score: 61, count: 2, yourRating: 41 });
     const after2 = await new Client(app.url).page(`/articles/${article.slug}`);
-    assert.match(ratingWidgetText(after2.html), /\b61 % User Score 2 ratings How readers rated it here 5 stars 0 4 stars 1 3 stars 1 2 stars 0 1 star 0\b/);
+    assert.match(
+      ratingWidgetText(after2.html),
+      /\b61 % User Score 2 ratings How readers rated it here 5 stars 0 4 stars 1 3 stars 1 2 stars 0 1 star 0\b/,
+    );
   });
 });
 
@@ -201,8 +227,13 @@ describe('per-address rating cap', () => {
         assert.equal((await rateOk(reader, article.id, 40)).count, i);
       }
       // …and the forwarded address is what is capped.
-      for (let i = 1; i <= 3; i++) await rateOk(new Client(app.url, { 'x-forwarded-for': '198.51.100.7' }), article.id, 40);
-      await expectJsonError(await rate(new Client(app.url, { 'x-forwarded-for': '198.51.100.7' }), article.id, 40), 429, 'rating_cap_reached');
+      for (let i = 1; i <= 3; i++)
+        await rateOk(new Client(app.url, { 'x-forwarded-for': '198.51.100.7' }), article.id, 40);
+      await expectJsonError(
+        await rate(new Client(app.url, { 'x-forwarded-for': '198.51.100.7' }), article.id, 40),
+        429,
+        'rating_cap_reached',
+      );
       assert.equal((await apiRating(app, article.id)).count, 8);
     } finally {
       await app.close();

@@ -7,7 +7,14 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../src/config.ts';
 import { connect, migrateToLatest } from '../src/db/database.ts';
 import { createArticle } from './helpers/factories.ts';
-import { Client, createTestDatabase, startTestApp, TEST_ENGINE, type TestApp, type TestDatabase } from './helpers/test-app.ts';
+import {
+  Client,
+  createTestDatabase,
+  startTestApp,
+  TEST_ENGINE,
+  type TestApp,
+  type TestDatabase,
+} from './helpers/test-app.ts';
 
 const skip = TEST_ENGINE === 'postgres' ? false : 'PostgreSQL only: runs in the TEST_DATABASE=postgres pass';
 
@@ -47,7 +54,11 @@ describe('a read replica (DATABASE_READ_URL)', { skip }, () => {
     const rated = await reader.request(`/articles/${article.slug}/rating`, { method: 'POST', form: { value: '80' } });
     assert.equal(rated.status, 303);
     assert.match((await reader.page(`/articles/${article.slug}`)).html, /80\s*%/);
-    const stored = await app.services.db.selectFrom('ratings').select('value').where('article_id', '=', article.id).execute();
+    const stored = await app.services.db
+      .selectFrom('ratings')
+      .select('value')
+      .where('article_id', '=', article.id)
+      .execute();
     assert.deepEqual(stored, [{ value: 80 }]);
     const onReplica = await app.services.readDb.selectFrom('ratings').select('value').execute();
     assert.deepEqual(onReplica, [], 'nothing is written to the replica');

@@ -8,7 +8,14 @@ import { createServices } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Article } from '../src/features/articles/article.model.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { dropRedisPrefix, redisProblem, skipUnlessAvailable, startInstance, TEST_REDIS_URL, type Instance } from './helpers/instance.ts';
+import {
+  dropRedisPrefix,
+  redisProblem,
+  skipUnlessAvailable,
+  startInstance,
+  TEST_REDIS_URL,
+  type Instance,
+} from './helpers/instance.ts';
 import { openEvents } from './helpers/sse.ts';
 import { waitUntil } from './helpers/wait.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
@@ -53,9 +60,15 @@ describe('Redis unreachable', () => {
     assert.equal((await reader.page(`/articles/${article.slug}`)).status, 200);
     const stream = await openEvents(`${instance.url}/api/v1/articles/${article.id}/events`);
     try {
-      const comment = await reader.request(`/api/v1/articles/${article.id}/comments`, { method: 'POST', json: commentInput({ body: 'Posted without Redis' }) });
+      const comment = await reader.request(`/api/v1/articles/${article.id}/comments`, {
+        method: 'POST',
+        json: commentInput({ body: 'Posted without Redis' }),
+      });
       assert.equal(comment.status, 201);
-      const rating = await reader.request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 70 } });
+      const rating = await reader.request(`/api/v1/articles/${article.id}/ratings`, {
+        method: 'POST',
+        json: { value: 70 },
+      });
       assert.equal(rating.status, 200);
       assert.deepEqual((await stream.next('rating')).data, { score: 70, count: 1 });
     } finally {
@@ -69,7 +82,10 @@ describe('Redis unreachable', () => {
   it('still limits posts per address, counting on this instance', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 2; i++) {
-      const response = await new Client(instance.url).request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 50 } });
+      const response = await new Client(instance.url).request(`/api/v1/articles/${article.id}/ratings`, {
+        method: 'POST',
+        json: { value: 50 },
+      });
       statuses.push(response.status);
     }
     // Two posts in the test before, two here: the limit is three a minute.
@@ -78,7 +94,11 @@ describe('Redis unreachable', () => {
 
   it('uses Redis again by itself when it comes back', { skip: redisSkip }, async () => {
     await proxy.restore();
-    await waitUntil(() => /Redis at redis:\/\/127\.0\.0\.1:\d+ is back/.test(instance.output()), 'the all-clear in the log', 10_000);
+    await waitUntil(
+      () => /Redis at redis:\/\/127\.0\.0\.1:\d+ is back/.test(instance.output()),
+      'the all-clear in the log',
+      10_000,
+    );
     const metrics = await (await fetch(`${instance.url}/metrics`)).text();
     assert.match(metrics, /^broadsheet_redis_up 1$/m);
   });

@@ -10,7 +10,16 @@ import { loadConfig } from '../src/config.ts';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import type { Article } from '../src/features/articles/article.model.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { dropRedisPrefix, postgresProblem, redisProblem, runCli, skipUnlessAvailable, startInstance, TEST_REDIS_URL, type Instance } from './helpers/instance.ts';
+import {
+  dropRedisPrefix,
+  postgresProblem,
+  redisProblem,
+  runCli,
+  skipUnlessAvailable,
+  startInstance,
+  TEST_REDIS_URL,
+  type Instance,
+} from './helpers/instance.ts';
 import { openEvents } from './helpers/sse.ts';
 import { Client, createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './helpers/test-app.ts';
 
@@ -31,12 +40,21 @@ describe('two instances sharing PostgreSQL and Redis', { skip }, () => {
 
   before(async () => {
     database = await createTestDatabase('postgres');
-    env = { DATABASE_URL: database.url, MEDIA_DIR: `${database.dir}/media`, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, TRUST_PROXY: 'loopback' };
+    env = {
+      DATABASE_URL: database.url,
+      MEDIA_DIR: `${database.dir}/media`,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      TRUST_PROXY: 'loopback',
+    };
     // The schema, an article and a moderator, made before the instances start (they read settings once).
     setup = await createServices(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }));
     await setup.settings.update({ minFormSeconds: 0, commentPolicy: 'hold-all' });
     article = await createArticle(setup, { title: 'Two instances, one story' });
-    await setup.staff.createUser({ email: 'moderator@newsroom.example.org', role: 'moderator', password: PASSWORD, displayName: 'Moderator' }, CLI_ACTOR);
+    await setup.staff.createUser(
+      { email: 'moderator@newsroom.example.org', role: 'moderator', password: PASSWORD, displayName: 'Moderator' },
+      CLI_ACTOR,
+    );
     const instanceEnv = { ...env, RATE_LIMIT_POSTS_PER_MINUTE: '5' };
     [a, b] = await Promise.all([startInstance(instanceEnv), startInstance(instanceEnv)]);
   });
@@ -53,7 +71,10 @@ describe('two instances sharing PostgreSQL and Redis', { skip }, () => {
     const stream = await openEvents(`${b.url}/api/v1/articles/${article.id}/events`);
     try {
       const started = Date.now();
-      const response = await reader(a.url).request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 80 } });
+      const response = await reader(a.url).request(`/api/v1/articles/${article.id}/ratings`, {
+        method: 'POST',
+        json: { value: 80 },
+      });
       assert.equal(response.status, 200);
       const event = await stream.next('rating', 1000);
       const elapsed = Date.now() - started;
@@ -67,7 +88,10 @@ describe('two instances sharing PostgreSQL and Redis', { skip }, () => {
   });
 
   it("a comment approved in A's moderation queue appears live on B", async () => {
-    const posted = await reader(a.url).request(`/api/v1/articles/${article.id}/comments`, { method: 'POST', json: commentInput({ body: 'Approved on A, seen on B' }) });
+    const posted = await reader(a.url).request(`/api/v1/articles/${article.id}/comments`, {
+      method: 'POST',
+      json: commentInput({ body: 'Approved on A, seen on B' }),
+    });
     assert.equal(posted.status, 201);
     const { id, status } = (await posted.json()) as { id: number; status: string };
     assert.equal(status, 'pending');
@@ -76,10 +100,16 @@ describe('two instances sharing PostgreSQL and Redis', { skip }, () => {
     try {
       const moderator = reader(a.url);
       const login = await moderator.page('/admin/login');
-      const loggedIn = await moderator.request('/admin/login', { method: 'POST', form: { _csrf: login.csrf, email: 'moderator@newsroom.example.org', password: PASSWORD } });
+      const loggedIn = await moderator.request('/admin/login', {
+        method: 'POST',
+        form: { _csrf: login.csrf, email: 'moderator@newsroom.example.org', password: PASSWORD },
+      });
       assert.equal(loggedIn.status, 303);
       const { csrf } = await moderator.page('/admin/comments');
-      const approved = await moderator.request(`/admin/comments/${id}/status`, { method: 'POST', form: { _csrf: csrf, action: 'approve', return: '/admin/comments' } });
+      const approved = await moderator.request(`/admin/comments/${id}/status`, {
+        method: 'POST',
+        form: { _csrf: csrf, action: 'approve', return: '/admin/comments' },
+      });
       assert.equal(approved.status, 303);
 
       const event = await stream.next('comment', 1000);
@@ -91,9 +121,14 @@ describe('two instances sharing PostgreSQL and Redis', { skip }, () => {
   });
 
   it('a comment approved with `broadsheet comments approve` appears live on both', async () => {
-    const posted = await reader(b.url).request(`/api/v1/articles/${article.id}/comments`, { method: 'POST', json: commentInput({ body: 'Approved from the command line' }) });
+    const posted = await reader(b.url).request(`/api/v1/articles/${article.id}/comments`, {
+      method: 'POST',
+      json: commentInput({ body: 'Approved from the command line' }),
+    });
     const { id } = (await posted.json()) as { id: number };
-    const streams = await Promise.all([a, b].map((instance) => openEvents(`${instance.url}/api/v1/articles/${article.id}/events`)));
+    const streams = await Promise.all(
+      [a, b].map((instance) => openEvents(`${instance.url}/api/v1/articles/${article.id}/events`)),
+    );
     try {
       const cli = await runCli(['comments', 'approve', String(id)], { ...env, LOG_LEVEL: 'warn' });
       assert.equal(cli.code, 0, cli.stderr);
@@ -107,7 +142,10 @@ describe('two instances sharing PostgreSQL and Redis', { skip }, () => {
     const ip = '203.0.113.77';
     const statuses: number[] = [];
     for (const url of [a.url, b.url, a.url, b.url, a.url, b.url]) {
-      const response = await reader(url, ip).request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 60 } });
+      const response = await reader(url, ip).request(`/api/v1/articles/${article.id}/ratings`, {
+        method: 'POST',
+        json: { value: 60 },
+      });
       statuses.push(response.status);
     }
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);

@@ -5,14 +5,25 @@ import assert from 'node:assert/strict';
 import { relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { migrations } from '../src/db/migrations/index.ts';
-import { describeFreshSchema, latestMigration, migrationFiles, readRecordedHash, SCHEMA_HASH_FILE, schemaHash } from './helpers/schema.ts';
+import {
+  describeFreshSchema,
+  latestMigration,
+  migrationFiles,
+  readRecordedHash,
+  SCHEMA_HASH_FILE,
+  schemaHash,
+} from './helpers/schema.ts';
 import { TEST_ENGINE } from './helpers/test-app.ts';
 
 const file = relative(process.cwd(), SCHEMA_HASH_FILE);
 
 describe('the schema and its recorded hash', () => {
   it('every migration file is in the list the app runs', () => {
-    assert.deepEqual(Object.keys(migrations).sort(), migrationFiles(), 'src/db/migrations/index.ts lists each migration file once');
+    assert.deepEqual(
+      Object.keys(migrations).sort(),
+      migrationFiles(),
+      'src/db/migrations/index.ts lists each migration file once',
+    );
   });
 
   it(`a fresh ${TEST_ENGINE} database migrated to the latest migration has the recorded schema`, async () => {

@@ -10,7 +10,9 @@ import { parseSearchQuery, snippetToHtml } from '../src/features/search/search-q
 
 /** The results' titles, in order. */
 function resultTitles(html: string): string[] {
-  return [...html.matchAll(/<li class="article-card search-result">\s*<h2><a href="[^"]*">([\s\S]*?)<\/a>/g)].map((m) => textOf(m[1]!));
+  return [...html.matchAll(/<li class="article-card search-result">\s*<h2><a href="[^"]*">([\s\S]*?)<\/a>/g)].map((m) =>
+    textOf(m[1]!),
+  );
 }
 
 function snippets(html: string): string[] {
@@ -20,7 +22,8 @@ function snippets(html: string): string[] {
 describe('search', () => {
   let app: TestApp;
   let client: Client;
-  const search = async (q: string, page?: number) => client.page(`/search?q=${encodeURIComponent(q)}${page ? `&page=${page}` : ''}`);
+  const search = async (q: string, page?: number) =>
+    client.page(`/search?q=${encodeURIComponent(q)}${page ? `&page=${page}` : ''}`);
 
   before(async () => {
     app = await startTestApp();
@@ -39,7 +42,10 @@ describe('search', () => {
   });
 
   it('ranks a title match above a body-only match, and fills in the query', async () => {
-    await createArticle(app.services, { title: 'Notes from the week', bodyMarkdown: 'A long paragraph that mentions the zeppelin only in passing.' });
+    await createArticle(app.services, {
+      title: 'Notes from the week',
+      bodyMarkdown: 'A long paragraph that mentions the zeppelin only in passing.',
+    });
     await createArticle(app.services, { title: 'The zeppelin returns', bodyMarkdown: 'An airship over the city.' });
     const { status, html } = await search('zeppelin');
     assert.equal(status, 200);
@@ -49,7 +55,10 @@ describe('search', () => {
   });
 
   it('highlights the words in the snippet and shows the article text escaped', async () => {
-    await createArticle(app.services, { title: 'Markup in prose', bodyMarkdown: 'The page said `<script>alert(1)</script>` next to the word quokka & friends.' });
+    await createArticle(app.services, {
+      title: 'Markup in prose',
+      bodyMarkdown: 'The page said `<script>alert(1)</script>` next to the word quokka & friends.',
+    });
     const { html } = await search('quokka');
     assert.deepEqual(resultTitles(html), ['Markup in prose']);
     const [snippet] = snippets(html);
@@ -64,15 +73,31 @@ describe('search', () => {
     const scheduled = await createArticle(app.services, { title: 'Scheduled narwhal story' });
     const due = await createArticle(app.services, { title: 'Narwhal story whose time has come' });
     await app.services.db.updateTable('articles').set({ status: 'draft' }).where('id', '=', draft.id).execute();
-    await app.services.db.updateTable('articles').set({ status: 'scheduled', published_at: new Date(Date.now() + 86_400_000).toISOString() }).where('id', '=', scheduled.id).execute();
-    await app.services.db.updateTable('articles').set({ status: 'scheduled', published_at: new Date(Date.now() - 60_000).toISOString() }).where('id', '=', due.id).execute();
+    await app.services.db
+      .updateTable('articles')
+      .set({ status: 'scheduled', published_at: new Date(Date.now() + 86_400_000).toISOString() })
+      .where('id', '=', scheduled.id)
+      .execute();
+    await app.services.db
+      .updateTable('articles')
+      .set({ status: 'scheduled', published_at: new Date(Date.now() - 60_000).toISOString() })
+      .where('id', '=', due.id)
+      .execute();
     assert.deepEqual(resultTitles((await search('narwhal')).html), ['Narwhal story whose time has come']);
   });
 
   it('finds an edited article by its new words and not by its old ones', async () => {
-    await createArticle(app.services, { importKey: 'edit-me', title: 'Harbour report', bodyMarkdown: 'The ferry was late because of the walrus.' });
+    await createArticle(app.services, {
+      importKey: 'edit-me',
+      title: 'Harbour report',
+      bodyMarkdown: 'The ferry was late because of the walrus.',
+    });
     assert.deepEqual(resultTitles((await search('walrus')).html), ['Harbour report']);
-    await createArticle(app.services, { importKey: 'edit-me', title: 'Harbour report', bodyMarkdown: 'The ferry was late because of the fog.' });
+    await createArticle(app.services, {
+      importKey: 'edit-me',
+      title: 'Harbour report',
+      bodyMarkdown: 'The ferry was late because of the fog.',
+    });
     assert.deepEqual(resultTitles((await search('walrus')).html), []);
     assert.deepEqual(resultTitles((await search('fog')).html), ['Harbour report']);
   });
@@ -89,7 +114,10 @@ describe('search', () => {
 
   it('ignores diacritics and finds words in other scripts', async () => {
     await createArticle(app.services, { title: 'Le café du coin', bodyMarkdown: 'Un crème brûlée au café.' });
-    await createArticle(app.services, { title: 'Новости города', bodyMarkdown: 'Сегодня в городе открылся новый мост.' });
+    await createArticle(app.services, {
+      title: 'Новости города',
+      bodyMarkdown: 'Сегодня в городе открылся новый мост.',
+    });
     const cafe = await search('cafe');
     assert.deepEqual(resultTitles(cafe.html), ['Le café du coin']);
     // The snippet keeps the words as written.
@@ -101,14 +129,21 @@ describe('search', () => {
   });
 
   it('matches a quoted phrase and the start of the last word', async () => {
-    await createArticle(app.services, { title: 'Budget debate', bodyMarkdown: 'The council voted on the harbour budget late at night.' });
+    await createArticle(app.services, {
+      title: 'Budget debate',
+      bodyMarkdown: 'The council voted on the harbour budget late at night.',
+    });
     await createArticle(app.services, { title: 'Night budget', bodyMarkdown: 'A budget for the harbour, voted late.' });
     assert.deepEqual(resultTitles((await search('"harbour budget"')).html), ['Budget debate']);
     assert.deepEqual(resultTitles((await search('counc')).html), ['Budget debate']);
   });
 
   it('pages the results and answers 404 past the last page', async () => {
-    for (let i = 1; i <= 12; i++) await createArticle(app.services, { title: `Pelican sighting ${i}`, publishedAt: new Date(Date.UTC(2026, 0, i)).toISOString() });
+    for (let i = 1; i <= 12; i++)
+      await createArticle(app.services, {
+        title: `Pelican sighting ${i}`,
+        publishedAt: new Date(Date.UTC(2026, 0, i)).toISOString(),
+      });
     const first = await search('pelican');
     assert.match(textOf(first.html), /12 results for “pelican”/);
     assert.equal(resultTitles(first.html).length, 10);
@@ -155,7 +190,14 @@ describe('search', () => {
       assert.match(html, /<input id="search-page-q"/, `results page for ${JSON.stringify(q.slice(0, 40))}`);
     }
     // Malformed or repeated parameters, as a hand-typed address may have them.
-    for (const path of ['/search?q=%ZZ%', '/search?q=%E0%A4%A', '/search?q=pelican&q=zeppelin', '/search?q[a]=1', '/search?q=pelican&page=abc', '/search?q=pelican&page=0']) {
+    for (const path of [
+      '/search?q=%ZZ%',
+      '/search?q=%E0%A4%A',
+      '/search?q=pelican&q=zeppelin',
+      '/search?q[a]=1',
+      '/search?q=pelican&page=abc',
+      '/search?q=pelican&page=0',
+    ]) {
       const { status, html } = await client.page(path);
       assert.equal(status, 200, path);
       assert.match(html, /<input id="search-page-q"/, path);
@@ -173,8 +215,14 @@ describe('search query and snippet helpers', () => {
       { words: ['city', 'budget'], prefix: false },
       { words: ['vot'], prefix: true },
     ]);
-    assert.deepEqual(parseSearchQuery('NEAR(a* OR -b) ^c: "d').clauses.map((c) => c.words), [['near'], ['a'], ['or'], ['b'], ['c'], ['d']]);
-    assert.deepEqual(parseSearchQuery("'; drop table articles; --").clauses.map((c) => c.words[0]), ['drop', 'table', 'articles']);
+    assert.deepEqual(
+      parseSearchQuery('NEAR(a* OR -b) ^c: "d').clauses.map((c) => c.words),
+      [['near'], ['a'], ['or'], ['b'], ['c'], ['d']],
+    );
+    assert.deepEqual(
+      parseSearchQuery("'; drop table articles; --").clauses.map((c) => c.words[0]),
+      ['drop', 'table', 'articles'],
+    );
     assert.equal(parseSearchQuery('word '.repeat(2000)).clauses.length, 8);
     assert.deepEqual(parseSearchQuery('😀 \u0301 ').clauses, []);
   });
@@ -185,12 +233,20 @@ describe('search query and snippet helpers', () => {
   });
 
   it('turns article HTML into plain text', () => {
-    assert.equal(htmlToText('<p>One <em>w</em>ord &amp; &lt;two&gt;</p><ul><li>3&#8239;&#x1F600;</li></ul><p>caf&eacute;&nbsp;x</p>'), 'One word & <two>\n3\u202f😀\ncaf&eacute; x');
+    assert.equal(
+      htmlToText(
+        '<p>One <em>w</em>ord &amp; &lt;two&gt;</p><ul><li>3&#8239;&#x1F600;</li></ul><p>caf&eacute;&nbsp;x</p>',
+      ),
+      'One word & <two>\n3\u202f😀\ncaf&eacute; x',
+    );
   });
 
   it('shows a folded headline in the original characters', () => {
     const original = 'Le cafe\u0301 et la crème brûlée, ﬁn.';
-    assert.equal(unfoldHeadline('Le \uE000cafe\uE001 et … \uE000creme\uE001 brulee, fin', original, ' … '), 'Le \uE000cafe\u0301\uE001 et … \uE000crème\uE001 brûlée, ﬁn');
+    assert.equal(
+      unfoldHeadline('Le \uE000cafe\uE001 et … \uE000creme\uE001 brulee, fin', original, ' … '),
+      'Le \uE000cafe\u0301\uE001 et … \uE000crème\uE001 brûlée, ﬁn',
+    );
     assert.equal(unfoldHeadline('not there', original, ' … '), undefined);
   });
 });

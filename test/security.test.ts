@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
-import { commentFormFields, commentTextarea, elementHtml, expectJsonError, postCommentJson, postJson, writtenRows } from './helpers/broadsheet.ts';
+import {
+  commentFormFields,
+  commentTextarea,
+  elementHtml,
+  expectJsonError,
+  postCommentJson,
+  postJson,
+  writtenRows,
+} from './helpers/broadsheet.ts';
 import { assertInert } from './helpers/html-safety.ts';
 
 type Article = Awaited<ReturnType<typeof createArticle>>;
@@ -12,10 +20,17 @@ type Article = Awaited<ReturnType<typeof createArticle>>;
 /** The rendered body of a comment holds only the small Markdown subset's tags. */
 function assertOnlySafeTags(bodyHtml: string, where: string) {
   for (const [, tag] of bodyHtml.matchAll(/<\/?([a-z0-9-]+)/gi)) {
-    assert.ok(['p', 'br', 'em', 'strong', 'code', 'pre', 'a', 'blockquote', 'ul', 'ol', 'li'].includes(tag!.toLowerCase()), `${where}: <${tag}>`);
+    assert.ok(
+      ['p', 'br', 'em', 'strong', 'code', 'pre', 'a', 'blockquote', 'ul', 'ol', 'li'].includes(tag!.toLowerCase()),
+      `${where}: <${tag}>`,
+    );
   }
   for (const [, attrs] of bodyHtml.matchAll(/<a\b([^>]*)>/gi)) {
-    assert.match(attrs!, /^ href="https?:\/\/[^"]*" rel="nofollow ugc noopener"$/, `${where}: link attributes ${attrs}`);
+    assert.match(
+      attrs!,
+      /^ href="https?:\/\/[^"]*" rel="nofollow ugc noopener"$/,
+      `${where}: link attributes ${attrs}`,
+    );
   }
 }
 
@@ -48,20 +63,22 @@ describe('comment content cannot run in a reader’s browser', () => {
 
   // A reader who writes about (or tries) a javascript: link gets it shown as harmless text, like
   // any other markup; the sanitiser, not a refusal, is what keeps readers safe.
-  it('an image with onerror, a javascript: link and a normal link: accepted, escaped, dropped and ' +
-    'nofollowed', async () => {
-    const body = 'Look <img src=x onerror=alert(1)> and [link](javascript:alert(1)) and [ok](https://example.org)';
-    const id = await postApproved({ body });
-    const { html } = await new Client(app.url).page(page());
-    assertInert(html, 'page');
-    const item = elementHtml(html, new RegExp(`<li id="comment-${id}"`));
-    const text = textOf(item);
-    assert.ok(text.includes('<img src=x onerror=alert(1)>'), `the markup is shown as text: ${text}`);
-    assert.match(item, /<a href="https:\/\/example\.org" rel="nofollow ugc noopener">ok<\/a>/);
-    assert.doesNotMatch(item, /href="javascript:/i);
-    assert.match(text, /link/);
-    assertOnlySafeTags(commentBody(html, id), 'comment body');
-  });
+  it(
+    'an image with onerror, a javascript: link and a normal link: accepted, escaped, dropped and ' + 'nofollowed',
+    async () => {
+      const body = 'Look <img src=x onerror=alert(1)> and [link](javascript:alert(1)) and [ok](https://example.org)';
+      const id = await postApproved({ body });
+      const { html } = await new Client(app.url).page(page());
+      assertInert(html, 'page');
+      const item = elementHtml(html, new RegExp(`<li id="comment-${id}"`));
+      const text = textOf(item);
+      assert.ok(text.includes('<img src=x onerror=alert(1)>'), `the markup is shown as text: ${text}`);
+      assert.match(item, /<a href="https:\/\/example\.org" rel="nofollow ugc noopener">ok<\/a>/);
+      assert.doesNotMatch(item, /href="javascript:/i);
+      assert.match(text, /link/);
+      assertOnlySafeTags(commentBody(html, id), 'comment body');
+    },
+  );
 
   it('obfuscated script URLs and tags are neutralised too', async () => {
     const attempts = [
@@ -87,14 +104,19 @@ describe('comment content cannot run in a reader’s browser', () => {
     assert.match(item, /<a href="https:\/\/example\.org" rel="nofollow ugc noopener">ok<\/a>/);
     assertOnlySafeTags(commentBody(html, id), 'comment body');
 
-    const api = (await (await fetch(`${app.url}/api/v1/articles/${article.id}/comments`)).json()) as { items: { id: number; bodyHtml: string }[] };
+    const api = (await (await fetch(`${app.url}/api/v1/articles/${article.id}/comments`)).json()) as {
+      items: { id: number; bodyHtml: string }[];
+    };
     const bodyHtml = api.items.find((c) => c.id === id)!.bodyHtml;
     assertInert(bodyHtml, 'API bodyHtml');
     assertOnlySafeTags(bodyHtml, 'API bodyHtml');
   });
 
   it('markup in the name is shown as text, and the website link is nofollowed', async () => {
-    const id = await postApproved({ authorName: '<b onmouseover=alert(1)>Mallory</b>', authorUrl: 'https://mallory.example/' });
+    const id = await postApproved({
+      authorName: '<b onmouseover=alert(1)>Mallory</b>',
+      authorUrl: 'https://mallory.example/',
+    });
     const { html } = await new Client(app.url).page(page());
     assertInert(html, 'page');
     const item = elementHtml(html, new RegExp(`<li id="comment-${id}"`));
@@ -104,7 +126,11 @@ describe('comment content cannot run in a reader’s browser', () => {
 
   it('a javascript: website is refused', async () => {
     const before = await writtenRows(app.services);
-    const response = await postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput({ authorUrl: 'javascript:alert(1)' }));
+    const response = await postJson(
+      new Client(app.url),
+      `/api/v1/articles/${article.id}/comments`,
+      commentInput({ authorUrl: 'javascript:alert(1)' }),
+    );
     const body = await expectJsonError(response, 400, 'validation_failed');
     assert.ok(body.fields?.authorUrl);
     assert.deepEqual(await writtenRows(app.services), before);
@@ -112,7 +138,11 @@ describe('comment content cannot run in a reader’s browser', () => {
 
   it('a <script> comment is refused with unsafe_content and not stored', async () => {
     const before = await writtenRows(app.services);
-    const response = await postJson(new Client(app.url), `/api/v1/articles/${article.id}/comments`, commentInput({ body: '<script>alert(1)</script>' }));
+    const response = await postJson(
+      new Client(app.url),
+      `/api/v1/articles/${article.id}/comments`,
+      commentInput({ body: '<script>alert(1)</script>' }),
+    );
     await expectJsonError(response, 422, 'unsafe_content');
     assert.deepEqual(await writtenRows(app.services), before);
   });
@@ -167,8 +197,15 @@ describe('security headers and the reader cookie', () => {
 
   it('the reader cookie is set by the first rating: HttpOnly, SameSite=Lax and long-lived', async () => {
     const client = new Client(app.url);
-    assert.deepEqual((await client.request(`/articles/${article.slug}`)).headers.getSetCookie(), [], 'not by a page view');
-    const response = await client.request(`/articles/${article.slug}/rating`, { method: 'POST', form: { value: '80' } });
+    assert.deepEqual(
+      (await client.request(`/articles/${article.slug}`)).headers.getSetCookie(),
+      [],
+      'not by a page view',
+    );
+    const response = await client.request(`/articles/${article.slug}/rating`, {
+      method: 'POST',
+      form: { value: '80' },
+    });
     assert.equal(response.status, 303);
     const cookies = response.headers.getSetCookie();
     const reader = cookies.find((c) => c.startsWith('bs_reader='));
@@ -201,7 +238,13 @@ describe('reader forms refuse posts from other sites', () => {
   let app: TestApp;
   let article: Article;
   const page = () => `/articles/${article.slug}`;
-  const comment = { authorName: 'Ann', authorEmail: 'ann@example.org', authorUrl: '', body: 'Forged comment text', parentId: '' };
+  const comment = {
+    authorName: 'Ann',
+    authorEmail: 'ann@example.org',
+    authorUrl: '',
+    body: 'Forged comment text',
+    parentId: '',
+  };
   // What a browser sends with a form another site submits to us.
   const crossSite = { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' };
 
@@ -243,37 +286,50 @@ describe('reader forms refuse posts from other sites', () => {
     await forbidden(() => victim.request(`${page()}/comments`, { method: 'POST', form: comment, ...forged }));
   });
 
-  it('browsers without Sec-Fetch-Site are judged by Origin; a same-site subdomain and an opaque origin are ' +
-    'other sites', async () => {
-    for (const headers of [
-      { 'sec-fetch-site': '', origin: 'https://evil.example' },
-      { 'sec-fetch-site': 'same-site', origin: 'https://blog.example.org' },
-      { 'sec-fetch-site': '', origin: 'null' },
-    ]) {
-      const reader = new Client(app.url, headers);
-      await forbidden(() => reader.request(`${page()}/rating`, { method: 'POST', form: { value: '20' } }));
-    }
-  });
+  it(
+    'browsers without Sec-Fetch-Site are judged by Origin; a same-site subdomain and an opaque origin are ' +
+      'other sites',
+    async () => {
+      for (const headers of [
+        { 'sec-fetch-site': '', origin: 'https://evil.example' },
+        { 'sec-fetch-site': 'same-site', origin: 'https://blog.example.org' },
+        { 'sec-fetch-site': '', origin: 'null' },
+      ]) {
+        const reader = new Client(app.url, headers);
+        await forbidden(() => reader.request(`${page()}/rating`, { method: 'POST', form: { value: '20' } }));
+      }
+    },
+  );
 
-  it('a post from the site itself succeeds, with no token: same-origin, our Origin, or a client that is not a ' +
-    'browser', async () => {
-    const cases: Record<string, string>[] = [{ 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': '', origin: app.url }, { 'sec-fetch-site': '' }];
-    const before = await writtenRows(app.services);
-    let ratings = before.ratings;
-    for (const headers of cases) {
-      const reader = new Client(app.url, headers);
+  it(
+    'a post from the site itself succeeds, with no token: same-origin, our Origin, or a client that is not a ' +
+      'browser',
+    async () => {
+      const cases: Record<string, string>[] = [
+        { 'sec-fetch-site': 'same-origin' },
+        { 'sec-fetch-site': '', origin: app.url },
+        { 'sec-fetch-site': '' },
+      ];
+      const before = await writtenRows(app.services);
+      let ratings = before.ratings;
+      for (const headers of cases) {
+        const reader = new Client(app.url, headers);
+        const { html } = await reader.page(page());
+        assert.doesNotMatch(html, /name="_csrf"/, 'the reader forms carry no per-reader token');
+        const rated = await reader.request(`${page()}/rating`, { method: 'POST', form: { value: '20' } });
+        assert.equal(rated.status, 303);
+        ratings++;
+      }
+      const reader = new Client(app.url);
       const { html } = await reader.page(page());
-      assert.doesNotMatch(html, /name="_csrf"/, 'the reader forms carry no per-reader token');
-      const rated = await reader.request(`${page()}/rating`, { method: 'POST', form: { value: '20' } });
-      assert.equal(rated.status, 303);
-      ratings++;
-    }
-    const reader = new Client(app.url);
-    const { html } = await reader.page(page());
-    const commented = await reader.request(`${page()}/comments`, { method: 'POST', form: { ...commentFormFields(html), ...comment } });
-    assert.equal(commented.status, 303);
-    assert.deepEqual(await writtenRows(app.services), { comments: before.comments + 1, ratings });
-  });
+      const commented = await reader.request(`${page()}/comments`, {
+        method: 'POST',
+        form: { ...commentFormFields(html), ...comment },
+      });
+      assert.equal(commented.status, 303);
+      assert.deepEqual(await writtenRows(app.services), { comments: before.comments + 1, ratings });
+    },
+  );
 });
 
 describe('per-address POST rate limit', () => {
@@ -289,10 +345,16 @@ describe('per-address POST rate limit', () => {
       }
       const sixth = await postJson(reader, `/api/v1/articles/${article.id}/ratings`, { value: 100 });
       await expectJsonError(sixth, 429, 'rate_limited');
-      const rating = (await (await fetch(`${app.url}/api/v1/articles/${article.id}`)).json()) as { rating: { score: number } };
+      const rating = (await (await fetch(`${app.url}/api/v1/articles/${article.id}`)).json()) as {
+        rating: { score: number };
+      };
       assert.equal(rating.rating.score, 80, 'the refused rating did not replace the last one');
       // a new reader from the same address is limited too: the limit is per address
-      await expectJsonError(await postJson(new Client(app.url), `/api/v1/articles/${article.id}/ratings`, { value: 100 }), 429, 'rate_limited');
+      await expectJsonError(
+        await postJson(new Client(app.url), `/api/v1/articles/${article.id}/ratings`, { value: 100 }),
+        429,
+        'rate_limited',
+      );
       // reading is not limited
       assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
       assert.equal((await fetch(`${app.url}/articles/${article.slug}`)).status, 200);
@@ -333,16 +395,25 @@ describe('no third-party requests from an article page', () => {
   it('avatars are drawn inline from the address, and nothing on the page loads from another origin', async () => {
     const article = await createArticle(app.services);
     const post = (email: string) =>
-      app.services.comments.post(commentInput({ authorEmail: email }), { articleId: article.id, readerId: null, ipHash: 'test', userAgent: 'test' });
+      app.services.comments.post(commentInput({ authorEmail: email }), {
+        articleId: article.id,
+        readerId: null,
+        ipHash: 'test',
+        userAgent: 'test',
+      });
     const [a1, a2, b] = [await post('ada@example.org'), await post('ADA@example.org'), await post('grace@example.org')];
     const { html } = await new Client(app.url).page(`/articles/${article.slug}`);
-    const avatar = (id: number) => /<svg class="avatar"[\s\S]*?<\/svg>/.exec(elementHtml(html, new RegExp(`<li id="comment-${id}"`)))?.[0];
+    const avatar = (id: number) =>
+      /<svg class="avatar"[\s\S]*?<\/svg>/.exec(elementHtml(html, new RegExp(`<li id="comment-${id}"`)))?.[0];
     assert.ok(avatar(a1.id), 'each comment has an inline avatar');
     assert.equal(avatar(a1.id), avatar(a2.id), 'the same address draws the same avatar');
     assert.notEqual(avatar(a1.id), avatar(b.id), 'another address draws another');
     assert.ok(!html.includes('ada@example.org'), 'the address itself is not on the page');
     // What the browser loads by itself: scripts, images, stylesheets (links are the reader's choice).
-    const loaded = [...html.matchAll(/\b(?:src|srcset)="([^"]*)"/g), ...html.matchAll(/<link rel="stylesheet" href="([^"]*)"/g)].map((m) => m[1]!);
+    const loaded = [
+      ...html.matchAll(/\b(?:src|srcset)="([^"]*)"/g),
+      ...html.matchAll(/<link rel="stylesheet" href="([^"]*)"/g),
+    ].map((m) => m[1]!);
     assert.ok(loaded.length > 0);
     for (const url of loaded) assert.ok(url.startsWith('/'), `loaded from this site: ${url}`);
   });

@@ -8,7 +8,13 @@ import { commentInput, createArticle } from './helpers/factories.ts';
 import { loginAs } from './helpers/staff.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
-const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** What the browser would submit from the settings form as it stands. */
 function formFields(html: string): Record<string, string> {
@@ -21,7 +27,8 @@ function formFields(html: string): Record<string, string> {
     if (/type="radio"/.test(tag) && !/\schecked\b/.test(tag)) continue;
     fields[name] = decode(/\svalue="([^"]*)"/.exec(tag)?.[1] ?? '');
   }
-  for (const [, name, text] of form.matchAll(/<textarea\b[^>]*\sname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[name!] = decode(text!);
+  for (const [, name, text] of form.matchAll(/<textarea\b[^>]*\sname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    fields[name!] = decode(text!);
   return fields;
 }
 
@@ -41,7 +48,8 @@ describe('site settings (admin)', () => {
   }
 
   const storedSettings = () => app.services.db.selectFrom('settings').selectAll().orderBy('key').execute();
-  const settingsAudit = () => app.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.update').orderBy('id').execute();
+  const settingsAudit = () =>
+    app.services.db.selectFrom('audit_log').selectAll().where('action', '=', 'settings.update').orderBy('id').execute();
 
   it('shows every setting with its current value', async () => {
     const { status, html } = await admin.client.page('/admin/settings');
@@ -55,8 +63,13 @@ describe('site settings (admin)', () => {
     // The block lists of words and e-mails are the moderators' (/admin/blocking, test/bans.test.ts).
     // The logo, favicon and share image are uploaded on forms of their own (test/site-images.test.ts).
     const apart = ['blockedWords', 'blockedEmails', 'siteLogo', 'siteIcon', 'shareImage'];
-    for (const key of Object.keys(DEFAULT_SETTINGS).filter((k) => !apart.includes(k))) assert.ok(key in fields, `the form has a field for ${key}`);
-    for (const slot of ['siteLogo', 'siteIcon', 'shareImage']) assert.match(html, new RegExp(`<form method="post" action="/admin/settings/images/${slot}" enctype="multipart/form-data"`));
+    for (const key of Object.keys(DEFAULT_SETTINGS).filter((k) => !apart.includes(k)))
+      assert.ok(key in fields, `the form has a field for ${key}`);
+    for (const slot of ['siteLogo', 'siteIcon', 'shareImage'])
+      assert.match(
+        html,
+        new RegExp(`<form method="post" action="/admin/settings/images/${slot}" enctype="multipart/form-data"`),
+      );
     assert.match(html, /href="\/admin\/blocking"/, 'the settings page leads to the block lists');
     assert.match(html, /<label for="setting-siteTitle">Site title<\/label>/);
   });
@@ -77,7 +90,11 @@ describe('site settings (admin)', () => {
       const error = new RegExp(`<(p|span) class="field-error" id="${name}-error">([^<]*)</\\1>`).exec(html);
       assert.ok(error, `${name} has an error message`);
       assert.match(error[2]!, message);
-      assert.match(html, new RegExp(`name="${name}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="${name}"`), `${name} is marked invalid`);
+      assert.match(
+        html,
+        new RegExp(`name="${name}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="${name}"`),
+        `${name} is marked invalid`,
+      );
     };
     besideField('replyDepth', /Enter a whole number from 1 to 10\./);
     besideField('ratingCapPerDay', /Enter a whole number from 1 to 100,000\./);
@@ -103,7 +120,12 @@ describe('site settings (admin)', () => {
     const cached = await reader.page(`/articles/${article.slug}`);
     assert.match(cached.html, /<input type="radio" name="value"/, 'stars to begin with');
 
-    const response = await save({ siteTitle: 'The Harbour Gazette', siteDescription: 'All the news from the quay.', ratingScale: 'percent', blockedWords: 'casino\n\ncasino\n  cheap pills ' });
+    const response = await save({
+      siteTitle: 'The Harbour Gazette',
+      siteDescription: 'All the news from the quay.',
+      ratingScale: 'percent',
+      blockedWords: 'casino\n\ncasino\n  cheap pills ',
+    });
     assert.equal(response.status, 303);
     assert.equal(response.headers.get('location'), '/admin/settings?saved=1');
     assert.match(textOf((await admin.client.page('/admin/settings?saved=1')).html), /Settings saved\./);
@@ -111,19 +133,36 @@ describe('site settings (admin)', () => {
     const settings = app.services.settings.get();
     assert.equal(settings.siteTitle, 'The Harbour Gazette');
     assert.equal(settings.ratingScale, 'percent');
-    assert.deepEqual(settings.blockedWords, ['casino', 'cheap pills'], 'one entry per line, trimmed, without blanks or repeats');
+    assert.deepEqual(
+      settings.blockedWords,
+      ['casino', 'cheap pills'],
+      'one entry per line, trimmed, without blanks or repeats',
+    );
 
     const home = await reader.page('/');
     assert.match(home.html, /<title>The Harbour Gazette<\/title>/);
     assert.match(textOf(home.html), /All the news from the quay\./);
     const page = await reader.page(`/articles/${article.slug}`);
-    assert.match(page.html, /<title>[^<]* — The Harbour Gazette<\/title>/, 'the cached article page was rendered again');
-    assert.match(page.html, /<input type="number" name="value" id="rate-value"/, 'the rating form asks for a percentage');
+    assert.match(
+      page.html,
+      /<title>[^<]* — The Harbour Gazette<\/title>/,
+      'the cached article page was rendered again',
+    );
+    assert.match(
+      page.html,
+      /<input type="number" name="value" id="rate-value"/,
+      'the rating form asks for a percentage',
+    );
     assert.doesNotMatch(page.html, /<input type="radio" name="value"/);
 
     const [entry] = await settingsAudit();
     assert.equal(entry?.actor, admin.user.email);
-    assert.deepEqual(JSON.parse(entry!.details).changed.sort(), ['blockedWords', 'ratingScale', 'siteDescription', 'siteTitle']);
+    assert.deepEqual(JSON.parse(entry!.details).changed.sort(), [
+      'blockedWords',
+      'ratingScale',
+      'siteDescription',
+      'siteTitle',
+    ]);
 
     const again = await save({});
     assert.equal(again.headers.get('location'), '/admin/settings?saved=0', 'saving without changes is no change');
@@ -132,7 +171,9 @@ describe('site settings (admin)', () => {
   });
 
   it('closes comments N days after publication, and opens them again with 0', async () => {
-    const old = await createArticle(app.services, { publishedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
+    const old = await createArticle(app.services, {
+      publishedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+    });
     const fresh = await createArticle(app.services);
     const reader = new Client(app.url);
     assert.match((await reader.page(`/articles/${old.slug}`)).html, /<form class="comment-form"/);
@@ -142,10 +183,19 @@ describe('site settings (admin)', () => {
     const closed = await reader.page(`/articles/${old.slug}`);
     assert.match(textOf(closed.html), /Comments are closed\./);
     assert.doesNotMatch(closed.html, /<form class="comment-form"/);
-    const count = async () => (await app.services.db.selectFrom('comments').select('id').where('article_id', '=', old.id).execute()).length;
-    await expectJsonError(await postJson(reader, `/api/v1/articles/${old.id}/comments`, commentInput()), 409, 'comments_closed');
+    const count = async () =>
+      (await app.services.db.selectFrom('comments').select('id').where('article_id', '=', old.id).execute()).length;
+    await expectJsonError(
+      await postJson(reader, `/api/v1/articles/${old.id}/comments`, commentInput()),
+      409,
+      'comments_closed',
+    );
     assert.equal(await count(), 0, 'nothing stored');
-    assert.match((await reader.page(`/articles/${fresh.slug}`)).html, /<form class="comment-form"/, 'a newer article still takes comments');
+    assert.match(
+      (await reader.page(`/articles/${fresh.slug}`)).html,
+      /<form class="comment-form"/,
+      'a newer article still takes comments',
+    );
     assert.equal((await postCommentJson(reader, fresh, commentInput())).status, 201);
 
     assert.equal((await save({ commentsCloseAfterDays: '0' })).status, 303);
@@ -154,7 +204,11 @@ describe('site settings (admin)', () => {
   });
 
   it('shows every date and time in the site’s time zone, named, while <time datetime> keeps the instant', async () => {
-    assert.equal(app.services.settings.get().timeZone, Intl.DateTimeFormat().resolvedOptions().timeZone, 'the machine’s zone by default');
+    assert.equal(
+      app.services.settings.get().timeZone,
+      Intl.DateTimeFormat().resolvedOptions().timeZone,
+      'the machine’s zone by default',
+    );
     const refused = await save({ timeZone: 'Mars/Olympus_Mons' });
     assert.equal(refused.status, 400);
     assert.match(textOf(await refused.text()), /Time zone\s*: Enter a time zone name such as Europe\/London/);
@@ -172,10 +226,20 @@ describe('site settings (admin)', () => {
     assert.equal(app.services.settings.get().timeZone, 'America/New_York', 'stored by its canonical name');
     assert.equal(formFields((await admin.client.page('/admin/settings')).html).timeZone, 'America/New_York');
     const page = await new Client(app.url).page(`/articles/${article.slug}`);
-    assert.match(page.html, /<time datetime="2026-03-01T02:30:00.000Z">28 February 2026<\/time>/, 'the cached page was rendered again in the new zone');
-    const commentTime = /<time datetime="([^"]+)">([^<]+)<\/time>/.exec(page.html.slice(page.html.indexOf('class="comment')))!;
+    assert.match(
+      page.html,
+      /<time datetime="2026-03-01T02:30:00.000Z">28 February 2026<\/time>/,
+      'the cached page was rendered again in the new zone',
+    );
+    const commentTime = /<time datetime="([^"]+)">([^<]+)<\/time>/.exec(
+      page.html.slice(page.html.indexOf('class="comment')),
+    )!;
     assert.match(commentTime[1]!, /Z$/, 'the exact instant');
-    const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(new Date(commentTime[1]!));
+    const expected = new Intl.DateTimeFormat('en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: 'America/New_York',
+    }).format(new Date(commentTime[1]!));
     assert.match(commentTime[2]!, new RegExp(`^${expected} E[SD]T$`), 'a time of day names its zone');
     const audit = await admin.client.page('/admin/audit');
     assert.match(textOf(audit.html), /E[SD]T/, 'admin pages too');
@@ -187,9 +251,21 @@ describe('site settings (admin)', () => {
     for (const role of ['editor', 'moderator', 'author'] as const) {
       const staff = await loginAs(app, role);
       assert.equal((await staff.client.request('/admin/settings')).status, 403, role);
-      assert.equal((await staff.client.request('/admin/settings', { method: 'POST', form: { _csrf: staff.csrf, siteTitle: 'Mine now' } })).status, 403, role);
+      assert.equal(
+        (
+          await staff.client.request('/admin/settings', {
+            method: 'POST',
+            form: { _csrf: staff.csrf, siteTitle: 'Mine now' },
+          })
+        ).status,
+        403,
+        role,
+      );
     }
-    const noToken = await admin.client.request('/admin/settings', { method: 'POST', form: { ...formFields((await admin.client.page('/admin/settings')).html), _csrf: '', siteTitle: 'Forged' } });
+    const noToken = await admin.client.request('/admin/settings', {
+      method: 'POST',
+      form: { ...formFields((await admin.client.page('/admin/settings')).html), _csrf: '', siteTitle: 'Forged' },
+    });
     assert.equal(noToken.status, 403);
     assert.notEqual(app.services.settings.get().siteTitle, 'Forged');
   });

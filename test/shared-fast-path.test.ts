@@ -9,7 +9,9 @@ import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.t
 
 /** Every header but the date, as a sorted list. */
 function headersOf(response: Response): [string, string][] {
-  return [...response.headers.entries()].filter(([name]) => name !== 'date' && name !== 'keep-alive' && name !== 'connection').sort();
+  return [...response.headers.entries()]
+    .filter(([name]) => name !== 'date' && name !== 'keep-alive' && name !== 'connection')
+    .sort();
 }
 
 describe('the shared page answered again before the framework', () => {
@@ -98,7 +100,15 @@ describe('the shared page answered again before the framework', () => {
     await reader.request(`${path}/rating`, { method: 'POST', form: { value: '100' } });
     const page = await (await reader.request(path)).text();
     const token = /name="formToken" value="([^"]+)"/.exec(page)?.[1];
-    const posted = await reader.request(`${path}/comments`, { method: 'POST', form: { authorName: 'Held Reader', authorEmail: 'held@example.org', body: 'A first comment, which waits for a moderator before it is shown.', ...(token && { formToken: token }) } });
+    const posted = await reader.request(`${path}/comments`, {
+      method: 'POST',
+      form: {
+        authorName: 'Held Reader',
+        authorEmail: 'held@example.org',
+        body: 'A first comment, which waits for a moderator before it is shown.',
+        ...(token && { formToken: token }),
+      },
+    });
     assert.equal(posted.status, 303);
     assert.match(reader.cookieHeader(path), /bs_acted=1/);
     // Rating again does not make the marker say "rating only" again.

@@ -29,25 +29,34 @@ describe('the shared article page', () => {
   });
   after(() => app.close());
 
-  it('is byte-identical for a first-time reader and a returning one who has not acted here, and ' +
-    'sets no cookie', async () => {
-    const returning = new Client(app.url);
-    const rated = await returning.request(`${page(other)}/rating`, { method: 'POST', form: { value: '80' } });
-    assert.equal(rated.status, 303);
-    assert.match(returning.cookieHeader(page()), /^bs_reader=[^;]+$/, 'the returning reader sends their id, and no marker for this article');
+  it(
+    'is byte-identical for a first-time reader and a returning one who has not acted here, and ' + 'sets no cookie',
+    async () => {
+      const returning = new Client(app.url);
+      const rated = await returning.request(`${page(other)}/rating`, { method: 'POST', form: { value: '80' } });
+      assert.equal(rated.status, 303);
+      assert.match(
+        returning.cookieHeader(page()),
+        /^bs_reader=[^;]+$/,
+        'the returning reader sends their id, and no marker for this article',
+      );
 
-    const first = await new Client(app.url).request(page());
-    const again = await returning.request(page());
-    assert.equal(first.status, 200);
-    assert.deepEqual(Buffer.from(await again.arrayBuffer()), Buffer.from(await first.arrayBuffer()));
-    for (const response of [first, again]) {
-      assert.deepEqual(response.headers.getSetCookie(), []);
-      assert.match(response.headers.get('cache-control') ?? '', /^public, max-age=0, s-maxage=\d+, stale-while-revalidate=\d+$/);
-      assert.equal(response.headers.get('vary'), 'Accept-Encoding');
-      assert.match(response.headers.get('etag') ?? '', /^"[A-Za-z0-9_-]+"$/);
-      assert.deepEqual(response.headers.get('xkey')?.split(' ').sort(), [`a${article.id}`, 'pages', 'site'].sort());
-    }
-  });
+      const first = await new Client(app.url).request(page());
+      const again = await returning.request(page());
+      assert.equal(first.status, 200);
+      assert.deepEqual(Buffer.from(await again.arrayBuffer()), Buffer.from(await first.arrayBuffer()));
+      for (const response of [first, again]) {
+        assert.deepEqual(response.headers.getSetCookie(), []);
+        assert.match(
+          response.headers.get('cache-control') ?? '',
+          /^public, max-age=0, s-maxage=\d+, stale-while-revalidate=\d+$/,
+        );
+        assert.equal(response.headers.get('vary'), 'Accept-Encoding');
+        assert.match(response.headers.get('etag') ?? '', /^"[A-Za-z0-9_-]+"$/);
+        assert.deepEqual(response.headers.get('xkey')?.split(' ').sort(), [`a${article.id}`, 'pages', 'site'].sort());
+      }
+    },
+  );
 
   it('answers 304 to the current ETag, and a new ETag once a rating changes the page', async () => {
     const { response } = await get(app.url + page());
@@ -108,22 +117,35 @@ describe('the shared article page', () => {
     const token = /name="formToken" value="([^"]+)"/.exec(html)![1]!;
     const posted = await reader.request(`${page()}/comments`, {
       method: 'POST',
-      form: { formToken: token, authorName: 'Held Reader', authorEmail: 'held@example.org', authorUrl: '', body: 'Waiting for a moderator', parentId: '' },
+      form: {
+        formToken: token,
+        authorName: 'Held Reader',
+        authorEmail: 'held@example.org',
+        authorUrl: '',
+        body: 'Waiting for a moderator',
+        parentId: '',
+      },
     });
     assert.equal(posted.status, 303);
     assert.match(textOf((await reader.page(page())).html), /Waiting for a moderator/);
     assert.doesNotMatch(textOf((await new Client(app.url).page(page())).html), /Waiting for a moderator/);
   });
 
-  it('who gets the shared page is decided by the marker cookie alone: without it, a stored rating is not looked ' +
-    'up', async () => {
-    const reader = new Client(app.url);
-    await reader.request(`${page()}/rating`, { method: 'POST', form: { value: '40' } });
-    const readerOnly = reader.cookieHeader(page()).split('; ').filter((c) => c.startsWith('bs_reader=')).join('; ');
-    const { response, bytes } = await get(app.url + page(), { cookie: readerOnly });
-    assert.match(response.headers.get('cache-control') ?? '', /^public/);
-    assert.deepEqual(bytes, (await get(app.url + page())).bytes);
-  });
+  it(
+    'who gets the shared page is decided by the marker cookie alone: without it, a stored rating is not looked ' + 'up',
+    async () => {
+      const reader = new Client(app.url);
+      await reader.request(`${page()}/rating`, { method: 'POST', form: { value: '40' } });
+      const readerOnly = reader
+        .cookieHeader(page())
+        .split('; ')
+        .filter((c) => c.startsWith('bs_reader='))
+        .join('; ');
+      const { response, bytes } = await get(app.url + page(), { cookie: readerOnly });
+      assert.match(response.headers.get('cache-control') ?? '', /^public/);
+      assert.deepEqual(bytes, (await get(app.url + page())).bytes);
+    },
+  );
 });
 
 describe('the front page, archives and feeds are shared too', () => {
@@ -135,16 +157,17 @@ describe('the front page, archives and feeds are shared too', () => {
   });
   after(() => app.close());
 
-  const lists = () => [
-    ['/', ['lists', 'site']],
-    ['/?page=1', ['lists', 'site']],
-    ['/sections/world', ['lists', 'site']],
-    ['/tags/rivers', ['lists', 'site']],
-    ['/authors/ann-writer', ['lists', 'site']],
-    ['/feed.xml', ['lists', 'site']],
-    ['/sections/world/atom.xml', ['lists', 'site']],
-    [`/articles/${article.slug}/comments/feed.json`, [`a${article.id}`, 'site']],
-  ] as const;
+  const lists = () =>
+    [
+      ['/', ['lists', 'site']],
+      ['/?page=1', ['lists', 'site']],
+      ['/sections/world', ['lists', 'site']],
+      ['/tags/rivers', ['lists', 'site']],
+      ['/authors/ann-writer', ['lists', 'site']],
+      ['/feed.xml', ['lists', 'site']],
+      ['/sections/world/atom.xml', ['lists', 'site']],
+      [`/articles/${article.slug}/comments/feed.json`, [`a${article.id}`, 'site']],
+    ] as const;
 
   it('every reader gets the same bytes, no cookie, public caching headers and the keys of what they show', async () => {
     const returning = new Client(app.url);
@@ -157,7 +180,11 @@ describe('the front page, archives and feeds are shared too', () => {
       assert.deepEqual(Buffer.from(await again.arrayBuffer()), first.bytes, `${path}: the same bytes`);
       for (const response of [first.response, again]) {
         assert.deepEqual(response.headers.getSetCookie(), [], path);
-        assert.match(response.headers.get('cache-control') ?? '', /^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/, path);
+        assert.match(
+          response.headers.get('cache-control') ?? '',
+          /^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+$/,
+          path,
+        );
         assert.equal(response.headers.get('vary'), 'Accept-Encoding', path);
         assert.deepEqual(response.headers.get('xkey')?.split(' ').sort(), [...keys].sort(), path);
       }
@@ -205,7 +232,10 @@ describe('compression of what is made per request', () => {
 });
 
 /** A GET through node:http, which (unlike fetch) leaves the body as it came: compressed bytes. */
-async function rawGet(url: string, acceptEncoding: string): Promise<{ status: number; type: string; encoding: string | undefined; etag: string | undefined; bytes: Buffer }> {
+async function rawGet(
+  url: string,
+  acceptEncoding: string,
+): Promise<{ status: number; type: string; encoding: string | undefined; etag: string | undefined; bytes: Buffer }> {
   const { request } = await import('node:http');
   return new Promise((resolve, reject) => {
     request(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {

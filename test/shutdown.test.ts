@@ -61,7 +61,11 @@ describe('graceful shutdown on SIGTERM', () => {
     assert.ok(stream.retries.includes(1000), `a short retry hint at the end (got ${stream.retries.join(', ')})`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(instance.process.exitCode, null, 'still running while the request is in flight');
-    assert.equal((await fetch(`${instance.url}/healthz`).catch(() => undefined))?.status, undefined, 'no new connections');
+    assert.equal(
+      (await fetch(`${instance.url}/healthz`).catch(() => undefined))?.status,
+      undefined,
+      'no new connections',
+    );
 
     request.end(body.slice(5));
     await response;

@@ -33,15 +33,31 @@ async function xmlOf(app: TestApp, path: string): Promise<Record<string, any>> {
   return parser.parse(xml) as Record<string, any>;
 }
 
-const urlsOf = async (app: TestApp, path: string): Promise<UrlEntry[]> => ((await xmlOf(app, path)).urlset?.url ?? []) as UrlEntry[];
+const urlsOf = async (app: TestApp, path: string): Promise<UrlEntry[]> =>
+  ((await xmlOf(app, path)).urlset?.url ?? []) as UrlEntry[];
 
 /** Makes a draft and a scheduled article in the admin editor: neither may be listed. */
-async function unpublishedArticles(app: TestApp): Promise<{ editor: Awaited<ReturnType<typeof loginAs>>; draftId: number; slugs: string[] }> {
+async function unpublishedArticles(
+  app: TestApp,
+): Promise<{ editor: Awaited<ReturnType<typeof loginAs>>; draftId: number; slugs: string[] }> {
   const editor = await loginAs(app, 'editor');
   const ids: number[] = [];
-  const forms: Record<string, string>[] = [{ title: 'Secret draft', action: 'save' }, { title: 'Embargoed story', action: 'schedule', publishAt: '2099-01-01T09:00' }];
+  const forms: Record<string, string>[] = [
+    { title: 'Secret draft', action: 'save' },
+    { title: 'Embargoed story', action: 'schedule', publishAt: '2099-01-01T09:00' },
+  ];
   for (const fields of forms) {
-    const response = await editor.client.request('/admin/articles', { method: 'POST', form: { _csrf: editor.csrf, body: 'Text.', section: 'Hidden Section', tags: 'Hidden Tag', authorName: 'Hidden Author', ...fields } });
+    const response = await editor.client.request('/admin/articles', {
+      method: 'POST',
+      form: {
+        _csrf: editor.csrf,
+        body: 'Text.',
+        section: 'Hidden Section',
+        tags: 'Hidden Tag',
+        authorName: 'Hidden Author',
+        ...fields,
+      },
+    });
     assert.equal(response.status, 303);
     ids.push(Number(/\/admin\/articles\/(\d+)\/edit/.exec(response.headers.get('location')!)![1]));
   }
@@ -57,9 +73,23 @@ describe('the sitemap', () => {
   before(async () => {
     app = await startTestApp({ env: { PUBLIC_URL: SITE } });
     articles = [
-      await createArticle(app.services, { title: TRICKY_TITLE, section: 'Food & Drink', tags: ['Prices', 'Мир'], authorName: 'Ann Writer' }),
-      await createArticle(app.services, { title: 'Summit ends', section: 'World', tags: ['Prices'], authorName: 'Bo Reporter' }),
-      await createArticle(app.services, { title: 'Old news', section: 'World', publishedAt: new Date(Date.now() - 3 * 86_400_000).toISOString() }),
+      await createArticle(app.services, {
+        title: TRICKY_TITLE,
+        section: 'Food & Drink',
+        tags: ['Prices', 'Мир'],
+        authorName: 'Ann Writer',
+      }),
+      await createArticle(app.services, {
+        title: 'Summit ends',
+        section: 'World',
+        tags: ['Prices'],
+        authorName: 'Bo Reporter',
+      }),
+      await createArticle(app.services, {
+        title: 'Old news',
+        section: 'World',
+        publishedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      }),
     ];
     hidden = await unpublishedArticles(app);
   });
@@ -69,8 +99,12 @@ describe('the sitemap', () => {
     const urls = await urlsOf(app, '/sitemap.xml');
     const byLoc = new Map(urls.map((u) => [u.loc, u]));
     assert.ok(byLoc.has(`${SITE}/`));
-    for (const article of articles) assert.equal(byLoc.get(`${SITE}/articles/${article.slug}`)?.lastmod, article.updatedAt);
-    const archives = urls.map((u) => u.loc).filter((loc) => /\/(sections|tags|authors)\//.test(loc)).sort();
+    for (const article of articles)
+      assert.equal(byLoc.get(`${SITE}/articles/${article.slug}`)?.lastmod, article.updatedAt);
+    const archives = urls
+      .map((u) => u.loc)
+      .filter((loc) => /\/(sections|tags|authors)\//.test(loc))
+      .sort();
     assert.deepEqual(archives, [
       `${SITE}/authors/ann-writer`,
       `${SITE}/authors/bo-reporter`,
@@ -80,14 +114,21 @@ describe('the sitemap', () => {
       `${SITE}/tags/%D0%BC%D0%B8%D1%80`,
       `${SITE}/tags/prices`,
     ]);
-    assert.equal(urls.length, 1 + articles.length + archives.length, 'nothing else: no draft, nothing scheduled, no archive of theirs alone');
+    assert.equal(
+      urls.length,
+      1 + articles.length + archives.length,
+      'nothing else: no draft, nothing scheduled, no archive of theirs alone',
+    );
     for (const slug of hidden.slugs) assert.ok(!byLoc.has(`${SITE}/articles/${slug}`));
   });
 
   it('answers 304 to a crawler that has the current copy', async () => {
     const first = await fetch(`${app.url}/sitemap.xml`);
     assert.equal(first.headers.get('cache-control'), 'public, max-age=300');
-    assert.equal((await fetch(`${app.url}/sitemap.xml`, { headers: { 'if-none-match': first.headers.get('etag')! } })).status, 304);
+    assert.equal(
+      (await fetch(`${app.url}/sitemap.xml`, { headers: { 'if-none-match': first.headers.get('etag')! } })).status,
+      304,
+    );
   });
 
   it('lists only the last two days in the news sitemap, with escaped titles', async () => {
@@ -96,7 +137,10 @@ describe('the sitemap', () => {
     assert.match(xml, /xmlns:news="http:\/\/www\.google\.com\/schemas\/sitemap-news\/0\.9"/);
     assert.match(xml, /<news:title>Fish &amp; chips &lt;b&gt;cheaper&lt;\/b&gt;<\/news:title>/);
     const urls = await urlsOf(app, '/sitemap-news.xml');
-    assert.deepEqual(urls.map((u) => u.loc).sort(), [articles[0]!, articles[1]!].map((a) => `${SITE}/articles/${a.slug}`).sort());
+    assert.deepEqual(
+      urls.map((u) => u.loc).sort(),
+      [articles[0]!, articles[1]!].map((a) => `${SITE}/articles/${a.slug}`).sort(),
+    );
     const entry = urls.find((u) => u.loc.endsWith(articles[0]!.slug))!['news:news']!;
     assert.equal(entry['news:publication']['news:name'], 'Broadsheet');
     assert.equal(entry['news:publication']['news:language'], 'en');
@@ -107,11 +151,24 @@ describe('the sitemap', () => {
   it('lists an article as soon as it is published', async () => {
     assert.ok(!(await urlsOf(app, '/sitemap.xml')).some((u) => u.loc.endsWith(hidden.slugs[0]!)));
     const { editor, draftId } = hidden;
-    const row = await app.services.db.selectFrom('articles').selectAll().where('id', '=', draftId).executeTakeFirstOrThrow();
+    const row = await app.services.db
+      .selectFrom('articles')
+      .selectAll()
+      .where('id', '=', draftId)
+      .executeTakeFirstOrThrow();
     const page = await editor.client.page(`/admin/articles/${draftId}/edit`);
     const response = await editor.client.request(`/admin/articles/${draftId}`, {
       method: 'POST',
-      form: { _csrf: editor.csrf, updatedAt: inputValue(page.html, 'updatedAt')!, title: row.title, body: row.body_markdown, slug: row.slug, section: row.section, authorName: row.author_name, action: 'publish' },
+      form: {
+        _csrf: editor.csrf,
+        updatedAt: inputValue(page.html, 'updatedAt')!,
+        title: row.title,
+        body: row.body_markdown,
+        slug: row.slug,
+        section: row.section,
+        authorName: row.author_name,
+        action: 'publish',
+      },
     });
     assert.equal(response.status, 303);
     const urls = await urlsOf(app, '/sitemap.xml');
@@ -125,7 +182,15 @@ describe('the sitemap', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
     const lines = (await response.text()).split('\n');
-    for (const line of ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /api/', 'Disallow: /search', `Sitemap: ${SITE}/sitemap.xml`, `Sitemap: ${SITE}/sitemap-news.xml`]) {
+    for (const line of [
+      'User-agent: *',
+      'Allow: /',
+      'Disallow: /admin',
+      'Disallow: /api/',
+      'Disallow: /search',
+      `Sitemap: ${SITE}/sitemap.xml`,
+      `Sitemap: ${SITE}/sitemap-news.xml`,
+    ]) {
       assert.ok(lines.includes(line), `robots.txt has "${line}"`);
     }
     assert.ok(!lines.includes('Disallow: /'), 'the site itself is not closed');
@@ -140,7 +205,10 @@ describe('the sitemap index, past the URL limit', () => {
     // Three addresses per file: the front page, 5 articles, 1 section, 1 author = 8 addresses, 3 parts.
     app = await startTestApp({ env: { PUBLIC_URL: SITE }, config: { sitemapUrlLimit: 3 } });
     articles = [];
-    for (let i = 1; i <= 5; i++) articles.push(await createArticle(app.services, { title: `Story ${i}`, section: 'World', authorName: 'Ann Writer' }));
+    for (let i = 1; i <= 5; i++)
+      articles.push(
+        await createArticle(app.services, { title: `Story ${i}`, section: 'World', authorName: 'Ann Writer' }),
+      );
     await unpublishedArticles(app);
   });
   after(() => app.close());
@@ -168,7 +236,12 @@ describe('the sitemap index, past the URL limit', () => {
   it('reads the articles of a part in batches without losing or repeating one', async () => {
     const { db, events, settings } = app.services;
     const batched = createSitemapService({ db, events, settings, publicUrl: SITE, urlLimit: 3, batchSize: 2 });
-    for (const n of [1, 2, 3]) assert.equal((await batched.part(n)).body, await (await fetch(`${app.url}/sitemaps/${n}.xml`)).text(), `part ${n}`);
+    for (const n of [1, 2, 3])
+      assert.equal(
+        (await batched.part(n)).body,
+        await (await fetch(`${app.url}/sitemaps/${n}.xml`)).text(),
+        `part ${n}`,
+      );
   });
 
   it('answers 404 past the last part', async () => {

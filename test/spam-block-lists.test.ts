@@ -1,7 +1,13 @@
 // Block lists: e-mail (exact or domain), IP (exact or CIDR) and words (whole words, any case).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containsWord, emailMatches, findBlockListHit, ipMatches, type BlockLists } from '../src/features/spam/block-lists.ts';
+import {
+  containsWord,
+  emailMatches,
+  findBlockListHit,
+  ipMatches,
+  type BlockLists,
+} from '../src/features/spam/block-lists.ts';
 
 describe('e-mail entries', () => {
   it('an address matches itself, in any case', () => {
@@ -85,14 +91,26 @@ describe('findBlockListHit', () => {
   const clean = { email: 'reader@example.org', ip: '192.0.2.1', texts: ['A fair point about the bridge.', 'Ann', ''] };
 
   it('names the list and the entry, as the moderator wrote it', () => {
-    assert.deepEqual(findBlockListHit(lists, { ...clean, email: 'bot@spam.example' }), { list: 'email', entry: '@spam.example' });
-    assert.deepEqual(findBlockListHit(lists, { ...clean, ip: '198.51.100.23' }), { list: 'ip', entry: '198.51.100.0/24' });
-    assert.deepEqual(findBlockListHit(lists, { ...clean, texts: ['Get FREE money now'] }), { list: 'word', entry: 'free money' });
+    assert.deepEqual(findBlockListHit(lists, { ...clean, email: 'bot@spam.example' }), {
+      list: 'email',
+      entry: '@spam.example',
+    });
+    assert.deepEqual(findBlockListHit(lists, { ...clean, ip: '198.51.100.23' }), {
+      list: 'ip',
+      entry: '198.51.100.0/24',
+    });
+    assert.deepEqual(findBlockListHit(lists, { ...clean, texts: ['Get FREE money now'] }), {
+      list: 'word',
+      entry: 'free money',
+    });
   });
 
   it('looks at everything the author wrote: body, name and website', () => {
     assert.equal(findBlockListHit(lists, { ...clean, texts: ['Hello', 'Viagra Seller', ''] })?.list, 'word');
-    assert.equal(findBlockListHit(lists, { ...clean, texts: ['Hello', 'Ann', 'https://viagra.example/shop'] })?.list, 'word');
+    assert.equal(
+      findBlockListHit(lists, { ...clean, texts: ['Hello', 'Ann', 'https://viagra.example/shop'] })?.list,
+      'word',
+    );
   });
 
   it('is null when nothing matches, or when there is no address to check', () => {

@@ -16,7 +16,8 @@ import { readCorpus } from '../src/features/spam/spam-eval.ts';
 import { loadSpamTotals, loadTokenCounts, trainTokens, untrainTokens } from '../src/features/spam/spam.repository.ts';
 import { openTestDb } from './helpers/test-app.ts';
 
-const features = (body: string, authorUrl: string | null = null) => extractFeatures({ body, bodyHtml: renderCommentMarkdown(body), authorUrl });
+const features = (body: string, authorUrl: string | null = null) =>
+  extractFeatures({ body, bodyHtml: renderCommentMarkdown(body), authorUrl });
 const corpus = readCorpus(readFileSync(new URL('./fixtures/spam/corpus.csv', import.meta.url), 'utf8'));
 
 describe('extractFeatures', () => {
@@ -45,9 +46,11 @@ describe('extractFeatures', () => {
 
   it('a few features of shape: shouting, exclamations, money, length', () => {
     const f = features('CLICK HERE TO CLAIM YOUR FREE PRIZE NOW!!! Only $5');
-    for (const feature of ['shape:shouting', 'shape:exclamations', 'shape:money', 'length:short']) assert.ok(f.includes(feature), feature);
+    for (const feature of ['shape:shouting', 'shape:exclamations', 'shape:money', 'length:short'])
+      assert.ok(f.includes(feature), feature);
     const calm = features('A calm remark about the council budget, which went up by 2 per cent this year. '.repeat(3));
-    for (const feature of ['shape:shouting', 'shape:exclamations', 'shape:money']) assert.ok(!calm.includes(feature), feature);
+    for (const feature of ['shape:shouting', 'shape:exclamations', 'shape:money'])
+      assert.ok(!calm.includes(feature), feature);
     assert.ok(calm.includes('length:medium'));
   });
 });
@@ -68,8 +71,12 @@ describe('the model', () => {
   it('scores in 0..1: high for text like the spam it learnt, low for text like the ham', () => {
     const model = createMemoryModel();
     for (const example of corpus) model.train(features(example.text), example.label);
-    const spamScore = model.score(features('Cheap viagra and casino bonus, earn $500 a day from home https://cheap-pills.shop'))!;
-    const hamScore = model.score(features('I was at the council meeting and the residents asked good questions about the harbour.'))!;
+    const spamScore = model.score(
+      features('Cheap viagra and casino bonus, earn $500 a day from home https://cheap-pills.shop'),
+    )!;
+    const hamScore = model.score(
+      features('I was at the council meeting and the residents asked good questions about the harbour.'),
+    )!;
     assert.ok(spamScore > 0.95, `spam scored ${spamScore}`);
     assert.ok(hamScore < 0.05, `ham scored ${hamScore}`);
   });
@@ -83,8 +90,14 @@ describe('the model', () => {
 });
 
 describe('the model in the database', () => {
-  const sample = [...corpus.filter((e) => e.label === 'spam').slice(0, 15), ...corpus.filter((e) => e.label === 'ham').slice(0, 15)];
-  const probes = ['Earn money fast from home, click https://easy-home-income.xyz', 'The bus timetable change was never consulted on.'];
+  const sample = [
+    ...corpus.filter((e) => e.label === 'spam').slice(0, 15),
+    ...corpus.filter((e) => e.label === 'ham').slice(0, 15),
+  ];
+  const probes = [
+    'Earn money fast from home, click https://easy-home-income.xyz',
+    'The bus timetable change was never consulted on.',
+  ];
 
   async function dbScore(db: Db, f: string[]) {
     return spamProbability(await loadSpamTotals(db), await loadTokenCounts(db, f), f);
@@ -104,8 +117,12 @@ describe('the model in the database', () => {
       assert.equal(totals.hamDocuments, 15);
       const distinct = new Set(sample.flatMap((e) => features(e.text)));
       assert.equal(totals.vocabulary, distinct.size);
-      assert.equal(totals.spamTokenTotal + totals.hamTokenTotal, sample.reduce((n, e) => n + features(e.text).length, 0));
-      for (const probe of probes) assert.equal(await dbScore(db, features(probe)), memory.score(features(probe)), probe);
+      assert.equal(
+        totals.spamTokenTotal + totals.hamTokenTotal,
+        sample.reduce((n, e) => n + features(e.text).length, 0),
+      );
+      for (const probe of probes)
+        assert.equal(await dbScore(db, features(probe)), memory.score(features(probe)), probe);
     } finally {
       await close();
     }
@@ -126,7 +143,11 @@ describe('the model in the database', () => {
       await untrainTokens(db, extra, label);
 
       assert.deepEqual(await loadSpamTotals(db), before);
-      assert.deepEqual(await db.selectFrom('spam_tokens').selectAll().orderBy('token').execute(), rowsBefore, 'new tokens are deleted again');
+      assert.deepEqual(
+        await db.selectFrom('spam_tokens').selectAll().orderBy('token').execute(),
+        rowsBefore,
+        'new tokens are deleted again',
+      );
       assert.deepEqual(await Promise.all(probes.map((p) => dbScore(db, features(p)))), scoresBefore);
     } finally {
       await close();

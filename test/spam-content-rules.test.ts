@@ -4,13 +4,25 @@ import { after, before, describe, it } from 'node:test';
 import { createServices, type Services } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { renderCommentMarkdown } from '../src/lib/markdown.ts';
-import { bodyHash, countLinks, DUPLICATE_MIN_LENGTH, DUPLICATE_WINDOW_HOURS, findDuplicate, normaliseBody } from '../src/features/spam/content-rules.ts';
+import {
+  bodyHash,
+  countLinks,
+  DUPLICATE_MIN_LENGTH,
+  DUPLICATE_WINDOW_HOURS,
+  findDuplicate,
+  normaliseBody,
+} from '../src/features/spam/content-rules.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { createTestDatabase, type TestDatabase } from './helpers/test-app.ts';
 
 describe('normalised bodies', () => {
   it('ignore case, punctuation, Markdown and spacing', () => {
-    const variants = ['Buy cheap watches, today!', 'buy CHEAP watches today', '**Buy** cheap   watches\n\ntoday…', '> buy cheap watches - today'];
+    const variants = [
+      'Buy cheap watches, today!',
+      'buy CHEAP watches today',
+      '**Buy** cheap   watches\n\ntoday…',
+      '> buy cheap watches - today',
+    ];
     for (const text of variants) assert.equal(normaliseBody(text), 'buy cheap watches today', text);
     assert.equal(new Set(variants.map(bodyHash)).size, 1);
   });
@@ -41,7 +53,9 @@ describe('findDuplicate', () => {
   let services: Services;
   let articleId: number;
   const now = () => new Date();
-  const post = async (input: Record<string, unknown>) => (await services.comments.post(commentInput(input), { articleId, readerId: null, ipHash: 'x', userAgent: 'test' })).id;
+  const post = async (input: Record<string, unknown>) =>
+    (await services.comments.post(commentInput(input), { articleId, readerId: null, ipHash: 'x', userAgent: 'test' }))
+      .id;
 
   before(async () => {
     database = await createTestDatabase();
@@ -56,14 +70,24 @@ describe('findDuplicate', () => {
   it('finds the same text from the same address, at any time', async () => {
     const body = 'The new bus timetable is a real improvement for the estate.';
     const first = await post({ authorEmail: 'repeat@example.org', body });
-    await services.db.updateTable('comments').set({ created_at: '2020-01-01T00:00:00.000Z' }).where('id', '=', first).execute();
-    assert.deepEqual(await findDuplicate(services.db, { body: `${body}!!`, authorEmail: 'repeat@example.org', now: now() }), { kind: 'same-author', commentId: first });
+    await services.db
+      .updateTable('comments')
+      .set({ created_at: '2020-01-01T00:00:00.000Z' })
+      .where('id', '=', first)
+      .execute();
+    assert.deepEqual(
+      await findDuplicate(services.db, { body: `${body}!!`, authorEmail: 'repeat@example.org', now: now() }),
+      { kind: 'same-author', commentId: first },
+    );
   });
 
   it(`finds the same text from anyone within ${DUPLICATE_WINDOW_HOURS} hours, not before`, async () => {
     const body = 'Copy and paste campaigns look exactly like this one.';
     const id = await post({ authorEmail: 'first@example.org', body });
-    assert.deepEqual(await findDuplicate(services.db, { body: body.toUpperCase(), authorEmail: 'second@example.org', now: now() }), { kind: 'recent', commentId: id });
+    assert.deepEqual(
+      await findDuplicate(services.db, { body: body.toUpperCase(), authorEmail: 'second@example.org', now: now() }),
+      { kind: 'recent', commentId: id },
+    );
     const old = new Date(Date.now() - (DUPLICATE_WINDOW_HOURS + 1) * 3600_000).toISOString();
     await services.db.updateTable('comments').set({ created_at: old }).where('id', '=', id).execute();
     assert.equal(await findDuplicate(services.db, { body, authorEmail: 'second@example.org', now: now() }), null);
@@ -71,11 +95,24 @@ describe('findDuplicate', () => {
 
   it(`leaves short texts alone (under ${DUPLICATE_MIN_LENGTH} characters): many people say "Agreed!"`, async () => {
     await post({ authorEmail: 'short@example.org', body: 'Agreed!' });
-    assert.equal(await findDuplicate(services.db, { body: 'Agreed!', authorEmail: 'short@example.org', now: now() }), null);
-    assert.equal(await findDuplicate(services.db, { body: 'agreed', authorEmail: 'other@example.org', now: now() }), null);
+    assert.equal(
+      await findDuplicate(services.db, { body: 'Agreed!', authorEmail: 'short@example.org', now: now() }),
+      null,
+    );
+    assert.equal(
+      await findDuplicate(services.db, { body: 'agreed', authorEmail: 'other@example.org', now: now() }),
+      null,
+    );
   });
 
   it('finds nothing for new text', async () => {
-    assert.equal(await findDuplicate(services.db, { body: 'Something nobody has written here before.', authorEmail: 'new@example.org', now: now() }), null);
+    assert.equal(
+      await findDuplicate(services.db, {
+        body: 'Something nobody has written here before.',
+        authorEmail: 'new@example.org',
+        now: now(),
+      }),
+      null,
+    );
   });
 });

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { CorpusError, crossValidate, formatEvalReport, parseCsv, readCorpus, type EvalResult } from '../src/features/spam/spam-eval.ts';
+import {
+  CorpusError,
+  crossValidate,
+  formatEvalReport,
+  parseCsv,
+  readCorpus,
+  type EvalResult,
+} from '../src/features/spam/spam-eval.ts';
 import { runBroadsheet } from './helpers/process.ts';
 
 const CORPUS = fileURLToPath(new URL('./fixtures/spam/corpus.csv', import.meta.url));
@@ -44,7 +51,10 @@ describe('parseCsv', () => {
   });
 
   it('refuses broken quoting, saying where', () => {
-    assert.throws(() => parseCsv('ok,fine\n"never closed,x\n'), (e: Error) => e instanceof CorpusError && /line 2/.test(e.message) && /never closed/.test(e.message));
+    assert.throws(
+      () => parseCsv('ok,fine\n"never closed,x\n'),
+      (e: Error) => e instanceof CorpusError && /line 2/.test(e.message) && /never closed/.test(e.message),
+    );
     assert.throws(() => parseCsv('"closed"then more,x'), /line 1: text after a closing quote/);
     assert.throws(() => parseCsv('a,b\nhalf"quoted,x'), /line 2: a quote inside an unquoted field/);
   });
@@ -109,7 +119,19 @@ describe('cross-validation on the shipped corpus', () => {
       spam: 2,
       ham: 2,
       unscored: 4,
-      thresholds: [{ verdict: 'spam', threshold: 0.95, truePositives: 0, falsePositives: 0, falseNegatives: 2, trueNegatives: 2, precision: null, recall: 0, f1: null }],
+      thresholds: [
+        {
+          verdict: 'spam',
+          threshold: 0.95,
+          truePositives: 0,
+          falsePositives: 0,
+          falseNegatives: 2,
+          trueNegatives: 2,
+          precision: null,
+          recall: 0,
+          f1: null,
+        },
+      ],
     };
     const report = formatEvalReport(empty);
     assert.match(report, /spam\s+≥ 0\.95\s+–\s+0\.00\s+–/);

@@ -2,7 +2,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../src/features/settings/settings.service.ts';
-import { checkFormToken, FORM_TOKEN_LIFETIME_MS, issueFormToken, MIN_FORM_SECONDS, renewFormToken } from '../src/features/spam/form-token.ts';
+import {
+  checkFormToken,
+  FORM_TOKEN_LIFETIME_MS,
+  issueFormToken,
+  MIN_FORM_SECONDS,
+  renewFormToken,
+} from '../src/features/spam/form-token.ts';
 import { pruneFormTokenNonces, recordFormTokenNonce } from '../src/features/spam/spam.repository.ts';
 import { openTestDb } from './helpers/test-app.ts';
 
@@ -10,8 +16,15 @@ const KEY = 'test-key-0123456789';
 const T0 = Date.parse('2026-11-24T12:00:00Z');
 const seconds = (n: number) => n * 1000;
 
-function check(token: string | null | undefined, overrides: Partial<{ articleId: number; now: number; minSeconds: number; key: string }> = {}) {
-  return checkFormToken(overrides.key ?? KEY, token, { articleId: overrides.articleId ?? 7, now: overrides.now ?? T0 + seconds(30), minSeconds: overrides.minSeconds ?? 3 });
+function check(
+  token: string | null | undefined,
+  overrides: Partial<{ articleId: number; now: number; minSeconds: number; key: string }> = {},
+) {
+  return checkFormToken(overrides.key ?? KEY, token, {
+    articleId: overrides.articleId ?? 7,
+    now: overrides.now ?? T0 + seconds(30),
+    minSeconds: overrides.minSeconds ?? 3,
+  });
 }
 
 describe('form tokens', () => {
@@ -69,12 +82,17 @@ describe('form tokens', () => {
     const renewed = renewFormToken(KEY, first, 7, T0 + seconds(20));
     assert.equal(renewed.split('.')[0], String(T0));
     assert.notEqual(check(renewed).nonce, check(first).nonce, 'a new nonce: the first token may have been used');
-    assert.equal(check(renewed, { now: T0 + seconds(21) }).verdict, 'valid', 'correcting a field quickly is not too fast');
+    assert.equal(
+      check(renewed, { now: T0 + seconds(21) }).verdict,
+      'valid',
+      'correcting a field quickly is not too fast',
+    );
   });
 
   it('only a genuine, current token for the article carries its time over', () => {
     const now = T0 + seconds(20);
-    const fresh = (token: string | undefined, articleId = 7) => renewFormToken(KEY, token, articleId, now).split('.')[0];
+    const fresh = (token: string | undefined, articleId = 7) =>
+      renewFormToken(KEY, token, articleId, now).split('.')[0];
     assert.equal(fresh(undefined), String(now));
     assert.equal(fresh('garbage'), String(now));
     assert.equal(fresh(issueFormToken('another-key', 7, T0)), String(now), 'forged');

@@ -24,8 +24,19 @@ import {
   tooManyLinksStep,
 } from '../src/features/spam/spam.steps.ts';
 
-const CLEAN: SpamFacts = { blockListHit: null, honeypotFilled: false, formToken: 'valid', duplicate: null, linkCount: 0, maxLinks: 2, spamScore: null };
-const context = (facts: Partial<SpamFacts> = {}, policy: ModerationContext['policy'] = 'publish'): ModerationContext => ({
+const CLEAN: SpamFacts = {
+  blockListHit: null,
+  honeypotFilled: false,
+  formToken: 'valid',
+  duplicate: null,
+  linkCount: 0,
+  maxLinks: 2,
+  spamScore: null,
+};
+const context = (
+  facts: Partial<SpamFacts> = {},
+  policy: ModerationContext['policy'] = 'publish',
+): ModerationContext => ({
   policy,
   knownAuthor: false,
   spam: { ...CLEAN, ...facts },
@@ -47,7 +58,18 @@ describe('each spam step alone', () => {
   });
 
   it('form token: too fast or replayed is spam; missing, malformed, expired or for another article is held', () => {
-    const table = (['valid', 'missing', 'malformed', 'too-fast', 'expired', 'replayed', 'wrong-article', null] as (FormTokenVerdict | null)[]).map((formToken) => [
+    const table = (
+      [
+        'valid',
+        'missing',
+        'malformed',
+        'too-fast',
+        'expired',
+        'replayed',
+        'wrong-article',
+        null,
+      ] as (FormTokenVerdict | null)[]
+    ).map((formToken) => [
       formToken,
       status(formTokenSpamStep, { formToken }) ?? status(formTokenHoldStep, { formToken }) ?? 'no opinion',
     ]);
@@ -61,7 +83,8 @@ describe('each spam step alone', () => {
       ['wrong-article', 'pending'],
       [null, 'no opinion'], // not from a request: nothing to check
     ]);
-    for (const formToken of ['too-fast', 'replayed'] as const) assert.equal(status(formTokenHoldStep, { formToken }), undefined, `${formToken} is not also held`);
+    for (const formToken of ['too-fast', 'replayed'] as const)
+      assert.equal(status(formTokenHoldStep, { formToken }), undefined, `${formToken} is not also held`);
   });
 
   it('duplicate: the same author repeating is spam; the same text from someone else, lately, is held', () => {
@@ -69,7 +92,10 @@ describe('each spam step alone', () => {
     assert.equal(status(duplicateOnSiteStep, { duplicate: { kind: 'same-author', commentId: 4 } }), undefined);
     assert.equal(status(duplicateOnSiteStep, { duplicate: { kind: 'recent', commentId: 4 } }), 'pending');
     assert.equal(status(repeatedByAuthorStep, { duplicate: { kind: 'recent', commentId: 4 } }), undefined);
-    assert.match(repeatedByAuthorStep.decide(context({ duplicate: { kind: 'same-author', commentId: 4 } }))!.reason, /#4/);
+    assert.match(
+      repeatedByAuthorStep.decide(context({ duplicate: { kind: 'same-author', commentId: 4 } }))!.reason,
+      /#4/,
+    );
   });
 
   it('links: more than the limit is held; the limit itself is fine', () => {
@@ -80,16 +106,23 @@ describe('each spam step alone', () => {
   });
 
   it('classifier: 0.95 and above is spam, 0.6 and above held, below that or untrained no opinion', () => {
-    const verdict = (spamScore: number | null) => status(classifierSpamStep, { spamScore }) ?? status(classifierHoldStep, { spamScore }) ?? 'no opinion';
-    assert.deepEqual(
-      [0.99, 0.95, 0.949, 0.6, 0.599, 0, null].map(verdict),
-      ['spam', 'spam', 'pending', 'pending', 'no opinion', 'no opinion', 'no opinion'],
-    );
+    const verdict = (spamScore: number | null) =>
+      status(classifierSpamStep, { spamScore }) ?? status(classifierHoldStep, { spamScore }) ?? 'no opinion';
+    assert.deepEqual([0.99, 0.95, 0.949, 0.6, 0.599, 0, null].map(verdict), [
+      'spam',
+      'spam',
+      'pending',
+      'pending',
+      'no opinion',
+      'no opinion',
+      'no opinion',
+    ]);
     assert.equal(classifierHoldStep.decide(context({ spamScore: 0.72 }))?.reason, 'spam score 0.72');
   });
 
   it('without spam facts (imports, other callers) no spam step has an opinion', () => {
-    for (const step of SPAM_STEPS) assert.equal(step.decide({ policy: 'publish', knownAuthor: false }), undefined, step.name);
+    for (const step of SPAM_STEPS)
+      assert.equal(step.decide({ policy: 'publish', knownAuthor: false }), undefined, step.name);
   });
 });
 
@@ -97,7 +130,18 @@ describe('the order of the steps', () => {
   it('spam verdicts, then reasons to hold, then the site policy', () => {
     assert.deepEqual(
       COMMENT_STEPS.map((step) => step.name),
-      ['block-list', 'honeypot', 'form-token', 'duplicate', 'classifier', 'form-token', 'duplicate', 'links', 'classifier', ...DEFAULT_STEPS.map((s) => s.name)],
+      [
+        'block-list',
+        'honeypot',
+        'form-token',
+        'duplicate',
+        'classifier',
+        'form-token',
+        'duplicate',
+        'links',
+        'classifier',
+        ...DEFAULT_STEPS.map((s) => s.name),
+      ],
     );
     const spamFirst = [blockListStep, honeypotStep, formTokenSpamStep, repeatedByAuthorStep, classifierSpamStep];
     const thenHold = [formTokenHoldStep, duplicateOnSiteStep, tooManyLinksStep, classifierHoldStep];
@@ -136,8 +180,12 @@ describe('moderateExplained', () => {
     for (const c of contexts) {
       const explained = moderateExplained(c);
       const { status, step, reason } = moderate(c, COMMENT_STEPS);
-      assert.deepEqual({ status: explained.status, step: explained.step, reason: explained.reason }, { status, step, reason });
-      if (status !== 'approved') assert.deepEqual(explained.fired[0], { status, step, reason }, 'the decision is the first that fired');
+      assert.deepEqual(
+        { status: explained.status, step: explained.step, reason: explained.reason },
+        { status, step, reason },
+      );
+      if (status !== 'approved')
+        assert.deepEqual(explained.fired[0], { status, step, reason }, 'the decision is the first that fired');
     }
     assert.deepEqual(
       moderateExplained(contexts[0]!).fired.map((d) => d.step),
@@ -154,13 +202,22 @@ describe('explainDecision: why a comment was held', () => {
 
   it('adds the spam score when the classifier did not fire, and leaves it out while untrained', () => {
     const held = moderateExplained(context({ formToken: 'missing', spamScore: 0.12 }));
-    assert.equal(explainDecision(held.fired, 0.12), 'form-token: sent without a form token (through the API or a script); spam score 0.12');
+    assert.equal(
+      explainDecision(held.fired, 0.12),
+      'form-token: sent without a form token (through the API or a script); spam score 0.12',
+    );
     const untrained = moderateExplained(context({ formToken: 'missing', spamScore: null }));
-    assert.equal(explainDecision(untrained.fired, null), 'form-token: sent without a form token (through the API or a script)');
+    assert.equal(
+      explainDecision(untrained.fired, null),
+      'form-token: sent without a form token (through the API or a script)',
+    );
   });
 
   it('includes the policy step when it also fired', () => {
     const decision = moderateExplained(context({ duplicate: { kind: 'recent', commentId: 9 } }, 'hold-first-time'));
-    assert.match(explainDecision(decision.fired, null), /^duplicate: same text as comment #9, posted lately; policy-first-time: First comment/);
+    assert.match(
+      explainDecision(decision.fired, null),
+      /^duplicate: same text as comment #9, posted lately; policy-first-time: First comment/,
+    );
   });
 });

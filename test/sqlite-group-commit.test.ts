@@ -24,14 +24,28 @@ describe('SQLite group commit', () => {
   });
 
   const count = async (q: Kysely<any>, prefix: string) =>
-    Number((await q.selectFrom('items').select((eb) => eb.fn.countAll().as('n')).where('label', 'like', `${prefix}%`).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await q
+          .selectFrom('items')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('label', 'like', `${prefix}%`)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('keeps every successful transaction and none of a failed one, when hundreds run at once', async () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 300 }, (_, i) =>
         db.transaction().execute(async (trx) => {
-          await trx.insertInto('items').values({ label: `a-${i}-first` }).execute();
-          await trx.insertInto('items').values({ label: `a-${i}-second` }).execute();
+          await trx
+            .insertInto('items')
+            .values({ label: `a-${i}-first` })
+            .execute();
+          await trx
+            .insertInto('items')
+            .values({ label: `a-${i}-second` })
+            .execute();
           if (i % 7 === 0) throw new Error(`transaction ${i} gives up`);
           return i;
         }),
@@ -39,7 +53,11 @@ describe('SQLite group commit', () => {
     );
     const failed = outcomes.filter((o) => o.status === 'rejected').length;
     assert.equal(failed, Math.ceil(300 / 7));
-    assert.equal(await count(db, 'a-'), (300 - failed) * 2, 'both rows of each successful transaction, none of the failed ones');
+    assert.equal(
+      await count(db, 'a-'),
+      (300 - failed) * 2,
+      'both rows of each successful transaction, none of the failed ones',
+    );
     for (const [i, outcome] of outcomes.entries()) {
       const stored = await count(db, `a-${i}-`);
       assert.equal(stored, outcome.status === 'fulfilled' ? 2 : 0, `transaction ${i}`);
@@ -51,9 +69,15 @@ describe('SQLite group commit', () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
         db.transaction().execute(async (trx) => {
-          await trx.insertInto('items').values({ label: `b-${i}` }).execute();
+          await trx
+            .insertInto('items')
+            .values({ label: `b-${i}` })
+            .execute();
           // Every fifth one collides with the unique label and fails on its second insert.
-          await trx.insertInto('items').values({ label: i % 5 === 0 ? 'b-taken' : `b-${i}-more` }).execute();
+          await trx
+            .insertInto('items')
+            .values({ label: i % 5 === 0 ? 'b-taken' : `b-${i}-more` })
+            .execute();
         }),
       ),
     );
@@ -62,7 +86,16 @@ describe('SQLite group commit', () => {
   });
 
   it('what a transaction was told is committed is in the file for another connection to read', async () => {
-    const done = await Promise.all(Array.from({ length: 200 }, (_, i) => db.transaction().execute((trx) => trx.insertInto('items').values({ label: `c-${i}` }).execute())));
+    const done = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        db.transaction().execute((trx) =>
+          trx
+            .insertInto('items')
+            .values({ label: `c-${i}` })
+            .execute(),
+        ),
+      ),
+    );
     assert.equal(done.length, 200);
     // A second connection to the same file sees only committed data.
     const other = connect({ kind: 'sqlite', path }) as unknown as Kysely<any>;
@@ -74,7 +107,14 @@ describe('SQLite group commit', () => {
   });
 
   it('plain queries between transactions see a consistent count while writes are grouped', async () => {
-    const writes = Array.from({ length: 100 }, (_, i) => db.transaction().execute((trx) => trx.insertInto('items').values({ label: `d-${i}` }).execute()));
+    const writes = Array.from({ length: 100 }, (_, i) =>
+      db.transaction().execute((trx) =>
+        trx
+          .insertInto('items')
+          .values({ label: `d-${i}` })
+          .execute(),
+      ),
+    );
     const reads = Array.from({ length: 20 }, () => count(db, 'd-'));
     await Promise.all(writes);
     for (const n of await Promise.all(reads)) assert.ok(n >= 0 && n <= 100);

@@ -12,7 +12,10 @@ const NEW_PASSWORD = 'a brand new passphrase';
 async function logIn(app: TestApp, email: string, password: string): Promise<{ client: Client; status: number }> {
   const client = new Client(app.url);
   const login = await client.page('/admin/login');
-  const response = await client.request('/admin/login', { method: 'POST', form: { _csrf: login.csrf, email, password } });
+  const response = await client.request('/admin/login', {
+    method: 'POST',
+    form: { _csrf: login.csrf, email, password },
+  });
   return { client, status: response.status };
 }
 
@@ -45,7 +48,10 @@ describe('the first admin', () => {
     assert.match(textOf(form.html), /Create the first administrator/);
 
     // Bad input: the form again with every problem, nothing created, the link still usable.
-    const bad = await browser.request(`/admin/setup/${token}`, { method: 'POST', form: { _csrf: form.csrf, email: 'not-an-address', displayName: ' ', password: 'short' } });
+    const bad = await browser.request(`/admin/setup/${token}`, {
+      method: 'POST',
+      form: { _csrf: form.csrf, email: 'not-an-address', displayName: ' ', password: 'short' },
+    });
     assert.equal(bad.status, 400);
     const badText = textOf(await bad.text());
     assert.match(badText, /Enter an e-mail address/);
@@ -54,22 +60,40 @@ describe('the first admin', () => {
     assert.equal((await app.services.staff.list()).length, 0);
 
     // Without the form's CSRF token: refused.
-    const forged = await new Client(app.url).request(`/admin/setup/${token}`, { method: 'POST', form: { email: 'eve@example.org', displayName: 'Eve', password: NEW_PASSWORD } });
+    const forged = await new Client(app.url).request(`/admin/setup/${token}`, {
+      method: 'POST',
+      form: { email: 'eve@example.org', displayName: 'Eve', password: NEW_PASSWORD },
+    });
     assert.equal(forged.status, 403);
 
-    const made = await browser.request(`/admin/setup/${token}`, { method: 'POST', form: { _csrf: form.csrf, email: 'Ada@Newsroom.example.org', displayName: 'Ada Lovelace', password: NEW_PASSWORD } });
+    const made = await browser.request(`/admin/setup/${token}`, {
+      method: 'POST',
+      form: {
+        _csrf: form.csrf,
+        email: 'Ada@Newsroom.example.org',
+        displayName: 'Ada Lovelace',
+        password: NEW_PASSWORD,
+      },
+    });
     assert.equal(made.status, 303);
     assert.equal(made.headers.get('location'), '/admin');
     const dashboard = await browser.page('/admin');
     assert.equal(dashboard.status, 200, 'logged in straight away');
     assert.match(textOf(dashboard.html), /Welcome, Ada Lovelace/);
     const [admin] = await app.services.staff.list();
-    assert.deepEqual([admin!.email, admin!.role, admin!.displayName], ['ada@newsroom.example.org', 'admin', 'Ada Lovelace']);
+    assert.deepEqual(
+      [admin!.email, admin!.role, admin!.displayName],
+      ['ada@newsroom.example.org', 'admin', 'Ada Lovelace'],
+    );
 
     // Single use: the same link, and any other printed before, is now refused.
     assert.equal((await new Client(app.url).page(`/admin/setup/${token}`)).status, 410);
-    assert.equal((await app.services.staffLinks.createSetupLink()), null, 'no new link once an admin exists');
-    const audit = await app.services.db.selectFrom('audit_log').select(['actor', 'action']).where('action', '=', 'user.create').execute();
+    assert.equal(await app.services.staffLinks.createSetupLink(), null, 'no new link once an admin exists');
+    const audit = await app.services.db
+      .selectFrom('audit_log')
+      .select(['actor', 'action'])
+      .where('action', '=', 'user.create')
+      .execute();
     assert.deepEqual(audit, [{ actor: 'set-up link', action: 'user.create' }]);
 
     const login = await new Client(app.url).page('/admin/login');
@@ -95,7 +119,10 @@ describe('a set-up link printed while an admin is created on the command line', 
     const form = await browser.page(`/admin/setup/${token}`);
     assert.equal(form.status, 200);
     await createStaff(app, 'admin');
-    const late = await browser.request(`/admin/setup/${token}`, { method: 'POST', form: { _csrf: form.csrf, email: 'late@example.org', displayName: 'Late', password: NEW_PASSWORD } });
+    const late = await browser.request(`/admin/setup/${token}`, {
+      method: 'POST',
+      form: { _csrf: form.csrf, email: 'late@example.org', displayName: 'Late', password: NEW_PASSWORD },
+    });
     assert.equal(late.status, 410);
     assert.match(textOf(await late.text()), /an administrator exists already/);
     assert.equal((await app.services.staff.list()).length, 1);
@@ -104,9 +131,18 @@ describe('a set-up link printed while an admin is created on the command line', 
   it('two links used at once make one admin', async () => {
     const other = await startTestApp();
     try {
-      const tokens = [(await other.services.staffLinks.createSetupLink())!, (await other.services.staffLinks.createSetupLink())!];
+      const tokens = [
+        (await other.services.staffLinks.createSetupLink())!,
+        (await other.services.staffLinks.createSetupLink())!,
+      ];
       const results = await Promise.allSettled(
-        tokens.map((token, i) => other.services.staffLinks.completeSetup(token, { email: `first${i}@example.org`, displayName: `First ${i}`, password: NEW_PASSWORD })),
+        tokens.map((token, i) =>
+          other.services.staffLinks.completeSetup(token, {
+            email: `first${i}@example.org`,
+            displayName: `First ${i}`,
+            password: NEW_PASSWORD,
+          }),
+        ),
       );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       assert.equal((await other.services.staff.list()).length, 1);
@@ -136,7 +172,10 @@ describe('forgot password', () => {
   const ask = async (email: string) => {
     const client = new Client(app.url);
     const form = await client.page('/admin/password-reset');
-    const response = await client.request('/admin/password-reset', { method: 'POST', form: { _csrf: form.csrf, email } });
+    const response = await client.request('/admin/password-reset', {
+      method: 'POST',
+      form: { _csrf: form.csrf, email },
+    });
     return { status: response.status, text: textOf(await response.text()) };
   };
 
@@ -155,7 +194,10 @@ describe('forgot password', () => {
     assert.equal(known.text, unknown.text);
     assert.match(known.text, /If that address belongs to a staff account, a link/);
     const mails = await deliver();
-    assert.deepEqual(mails.map((m) => m.to), [[user.email]]);
+    assert.deepEqual(
+      mails.map((m) => m.to),
+      [[user.email]],
+    );
     assert.match(mails[0]!.headers.get('subject')!, /Reset your password/);
   });
 
@@ -169,8 +211,15 @@ describe('forgot password', () => {
     const [mail] = await deliver();
     const link = /https:\/\/news\.example\.org(\/admin\/password-reset\/[\w-]+)/.exec(mail!.text)![1]!;
     assert.ok(mail!.html.includes(`https://news.example.org${link}`), 'the HTML part links it too');
-    const stored = await app.services.db.selectFrom('staff_tokens').select('token_hash').where('purpose', '=', 'reset').execute();
-    assert.ok(stored.every((row) => !link.endsWith(row.token_hash)), 'only a hash is stored');
+    const stored = await app.services.db
+      .selectFrom('staff_tokens')
+      .select('token_hash')
+      .where('purpose', '=', 'reset')
+      .execute();
+    assert.ok(
+      stored.every((row) => !link.endsWith(row.token_hash)),
+      'only a hash is stored',
+    );
 
     const browser = new Client(app.url);
     const form = await browser.page(link);
@@ -193,8 +242,17 @@ describe('forgot password', () => {
     assert.equal((await logIn(app, user.email, NEW_PASSWORD)).status, 303);
     assert.equal((await new Client(app.url).page(link)).status, 410, 'single use');
 
-    const audit = await app.services.db.selectFrom('audit_log').select(['action', 'subject']).where('action', 'like', 'user.password_reset%').where('subject', '=', `user:${user.id}`).orderBy('id').execute();
-    assert.deepEqual(audit.map((a) => a.action), ['user.password_reset_requested', 'user.password_reset']);
+    const audit = await app.services.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject'])
+      .where('action', 'like', 'user.password_reset%')
+      .where('subject', '=', `user:${user.id}`)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => a.action),
+      ['user.password_reset_requested', 'user.password_reset'],
+    );
   });
 
   it('refuses an expired link', async () => {
@@ -202,28 +260,42 @@ describe('forgot password', () => {
     await ask(user.email);
     const [mail] = await deliver();
     const link = /(\/admin\/password-reset\/[\w-]+)/.exec(mail!.text)![1]!;
-    await app.services.db.updateTable('staff_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('user_id', '=', user.id).execute();
+    await app.services.db
+      .updateTable('staff_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('user_id', '=', user.id)
+      .execute();
     const page = await new Client(app.url).page(link);
     assert.equal(page.status, 410);
     assert.match(textOf(page.html), /expired or has already been used/);
   });
 
-  it(`mails one account at most ${MAX_RESET_MAILS_PER_HOUR} links an hour, and refuses bad ` +
-    `addresses clearly`, async () => {
-    const user = await createStaff(app, 'author');
-    // (The requests of this suite stay under the per-address limit, which the next test reaches.)
-    for (let i = 0; i < MAX_RESET_MAILS_PER_HOUR + 1; i++) assert.equal((await ask(user.email)).status, 200);
-    assert.equal((await deliver()).length, MAX_RESET_MAILS_PER_HOUR);
-    const bad = await ask('not an address');
-    assert.equal(bad.status, 400);
-    assert.match(bad.text, /Enter your account’s e-mail address/);
-  });
+  it(
+    `mails one account at most ${MAX_RESET_MAILS_PER_HOUR} links an hour, and refuses bad ` + `addresses clearly`,
+    async () => {
+      const user = await createStaff(app, 'author');
+      // (The requests of this suite stay under the per-address limit, which the next test reaches.)
+      for (let i = 0; i < MAX_RESET_MAILS_PER_HOUR + 1; i++) assert.equal((await ask(user.email)).status, 200);
+      assert.equal((await deliver()).length, MAX_RESET_MAILS_PER_HOUR);
+      const bad = await ask('not an address');
+      assert.equal(bad.status, 400);
+      assert.match(bad.text, /Enter your account’s e-mail address/);
+    },
+  );
 
   it('limits the requests from one address', async () => {
     const client = new Client(app.url);
     const form = await client.page('/admin/password-reset');
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await client.request('/admin/password-reset', { method: 'POST', form: { _csrf: form.csrf, email: `x${i}@example.org` } })).status);
+    for (let i = 0; i < 10; i++)
+      statuses.push(
+        (
+          await client.request('/admin/password-reset', {
+            method: 'POST',
+            form: { _csrf: form.csrf, email: `x${i}@example.org` },
+          })
+        ).status,
+      );
     assert.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
   });
 });

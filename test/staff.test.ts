@@ -14,7 +14,10 @@ after(() => app.close());
 
 async function submitLogin(client: Client, email: string, password: string, next?: string) {
   const form = await client.page('/admin/login');
-  return client.request('/admin/login', { method: 'POST', form: { _csrf: form.csrf, email, password, ...(next ? { next } : {}) } });
+  return client.request('/admin/login', {
+    method: 'POST',
+    form: { _csrf: form.csrf, email, password, ...(next ? { next } : {}) },
+  });
 }
 
 describe('login', () => {
@@ -45,13 +48,17 @@ describe('login', () => {
     const user = await createStaff(app, 'editor');
     const client = new Client(app.url);
     await client.page('/admin/login');
-    const response = await client.request('/admin/login', { method: 'POST', form: { email: user.email, password: STAFF_PASSWORD } });
+    const response = await client.request('/admin/login', {
+      method: 'POST',
+      form: { email: user.email, password: STAFF_PASSWORD },
+    });
     assert.equal(response.status, 403);
   });
 
   test('repeated failures lock the account for a while, even with the right password', async () => {
     const user = await createStaff(app, 'author');
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) assert.equal((await submitLogin(new Client(app.url), user.email, 'wrong password here')).status, 401);
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS; i++)
+      assert.equal((await submitLogin(new Client(app.url), user.email, 'wrong password here')).status, 401);
     const locked = await submitLogin(new Client(app.url), user.email, STAFF_PASSWORD);
     assert.equal(locked.status, 429);
     assert.match(await locked.text(), /Too many failed attempts/);
@@ -63,7 +70,10 @@ describe('login', () => {
       const user = await createStaff(guesser, 'editor');
       // Each guess at a different (unknown) account, so no single account reaches its own limit.
       for (let i = 0; i < MAX_FAILURES_PER_ADDRESS; i++) {
-        assert.equal((await submitLogin(new Client(guesser.url), `guess${i}@example.org`, 'not the password at all')).status, 401);
+        assert.equal(
+          (await submitLogin(new Client(guesser.url), `guess${i}@example.org`, 'not the password at all')).status,
+          401,
+        );
       }
       const locked = await submitLogin(new Client(guesser.url), user.email, STAFF_PASSWORD);
       assert.equal(locked.status, 429, 'even the right password, from this address');
@@ -75,10 +85,18 @@ describe('login', () => {
 
   test('logging in replaces any session the browser had', async () => {
     const { client, user } = await loginAs(app, 'editor');
-    const before = await app.services.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).execute();
+    const before = await app.services.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('user_id', '=', user.id)
+      .execute();
     assert.equal(before.length, 1);
     assert.equal((await submitLogin(client, user.email, STAFF_PASSWORD)).status, 303);
-    const afterLogin = await app.services.db.selectFrom('sessions').select('id_hash').where('user_id', '=', user.id).execute();
+    const afterLogin = await app.services.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('user_id', '=', user.id)
+      .execute();
     assert.equal(afterLogin.length, 1);
     assert.notEqual(afterLogin[0]!.id_hash, before[0]!.id_hash);
   });
@@ -86,7 +104,11 @@ describe('login', () => {
   test('an expired session sends its browser back to the login form', async () => {
     const { client, user } = await loginAs(app, 'editor');
     assert.equal((await client.request('/admin')).status, 200);
-    await app.services.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('user_id', '=', user.id).execute();
+    await app.services.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('user_id', '=', user.id)
+      .execute();
     const expired = await client.request('/admin/articles');
     assert.equal(expired.status, 303);
     assert.equal(expired.headers.get('location'), '/admin/login?next=%2Fadmin%2Farticles');
@@ -108,15 +130,24 @@ describe('passwords', () => {
     await submitLogin(other, user.email, STAFF_PASSWORD);
     assert.equal((await other.request('/admin')).status, 200);
 
-    const bad = await client.request('/admin/account/password', { method: 'POST', form: { _csrf: csrf, currentPassword: 'wrong one entirely', newPassword: 'a brand new password' } });
+    const bad = await client.request('/admin/account/password', {
+      method: 'POST',
+      form: { _csrf: csrf, currentPassword: 'wrong one entirely', newPassword: 'a brand new password' },
+    });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /not your current password/);
 
-    const short = await client.request('/admin/account/password', { method: 'POST', form: { _csrf: csrf, currentPassword: STAFF_PASSWORD, newPassword: 'short' } });
+    const short = await client.request('/admin/account/password', {
+      method: 'POST',
+      form: { _csrf: csrf, currentPassword: STAFF_PASSWORD, newPassword: 'short' },
+    });
     assert.equal(short.status, 400);
     assert.match(await short.text(), /at least 12 characters/);
 
-    const ok = await client.request('/admin/account/password', { method: 'POST', form: { _csrf: csrf, currentPassword: STAFF_PASSWORD, newPassword: 'a brand new password' } });
+    const ok = await client.request('/admin/account/password', {
+      method: 'POST',
+      form: { _csrf: csrf, currentPassword: STAFF_PASSWORD, newPassword: 'a brand new password' },
+    });
     assert.equal(ok.status, 303);
     assert.equal((await client.request('/admin')).status, 200);
     assert.equal((await other.request('/admin')).status, 303, 'the other browser is logged out');
@@ -124,7 +155,10 @@ describe('passwords', () => {
   });
 
   test('a one-time password must be changed before anything else', async () => {
-    const { user, oneTimePassword } = await app.services.staff.createUser({ email: 'newcomer@newsroom.example.org', role: 'author', displayName: 'New Comer' }, CLI_ACTOR);
+    const { user, oneTimePassword } = await app.services.staff.createUser(
+      { email: 'newcomer@newsroom.example.org', role: 'author', displayName: 'New Comer' },
+      CLI_ACTOR,
+    );
     assert.ok(oneTimePassword && oneTimePassword.length >= 20);
     const client = new Client(app.url);
     assert.equal((await submitLogin(client, user.email, oneTimePassword)).status, 303);
@@ -133,13 +167,25 @@ describe('passwords', () => {
     assert.equal(dashboard.headers.get('location'), '/admin/account/password');
     const form = await client.page('/admin/account/password');
     assert.match(form.html, /one-time password/);
-    assert.equal((await client.request('/admin/account/password', { method: 'POST', form: { _csrf: form.csrf, currentPassword: oneTimePassword, newPassword: 'my own long password' } })).status, 303);
+    assert.equal(
+      (
+        await client.request('/admin/account/password', {
+          method: 'POST',
+          form: { _csrf: form.csrf, currentPassword: oneTimePassword, newPassword: 'my own long password' },
+        })
+      ).status,
+      303,
+    );
     assert.equal((await client.request('/admin')).status, 200);
   });
 
   test('passwords are stored only as scrypt hashes', async () => {
     const user = await createStaff(app, 'author');
-    const row = await app.services.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await app.services.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     assert.match(row.password_hash, /^scrypt\$\d+\$8\$1\$/);
     assert.ok(!row.password_hash.includes(STAFF_PASSWORD));
   });
@@ -155,24 +201,39 @@ describe('roles', () => {
 
   test('an admin creates an account with a one-time password, and can disable it', async () => {
     const { client, csrf } = await loginAs(app, 'admin');
-    const created = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'Reporter@Newsroom.example.org', displayName: 'Rita Reporter', role: 'author' } });
+    const created = await client.request('/admin/users', {
+      method: 'POST',
+      form: { _csrf: csrf, email: 'Reporter@Newsroom.example.org', displayName: 'Rita Reporter', role: 'author' },
+    });
     assert.equal(created.status, 200);
     const html = await created.text();
     const password = /One-time password: <code>([^<]+)<\/code>/.exec(html)?.[1];
     assert.ok(password, 'the one-time password is shown once');
-    const duplicate = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'reporter@newsroom.example.org', displayName: 'Rita Again', role: 'author' } });
+    const duplicate = await client.request('/admin/users', {
+      method: 'POST',
+      form: { _csrf: csrf, email: 'reporter@newsroom.example.org', displayName: 'Rita Again', role: 'author' },
+    });
     assert.equal(duplicate.status, 409);
     // No name is made up from the e-mail address (it would become the byline).
-    const nameless = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'nameless@newsroom.example.org', role: 'author' } });
+    const nameless = await client.request('/admin/users', {
+      method: 'POST',
+      form: { _csrf: csrf, email: 'nameless@newsroom.example.org', role: 'author' },
+    });
     assert.equal(nameless.status, 400);
     assert.match(textOf(await nameless.text()), /Enter the name readers will see in bylines/);
-    const badRole = await client.request('/admin/users', { method: 'POST', form: { _csrf: csrf, email: 'x@newsroom.example.org', role: 'overlord' } });
+    const badRole = await client.request('/admin/users', {
+      method: 'POST',
+      form: { _csrf: csrf, email: 'x@newsroom.example.org', role: 'overlord' },
+    });
     assert.equal(badRole.status, 400);
 
     const rita = (await app.services.staff.list()).find((u) => u.email === 'reporter@newsroom.example.org')!;
     const reporter = new Client(app.url);
     assert.equal((await submitLogin(reporter, rita.email, password)).status, 303);
-    await client.request(`/admin/users/${rita.id}`, { method: 'POST', form: { _csrf: csrf, role: 'author', disabled: '1' } });
+    await client.request(`/admin/users/${rita.id}`, {
+      method: 'POST',
+      form: { _csrf: csrf, role: 'author', disabled: '1' },
+    });
     assert.equal((await reporter.request('/admin/account/password')).status, 303, 'a disabled account is logged out');
     assert.equal((await submitLogin(new Client(app.url), rita.email, password)).status, 401);
     const audit = await app.services.db.selectFrom('audit_log').select('action').execute();
@@ -180,7 +241,10 @@ describe('roles', () => {
   });
 
   test('staff JSON-less posts without a session are refused, not redirected', async () => {
-    const response = await new Client(app.url).request('/admin/users', { method: 'POST', form: { email: 'a@b.org', role: 'admin' } });
+    const response = await new Client(app.url).request('/admin/users', {
+      method: 'POST',
+      form: { email: 'a@b.org', role: 'admin' },
+    });
     assert.equal(response.status, 401);
   });
 });

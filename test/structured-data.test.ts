@@ -42,7 +42,9 @@ function only(html: string, type: string): Node {
 /** Content of each <meta property|name="key"> in the head, in order. */
 function metas(html: string, key: string): string[] {
   const head = html.slice(0, html.indexOf('</head>'));
-  return [...head.matchAll(/<meta\s+(?:property|name)="([^"]+)"\s+content="([^"]*)"\s*\/?>/g)].filter((m) => m[1] === key).map((m) => m[2]!.replace(/&amp;/g, '&'));
+  return [...head.matchAll(/<meta\s+(?:property|name)="([^"]+)"\s+content="([^"]*)"\s*\/?>/g)]
+    .filter((m) => m[1] === key)
+    .map((m) => m[2]!.replace(/&amp;/g, '&'));
 }
 
 function meta(html: string, key: string): string | undefined {
@@ -97,7 +99,11 @@ describe('the NewsArticle', () => {
     assert.equal(news.url, url);
     assert.equal(news.mainEntityOfPage['@id'], url);
     assert.equal(news.commentCount, 0);
-    assert.deepEqual(news.interactionStatistic, { '@type': 'InteractionCounter', interactionType: 'https://schema.org/CommentAction', userInteractionCount: 0 });
+    assert.deepEqual(news.interactionStatistic, {
+      '@type': 'InteractionCounter',
+      interactionType: 'https://schema.org/CommentAction',
+      userInteractionCount: 0,
+    });
     assert.equal(news.image, undefined, 'no image without a featured image');
     // Google gives no stars to ratings of a news article itself.
     assert.equal(news.aggregateRating, undefined);
@@ -106,7 +112,8 @@ describe('the NewsArticle', () => {
   });
 
   it('keeps headlines within 110 characters, cut at a word', async () => {
-    const title = 'Council approves the harbour budget after a long night of debate about ferries, bridges, bus lanes ' +
+    const title =
+      'Council approves the harbour budget after a long night of debate about ferries, bridges, bus lanes ' +
       'and the old fish market';
     assert.ok(title.length > 110);
     const article = await createArticle(app.services, { title, authorName: '' });
@@ -124,7 +131,11 @@ describe('the NewsArticle', () => {
     const article = await createArticle(app.services);
     const path = articlePath(article.slug);
     assert.equal(only(await page(path), 'NewsArticle').commentCount, 0);
-    const response = await postCommentJson(new Client(app.url), article, commentInput({ body: 'The timetable is on the harbour wall.' }));
+    const response = await postCommentJson(
+      new Client(app.url),
+      article,
+      commentInput({ body: 'The timetable is on the harbour wall.' }),
+    );
     const { id, status } = (await response.json()) as { id: number; status: string };
     assert.equal(status, 'pending', 'a first-time commenter is held');
     assert.equal(only(await page(path), 'NewsArticle').commentCount, 0, 'a held comment is not counted');
@@ -143,7 +154,12 @@ describe('the NewsArticle', () => {
 
   it('cannot be closed or broken by what an article says', async () => {
     const attack = '</script><script>alert(1)</script><!-- & -->';
-    const article = await createArticle(app.services, { title: `Breaking ${attack}`, standfirst: attack, bodyMarkdown: attack, tags: [attack] });
+    const article = await createArticle(app.services, {
+      title: `Breaking ${attack}`,
+      standfirst: attack,
+      bodyMarkdown: attack,
+      tags: [attack],
+    });
     const html = await page(articlePath(article.slug));
     const blocks = [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
     assert.equal(blocks.length, 1);
@@ -165,7 +181,14 @@ describe('an article marked as a review', () => {
   async function publishReview(fields: Record<string, string>): Promise<Response> {
     return editor.client.request('/admin/articles', {
       method: 'POST',
-      form: { _csrf: editor.csrf, title: `Review: The Lighthouse Keeper ${Math.random().toString(36).slice(2, 7)}`, body: 'A quiet film about a loud sea.', authorName: 'Ada Critic', action: 'publish', ...fields },
+      form: {
+        _csrf: editor.csrf,
+        title: `Review: The Lighthouse Keeper ${Math.random().toString(36).slice(2, 7)}`,
+        body: 'A quiet film about a loud sea.',
+        authorName: 'Ada Critic',
+        action: 'publish',
+        ...fields,
+      },
     });
   }
 
@@ -196,7 +219,13 @@ describe('an article marked as a review', () => {
     assert.ok(review.name);
     let shown = widgetFigures(html);
     assert.deepEqual(shown, { score: 88, count: 2 }, '(80 + 95) / 2 = 87.5 → 88 %');
-    assert.deepEqual(review.itemReviewed.aggregateRating, { '@type': 'AggregateRating', ratingValue: shown.score, bestRating: 100, worstRating: 0, ratingCount: shown.count });
+    assert.deepEqual(review.itemReviewed.aggregateRating, {
+      '@type': 'AggregateRating',
+      ratingValue: shown.score,
+      bestRating: 100,
+      worstRating: 0,
+      ratingCount: shown.count,
+    });
     assert.equal(only(html, 'NewsArticle').aggregateRating, undefined);
 
     // A new rating: the cached page drops its structured data with the widget.
@@ -219,7 +248,17 @@ describe('an article marked as a review', () => {
     const edit = await editor.client.page(`/admin/articles/${id}/edit`);
     const saved = await editor.client.request(`/admin/articles/${id}`, {
       method: 'POST',
-      form: { _csrf: editor.csrf, updatedAt: inputValue(edit.html, 'updatedAt')!, title: article.title, slug: article.slug, body: 'A quiet film about a loud sea.', authorName: 'Ada Critic', reviewType: '', reviewName: '', action: 'save' },
+      form: {
+        _csrf: editor.csrf,
+        updatedAt: inputValue(edit.html, 'updatedAt')!,
+        title: article.title,
+        slug: article.slug,
+        body: 'A quiet film about a loud sea.',
+        authorName: 'Ada Critic',
+        reviewType: '',
+        reviewName: '',
+        action: 'save',
+      },
     });
     assert.equal(saved.status, 303);
     assert.equal((await app.services.articles.getPublished(id)).review, null);
@@ -227,15 +266,29 @@ describe('an article marked as a review', () => {
 
     const revisions = await editor.client.page(`/admin/articles/${id}/revisions`);
     assert.match(textOf(revisions.html), /Reviews: Software “Tidewatch 2\.0”/);
-    const first = await app.services.db.selectFrom('article_revisions').select('id').where('article_id', '=', id).orderBy('id').executeTakeFirstOrThrow();
-    const restored = await editor.client.request(`/admin/articles/${id}/revisions/${first.id}/restore`, { method: 'POST', form: { _csrf: editor.csrf } });
+    const first = await app.services.db
+      .selectFrom('article_revisions')
+      .select('id')
+      .where('article_id', '=', id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const restored = await editor.client.request(`/admin/articles/${id}/revisions/${first.id}/restore`, {
+      method: 'POST',
+      form: { _csrf: editor.csrf },
+    });
     assert.equal(restored.status, 303);
     const review = only(await page(articlePath(article.slug)), 'Review');
-    assert.deepEqual([review.itemReviewed['@type'], review.itemReviewed.name], ['SoftwareApplication', 'Tidewatch 2.0']);
+    assert.deepEqual(
+      [review.itemReviewed['@type'], review.itemReviewed.name],
+      ['SoftwareApplication', 'Tidewatch 2.0'],
+    );
   });
 
   it('works for an imported article marked through the service, with its carried-over score', async () => {
-    const article = await createArticle(app.services, { review: { type: 'Book', name: 'Tides of Salt' }, ratingBaseline: { sum: 255, count: 3 } });
+    const article = await createArticle(app.services, {
+      review: { type: 'Book', name: 'Tides of Salt' },
+      ratingBaseline: { sum: 255, count: 3 },
+    });
     const html = await page(articlePath(article.slug));
     const review = only(html, 'Review');
     assert.equal(review.itemReviewed['@type'], 'Book');
@@ -245,27 +298,33 @@ describe('an article marked as a review', () => {
     assert.equal(review.itemReviewed.aggregateRating.ratingCount, 3);
   });
 
-  it('refuses a type without a name, a name without a type and an unknown type, beside the field, ' +
-    'saving nothing', async () => {
-    const cases: [Record<string, string>, string, RegExp][] = [
-      [{ reviewType: 'Movie', reviewName: '' }, 'reviewName', /Name what the article reviews/],
-      [{ reviewType: '', reviewName: 'The Lighthouse Keeper' }, 'reviewType', /Choose what kind of thing/],
-      [{ reviewType: 'NewsArticle', reviewName: 'Yesterday’s paper' }, 'reviewType', /Choose one of the listed kinds/],
-      [{ reviewType: 'Book', reviewName: 'x'.repeat(201) }, 'reviewName', /under 200 characters/],
-    ];
-    for (const [fields, field, message] of cases) {
-      const before = await countRows(app.services, 'articles');
-      const response = await publishReview(fields);
-      const html = await response.text();
-      assert.equal(response.status, 400, `${JSON.stringify(fields)} is refused`);
-      const error = new RegExp(`<[a-z]+[^>]*id="${field}-error"[^>]*>([\\s\\S]*?)</`).exec(html);
-      assert.ok(error, `an error beside ${field}`);
-      assert.match(textOf(error[1]!), message);
-      assert.match(html, new RegExp(`id="${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="${field}"`));
-      assert.match(textOf(html), /Nothing was saved/);
-      assert.equal(await countRows(app.services, 'articles'), before, 'no article was made');
-    }
-  });
+  it(
+    'refuses a type without a name, a name without a type and an unknown type, beside the field, ' + 'saving nothing',
+    async () => {
+      const cases: [Record<string, string>, string, RegExp][] = [
+        [{ reviewType: 'Movie', reviewName: '' }, 'reviewName', /Name what the article reviews/],
+        [{ reviewType: '', reviewName: 'The Lighthouse Keeper' }, 'reviewType', /Choose what kind of thing/],
+        [
+          { reviewType: 'NewsArticle', reviewName: 'Yesterday’s paper' },
+          'reviewType',
+          /Choose one of the listed kinds/,
+        ],
+        [{ reviewType: 'Book', reviewName: 'x'.repeat(201) }, 'reviewName', /under 200 characters/],
+      ];
+      for (const [fields, field, message] of cases) {
+        const before = await countRows(app.services, 'articles');
+        const response = await publishReview(fields);
+        const html = await response.text();
+        assert.equal(response.status, 400, `${JSON.stringify(fields)} is refused`);
+        const error = new RegExp(`<[a-z]+[^>]*id="${field}-error"[^>]*>([\\s\\S]*?)</`).exec(html);
+        assert.ok(error, `an error beside ${field}`);
+        assert.match(textOf(error[1]!), message);
+        assert.match(html, new RegExp(`id="${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="${field}"`));
+        assert.match(textOf(html), /Nothing was saved/);
+        assert.equal(await countRows(app.services, 'articles'), before, 'no article was made');
+      }
+    },
+  );
 });
 
 describe('link previews', () => {
@@ -283,7 +342,12 @@ describe('link previews', () => {
   });
 
   it('an article is an article, with its times, section and tags', async () => {
-    const article = await createArticle(app.services, { title: 'Fish market to close', standfirst: 'After 140 years.', section: 'Business', tags: ['Markets', 'Harbour'] });
+    const article = await createArticle(app.services, {
+      title: 'Fish market to close',
+      standfirst: 'After 140 years.',
+      section: 'Business',
+      tags: ['Markets', 'Harbour'],
+    });
     const html = await page(articlePath(article.slug));
     assert.equal(meta(html, 'og:type'), 'article');
     assert.equal(meta(html, 'og:title'), 'Fish market to close');
@@ -313,7 +377,10 @@ describe('link previews', () => {
     assert.equal(meta(html, 'og:image:height'), '900');
     assert.equal(meta(html, 'og:image:alt'), 'Waves over the wall');
     assert.equal(meta(html, 'twitter:card'), 'summary_large_image');
-    assert.deepEqual(only(html, 'NewsArticle').image, [480, 960, 1600].map((w) => `${PUBLIC_URL}/media/abcdefghijklmnop_1600x900-${w}.webp`));
+    assert.deepEqual(
+      only(html, 'NewsArticle').image,
+      [480, 960, 1600].map((w) => `${PUBLIC_URL}/media/abcdefghijklmnop_1600x900-${w}.webp`),
+    );
   });
 
   it('an error page has no og:url', async () => {

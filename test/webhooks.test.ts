@@ -61,7 +61,9 @@ function verify(header: string, body: string, secrets: string[]): boolean[] {
   const t = parts.find((p) => p.startsWith('t='))!.slice(2);
   const signatures = parts.filter((p) => p.startsWith('v1=')).map((p) => p.slice(3));
   assert.ok(Math.abs(Date.now() / 1000 - Number(t)) < 300, 'a recent timestamp');
-  return secrets.map((secret) => signatures.includes(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')));
+  return secrets.map((secret) =>
+    signatures.includes(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')),
+  );
 }
 
 const FAST = {
@@ -71,10 +73,23 @@ const FAST = {
 
 describe('webhook addresses', () => {
   it('refuses private, loopback, link-local and reserved addresses unless the host is allowed', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '100.64.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '100.64.0.1',
+    ]) {
       assert.ok(refusedAddress(address), address);
     }
-    for (const address of ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c']) assert.equal(refusedAddress(address), null, address);
+    for (const address of ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'])
+      assert.equal(refusedAddress(address), null, address);
     assert.match(webhookUrlProblem('http://127.0.0.1:9/hook', [])!, /WEBHOOK_ALLOWED_HOSTS/);
     assert.match(webhookUrlProblem('http://169.254.169.254/latest/meta-data/', [])!, /link-local/);
     assert.match(webhookUrlProblem('http://localhost:9/', [])!, /localhost/);
@@ -89,12 +104,25 @@ describe('webhook addresses', () => {
     const hanging = await receiver(() => null);
     try {
       // "localhost" resolves to a loopback address: refused, and nothing reaches the receiver.
-      const viaName = await postJson(`http://localhost:${hook.port}/hook`, '{}', {}, { allowedHosts: [], timeoutMs: 1_000 });
+      const viaName = await postJson(
+        `http://localhost:${hook.port}/hook`,
+        '{}',
+        {},
+        { allowedHosts: [], timeoutMs: 1_000 },
+      );
       assert.match(viaName.error ?? '', /refused: localhost resolves to .*loopback/);
       const literal = await postJson(hook.url, '{}', {}, { allowedHosts: [], timeoutMs: 1_000 });
       assert.match(literal.error ?? '', /^refused/);
       assert.equal(hook.requests.length, 0);
-      assert.deepEqual(await postJson(`http://localhost:${hook.port}/hook`, '{}', {}, { allowedHosts: ['localhost'], timeoutMs: 1_000 }), { status: 200, error: null });
+      assert.deepEqual(
+        await postJson(
+          `http://localhost:${hook.port}/hook`,
+          '{}',
+          {},
+          { allowedHosts: ['localhost'], timeoutMs: 1_000 },
+        ),
+        { status: 200, error: null },
+      );
       const hung = await postJson(hanging.url, '{}', {}, { allowedHosts: ['127.0.0.1'], timeoutMs: 300 });
       assert.deepEqual(hung, { status: null, error: 'no answer within 300 ms' });
     } finally {
@@ -104,8 +132,11 @@ describe('webhook addresses', () => {
   });
 
   it('signs "<t>.<body>" with each secret', () => {
-    assert.equal(signatureHeader('{"a":1}', ['s1', 's2'], 1700000000), `t=1700000000,v1=${createHmac('sha256', 's1').update('1700000000.{"a":1}').digest('hex')},v1=` +
-      `${createHmac('sha256', 's2').update('1700000000.{"a":1}').digest('hex')}`);
+    assert.equal(
+      signatureHeader('{"a":1}', ['s1', 's2'], 1700000000),
+      `t=1700000000,v1=${createHmac('sha256', 's1').update('1700000000.{"a":1}').digest('hex')},v1=` +
+        `${createHmac('sha256', 's2').update('1700000000.{"a":1}').digest('hex')}`,
+    );
   });
 });
 
@@ -120,10 +151,16 @@ describe('webhooks', () => {
   it('delivers a signed event, retried after two 500s, exactly once, with no e-mail in it', async () => {
     const hook = await receiver((n) => (n <= 2 ? 500 : 200));
     try {
-      const { endpoint, secret } = await app.services.webhooks.addEndpoint({ url: hook.url, events: ['rating.changed', 'comment.published'] });
+      const { endpoint, secret } = await app.services.webhooks.addEndpoint({
+        url: hook.url,
+        events: ['rating.changed', 'comment.published'],
+      });
       const article = await createArticle(app.services, { title: 'Signed and delivered' });
       const reader = new Client(app.url);
-      const rated = await reader.request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 80 } });
+      const rated = await reader.request(`/api/v1/articles/${article.id}/ratings`, {
+        method: 'POST',
+        json: { value: 80 },
+      });
       assert.equal(rated.status, 200);
       await hook.waitFor(3);
 
@@ -133,7 +170,10 @@ describe('webhooks', () => {
         assert.equal(r.headers['broadsheet-event'], 'rating.changed');
         assert.deepEqual(verify(String(r.headers['broadsheet-signature']), r.body, [secret]), [true]);
       }
-      const event = JSON.parse(hook.requests[2]!.body) as { type: string; data: { article: { id: number; url: string }; rating: { score: number; count: number } } };
+      const event = JSON.parse(hook.requests[2]!.body) as {
+        type: string;
+        data: { article: { id: number; url: string }; rating: { score: number; count: number } };
+      };
       assert.equal(event.type, 'rating.changed');
       assert.equal(event.data.article.id, article.id);
       assert.deepEqual([event.data.rating.score, event.data.rating.count], [80, 1]);
@@ -157,7 +197,9 @@ describe('webhooks', () => {
       assert.equal(comment.headers['broadsheet-event'], 'comment.published');
       assert.ok(!comment.body.includes('private.person'), 'no e-mail address');
       assert.ok(!/ip_?hash|ipHash|reader_?id|email/i.test(comment.body), 'no address hash, reader id or e-mail field');
-      const data = (JSON.parse(comment.body) as { data: { comment: { authorName: string; status: string; url: string } } }).data.comment;
+      const data = (
+        JSON.parse(comment.body) as { data: { comment: { authorName: string; status: string; url: string } } }
+      ).data.comment;
       assert.equal(data.authorName, input.authorName);
       assert.equal(data.status, 'approved');
     } finally {
@@ -174,11 +216,17 @@ describe('webhooks', () => {
       const paused = async () => (await app.services.webhooks.endpoints()).find((e) => e.id === endpoint.id)!;
       while ((await paused()).pausedAt === null) await app.services.outbox.runOnce();
       const [delivery] = await app.services.webhooks.deliveries({ endpointId: endpoint.id });
-      assert.deepEqual([delivery!.status, delivery!.responseCode, delivery!.attempts], ['failed', 503, FAST.webhookDelivery.maxAttempts]);
+      assert.deepEqual(
+        [delivery!.status, delivery!.responseCode, delivery!.attempts],
+        ['failed', 503, FAST.webhookDelivery.maxAttempts],
+      );
 
       const { client } = await loginAs(app, 'admin');
       const page = textOf((await client.page('/admin/webhooks')).html);
-      assert.match(page, new RegExp(`${hook.url.replace(/[.]/g, '\\.')} — article\\.published Paused since .*failed 4 times`));
+      assert.match(
+        page,
+        new RegExp(`${hook.url.replace(/[.]/g, '\\.')} — article\\.published Paused since .*failed 4 times`),
+      );
       assert.match(page, /Failed 503 4/);
     } finally {
       hook.close();
@@ -188,7 +236,10 @@ describe('webhooks', () => {
   it('signs with both secrets during a rotation', async () => {
     const hook = await receiver(() => 204);
     try {
-      const { endpoint, secret: old } = await app.services.webhooks.addEndpoint({ url: hook.url, events: ['article.updated'] });
+      const { endpoint, secret: old } = await app.services.webhooks.addEndpoint({
+        url: hook.url,
+        events: ['article.updated'],
+      });
       const fresh = await app.services.webhooks.rotateSecret(endpoint.id);
       await app.services.articles.upsert({ title: 'Rotated', bodyMarkdown: 'One.', importKey: 'rotation-test' });
       await app.services.articles.upsert({ title: 'Rotated', bodyMarkdown: 'Two.', importKey: 'rotation-test' });
@@ -207,10 +258,18 @@ describe('webhooks', () => {
       await app.services.webhooks.addEndpoint({ url: hook.url, events: ['rating.changed'] });
       const article = await createArticle(app.services);
       const reader = new Client(app.url);
-      assert.equal((await reader.request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 40 } })).status, 200);
+      assert.equal(
+        (await reader.request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 40 } }))
+          .status,
+        200,
+      );
       await hook.waitFor(1);
       // The receiver holds the delivery open; readers are answered all the same.
-      assert.equal((await reader.request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 60 } })).status, 200);
+      assert.equal(
+        (await reader.request(`/api/v1/articles/${article.id}/ratings`, { method: 'POST', json: { value: 60 } }))
+          .status,
+        200,
+      );
       assert.equal((await reader.request(`/articles/${article.slug}`)).status, 200);
     } finally {
       hook.close();
@@ -219,7 +278,16 @@ describe('webhooks', () => {
 
   it('the admin adds an endpoint (secret shown once) and gets the form back with errors for bad input', async () => {
     const { client, csrf } = await loginAs(app, 'admin');
-    const added = await client.request('/admin/webhooks', { method: 'POST', body: new URLSearchParams([['_csrf', csrf], ['url', 'https://hooks.example.org/in'], ['events', 'comment.created'], ['events', 'comment.removed']]), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const added = await client.request('/admin/webhooks', {
+      method: 'POST',
+      body: new URLSearchParams([
+        ['_csrf', csrf],
+        ['url', 'https://hooks.example.org/in'],
+        ['events', 'comment.created'],
+        ['events', 'comment.removed'],
+      ]),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(added.status, 200);
     const html = await added.text();
     assert.match(html, /data-webhook-secret="true">whsec_[A-Za-z0-9_-]+</);
@@ -237,7 +305,10 @@ describe('webhooks', () => {
       assert.match(textOf(page), field);
       assert.ok(page.includes(url.replace(/&/g, '&amp;')), 'the URL typed comes back');
     }
-    const forged = await client.request('/admin/webhooks', { method: 'POST', form: { url: 'https://hooks.example.org/x', events: 'comment.created' } });
+    const forged = await client.request('/admin/webhooks', {
+      method: 'POST',
+      form: { url: 'https://hooks.example.org/x', events: 'comment.created' },
+    });
     assert.equal(forged.status, 403, 'CSRF token required');
   });
 });
@@ -247,9 +318,18 @@ describe('broadsheet webhook add', () => {
     const database = await createTestDatabase();
     const run = (args: string[]) => runBroadsheet(args, { DATABASE_URL: database.url });
     try {
-      const ok = await run(['webhook', 'add', 'https://hooks.example.org/in', '--events', 'comment.published,rating.changed']);
+      const ok = await run([
+        'webhook',
+        'add',
+        'https://hooks.example.org/in',
+        '--events',
+        'comment.published,rating.changed',
+      ]);
       assert.equal(ok.code, 0, ok.stderr);
-      assert.match(ok.stdout, /Added webhook 1: https:\/\/hooks\.example\.org\/in \(comment\.published, rating\.changed\)/);
+      assert.match(
+        ok.stdout,
+        /Added webhook 1: https:\/\/hooks\.example\.org\/in \(comment\.published, rating\.changed\)/,
+      );
       assert.match(ok.stdout, /Signing secret \(shown only this once\): whsec_/);
       const bad = await run(['webhook', 'add', 'http://127.0.0.1/x', '--events', 'rating.changed']);
       assert.equal(bad.code, 1);

@@ -35,7 +35,9 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Browser tests need Chromium at ${CHROMIUM_PATH}, but it is not there. ` +
-        (onCi ? 'CI=true, so this fails rather than skipping: install the "chromium" package in the CI image.' : 'Install the "chromium" package.'),
+        (onCi
+          ? 'CI=true, so this fails rather than skipping: install the "chromium" package in the CI image.'
+          : 'Install the "chromium" package.'),
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
@@ -43,7 +45,11 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** A fresh reader: its own cookies, nothing shared with other contexts. */
 export async function newReader(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', ...options });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    colorScheme: 'light',
+    ...options,
+  });
   // Fail within seconds rather than Playwright's default 30 s, so a broken page does not stall the suite.
   context.setDefaultTimeout(7_000);
   context.setDefaultNavigationTimeout(10_000);
@@ -61,7 +67,10 @@ export async function startE2E(options: Parameters<typeof startTestApp>[0] = {})
   const [app, browser] = await Promise.allSettled([startTestApp(options), launchBrowser()]);
   if (app.status === 'rejected' || browser.status === 'rejected') {
     // Do not leave a listening server (or a browser) behind: the test process would never exit.
-    await Promise.allSettled([app.status === 'fulfilled' && app.value.close(), browser.status === 'fulfilled' && browser.value.close()]);
+    await Promise.allSettled([
+      app.status === 'fulfilled' && app.value.close(),
+      browser.status === 'fulfilled' && browser.value.close(),
+    ]);
     throw app.status === 'rejected' ? app.reason : (browser as PromiseRejectedResult).reason;
   }
   return {

@@ -29,7 +29,11 @@ export async function textOf(locator: Locator, timeout = 1_000): Promise<string>
 }
 
 /** Waits until the element's text equals `expected` (or matches it, for a RegExp). */
-export async function expectText(locator: Locator, expected: string | RegExp, options: { timeout?: number } = {}): Promise<void> {
+export async function expectText(
+  locator: Locator,
+  expected: string | RegExp,
+  options: { timeout?: number } = {},
+): Promise<void> {
   await eventually(async () => {
     const actual = await textOf(locator);
     if (typeof expected === 'string') assert.equal(actual, expected);
@@ -38,7 +42,11 @@ export async function expectText(locator: Locator, expected: string | RegExp, op
 }
 
 /** Waits until the form control's value equals `expected`. */
-export async function expectValue(locator: Locator, expected: string, options: { timeout?: number } = {}): Promise<void> {
+export async function expectValue(
+  locator: Locator,
+  expected: string,
+  options: { timeout?: number } = {},
+): Promise<void> {
   await eventually(async () => assert.equal(await locator.inputValue({ timeout: 1_000 }), expected), options);
 }
 
@@ -46,7 +54,9 @@ export async function expectValue(locator: Locator, expected: string, options: {
  * Marks the loaded document and counts main-frame navigations from now on, so a test can
  * prove that something happened in place: a reload or a navigation loses the marker.
  */
-export async function watchForNavigation(page: Page): Promise<{ assertStillSamePage(message?: string): Promise<void> }> {
+export async function watchForNavigation(
+  page: Page,
+): Promise<{ assertStillSamePage(message?: string): Promise<void> }> {
   let navigations = 0;
   const onNavigated = (frame: Frame) => {
     if (frame === page.mainFrame()) navigations++;
@@ -76,7 +86,10 @@ export function articlePage(page: Page) {
     commentsHeading: page.locator('#comments-heading'),
     comments: page.locator('[data-comment-list] [data-comment-id]'),
     /** The thread entry whose own body (not a reply's) contains `text`. */
-    comment: (text: string) => page.locator('[data-comment-list] li.comment').filter({ has: page.locator(':scope > article .comment-body', { hasText: text }) }),
+    comment: (text: string) =>
+      page
+        .locator('[data-comment-list] li.comment')
+        .filter({ has: page.locator(':scope > article .comment-body', { hasText: text }) }),
     respond: page.locator('#respond'),
     respondHeading: page.locator('#respond-heading'),
     form,
@@ -104,22 +117,30 @@ export async function errorOf(control: Locator): Promise<Locator | null> {
  * is announced with it, and the message is shown right below it, not somewhere else.
  */
 export async function assertErrorBeside(control: Locator, message: string | RegExp): Promise<void> {
-  await eventually(async () => assert.equal(await control.getAttribute('aria-invalid', { timeout: 1_000 }), 'true', 'the field is marked invalid'));
+  await eventually(async () =>
+    assert.equal(await control.getAttribute('aria-invalid', { timeout: 1_000 }), 'true', 'the field is marked invalid'),
+  );
   const error = await errorOf(control);
   assert.ok(error, 'the field is described by an error message');
   await expectText(error, message);
   assert.ok(await error.isVisible(), 'the error is visible');
   // Measured together in the page: the page may still be scrolling to the form's fragment.
   // (No named functions inside: the test transpiler would wrap them in a helper the page lacks.)
-  const [box, errorBox] = await control.evaluate((field, errorId) => {
-    const a = field.getBoundingClientRect();
-    const b = document.getElementById(errorId)?.getBoundingClientRect();
-    return [{ x: a.x, y: a.y, height: a.height }, b ? { x: b.x, y: b.y, height: b.height } : null];
-  }, (await control.getAttribute('aria-describedby'))!);
+  const [box, errorBox] = await control.evaluate(
+    (field, errorId) => {
+      const a = field.getBoundingClientRect();
+      const b = document.getElementById(errorId)?.getBoundingClientRect();
+      return [{ x: a.x, y: a.y, height: a.height }, b ? { x: b.x, y: b.y, height: b.height } : null];
+    },
+    (await control.getAttribute('aria-describedby'))!,
+  );
   assert.ok(box && errorBox, 'both are laid out');
   const gap = errorBox.y - (box.y + box.height);
   assert.ok(gap >= -1 && gap < 40, `the error is just below the field (gap ${gap}px)`);
-  assert.ok(errorBox.x >= box.x - 1 && errorBox.x < box.x + 20, `the error is aligned with the field (x ${errorBox.x} vs ${box.x})`);
+  assert.ok(
+    errorBox.x >= box.x - 1 && errorBox.x < box.x + 20,
+    `the error is aligned with the field (x ${errorBox.x} vs ${box.x})`,
+  );
 }
 
 /** Asserts that the control carries no error. */

@@ -35,9 +35,15 @@ export async function backupCommand(config: Config, args: string[]): Promise<num
   const bar = progress();
   try {
     await migrateToLatest(db);
-    const summary = await backup(db, { file: positionals[0]!, mediaDir: config.mediaDir, onProgress: (p) => bar.update(p) });
+    const summary = await backup(db, {
+      file: positionals[0]!,
+      mediaDir: config.mediaDir,
+      onProgress: (p) => bar.update(p),
+    });
     bar.finish();
-    console.log(`Backed up ${summary.rows} rows and ${summary.files} media files to ${positionals[0]} (${mb(summary.bytes)}).`);
+    console.log(
+      `Backed up ${summary.rows} rows and ${summary.files} media files to ${positionals[0]} (${mb(summary.bytes)}).`,
+    );
     return 0;
   } catch (error) {
     bar.abandon();
@@ -52,7 +58,11 @@ export async function backupCommand(config: Config, args: string[]): Promise<num
 }
 
 export async function restoreCommand(config: Config, args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { replace: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { replace: { type: 'boolean' } },
+  });
   if (positionals.length !== 1) throw new UsageError('restore needs one FILE');
   const { db } = await openDatabases({ ...config, readDatabase: undefined, databasePoolSize: 2 });
   const bar = progress();

@@ -8,7 +8,10 @@ import { EXPORT_FORMATS, exportSite, type ExportFormat } from '../features/expor
 import { UsageError } from './usage-error.ts';
 
 export async function exportCommand(services: Pick<Services, 'db' | 'config'>, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } } });
+  const { values } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  });
   const format = values.format as ExportFormat | undefined;
   if (!format || !EXPORT_FORMATS.includes(format)) throw new UsageError('export needs --format json or --format wxr');
   if (!values.output) {
@@ -24,7 +27,9 @@ export async function exportCommand(services: Pick<Services, 'db' | 'config'>, a
     out.end();
     await finished(out);
     await rename(temp, values.output);
-    console.error(`Exported ${summary.articles} articles and pages with ${summary.comments} comments to ${values.output}.`);
+    console.error(
+      `Exported ${summary.articles} articles and pages with ${summary.comments} comments to ${values.output}.`,
+    );
     return 0;
   } catch (error) {
     out.destroy();

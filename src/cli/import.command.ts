@@ -26,14 +26,23 @@ export function parseImportArgs(args: string[]) {
     section: nonEmpty('--section', values.section),
     byline: nonEmpty('--byline', values.byline),
   };
-  return { files: positionals, uploadsDir: values.uploads, createArticles: values['create-articles'] === true, article };
+  return {
+    files: positionals,
+    uploadsDir: values.uploads,
+    createArticles: values['create-articles'] === true,
+    article,
+  };
 }
 
 /** A date (2024-04-14, midnight UTC) or a date and time with its offset; not in the future. */
 function parsePublishedAt(value: string): string {
-  const time = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/.test(value.trim()) ? Date.parse(value.trim().replace(' ', 'T')) : NaN;
-  if (Number.isNaN(time)) throw new UsageError(`--published-at "${value}" is not a date such as 2024-04-14 or 2024-04-14T09:30:00Z`);
-  if (time > Date.now()) throw new UsageError(`--published-at ${value} is in the future; to schedule an article, use the editor`);
+  const time = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/.test(value.trim())
+    ? Date.parse(value.trim().replace(' ', 'T'))
+    : NaN;
+  if (Number.isNaN(time))
+    throw new UsageError(`--published-at "${value}" is not a date such as 2024-04-14 or 2024-04-14T09:30:00Z`);
+  if (time > Date.now())
+    throw new UsageError(`--published-at ${value} is in the future; to schedule an article, use the editor`);
   return new Date(time).toISOString();
 }
 
@@ -54,7 +63,8 @@ export async function importCommand(services: ImportDeps, args: string[]): Promi
         uploadsDir,
         createArticles,
         article,
-        onProgress: (step, done, total, finished) => (finished ? bar.finish(step, done, total) : bar.update(step, done, total)),
+        onProgress: (step, done, total, finished) =>
+          finished ? bar.finish(step, done, total) : bar.update(step, done, total),
       });
       if (report.format === 'scraped article') {
         for (const url of report.urls) console.log(url);

@@ -5,7 +5,15 @@ import { parseArgs } from 'node:util';
 import type { Services } from '../deps.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
-import { BACKUP_HELP, EXPORT_HELP, IMPORT_HELP, MIGRATE_DATA_HELP, RESTORE_HELP, SPAM_HELP, WEBHOOK_HELP } from './help.ts';
+import {
+  BACKUP_HELP,
+  EXPORT_HELP,
+  IMPORT_HELP,
+  MIGRATE_DATA_HELP,
+  RESTORE_HELP,
+  SPAM_HELP,
+  WEBHOOK_HELP,
+} from './help.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `broadsheet — news publishing with reader ratings and moderated comments
@@ -44,16 +52,18 @@ See README.md.
 Run 'broadsheet <command> --help' for a command's options.`;
 
 const COMMAND_HELP: Record<string, string> = {
-  serve: 'Usage: broadsheet serve [--no-demo]\n\nStarts the web server on HOST:PORT. On an empty database it ' +
+  serve:
+    'Usage: broadsheet serve [--no-demo]\n\nStarts the web server on HOST:PORT. On an empty database it ' +
     'first adds demo articles, unless --no-demo.',
   import: IMPORT_HELP,
-  comments: 'Usage: broadsheet comments list [--status pending|approved|spam|trash] [--limit N]\n' +
+  comments:
+    'Usage: broadsheet comments list [--status pending|approved|spam|trash] [--limit N]\n' +
     '       broadsheet comments approve|spam|trash ID…',
   user:
     'Usage: broadsheet user add --email E --role admin|editor|author|moderator [--name N] [--password-stdin]\n' +
-      '       broadsheet user list\n\nThe name (shown on bylines) is --name, or asked for on a terminal. The ' +
-      'password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time ' +
-      'password is printed that must be changed at first login.',
+    '       broadsheet user list\n\nThe name (shown on bylines) is --name, or asked for on a terminal. The ' +
+    'password is read from standard input with --password-stdin, asked for on a terminal, or else a one-time ' +
+    'password is printed that must be changed at first login.',
   migrate: 'Usage: broadsheet migrate\n\nApplies pending database migrations and prints their names.',
   spam: SPAM_HELP,
   webhook: WEBHOOK_HELP,
@@ -141,11 +151,11 @@ try {
   if (code >= 0) process.exitCode = code;
 } catch (error) {
   if (error instanceof ConfigError) console.error(`broadsheet: configuration error: ${error.message}`);
-  else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`broadsheet: ${(error as Error).message}\nRun 'broadsheet --help' for usage.`);
+  else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    console.error(`broadsheet: ${(error as Error).message}\nRun 'broadsheet --help' for usage.`);
   else if (error instanceof AppError) {
     console.error(`broadsheet: ${error.message}`);
     for (const [field, problem] of Object.entries(error.fields ?? {})) console.error(`  ${field}: ${problem}`);
-  }
-  else console.error(error);
+  } else console.error(error);
   process.exitCode = error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
 }

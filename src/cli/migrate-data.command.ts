@@ -7,7 +7,10 @@ import { createProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function migrateDataCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' } },
+  });
   if (!values.from || !values.to) throw new UsageError('migrate-data needs --from URL and --to URL');
   if (values.from === values.to) throw new UsageError('--from and --to are the same database');
   const from = parseTarget(values.from, '--from');
@@ -30,9 +33,14 @@ export async function migrateDataCommand(args: string[]): Promise<number> {
     finishCurrent();
     const width = Math.max(...counts.map((c) => c.table.length));
     console.log(`${'table'.padEnd(width)}  ${'source'.padStart(9)}  ${'target'.padStart(9)}`);
-    for (const c of counts) console.log(`${c.table.padEnd(width)}  ${String(c.source).padStart(9)}  ${String(c.target).padStart(9)} ` +
-      ` ${c.source === c.target ? 'ok' : 'DIFFERS'}`);
-    console.log(`Copied ${counts.reduce((n, c) => n + c.target, 0)} rows in ${counts.length} tables; every count matches.`);
+    for (const c of counts)
+      console.log(
+        `${c.table.padEnd(width)}  ${String(c.source).padStart(9)}  ${String(c.target).padStart(9)} ` +
+          ` ${c.source === c.target ? 'ok' : 'DIFFERS'}`,
+      );
+    console.log(
+      `Copied ${counts.reduce((n, c) => n + c.target, 0)} rows in ${counts.length} tables; every count matches.`,
+    );
     return 0;
   } catch (error) {
     if (current && process.stderr.isTTY) process.stderr.write('\n');

@@ -18,8 +18,10 @@ export function createProgressBar(stream: NodeJS.WriteStream | WriteStream = pro
   const line = (label: string, done: number, total: number) => {
     const fraction = total === 0 ? 1 : Math.min(1, done / total);
     const filled = Math.round(fraction * WIDTH);
-    return `${label.padEnd(18)} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ` +
-      `${String(Math.floor(fraction * 100)).padStart(3)}%  ${fmt(done)}/${fmt(total)}`;
+    return (
+      `${label.padEnd(18)} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ` +
+      `${String(Math.floor(fraction * 100)).padStart(3)}%  ${fmt(done)}/${fmt(total)}`
+    );
   };
   return {
     update(label, done, total) {

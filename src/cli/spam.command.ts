@@ -8,7 +8,11 @@ import { UsageError } from './usage-error.ts';
 export function spamCommand(args: string[]): number {
   const [action, ...rest] = args;
   if (action !== 'eval') throw new UsageError('spam needs a subcommand: spam eval FILE');
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { folds: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' } } });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { folds: { type: 'string', default: '5' }, seed: { type: 'string', default: '1' } },
+  });
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('spam eval needs exactly one FILE');
   const folds = Number(values.folds);

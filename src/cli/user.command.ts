@@ -35,19 +35,28 @@ function terminal() {
 export async function userCommand({ staff }: Pick<Services, 'staff'>, args: string[]): Promise<number> {
   const [action, ...rest] = args;
   if (action === 'list') {
-    for (const u of await staff.list()) console.log(`${u.id}\t${u.role.padEnd(9)}\t${u.email}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}`);
+    for (const u of await staff.list())
+      console.log(`${u.id}\t${u.role.padEnd(9)}\t${u.email}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}`);
     return 0;
   }
   if (action !== 'add') throw new UsageError('user needs add or list');
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
   });
-  if (!values.email || !values.role) throw new UsageError('user add needs --email and --role (admin, editor, author or moderator)');
+  if (!values.email || !values.role)
+    throw new UsageError('user add needs --email and --role (admin, editor, author or moderator)');
   // The name is the byline readers see: asked for, never made up from the e-mail address.
   let name = values.name;
   if (name === undefined && (!process.stdin.isTTY || values['password-stdin'])) {
-    throw new UsageError('user add needs --name "Their Name" (the name readers see on bylines) when not run on a terminal');
+    throw new UsageError(
+      'user add needs --name "Their Name" (the name readers see on bylines) when not run on a terminal',
+    );
   }
   let password: string | undefined;
   if (values['password-stdin']) password = await readStdin();
@@ -60,13 +69,18 @@ export async function userCommand({ staff }: Pick<Services, 'staff'>, args: stri
       }
       password = await tty.ask('Password (leave empty for a printed one-time password): ', true);
       if (password === '') password = undefined;
-      else if ((await tty.ask('Repeat the password: ', true)) !== password) throw new UsageError('the passwords do not match');
+      else if ((await tty.ask('Repeat the password: ', true)) !== password)
+        throw new UsageError('the passwords do not match');
     } finally {
       tty.close();
     }
   }
-  const { user, oneTimePassword } = await staff.createUser({ email: values.email, role: values.role, displayName: name, password }, CLI_ACTOR);
+  const { user, oneTimePassword } = await staff.createUser(
+    { email: values.email, role: values.role, displayName: name, password },
+    CLI_ACTOR,
+  );
   console.log(`Created ${user.role} ${user.email} (id ${user.id}).`);
-  if (oneTimePassword) console.log(`One-time password: ${oneTimePassword}\nIt must be changed at the first login at /admin/login.`);
+  if (oneTimePassword)
+    console.log(`One-time password: ${oneTimePassword}\nIt must be changed at the first login at /admin/login.`);
   return 0;
 }

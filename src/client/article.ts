@@ -23,8 +23,14 @@ async function fetchPage(url: string, init?: RequestInit): Promise<Document> {
 async function fetchAnswer(url: string, init?: RequestInit): Promise<{ doc: Document; ok: boolean }> {
   // `no-cache`: the shared page may be reused stale for a while (stale-while-revalidate), and a
   // live update needs the page as it is now; the ETag keeps an unchanged one a 304.
-  const response = await fetch(url, { credentials: 'same-origin', cache: 'no-cache', headers: { accept: 'text/html' }, ...init });
-  if (!response.headers.get('content-type')?.includes('text/html')) throw new Error(`Unexpected response (${response.status})`);
+  const response = await fetch(url, {
+    credentials: 'same-origin',
+    cache: 'no-cache',
+    headers: { accept: 'text/html' },
+    ...init,
+  });
+  if (!response.headers.get('content-type')?.includes('text/html'))
+    throw new Error(`Unexpected response (${response.status})`);
   return { doc: new DOMParser().parseFromString(await response.text(), 'text/html'), ok: response.ok };
 }
 
@@ -41,7 +47,8 @@ function commentIds(root: ParentNode): Set<string> {
 }
 
 /** What an error page says (a refusal that did not come back as the form: too many requests, say). */
-const refusal = (doc: Document) => $('.error-page p', doc)?.textContent?.trim() || 'That did not go through. Try again in a moment.';
+const refusal = (doc: Document) =>
+  $('.error-page p', doc)?.textContent?.trim() || 'That did not go through. Try again in a moment.';
 
 async function submit(form: HTMLFormElement): Promise<void> {
   const button = $<HTMLButtonElement>('button[type=submit]', form);
@@ -132,7 +139,9 @@ function initRemember(ticked = false): void {
 function remember(form: HTMLFormElement): void {
   const store = storage();
   if (!store || !$<HTMLInputElement>('#comment-remember', form)?.checked) return;
-  const values = Object.fromEntries(FIELDS.map((name) => [name, $<HTMLInputElement>(`[name=${name}]`, form)?.value ?? '']));
+  const values = Object.fromEntries(
+    FIELDS.map((name) => [name, $<HTMLInputElement>(`[name=${name}]`, form)?.value ?? '']),
+  );
   store.setItem(REMEMBER_KEY, JSON.stringify(values));
 }
 
@@ -208,7 +217,10 @@ document.addEventListener('focusin', (event) => {
   const form = (event.target as Element).closest<HTMLFormElement>('[data-comment-form]');
   if (!form || tokenFetched || !articleId) return;
   tokenFetched = true;
-  fetch(`/api/v1/articles/${articleId}/form-token`, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+  fetch(`/api/v1/articles/${articleId}/form-token`, {
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+  })
     .then((response) => (response.ok ? (response.json() as Promise<{ formToken: string }>) : null))
     .then((answer) => {
       const input = $<HTMLInputElement>('[data-form-token]');
@@ -231,7 +243,8 @@ document.addEventListener('submit', (event) => {
 // A click (or tap) on a star rates; the arrow keys only move along the stars (they check each
 // in passing, which must not rate each), and Space or Enter rates the star that has focus.
 $<HTMLElement>('[data-rate-button]')?.setAttribute('hidden', '');
-const isStar = (target: EventTarget | null): target is HTMLInputElement => target instanceof HTMLInputElement && target.type === 'radio' && target.closest('[data-rate-form]') !== null;
+const isStar = (target: EventTarget | null): target is HTMLInputElement =>
+  target instanceof HTMLInputElement && target.type === 'radio' && target.closest('[data-rate-form]') !== null;
 let movingByKeys = false;
 document.addEventListener('keydown', (event) => {
   if (!isStar(event.target)) return;
@@ -301,7 +314,11 @@ if (articleId && 'EventSource' in window) {
     const scoreEl = $('[data-score]');
     const countEl = $('[data-count]');
     // The first rating replaces the empty state: take the summary from the page.
-    if (!scoreEl) return void fetchPage(location.pathname + location.search).then((doc) => swap(doc, '[data-rating-summary]'), () => undefined);
+    if (!scoreEl)
+      return void fetchPage(location.pathname + location.search).then(
+        (doc) => swap(doc, '[data-rating-summary]'),
+        () => undefined,
+      );
     scoreEl.textContent = score === null ? '–' : `${score} %`;
     if (countEl) countEl.textContent = `${count.toLocaleString('en')} ${count === 1 ? 'rating' : 'ratings'}`;
   });

@@ -11,7 +11,9 @@ interface Counts {
   count: number;
 }
 
-const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[src*="/embed.js"]');
+const script =
+  (document.currentScript as HTMLScriptElement | null) ??
+  document.querySelector<HTMLScriptElement>('script[src*="/embed.js"]');
 const base = script ? script.src.replace(/\/embed\.js(?:[?#].*)?$/, '') : '';
 const broadsheetOrigin = base ? new URL(base).origin : '';
 
@@ -36,7 +38,11 @@ async function mountThread(box: HTMLElement): Promise<void> {
   const url = threadUrlOf(box);
   // A new thread is named after the page (data-title names one for another page).
   const title = box.dataset.title || (url === pageUrl() ? document.title : '');
-  const response = await fetch(`${base}/api/v1/embed/threads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url, title }) });
+  const response = await fetch(`${base}/api/v1/embed/threads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url, title }),
+  });
   // Refused (an origin not allowed, a bad address): the fallback link stays.
   if (!response.ok) return;
   const thread = (await response.json()) as { embedPath: string };
@@ -50,7 +56,8 @@ async function mountThread(box: HTMLElement): Promise<void> {
   window.addEventListener('message', (event) => {
     if (event.origin !== broadsheetOrigin || event.source !== frame.contentWindow) return;
     const data = event.data as { broadsheet?: string; height?: unknown };
-    if (data?.broadsheet === 'height' && typeof data.height === 'number' && data.height > 0) frame.style.height = `${Math.ceil(data.height)}px`;
+    if (data?.broadsheet === 'height' && typeof data.height === 'number' && data.height > 0)
+      frame.style.height = `${Math.ceil(data.height)}px`;
   });
   box.replaceChildren(frame);
 }
@@ -61,7 +68,9 @@ async function fillCounts(): Promise<void> {
   const urlOf = threadUrlOf;
   const urls = [...new Set(spans.map(urlOf))].slice(0, 50);
   // All the counters on the page in one request.
-  const response = await fetch(`${base}/api/v1/embed/counts?${urls.map((u) => `url=${encodeURIComponent(u)}`).join('&')}`);
+  const response = await fetch(
+    `${base}/api/v1/embed/counts?${urls.map((u) => `url=${encodeURIComponent(u)}`).join('&')}`,
+  );
   if (!response.ok) return;
   const { items } = (await response.json()) as { items: Counts[] };
   const byUrl = new Map(items.map((item) => [item.url, item]));

@@ -3,13 +3,22 @@
 // keys move between the buttons, as a toolbar's do); Ctrl/⌘+B, I and K work in the textarea.
 // Text goes in through the browser's editing command, so Undo takes it back.
 
-type Edit = (text: string, start: number, end: number) => { insert: string; from: number; to: number; select: [number, number] };
+type Edit = (
+  text: string,
+  start: number,
+  end: number,
+) => { insert: string; from: number; to: number; select: [number, number] };
 
 /** Wraps the selection in `mark`, or inserts a placeholder between marks and selects it. */
 function wrap(mark: string, placeholder: string): Edit {
   return (text, start, end) => {
     const inner = text.slice(start, end) || placeholder;
-    return { insert: `${mark}${inner}${mark}`, from: start, to: end, select: [start + mark.length, start + mark.length + inner.length] };
+    return {
+      insert: `${mark}${inner}${mark}`,
+      from: start,
+      to: end,
+      select: [start + mark.length, start + mark.length + inner.length],
+    };
   };
 }
 
@@ -21,7 +30,9 @@ function prefixLines(prefix: string): Edit {
     const to = lineEnd === -1 ? text.length : lineEnd;
     const lines = text.slice(from, to).split('\n');
     const all = lines.every((line) => line.startsWith(prefix));
-    const insert = lines.map((line) => (all ? line.slice(prefix.length) : prefix + line.replace(/^(#{1,6} |> |- )/, ''))).join('\n');
+    const insert = lines
+      .map((line) => (all ? line.slice(prefix.length) : prefix + line.replace(/^(#{1,6} |> |- )/, '')))
+      .join('\n');
     return { insert, from, to, select: [from + insert.length, from + insert.length] };
   };
 }

@@ -7,8 +7,11 @@ const items = () => [...document.querySelectorAll<HTMLElement>('[data-queue-item
 
 /** Keys typed into a field are text, not commands. */
 const typing = (target: EventTarget | null) =>
-  target instanceof Element && target.matches('textarea, select, [contenteditable], ' +
-    'input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])');
+  target instanceof Element &&
+  target.matches(
+    'textarea, select, [contenteditable], ' +
+      'input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])',
+  );
 
 function focusItem(index: number): void {
   const list = items();
@@ -27,7 +30,8 @@ document.addEventListener('keydown', (event) => {
   if (key === 'j') focusItem(index + 1);
   else if (key === 'k') focusItem(index < 0 ? 0 : index - 1);
   else if (key === 'x' && current) current.querySelector<HTMLInputElement>('input[type=checkbox]')?.click();
-  else if (key.length === 1 && 'astu'.includes(key) && current) current.querySelector<HTMLButtonElement>(`button[data-key="${key}"]`)?.click();
+  else if (key.length === 1 && 'astu'.includes(key) && current)
+    current.querySelector<HTMLButtonElement>(`button[data-key="${key}"]`)?.click();
   else if (key === '?') {
     const help = document.getElementById('shortcuts') as HTMLDetailsElement | null;
     if (!help) return;
@@ -42,7 +46,8 @@ const all = document.querySelector<HTMLInputElement>('[data-select-all]');
 if (all) {
   all.closest<HTMLElement>('[hidden]')?.removeAttribute('hidden');
   all.addEventListener('change', () => {
-    for (const box of document.querySelectorAll<HTMLInputElement>('[data-queue-item] input[type=checkbox]')) box.checked = all.checked;
+    for (const box of document.querySelectorAll<HTMLInputElement>('[data-queue-item] input[type=checkbox]'))
+      box.checked = all.checked;
   });
 }
 

@@ -23,7 +23,15 @@ import { once } from 'node:events';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Kysely, Transaction } from 'kysely';
 import { migrateToLatest, type Database, type Db } from './database.ts';
-import { afterBulkInsert, batches, checkTablesKnown, CONTENT_TABLES, COPY_ORDER, countRows, emptyTarget } from './migrate-data.ts';
+import {
+  afterBulkInsert,
+  batches,
+  checkTablesKnown,
+  CONTENT_TABLES,
+  COPY_ORDER,
+  countRows,
+  emptyTarget,
+} from './migrate-data.ts';
 import { migrations } from './migrations/index.ts';
 import { isPostgres } from './postgres.ts';
 
@@ -51,7 +59,10 @@ type TableName = (typeof COPY_ORDER)[number]['table'];
  * Reads the database in one snapshot and the media folder, and writes FILE (atomically: a temporary file renamed at the
  * end).
  */
-export async function backup(db: Db, { file, mediaDir, onProgress }: { file: string; mediaDir: string; onProgress?: (p: BackupProgress) => void }): Promise<BackupSummary> {
+export async function backup(
+  db: Db,
+  { file, mediaDir, onProgress }: { file: string; mediaDir: string; onProgress?: (p: BackupProgress) => void },
+): Promise<BackupSummary> {
   await checkTablesKnown(db);
   const temp = join(dirname(resolve(file)), `.${Date.now()}-${process.pid}.backup.tmp`);
   const gzip = createGzip();
@@ -72,7 +83,14 @@ export async function backup(db: Db, { file, mediaDir, onProgress }: { file: str
       const totals: Record<string, number> = {};
       for (const { table } of COPY_ORDER) totals[table] = await countRows(trx, table);
       const applied = await appliedMigrations(trx);
-      await write({ broadsheet: 'backup', version: BACKUP_VERSION, engine: isPostgres(db) ? 'postgres' : 'sqlite', createdAt: new Date().toISOString(), migrations: applied, tables: totals });
+      await write({
+        broadsheet: 'backup',
+        version: BACKUP_VERSION,
+        engine: isPostgres(db) ? 'postgres' : 'sqlite',
+        createdAt: new Date().toISOString(),
+        migrations: applied,
+        tables: totals,
+      });
       for (const { table, key } of COPY_ORDER) {
         let done = 0;
         onProgress?.({ step: table, done, total: totals[table]! });
@@ -170,7 +188,8 @@ export async function restore(db: Db, options: RestoreOptions): Promise<BackupSu
       result = await lines.next();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new BackupError(`${options.file}: cannot read it (${code})`);
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
+        throw new BackupError(`${options.file}: cannot read it (${code})`);
       throw new BackupError(`${options.file}: not a Broadsheet backup, or damaged (${(error as Error).message})`);
     }
     if (result.done) throw new BackupError(`${options.file}: the file ends early (truncated?); nothing was restored`);
@@ -180,12 +199,24 @@ export async function restore(db: Db, options: RestoreOptions): Promise<BackupSu
       throw new BackupError(`${options.file}: not a Broadsheet backup, or damaged (a line is not JSON)`);
     }
   };
-  const header = (await next()) as { broadsheet?: string; version?: number; migrations?: string[]; tables?: Record<string, number> };
-  if (header?.broadsheet !== 'backup' || !header.tables) throw new BackupError(`${options.file}: not a Broadsheet backup`);
-  if (header.version !== BACKUP_VERSION) throw new BackupError(`${options.file}: backup format version ${header.version} is not supported (this version reads ` +
-    `${BACKUP_VERSION})`);
+  const header = (await next()) as {
+    broadsheet?: string;
+    version?: number;
+    migrations?: string[];
+    tables?: Record<string, number>;
+  };
+  if (header?.broadsheet !== 'backup' || !header.tables)
+    throw new BackupError(`${options.file}: not a Broadsheet backup`);
+  if (header.version !== BACKUP_VERSION)
+    throw new BackupError(
+      `${options.file}: backup format version ${header.version} is not supported (this version reads ` +
+        `${BACKUP_VERSION})`,
+    );
   const unknown = (header.migrations ?? []).filter((name) => !(name in migrations));
-  if (unknown.length > 0) throw new BackupError(`${options.file}: made by a newer Broadsheet (schema ${unknown.at(-1)}); upgrade before restoring`);
+  if (unknown.length > 0)
+    throw new BackupError(
+      `${options.file}: made by a newer Broadsheet (schema ${unknown.at(-1)}); upgrade before restoring`,
+    );
 
   await migrateToLatest(db);
   await checkTablesKnown(db);
@@ -203,20 +234,26 @@ export async function restore(db: Db, options: RestoreOptions): Promise<BackupSu
         options.onProgress?.({ step: table, done: 0, total });
         if (total === 0) continue;
         const start = item as { table?: string; columns?: string[] };
-        if (start?.table !== table || !Array.isArray(start.columns)) throw new BackupError(`${options.file}: expected the rows of ${table}; the file is damaged`);
-        item = await insertRows(trx, table, start.columns, total, next, (done) => options.onProgress?.({ step: table, done, total }));
+        if (start?.table !== table || !Array.isArray(start.columns))
+          throw new BackupError(`${options.file}: expected the rows of ${table}; the file is damaged`);
+        item = await insertRows(trx, table, start.columns, total, next, (done) =>
+          options.onProgress?.({ step: table, done, total }),
+        );
         counts[table] = total;
       }
       let files = 0;
       for (;;) {
         const entry = item as { file?: string; data?: string; end?: boolean; rows?: number; files?: number };
         if (entry?.end) {
-          if (entry.files !== files) throw new BackupError(`${options.file}: expected ${entry.files} media files, found ${files}`);
+          if (entry.files !== files)
+            throw new BackupError(`${options.file}: expected ${entry.files} media files, found ${files}`);
           break;
         }
-        if (typeof entry?.file !== 'string' || typeof entry.data !== 'string') throw new BackupError(`${options.file}: unexpected line after the tables; the file is damaged`);
+        if (typeof entry?.file !== 'string' || typeof entry.data !== 'string')
+          throw new BackupError(`${options.file}: unexpected line after the tables; the file is damaged`);
         const target = resolve(staging, entry.file);
-        if (!target.startsWith(staging + sep)) throw new BackupError(`${options.file}: media path "${entry.file}" leaves the media folder`);
+        if (!target.startsWith(staging + sep))
+          throw new BackupError(`${options.file}: media path "${entry.file}" leaves the media folder`);
         await mkdir(dirname(target), { recursive: true });
         await writeFile(target, Buffer.from(entry.data, 'base64'));
         options.onProgress?.({ step: 'media', done: ++files, total: files });
@@ -229,7 +266,12 @@ export async function restore(db: Db, options: RestoreOptions): Promise<BackupSu
         if (n !== counts[table]) wrong.push(`${table} ${counts[table]} → ${n}`);
       }
       if (wrong.length > 0) throw new BackupError(`row counts differ after restoring: ${wrong.join(', ')}`);
-      return { rows: Object.values(counts).reduce((a, b) => a + b, 0), files, bytes: (await stat(options.file)).size, tables: counts };
+      return {
+        rows: Object.values(counts).reduce((a, b) => a + b, 0),
+        files,
+        bytes: (await stat(options.file)).size,
+        tables: counts,
+      };
     });
     await lines.return?.();
     // The database is committed: swap the media folder in (the old one goes only after the new is in place).
@@ -237,7 +279,10 @@ export async function restore(db: Db, options: RestoreOptions): Promise<BackupSu
     const old = `${media}.old-${process.pid}`;
     await mkdir(staging, { recursive: true });
     await mkdir(dirname(media), { recursive: true });
-    const hadMedia = await stat(media).then(() => true, () => false);
+    const hadMedia = await stat(media).then(
+      () => true,
+      () => false,
+    );
     if (hadMedia) await rename(media, old);
     await rename(staging, media);
     if (hadMedia) await rm(old, { recursive: true, force: true });
@@ -255,7 +300,8 @@ async function checkEmpty(trx: Transaction<Database>, options: RestoreOptions): 
     if (n > 0) content.push(`${n} ${table}`);
   }
   if (content.length === 0) return;
-  if (!options.replace) throw new BackupError(`the database is not empty (${content.join(', ')}); pass --replace to overwrite it`);
+  if (!options.replace)
+    throw new BackupError(`the database is not empty (${content.join(', ')}); pass --replace to overwrite it`);
   options.onNotice?.(`Replacing what the database holds (${content.join(', ')}).`);
 }
 
@@ -263,7 +309,14 @@ async function checkEmpty(trx: Transaction<Database>, options: RestoreOptions): 
 const MAX_PARAMETERS = 30_000;
 
 /** Inserts `total` rows of table read from the file; returns the line after them. */
-async function insertRows(trx: Transaction<Database>, table: TableName, columns: string[], total: number, next: () => Promise<unknown>, progress: (done: number) => void): Promise<unknown> {
+async function insertRows(
+  trx: Transaction<Database>,
+  table: TableName,
+  columns: string[],
+  total: number,
+  next: () => Promise<unknown>,
+  progress: (done: number) => void,
+): Promise<unknown> {
   const size = Math.max(1, Math.min(1000, Math.floor(MAX_PARAMETERS / columns.length)));
   let batch: Record<string, unknown>[] = [];
   let done = 0;
@@ -276,7 +329,8 @@ async function insertRows(trx: Transaction<Database>, table: TableName, columns:
   };
   for (let i = 0; i < total; i++) {
     const values = await next();
-    if (!Array.isArray(values) || values.length !== columns.length) throw new BackupError(`a row of ${table} is damaged`);
+    if (!Array.isArray(values) || values.length !== columns.length)
+      throw new BackupError(`a row of ${table} is damaged`);
     const row: Record<string, unknown> = {};
     columns.forEach((c, j) => {
       row[c] = values[j];

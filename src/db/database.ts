@@ -5,8 +5,18 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
-import type { ArticleCounterDeltaTable, ArticleRevisionTable, ArticleTable, ArticleTagTable, LegacyPathTable } from '../features/articles/article.table.ts';
-import type { HeldDigestTable, MailAddressTable, ReplySubscriptionTable } from '../features/notifications/notification.table.ts';
+import type {
+  ArticleCounterDeltaTable,
+  ArticleRevisionTable,
+  ArticleTable,
+  ArticleTagTable,
+  LegacyPathTable,
+} from '../features/articles/article.table.ts';
+import type {
+  HeldDigestTable,
+  MailAddressTable,
+  ReplySubscriptionTable,
+} from '../features/notifications/notification.table.ts';
 import type { ImportRunTable } from '../features/tools/import-run.table.ts';
 import type { OutboxTable } from '../features/outbox/outbox.table.ts';
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../features/webhooks/webhook.table.ts';
@@ -16,7 +26,13 @@ import type { CommentEditTable, CommentTable } from '../features/comments/commen
 import type { RatingTable } from '../features/ratings/rating.table.ts';
 import type { SecretTable, SettingTable } from '../features/settings/setting.table.ts';
 import type { SpamTokenTable, SpamTotalsTable, UsedFormTokenTable } from '../features/spam/spam.table.ts';
-import type { AuditLogTable, LoginFailureTable, SessionTable, StaffTokenTable, UserTable } from '../features/staff/staff.table.ts';
+import type {
+  AuditLogTable,
+  LoginFailureTable,
+  SessionTable,
+  StaffTokenTable,
+  UserTable,
+} from '../features/staff/staff.table.ts';
 import { migrations } from './migrations/index.ts';
 import { connectionProblem, createPostgresDialect, describePostgresUrl, isPostgres } from './postgres.ts';
 
@@ -61,7 +77,8 @@ export interface Databases {
 
 /** Opens the database lazily: nothing is checked until the first query (see openDatabases). */
 export function connect(database: DatabaseTarget, { poolSize = 10 }: { poolSize?: number } = {}): Db {
-  if (database.kind === 'postgres') return new Kysely<Database>({ dialect: createPostgresDialect(database.url, { poolSize }) });
+  if (database.kind === 'postgres')
+    return new Kysely<Database>({ dialect: createPostgresDialect(database.url, { poolSize }) });
   const path = database.path;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -78,7 +95,9 @@ export function connect(database: DatabaseTarget, { poolSize = 10 }: { poolSize?
  * Connects to the primary (and the replica, if any) and checks that each answers, so that a wrong
  * URL, password or database name stops the start with one line naming the variable.
  */
-export async function openDatabases(config: Pick<Config, 'database' | 'readDatabase' | 'databasePoolSize'>): Promise<Databases> {
+export async function openDatabases(
+  config: Pick<Config, 'database' | 'readDatabase' | 'databasePoolSize'>,
+): Promise<Databases> {
   const db = await open(config.database, 'DATABASE_URL', config.databasePoolSize);
   if (!config.readDatabase) return { db, readDb: db };
   try {
@@ -97,7 +116,10 @@ async function open(target: DatabaseTarget, variable: string, poolSize: number):
     return db;
   } catch (error) {
     await db.destroy().catch(() => {});
-    throw new ConfigError(variable, `cannot connect to PostgreSQL at ${describePostgresUrl(target.url)} (${connectionProblem(error)})`);
+    throw new ConfigError(
+      variable,
+      `cannot connect to PostgreSQL at ${describePostgresUrl(target.url)} (${connectionProblem(error)})`,
+    );
   }
 }
 
@@ -128,7 +150,9 @@ function withStatementCache(sqlite: SQLite.Database) {
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   // On PostgreSQL the migrator's own tables go in the schema the connection works in (its
   // search_path): otherwise it would find another schema's and skip creating its own.
-  const migrationTableSchema = isPostgres(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrationTableSchema = isPostgres(db)
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
   const migrator = new Migrator({ db, migrationTableSchema, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -59,7 +59,13 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
  * tables. They are not copied; the triggers index the articles as they are inserted, and the
  * index is rebuilt after the copy all the same. PostgreSQL's is an index, not a table.
  */
-export const SEARCH_INDEX_TABLES: readonly string[] = ['articles_fts', 'articles_fts_data', 'articles_fts_idx', 'articles_fts_docsize', 'articles_fts_config'];
+export const SEARCH_INDEX_TABLES: readonly string[] = [
+  'articles_fts',
+  'articles_fts_data',
+  'articles_fts_idx',
+  'articles_fts_docsize',
+  'articles_fts_config',
+];
 
 /** Tables whose rows mean the target is a site of its own (settings and secrets appear on any start). */
 export const CONTENT_TABLES: readonly TableName[] = ['articles', 'comments', 'ratings', 'users'];
@@ -127,11 +133,15 @@ export async function checkTablesKnown(db: Kysely<Database>): Promise<void> {
   // On PostgreSQL the introspector reads only the schema this connection works in (postgres.ts).
   const tables = (await db.introspection.getTables()).filter((t) => !t.isView);
   const missing = tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_') && !known.has(name));
-  if (missing.length > 0) throw new MigrateDataError(`no copy rule for the tables ${missing.join(', ')} (add them to COPY_ORDER)`);
+  if (missing.length > 0)
+    throw new MigrateDataError(`no copy rule for the tables ${missing.join(', ')} (add them to COPY_ORDER)`);
 }
 
 export async function countRows(db: Kysely<Database>, table: TableName): Promise<number> {
-  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -153,7 +163,10 @@ async function copyAll(source: Db, target: Db, options: MigrateDataOptions): Pro
         options.onProgress?.({ table, copied: 0, total, copiedAll, totalAll });
         let copied = 0;
         for await (const rows of batches(src, table, key, options.batchSize)) {
-          await dst.insertInto(table).values(rows as never).execute();
+          await dst
+            .insertInto(table)
+            .values(rows as never)
+            .execute();
           copied += rows.length;
           copiedAll += rows.length;
           options.onProgress?.({ table, copied, total, copiedAll, totalAll });
@@ -161,16 +174,24 @@ async function copyAll(source: Db, target: Db, options: MigrateDataOptions): Pro
       }
       await afterBulkInsert(dst);
       const counts: TableCount[] = [];
-      for (const { table } of COPY_ORDER) counts.push({ table, source: totals.get(table)!, target: await countRows(dst, table) });
+      for (const { table } of COPY_ORDER)
+        counts.push({ table, source: totals.get(table)!, target: await countRows(dst, table) });
       const wrong = counts.filter((c) => c.source !== c.target);
       // Thrown inside the transaction, so a target that does not match is left as it was.
-      if (wrong.length > 0) throw new MigrateDataError(`row counts differ after copying: ${wrong.map((c) => `${c.table} ${c.source} → ${c.target}`).join(', ')}`);
+      if (wrong.length > 0)
+        throw new MigrateDataError(
+          `row counts differ after copying: ${wrong.map((c) => `${c.table} ${c.source} → ${c.target}`).join(', ')}`,
+        );
       return counts;
     });
   });
 }
 
-async function checkTargetMayBeReplaced(src: Transaction<Database>, dst: Transaction<Database>, options: MigrateDataOptions): Promise<void> {
+async function checkTargetMayBeReplaced(
+  src: Transaction<Database>,
+  dst: Transaction<Database>,
+  options: MigrateDataOptions,
+): Promise<void> {
   const content: string[] = [];
   for (const table of CONTENT_TABLES) {
     const n = await countRows(dst, table);
@@ -178,13 +199,19 @@ async function checkTargetMayBeReplaced(src: Transaction<Database>, dst: Transac
   }
   if (content.length === 0) return;
   // Secrets are random per site and copied with it: the same ones mean an earlier copy of this site.
-  const secrets = async (db: Transaction<Database>) => new Map((await db.selectFrom('secrets').select(['name', 'value']).execute()).map((r) => [r.name, r.value]));
+  const secrets = async (db: Transaction<Database>) =>
+    new Map((await db.selectFrom('secrets').select(['name', 'value']).execute()).map((r) => [r.name, r.value]));
   const [ours, theirs] = [await secrets(src), await secrets(dst)];
   const shared = [...theirs.keys()].filter((name) => ours.has(name));
   const sameSite = shared.length > 0 && shared.every((name) => ours.get(name) === theirs.get(name));
-  if (sameSite) options.onNotice?.(`The target holds an earlier copy of this site (${content.join(', ')}): replacing it.`);
-  else if (options.replace) options.onNotice?.(`The target holds another site (${content.join(', ')}): replacing it (--replace).`);
-  else throw new MigrateDataError(`the target already holds another site (${content.join(', ')}); pass --replace to overwrite it`);
+  if (sameSite)
+    options.onNotice?.(`The target holds an earlier copy of this site (${content.join(', ')}): replacing it.`);
+  else if (options.replace)
+    options.onNotice?.(`The target holds another site (${content.join(', ')}): replacing it (--replace).`);
+  else
+    throw new MigrateDataError(
+      `the target already holds another site (${content.join(', ')}); pass --replace to overwrite it`,
+    );
 }
 
 export async function emptyTarget(dst: Transaction<Database>): Promise<void> {
@@ -200,7 +227,12 @@ export async function emptyTarget(dst: Transaction<Database>): Promise<void> {
 const MAX_PARAMETERS = 30_000;
 
 /** The table's rows in key order, a batch at a time (keyset pagination: no OFFSET rescans). */
-export async function* batches(src: Transaction<Database>, table: TableName, key: readonly string[], batchSize?: number): AsyncGenerator<Record<string, unknown>[]> {
+export async function* batches(
+  src: Transaction<Database>,
+  table: TableName,
+  key: readonly string[],
+  batchSize?: number,
+): AsyncGenerator<Record<string, unknown>[]> {
   const db = src as unknown as Kysely<any>;
   let size = batchSize ?? 0;
   let after: unknown[] | undefined;
@@ -209,7 +241,9 @@ export async function* batches(src: Transaction<Database>, table: TableName, key
     if (after) {
       const last = after;
       query = query.where((eb) =>
-        key.length === 1 ? eb(key[0]!, '>', last[0]) : eb(eb.refTuple(...(key as [string, string])), '>', eb.tuple(...(last as [unknown, unknown]))),
+        key.length === 1
+          ? eb(key[0]!, '>', last[0])
+          : eb(eb.refTuple(...(key as [string, string])), '>', eb.tuple(...(last as [unknown, unknown]))),
       );
     }
     for (const column of key) query = query.orderBy(column);

@@ -108,7 +108,8 @@ class CurrentSchemaIntrospector implements DatabaseIntrospector {
     const tables = new Map<string, TableMetadata & { columns: TableMetadata['columns'][number][] }>();
     for (const row of rows) {
       let table = tables.get(row.table);
-      if (!table) tables.set(row.table, (table = { name: row.table, schema: row.schema, isView: row.kind === 'v', columns: [] }));
+      if (!table)
+        tables.set(row.table, (table = { name: row.table, schema: row.schema, isView: row.kind === 'v', columns: [] }));
       table.columns.push({
         name: row.column,
         dataType: row.type,

@@ -10,8 +10,13 @@ import { isPostgres } from './postgres.ts';
  * in turn (db/sqlite-driver.ts) and a long export on it would stall them all. WAL lets that
  * reader see one moment while the site goes on writing.
  */
-export async function withSnapshot<T>(db: Db, target: DatabaseTarget, read: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (isPostgres(db)) return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(read);
+export async function withSnapshot<T>(
+  db: Db,
+  target: DatabaseTarget,
+  read: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  if (isPostgres(db))
+    return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(read);
   if (target.kind !== 'sqlite' || target.path === ':memory:') return db.transaction().execute(read);
   const own = connect(target);
   try {

@@ -13,7 +13,11 @@ export interface CommitWatcher {
 }
 
 /** Calls `onChange` after another connection commits to this SQLite database. */
-export function watchOtherCommits(db: Db, onChange: () => void, { intervalMs = COMMIT_POLL_MS, onError }: { intervalMs?: number; onError?: (error: unknown) => void } = {}): CommitWatcher {
+export function watchOtherCommits(
+  db: Db,
+  onChange: () => void,
+  { intervalMs = COMMIT_POLL_MS, onError }: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+): CommitWatcher {
   let last: number | undefined;
   let running: Promise<void> | undefined;
   let closed = false;

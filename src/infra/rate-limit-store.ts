@@ -24,8 +24,17 @@ interface StoreParams {
 
 // The plugin's two stores, reused rather than copied (it publishes no types for them).
 const require = createRequire(import.meta.url);
-const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => Store;
-const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key: string) => Store;
+const LocalStore = require('@fastify/rate-limit/store/LocalStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  cache?: number,
+) => Store;
+const RedisStore = require('@fastify/rate-limit/store/RedisStore.js') as new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  key: string,
+) => Store;
 
 /** The `store` option of @fastify/rate-limit: a class the plugin instantiates with its settings. */
 export function sharedRateLimitStore(redis: RedisLink): FastifyRateLimitStoreCtor {
@@ -36,7 +45,8 @@ export function sharedRateLimitStore(redis: RedisLink): FastifyRateLimitStoreCto
     private readonly local: Store;
 
     constructor(params: StoreParams, stores?: { shared: Store; local: Store }) {
-      this.shared = stores?.shared ?? new RedisStore(params.continueExceeding, params.exponentialBackoff, redis.client, nameSpace);
+      this.shared =
+        stores?.shared ?? new RedisStore(params.continueExceeding, params.exponentialBackoff, redis.client, nameSpace);
       this.local = stores?.local ?? new LocalStore(params.continueExceeding, params.exponentialBackoff, params.cache);
     }
 
@@ -49,7 +59,10 @@ export function sharedRateLimitStore(redis: RedisLink): FastifyRateLimitStoreCto
     }
 
     child(routeOptions: StoreParams): Store {
-      return new SharedStore(routeOptions, { shared: this.shared.child(routeOptions), local: this.local.child(routeOptions) });
+      return new SharedStore(routeOptions, {
+        shared: this.shared.child(routeOptions),
+        local: this.local.child(routeOptions),
+      });
     }
 
     private either(method: 'incr' | 'read', key: string, callback: Callback, timeWindow: number, max: number): void {
@@ -57,7 +70,12 @@ export function sharedRateLimitStore(redis: RedisLink): FastifyRateLimitStoreCto
         this.local[method](key, callback, timeWindow, max);
         return;
       }
-      this.shared[method](key, (error, result) => (error ? this.local[method](key, callback, timeWindow, max) : callback(null, result)), timeWindow, max);
+      this.shared[method](
+        key,
+        (error, result) => (error ? this.local[method](key, callback, timeWindow, max) : callback(null, result)),
+        timeWindow,
+        max,
+      );
     }
   }
   return SharedStore as unknown as FastifyRateLimitStoreCtor;

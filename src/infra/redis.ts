@@ -70,8 +70,10 @@ export function connectRedis({ url, prefix, log }: { url: string; prefix: string
     if (closing || reportedDown) return;
     reportedDown = true;
     const why = error ? ` (${(error as { code?: string }).code ?? error.message})` : '';
-    log.warn(`Redis at ${where} is unreachable${why}: rate limits are per instance and live updates reach this ` +
-      `instance's readers only until it returns`);
+    log.warn(
+      `Redis at ${where} is unreachable${why}: rate limits are per instance and live updates reach this ` +
+        `instance's readers only until it returns`,
+    );
   };
   client.on('error', (error: Error) => down(error));
   client.on('close', () => down());
@@ -118,7 +120,16 @@ export function connectRedis({ url, prefix, log }: { url: string; prefix: string
     async close() {
       closing = true;
       // QUIT lets commands already sent finish; disconnect() when the connection is not up.
-      await Promise.all([client, subscriber].map((c) => (c.status === 'ready' ? c.quit().then(() => {}, () => c.disconnect()) : c.disconnect())));
+      await Promise.all(
+        [client, subscriber].map((c) =>
+          c.status === 'ready'
+            ? c.quit().then(
+                () => {},
+                () => c.disconnect(),
+              )
+            : c.disconnect(),
+        ),
+      );
     },
   };
 }

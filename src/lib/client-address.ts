@@ -39,5 +39,8 @@ export function addressKey(ip: string): string {
   if (isIPv4(unmapped)) return unmapped;
   const groups = ipv6Groups(unmapped);
   if (!groups) return unmapped;
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }

@@ -10,7 +10,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const MIN_COMPRESSED_BYTES = 1024;
 // Quality 5 compresses a 60 KB page in about a millisecond, within a few per cent of 11 (which
 // takes fifty times as long), and it is paid once per change of the page.
-const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
+const BROTLI = {
+  params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+};
 
 export class CompressedBody {
   readonly etag: string;
@@ -22,7 +24,10 @@ export class CompressedBody {
   }
 
   get br(): Buffer {
-    this.brotli ??= brotliCompressSync(this.plain, { ...BROTLI, params: { ...BROTLI.params, [constants.BROTLI_PARAM_SIZE_HINT]: this.plain.length } });
+    this.brotli ??= brotliCompressSync(this.plain, {
+      ...BROTLI,
+      params: { ...BROTLI.params, [constants.BROTLI_PARAM_SIZE_HINT]: this.plain.length },
+    });
     return this.brotli;
   }
 
@@ -68,7 +73,10 @@ export function sendCompressed(request: FastifyRequest, reply: FastifyReply, bod
 }
 
 /** The bytes to send for this Accept-Encoding, and their encoding (none for a small body). */
-export function encodedFor(body: CompressedBody, acceptEncoding: string | undefined): { encoding?: 'br' | 'gzip'; bytes: Buffer } {
+export function encodedFor(
+  body: CompressedBody,
+  acceptEncoding: string | undefined,
+): { encoding?: 'br' | 'gzip'; bytes: Buffer } {
   const encoding = body.plain.length >= MIN_COMPRESSED_BYTES ? acceptedEncoding(acceptEncoding) : undefined;
   return { encoding, bytes: encoding === 'br' ? body.br : encoding === 'gzip' ? body.gzip : body.plain };
 }

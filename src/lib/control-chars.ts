@@ -28,6 +28,8 @@ export function hasControls(text: string): boolean {
 export function visibleControls(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
-    return code > 0xff ? `\\u${code.toString(16).toUpperCase()}` : `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    return code > 0xff
+      ? `\\u${code.toString(16).toUpperCase()}`
+      : `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
   });
 }

@@ -31,9 +31,19 @@ export interface DocumentCache {
  * time comes, or an import from another process on a single instance, emits none. `maxEntries`
  * bounds the memory (a crawler can ask for every article's comment feed).
  */
-export function createDocumentCache({ ttlMs = 300_000, maxEntries = 1_000 }: { ttlMs?: number; maxEntries?: number } = {}): DocumentCache {
+export function createDocumentCache({
+  ttlMs = 300_000,
+  maxEntries = 1_000,
+}: {
+  ttlMs?: number;
+  maxEntries?: number;
+} = {}): DocumentCache {
   // A document says its scope only once built: any drop spoils the builds under way.
-  const cache = createCache<string, CachedDocument, string | number>({ maxEntries, ttlMs, scopeOf: (document) => document.scope });
+  const cache = createCache<string, CachedDocument, string | number>({
+    maxEntries,
+    ttlMs,
+    scopeOf: (document) => document.scope,
+  });
 
   async function cached(build: () => Promise<Document>): Promise<CachedDocument> {
     const document = await build();
@@ -54,11 +64,20 @@ export function createDocumentCache({ ttlMs = 300_000, maxEntries = 1_000 }: { t
  * Sends a cached document, or 304 when the client's copy is current (If-None-Match first, as RFC
  * 9110 says). A Cache-Control the caller set (for edge caches) stays.
  */
-export function sendDocument(request: FastifyRequest, reply: FastifyReply, document: CachedDocument, maxAge = 300): FastifyReply {
+export function sendDocument(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  document: CachedDocument,
+  maxAge = 300,
+): FastifyReply {
   if (!reply.hasHeader('cache-control')) reply.header('cache-control', `public, max-age=${maxAge}`);
   reply.header('last-modified', document.lastModified);
   const ifModifiedSince = request.headers['if-modified-since'];
-  if (request.headers['if-none-match'] === undefined && ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(document.lastModified)) {
+  if (
+    request.headers['if-none-match'] === undefined &&
+    ifModifiedSince !== undefined &&
+    Date.parse(ifModifiedSince) >= Date.parse(document.lastModified)
+  ) {
     return reply.header('etag', document.etag).code(304).send();
   }
   return sendCompressed(request, reply.type(document.type), document.compressed);

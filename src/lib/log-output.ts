@@ -20,7 +20,8 @@ function paint(text: string, code: number, colour: boolean): string {
 
 function shownValue(value: unknown): string {
   if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
-  if (value && typeof value === 'object' && 'method' in value && 'url' in value) return `"${String(value.method)} ${String(value.url)}"`;
+  if (value && typeof value === 'object' && 'method' in value && 'url' in value)
+    return `"${String(value.method)} ${String(value.url)}"`;
   return JSON.stringify(value) ?? String(value);
 }
 

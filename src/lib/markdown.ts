@@ -6,8 +6,19 @@ import sanitizeHtml from 'sanitize-html';
 // definition list): it passes only through the allow-list below. Comments never take HTML.
 const articleMd = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
-const commentMd = new MarkdownIt('zero', { html: false, linkify: true, breaks: true })
-  .enable(['paragraph', 'newline', 'emphasis', 'backticks', 'link', 'linkify', 'blockquote', 'list', 'code', 'fence', 'escape']);
+const commentMd = new MarkdownIt('zero', { html: false, linkify: true, breaks: true }).enable([
+  'paragraph',
+  'newline',
+  'emphasis',
+  'backticks',
+  'link',
+  'linkify',
+  'blockquote',
+  'list',
+  'code',
+  'fence',
+  'escape',
+]);
 
 const COMMENT_SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'em', 'strong', 'code', 'pre', 'a', 'blockquote', 'ul', 'ol', 'li'],
@@ -20,7 +31,18 @@ const COMMENT_SANITIZE: sanitizeHtml.IOptions = {
 };
 
 export const ARTICLE_SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'figure', 'figcaption', 'video', 'audio', 'source', 'ins', 'mark', 'kbd'],
+  allowedTags: [
+    ...sanitizeHtml.defaults.allowedTags,
+    'img',
+    'figure',
+    'figcaption',
+    'video',
+    'audio',
+    'source',
+    'ins',
+    'mark',
+    'kbd',
+  ],
   allowedAttributes: {
     a: ['href', 'title'],
     img: ['src', 'alt', 'title', 'width', 'height'],

@@ -30,18 +30,31 @@ export function zoneFormatter(zone: string, locale: string, options: Intl.DateTi
   return formatter;
 }
 
-const WALL = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } as const;
+const WALL = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+} as const;
 
 /** The wall-clock reading in `zone` at `time`, as the milliseconds of that reading taken as UTC. */
 function wallMs(zone: string, time: number): number {
   const parts: Record<string, number> = {};
-  for (const part of zoneFormatter(zone, 'en-US', WALL).formatToParts(time)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  for (const part of zoneFormatter(zone, 'en-US', WALL).formatToParts(time))
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
   return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour! % 24, parts.minute!, parts.second!);
 }
 
 /** The short name of the zone at that instant: "EST", "CEST", "UTC", or "GMT+5:30" where there is none. */
 export function zoneAbbreviation(zone: string, time: Date | number): string {
-  return zoneFormatter(zone, 'en-US', { timeZoneName: 'short' }).formatToParts(time).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  return (
+    zoneFormatter(zone, 'en-US', { timeZoneName: 'short' })
+      .formatToParts(time)
+      .find((p) => p.type === 'timeZoneName')?.value ?? zone
+  );
 }
 
 /** `YYYY-MM-DDTHH:MM`, the value of a datetime-local input, for an instant shown in `zone`. */
@@ -57,9 +70,14 @@ export type WallClockResult = { instant: Date; ambiguous: boolean } | { nonexist
  * the earlier instant (`ambiguous`). The zone's offsets a day either side are the only
  * candidates, since no zone changes its offset twice in a day.
  */
-export function fromWallClock(wall: { year: number; month: number; day: number; hour: number; minute: number }, zone: string): WallClockResult {
+export function fromWallClock(
+  wall: { year: number; month: number; day: number; hour: number; minute: number },
+  zone: string,
+): WallClockResult {
   const naive = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  const offsets = new Set([naive - 86_400_000, naive, naive + 86_400_000].map((t) => wallMs(zone, t) - Math.floor(t / 1000) * 1000));
+  const offsets = new Set(
+    [naive - 86_400_000, naive, naive + 86_400_000].map((t) => wallMs(zone, t) - Math.floor(t / 1000) * 1000),
+  );
   const matches = [...offsets]
     .map((offset) => naive - offset)
     .filter((t) => wallMs(zone, t) === naive)

@@ -60,7 +60,8 @@ export const accessPlugin = fp(
         }
         const path = request.url.split('?')[0]!;
         if (request.staff.user.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(path)) {
-          if (isApi(request) || request.method !== 'GET') throw new AppError('forbidden', 'Choose a new password first.');
+          if (isApi(request) || request.method !== 'GET')
+            throw new AppError('forbidden', 'Choose a new password first.');
           return reply.redirect(PASSWORD_PATH, 303);
         }
         if (!ADMITS[access].includes(request.staff.user.role)) throw new AppError('forbidden');
@@ -74,11 +75,13 @@ export const accessPlugin = fp(
 
     app.addHook('onRoute', (route) => {
       const access = route.config?.access;
-      if (!access) throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);
+      if (!access)
+        throw new Error(`Route ${route.method} ${route.url} does not declare who may call it (config.access)`);
       if (access === 'public') return;
       route.onRequest = [...toArray(route.onRequest), authenticate(access)];
       const methods = toArray(route.method);
-      if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) route.preHandler = [checkCsrf, ...toArray(route.preHandler)];
+      if (methods.some((m) => m !== 'GET' && m !== 'HEAD'))
+        route.preHandler = [checkCsrf, ...toArray(route.preHandler)];
     });
   },
   { name: 'access', dependencies: ['@fastify/cookie'] },

@@ -5,14 +5,21 @@ import type { Assets } from '../views/assets.ts';
 export function assetRoutes(assets: Assets): FastifyPluginAsync {
   return async (app) => {
     // GET /assets/:file — content-hashed, cached for a year
-    app.get<{ Params: { file: string } }>('/assets/:file', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-      const asset = assets.byPath.get(`/assets/${request.params.file}`);
-      if (!asset) return reply.callNotFound();
-      const accepts = request.headers['accept-encoding'] ?? '';
-      reply.header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding').type(asset.type);
-      if (/\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(asset.br);
-      if (/\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(asset.gzip);
-      return reply.send(asset.body);
-    });
+    app.get<{ Params: { file: string } }>(
+      '/assets/:file',
+      { config: { access: 'public' }, schema: { hide: true } },
+      async (request, reply) => {
+        const asset = assets.byPath.get(`/assets/${request.params.file}`);
+        if (!asset) return reply.callNotFound();
+        const accepts = request.headers['accept-encoding'] ?? '';
+        reply
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .header('vary', 'accept-encoding')
+          .type(asset.type);
+        if (/\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(asset.br);
+        if (/\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(asset.gzip);
+        return reply.send(asset.body);
+      },
+    );
   };
 }

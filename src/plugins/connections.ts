@@ -38,7 +38,10 @@ export function lingerOnClose(socket: Socket): void {
  * once. Connections from trusted proxies are not capped (every reader comes through them; the
  * proxy limits its own clients, see docs/DEPLOY.md). 0 turns the cap off.
  */
-export function capConnections(server: Server, { max, isProxy }: { max: number; isProxy: (address: string) => boolean }): void {
+export function capConnections(
+  server: Server,
+  { max, isProxy }: { max: number; isProxy: (address: string) => boolean },
+): void {
   if (max <= 0) return;
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {

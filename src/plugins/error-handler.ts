@@ -33,17 +33,27 @@ export function toAppError(error: FastifyError): AppError {
     const fields: FieldErrors = {};
     for (const issue of error.validation) {
       const missing = (issue.params as { missingProperty?: string }).missingProperty;
-      const field = missing ?? (issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || error.validationContext || 'request');
+      const field =
+        missing ?? (issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || error.validationContext || 'request');
       fields[field] ??= missing ? 'This field is required.' : describe(issue.message);
     }
-    const where = error.validationContext === 'body' ? '' : ` in the ${error.validationContext === 'querystring' ? 'query string' : 'URL'}`;
-    return new AppError('validation_failed', `Some fields${where} need attention: ${Object.keys(fields).join(', ')}.`, fields);
+    const where =
+      error.validationContext === 'body'
+        ? ''
+        : ` in the ${error.validationContext === 'querystring' ? 'query string' : 'URL'}`;
+    return new AppError(
+      'validation_failed',
+      `Some fields${where} need attention: ${Object.keys(fields).join(', ')}.`,
+      fields,
+    );
   }
   if (error.statusCode === 429) return new AppError('rate_limited');
   const code = error.code ? FRAMEWORK_CODES[error.code] : undefined;
-  if (code === 'bad_request' && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return new AppError('bad_request', 'The request body is not valid JSON.');
+  if (code === 'bad_request' && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return new AppError('bad_request', 'The request body is not valid JSON.');
   if (code) return new AppError(code);
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new AppError('bad_request', error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+    return new AppError('bad_request', error.message);
   // The database restarting or dropping a connection: nothing was acknowledged, try again (503).
   if (isDatabaseUnavailable(error)) return new AppError('unavailable');
   return new AppError('internal');
@@ -63,7 +73,13 @@ export function wantsHtml(request: FastifyRequest): boolean {
  * HTML error page otherwise, and the security headers in both (an error may come before the hook
  * that sets them has run).
  */
-export function createErrorResponder({ renderHtml, headers }: { renderHtml: HtmlErrorRenderer; headers: Record<string, string> }) {
+export function createErrorResponder({
+  renderHtml,
+  headers,
+}: {
+  renderHtml: HtmlErrorRenderer;
+  headers: Record<string, string>;
+}) {
   return (request: FastifyRequest, reply: FastifyReply, appError: AppError) => {
     reply.status(appError.status).headers(headers);
     // Refused before its body arrived (413, 408…): the connection is closed after this answer,
@@ -88,7 +104,14 @@ export function frameworkError(error: FastifyError): AppError {
 }
 
 export const errorHandlerPlugin = fp(
-  async (app, options: { renderHtml: HtmlErrorRenderer; headers: Record<string, string>; redirect?: (url: string) => Promise<string | undefined> }) => {
+  async (
+    app,
+    options: {
+      renderHtml: HtmlErrorRenderer;
+      headers: Record<string, string>;
+      redirect?: (url: string) => Promise<string | undefined>;
+    },
+  ) => {
     const respond = createErrorResponder(options);
     const { redirect } = options;
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -99,7 +122,8 @@ export const errorHandlerPlugin = fp(
     });
     app.setNotFoundHandler(async (request, reply) => {
       // An old address (an imported site's permalink) answers 301 to where it lives now.
-      const moved = redirect && (request.method === 'GET' || request.method === 'HEAD') ? await redirect(request.url) : undefined;
+      const moved =
+        redirect && (request.method === 'GET' || request.method === 'HEAD') ? await redirect(request.url) : undefined;
       if (moved) return reply.redirect(moved, 301);
       return respond(request, reply, new AppError('not_found'));
     });
@@ -111,16 +135,26 @@ export const errorHandlerPlugin = fp(
  * A request Node could not parse (bad syntax, headers too large, the request timing out before
  * its headers came): answered on the socket itself, in the same shape and with the same headers.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex, headers: Record<string, string>): void {
+export function answerClientError(
+  error: Error & { code?: string },
+  socket: Duplex,
+  headers: Record<string, string>,
+): void {
   const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || answering?.headersSent) {
     socket.destroy();
     return;
   }
   const appError =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new AppError('request_timeout') : error.code === 'HPE_HEADER_OVERFLOW' ? new AppError('headers_too_large') : new AppError('bad_request');
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new AppError('request_timeout')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError('headers_too_large')
+        : new AppError('bad_request');
   const body = JSON.stringify(errorBody(appError));
-  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const lines = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   socket.write(
     `HTTP/1.1 ${appError.status} ${STATUS_CODES[appError.status]}\r\n` +
       `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -12,7 +12,11 @@ function clean(value: unknown, strip: (text: string) => string): unknown {
     for (let i = 0; i < value.length; i++) value[i] = clean(value[i], strip);
     return value;
   }
-  if (value !== null && typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
+  ) {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) record[key] = clean(record[key], strip);
   }
@@ -23,7 +27,9 @@ export const inputHygienePlugin = fp(
   async (app) => {
     app.addHook('preValidation', async (request) => {
       const params = request.params as Record<string, unknown> | undefined;
-      if (params) for (const value of Object.values(params)) if (typeof value === 'string' && hasControls(value)) throw new AppError('not_found');
+      if (params)
+        for (const value of Object.values(params))
+          if (typeof value === 'string' && hasControls(value)) throw new AppError('not_found');
       if (request.query) clean(request.query, stripAllControls);
       if (request.body) clean(request.body, stripControls);
     });

@@ -42,7 +42,12 @@ export const metricsPlugin = fp(
     collectDefaultMetrics({ register });
 
     const labelNames = ['method', 'route', 'status'] as const;
-    const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames, registers: [register] });
+    const requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered',
+      labelNames,
+      registers: [register],
+    });
     const duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'Time to answer an HTTP request',
@@ -52,7 +57,11 @@ export const metricsPlugin = fp(
     });
     app.addHook('onResponse', async (request, reply) => {
       // The route pattern, never the raw URL: labels must stay few.
-      const labels = { method: request.method, route: request.routeOptions.url ?? '(unmatched)', status: String(reply.statusCode) };
+      const labels = {
+        method: request.method,
+        route: request.routeOptions.url ?? '(unmatched)',
+        status: String(reply.statusCode),
+      };
       requests.inc(labels);
       duration.observe(labels, reply.elapsedTime / 1000);
     });

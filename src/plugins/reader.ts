@@ -71,20 +71,33 @@ export function createReaderTools({ secret, secureCookies }: { secret: string; s
   const csrfToken = (readerId: string) => hmac(secret, 'csrf', readerId);
   // A third-party iframe (the embed's frame) is sent only SameSite=None cookies, which browsers
   // accept only with Secure, so only over HTTPS; they are also Partitioned (one per host site).
-  const sameSite = (embedded: boolean) => (embedded && secureCookies ? { sameSite: 'none' as const, partitioned: true } : { sameSite: 'lax' as const });
+  const sameSite = (embedded: boolean) =>
+    embedded && secureCookies ? { sameSite: 'none' as const, partitioned: true } : { sameSite: 'lax' as const };
   return {
     ensureReader(request, reply, { embedded = false } = {}) {
       if (request.readerId) return request.readerId;
       const id = randomToken(18);
       request.readerId = id;
-      reply.setCookie(READER_COOKIE, id, { path: '/', httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
+      reply.setCookie(READER_COOKIE, id, {
+        path: '/',
+        httpOnly: true,
+        secure: secureCookies,
+        maxAge: ONE_YEAR_S,
+        ...sameSite(embedded),
+      });
       return id;
     },
     markActed(reply, articlePath, { embedded = false, rating } = {}) {
       // A rating keeps the marker "rating only" unless the reader already has more here.
       const kept = reply.request.cookies[ACTED_COOKIE];
       const value = rating !== undefined && (kept === undefined || ratingOfActed(kept) !== null) ? `r${rating}` : '1';
-      reply.setCookie(ACTED_COOKIE, value, { path: articlePath, httpOnly: true, secure: secureCookies, maxAge: ONE_YEAR_S, ...sameSite(embedded) });
+      reply.setCookie(ACTED_COOKIE, value, {
+        path: articlePath,
+        httpOnly: true,
+        secure: secureCookies,
+        maxAge: ONE_YEAR_S,
+        ...sameSite(embedded),
+      });
     },
     hasActed: (request) => request.readerId !== null && request.cookies[ACTED_COOKIE] !== undefined,
     ratingOnly: (request) => (request.readerId === null ? null : ratingOfActed(request.cookies[ACTED_COOKIE])),

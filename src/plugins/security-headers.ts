@@ -20,7 +20,10 @@ const CSP = [...POLICY, "frame-ancestors 'none'"].join('; ');
  * page keeps `frame-ancestors 'none'` and X-Frame-Options DENY.
  */
 export function allowFramingBy(reply: FastifyReply, origins: Iterable<string>): void {
-  reply.header('content-security-policy', [...POLICY, `frame-ancestors 'self' ${[...origins].join(' ')}`.trim()].join('; '));
+  reply.header(
+    'content-security-policy',
+    [...POLICY, `frame-ancestors 'self' ${[...origins].join(' ')}`.trim()].join('; '),
+  );
   reply.removeHeader('x-frame-options');
 }
 

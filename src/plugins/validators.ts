@@ -27,7 +27,9 @@ function finiteOnly(validate: Validator): Validator {
     }
     const path = nonFinitePath(data, '');
     if (path === undefined) return true;
-    wrapped.errors = [{ keyword: 'type', instancePath: `/${path}`, schemaPath: '#', params: {}, message: 'must be a finite number' }];
+    wrapped.errors = [
+      { keyword: 'type', instancePath: `/${path}`, schemaPath: '#', params: {}, message: 'must be a finite number' },
+    ];
     return false;
   };
   return wrapped;
@@ -41,5 +43,8 @@ export function validatorCompiler({ exactBodies }: { exactBodies: boolean }): Fa
   const compilers = AjvCompiler();
   const coercing = compilers({}, { customOptions: {} });
   const exact = compilers({}, { customOptions: { coerceTypes: false } });
-  return (route) => finiteOnly((exactBodies && route.httpPart === 'body' ? exact : coercing)(route) as Validator) as ReturnType<FastifySchemaCompiler<unknown>>;
+  return (route) =>
+    finiteOnly((exactBodies && route.httpPart === 'body' ? exact : coercing)(route) as Validator) as ReturnType<
+      FastifySchemaCompiler<unknown>
+    >;
 }

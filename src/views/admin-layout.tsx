@@ -34,16 +34,34 @@ function AdminHead({ title, stylesheet, scripts }: { title: string; stylesheet: 
       <meta name="robots" content="noindex" />
       <title>{title}</title>
       <link rel="stylesheet" href={stylesheet} />
-      {scripts?.map((src) => <script src={src} defer />)}
+      {scripts?.map((src) => (
+        <script src={src} defer />
+      ))}
     </head>
   );
 }
 
-export function AdminLayout({ frame, title, active, children, scripts }: { frame: AdminFrame; title: string; active: string; children: ComponentChildren; scripts?: string[] }) {
+export function AdminLayout({
+  frame,
+  title,
+  active,
+  children,
+  scripts,
+}: {
+  frame: AdminFrame;
+  title: string;
+  active: string;
+  children: ComponentChildren;
+  scripts?: string[];
+}) {
   const { session, csrf, context } = frame;
   return (
     <html lang="en">
-      <AdminHead title={`${title} — ${context.settings.siteTitle} admin`} stylesheet={context.stylesheet} scripts={scripts} />
+      <AdminHead
+        title={`${title} — ${context.settings.siteTitle} admin`}
+        stylesheet={context.stylesheet}
+        scripts={scripts}
+      />
       <body class="admin">
         <a class="skip-link" href="#main">
           Skip to content
@@ -71,14 +89,20 @@ export function AdminLayout({ frame, title, active, children, scripts }: { frame
               <input type="hidden" name="_csrf" value={csrf} />
               <span class="whoami">
                 {session.user.displayName} ({session.user.role}) ·{' '}
-                <a href="/admin/account/password" aria-current={active === '/admin/account/password' ? 'page' : undefined}>
+                <a
+                  href="/admin/account/password"
+                  aria-current={active === '/admin/account/password' ? 'page' : undefined}
+                >
                   Password
                 </a>
                 {ADMITS.moderator.includes(session.user.role) ? (
                   <>
                     {' '}
                     ·{' '}
-                    <a href="/admin/account/notifications" aria-current={active === '/admin/account/notifications' ? 'page' : undefined}>
+                    <a
+                      href="/admin/account/notifications"
+                      aria-current={active === '/admin/account/notifications' ? 'page' : undefined}
+                    >
                       E-mail
                     </a>
                   </>
@@ -99,7 +123,15 @@ export function AdminLayout({ frame, title, active, children, scripts }: { frame
 }
 
 /** A page outside the signed-in frame (login), sharing the admin look. */
-export function AdminBareLayout({ title, context, children }: { title: string; context: LayoutContext; children: ComponentChildren }) {
+export function AdminBareLayout({
+  title,
+  context,
+  children,
+}: {
+  title: string;
+  context: LayoutContext;
+  children: ComponentChildren;
+}) {
   return (
     <html lang="en">
       <AdminHead title={`${title} — ${context.settings.siteTitle}`} stylesheet={context.stylesheet} />

@@ -29,7 +29,8 @@ export interface Assets {
 // scripts/build.mjs defines BROADSHEET_BUILT for the compiled program in dist/, which builds the
 // browser assets from the sources beside it.
 declare const BROADSHEET_BUILT: boolean | undefined;
-const here = typeof BROADSHEET_BUILT !== 'undefined' ? new URL('../src/views/', import.meta.url) : new URL('.', import.meta.url);
+const here =
+  typeof BROADSHEET_BUILT !== 'undefined' ? new URL('../src/views/', import.meta.url) : new URL('.', import.meta.url);
 
 export async function buildAssets(): Promise<Assets> {
   const css = await build({
@@ -57,11 +58,36 @@ export async function buildAssets(): Promise<Assets> {
     script('../client/embed.ts'),
   ]);
   const stylesheet = asset('site', 'css', 'text/css; charset=utf-8', Buffer.from(css.outputFiles[0]!.contents));
-  const articleScript = asset('article', 'js', 'text/javascript; charset=utf-8', Buffer.from(js.outputFiles[0]!.contents));
-  const moderationScript = asset('moderation', 'js', 'text/javascript; charset=utf-8', Buffer.from(moderationJs.outputFiles[0]!.contents));
-  const editorScript = asset('editor', 'js', 'text/javascript; charset=utf-8', Buffer.from(editorJs.outputFiles[0]!.contents));
-  const embedFrameScript = asset('embed-frame', 'js', 'text/javascript; charset=utf-8', Buffer.from(frameJs.outputFiles[0]!.contents));
-  const embedLoader = asset('embed', 'js', 'text/javascript; charset=utf-8', Buffer.from(loaderJs.outputFiles[0]!.contents));
+  const articleScript = asset(
+    'article',
+    'js',
+    'text/javascript; charset=utf-8',
+    Buffer.from(js.outputFiles[0]!.contents),
+  );
+  const moderationScript = asset(
+    'moderation',
+    'js',
+    'text/javascript; charset=utf-8',
+    Buffer.from(moderationJs.outputFiles[0]!.contents),
+  );
+  const editorScript = asset(
+    'editor',
+    'js',
+    'text/javascript; charset=utf-8',
+    Buffer.from(editorJs.outputFiles[0]!.contents),
+  );
+  const embedFrameScript = asset(
+    'embed-frame',
+    'js',
+    'text/javascript; charset=utf-8',
+    Buffer.from(frameJs.outputFiles[0]!.contents),
+  );
+  const embedLoader = asset(
+    'embed',
+    'js',
+    'text/javascript; charset=utf-8',
+    Buffer.from(loaderJs.outputFiles[0]!.contents),
+  );
   return {
     stylesheet,
     articleScript,
@@ -69,11 +95,19 @@ export async function buildAssets(): Promise<Assets> {
     editorScript,
     embedFrameScript,
     embedLoader,
-    byPath: new Map([stylesheet, articleScript, moderationScript, editorScript, embedFrameScript].map((a) => [a.path, a])),
+    byPath: new Map(
+      [stylesheet, articleScript, moderationScript, editorScript, embedFrameScript].map((a) => [a.path, a]),
+    ),
   };
 }
 
 function asset(name: string, ext: string, type: string, body: Buffer): Asset {
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 10);
-  return { path: `/assets/${name}.${hash}.${ext}`, type, body, gzip: gzipSync(body, { level: 9 }), br: brotliCompressSync(body) };
+  return {
+    path: `/assets/${name}.${hash}.${ext}`,
+    type,
+    body,
+    gzip: gzipSync(body, { level: 9 }),
+    br: brotliCompressSync(body),
+  };
 }

@@ -47,8 +47,10 @@ export function formatDate(iso: string, zone = renderZone): string {
 /** "4 Dec 2026, 09:30 EST": a time of day names its zone. */
 export function formatDateTime(iso: string, zone = renderZone): string {
   const time = new Date(iso);
-  return `${zoneFormatter(zone, 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(time)} ` +
-    `${zoneAbbreviation(zone, time)}`;
+  return (
+    `${zoneFormatter(zone, 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(time)} ` +
+    `${zoneAbbreviation(zone, time)}`
+  );
 }
 
 export function plural(n: number, one: string, many: string): string {

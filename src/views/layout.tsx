@@ -37,7 +37,15 @@ export interface LayoutContext {
   pages?: PageLink[];
 }
 
-export function Layout({ meta, context, children }: { meta: PageMeta; context: LayoutContext; children: ComponentChildren }) {
+export function Layout({
+  meta,
+  context,
+  children,
+}: {
+  meta: PageMeta;
+  context: LayoutContext;
+  children: ComponentChildren;
+}) {
   const { settings } = context;
   const title = meta.title === settings.siteTitle ? meta.title : `${meta.title} — ${settings.siteTitle}`;
   const icon = iconVersion(settings);
@@ -65,7 +73,9 @@ export function Layout({ meta, context, children }: { meta: PageMeta; context: L
         ))}
         {meta.head}
         <link rel="stylesheet" href={context.stylesheet} />
-        {meta.scripts?.map((src) => <script src={src} defer />)}
+        {meta.scripts?.map((src) => (
+          <script src={src} defer />
+        ))}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -134,7 +144,14 @@ function SiteTitle({ settings }: { settings: Settings }) {
   const shown = Math.min(LOGO_MAX_WIDTH_PX, Math.ceil((LOGO_HEIGHT_PX * logo.width) / logo.height));
   return (
     <a class="site-title site-logo" href="/">
-      <img src={mediaPath(logo.key, logo.widths[0]!)} srcset={srcsetOf(logo)} sizes={`${shown}px`} width={logo.width} height={logo.height} alt={settings.siteTitle} />
+      <img
+        src={mediaPath(logo.key, logo.widths[0]!)}
+        srcset={srcsetOf(logo)}
+        sizes={`${shown}px`}
+        width={logo.width}
+        height={logo.height}
+        alt={settings.siteTitle}
+      />
     </a>
   );
 }
@@ -157,7 +174,17 @@ function SectionNav({ sections, current }: { sections: SectionLink[]; current: s
 }
 
 /** `latest` (the newest articles) helps a reader who found nothing: shown on a 404 only. */
-export function ErrorPage({ status, message, context, latest = [] }: { status: number; message: string; context: LayoutContext; latest?: ArticleLink[] }) {
+export function ErrorPage({
+  status,
+  message,
+  context,
+  latest = [],
+}: {
+  status: number;
+  message: string;
+  context: LayoutContext;
+  latest?: ArticleLink[];
+}) {
   const heading = status === 404 ? 'Page not found' : status >= 500 ? 'Something went wrong' : 'That did not work';
   return (
     <Layout meta={{ title: heading, path: '', headerSearch: status !== 404 }} context={context}>
@@ -211,6 +238,11 @@ function NotFoundHelp({ sections, latest }: { sections: SectionLink[]; latest: A
   );
 }
 
-export function renderErrorPage(status: number, message: string, context: LayoutContext, latest: ArticleLink[] = []): string {
+export function renderErrorPage(
+  status: number,
+  message: string,
+  context: LayoutContext,
+  latest: ArticleLink[] = [],
+): string {
   return renderPage(<ErrorPage status={status} message={message} context={context} latest={latest} />);
 }

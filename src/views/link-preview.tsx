@@ -18,7 +18,15 @@ export interface PreviewArticle {
   tags: string[];
 }
 
-export function LinkPreview(props: { settings: Settings; publicUrl: string; title: string; description: string; path: string; image?: PreviewImage; article?: PreviewArticle }) {
+export function LinkPreview(props: {
+  settings: Settings;
+  publicUrl: string;
+  title: string;
+  description: string;
+  path: string;
+  image?: PreviewImage;
+  article?: PreviewArticle;
+}) {
   const { settings, publicUrl, title, description, path, image, article } = props;
   return (
     <>
@@ -30,7 +38,9 @@ export function LinkPreview(props: { settings: Settings; publicUrl: string; titl
       {article?.publishedTime ? <meta property="article:published_time" content={article.publishedTime} /> : null}
       {article ? <meta property="article:modified_time" content={article.modifiedTime} /> : null}
       {article?.section ? <meta property="article:section" content={article.section} /> : null}
-      {article?.tags.map((tag) => <meta property="article:tag" content={tag} />)}
+      {article?.tags.map((tag) => (
+        <meta property="article:tag" content={tag} />
+      ))}
       {image ? (
         <>
           <meta property="og:image" content={publicUrl + image.path} />

@@ -16,7 +16,14 @@ export interface PaginationProps {
   next?: string;
 }
 
-export function Pagination({ page, pages, href, label = 'Pagination', previous = '← Newer', next = 'Older →' }: PaginationProps) {
+export function Pagination({
+  page,
+  pages,
+  href,
+  label = 'Pagination',
+  previous = '← Newer',
+  next = 'Older →',
+}: PaginationProps) {
   if (pages <= 1) return null;
   return (
     <nav class="pagination" aria-label={label}>

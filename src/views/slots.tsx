@@ -68,6 +68,7 @@ export function nest(template: ByteTemplate, parts: Record<string, ByteTemplate>
 /** The finished bytes, with each remaining hole filled from `values`. */
 export function fillByteTemplate(template: ByteTemplate, values: Record<string, string>): Buffer {
   const parts: Buffer[] = [template.chunks[0]!];
-  for (let i = 0; i < template.holes.length; i++) parts.push(Buffer.from(values[template.holes[i]!] ?? ''), template.chunks[i + 1]!);
+  for (let i = 0; i < template.holes.length; i++)
+    parts.push(Buffer.from(values[template.holes[i]!] ?? ''), template.chunks[i + 1]!);
   return Buffer.concat(parts);
 }

@@ -8,7 +8,8 @@ import { textOf, type Client } from './test-app.ts';
 
 /** A scraped article that ships in the repository (the README's example too): 85 % from 3 ratings. */
 export const SAMPLE_FILE = fileURLToPath(new URL('../../examples/scraped-article.txt', import.meta.url));
-export const SAMPLE_TITLE = 'Harbour Town Keeps Its Night Ferry After a Year-Long Trial Despite Noise Complaints: Council';
+export const SAMPLE_TITLE =
+  'Harbour Town Keeps Its Night Ferry After a Year-Long Trial Despite Noise Complaints: Council';
 export const SAMPLE_SLUG = 'harbour-town-keeps-its-night-ferry-after-a-year-long-trial-despite-noise';
 export const SAMPLE_PATH = `/articles/${SAMPLE_SLUG}`;
 
@@ -19,7 +20,9 @@ export const SAMPLE_PATH = `/articles/${SAMPLE_SLUG}`;
 export const SEED_FILE = fileURLToPath(new URL('../../../shared/seed/000_5912ab74b97d98b5.txt', import.meta.url));
 export const SEED_TITLE = 'Biden Tells Netanyahu To Refrain From Offensive Attacks After Iran Strikes: Report';
 export const SEED_SLUG = 'biden-tells-netanyahu-to-refrain-from-offensive-attacks-after-iran-strikes';
-export const seedSkip: string | false = existsSync(SEED_FILE) ? false : `the scraped seed is not beside the repository (${SEED_FILE})`;
+export const seedSkip: string | false = existsSync(SEED_FILE)
+  ? false
+  : `the scraped seed is not beside the repository (${SEED_FILE})`;
 
 /** Imports the sample article (or another scraped file) the way `broadsheet import` does and returns the article. */
 export async function importSample(services: Services, file = SAMPLE_FILE, slug = SAMPLE_SLUG) {
@@ -33,7 +36,12 @@ export async function importSample(services: Services, file = SAMPLE_FILE, slug 
  * not to the comment, so a test that posted it finds it here.
  */
 export async function lastCommentId(services: Services): Promise<number> {
-  const row = await services.db.selectFrom('comments').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  const row = await services.db
+    .selectFrom('comments')
+    .select('id')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -68,7 +76,11 @@ export async function writtenRows(services: Services): Promise<{ comments: numbe
 }
 
 /** Asserts a JSON error answer `{ error, message }` and returns its body. */
-export async function expectJsonError(response: Response, status: number, code?: string): Promise<{ error: string; message: string; fields?: Record<string, string> }> {
+export async function expectJsonError(
+  response: Response,
+  status: number,
+  code?: string,
+): Promise<{ error: string; message: string; fields?: Record<string, string> }> {
   const text = await response.text();
   assert.equal(response.status, status, `expected ${status}, got ${response.status}: ${text.slice(0, 300)}`);
   assert.match(response.headers.get('content-type') ?? '', /^application\/json/, 'error body is JSON');
@@ -149,12 +161,17 @@ export function commentFormFields(html: string): Record<string, string> {
     if ((type === 'checkbox' || type === 'radio') && !/\schecked\b/.test(tag)) continue;
     fields[name] = decodeEntities(/\svalue="([^"]*)"/.exec(tag)?.[1] ?? '');
   }
-  for (const [, name, text] of form.matchAll(/<textarea\b[^>]*\sname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[name!] = decodeEntities(text!);
+  for (const [, name, text] of form.matchAll(/<textarea\b[^>]*\sname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    fields[name!] = decodeEntities(text!);
   return fields;
 }
 
 /** A reader opens the article page and submits its comment form (no JavaScript). */
-export async function submitCommentForm(client: Client, articlePagePath: string, typed: Record<string, string>): Promise<Response> {
+export async function submitCommentForm(
+  client: Client,
+  articlePagePath: string,
+  typed: Record<string, string>,
+): Promise<Response> {
   const { html } = await client.page(articlePagePath);
   const action = /<form class="comment-form"[^>]*\saction="([^"]+)"/.exec(html)?.[1];
   assert.ok(action, 'the page has a comment form');
@@ -165,7 +182,11 @@ export async function submitCommentForm(client: Client, articlePagePath: string,
  * A reader's browser posting a comment as JSON, the way the site's own pages do: it first loads
  * the article page and sends the comment form's token (if the page has one) in its header.
  */
-export async function postCommentJson(client: Client, article: { id: number; slug: string }, input: unknown): Promise<Response> {
+export async function postCommentJson(
+  client: Client,
+  article: { id: number; slug: string },
+  input: unknown,
+): Promise<Response> {
   const { html } = await client.page(`/articles/${article.slug}`);
   const token = commentFormFields(html).formToken;
   return client.request(`/api/v1/articles/${article.id}/comments`, {

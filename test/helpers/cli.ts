@@ -11,6 +11,10 @@ export function cliEnv(database: TestDatabase, extra: Record<string, string> = {
 }
 
 /** Runs the `broadsheet` bin to its end (killed after `timeoutMs`), with a clean environment plus `env`. */
-export function runCli(args: string[], env: Record<string, string> = {}, { timeoutMs = 120_000 } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  { timeoutMs = 120_000 } = {},
+): Promise<CliRun> {
   return runBroadsheet(args, env, { timeoutMs });
 }

@@ -18,5 +18,10 @@ export async function createArticle(services: Services, input: Partial<ArticleIn
 
 export function commentInput(overrides: Record<string, unknown> = {}) {
   n++;
-  return { authorName: `Reader ${n}`, authorEmail: `reader${n}@example.org`, body: `A thoughtful comment number ${n}.`, ...overrides };
+  return {
+    authorName: `Reader ${n}`,
+    authorEmail: `reader${n}@example.org`,
+    body: `A thoughtful comment number ${n}.`,
+    ...overrides,
+  };
 }

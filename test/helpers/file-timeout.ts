@@ -4,8 +4,10 @@
 if (process.env.NODE_TEST_CONTEXT?.startsWith('child')) {
   const limitMs = Number(process.env.TEST_FILE_TIMEOUT_MS) || 15 * 60_000;
   setTimeout(() => {
-    process.stderr.write(`\n${process.argv[1] ?? 'this test file'}: still running after ${limitMs / 1000} s, so it was ended as ` +
-      `a failure (a test hangs).\n`);
+    process.stderr.write(
+      `\n${process.argv[1] ?? 'this test file'}: still running after ${limitMs / 1000} s, so it was ended as ` +
+        `a failure (a test hangs).\n`,
+    );
     process.exit(1);
   }, limitMs).unref();
 }

@@ -29,7 +29,10 @@ export function assertInert(html: string, where: string) {
   const raw = /<(img|iframe|object|embed|math|style|base)\b/i.exec(html);
   assert.ok(!raw, `${where}: <${raw?.[1]}`);
   for (const tag of tags(html)) {
-    assert.ok(!['img', 'iframe', 'object', 'embed', 'math', 'style', 'base'].includes(tag.name), `${where}: <${tag.name}>`);
+    assert.ok(
+      !['img', 'iframe', 'object', 'embed', 'math', 'style', 'base'].includes(tag.name),
+      `${where}: <${tag.name}>`,
+    );
     for (const [name, value] of tag.attrs) {
       assert.ok(!name.startsWith('on'), `${where}: event handler in ${tag.raw}`);
       if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(name)) {
@@ -41,7 +44,10 @@ export function assertInert(html: string, where: string) {
   for (const script of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/gi) ?? []) {
     // JSON-LD is data, never run; its text may hold no `<`, so nothing in it can end the element.
     if (/^<script type="application\/ld\+json">[^<]*<\/script>$/.test(script)) continue;
-    assert.match(script, /^<script src="\/assets\/[^"]+" defer><\/script>$/, `${where}: a script that is not the site's own`);
+    assert.match(
+      script,
+      /^<script src="\/assets\/[^"]+" defer><\/script>$/,
+      `${where}: a script that is not the site's own`,
+    );
   }
 }
-

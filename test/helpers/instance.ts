@@ -23,11 +23,25 @@ export interface Instance {
  * defaults). One that does not listen within `timeoutMs` is killed, and so is any still running
  * when the test file ends (see process.ts): an orphaned server would outlive the test run.
  */
-export async function startInstance(env: Record<string, string>, { timeoutMs = 20_000, demo = false } = {}): Promise<Instance> {
+export async function startInstance(
+  env: Record<string, string>,
+  { timeoutMs = 20_000, demo = false } = {},
+): Promise<Instance> {
   const child = spawnChild(process.execPath, [BIN, 'serve', ...(demo ? [] : ['--no-demo'])], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
   });
-  const [, url] = await child.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/, 'the instance to listen', timeoutMs);
+  const [, url] = await child.waitFor(
+    /Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
+    'the instance to listen',
+    timeoutMs,
+  );
   return {
     url: url!,
     process: child.process,
@@ -45,7 +59,12 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Fin
 
 /** Why Redis cannot be used for a test (undefined when it can). */
 export async function redisProblem(url = TEST_REDIS_URL): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();

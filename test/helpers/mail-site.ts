@@ -19,7 +19,10 @@ export interface MailSite {
 
 export async function startMailSite(articleTitle: string): Promise<MailSite> {
   const smtp = await startSmtpServer();
-  const app = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://news.example.org' }, settings: { commentPolicy: 'publish' } });
+  const app = await startTestApp({
+    env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://news.example.org' },
+    settings: { commentPolicy: 'publish' },
+  });
   const article = await createArticle(app.services, { title: articleTitle });
   return {
     smtp,

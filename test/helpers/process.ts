@@ -63,7 +63,8 @@ export interface SpawnOptions {
 /** The variables a child gets from this process: enough to run, nothing of the developer's settings. */
 export function baseEnv(): Record<string, string> {
   const base: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[key] !== undefined) base[key] = process.env[key]!;
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
+    if (process.env[key] !== undefined) base[key] = process.env[key]!;
   return base;
 }
 
@@ -171,7 +172,11 @@ export interface Finished {
 }
 
 /** Runs a program to its end; killed (with its group) when it takes longer than `timeoutMs`. */
-export async function runToEnd(command: string, args: string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<Finished> {
+export async function runToEnd(
+  command: string,
+  args: string[],
+  options: SpawnOptions & { timeoutMs?: number } = {},
+): Promise<Finished> {
   const child = spawnChild(command, args, options);
   const timeoutMs = options.timeoutMs ?? 120_000;
   let timedOut = false;
@@ -181,8 +186,11 @@ export async function runToEnd(command: string, args: string[], options: SpawnOp
   }, timeoutMs);
   try {
     const code = await child.exited;
-    if (timedOut) throw new Error(`${command} ${args.join(' ')}: still running after ${timeoutMs} ms, so it was killed. Its output:\n` +
-      `${child.output()}`);
+    if (timedOut)
+      throw new Error(
+        `${command} ${args.join(' ')}: still running after ${timeoutMs} ms, so it was killed. Its output:\n` +
+          `${child.output()}`,
+      );
     return { code, stdout: child.stdout(), stderr: child.stderr() };
   } finally {
     clearTimeout(timer);
@@ -190,6 +198,10 @@ export async function runToEnd(command: string, args: string[], options: SpawnOp
 }
 
 /** Runs the `broadsheet` bin as an operator would, with a clean environment plus `env` (quiet log unless set). */
-export function runBroadsheet(args: string[], env: Record<string, string> = {}, options: { timeoutMs?: number; input?: string; cwd?: string } = {}): Promise<Finished> {
+export function runBroadsheet(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number; input?: string; cwd?: string } = {},
+): Promise<Finished> {
   return runToEnd(process.execPath, [BIN, ...args], { ...options, env: { ...baseEnv(), LOG_LEVEL: 'silent', ...env } });
 }

@@ -24,7 +24,10 @@ export interface SseStream {
 
 export async function openEvents(url: string, { lastEventId }: { lastEventId?: string } = {}): Promise<SseStream> {
   const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal, headers: lastEventId ? { 'last-event-id': lastEventId } : {} });
+  const response = await fetch(url, {
+    signal: controller.signal,
+    headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+  });
   const seen: SseEvent[] = [];
   const retries: number[] = [];
   let last: string | undefined = lastEventId;
@@ -46,7 +49,8 @@ export async function openEvents(url: string, { lastEventId }: { lastEventId?: s
           for (const line of block.split('\n')) {
             const colon = line.indexOf(':');
             if (colon === 0) continue; // a comment (keep-alive)
-            const [field, value] = colon < 0 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 1).replace(/^ /, '')];
+            const [field, value] =
+              colon < 0 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 1).replace(/^ /, '')];
             if (field === 'id') id = last = value;
             else if (field === 'event') event = value;
             else if (field === 'data') data = value;
@@ -70,7 +74,8 @@ export async function openEvents(url: string, { lastEventId }: { lastEventId?: s
       for (;;) {
         const index = seen.findIndex((e) => e.event === event);
         if (index >= 0) return seen.splice(index, 1)[0]!;
-        if (Date.now() - started > timeoutMs) throw new Error(`no "${event}" event within ${timeoutMs} ms (seen: ${JSON.stringify(seen)})`);
+        if (Date.now() - started > timeoutMs)
+          throw new Error(`no "${event}" event within ${timeoutMs} ms (seen: ${JSON.stringify(seen)})`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },

@@ -12,7 +12,10 @@ export interface TcpProxy {
 }
 
 /** Starts listening on a free port, forwarding to `target`; `{ listening: false }` starts cut. */
-export async function startTcpProxy(target: { host: string; port: number }, { listening = true } = {}): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  { listening = true } = {},
+): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;

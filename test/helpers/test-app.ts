@@ -29,7 +29,12 @@ export interface TestDatabase {
 let admin: pg.Pool | undefined;
 /** One small pool per test process to create and drop schemas; it lets the process exit when idle. */
 function adminPool(): pg.Pool {
-  admin ??= new pg.Pool({ connectionString: TEST_POSTGRES_URL, max: 2, allowExitOnIdle: true, idleTimeoutMillis: 1000 });
+  admin ??= new pg.Pool({
+    connectionString: TEST_POSTGRES_URL,
+    max: 2,
+    allowExitOnIdle: true,
+    idleTimeoutMillis: 1000,
+  });
   return admin;
 }
 
@@ -42,14 +47,20 @@ export function postgresUrlWithSchema(schema: string, base = TEST_POSTGRES_URL):
 export async function createTestDatabase(engine: TestEngine = TEST_ENGINE): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'broadsheet-test-'));
   if (engine === 'sqlite') {
-    return { url: `sqlite:${join(dir, 'test.db')}`, dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'test.db')}`,
+      dir,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `t_${randomBytes(8).toString('hex')}`;
   try {
     await adminPool().query(`create schema ${schema}`);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`TEST_DATABASE=postgres, but PostgreSQL at ${TEST_POSTGRES_URL} cannot be used: ${(error as Error).message}`);
+    throw new Error(
+      `TEST_DATABASE=postgres, but PostgreSQL at ${TEST_POSTGRES_URL} cannot be used: ${(error as Error).message}`,
+    );
   }
   return {
     url: postgresUrlWithSchema(schema),
@@ -152,7 +163,10 @@ export class Client {
     return pairs.join('; ');
   }
 
-  async request(path: string, init: RequestInit & { json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    path: string,
+    init: RequestInit & { json?: unknown; form?: Record<string, string> } = {},
+  ): Promise<Response> {
     // A header given as '' is left out (an older browser that sends no Sec-Fetch-Site, say).
     const given = { 'sec-fetch-site': 'same-origin', ...this.headers, ...(init.headers as Record<string, string>) };
     const headers = new Headers(Object.entries(given).filter(([, value]) => value !== ''));
@@ -171,7 +185,11 @@ export class Client {
       const [pair, ...attributes] = setCookie.split(';');
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq);
-      const cookiePath = attributes.map((a) => a.trim()).find((a) => /^path=/i.test(a))?.slice(5) || '/';
+      const cookiePath =
+        attributes
+          .map((a) => a.trim())
+          .find((a) => /^path=/i.test(a))
+          ?.slice(5) || '/';
       const byPath = this.cookies.get(name) ?? new Map<string, string>();
       if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) byPath.delete(cookiePath);
       else byPath.set(cookiePath, pair!.slice(eq + 1));

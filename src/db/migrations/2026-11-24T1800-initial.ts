@@ -63,7 +63,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('comments_article_status').on('comments').columns(['article_id', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('comments_article_status')
+    .on('comments')
+    .columns(['article_id', 'status', 'created_at'])
+    .execute();
   await db.schema.createIndex('comments_status_created').on('comments').columns(['status', 'created_at']).execute();
   await db.schema.createIndex('comments_email_status').on('comments').columns(['author_email', 'status']).execute();
   await db.schema.createIndex('comments_reader').on('comments').columns(['reader_id', 'article_id']).execute();

@@ -44,6 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('comments_body_hash').execute();
-  for (const column of ['body_hash', 'trained_as', 'spam_score']) await db.schema.alterTable('comments').dropColumn(column).execute();
+  for (const column of ['body_hash', 'trained_as', 'spam_score'])
+    await db.schema.alterTable('comments').dropColumn(column).execute();
   for (const table of ['spam_totals', 'spam_tokens', 'used_form_tokens']) await db.schema.dropTable(table).execute();
 }

@@ -7,11 +7,20 @@ import { withId } from './portable.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // One column per statement: SQLite adds a single column per ALTER TABLE.
-  await db.schema.alterTable('articles').addColumn('author_id', 'integer', (c) => c.references('users.id').onDelete('set null')).execute();
-  await db.schema.alterTable('articles').addColumn('update_note', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('author_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+    .execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('update_note', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   // Key of the stored image variants (see features/articles/featured-image.ts), or null.
   await db.schema.alterTable('articles').addColumn('featured_image', 'text').execute();
-  await db.schema.alterTable('articles').addColumn('featured_image_alt', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('featured_image_alt', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   // Set when an author submits a draft for an editor to publish; cleared on publication.
   await db.schema.alterTable('articles').addColumn('submitted_at', 'text').execute();
   await db.schema.createIndex('articles_author').on('articles').column('author_id').execute();
@@ -28,7 +37,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('saved_at', 'text', (c) => c.notNull())
     .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
     .execute();
-  await db.schema.createIndex('article_revisions_article').on('article_revisions').columns(['article_id', 'id']).execute();
+  await db.schema
+    .createIndex('article_revisions_article')
+    .on('article_revisions')
+    .columns(['article_id', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

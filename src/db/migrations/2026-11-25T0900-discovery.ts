@@ -19,11 +19,26 @@ function archiveSlug(name: string): string {
 
 export async function up(db: Kysely<any>): Promise<void> {
   // One column per statement: SQLite adds a single column per ALTER TABLE.
-  await db.schema.alterTable('articles').addColumn('section_slug', 'text', (c) => c.notNull().defaultTo('')).execute();
-  await db.schema.alterTable('articles').addColumn('author_slug', 'text', (c) => c.notNull().defaultTo('')).execute();
-  await db.schema.alterTable('articles').addColumn('review_type', 'text', (c) => c.notNull().defaultTo('')).execute();
-  await db.schema.alterTable('articles').addColumn('review_name', 'text', (c) => c.notNull().defaultTo('')).execute();
-  await db.schema.alterTable('article_tags').addColumn('slug', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('section_slug', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('author_slug', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('review_type', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('review_name', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema
+    .alterTable('article_tags')
+    .addColumn('slug', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
 
   const articles = await db.selectFrom('articles').select(['id', 'section', 'author_name']).execute();
   for (const row of articles) {
@@ -34,9 +49,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute();
   }
   const tags = await db.selectFrom('article_tags').select('tag').distinct().execute();
-  for (const { tag } of tags) await db.updateTable('article_tags').set({ slug: archiveSlug(tag) }).where('tag', '=', tag).execute();
+  for (const { tag } of tags)
+    await db
+      .updateTable('article_tags')
+      .set({ slug: archiveSlug(tag) })
+      .where('tag', '=', tag)
+      .execute();
 
-  await db.schema.createIndex('articles_section_slug').on('articles').columns(['section_slug', 'published_at']).execute();
+  await db.schema
+    .createIndex('articles_section_slug')
+    .on('articles')
+    .columns(['section_slug', 'published_at'])
+    .execute();
   await db.schema.createIndex('articles_author_slug').on('articles').columns(['author_slug', 'published_at']).execute();
   await db.schema.createIndex('article_tags_slug').on('article_tags').columns(['slug', 'article_id']).execute();
   // The home page's "top rated" and "most discussed" lists.
@@ -44,7 +68,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const index of ['articles_comment_count', 'article_tags_slug', 'articles_author_slug', 'articles_section_slug']) await db.schema.dropIndex(index).execute();
+  for (const index of ['articles_comment_count', 'article_tags_slug', 'articles_author_slug', 'articles_section_slug'])
+    await db.schema.dropIndex(index).execute();
   await db.schema.alterTable('article_tags').dropColumn('slug').execute();
-  for (const column of ['review_name', 'review_type', 'author_slug', 'section_slug']) await db.schema.alterTable('articles').dropColumn(column).execute();
+  for (const column of ['review_name', 'review_type', 'author_slug', 'section_slug'])
+    await db.schema.alterTable('articles').dropColumn(column).execute();
 }

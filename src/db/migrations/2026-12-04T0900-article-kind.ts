@@ -6,7 +6,10 @@
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('articles').addColumn('kind', 'text', (c) => c.notNull().defaultTo('article')).execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('article'))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

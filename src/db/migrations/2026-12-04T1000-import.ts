@@ -11,7 +11,10 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('comments').addColumn('import_key', 'text').execute();
   await db.schema.createIndex('comments_import_key').on('comments').column('import_key').unique().execute();
-  await db.schema.alterTable('articles').addColumn('menu_order', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('articles')
+    .addColumn('menu_order', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('articles').addColumn('review_rating', 'integer').execute();
   await db.schema
     .createTable('legacy_paths')

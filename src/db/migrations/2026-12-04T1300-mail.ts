@@ -60,5 +60,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['privacy_links', 'held_digests', 'reply_subscriptions', 'mail_addresses', 'outbox']) await db.schema.dropTable(table).execute();
+  for (const table of ['privacy_links', 'held_digests', 'reply_subscriptions', 'mail_addresses', 'outbox'])
+    await db.schema.dropTable(table).execute();
 }

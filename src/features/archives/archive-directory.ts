@@ -49,7 +49,15 @@ const LATEST = 5;
  * Reads the primary (`db`): the lists are reloaded right after a write, which a lagging replica
  * might not show yet, and would then stay stale until the next change.
  */
-export async function createArchiveDirectory({ db, events, log }: { db: Db; events: EventBus; log: { warn(obj: object, msg: string): void } }): Promise<ArchiveDirectory> {
+export async function createArchiveDirectory({
+  db,
+  events,
+  log,
+}: {
+  db: Db;
+  events: EventBus;
+  log: { warn(obj: object, msg: string): void };
+}): Promise<ArchiveDirectory> {
   let sections: SectionLink[] = [];
   let latest: ArticleLink[] = [];
   let pages: PageLink[] = [];
@@ -60,13 +68,21 @@ export async function createArchiveDirectory({ db, events, log }: { db: Db; even
 
   async function load(): Promise<void> {
     const now = nowIso();
-    const [sectionRows, latestRows, pageRows] = await Promise.all([listSections(db, now), listPublishedArticles(db, { limit: LATEST, offset: 0 }), listMenuPages(db)]);
+    const [sectionRows, latestRows, pageRows] = await Promise.all([
+      listSections(db, now),
+      listPublishedArticles(db, { limit: LATEST, offset: 0 }),
+      listMenuPages(db),
+    ]);
     const nextPages = pageRows.map((row) => ({ title: row.title, path: pagePath(row.slug) }));
     if (JSON.stringify(nextPages) !== JSON.stringify(pages)) pages = nextPages;
     const nextSections = sectionRows
       .map((row) => ({ name: row.name ?? row.slug, path: archivePath('section', row.slug) }))
       .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.path.localeCompare(b.path));
-    const nextLatest = latestRows.map((row) => ({ title: row.title, path: articlePath(row.slug), publishedAt: row.published_at }));
+    const nextLatest = latestRows.map((row) => ({
+      title: row.title,
+      path: articlePath(row.slug),
+      publishedAt: row.published_at,
+    }));
     // Kept as the same object when unchanged: the article page cache compares them to know.
     if (JSON.stringify(nextSections) !== JSON.stringify(sections)) sections = nextSections;
     if (JSON.stringify(nextLatest) !== JSON.stringify(latest)) latest = nextLatest;

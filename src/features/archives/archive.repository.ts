@@ -9,16 +9,24 @@ import { isPublicArticle, isPublicRow } from '../articles/article-visibility.ts'
 
 type Q = Kysely<Database>;
 
-
 function inArchive(db: Q, kind: ArchiveKind, slug: string, now: string) {
   const query = db.selectFrom('articles').where(isPublicArticle(now));
   if (kind === 'section') return query.where('articles.section_slug', '=', slug);
   if (kind === 'author') return query.where('articles.author_slug', '=', slug);
-  return query.where('articles.id', 'in', db.selectFrom('article_tags').select('article_tags.article_id').where('article_tags.slug', '=', slug));
+  return query.where(
+    'articles.id',
+    'in',
+    db.selectFrom('article_tags').select('article_tags.article_id').where('article_tags.slug', '=', slug),
+  );
 }
 
 /** The name as written on the newest published article filed under the slug; undefined when none is. */
-export async function findArchiveName(db: Q, kind: ArchiveKind, slug: string, now: string): Promise<string | undefined> {
+export async function findArchiveName(
+  db: Q,
+  kind: ArchiveKind,
+  slug: string,
+  now: string,
+): Promise<string | undefined> {
   if (kind === 'tag') {
     const row = await db
       .selectFrom('article_tags')
@@ -33,7 +41,12 @@ export async function findArchiveName(db: Q, kind: ArchiveKind, slug: string, no
     return row?.name;
   }
   const column = kind === 'section' ? 'articles.section' : 'articles.author_name';
-  const row = await inArchive(db, kind, slug, now).select(`${column} as name`).orderBy('articles.published_at', 'desc').orderBy('articles.id', 'desc').limit(1).executeTakeFirst();
+  const row = await inArchive(db, kind, slug, now)
+    .select(`${column} as name`)
+    .orderBy('articles.published_at', 'desc')
+    .orderBy('articles.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.name;
 }
 
@@ -44,7 +57,13 @@ export async function countArchive(db: Q, kind: ArchiveKind, slug: string, now: 
   return Number(row.n);
 }
 
-export function listArchive(db: Q, kind: ArchiveKind, slug: string, page: { limit: number; offset: number }, now: string): Promise<ArticleRow[]> {
+export function listArchive(
+  db: Q,
+  kind: ArchiveKind,
+  slug: string,
+  page: { limit: number; offset: number },
+  now: string,
+): Promise<ArticleRow[]> {
   return inArchive(db, kind, slug, now)
     .selectAll('articles')
     .orderBy('articles.published_at', 'desc')
@@ -93,7 +112,11 @@ export async function listSections(db: Q, now: string): Promise<{ slug: string; 
 }
 
 /** Best scored first (mean of the ratings), among articles with at least `minRatings`. */
-export function listTopRated(db: Q, options: { minRatings: number; since: string | null; limit: number }, now: string): Promise<ArticleRow[]> {
+export function listTopRated(
+  db: Q,
+  options: { minRatings: number; since: string | null; limit: number },
+  now: string,
+): Promise<ArticleRow[]> {
   return db
     .selectFrom('articles')
     .selectAll()
@@ -109,7 +132,11 @@ export function listTopRated(db: Q, options: { minRatings: number; since: string
 }
 
 /** Most approved comments first, among articles with any. */
-export function listMostDiscussed(db: Q, options: { since: string | null; limit: number }, now: string): Promise<ArticleRow[]> {
+export function listMostDiscussed(
+  db: Q,
+  options: { since: string | null; limit: number },
+  now: string,
+): Promise<ArticleRow[]> {
   return db
     .selectFrom('articles')
     .selectAll()
@@ -133,10 +160,22 @@ const RELATED_CANDIDATES = 100;
  * newest. Chosen among the newest RELATED_CANDIDATES per tag and in the section (index reads),
  * so a site with 100,000 articles answers as fast as one with a hundred.
  */
-export async function listRelated(db: Q, of: { id: number; sectionSlug: string; tagSlugs: string[] }, limit: number, now: string): Promise<ArticleRow[]> {
+export async function listRelated(
+  db: Q,
+  of: { id: number; sectionSlug: string; tagSlugs: string[] },
+  limit: number,
+  now: string,
+): Promise<ArticleRow[]> {
   const { id, sectionSlug, tagSlugs } = of;
   const newestTagged = (slug: string) =>
-    db.selectFrom('article_tags').select('article_id as id').where('slug', '=', slug).where('article_id', '!=', id).orderBy('article_id', 'desc').limit(RELATED_CANDIDATES).execute();
+    db
+      .selectFrom('article_tags')
+      .select('article_id as id')
+      .where('slug', '=', slug)
+      .where('article_id', '!=', id)
+      .orderBy('article_id', 'desc')
+      .limit(RELATED_CANDIDATES)
+      .execute();
   const newestInSection = () =>
     db
       .selectFrom('articles')
@@ -163,7 +202,8 @@ export async function listRelated(db: Q, of: { id: number; sectionSlug: string; 
           .execute(),
   ]);
   const sharedBy = new Map(shared.map((row) => [row.article_id, Number(row.n)]));
-  const score = (row: (typeof facts)[number]) => [sharedBy.get(row.id) ?? 0, row.section_slug === sectionSlug && sectionSlug !== '' ? 1 : 0] as const;
+  const score = (row: (typeof facts)[number]) =>
+    [sharedBy.get(row.id) ?? 0, row.section_slug === sectionSlug && sectionSlug !== '' ? 1 : 0] as const;
   const chosen = facts
     .filter((row) => isPublicRow(row, now))
     .sort((a, b) => {

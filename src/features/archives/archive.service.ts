@@ -10,7 +10,6 @@ import { toArticle, type ArchiveKind, type Article } from '../articles/article.m
 import type { ArticleRow } from '../articles/article.table.ts';
 import * as repo from './archive.repository.ts';
 
-
 export const PAGE_SIZE = 20;
 /** Front-page lists: how many, how recent, and how many ratings make a score worth ranking. */
 const HIGHLIGHTS = 5;
@@ -70,7 +69,10 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
   const withTags = (rows: ArticleRow[]) => articlesWithTags(readDb, rows);
 
   // A list read while an article changed may show the old state: it is served, not kept.
-  const lists = createCache<string, { at: number; value: unknown }>({ maxEntries: LIST_CACHE_LIMIT, ttlMs: LIST_TTL_MS });
+  const lists = createCache<string, { at: number; value: unknown }>({
+    maxEntries: LIST_CACHE_LIMIT,
+    ttlMs: LIST_TTL_MS,
+  });
   events?.on('article.changed', () => lists.invalidate());
   let activityAt = 0;
   events?.on('rating.changed', () => (activityAt = Date.now()));
@@ -108,7 +110,12 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
 
     async related(article) {
       const tagSlugs = [...new Set(article.tags.map(archiveSlug).filter(Boolean))];
-      const rows = await repo.listRelated(readDb, { id: article.id, sectionSlug: archiveSlug(article.section), tagSlugs }, RELATED, nowIso());
+      const rows = await repo.listRelated(
+        readDb,
+        { id: article.id, sectionSlug: archiveSlug(article.section), tagSlugs },
+        RELATED,
+        nowIso(),
+      );
       return rows.map((row) => toArticle(row));
     },
   };
@@ -119,7 +126,8 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
     if (name === undefined) throw new AppError('not_found', NOT_FOUND[kind]);
     const count = await repo.countArchive(readDb, kind, slug, now);
     const pages = pagesOf(count);
-    if (page > pages) throw new AppError('not_found', `This archive has ${pages === 1 ? 'one page' : `${pages} pages`}.`);
+    if (page > pages)
+      throw new AppError('not_found', `This archive has ${pages === 1 ? 'one page' : `${pages} pages`}.`);
     const articles = await withTags(await repo.listArchive(readDb, kind, slug, window(page), now));
     return { kind, slug, name, count, page, pages, articles };
   }
@@ -127,12 +135,18 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
   async function loadFrontPage(page: number): Promise<FrontPage> {
     const now = nowIso();
     const pages = pagesOf(await repo.countPublished(readDb, now));
-    if (page > pages) throw new AppError('not_found', `There ${pages === 1 ? 'is one page' : `are ${pages} pages`} of articles.`);
+    if (page > pages)
+      throw new AppError('not_found', `There ${pages === 1 ? 'is one page' : `are ${pages} pages`} of articles.`);
     const first = page === 1;
     // One more than shown, so that the lists still have enough once the lead story is left out.
     const [articles, topRated, mostDiscussed] = await Promise.all([
       listPublishedArticles(readDb, window(page)).then(withTags),
-      first ? recentOrEver((since) => repo.listTopRated(readDb, { minRatings: MIN_RATINGS, since, limit: HIGHLIGHTS + 1 }, now), now) : [],
+      first
+        ? recentOrEver(
+            (since) => repo.listTopRated(readDb, { minRatings: MIN_RATINGS, since, limit: HIGHLIGHTS + 1 }, now),
+            now,
+          )
+        : [],
       first ? recentOrEver((since) => repo.listMostDiscussed(readDb, { since, limit: HIGHLIGHTS + 1 }, now), now) : [],
     ]);
     const lead = first ? articles[0]?.id : undefined;

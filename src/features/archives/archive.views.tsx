@@ -9,17 +9,31 @@ import { pagePath, Pagination } from '../../views/pagination.tsx';
 const KIND_LABEL: Record<ArchivePage['kind'], string> = { section: 'Section', tag: 'Tag', author: 'Author' };
 
 export function archiveTitle(archive: ArchivePage): string {
-  const name = archive.kind === 'tag' ? `Tagged “${archive.name}”` : archive.kind === 'author' ? `Articles by ${archive.name}` : archive.name;
+  const name =
+    archive.kind === 'tag'
+      ? `Tagged “${archive.name}”`
+      : archive.kind === 'author'
+        ? `Articles by ${archive.name}`
+        : archive.name;
   return archive.page > 1 ? `${name} (page ${archive.page})` : name;
 }
 
-export function ArchivePageView({ archive, path, context }: { archive: ArchivePage; path: string; context: LayoutContext }) {
+export function ArchivePageView({
+  archive,
+  path,
+  context,
+}: {
+  archive: ArchivePage;
+  path: string;
+  context: LayoutContext;
+}) {
   const siteTitle = context.settings.siteTitle;
   return (
     <Layout
       meta={{
         title: archiveTitle(archive),
-        description: `${plural(archive.count, 'article', 'articles')} ` +
+        description:
+          `${plural(archive.count, 'article', 'articles')} ` +
           `${archive.kind === 'author' ? 'by' : archive.kind === 'tag' ? 'tagged' : 'in'} ${archive.name} on ` +
           `${siteTitle}.`,
         path: pagePath(path, archive.page),

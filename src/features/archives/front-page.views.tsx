@@ -13,7 +13,10 @@ export function HomePage({ front, context }: { front: FrontPage; context: Layout
   const [lead, rest] = page === 1 && articles.length > 0 ? [articles[0]!, articles.slice(1)] : [undefined, articles];
   const highlights = topRated.length > 0 || mostDiscussed.length > 0;
   return (
-    <Layout meta={{ title: page === 1 ? siteTitle : `Latest articles (page ${page})`, path: pagePath('/', page), wide: true }} context={context}>
+    <Layout
+      meta={{ title: page === 1 ? siteTitle : `Latest articles (page ${page})`, path: pagePath('/', page), wide: true }}
+      context={context}
+    >
       <h1 class="visually-hidden">{page === 1 ? siteTitle : `Latest articles, page ${page} of ${pages}`}</h1>
       {lead ? (
         <section class="front-lead" aria-labelledby="lead-heading">
@@ -44,7 +47,13 @@ export function HomePage({ front, context }: { front: FrontPage; context: Layout
               />
             ) : null}
             {mostDiscussed.length > 0 ? (
-              <Highlights id="most-discussed" title="Most discussed" articles={mostDiscussed} figure={(a) => a.commentCount.toLocaleString('en')} note={(a) => (a.commentCount === 1 ? 'comment' : 'comments')} />
+              <Highlights
+                id="most-discussed"
+                title="Most discussed"
+                articles={mostDiscussed}
+                figure={(a) => a.commentCount.toLocaleString('en')}
+                note={(a) => (a.commentCount === 1 ? 'comment' : 'comments')}
+              />
             ) : null}
           </div>
         ) : null}
@@ -63,7 +72,13 @@ function LeadStory({ article }: { article: Article }) {
 }
 
 /** A short ranked list: headline, and the figure it is ranked by set apart (a score, a number of comments). */
-function Highlights(props: { id: string; title: string; articles: Article[]; figure: (article: Article) => string; note: (article: Article) => string }) {
+function Highlights(props: {
+  id: string;
+  title: string;
+  articles: Article[];
+  figure: (article: Article) => string;
+  note: (article: Article) => string;
+}) {
   const { id, title, articles, figure, note } = props;
   return (
     <section class="highlights" id={id} aria-labelledby={`${id}-heading`}>

@@ -10,7 +10,13 @@ import { AppError, type FieldErrors } from '../../errors.ts';
 import { nowIso } from '../../lib/text.ts';
 import { formatDateTime } from '../../views/html.ts';
 import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-frame.ts';
-import { EDITOR_ACTIONS, EDITORIAL_STATUSES, type EditableArticle, type EditorAction, type EditorialStatus } from './article-editor.model.ts';
+import {
+  EDITOR_ACTIONS,
+  EDITORIAL_STATUSES,
+  type EditableArticle,
+  type EditorAction,
+  type EditorialStatus,
+} from './article-editor.model.ts';
 import { editProblem, isEditor, viewProblem } from './article-editor-policy.ts';
 import { ADMIN_LIST_SORTS } from './article-editor.repository.ts';
 import { MULTIPART_LIMITS, readMultipartForm, uploadOf } from '../media/image-upload.ts';
@@ -56,8 +62,38 @@ const SAVED: Record<EditorAction, string> = {
 const EDITOR_BODY_LIMIT = 2 * 1024 * 1024;
 
 function formOf(body: EditorBody): ArticleForm {
-  const { title = '', slug = '', standfirst = '', section = '', tags = '', authorName = '', updateNote = '', imageAlt = '', publishAt = '', reviewType = '', reviewName = '', kind = 'article', menuOrder = '0' } = body;
-  return { title, slug, standfirst, body: body.body ?? '', section, tags, authorName, updateNote, imageAlt, publishAt, removeImage: body.removeImage === '1', reviewType, reviewName, kind, menuOrder };
+  const {
+    title = '',
+    slug = '',
+    standfirst = '',
+    section = '',
+    tags = '',
+    authorName = '',
+    updateNote = '',
+    imageAlt = '',
+    publishAt = '',
+    reviewType = '',
+    reviewName = '',
+    kind = 'article',
+    menuOrder = '0',
+  } = body;
+  return {
+    title,
+    slug,
+    standfirst,
+    body: body.body ?? '',
+    section,
+    tags,
+    authorName,
+    updateNote,
+    imageAlt,
+    publishAt,
+    removeImage: body.removeImage === '1',
+    reviewType,
+    reviewName,
+    kind,
+    menuOrder,
+  };
 }
 
 function formFromArticle(a: EditableArticle, timeZone: string): ArticleForm {
@@ -82,23 +118,34 @@ function formFromArticle(a: EditableArticle, timeZone: string): ArticleForm {
 
 function actionOf(value: string | undefined): EditorAction | 'preview' {
   if (value === undefined || value === '') return 'save';
-  if (value === 'preview' || (EDITOR_ACTIONS as readonly string[]).includes(value)) return value as EditorAction | 'preview';
+  if (value === 'preview' || (EDITOR_ACTIONS as readonly string[]).includes(value))
+    return value as EditorAction | 'preview';
   throw new AppError('bad_request', 'Choose one of the form’s buttons.');
 }
 
-export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleEditor' | 'staff' | 'assets'>): FastifyPluginAsyncTypebox {
+export function articleAdminPages(
+  deps: AdminFrameDeps & Pick<AppDeps, 'articleEditor' | 'staff' | 'assets'>,
+): FastifyPluginAsyncTypebox {
   const { articleEditor: editor, staff } = deps;
 
   async function renderEditor(
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    props: { article: EditableArticle | null; form: ArticleForm; updatedAt: string; previewHtml: string; errors?: FieldErrors; message?: { ok: boolean; text: string } },
+    props: {
+      article: EditableArticle | null;
+      form: ArticleForm;
+      updatedAt: string;
+      previewHtml: string;
+      errors?: FieldErrors;
+      message?: { ok: boolean; text: string };
+    },
   ) {
     const user = request.staff!.user;
     const errors = { ...props.errors };
     // A browser cannot be handed a file back: say so beside the field rather than lose it quietly.
-    if (uploadOf(request) instanceof Buffer && status !== 303) errors[IMAGE_FIELD] ??= 'Choose the image again: it was not saved with this form.';
+    if (uploadOf(request) instanceof Buffer && status !== 303)
+      errors[IMAGE_FIELD] ??= 'Choose the image again: it was not saved with this form.';
     return sendAdminPage(
       reply.status(status),
       <EditorPage
@@ -120,30 +167,55 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
 
     // GET /admin/articles — every article, newest save first (or ?sort=published|score|comments), filtered by a GET
     // form
-    app.get('/admin/articles', { config: { access: 'author' }, schema: { hide: true, querystring: ListQuery } }, async (request, reply) => {
-      const user = request.staff!.user;
-      const { q = '', section = '', author = '' } = request.query;
-      const status = (EDITORIAL_STATUSES as readonly string[]).includes(request.query.status ?? '') ? (request.query.status as EditorialStatus) : '';
-      const authorId = /^\d{1,15}$/.test(author) ? Number(author) : undefined;
-      const page = /^\d{1,6}$/.test(request.query.page ?? '') ? Math.max(1, Number(request.query.page)) : 1;
-      const sort = ADMIN_LIST_SORTS.find((s) => s === request.query.sort) ?? 'saved';
-      const filters = { q: q.trim().slice(0, 200), status: status || undefined, section: section || undefined, authorId, sort, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
-      const [{ items, total }, sections, users] = await Promise.all([editor.list(filters, user), editor.sections(), staff.list()]);
-      return sendAdminPage(
-        reply,
-        <ArticleListPage
-          frame={adminFrame(deps, request)}
-          items={items}
-          total={total}
-          pageSize={PAGE_SIZE}
-          query={{ q: filters.q, status, section, author: authorId === undefined ? '' : String(authorId), sort, page }}
-          sections={sections}
-          writers={users.filter((u) => u.role !== 'moderator')}
-          mayOpen={(article) => !viewProblem(user, article)}
-          now={nowIso()}
-        />,
-      );
-    });
+    app.get(
+      '/admin/articles',
+      { config: { access: 'author' }, schema: { hide: true, querystring: ListQuery } },
+      async (request, reply) => {
+        const user = request.staff!.user;
+        const { q = '', section = '', author = '' } = request.query;
+        const status = (EDITORIAL_STATUSES as readonly string[]).includes(request.query.status ?? '')
+          ? (request.query.status as EditorialStatus)
+          : '';
+        const authorId = /^\d{1,15}$/.test(author) ? Number(author) : undefined;
+        const page = /^\d{1,6}$/.test(request.query.page ?? '') ? Math.max(1, Number(request.query.page)) : 1;
+        const sort = ADMIN_LIST_SORTS.find((s) => s === request.query.sort) ?? 'saved';
+        const filters = {
+          q: q.trim().slice(0, 200),
+          status: status || undefined,
+          section: section || undefined,
+          authorId,
+          sort,
+          limit: PAGE_SIZE,
+          offset: (page - 1) * PAGE_SIZE,
+        };
+        const [{ items, total }, sections, users] = await Promise.all([
+          editor.list(filters, user),
+          editor.sections(),
+          staff.list(),
+        ]);
+        return sendAdminPage(
+          reply,
+          <ArticleListPage
+            frame={adminFrame(deps, request)}
+            items={items}
+            total={total}
+            pageSize={PAGE_SIZE}
+            query={{
+              q: filters.q,
+              status,
+              section,
+              author: authorId === undefined ? '' : String(authorId),
+              sort,
+              page,
+            }}
+            sections={sections}
+            writers={users.filter((u) => u.role !== 'moderator')}
+            mayOpen={(article) => !viewProblem(user, article)}
+            now={nowIso()}
+          />,
+        );
+      },
+    );
 
     // GET /admin/articles/new[?kind=page] — an empty editor, the byline set to the writer's name (a static page with
     // ?kind=page)
@@ -153,7 +225,10 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
       async (request, reply) =>
         renderEditor(request, reply, 200, {
           article: null,
-          form: { ...emptyForm(request.staff!.user.displayName), kind: request.query.kind === 'page' ? 'page' : 'article' },
+          form: {
+            ...emptyForm(request.staff!.user.displayName),
+            kind: request.query.kind === 'page' ? 'page' : 'article',
+          },
           updatedAt: '',
           previewHtml: '',
         }),
@@ -162,7 +237,12 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
     // POST /admin/articles — 303 to the new article's editor, or the form again with its errors
     app.post(
       '/admin/articles',
-      { config: { access: 'author' }, bodyLimit: EDITOR_BODY_LIMIT, preValidation: readMultipartForm, schema: { hide: true, body: EditorBody } },
+      {
+        config: { access: 'author' },
+        bodyLimit: EDITOR_BODY_LIMIT,
+        preValidation: readMultipartForm,
+        schema: { hide: true, body: EditorBody },
+      },
       async (request, reply) => {
         const form = formOf(request.body);
         const action = actionOf(request.body.action);
@@ -173,7 +253,11 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
           return reply.redirect(`/admin/articles/${article.id}/edit?saved=${action}`, 303);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          return renderEditor(request, reply, error.status, { ...shown, errors: error.fields, message: error.fields ? undefined : { ok: false, text: error.message } });
+          return renderEditor(request, reply, error.status, {
+            ...shown,
+            errors: error.fields,
+            message: error.fields ? undefined : { ok: false, text: error.message },
+          });
         }
       },
     );
@@ -181,11 +265,19 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
     // GET /admin/articles/:id/edit — the editor (read-only for an author once it is scheduled or published)
     app.get(
       '/admin/articles/:id/edit',
-      { config: { access: 'author' }, schema: { hide: true, params: IdParams, querystring: Type.Object({ saved: Text, restored: Text }) } },
+      {
+        config: { access: 'author' },
+        schema: { hide: true, params: IdParams, querystring: Type.Object({ saved: Text, restored: Text }) },
+      },
       async (request, reply) => {
         const article = await editor.get(request.params.id, request.staff!.user);
         const { saved, restored } = request.query;
-        const text = saved && saved in SAVED ? SAVED[saved as EditorAction] : restored && /^\d+$/.test(restored) ? `Revision #${restored} restored.` : undefined;
+        const text =
+          saved && saved in SAVED
+            ? SAVED[saved as EditorAction]
+            : restored && /^\d+$/.test(restored)
+              ? `Revision #${restored} restored.`
+              : undefined;
         return renderEditor(request, reply, 200, {
           article,
           form: formFromArticle(article, deps.layout().settings.timeZone),
@@ -199,16 +291,27 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
     // POST /admin/articles/:id — save with the action its button names; 409 when someone saved in between
     app.post(
       '/admin/articles/:id',
-      { config: { access: 'author' }, bodyLimit: EDITOR_BODY_LIMIT, preValidation: readMultipartForm, schema: { hide: true, params: IdParams, body: EditorBody } },
+      {
+        config: { access: 'author' },
+        bodyLimit: EDITOR_BODY_LIMIT,
+        preValidation: readMultipartForm,
+        schema: { hide: true, params: IdParams, body: EditorBody },
+      },
       async (request, reply) => {
         const user = request.staff!.user;
         const form = formOf(request.body);
         const action = actionOf(request.body.action);
         const loadedAt = request.body.updatedAt ?? '';
         const shown = { form, updatedAt: loadedAt, previewHtml: editor.preview(form.body) };
-        if (action === 'preview') return renderEditor(request, reply, 200, { ...shown, article: await editor.get(request.params.id, user) });
+        if (action === 'preview')
+          return renderEditor(request, reply, 200, { ...shown, article: await editor.get(request.params.id, user) });
         try {
-          const result = await editor.update(request.params.id, loadedAt, { form, action, image: uploadOf(request) }, user);
+          const result = await editor.update(
+            request.params.id,
+            loadedAt,
+            { form, action, image: uploadOf(request) },
+            user,
+          );
           if (result.article) return reply.redirect(`/admin/articles/${result.article.id}/edit?saved=${action}`, 303);
           const article = await editor.get(request.params.id, user);
           const who = result.conflict.savedBy ?? 'Someone';
@@ -219,7 +322,8 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
             updatedAt: article.updatedAt,
             message: {
               ok: false,
-              text: `${who} saved this article at ` +
+              text:
+                `${who} saved this article at ` +
                 `${formatDateTime(result.conflict.savedAt, deps.layout().settings.timeZone)}, after you opened ` +
                 `it. Your version below has not been saved. Compare it with the latest revision; saving again ` +
                 `will replace theirs.`,
@@ -229,24 +333,45 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
           if (!(error instanceof AppError)) throw error;
           // Someone who may not even see the article gets the plain error page, not the form.
           const article = await editor.get(request.params.id, user);
-          return renderEditor(request, reply, error.status, { ...shown, article, errors: error.fields, message: error.fields ? undefined : { ok: false, text: error.message } });
+          return renderEditor(request, reply, error.status, {
+            ...shown,
+            article,
+            errors: error.fields,
+            message: error.fields ? undefined : { ok: false, text: error.message },
+          });
         }
       },
     );
 
     // GET /admin/articles/:id/revisions — every saved version, newest first
-    app.get('/admin/articles/:id/revisions', { config: { access: 'author' }, schema: { hide: true, params: IdParams } }, async (request, reply) => {
-      const user = request.staff!.user;
-      const { article, revisions } = await editor.revisions(request.params.id, user);
-      return sendAdminPage(reply, <RevisionsPage frame={adminFrame(deps, request)} article={article} revisions={revisions} canRestore={!editProblem(user, article)} />);
-    });
+    app.get(
+      '/admin/articles/:id/revisions',
+      { config: { access: 'author' }, schema: { hide: true, params: IdParams } },
+      async (request, reply) => {
+        const user = request.staff!.user;
+        const { article, revisions } = await editor.revisions(request.params.id, user);
+        return sendAdminPage(
+          reply,
+          <RevisionsPage
+            frame={adminFrame(deps, request)}
+            article={article}
+            revisions={revisions}
+            canRestore={!editProblem(user, article)}
+          />,
+        );
+      },
+    );
 
     // POST /admin/articles/:id/revisions/:rev/restore — saves that revision's text as a new version
     app.post(
       '/admin/articles/:id/revisions/:rev/restore',
       {
         config: { access: 'author' },
-        schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }), rev: Type.Integer({ minimum: 1 }) }), body: Type.Object({ _csrf: Text }) },
+        schema: {
+          hide: true,
+          params: Type.Object({ id: Type.Integer({ minimum: 1 }), rev: Type.Integer({ minimum: 1 }) }),
+          body: Type.Object({ _csrf: Text }),
+        },
       },
       async (request, reply) => {
         await editor.restore(request.params.id, request.params.rev, request.staff!.user);
@@ -266,7 +391,8 @@ export function articleAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'articleE
           response: { 200: Type.Object({ html: Type.String() }) },
         },
       },
-      async (request, reply) => reply.header('cache-control', 'no-store').send({ html: editor.preview(request.body.markdown) }),
+      async (request, reply) =>
+        reply.header('cache-control', 'no-store').send({ html: editor.preview(request.body.markdown) }),
     );
   };
 }

@@ -3,7 +3,13 @@ import { AdminLayout, type AdminFrame } from '../../views/admin-layout.tsx';
 import { formatDateTime, plural } from '../../views/html.ts';
 import type { AdminListSort } from './article-editor.repository.ts';
 import type { StaffUser } from '../staff/staff.service.ts';
-import { EDITORIAL_STATUSES, editorialStatus, type ArticleRevision, type EditableArticle, type EditorialStatus } from './article-editor.model.ts';
+import {
+  EDITORIAL_STATUSES,
+  editorialStatus,
+  type ArticleRevision,
+  type EditableArticle,
+  type EditorialStatus,
+} from './article-editor.model.ts';
 import { STATUS_LABELS } from './article-editor.views.tsx';
 import { articlePath, pagePath, REVIEW_TYPES } from '../articles/article.model.ts';
 
@@ -54,7 +60,17 @@ function SortHeading({ query, sort, label }: { query: ListQueryValues; sort: Adm
   );
 }
 
-export function ArticleListPage({ frame, items, total, pageSize, query, sections, writers, mayOpen, now }: ListPageProps) {
+export function ArticleListPage({
+  frame,
+  items,
+  total,
+  pageSize,
+  query,
+  sections,
+  writers,
+  mayOpen,
+  now,
+}: ListPageProps) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const filtered = Boolean(query.q || query.status || query.section || query.author);
   return (
@@ -133,11 +149,19 @@ export function ArticleListPage({ frame, items, total, pageSize, query, sections
                 return (
                   <tr>
                     <td>
-                      {mayOpen(article) ? <a href={`/admin/articles/${article.id}/edit`}>{article.title}</a> : article.title}
+                      {mayOpen(article) ? (
+                        <a href={`/admin/articles/${article.id}/edit`}>{article.title}</a>
+                      ) : (
+                        article.title
+                      )}
                       {status === 'published' ? (
                         <>
                           {' '}
-                          <a class="quiet" href={article.kind === 'page' ? pagePath(article.slug) : articlePath(article.slug)} aria-label={`View “${article.title}” on the site`}>
+                          <a
+                            class="quiet"
+                            href={article.kind === 'page' ? pagePath(article.slug) : articlePath(article.slug)}
+                            aria-label={`View “${article.title}” on the site`}
+                          >
                             view
                           </a>
                         </>
@@ -145,14 +169,20 @@ export function ArticleListPage({ frame, items, total, pageSize, query, sections
                     </td>
                     <td>
                       {STATUS_LABELS[status]}
-                      {status === 'scheduled' && article.publishedAt ? <> for {formatDateTime(article.publishedAt)}</> : null}
+                      {status === 'scheduled' && article.publishedAt ? (
+                        <> for {formatDateTime(article.publishedAt)}</>
+                      ) : null}
                     </td>
                     <td>{article.section}</td>
                     <td>{article.authorName}</td>
-                    <td class="nowrap">{status === 'published' && article.publishedAt ? formatDateTime(article.publishedAt) : '—'}</td>
+                    <td class="nowrap">
+                      {status === 'published' && article.publishedAt ? formatDateTime(article.publishedAt) : '—'}
+                    </td>
                     <td class="nowrap">
                       {article.score === null ? '—' : `${article.score} %`}
-                      {article.ratingCount > 0 ? <span class="hint"> ({plural(article.ratingCount, 'rating', 'ratings')})</span> : null}
+                      {article.ratingCount > 0 ? (
+                        <span class="hint"> ({plural(article.ratingCount, 'rating', 'ratings')})</span>
+                      ) : null}
                     </td>
                     <td>{article.commentCount}</td>
                     <td class="nowrap">{formatDateTime(article.updatedAt)}</td>
@@ -191,7 +221,17 @@ function sameText(rev: ArticleRevision, article: EditableArticle): boolean {
   );
 }
 
-export function RevisionsPage({ frame, article, revisions, canRestore }: { frame: AdminFrame; article: EditableArticle; revisions: ArticleRevision[]; canRestore: boolean }) {
+export function RevisionsPage({
+  frame,
+  article,
+  revisions,
+  canRestore,
+}: {
+  frame: AdminFrame;
+  article: EditableArticle;
+  revisions: ArticleRevision[];
+  canRestore: boolean;
+}) {
   return (
     <AdminLayout frame={frame} title={`Revisions: ${article.title}`} active="/admin/articles">
       <p class="breadcrumbs">
@@ -220,7 +260,11 @@ export function RevisionsPage({ frame, article, revisions, canRestore }: { frame
               <pre class="revision-text">{rev.bodyMarkdown}</pre>
             </details>
             {canRestore && !(i === 0 && sameText(rev, article)) ? (
-              <form method="post" action={`/admin/articles/${article.id}/revisions/${rev.id}/restore`} class="inline-form">
+              <form
+                method="post"
+                action={`/admin/articles/${article.id}/revisions/${rev.id}/restore`}
+                class="inline-form"
+              >
                 <input type="hidden" name="_csrf" value={frame.csrf} />
                 <button type="submit" class="secondary">
                   Restore revision #{rev.id}

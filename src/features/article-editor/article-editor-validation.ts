@@ -46,13 +46,41 @@ export interface CleanArticle {
   menuOrder: number;
 }
 
-export const LIMITS = { title: 300, slug: 100, standfirst: 600, body: 200_000, section: 60, tag: 40, tags: 12, authorName: 120, updateNote: 500, imageAlt: 250, reviewName: 200 };
+export const LIMITS = {
+  title: 300,
+  slug: 100,
+  standfirst: 600,
+  body: 200_000,
+  section: 60,
+  tag: 40,
+  tags: 12,
+  authorName: 120,
+  updateNote: 500,
+  imageAlt: 250,
+  reviewName: 200,
+};
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 export function emptyForm(authorName = ''): ArticleForm {
-  return { title: '', slug: '', standfirst: '', body: '', section: '', tags: '', authorName, updateNote: '', imageAlt: '', removeImage: false, publishAt: '', reviewType: '', reviewName: '', kind: 'article', menuOrder: '0' };
+  return {
+    title: '',
+    slug: '',
+    standfirst: '',
+    body: '',
+    section: '',
+    tags: '',
+    authorName,
+    updateNote: '',
+    imageAlt: '',
+    removeImage: false,
+    publishAt: '',
+    reviewType: '',
+    reviewName: '',
+    kind: 'article',
+    menuOrder: '0',
+  };
 }
 
 /**
@@ -64,15 +92,26 @@ export function parseZonedTime(value: string, zone: string): { iso: string } | {
   const m = LOCAL_TIME.exec(value.trim().replace(' ', 'T'));
   const invalid = { error: 'Enter a date and time such as 2026-12-01T09:30.' };
   if (!m) return invalid;
-  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   // Date.UTC rolls 31 February into March: refuse what does not round-trip.
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return invalid;
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
+    return invalid;
   const result = fromWallClock({ year, month, day, hour, minute }, zone);
   if ('nonexistent' in result) {
     const shown = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
-    return { error: `${shown} does not exist on ${date.toISOString().slice(0, 10)} in ${zone}: the clocks go forward then. ` +
-      `Choose a time outside the skipped hour.` };
+    return {
+      error:
+        `${shown} does not exist on ${date.toISOString().slice(0, 10)} in ${zone}: the clocks go forward then. ` +
+        `Choose a time outside the skipped hour.`,
+    };
   }
   return { iso: result.instant.toISOString() };
 }
@@ -99,7 +138,13 @@ function tooLong(limit: number): string {
  * Checks the form for an action. `hasImage` says whether the article will have a featured
  * image after this save (its alt text is then required).
  */
-export function validateArticle(form: ArticleForm, action: EditorAction, now: string, hasImage: boolean, timeZone: string): { clean: CleanArticle; errors: FieldErrors } {
+export function validateArticle(
+  form: ArticleForm,
+  action: EditorAction,
+  now: string,
+  hasImage: boolean,
+  timeZone: string,
+): { clean: CleanArticle; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const title = form.title.trim();
   const slug = form.slug.trim().toLowerCase();
@@ -110,12 +155,14 @@ export function validateArticle(form: ArticleForm, action: EditorAction, now: st
   if (!title) errors.title = 'Give the article a headline.';
   else if (title.length > LIMITS.title) errors.title = tooLong(LIMITS.title);
   if (slug && (!SLUG.test(slug) || slug.length > LIMITS.slug)) {
-    errors.slug = `Use lower-case letters, digits and single hyphens (e.g. council-approves-budget), up to ${LIMITS.slug} ` +
+    errors.slug =
+      `Use lower-case letters, digits and single hyphens (e.g. council-approves-budget), up to ${LIMITS.slug} ` +
       `characters, or leave it empty.`;
   }
   if (form.standfirst.trim().length > LIMITS.standfirst) errors.standfirst = tooLong(LIMITS.standfirst);
   if (body.length > LIMITS.body) errors.body = tooLong(LIMITS.body);
-  else if (!body.trim() && (action === 'publish' || action === 'schedule')) errors.body = 'Write the article before publishing it.';
+  else if (!body.trim() && (action === 'publish' || action === 'schedule'))
+    errors.body = 'Write the article before publishing it.';
   if (form.section.trim().length > LIMITS.section) errors.section = tooLong(LIMITS.section);
   if (tags.length > LIMITS.tags) errors.tags = `Use at most ${LIMITS.tags} tags.`;
   else if (tags.some((t) => t.length > LIMITS.tag)) errors.tags = `Keep each tag under ${LIMITS.tag} characters.`;
@@ -127,9 +174,11 @@ export function validateArticle(form: ArticleForm, action: EditorAction, now: st
   const reviewType = form.reviewType.trim();
   const reviewName = form.reviewName.trim().replace(/\s+/g, ' ');
   if (reviewType && !isReviewType(reviewType)) errors.reviewType = 'Choose one of the listed kinds, or “Not a review”.';
-  else if (!reviewType && reviewName) errors.reviewType = 'Choose what kind of thing the article reviews, or clear the name.';
+  else if (!reviewType && reviewName)
+    errors.reviewType = 'Choose what kind of thing the article reviews, or clear the name.';
   if (reviewName.length > LIMITS.reviewName) errors.reviewName = tooLong(LIMITS.reviewName);
-  else if (reviewType && isReviewType(reviewType) && !reviewName) errors.reviewName = 'Name what the article reviews (the book’s title, the film’s…).';
+  else if (reviewType && isReviewType(reviewType) && !reviewName)
+    errors.reviewName = 'Name what the article reviews (the book’s title, the film’s…).';
 
   let publishAt: string | null = null;
   if (action === 'schedule') {
@@ -141,9 +190,11 @@ export function validateArticle(form: ArticleForm, action: EditorAction, now: st
   }
 
   const kind = form.kind === 'page' ? 'page' : 'article';
-  if (form.kind !== 'page' && form.kind !== 'article' && form.kind !== '') errors.kind = 'Choose an article or a static page.';
+  if (form.kind !== 'page' && form.kind !== 'article' && form.kind !== '')
+    errors.kind = 'Choose an article or a static page.';
   const menuOrder = form.menuOrder.trim() === '' ? 0 : Number(form.menuOrder.trim());
-  if (!Number.isInteger(menuOrder) || menuOrder < -999 || menuOrder > 999) errors.menuOrder = 'Enter a whole number from -999 to 999.';
+  if (!Number.isInteger(menuOrder) || menuOrder < -999 || menuOrder > 999)
+    errors.menuOrder = 'Enter a whole number from -999 to 999.';
 
   return {
     clean: {

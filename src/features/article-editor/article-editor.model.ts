@@ -114,8 +114,12 @@ export function parseTags(json: string): string[] {
   }
 }
 
-export function editorialStatus(article: Pick<EditableArticle, 'status' | 'submittedAt' | 'publishedAt'>, now: string): EditorialStatus {
-  if (article.status === 'scheduled') return article.publishedAt !== null && article.publishedAt <= now ? 'published' : 'scheduled';
+export function editorialStatus(
+  article: Pick<EditableArticle, 'status' | 'submittedAt' | 'publishedAt'>,
+  now: string,
+): EditorialStatus {
+  if (article.status === 'scheduled')
+    return article.publishedAt !== null && article.publishedAt <= now ? 'published' : 'scheduled';
   if (article.status === 'draft') return article.submittedAt ? 'review' : 'draft';
   return 'published';
 }

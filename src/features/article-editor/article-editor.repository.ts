@@ -1,5 +1,12 @@
 // SQL for the admin area's view of articles: the filtered list, revisions and guarded saves.
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { Database } from '../../db/database.ts';
 import type { EditorialStatus } from './article-editor.model.ts';
 import type { ReviewedThing } from '../articles/article.model.ts';
@@ -35,13 +42,17 @@ function listFilter(filters: AdminListFilters, now: string) {
   return (eb: ExpressionBuilder<Database, 'articles'>) => {
     const conditions: Expression<SqlBool>[] = [];
     const due = eb.and([eb('status', '=', 'scheduled'), eb('published_at', '<=', now)]);
-    if (filters.status === 'draft') conditions.push(eb.and([eb('status', '=', 'draft'), eb('submitted_at', 'is', null)]));
-    if (filters.status === 'review') conditions.push(eb.and([eb('status', '=', 'draft'), eb('submitted_at', 'is not', null)]));
-    if (filters.status === 'scheduled') conditions.push(eb.and([eb('status', '=', 'scheduled'), eb('published_at', '>', now)]));
+    if (filters.status === 'draft')
+      conditions.push(eb.and([eb('status', '=', 'draft'), eb('submitted_at', 'is', null)]));
+    if (filters.status === 'review')
+      conditions.push(eb.and([eb('status', '=', 'draft'), eb('submitted_at', 'is not', null)]));
+    if (filters.status === 'scheduled')
+      conditions.push(eb.and([eb('status', '=', 'scheduled'), eb('published_at', '>', now)]));
     if (filters.status === 'published') conditions.push(eb.or([eb('status', '=', 'published'), due]));
     if (filters.section) conditions.push(eb('section', '=', filters.section));
     if (filters.authorId !== undefined) conditions.push(eb('author_id', '=', filters.authorId));
-    if (filters.ownOrPublishedFor !== undefined) conditions.push(eb.or([eb('author_id', '=', filters.ownOrPublishedFor), eb('status', '=', 'published'), due]));
+    if (filters.ownOrPublishedFor !== undefined)
+      conditions.push(eb.or([eb('author_id', '=', filters.ownOrPublishedFor), eb('status', '=', 'published'), due]));
     if (filters.q) conditions.push(sql<SqlBool>`lower(${eb.ref('title')}) like ${likePattern(filters.q)} escape '\\'`);
     return eb.and(conditions);
   };
@@ -56,7 +67,10 @@ function sorted(query: ListQuery, sort: AdminListSort): ListQuery {
     case 'published':
       return query.orderBy(sql`published_at is null`).orderBy('published_at', 'desc');
     case 'score':
-      return query.orderBy(sql`rating_count = 0`).orderBy(sql`rating_sum * 1.0 / nullif(rating_count, 0)`, 'desc').orderBy('rating_count', 'desc');
+      return query
+        .orderBy(sql`rating_count = 0`)
+        .orderBy(sql`rating_sum * 1.0 / nullif(rating_count, 0)`, 'desc')
+        .orderBy('rating_count', 'desc');
     case 'comments':
       return query.orderBy('comment_count', 'desc');
     default:
@@ -64,23 +78,51 @@ function sorted(query: ListQuery, sort: AdminListSort): ListQuery {
   }
 }
 
-export async function listArticlesForAdmin(db: Q, filters: AdminListFilters, now: string): Promise<{ rows: ArticleRow[]; total: number }> {
+export async function listArticlesForAdmin(
+  db: Q,
+  filters: AdminListFilters,
+  now: string,
+): Promise<{ rows: ArticleRow[]; total: number }> {
   const where = listFilter(filters, now);
   const [rows, count] = await Promise.all([
-    sorted(db.selectFrom('articles').selectAll().where(where), filters.sort ?? 'saved').orderBy('id', 'desc').limit(filters.limit).offset(filters.offset).execute(),
-    db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
+    sorted(db.selectFrom('articles').selectAll().where(where), filters.sort ?? 'saved')
+      .orderBy('id', 'desc')
+      .limit(filters.limit)
+      .offset(filters.offset)
+      .execute(),
+    db
+      .selectFrom('articles')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(where)
+      .executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
 
 export async function listSections(db: Q): Promise<string[]> {
-  const rows = await db.selectFrom('articles').select('section').distinct().where('section', '!=', '').orderBy('section').execute();
+  const rows = await db
+    .selectFrom('articles')
+    .select('section')
+    .distinct()
+    .where('section', '!=', '')
+    .orderBy('section')
+    .execute();
   return rows.map((r) => r.section);
 }
 
 /** Applies the changes only if nobody saved since `expectedUpdatedAt`; false when someone did. */
-export async function updateArticleIfUnchanged(db: Q, id: number, expectedUpdatedAt: string, changes: ArticleRowUpdate): Promise<boolean> {
-  const result = await db.updateTable('articles').set(withDerivedColumns(changes)).where('id', '=', id).where('updated_at', '=', expectedUpdatedAt).executeTakeFirst();
+export async function updateArticleIfUnchanged(
+  db: Q,
+  id: number,
+  expectedUpdatedAt: string,
+  changes: ArticleRowUpdate,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('articles')
+    .set(withDerivedColumns(changes))
+    .where('id', '=', id)
+    .where('updated_at', '=', expectedUpdatedAt)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -131,13 +173,23 @@ function revisions(db: Q) {
 
 /** Newest first. */
 export function listRevisions(db: Q, articleId: number): Promise<RevisionWithName[]> {
-  return revisions(db).where('article_revisions.article_id', '=', articleId).orderBy('article_revisions.id', 'desc').execute();
+  return revisions(db)
+    .where('article_revisions.article_id', '=', articleId)
+    .orderBy('article_revisions.id', 'desc')
+    .execute();
 }
 
 export function findRevision(db: Q, articleId: number, revisionId: number): Promise<RevisionWithName | undefined> {
-  return revisions(db).where('article_revisions.article_id', '=', articleId).where('article_revisions.id', '=', revisionId).executeTakeFirst();
+  return revisions(db)
+    .where('article_revisions.article_id', '=', articleId)
+    .where('article_revisions.id', '=', revisionId)
+    .executeTakeFirst();
 }
 
 export function latestRevision(db: Q, articleId: number): Promise<RevisionWithName | undefined> {
-  return revisions(db).where('article_revisions.article_id', '=', articleId).orderBy('article_revisions.id', 'desc').limit(1).executeTakeFirst();
+  return revisions(db)
+    .where('article_revisions.article_id', '=', articleId)
+    .orderBy('article_revisions.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -11,7 +11,13 @@ import { formatDateTime } from '../../views/html.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 import { actorOf, type StaffUser } from '../staff/staff.service.ts';
-import { toArticleRevision, toEditableArticle, type ArticleRevision, type EditableArticle, type EditorAction } from './article-editor.model.ts';
+import {
+  toArticleRevision,
+  toEditableArticle,
+  type ArticleRevision,
+  type EditableArticle,
+  type EditorAction,
+} from './article-editor.model.ts';
 import { actionProblem, editProblem, isEditor, viewProblem } from './article-editor-policy.ts';
 import * as editorRepo from './article-editor.repository.ts';
 import { validateArticle, type ArticleForm } from './article-editor-validation.ts';
@@ -33,7 +39,9 @@ export interface EditConflict {
   savedBy: string | null;
 }
 
-export type SaveResult = { article: EditableArticle; conflict?: undefined } | { conflict: EditConflict; article?: undefined };
+export type SaveResult =
+  | { article: EditableArticle; conflict?: undefined }
+  | { conflict: EditConflict; article?: undefined };
 
 export interface ArticleEditorService {
   /** Editors see every article; an author sees their own and what is published (not colleagues' drafts). */
@@ -65,7 +73,9 @@ function laterThan(previous: string | undefined, now: string): string {
 }
 
 function isLive(row: ArticleRow, now: string): boolean {
-  return row.status === 'published' || (row.status === 'scheduled' && row.published_at !== null && row.published_at <= now);
+  return (
+    row.status === 'published' || (row.status === 'scheduled' && row.published_at !== null && row.published_at <= now)
+  );
 }
 
 /** Status, publication and submission times after an action. */
@@ -80,7 +90,11 @@ function transition(current: ArticleRow | null, action: EditorAction, publishAt:
     case 'submit':
       return keep.status === 'draft' ? { ...keep, submitted_at: now } : keep;
     case 'publish':
-      return { status: 'published', published_at: current && isLive(current, now) ? current.published_at : now, submitted_at: null } satisfies T;
+      return {
+        status: 'published',
+        published_at: current && isLive(current, now) ? current.published_at : now,
+        submitted_at: null,
+      } satisfies T;
     case 'schedule':
       return { status: 'scheduled', published_at: publishAt, submitted_at: null } satisfies T;
     case 'unpublish':
@@ -91,11 +105,25 @@ function transition(current: ArticleRow | null, action: EditorAction, publishAt:
 const ownerOf = (row: ArticleRow) => ({ authorId: row.author_id, status: row.status });
 
 function slugTaken(): AppError {
-  return new AppError('slug_taken', undefined, { slug: 'Another article already uses this address. Choose a different slug.' });
+  return new AppError('slug_taken', undefined, {
+    slug: 'Another article already uses this address. Choose a different slug.',
+  });
 }
 
 /** `timeZone` gives the site's zone, in which scheduled times are typed. */
-export function createArticleEditorService({ db, events, media, webhooks, timeZone }: { db: Db; events: EventBus; media: MediaStore; webhooks?: WebhookNotifier; timeZone: () => string }): ArticleEditorService {
+export function createArticleEditorService({
+  db,
+  events,
+  media,
+  webhooks,
+  timeZone,
+}: {
+  db: Db;
+  events: EventBus;
+  media: MediaStore;
+  webhooks?: WebhookNotifier;
+  timeZone: () => string;
+}): ArticleEditorService {
   async function load(id: number): Promise<ArticleRow> {
     const row = await repo.findArticleById(db, id);
     if (!row) throw new AppError('article_not_found');
@@ -113,7 +141,12 @@ export function createArticleEditorService({ db, events, media, webhooks, timeZo
     return slug;
   }
 
-  async function save(current: ArticleRow | null, expectedUpdatedAt: string | null, input: SaveInput, user: StaffUser): Promise<SaveResult> {
+  async function save(
+    current: ArticleRow | null,
+    expectedUpdatedAt: string | null,
+    input: SaveInput,
+    user: StaffUser,
+  ): Promise<SaveResult> {
     // Order matters: refuse what is not allowed before reading the upload, and check every field
     // before any file is written, so a refused save leaves nothing behind.
     const problem = editProblem(user, current && ownerOf(current)) ?? actionProblem(user, input.action);
@@ -121,7 +154,13 @@ export function createArticleEditorService({ db, events, media, webhooks, timeZo
     if (input.image === 'too_large') throw imageTooLarge();
     const now = nowIso();
     const keepsImage = !!current?.featured_image && !input.form.removeImage;
-    const { clean, errors } = validateArticle(input.form, input.action, now, input.image !== undefined || keepsImage, timeZone());
+    const { clean, errors } = validateArticle(
+      input.form,
+      input.action,
+      now,
+      input.image !== undefined || keepsImage,
+      timeZone(),
+    );
     if (Object.keys(errors).length > 0) throw new AppError('validation_failed', undefined, errors);
     const image: ProcessedImage | null = input.image ? await media.process(input.image) : null;
     if (image) await media.write(image);
@@ -161,7 +200,8 @@ export function createArticleEditorService({ db, events, media, webhooks, timeZo
         if (fresh) {
           id = fresh.id;
           // The text as it was before its first save here (an import, demo content) is kept too.
-          if (!(await editorRepo.latestRevision(trx, id))) await keepRevision(trx, fresh, null, fresh.updated_at, 'Before the first edit in the admin area');
+          if (!(await editorRepo.latestRevision(trx, id)))
+            await keepRevision(trx, fresh, null, fresh.updated_at, 'Before the first edit in the admin area');
           if (!(await editorRepo.updateArticleIfUnchanged(trx, id, expectedUpdatedAt!, fields))) throw new Conflict();
         } else {
           id = await repo.insertArticle(trx, { ...fields, author_id: user.id, import_key: null, created_at: now });
@@ -169,12 +209,29 @@ export function createArticleEditorService({ db, events, media, webhooks, timeZo
         await repo.replaceTags(trx, id, clean.tags);
         const when = clean.publishAt ? ` for ${formatDateTime(clean.publishAt, timeZone())}` : '';
         const note = fresh ? `${NOTES[input.action]}${when}` : `Created (${NOTES[input.action].toLowerCase()}${when})`;
-        await editorRepo.insertRevision(trx, { articleId: id, ...clean, savedBy: user.id, savedAt: fields.updated_at, note });
+        await editorRepo.insertRevision(trx, {
+          articleId: id,
+          ...clean,
+          savedBy: user.id,
+          savedAt: fields.updated_at,
+          note,
+        });
         const imageChange = image ? { image: 'added' } : replacedImage ? { image: 'removed' } : {};
-        await recordAudit(trx, actorOf(user), fresh ? `article.${input.action}` : 'article.create', `article:${id}`, { action: input.action, status: fields.status, slug, ...imageChange });
+        await recordAudit(trx, actorOf(user), fresh ? `article.${input.action}` : 'article.create', `article:${id}`, {
+          action: input.action,
+          status: fields.status,
+          slug,
+          ...imageChange,
+        });
         // A scheduled article is announced when it is saved live; its time coming raises no event.
-        const liveNow = fields.status === 'published' || (fields.status === 'scheduled' && fields.published_at !== null && fields.published_at <= now);
-        if (liveNow) await webhooks?.notify(trx, { event: fresh && isLive(fresh, now) ? 'article.updated' : 'article.published', articleId: id });
+        const liveNow =
+          fields.status === 'published' ||
+          (fields.status === 'scheduled' && fields.published_at !== null && fields.published_at <= now);
+        if (liveNow)
+          await webhooks?.notify(trx, {
+            event: fresh && isLive(fresh, now) ? 'article.updated' : 'article.published',
+            articleId: id,
+          });
         return id;
       });
       if (replacedImage) await media.remove(replacedImage);
@@ -193,7 +250,13 @@ export function createArticleEditorService({ db, events, media, webhooks, timeZo
     }
   }
 
-  async function keepRevision(q: Db, row: ArticleRow, savedBy: number | null, savedAt: string, note: string): Promise<void> {
+  async function keepRevision(
+    q: Db,
+    row: ArticleRow,
+    savedBy: number | null,
+    savedAt: string,
+    note: string,
+  ): Promise<void> {
     const tags = (await repo.findTags(q, [row.id])).get(row.id) ?? [];
     await editorRepo.insertRevision(q, {
       articleId: row.id,
@@ -213,7 +276,10 @@ export function createArticleEditorService({ db, events, media, webhooks, timeZo
     async list(filters, user) {
       const visible = isEditor(user) ? filters : { ...filters, ownOrPublishedFor: user.id };
       const { rows, total } = await editorRepo.listArticlesForAdmin(db, visible, nowIso());
-      const tags = await repo.findTags(db, rows.map((r) => r.id));
+      const tags = await repo.findTags(
+        db,
+        rows.map((r) => r.id),
+      );
       return { items: rows.map((row) => toEditableArticle(row, tags.get(row.id) ?? [])), total };
     },
 

@@ -54,7 +54,12 @@ const FIELD_LABELS: Record<string, string> = {
   menuOrder: 'Place in the footer menu',
 };
 
-export const STATUS_LABELS = { draft: 'Draft', review: 'Submitted for review', scheduled: 'Scheduled', published: 'Published' } as const;
+export const STATUS_LABELS = {
+  draft: 'Draft',
+  review: 'Submitted for review',
+  scheduled: 'Scheduled',
+  published: 'Published',
+} as const;
 
 function StatusLine({ article, now }: { article: EditableArticle; now: string }) {
   const status = editorialStatus(article, now);
@@ -62,8 +67,8 @@ function StatusLine({ article, now }: { article: EditableArticle; now: string })
     <p class="editor-status">
       <strong>{STATUS_LABELS[status]}</strong>
       {status === 'scheduled' && article.publishedAt ? ` for ${formatDateTime(article.publishedAt)}` : ''}
-      {status === 'published' && article.publishedAt ? ` ${formatDateTime(article.publishedAt)}` : ''} · last saved {formatDateTime(article.updatedAt)} ·{' '}
-      <a href={`/admin/articles/${article.id}/revisions`}>Revisions</a>
+      {status === 'published' && article.publishedAt ? ` ${formatDateTime(article.publishedAt)}` : ''} · last saved{' '}
+      {formatDateTime(article.updatedAt)} · <a href={`/admin/articles/${article.id}/revisions`}>Revisions</a>
       {status === 'published' ? (
         <>
           {' '}
@@ -127,12 +132,22 @@ function KindFields({ form, errors }: { form: ArticleForm; errors: FieldErrors }
         </select>
         <FieldError field="kind" errors={errors} />
         <span class="hint" id="kind-hint">
-          A static page (About, Corrections…) lives at /pages/its-slug, is never listed with the news, and is linked from every page's footer.
+          A static page (About, Corrections…) lives at /pages/its-slug, is never listed with the news, and is linked
+          from every page's footer.
         </span>
       </p>
       <p class="field">
         <label for="menuOrder">Place in the footer menu</label>
-        <input id="menuOrder" name="menuOrder" type="number" min={-999} max={999} step={1} value={form.menuOrder} {...describedBy('menuOrder', errors, true)} />
+        <input
+          id="menuOrder"
+          name="menuOrder"
+          type="number"
+          min={-999}
+          max={999}
+          step={1}
+          value={form.menuOrder}
+          {...describedBy('menuOrder', errors, true)}
+        />
         <FieldError field="menuOrder" errors={errors} />
         <span class="hint" id="menuOrder-hint">
           Static pages only: lower numbers come first.
@@ -173,7 +188,14 @@ function ReviewFields({ form, errors }: { form: ArticleForm; errors: FieldErrors
       </p>
       <p class="field">
         <label for="reviewName">Name of what it reviews</label>
-        <input id="reviewName" name="reviewName" type="text" maxLength={LIMITS.reviewName} value={form.reviewName} {...describedBy('reviewName', errors, true)} />
+        <input
+          id="reviewName"
+          name="reviewName"
+          type="text"
+          maxLength={LIMITS.reviewName}
+          value={form.reviewName}
+          {...describedBy('reviewName', errors, true)}
+        />
         <FieldError field="reviewName" errors={errors} />
         <span class="hint" id="reviewName-hint">
           The book's title, the film's, the product's name.
@@ -183,14 +205,27 @@ function ReviewFields({ form, errors }: { form: ArticleForm; errors: FieldErrors
   );
 }
 
-function ImageFields({ article, form, errors }: { article: EditableArticle | null; form: ArticleForm; errors: FieldErrors }) {
+function ImageFields({
+  article,
+  form,
+  errors,
+}: {
+  article: EditableArticle | null;
+  form: ArticleForm;
+  errors: FieldErrors;
+}) {
   const image = article?.featuredImage;
   return (
     <fieldset class="image-fields">
       <legend>Featured image</legend>
       {image ? (
         <div class="current-image">
-          <img src={mediaPath(image.key, image.widths[0]!)} width={image.widths[0]} height={heightAt(image, image.widths[0]!)} alt={image.alt} />
+          <img
+            src={mediaPath(image.key, image.widths[0]!)}
+            width={image.widths[0]}
+            height={heightAt(image, image.widths[0]!)}
+            alt={image.alt}
+          />
           <label>
             <input type="checkbox" name="removeImage" value="1" checked={form.removeImage} /> Remove this image
           </label>
@@ -198,7 +233,13 @@ function ImageFields({ article, form, errors }: { article: EditableArticle | nul
       ) : null}
       <p class="field">
         <label for={IMAGE_FIELD}>{image ? 'Replace with a new image' : 'Image file'}</label>
-        <input id={IMAGE_FIELD} name={IMAGE_FIELD} type="file" accept="image/jpeg,image/png,image/webp,image/gif" {...describedBy(IMAGE_FIELD, errors, true)} />
+        <input
+          id={IMAGE_FIELD}
+          name={IMAGE_FIELD}
+          type="file"
+          accept="image/jpeg,image/png,image/webp,image/gif"
+          {...describedBy(IMAGE_FIELD, errors, true)}
+        />
         <FieldError field={IMAGE_FIELD} errors={errors} />
         <span class="hint" id={`${IMAGE_FIELD}-hint`}>
           JPEG, PNG, WebP or GIF, up to 8 MB.
@@ -206,7 +247,14 @@ function ImageFields({ article, form, errors }: { article: EditableArticle | nul
       </p>
       <p class="field">
         <label for="imageAlt">Image description (alt text)</label>
-        <input id="imageAlt" name="imageAlt" type="text" maxLength={LIMITS.imageAlt} value={form.imageAlt} {...describedBy('imageAlt', errors, true)} />
+        <input
+          id="imageAlt"
+          name="imageAlt"
+          type="text"
+          maxLength={LIMITS.imageAlt}
+          value={form.imageAlt}
+          {...describedBy('imageAlt', errors, true)}
+        />
         <FieldError field="imageAlt" errors={errors} />
         <span class="hint" id="imageAlt-hint">
           What the image shows, for people who cannot see it.
@@ -223,7 +271,15 @@ function suggestedPublishAt(now: string, zone: string): string {
 }
 
 /** Status, schedule and the actions: first in the form, kept in view beside it on wide screens. */
-function PublishPanel({ article, form, errors, canEdit, canPublish, now, zone }: Pick<EditorPageProps, 'article' | 'form' | 'errors' | 'canEdit' | 'canPublish' | 'now'> & { zone: string }) {
+function PublishPanel({
+  article,
+  form,
+  errors,
+  canEdit,
+  canPublish,
+  now,
+  zone,
+}: Pick<EditorPageProps, 'article' | 'form' | 'errors' | 'canEdit' | 'canPublish' | 'now'> & { zone: string }) {
   return (
     <section class="publish-panel" aria-labelledby="publish-heading">
       <h2 id="publish-heading">Publishing</h2>
@@ -237,7 +293,14 @@ function PublishPanel({ article, form, errors, canEdit, canPublish, now, zone }:
       {canPublish ? (
         <p class="field">
           <label for="publishAt">Publish at, for Schedule</label>
-          <input id="publishAt" name="publishAt" type="datetime-local" step={60} value={form.publishAt || suggestedPublishAt(now, zone)} {...describedBy('publishAt', errors, true)} />
+          <input
+            id="publishAt"
+            name="publishAt"
+            type="datetime-local"
+            step={60}
+            value={form.publishAt || suggestedPublishAt(now, zone)}
+            {...describedBy('publishAt', errors, true)}
+          />
           <FieldError field="publishAt" errors={errors} />
           <span class="hint" id="publishAt-hint">
             Site time ({zone}, {zoneAbbreviation(zone, Date.parse(now))} now). It is {formatDateTime(now)}.
@@ -267,7 +330,10 @@ export function EditorPage(props: EditorPageProps) {
         </p>
       ) : errorCount > 0 ? (
         <div class="error-summary" role="alert">
-          <p>{errorCount === 1 ? 'One field needs attention.' : `${errorCount} fields need attention.`} Nothing was saved.</p>
+          <p>
+            {errorCount === 1 ? 'One field needs attention.' : `${errorCount} fields need attention.`} Nothing was
+            saved.
+          </p>
           <ul>
             {Object.entries(errors).map(([field, text]) =>
               Object.hasOwn(FIELD_LABELS, field) ? (
@@ -281,21 +347,48 @@ export function EditorPage(props: EditorPageProps) {
           </ul>
         </div>
       ) : null}
-      {!canEdit ? <p class="notice">This article is scheduled or published: only an editor can change it now.</p> : null}
+      {!canEdit ? (
+        <p class="notice">This article is scheduled or published: only an editor can change it now.</p>
+      ) : null}
       <form method="post" action={action} enctype="multipart/form-data" class="editor-form" data-editor>
         <input type="hidden" name="_csrf" value={frame.csrf} />
         <input type="hidden" name="updatedAt" value={props.updatedAt} />
         <fieldset class="plain editor-layout" disabled={!canEdit}>
-          <PublishPanel article={article} form={form} errors={errors} canEdit={canEdit} canPublish={canPublish} now={now} zone={zone} />
+          <PublishPanel
+            article={article}
+            form={form}
+            errors={errors}
+            canEdit={canEdit}
+            canPublish={canPublish}
+            now={now}
+            zone={zone}
+          />
           <div class="editor-main">
             <p class="field">
               <label for="title">Headline</label>
-              <input id="title" name="title" type="text" required maxLength={LIMITS.title} value={form.title} {...describedBy('title', errors)} />
+              <input
+                id="title"
+                name="title"
+                type="text"
+                required
+                maxLength={LIMITS.title}
+                value={form.title}
+                {...describedBy('title', errors)}
+              />
               <FieldError field="title" errors={errors} />
             </p>
             <p class="field">
               <label for="slug">Address (slug)</label>
-              <input id="slug" name="slug" type="text" maxLength={LIMITS.slug} value={form.slug} spellcheck={false} autocomplete="off" {...describedBy('slug', errors, true)} />
+              <input
+                id="slug"
+                name="slug"
+                type="text"
+                maxLength={LIMITS.slug}
+                value={form.slug}
+                spellcheck={false}
+                autocomplete="off"
+                {...describedBy('slug', errors, true)}
+              />
               <FieldError field="slug" errors={errors} />
               <span class="hint" id="slug-hint">
                 The article's address: /articles/<em>slug</em>. Leave empty to make one from the headline.
@@ -303,7 +396,13 @@ export function EditorPage(props: EditorPageProps) {
             </p>
             <p class="field">
               <label for="standfirst">Standfirst</label>
-              <textarea id="standfirst" name="standfirst" rows={2} maxLength={LIMITS.standfirst} {...describedBy('standfirst', errors)}>
+              <textarea
+                id="standfirst"
+                name="standfirst"
+                rows={2}
+                maxLength={LIMITS.standfirst}
+                {...describedBy('standfirst', errors)}
+              >
                 {form.standfirst}
               </textarea>
               <FieldError field="standfirst" errors={errors} />
@@ -311,7 +410,15 @@ export function EditorPage(props: EditorPageProps) {
             <div class="editor-columns">
               <p class="field">
                 <label for="body">Article (Markdown)</label>
-                <textarea id="body" name="body" rows={22} class="markdown" data-markdown-source data-preview-url="/admin/preview" {...describedBy('body', errors, true)}>
+                <textarea
+                  id="body"
+                  name="body"
+                  rows={22}
+                  class="markdown"
+                  data-markdown-source
+                  data-preview-url="/admin/preview"
+                  {...describedBy('body', errors, true)}
+                >
                   {form.body}
                 </textarea>
                 <FieldError field="body" errors={errors} />
@@ -327,7 +434,15 @@ export function EditorPage(props: EditorPageProps) {
             <div class="editor-details">
               <p class="field">
                 <label for="section">Section</label>
-                <input id="section" name="section" type="text" list="sections" maxLength={LIMITS.section} value={form.section} {...describedBy('section', errors)} />
+                <input
+                  id="section"
+                  name="section"
+                  type="text"
+                  list="sections"
+                  maxLength={LIMITS.section}
+                  value={form.section}
+                  {...describedBy('section', errors)}
+                />
                 <datalist id="sections">
                   {props.sections.map((s) => (
                     <option value={s} />
@@ -345,12 +460,25 @@ export function EditorPage(props: EditorPageProps) {
               </p>
               <p class="field">
                 <label for="authorName">Byline</label>
-                <input id="authorName" name="authorName" type="text" maxLength={LIMITS.authorName} value={form.authorName} {...describedBy('authorName', errors)} />
+                <input
+                  id="authorName"
+                  name="authorName"
+                  type="text"
+                  maxLength={LIMITS.authorName}
+                  value={form.authorName}
+                  {...describedBy('authorName', errors)}
+                />
                 <FieldError field="authorName" errors={errors} />
               </p>
               <p class="field">
                 <label for="updateNote">Update note</label>
-                <textarea id="updateNote" name="updateNote" rows={2} maxLength={LIMITS.updateNote} {...describedBy('updateNote', errors, true)}>
+                <textarea
+                  id="updateNote"
+                  name="updateNote"
+                  rows={2}
+                  maxLength={LIMITS.updateNote}
+                  {...describedBy('updateNote', errors, true)}
+                >
                   {form.updateNote}
                 </textarea>
                 <FieldError field="updateNote" errors={errors} />

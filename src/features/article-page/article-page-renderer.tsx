@@ -22,7 +22,13 @@ import type { ArchiveService } from '../archives/archive.service.ts';
 import type { PublicComment } from '../comments/comment.model.ts';
 import { closedByAge, type CommentService, type ThreadPage } from '../comments/comment.service.ts';
 import type { CommentOrder } from '../comments/comment-paging.ts';
-import { CommentForm, CommentsSection, type CommentFormProps, type CommentFormValues, type CommentNotice } from '../comments/comment.views.tsx';
+import {
+  CommentForm,
+  CommentsSection,
+  type CommentFormProps,
+  type CommentFormValues,
+  type CommentNotice,
+} from '../comments/comment.views.tsx';
 import type { RatingService } from '../ratings/rating.service.ts';
 import { RateForm, RatingWidget } from '../ratings/rating-widget.views.tsx';
 import type { Settings } from '../settings/settings.service.ts';
@@ -180,7 +186,12 @@ export function createArticlePageRenderer(deps: {
               <Slot name="comments" />
             </EmbedFrame>
           ) : (
-            <ArticlePage article={article} related={await archives.related(article)} context={layout()} scriptPath={scriptPath}>
+            <ArticlePage
+              article={article}
+              related={await archives.related(article)}
+              context={layout()}
+              scriptPath={scriptPath}
+            >
               <Slot name="reviews" />
               <Slot name="comments" />
               <Slot name="structured-data" />
@@ -197,7 +208,15 @@ export function createArticlePageRenderer(deps: {
       article.id,
       async () => {
         const rating = await ratings.details(article.id);
-        return toByteTemplate(renderFragment(<RatingWidget rating={rating} baselineCount={article.importedRatingCount} scale={layout().settings.ratingScale} />));
+        return toByteTemplate(
+          renderFragment(
+            <RatingWidget
+              rating={rating}
+              baselineCount={article.importedRatingCount}
+              scale={layout().settings.ratingScale}
+            />,
+          ),
+        );
       },
       article.id,
     );
@@ -210,7 +229,12 @@ export function createArticlePageRenderer(deps: {
       async () => {
         const fresh = { ...article, ...(await articles.liveFigures(article.id)) };
         const { settings, publicUrl } = layout();
-        const site = { title: settings.siteTitle, publicUrl, logo: logoOf(settings), shareImage: shareImageOf(settings) };
+        const site = {
+          title: settings.siteTitle,
+          publicUrl,
+          logo: logoOf(settings),
+          shareImage: shareImageOf(settings),
+        };
         return toByteTemplate(renderFragment(<StructuredData data={articleStructuredData(fresh, site)} />));
       },
       article.id,
@@ -226,7 +250,12 @@ export function createArticlePageRenderer(deps: {
     return `${query ? `?${query}` : '?'}#${fragment}`;
   }
 
-  function renderThread(article: Article, threadPage: ThreadPage, order: CommentOrder, editable?: ReadonlySet<number>): Thread {
+  function renderThread(
+    article: Article,
+    threadPage: ThreadPage,
+    order: CommentOrder,
+    editable?: ReadonlySet<number>,
+  ): Thread {
     const { replyDepth } = layout().settings;
     const replyable = new Map<number, string>();
     const walk = (nodes: PublicComment[], depth: number) => {
@@ -236,14 +265,22 @@ export function createArticlePageRenderer(deps: {
       }
     };
     walk(threadPage.items, 0);
-    const paging = { page: threadPage.page, pages: threadPage.pages, href: (n: number) => pageHref(order, n, 'comments') };
+    const paging = {
+      page: threadPage.page,
+      pages: threadPage.pages,
+      href: (n: number) => pageHref(order, n, 'comments'),
+    };
     const options = { maxDepth: replyDepth, order, path: articlePath(article.slug), editable };
-    const html = renderFragment(<CommentsSection comments={threadPage.items} count={threadPage.total} options={options} paging={paging} />, layout().settings.timeZone);
+    const html = renderFragment(
+      <CommentsSection comments={threadPage.items} count={threadPage.total} options={options} paging={paging} />,
+      layout().settings.timeZone,
+    );
     return { page: toByteTemplate(html), pages: threadPage.pages, replyable };
   }
 
   const perPage = () => layout().settings.commentsPerPage;
-  const threadPageOf = (article: Article, order: CommentOrder, page: number) => comments.threadPage(article.id, { order, page, perPage: perPage() });
+  const threadPageOf = (article: Article, order: CommentOrder, page: number) =>
+    comments.threadPage(article.id, { order, page, perPage: perPage() });
 
   function threadOf(article: Article, order: CommentOrder, page: number): Promise<Thread> {
     const build = async () => renderThread(article, await threadPageOf(article, order, page), order);
@@ -254,7 +291,8 @@ export function createArticlePageRenderer(deps: {
     if (page > thread.pages) throw new AppError('not_found', 'There is no such page of comments.');
   };
 
-  const commentsOpen = (article: Article) => article.commentsOpen && !closedByAge(article.publishedAt, layout().settings.commentsCloseAfterDays);
+  const commentsOpen = (article: Article) =>
+    article.commentsOpen && !closedByAge(article.publishedAt, layout().settings.commentsCloseAfterDays);
 
   /** Which shared form token a page carries now: it is renewed every SHARED_TOKEN_RENEW_MS. */
   const tokenAge = () => Math.floor(Date.now() / SHARED_TOKEN_RENEW_MS);
@@ -262,11 +300,20 @@ export function createArticlePageRenderer(deps: {
   /** The rate form, with the reader's rating (null: none) and the error of their last try. */
   function rateForm(article: Article, mode: PageMode, yourRating: number | null, error?: string): ByteTemplate {
     const action = `${threadPath(mode, article.slug)}/rating#rating`;
-    return toByteTemplate(renderFragment(<RateForm action={action} scale={layout().settings.ratingScale} yourRating={yourRating} error={error} />));
+    return toByteTemplate(
+      renderFragment(
+        <RateForm action={action} scale={layout().settings.ratingScale} yourRating={yourRating} error={error} />,
+      ),
+    );
   }
 
   /** The comment form: blank with the shared token, or the reader's own (values, errors, reply target, notice). */
-  function commentForm(article: Article, mode: PageMode, own: Pick<CommentFormProps, 'formToken'> & Partial<Pick<CommentFormProps, 'values' | 'errors' | 'replyTo' | 'notice'>>): ByteTemplate {
+  function commentForm(
+    article: Article,
+    mode: PageMode,
+    own: Pick<CommentFormProps, 'formToken'> &
+      Partial<Pick<CommentFormProps, 'values' | 'errors' | 'replyTo' | 'notice'>>,
+  ): ByteTemplate {
     const form = (
       <CommentForm
         action={`${threadPath(mode, article.slug)}/comments#respond`}
@@ -291,7 +338,10 @@ export function createArticlePageRenderer(deps: {
     const key = `${mode}:${article.id}:${commentsOpen(article)}:${age}`;
     const hit = forms.get(key);
     if (hit) return hit;
-    const entry = { rate: rateForm(article, mode, null), comment: commentForm(article, mode, { formToken: comments.sharedFormToken(article.id) }) };
+    const entry = {
+      rate: rateForm(article, mode, null),
+      comment: commentForm(article, mode, { formToken: comments.sharedFormToken(article.id) }),
+    };
     forms.set(key, entry);
     return entry;
   }
@@ -300,7 +350,13 @@ export function createArticlePageRenderer(deps: {
    * The page as every reader without anything of their own sees it, or (with `yourRating`) as
    * every reader who gave that rating and has nothing else of their own here sees it.
    */
-  async function assembledPage(slug: string, order: CommentOrder, commentPage: number, mode: PageMode, yourRating: number | null = null) {
+  async function assembledPage(
+    slug: string,
+    order: CommentOrder,
+    commentPage: number,
+    mode: PageMode,
+    yourRating: number | null = null,
+  ) {
     const pages = yourRating === null ? assembled : rated;
     const key = `${mode}:${order}:${commentPage}:${slug}${yourRating === null ? '' : `:${yourRating}`}`;
     const current = (body: CompressedBody) => () => {
@@ -315,11 +371,17 @@ export function createArticlePageRenderer(deps: {
       key,
       async (): Promise<Assembled> => {
         const age = tokenAge();
-        const [reviewsPage, thread, structuredData] = await Promise.all([reviewsOf(article), threadOf(article, order, commentPage), structuredDataOf(article)]);
+        const [reviewsPage, thread, structuredData] = await Promise.all([
+          reviewsOf(article),
+          threadOf(article, order, commentPage),
+          structuredDataOf(article),
+        ]);
         refusePastLast(thread, commentPage);
         const blank = blankForms(article, mode, age);
         const bytes = nest(page, {
-          reviews: nest(reviewsPage, { 'rate-form': yourRating === null ? blank.rate : rateForm(article, mode, yourRating) }),
+          reviews: nest(reviewsPage, {
+            'rate-form': yourRating === null ? blank.rate : rateForm(article, mode, yourRating),
+          }),
           comments: nest(thread.page, { 'comment-form': blank.comment }),
           'structured-data': structuredData,
         });
@@ -345,14 +407,26 @@ export function createArticlePageRenderer(deps: {
             ? await Promise.all([ratings.readerRating(article.id, readerId), comments.ownFor(article.id, readerId)])
             : [null, none];
       const ownThread = own.pending.length > 0 || own.editable.size > 0;
-      const personal = yourRating !== null || ownThread || reader.replyTo !== undefined || reader.commentForm !== undefined || reader.rateError !== undefined || reader.commentNotice !== undefined;
+      const personal =
+        yourRating !== null ||
+        ownThread ||
+        reader.replyTo !== undefined ||
+        reader.commentForm !== undefined ||
+        reader.rateError !== undefined ||
+        reader.commentNotice !== undefined;
       if (!personal) {
         const { body, current } = await assembledPage(slug, order, commentPage, mode);
         return { shared: body, current, article };
       }
       // Only their rating is theirs: the comment form keeps the shared token, as on the shared
       // page (the page's script fetches a personal one when the form is first used).
-      if (!ownThread && reader.replyTo === undefined && reader.commentForm === undefined && reader.rateError === undefined && reader.commentNotice === undefined) {
+      if (
+        !ownThread &&
+        reader.replyTo === undefined &&
+        reader.commentForm === undefined &&
+        reader.rateError === undefined &&
+        reader.commentNotice === undefined
+      ) {
         const { body, current } = await assembledPage(slug, order, commentPage, mode, yourRating);
         return { personal: body, current, article };
       }
@@ -362,7 +436,12 @@ export function createArticlePageRenderer(deps: {
         structuredDataOf(article),
         ownThread
           ? threadPageOf(article, order, commentPage).then((tp) =>
-              renderThread(article, { ...tp, items: mergePending(tp.items, own.pending, commentPage === 1) }, order, own.editable),
+              renderThread(
+                article,
+                { ...tp, items: mergePending(tp.items, own.pending, commentPage === 1) },
+                order,
+                own.editable,
+              ),
             )
           : threadOf(article, order, commentPage),
       ]);

@@ -38,23 +38,38 @@ export async function sendArticlePage(
   // The outcome of a comment is told only to a reader who posted here: a shared link with
   // ?posted= shows others the shared page.
   const commentNotice = readerId === null ? undefined : extra.commentNotice;
-  const page = await deps.pages.render(slug, view, { ...extra, readerId, commentNotice, ...(ratingOnly !== null && { ratingOnly }) }, mode);
+  const page = await deps.pages.render(
+    slug,
+    view,
+    { ...extra, readerId, commentNotice, ...(ratingOnly !== null && { ratingOnly }) },
+    mode,
+  );
   if (mode === 'embed') deps.embedFrameHeaders(reply);
   if (page.shared) {
-    markShared(reply, { keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages], purging: deps.config.edgePurgeUrls.length > 0 });
+    markShared(reply, {
+      keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages],
+      purging: deps.config.edgePurgeUrls.length > 0,
+    });
     if (mode === 'page' && page.current) deps.sharedFastPath.offer(request, page.shared, page.current);
     return sendCompressed(request, reply.type(HTML), page.shared);
   }
   // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.
   const personal = page.personal instanceof CompressedBody ? page.personal : new CompressedBody(page.personal!);
-  if (mode === 'page' && page.current && ratingOnly !== null) deps.sharedFastPath.offer(request, personal, page.current, { rating: ratingOnly });
+  if (mode === 'page' && page.current && ratingOnly !== null)
+    deps.sharedFastPath.offer(request, personal, page.current, { rating: ratingOnly });
   return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), personal);
 }
 
 /** The reader's form state the page's address carries: a reply target (`?replyto=`) and the outcome of their comment (`?posted=`). */
-export function readerFormQuery(query: { replyto?: string; posted?: string }): Pick<ReaderView, 'replyTo' | 'commentNotice'> {
+export function readerFormQuery(query: {
+  replyto?: string;
+  posted?: string;
+}): Pick<ReaderView, 'replyTo' | 'commentNotice'> {
   const { replyto, posted } = query;
-  return { replyTo: replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined, commentNotice: parseNotice(posted) };
+  return {
+    replyTo: replyto !== undefined && /^\d{1,15}$/.test(replyto) ? Number(replyto) : undefined,
+    commentNotice: parseNotice(posted),
+  };
 }
 
 /** The query string of a request's URL, with its `?`, or nothing. */
@@ -63,7 +78,9 @@ export function queryOf(url: string): string {
   return at === -1 ? '' : url.slice(at);
 }
 
-export function articlePages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'archives' | 'staticPages' | 'layout'>): FastifyPluginAsyncTypebox {
+export function articlePages(
+  deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'archives' | 'staticPages' | 'layout'>,
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed;
     // GET /?p=ID (or ?page_id=ID) — an imported WordPress post's old address: 301 to it, or 404
@@ -71,7 +88,14 @@ export function articlePages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 
       '/',
       {
         config: { access: 'public' },
-        schema: { hide: true, querystring: Type.Object({ page: Type.Optional(Type.String()), p: Type.Optional(Type.String()), page_id: Type.Optional(Type.String()) }) },
+        schema: {
+          hide: true,
+          querystring: Type.Object({
+            page: Type.Optional(Type.String()),
+            p: Type.Optional(Type.String()),
+            page_id: Type.Optional(Type.String()),
+          }),
+        },
       },
       async (request, reply) => {
         const { p, page_id: pageId } = request.query;
@@ -84,7 +108,10 @@ export function articlePages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 
         if (page === null) throw new AppError('not_found', 'There is no such page.');
         const front = await deps.archives.frontPage(page);
         // Shows the latest articles with their scores and counts: purged with the lists.
-        return sendSharedHtml(request, reply, renderPage(<HomePage front={front} context={deps.layout()} />), { keys: [EDGE_KEYS.lists], purging: deps.config.edgePurgeUrls.length > 0 });
+        return sendSharedHtml(request, reply, renderPage(<HomePage front={front} context={deps.layout()} />), {
+          keys: [EDGE_KEYS.lists],
+          purging: deps.config.edgePurgeUrls.length > 0,
+        });
       },
     );
 
@@ -122,15 +149,27 @@ export function articlePages(deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 
     // GET /articles/:slug/comments/:id — 302 to the page holding the comment, at its fragment (links in mail and feeds)
     app.get(
       '/articles/:slug/comments/:id',
-      { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }), id: Type.String({ maxLength: 20 }) }) } },
+      {
+        config: { access: 'public' },
+        schema: {
+          hide: true,
+          params: Type.Object({ slug: Type.String({ maxLength: 200 }), id: Type.String({ maxLength: 20 }) }),
+        },
+      },
       async (request, reply) => redirectToComment(deps, reply, request.params.slug, request.params.id),
     );
   };
 }
 
-async function redirectToComment(deps: Pick<AppDeps, 'articles' | 'pages'>, reply: FastifyReply, slug: string, rawId: string): Promise<FastifyReply> {
+async function redirectToComment(
+  deps: Pick<AppDeps, 'articles' | 'pages'>,
+  reply: FastifyReply,
+  slug: string,
+  rawId: string,
+): Promise<FastifyReply> {
   const article = await deps.articles.findPublishedRef(slug);
   const href = /^[1-9]\d{0,14}$/.test(rawId) ? await deps.pages.commentHref(article, Number(rawId)) : null;
-  if (href === null) throw new AppError('comment_not_found', 'There is no such comment on this article, or it is not published.');
+  if (href === null)
+    throw new AppError('comment_not_found', 'There is no such comment on this article, or it is not published.');
   return reply.redirect(href, 302);
 }

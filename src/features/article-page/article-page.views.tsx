@@ -27,8 +27,16 @@ export function ArticlePage({ article, related = [], context, scriptPath, childr
         path: articlePath(article.slug),
         scripts: [scriptPath],
         image: previewImage(article.featuredImage),
-        article: { publishedTime: article.publishedAt, modifiedTime: article.updatedAt, section: article.section, tags: article.tags },
-        feeds: [...commentFeeds(article.slug, article.title), ...(article.section ? sectionFeeds(article.section, context.settings.siteTitle) : [])],
+        article: {
+          publishedTime: article.publishedAt,
+          modifiedTime: article.updatedAt,
+          section: article.section,
+          tags: article.tags,
+        },
+        feeds: [
+          ...commentFeeds(article.slug, article.title),
+          ...(article.section ? sectionFeeds(article.section, context.settings.siteTitle) : []),
+        ],
       }}
       context={context}
     >
@@ -54,7 +62,8 @@ export function ArticlePage({ article, related = [], context, scriptPath, childr
           </p>
           {article.updateNote ? (
             <p class="update-note">
-              <strong>Updated</strong> <time dateTime={article.updatedAt}>{formatDate(article.updatedAt)}</time>: {article.updateNote}
+              <strong>Updated</strong> <time dateTime={article.updatedAt}>{formatDate(article.updatedAt)}</time>:{' '}
+              {article.updateNote}
             </p>
           ) : null}
           {article.review && article.reviewRating !== null ? (
@@ -89,7 +98,9 @@ export function ArticlePage({ article, related = [], context, scriptPath, childr
 
 /** Link previews show the largest variant. */
 function previewImage(image: FeaturedImage | null): PreviewImage | undefined {
-  return image ? { path: mediaPath(image.key, image.width), width: image.width, height: image.height, alt: image.alt } : undefined;
+  return image
+    ? { path: mediaPath(image.key, image.width), width: image.width, height: image.height, alt: image.alt }
+    : undefined;
 }
 
 function RelatedArticles({ articles }: { articles: Article[] }) {

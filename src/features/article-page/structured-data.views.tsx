@@ -31,9 +31,16 @@ export function headlineOf(title: string, limit = HEADLINE_LIMIT): string {
 export function articleStructuredData(article: Article, site: StructuredDataSite): Record<string, unknown> {
   const url = site.publicUrl + articlePath(article.slug);
   const headline = headlineOf(article.title);
-  const author = article.authorName ? { '@type': 'Person', name: article.authorName, url: site.publicUrl + authorPath(article.authorName) } : undefined;
+  const author = article.authorName
+    ? { '@type': 'Person', name: article.authorName, url: site.publicUrl + authorPath(article.authorName) }
+    : undefined;
   const logo = site.logo
-    ? { '@type': 'ImageObject', url: site.publicUrl + mediaPath(site.logo.key, site.logo.width), width: site.logo.width, height: site.logo.height }
+    ? {
+        '@type': 'ImageObject',
+        url: site.publicUrl + mediaPath(site.logo.key, site.logo.width),
+        width: site.logo.width,
+        height: site.logo.height,
+      }
     : undefined;
   const publisher = { '@type': 'Organization', name: site.title, url: `${site.publicUrl}/`, logo };
   const image = article.featuredImage ?? site.shareImage ?? null;
@@ -53,7 +60,11 @@ export function articleStructuredData(article: Article, site: StructuredDataSite
     mainEntityOfPage: { '@type': 'WebPage', '@id': url },
     url,
     commentCount: article.commentCount,
-    interactionStatistic: { '@type': 'InteractionCounter', interactionType: 'https://schema.org/CommentAction', userInteractionCount: article.commentCount },
+    interactionStatistic: {
+      '@type': 'InteractionCounter',
+      interactionType: 'https://schema.org/CommentAction',
+      userInteractionCount: article.commentCount,
+    },
   };
   const { review, rating, reviewRating } = article;
   // An AggregateRating needs at least one rating; without one there is nothing to describe.
@@ -69,12 +80,23 @@ export function articleStructuredData(article: Article, site: StructuredDataSite
           datePublished: article.publishedAt ?? undefined,
           author: author ?? publisher,
           publisher,
-          reviewRating: reviewRating !== null ? { '@type': 'Rating', ratingValue: reviewRating, bestRating: 100, worstRating: 0 } : undefined,
+          reviewRating:
+            reviewRating !== null
+              ? { '@type': 'Rating', ratingValue: reviewRating, bestRating: 100, worstRating: 0 }
+              : undefined,
           itemReviewed: {
             '@type': review.type,
             name: review.name,
             // The score exactly as the Reviews widget shows it: the rounded percent.
-            aggregateRating: readers ? { '@type': 'AggregateRating', ratingValue: rating.score, bestRating: 100, worstRating: 0, ratingCount: rating.count } : undefined,
+            aggregateRating: readers
+              ? {
+                  '@type': 'AggregateRating',
+                  ratingValue: rating.score,
+                  bestRating: 100,
+                  worstRating: 0,
+                  ratingCount: rating.count,
+                }
+              : undefined,
           },
         }
       : undefined;
@@ -86,7 +108,10 @@ export function articleStructuredData(article: Article, site: StructuredDataSite
  * JSON parser), so no text in it can close the element or open a comment.
  */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function StructuredData({ data }: { data: unknown }) {

@@ -29,7 +29,11 @@ export function articleApi(deps: Pick<AppDeps, 'articles' | 'ratings' | 'config'
       '/articles',
       {
         config: { access: 'public' },
-        schema: { tags: ['articles'], querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(ArticleSummarySchema) }), ...errorResponses } },
+        schema: {
+          tags: ['articles'],
+          querystring: ListQuery,
+          response: { 200: Type.Object({ items: Type.Array(ArticleSummarySchema) }), ...errorResponses },
+        },
       },
       async (request) => ({ items: (await articles.listPublished(request.query)).map(summary) }),
     );
@@ -37,7 +41,10 @@ export function articleApi(deps: Pick<AppDeps, 'articles' | 'ratings' | 'config'
     // GET /api/v1/articles/:id — one article with its body and rating distribution
     app.get(
       '/articles/:id',
-      { config: { access: 'public' }, schema: { tags: ['articles'], params: ArticleRef, response: { 200: ArticleDetailSchema, ...errorResponses } } },
+      {
+        config: { access: 'public' },
+        schema: { tags: ['articles'], params: ArticleRef, response: { 200: ArticleDetailSchema, ...errorResponses } },
+      },
       async (request) => {
         const article = await articles.getPublished(parseArticleRef(request.params.id));
         const rating = await ratings.details(article.id);

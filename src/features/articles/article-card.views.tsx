@@ -20,12 +20,25 @@ export interface CardOptions {
   lead?: boolean;
 }
 
-export function ArticleCard({ article, level = 2, showSection = true, lead = false, index = 0 }: CardOptions & { article: Article; index?: number }) {
+export function ArticleCard({
+  article,
+  level = 2,
+  showSection = true,
+  lead = false,
+  index = 0,
+}: CardOptions & { article: Article; index?: number }) {
   const Heading = level === 2 ? 'h2' : 'h3';
   const image = article.featuredImage;
   return (
     <li class={`article-card${lead ? ' lead-story' : ''}${image ? ' with-image' : ''}`}>
-      {image ? <CardImage image={image} sizes={lead ? LEAD_IMAGE_SIZES : CARD_IMAGE_SIZES} priority={lead} lazy={!lead && index >= EAGER_CARDS} /> : null}
+      {image ? (
+        <CardImage
+          image={image}
+          sizes={lead ? LEAD_IMAGE_SIZES : CARD_IMAGE_SIZES}
+          priority={lead}
+          lazy={!lead && index >= EAGER_CARDS}
+        />
+      ) : null}
       <div class="card-text">
         {showSection && article.section ? (
           <p class="article-section">
@@ -56,7 +69,17 @@ export function CardMeta({ article }: { article: Article }) {
 }
 
 /** A featured image in a list: the browser picks the width from the srcset; its box is reserved by width and height. */
-export function CardImage({ image, sizes, lazy, priority }: { image: FeaturedImage; sizes: string; lazy?: boolean; priority?: boolean }) {
+export function CardImage({
+  image,
+  sizes,
+  lazy,
+  priority,
+}: {
+  image: FeaturedImage;
+  sizes: string;
+  lazy?: boolean;
+  priority?: boolean;
+}) {
   return (
     <img
       class="card-image"

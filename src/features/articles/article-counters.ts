@@ -23,24 +23,32 @@ export interface ArticleTotals {
   comment_count: number;
 }
 
-const ratingDelta = prepared((db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
-  db.insertInto('article_counter_deltas').values({
-    article_id: v.id,
-    rating_sum: v.sum,
-    rating_count: v.count,
-    rating_band_1: v.b1,
-    rating_band_2: v.b2,
-    rating_band_3: v.b3,
-    rating_band_4: v.b4,
-    rating_band_5: v.b5,
-  }),
+const ratingDelta = prepared(
+  (db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
+    db.insertInto('article_counter_deltas').values({
+      article_id: v.id,
+      rating_sum: v.sum,
+      rating_count: v.count,
+      rating_band_1: v.b1,
+      rating_band_2: v.b2,
+      rating_band_3: v.b3,
+      rating_band_4: v.b4,
+      rating_band_5: v.b5,
+    }),
 );
-const commentDelta = prepared((db, v: { id: number }) => db.insertInto('article_counter_deltas').values({ article_id: v.id, comment_count: 1 }));
+const commentDelta = prepared((db, v: { id: number }) =>
+  db.insertInto('article_counter_deltas').values({ article_id: v.id, comment_count: 1 }),
+);
 
 /** Counts a rating (replacing `previous` when the reader rated before), inside the rating's transaction. */
 export async function countRating(trx: Db, articleId: number, value: number, previous?: number): Promise<void> {
   if (!isPostgres(trx)) return adjustRatingTotals(trx, articleId, value, previous);
-  await ratingDelta.execute(trx, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, ...bandChanges(value, previous) });
+  await ratingDelta.execute(trx, {
+    id: articleId,
+    sum: value - (previous ?? 0),
+    count: previous === undefined ? 1 : 0,
+    ...bandChanges(value, previous),
+  });
 }
 
 /** Counts one more approved comment, inside the comment's transaction. */
@@ -93,7 +101,11 @@ async function foldArticle(db: Db, articleId: number): Promise<ArticleTotals | u
   }
   // SQLite only holds deltas copied from PostgreSQL (migrate-data, restore): one writer, one transaction.
   return db.transaction().execute(async (trx) => {
-    const t = (await sql<Record<string, number>>`select ${DELTA_SUMS} from article_counter_deltas where article_id = ${articleId}`.execute(trx)).rows[0]!;
+    const t = (
+      await sql<
+        Record<string, number>
+      >`select ${DELTA_SUMS} from article_counter_deltas where article_id = ${articleId}`.execute(trx)
+    ).rows[0]!;
     if (Number(t.n) === 0) return undefined;
     await sql`update articles set rating_sum = rating_sum + ${t.rating_sum},
       rating_count = rating_count + ${t.rating_count},
@@ -103,8 +115,10 @@ async function foldArticle(db: Db, articleId: number): Promise<ArticleTotals | u
       comment_count = comment_count + ${t.comment_count}
       where id = ${articleId}`.execute(trx);
     await sql`delete from article_counter_deltas where article_id = ${articleId}`.execute(trx);
-    return (await sql<ArticleTotals>`select rating_sum, rating_count, comment_count
-      from articles where id = ${articleId}`.execute(trx)).rows[0];
+    return (
+      await sql<ArticleTotals>`select rating_sum, rating_count, comment_count
+      from articles where id = ${articleId}`.execute(trx)
+    ).rows[0];
   });
 }
 
@@ -117,9 +131,18 @@ export interface PendingDeltas {
 
 /** What the article's unfolded deltas add up to, as this transaction sees them (its own included). */
 export async function pendingDeltas(db: Db, articleId: number): Promise<PendingDeltas> {
-  const t = (await sql<Record<string, number>>`select ${DELTA_SUMS} from article_counter_deltas where article_id = ${articleId}`.execute(db)).rows[0]!;
+  const t = (
+    await sql<
+      Record<string, number>
+    >`select ${DELTA_SUMS} from article_counter_deltas where article_id = ${articleId}`.execute(db)
+  ).rows[0]!;
   const n = (key: string) => Number(t[key] ?? 0);
-  return { rating_sum: n('rating_sum'), rating_count: n('rating_count'), bands: [n('b1'), n('b2'), n('b3'), n('b4'), n('b5')], comment_count: n('comment_count') };
+  return {
+    rating_sum: n('rating_sum'),
+    rating_count: n('rating_count'),
+    bands: [n('b1'), n('b2'), n('b3'), n('b4'), n('b5')],
+    comment_count: n('comment_count'),
+  };
 }
 
 export interface CounterFolder {
@@ -163,7 +186,9 @@ export function createCounterFolder(db: Db): CounterFolder {
   return {
     settle,
     async foldAll() {
-      const ids = (await db.selectFrom('article_counter_deltas').select('article_id').distinct().execute()).map((r) => r.article_id);
+      const ids = (await db.selectFrom('article_counter_deltas').select('article_id').distinct().execute()).map(
+        (r) => r.article_id,
+      );
       for (const id of ids) await foldArticle(db, id);
       return ids.length;
     },

@@ -11,7 +11,10 @@ export function isPublicArticle(now: string) {
   return (eb: ExpressionBuilder<Database, 'articles'>) =>
     eb.and([
       eb('articles.kind', '=', 'article'),
-      eb.or([eb('articles.status', '=', 'published'), eb.and([eb('articles.status', '=', 'scheduled'), eb('articles.published_at', '<=', now)])]),
+      eb.or([
+        eb('articles.status', '=', 'published'),
+        eb.and([eb('articles.status', '=', 'scheduled'), eb('articles.published_at', '<=', now)]),
+      ]),
     ]);
 }
 
@@ -21,5 +24,7 @@ export function isPublicArticle(now: string) {
  * by status instead of looking the ids up.
  */
 export function isPublicRow(row: { status: string; published_at: string | null }, now: string): boolean {
-  return row.status === 'published' || (row.status === 'scheduled' && row.published_at !== null && row.published_at <= now);
+  return (
+    row.status === 'published' || (row.status === 'scheduled' && row.published_at !== null && row.published_at <= now)
+  );
 }

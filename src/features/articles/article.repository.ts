@@ -34,11 +34,20 @@ const STATE_COLUMNS = [
 ] as const;
 export type ArticleState = Pick<ArticleRow, (typeof STATE_COLUMNS)[number]>;
 
-const stateById = prepared((db, v: { id: number }) => db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', v.id));
-const stateBySlug = prepared((db, v: { slug: string }) => db.selectFrom('articles').select(STATE_COLUMNS).where('slug', '=', v.slug));
-const lockState = prepared((db, v: { id: number }) => forUpdate(db, db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', v.id)));
+const stateById = prepared((db, v: { id: number }) =>
+  db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', v.id),
+);
+const stateBySlug = prepared((db, v: { slug: string }) =>
+  db.selectFrom('articles').select(STATE_COLUMNS).where('slug', '=', v.slug),
+);
+const lockState = prepared((db, v: { id: number }) =>
+  forUpdate(db, db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', v.id)),
+);
 
-export async function findArticleState(db: Q, by: { id: number } | { slug: string }): Promise<ArticleState | undefined> {
+export async function findArticleState(
+  db: Q,
+  by: { id: number } | { slug: string },
+): Promise<ArticleState | undefined> {
   return ('id' in by ? await stateById.execute(db, by) : await stateBySlug.execute(db, by)).rows[0];
 }
 
@@ -69,13 +78,25 @@ export function findArticleByImportKey(db: Q, importKey: string): Promise<Articl
  * index and merged: as one condition with OR, SQLite read and sorted every published article
  * (84 ms on a site of 100,000). A deep page reads `offset` index entries, not rows.
  */
-export async function newestPublicIds(db: Q, { limit, offset = 0, sectionSlug }: { limit: number; offset?: number; sectionSlug?: string }, now: string): Promise<number[]> {
+export async function newestPublicIds(
+  db: Q,
+  { limit, offset = 0, sectionSlug }: { limit: number; offset?: number; sectionSlug?: string },
+  now: string,
+): Promise<number[]> {
   const walk = (status: 'published' | 'scheduled') => {
     // Only news articles (isPublicArticle): static pages and external threads are never listed.
-    let query = db.selectFrom('articles').select(['id', 'published_at']).where('status', '=', status).where('kind', '=', 'article');
+    let query = db
+      .selectFrom('articles')
+      .select(['id', 'published_at'])
+      .where('status', '=', status)
+      .where('kind', '=', 'article');
     if (status === 'scheduled') query = query.where('published_at', '<=', now);
     if (sectionSlug !== undefined) query = query.where('section_slug', '=', sectionSlug);
-    return query.orderBy('published_at', 'desc').orderBy('id', 'desc').limit(offset + limit).execute();
+    return query
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(offset + limit)
+      .execute();
   };
   const rows = (await Promise.all([walk('published'), walk('scheduled')])).flat();
   rows.sort((a, b) => (b.published_at ?? '').localeCompare(a.published_at ?? '') || b.id - a.id);
@@ -94,22 +115,36 @@ export async function hasDueScheduled(db: Q, now: string): Promise<boolean> {
 /** Rows by id, in the order of `ids`. */
 export async function findArticlesInOrder(db: Q, ids: number[]): Promise<ArticleRow[]> {
   if (ids.length === 0) return [];
-  const rows = new Map((await db.selectFrom('articles').selectAll().where('id', 'in', ids).execute()).map((row) => [row.id, row]));
+  const rows = new Map(
+    (await db.selectFrom('articles').selectAll().where('id', 'in', ids).execute()).map((row) => [row.id, row]),
+  );
   return ids.flatMap((id) => rows.get(id) ?? []);
 }
 
-export async function listPublishedArticles(db: Q, { limit, offset }: { limit: number; offset: number }): Promise<ArticleRow[]> {
+export async function listPublishedArticles(
+  db: Q,
+  { limit, offset }: { limit: number; offset: number },
+): Promise<ArticleRow[]> {
   // A scheduled article is published once its time has come (no timer: every instance agrees).
   return findArticlesInOrder(db, await newestPublicIds(db, { limit, offset }, new Date().toISOString()));
 }
 
 /** Records that a scheduled article's time has come, so every feature sees it as published. */
 export async function publishIfDue(db: Q, id: number, now: string): Promise<void> {
-  await db.updateTable('articles').set({ status: 'published' }).where('id', '=', id).where('status', '=', 'scheduled').where('published_at', '<=', now).execute();
+  await db
+    .updateTable('articles')
+    .set({ status: 'published' })
+    .where('id', '=', id)
+    .where('status', '=', 'scheduled')
+    .where('published_at', '<=', now)
+    .execute();
 }
 
 export async function countArticles(db: Q): Promise<number> {
-  const row = await db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('articles')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -126,7 +161,11 @@ export function withDerivedColumns<T extends ArticleRowUpdate>(changes: T): T {
 }
 
 export async function insertArticle(db: Q, row: NewArticleRow): Promise<number> {
-  const inserted = await db.insertInto('articles').values(withDerivedColumns(row)).returning('id').executeTakeFirstOrThrow();
+  const inserted = await db
+    .insertInto('articles')
+    .values(withDerivedColumns(row))
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return inserted.id;
 }
 
@@ -143,7 +182,12 @@ export async function slugExists(db: Q, slug: string, exceptId?: number): Promis
 export async function findTags(db: Q, articleIds: number[]): Promise<Map<number, string[]>> {
   const tags = new Map<number, string[]>();
   if (articleIds.length === 0) return tags;
-  const rows = await db.selectFrom('article_tags').select(['article_id', 'tag']).where('article_id', 'in', articleIds).orderBy('tag').execute();
+  const rows = await db
+    .selectFrom('article_tags')
+    .select(['article_id', 'tag'])
+    .where('article_id', 'in', articleIds)
+    .orderBy('tag')
+    .execute();
   for (const row of rows) {
     const list = tags.get(row.article_id) ?? [];
     list.push(row.tag);
@@ -155,23 +199,27 @@ export async function findTags(db: Q, articleIds: number[]): Promise<Map<number,
 export async function replaceTags(db: Q, articleId: number, tags: string[]): Promise<void> {
   await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
   if (tags.length > 0) {
-    await db.insertInto('article_tags').values(tags.map((tag) => ({ article_id: articleId, tag, slug: archiveSlug(tag) }))).execute();
+    await db
+      .insertInto('article_tags')
+      .values(tags.map((tag) => ({ article_id: articleId, tag, slug: archiveSlug(tag) })))
+      .execute();
   }
 }
 
-const adjustTotals = prepared((db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
-  db
-    .updateTable('articles')
-    .set((eb) => ({
-      rating_sum: eb('rating_sum', '+', v.sum),
-      rating_count: eb('rating_count', '+', v.count),
-      rating_band_1: eb('rating_band_1', '+', v.b1),
-      rating_band_2: eb('rating_band_2', '+', v.b2),
-      rating_band_3: eb('rating_band_3', '+', v.b3),
-      rating_band_4: eb('rating_band_4', '+', v.b4),
-      rating_band_5: eb('rating_band_5', '+', v.b5),
-    }))
-    .where('id', '=', v.id),
+const adjustTotals = prepared(
+  (db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
+    db
+      .updateTable('articles')
+      .set((eb) => ({
+        rating_sum: eb('rating_sum', '+', v.sum),
+        rating_count: eb('rating_count', '+', v.count),
+        rating_band_1: eb('rating_band_1', '+', v.b1),
+        rating_band_2: eb('rating_band_2', '+', v.b2),
+        rating_band_3: eb('rating_band_3', '+', v.b3),
+        rating_band_4: eb('rating_band_4', '+', v.b4),
+        rating_band_5: eb('rating_band_5', '+', v.b5),
+      }))
+      .where('id', '=', v.id),
 );
 
 /**
@@ -179,15 +227,29 @@ const adjustTotals = prepared((db, v: { id: number; sum: number; count: number; 
  * transaction.
  */
 export async function adjustRatingTotals(db: Q, articleId: number, value: number, previous?: number): Promise<void> {
-  await adjustTotals.execute(db, { id: articleId, sum: value - (previous ?? 0), count: previous === undefined ? 1 : 0, ...bandChanges(value, previous) });
+  await adjustTotals.execute(db, {
+    id: articleId,
+    sum: value - (previous ?? 0),
+    count: previous === undefined ? 1 : 0,
+    ...bandChanges(value, previous),
+  });
 }
 
 /** Editors set images through the editor service, imports and demo content through upsert; tests set one directly. */
 export async function setFeaturedImage(db: Q, articleId: number, key: string, alt: string): Promise<void> {
-  await db.updateTable('articles').set({ featured_image: key, featured_image_alt: alt }).where('id', '=', articleId).execute();
+  await db
+    .updateTable('articles')
+    .set({ featured_image: key, featured_image_alt: alt })
+    .where('id', '=', articleId)
+    .execute();
 }
 
-const oneMoreComment = prepared((db, v: { id: number }) => db.updateTable('articles').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', v.id));
+const oneMoreComment = prepared((db, v: { id: number }) =>
+  db
+    .updateTable('articles')
+    .set((eb) => ({ comment_count: eb('comment_count', '+', 1) }))
+    .where('id', '=', v.id),
+);
 
 /** One more approved comment, counted in the database (not from a value read earlier). */
 export async function incrementCommentCount(db: Q, articleId: number): Promise<void> {

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 
 export const RatingSummarySchema = Type.Object({
-  score: Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()], { description: 'Mean of all ratings in percent, rounded; null when unrated.' }),
+  score: Type.Union([Type.Integer({ minimum: 0, maximum: 100 }), Type.Null()], {
+    description: 'Mean of all ratings in percent, rounded; null when unrated.',
+  }),
   count: Type.Integer({ minimum: 0 }),
 });
 

@@ -46,17 +46,31 @@ export interface ArticleService {
  */
 /** Articles from their rows, with their tags read in one query. */
 export async function articlesWithTags(q: Db, rows: ArticleRow[]): Promise<Article[]> {
-  const tags = await repo.findTags(q, rows.map((r) => r.id));
+  const tags = await repo.findTags(
+    q,
+    rows.map((r) => r.id),
+  );
   return rows.map((row) => toArticle(row, tags.get(row.id) ?? []));
 }
 
-export function createArticleService({ db, readDb = db, events, webhooks }: { db: Db; readDb?: Db; events?: EventBus; webhooks?: WebhookNotifier }): ArticleService {
-
+export function createArticleService({
+  db,
+  readDb = db,
+  events,
+  webhooks,
+}: {
+  db: Db;
+  readDb?: Db;
+  events?: EventBus;
+  webhooks?: WebhookNotifier;
+}): ArticleService {
   /**
    * The published (or due) article as `find` reads it (the whole row, or only its state), looked
    * up on the replica, and on the primary before a 404.
    */
-  async function findVisible<R extends Pick<ArticleRow, 'id' | 'status' | 'published_at'>>(find: (q: Db) => Promise<R | undefined>): Promise<{ row: R; q: Db }> {
+  async function findVisible<R extends Pick<ArticleRow, 'id' | 'status' | 'published_at'>>(
+    find: (q: Db) => Promise<R | undefined>,
+  ): Promise<{ row: R; q: Db }> {
     const now = nowIso();
     const visible = (row: R | undefined): row is R => row !== undefined && isPublicRow(row, now);
     let q = readDb;
@@ -74,13 +88,17 @@ export function createArticleService({ db, readDb = db, events, webhooks }: { db
 
   return {
     async getPublished(idOrSlug) {
-      const { row, q } = await findVisible((q) => (typeof idOrSlug === 'number' ? repo.findArticleById(q, idOrSlug) : repo.findArticleBySlug(q, idOrSlug)));
+      const { row, q } = await findVisible((q) =>
+        typeof idOrSlug === 'number' ? repo.findArticleById(q, idOrSlug) : repo.findArticleBySlug(q, idOrSlug),
+      );
       const [article] = await articlesWithTags(q, [row]);
       return article!;
     },
 
     async findPublishedRef(idOrSlug) {
-      const { row } = await findVisible((q) => repo.findArticleState(q, typeof idOrSlug === 'number' ? { id: idOrSlug } : { slug: idOrSlug }));
+      const { row } = await findVisible((q) =>
+        repo.findArticleState(q, typeof idOrSlug === 'number' ? { id: idOrSlug } : { slug: idOrSlug }),
+      );
       return { id: row.id, slug: row.slug };
     },
 
@@ -105,8 +123,12 @@ export function createArticleService({ db, readDb = db, events, webhooks }: { db
           body_html: renderArticleMarkdown(input.bodyMarkdown),
           author_name: input.authorName ?? '',
           section: input.section ?? '',
-          ...(input.review !== undefined ? { review_type: input.review?.type ?? '', review_name: input.review?.name ?? '' } : {}),
-          ...(input.featuredImage ? { featured_image: input.featuredImage.key, featured_image_alt: input.featuredImage.alt } : {}),
+          ...(input.review !== undefined
+            ? { review_type: input.review?.type ?? '', review_name: input.review?.name ?? '' }
+            : {}),
+          ...(input.featuredImage
+            ? { featured_image: input.featuredImage.key, featured_image_alt: input.featuredImage.alt }
+            : {}),
           updated_at: now,
         };
         let id: number;

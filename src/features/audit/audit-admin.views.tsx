@@ -15,9 +15,17 @@ function detailText(value: unknown): string {
 /** The details the sentence leaves out; an edit's earlier and new texts in full. */
 function Details({ entry }: { entry: AuditEntry }) {
   const said = SAID[entry.action.split('.')[0]!] ?? [];
-  const rest = Object.entries(entry.details).filter(([key]) => !said.includes(key) || (entry.action === 'comment.edit' && (key === 'previous' || key === 'text')));
+  const rest = Object.entries(entry.details).filter(
+    ([key]) => !said.includes(key) || (entry.action === 'comment.edit' && (key === 'previous' || key === 'text')),
+  );
   if (rest.length === 0) return null;
-  const labels: Record<string, string> = { previous: 'Earlier text', text: 'New text', reason: 'Reason', until: 'Until', via: 'Through' };
+  const labels: Record<string, string> = {
+    previous: 'Earlier text',
+    text: 'New text',
+    reason: 'Reason',
+    until: 'Until',
+    via: 'Through',
+  };
   return (
     <dl class="details">
       {rest.map(([key, value]) => (
@@ -30,7 +38,19 @@ function Details({ entry }: { entry: AuditEntry }) {
   );
 }
 
-export function AuditPage({ frame, entries, subjects, page, hasOlder }: { frame: AdminFrame; entries: AuditEntry[]; subjects: AuditSubjects; page: number; hasOlder: boolean }) {
+export function AuditPage({
+  frame,
+  entries,
+  subjects,
+  page,
+  hasOlder,
+}: {
+  frame: AdminFrame;
+  entries: AuditEntry[];
+  subjects: AuditSubjects;
+  page: number;
+  hasOlder: boolean;
+}) {
   return (
     <AdminLayout frame={frame} title="Audit log" active="/admin/audit">
       <h1 id="audit-heading">Audit log</h1>

@@ -36,7 +36,9 @@ export const SAID: Record<string, readonly string[]> = {
 const SETTING_LABELS = SETTINGS_FIELDS as Record<string, { label: string } | undefined>;
 
 export function AuditSentence({ entry, subjects }: { entry: AuditEntry; subjects: AuditSubjects }) {
-  const staff = (entry.userId !== null ? subjects.staffById.get(entry.userId) : undefined) ?? subjects.staffByEmail.get(entry.actor);
+  const staff =
+    (entry.userId !== null ? subjects.staffById.get(entry.userId) : undefined) ??
+    subjects.staffByEmail.get(entry.actor);
   const actor = staff ? (
     <a href="/admin/users">{staff.name}</a>
   ) : entry.actor === 'cli' ? (
@@ -50,12 +52,23 @@ export function AuditSentence({ entry, subjects }: { entry: AuditEntry; subjects
   const id = Number(rawId);
   const article = (articleId: unknown): ComponentChildren => {
     const found = typeof articleId === 'number' ? subjects.articles.get(articleId) : undefined;
-    return found ? <a href={`/admin/articles/${articleId}/edit`}>‘{found.title}’</a> : typeof articleId === 'number' ? `article #${articleId}` : 'an article';
+    return found ? (
+      <a href={`/admin/articles/${articleId}/edit`}>‘{found.title}’</a>
+    ) : typeof articleId === 'number' ? (
+      `article #${articleId}`
+    ) : (
+      'an article'
+    );
   };
   const comment = (commentId: number): ComponentChildren => {
     const found = subjects.comments.get(commentId);
     const link = <a href={`/admin/comments?status=all&q=%23${commentId}`}>a comment</a>;
-    if (!found) return <>{link} (#{commentId}, since deleted)</>;
+    if (!found)
+      return (
+        <>
+          {link} (#{commentId}, since deleted)
+        </>
+      );
     return (
       <>
         {link} by {found.authorName} on {article(found.articleId)}
@@ -78,7 +91,8 @@ export function AuditSentence({ entry, subjects }: { entry: AuditEntry; subjects
     const parentAuthor = parent !== null ? subjects.comments.get(parent)?.authorName : undefined;
     return (
       <>
-        {actor} <a href={`/admin/comments?status=all&q=%23${id}`}>replied</a> to {parentAuthor ?? 'a comment'} on {article(entry.details.article)}.
+        {actor} <a href={`/admin/comments?status=all&q=%23${id}`}>replied</a> to {parentAuthor ?? 'a comment'} on{' '}
+        {article(entry.details.article)}.
       </>
     );
   }
@@ -87,13 +101,22 @@ export function AuditSentence({ entry, subjects }: { entry: AuditEntry; subjects
     return (
       <>
         {actor} {articleVerb} {article(id)}
-        {entry.action === 'article.restore' && entry.details.revision !== undefined ? ` (revision #${String(entry.details.revision)})` : ''}.
+        {entry.action === 'article.restore' && entry.details.revision !== undefined
+          ? ` (revision #${String(entry.details.revision)})`
+          : ''}
+        .
       </>
     );
   }
   const name = typeof entry.details.name === 'string' ? entry.details.name : 'a commenter';
   const user = kind === 'user' ? subjects.staffById.get(id) : undefined;
-  const userName = user ? <a href="/admin/users">{user.name}</a> : typeof entry.details.email === 'string' ? entry.details.email : 'a staff member';
+  const userName = user ? (
+    <a href="/admin/users">{user.name}</a>
+  ) : typeof entry.details.email === 'string' ? (
+    entry.details.email
+  ) : (
+    'a staff member'
+  );
   switch (entry.action) {
     case 'ban.create':
       return (
@@ -109,7 +132,9 @@ export function AuditSentence({ entry, subjects }: { entry: AuditEntry; subjects
         </>
       );
     case 'settings.update': {
-      const changed = Array.isArray(entry.details.changed) ? entry.details.changed.map((key) => SETTING_LABELS[String(key)]?.label ?? String(key)) : [];
+      const changed = Array.isArray(entry.details.changed)
+        ? entry.details.changed.map((key) => SETTING_LABELS[String(key)]?.label ?? String(key))
+        : [];
       return (
         <>
           {actor} changed the <a href="/admin/settings">site settings</a>
@@ -120,7 +145,8 @@ export function AuditSentence({ entry, subjects }: { entry: AuditEntry; subjects
     case 'user.create':
       return (
         <>
-          {actor} added {userName} to the staff{typeof entry.details.role === 'string' ? ` as ${entry.details.role}` : ''}.
+          {actor} added {userName} to the staff
+          {typeof entry.details.role === 'string' ? ` as ${entry.details.role}` : ''}.
         </>
       );
     case 'user.update':
@@ -149,7 +175,8 @@ export function AuditSentence({ entry, subjects }: { entry: AuditEntry; subjects
   if (kind === 'webhook') {
     return (
       <>
-        {actor} {entry.action.replace(/^webhook\./, '').replace(/[._]/g, ' ')} <a href="/admin/webhooks">webhook #{rawId}</a>.
+        {actor} {entry.action.replace(/^webhook\./, '').replace(/[._]/g, ' ')}{' '}
+        <a href="/admin/webhooks">webhook #{rawId}</a>.
       </>
     );
   }

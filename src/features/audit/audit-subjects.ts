@@ -13,10 +13,18 @@ export interface AuditSubjects {
   articles: Map<number, { title: string; slug: string }>;
 }
 
-const idsOf = (entries: AuditEntry[], kind: string) => entries.flatMap((e) => (e.subject.startsWith(`${kind}:`) ? [Number(e.subject.slice(kind.length + 1))] : [])).filter(Number.isSafeInteger);
+const idsOf = (entries: AuditEntry[], kind: string) =>
+  entries
+    .flatMap((e) => (e.subject.startsWith(`${kind}:`) ? [Number(e.subject.slice(kind.length + 1))] : []))
+    .filter(Number.isSafeInteger);
 
 export async function loadAuditSubjects(db: Kysely<Database>, entries: AuditEntry[]): Promise<AuditSubjects> {
-  const commentIds = [...new Set([...idsOf(entries, 'comment'), ...entries.flatMap((e) => (typeof e.details.parent === 'number' ? [e.details.parent] : []))])];
+  const commentIds = [
+    ...new Set([
+      ...idsOf(entries, 'comment'),
+      ...entries.flatMap((e) => (typeof e.details.parent === 'number' ? [e.details.parent] : [])),
+    ]),
+  ];
   const comments = await repo.findCommentAuthors(db, commentIds);
   const articleIds = [
     ...new Set([
@@ -26,7 +34,9 @@ export async function loadAuditSubjects(db: Kysely<Database>, entries: AuditEntr
     ]),
   ];
   const articles = await repo.findArticleTitles(db, articleIds);
-  const userIds = [...new Set([...idsOf(entries, 'user'), ...entries.flatMap((e) => (e.userId === null ? [] : [e.userId]))])];
+  const userIds = [
+    ...new Set([...idsOf(entries, 'user'), ...entries.flatMap((e) => (e.userId === null ? [] : [e.userId]))]),
+  ];
   const emails = [...new Set(entries.map((e) => e.actor).filter((a) => a.includes('@')))];
   const users = await repo.findStaffNames(db, { ids: userIds, emails });
   return {

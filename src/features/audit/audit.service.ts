@@ -30,10 +30,28 @@ export async function recordAudit(
   subject = '',
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await repo.insertAuditEntry(db, { user_id: actor.userId, actor: actor.name, action, subject, details: JSON.stringify(details), created_at: nowIso() });
+  await repo.insertAuditEntry(db, {
+    user_id: actor.userId,
+    actor: actor.name,
+    action,
+    subject,
+    details: JSON.stringify(details),
+    created_at: nowIso(),
+  });
 }
 
-export async function listAudit(db: Kysely<Database>, { limit, offset }: { limit: number; offset: number }): Promise<AuditEntry[]> {
+export async function listAudit(
+  db: Kysely<Database>,
+  { limit, offset }: { limit: number; offset: number },
+): Promise<AuditEntry[]> {
   const rows = await repo.listAuditRows(db, { limit, offset });
-  return rows.map((r) => ({ id: r.id, userId: r.user_id, actor: r.actor, action: r.action, subject: r.subject, details: JSON.parse(r.details), createdAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    actor: r.actor,
+    action: r.action,
+    subject: r.subject,
+    details: JSON.parse(r.details),
+    createdAt: r.created_at,
+  }));
 }

@@ -20,7 +20,10 @@ export function BanListPage({ frame, list, notice }: { frame: AdminFrame; list: 
           {notice}
         </p>
       ) : null}
-      <p class="hint">Ban a commenter from a comment in the <a href="/admin/comments">moderation queue</a>. Staff members cannot be banned.</p>
+      <p class="hint">
+        Ban a commenter from a comment in the <a href="/admin/comments">moderation queue</a>. Staff members cannot be
+        banned.
+      </p>
       {list.items.length === 0 ? (
         <p class="empty">Nobody is banned.</p>
       ) : (
@@ -45,7 +48,14 @@ export function BanListPage({ frame, list, notice }: { frame: AdminFrame; list: 
           </tbody>
         </table>
       )}
-      <Pagination page={list.page} pages={pages} href={(n) => (n > 1 ? `/admin/bans?page=${n}` : '/admin/bans')} label="Pages" previous="Newer" next="Older" />
+      <Pagination
+        page={list.page}
+        pages={pages}
+        href={(n) => (n > 1 ? `/admin/bans?page=${n}` : '/admin/bans')}
+        label="Pages"
+        previous="Newer"
+        next="Older"
+      />
     </AdminLayout>
   );
 }
@@ -100,7 +110,19 @@ function BanRowView({ ban, csrf }: { ban: Ban; csrf: string }) {
 }
 
 /** In each queue entry: ban the comment's author. */
-export function BanForm({ commentId, authorName, csrf, here, error }: { commentId: number; authorName: string; csrf: string; here: string; error?: FieldErrors }) {
+export function BanForm({
+  commentId,
+  authorName,
+  csrf,
+  here,
+  error,
+}: {
+  commentId: number;
+  authorName: string;
+  csrf: string;
+  here: string;
+  error?: FieldErrors;
+}) {
   const id = (name: string) => `ban-${commentId}-${name}`;
   const message = error ? Object.values(error)[0] : undefined;
   return (
@@ -145,7 +167,17 @@ export function BanForm({ commentId, authorName, csrf, here, error }: { commentI
 
 export const BLOCK_LIST_KEYS = ['blockedEmails', 'blockedWords'] as const;
 
-export function BlockListsPage({ frame, values, errors, notice }: { frame: AdminFrame; values: Record<string, string>; errors: FieldErrors; notice?: string }) {
+export function BlockListsPage({
+  frame,
+  values,
+  errors,
+  notice,
+}: {
+  frame: AdminFrame;
+  values: Record<string, string>;
+  errors: FieldErrors;
+  notice?: string;
+}) {
   const problems = BLOCK_LIST_KEYS.filter((key) => errors[key]);
   return (
     <AdminLayout frame={frame} title="Block lists" active="/admin/blocking">
@@ -160,7 +192,9 @@ export function BlockListsPage({ frame, values, errors, notice }: { frame: Admin
           Nothing was saved. Please correct the {problems.length === 1 ? 'list' : 'lists'} below.
         </p>
       ) : null}
-      <p class="hint">A comment matching any entry is marked as spam. To stop one commenter, ban them from the queue instead.</p>
+      <p class="hint">
+        A comment matching any entry is marked as spam. To stop one commenter, ban them from the queue instead.
+      </p>
       <form method="post" action="/admin/blocking" class="settings-form" novalidate>
         <input type="hidden" name="_csrf" value={frame.csrf} />
         {BLOCK_LIST_KEYS.map((key) => (

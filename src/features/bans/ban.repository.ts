@@ -26,8 +26,18 @@ const activeBan = prepared((db, v: { email: string; ipHash: string; readerId: st
 );
 
 /** The ban in force on any of these (an absent reader id matches nothing), or undefined. */
-export async function findActiveBan(db: Q, who: { email: string; ipHash: string; readerId: string | null; now: string }): Promise<BanRow | undefined> {
-  return (await activeBan.execute(db, { email: who.email.toLowerCase(), ipHash: who.ipHash, readerId: who.readerId ?? '', now: who.now })).rows[0];
+export async function findActiveBan(
+  db: Q,
+  who: { email: string; ipHash: string; readerId: string | null; now: string },
+): Promise<BanRow | undefined> {
+  return (
+    await activeBan.execute(db, {
+      email: who.email.toLowerCase(),
+      ipHash: who.ipHash,
+      readerId: who.readerId ?? '',
+      now: who.now,
+    })
+  ).rows[0];
 }
 
 export async function insertBan(db: Q, row: Omit<NewBanRow, 'id'>): Promise<number> {
@@ -39,7 +49,12 @@ export function findBan(db: Q, id: number): Promise<BanRow | undefined> {
 }
 
 export async function liftBan(db: Q, id: number, by: string, now: string): Promise<boolean> {
-  const result = await db.updateTable('bans').set({ lifted_by: by, lifted_at: now }).where('id', '=', id).where('lifted_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('bans')
+    .set({ lifted_by: by, lifted_at: now })
+    .where('id', '=', id)
+    .where('lifted_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -49,7 +64,10 @@ export function listBans(db: Q, { limit, offset }: { limit: number; offset: numb
 }
 
 export async function countBans(db: Q): Promise<number> {
-  const row = await db.selectFrom('bans').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('bans')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -50,7 +50,10 @@ export interface BanList {
 
 export interface BanService {
   /** Bans the author of a comment; staff cannot be banned. Audited in the same transaction. */
-  banFromComment(input: { commentId: number; kind: BanKind; reason: string; duration: BanDuration }, actor: Actor): Promise<Ban>;
+  banFromComment(
+    input: { commentId: number; kind: BanKind; reason: string; duration: BanDuration },
+    actor: Actor,
+  ): Promise<Ban>;
   /** Ends a ban before its time; audited. */
   lift(id: number, actor: Actor): Promise<void>;
   list(page: number, perPage?: number): Promise<BanList>;
@@ -80,23 +83,42 @@ export function createBanService({ db }: { db: Db }): BanService {
   return {
     async banFromComment({ commentId, kind, reason, duration }, actor) {
       const why = reason.replace(/\s+/g, ' ').trim();
-      if (!why) throw new AppError('validation_failed', undefined, { reason: 'Say why, for the ban list and the other moderators.' });
-      if (why.length > BAN_REASON_MAX) throw new AppError('validation_failed', undefined, { reason: `Keep the reason under ${BAN_REASON_MAX} characters.` });
+      if (!why)
+        throw new AppError('validation_failed', undefined, {
+          reason: 'Say why, for the ban list and the other moderators.',
+        });
+      if (why.length > BAN_REASON_MAX)
+        throw new AppError('validation_failed', undefined, {
+          reason: `Keep the reason under ${BAN_REASON_MAX} characters.`,
+        });
       const length = BAN_DURATIONS.find((d) => d.duration === duration);
       if (!length) throw new AppError('validation_failed', undefined, { duration: 'Choose how long the ban lasts.' });
       const now = nowIso();
       return db.transaction().execute(async (trx) => {
         const comment = await findCommentById(trx, commentId);
         if (!comment) throw new AppError('comment_not_found');
-        if (comment.staff_role !== null || comment.ip_hash === 'staff' || (await repo.isStaffEmail(trx, comment.author_email))) throw new AppError('ban_staff');
+        if (
+          comment.staff_role !== null ||
+          comment.ip_hash === 'staff' ||
+          (await repo.isStaffEmail(trx, comment.author_email))
+        )
+          throw new AppError('ban_staff');
         let value: string;
         if (kind === 'email') value = comment.author_email.toLowerCase();
         else if (kind === 'ip') {
-          if (!ADDRESS_HASH.test(comment.ip_hash)) throw new AppError('ban_not_possible', 'The network address of this comment is not kept (it was imported, or is too old); ban by ' +
-            'e-mail instead.');
+          if (!ADDRESS_HASH.test(comment.ip_hash))
+            throw new AppError(
+              'ban_not_possible',
+              'The network address of this comment is not kept (it was imported, or is too old); ban by ' +
+                'e-mail instead.',
+            );
           value = comment.ip_hash;
         } else {
-          if (!comment.reader_id) throw new AppError('ban_not_possible', 'This comment was not written from a browser we know again; ban by e-mail or address instead.');
+          if (!comment.reader_id)
+            throw new AppError(
+              'ban_not_possible',
+              'This comment was not written from a browser we know again; ban by e-mail or address instead.',
+            );
           value = comment.reader_id;
         }
         const row = {
@@ -112,7 +134,13 @@ export function createBanService({ db }: { db: Db }): BanService {
           lifted_at: null,
         };
         const id = await repo.insertBan(trx, row);
-        await recordAudit(trx, actor, 'ban.create', `ban:${id}`, { kind, comment: comment.id, name: comment.author_name, reason: why, until: row.expires_at ?? 'forever' });
+        await recordAudit(trx, actor, 'ban.create', `ban:${id}`, {
+          kind,
+          comment: comment.id,
+          name: comment.author_name,
+          reason: why,
+          until: row.expires_at ?? 'forever',
+        });
         return toBan({ id, ...row }, now);
       });
     },
@@ -127,7 +155,10 @@ export function createBanService({ db }: { db: Db }): BanService {
     },
 
     async list(page, perPage = 50) {
-      const [rows, total] = await Promise.all([repo.listBans(db, { limit: perPage, offset: (page - 1) * perPage }), repo.countBans(db)]);
+      const [rows, total] = await Promise.all([
+        repo.listBans(db, { limit: perPage, offset: (page - 1) * perPage }),
+        repo.countBans(db),
+      ]);
       const now = nowIso();
       return { items: rows.map((row) => toBan(row, now)), total, page, perPage };
     },

@@ -7,9 +7,19 @@ import { unmapIPv4 } from '../../lib/client-address.ts';
 import { ArticleRef, errorResponses } from '../api.schemas.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { parseArticleRef } from '../articles/article-api.routes.ts';
-import { CommentPageSchema, DEFAULT_THREADS_PER_PAGE, FormTokenHeaders, FormTokenSchema, MAX_THREADS_PER_PAGE, NewCommentSchema, PostedCommentSchema } from './comment.schemas.ts';
+import {
+  CommentPageSchema,
+  DEFAULT_THREADS_PER_PAGE,
+  FormTokenHeaders,
+  FormTokenSchema,
+  MAX_THREADS_PER_PAGE,
+  NewCommentSchema,
+  PostedCommentSchema,
+} from './comment.schemas.ts';
 
-export function commentApi(deps: Pick<AppDeps, 'articles' | 'comments' | 'readers' | 'config' | 'postLimit'>): FastifyPluginAsyncTypebox {
+export function commentApi(
+  deps: Pick<AppDeps, 'articles' | 'comments' | 'readers' | 'config' | 'postLimit'>,
+): FastifyPluginAsyncTypebox {
   const { articles, comments, readers } = deps;
   return async (app) => {
     // GET /api/v1/articles/:id/comments?order=&limit=&page= — approved comments, a page of top-level threads with
@@ -23,7 +33,12 @@ export function commentApi(deps: Pick<AppDeps, 'articles' | 'comments' | 'reader
           params: ArticleRef,
           querystring: Type.Object({
             order: Type.Union([Type.Literal('oldest'), Type.Literal('newest')], { default: 'oldest' }),
-            limit: Type.Integer({ minimum: 1, maximum: MAX_THREADS_PER_PAGE, default: DEFAULT_THREADS_PER_PAGE, description: 'Top-level comments per page; each comes with all its replies.' }),
+            limit: Type.Integer({
+              minimum: 1,
+              maximum: MAX_THREADS_PER_PAGE,
+              default: DEFAULT_THREADS_PER_PAGE,
+              description: 'Top-level comments per page; each comes with all its replies.',
+            }),
             page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }),
           }),
           response: { 200: CommentPageSchema, ...errorResponses },
@@ -33,8 +48,11 @@ export function commentApi(deps: Pick<AppDeps, 'articles' | 'comments' | 'reader
         const { order, limit, page } = request.query;
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
         const result = await comments.threadPage(article.id, { order, page, perPage: limit });
-        const next = page < result.pages ? `${deps.config.publicUrl}/api/v1/articles/${article.id}/comments?` +
-          `${new URLSearchParams({ order, limit: String(limit), page: String(page + 1) })}` : null;
+        const next =
+          page < result.pages
+            ? `${deps.config.publicUrl}/api/v1/articles/${article.id}/comments?` +
+              `${new URLSearchParams({ order, limit: String(limit), page: String(page + 1) })}`
+            : null;
         return { items: result.items, next };
       },
     );
@@ -45,7 +63,13 @@ export function commentApi(deps: Pick<AppDeps, 'articles' | 'comments' | 'reader
       {
         config: { access: 'public' },
         onRequest: deps.postLimit,
-        schema: { tags: ['comments'], params: ArticleRef, headers: FormTokenHeaders, body: NewCommentSchema, response: { 201: PostedCommentSchema, ...errorResponses } },
+        schema: {
+          tags: ['comments'],
+          params: ArticleRef,
+          headers: FormTokenHeaders,
+          body: NewCommentSchema,
+          response: { 201: PostedCommentSchema, ...errorResponses },
+        },
       },
       async (request, reply) => {
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
@@ -56,7 +80,11 @@ export function commentApi(deps: Pick<AppDeps, 'articles' | 'comments' | 'reader
           ipHash: readers.ipHash(request),
           userAgent: request.headers['user-agent'] ?? '',
           // Without a valid form token the comment is held for a moderator, never refused.
-          submission: { ip: unmapIPv4(request.ip), formToken: request.headers['broadsheet-form-token'] ?? null, honeypot: '' },
+          submission: {
+            ip: unmapIPv4(request.ip),
+            formToken: request.headers['broadsheet-form-token'] ?? null,
+            honeypot: '',
+          },
         });
         readers.markActed(reply, articlePath(article.slug));
         return reply.status(201).send(result);

@@ -22,13 +22,23 @@ export function CommentEditPage({ context, article, comment, body, csrf, errors 
   // A held comment has no public address yet: it is shown to its author on the article page.
   const back = comment.status === 'approved' ? `${path}/comments/${comment.id}` : `${path}#comment-${comment.id}`;
   return (
-    <Layout meta={{ title: `Edit your comment on ${article.title}`, path: action, head: <meta name="robots" content="noindex" /> }} context={context}>
+    <Layout
+      meta={{
+        title: `Edit your comment on ${article.title}`,
+        path: action,
+        head: <meta name="robots" content="noindex" />,
+      }}
+      context={context}
+    >
       <div class="comment-edit">
         <h1>Edit your comment</h1>
         <p>
           On <a href={back}>{article.title}</a>. You can change it until{' '}
-          <time dateTime={comment.editableUntil}>{formatDateTime(comment.editableUntil)}</time>; the page will say it was edited.
-          {comment.status === 'pending' ? ' It is still awaiting moderation.' : ' Adding links sends it back to the moderators.'}
+          <time dateTime={comment.editableUntil}>{formatDateTime(comment.editableUntil)}</time>; the page will say it
+          was edited.
+          {comment.status === 'pending'
+            ? ' It is still awaiting moderation.'
+            : ' Adding links sends it back to the moderators.'}
         </p>
         <form method="post" action={action} class="comment-form" novalidate>
           <input type="hidden" name="_csrf" value={csrf} />

@@ -53,7 +53,8 @@ export function indexThreads(entries: readonly IndexEntry[]): ThreadIndex {
     list.push(id);
   }
   // A thread starts with its root even when (imports) a reply was dated earlier.
-  for (const [root, list] of members) if (list[0] !== root) members.set(root, [root, ...list.filter((id) => id !== root)]);
+  for (const [root, list] of members)
+    if (list[0] !== root) members.set(root, [root, ...list.filter((id) => id !== root)]);
   return { roots, rootOf, members };
 }
 
@@ -73,13 +74,20 @@ function orderedRoots(index: ThreadIndex, order: CommentOrder): number[] {
 }
 
 /** The comments on page `page` (1-based); a page past the last is empty. */
-export function slicePage(index: ThreadIndex, { order, page, perPage }: { order: CommentOrder; page: number; perPage: number }): PageSlice {
+export function slicePage(
+  index: ThreadIndex,
+  { order, page, perPage }: { order: CommentOrder; page: number; perPage: number },
+): PageSlice {
   const roots = orderedRoots(index, order).slice((page - 1) * perPage, page * perPage);
   return { ids: roots.flatMap((root) => index.members.get(root) ?? [root]), page, pages: pageCount(index, perPage) };
 }
 
 /** The page holding this comment, or null when it is not in the index (not approved). */
-export function pageOf(index: ThreadIndex, id: number, { order, perPage }: { order: CommentOrder; perPage: number }): number | null {
+export function pageOf(
+  index: ThreadIndex,
+  id: number,
+  { order, perPage }: { order: CommentOrder; perPage: number },
+): number | null {
   const root = index.rootOf.get(id);
   if (root === undefined) return null;
   const position = order === 'oldest' ? index.roots.indexOf(root) : index.roots.length - 1 - index.roots.indexOf(root);

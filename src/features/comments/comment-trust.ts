@@ -36,7 +36,10 @@ export function nameKey(name: string): string {
     .toLowerCase();
 }
 
-export async function gatherAuthorTrust(db: Kysely<Database>, author: { email: string; name: string; readerId: string | null }): Promise<AuthorTrust> {
+export async function gatherAuthorTrust(
+  db: Kysely<Database>,
+  author: { email: string; name: string; readerId: string | null },
+): Promise<AuthorTrust> {
   const { email, readerId } = author;
   const trustedReader = readerId !== null && (await hasApprovedCommentFromReader(db, email, readerId));
   const addressConfirmed = await isAddressConfirmed(db, email, readerId);

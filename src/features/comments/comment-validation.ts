@@ -50,8 +50,10 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
 
   if (!authorName) fields.authorName = 'Please enter your name.';
   else if (authorName.replace(INVISIBLE, '') === '') fields.authorName = 'Please enter a name people can see.';
-  else if (BIDI_CONTROLS.test(authorName)) fields.authorName = 'Names cannot contain text-direction control characters.';
-  else if (authorName.length > COMMENT_LIMITS.name) fields.authorName = `Keep your name under ${COMMENT_LIMITS.name} characters.`;
+  else if (BIDI_CONTROLS.test(authorName))
+    fields.authorName = 'Names cannot contain text-direction control characters.';
+  else if (authorName.length > COMMENT_LIMITS.name)
+    fields.authorName = `Keep your name under ${COMMENT_LIMITS.name} characters.`;
 
   if (!authorEmail) fields.authorEmail = 'Please enter your e-mail address; it will not be published.';
   else if (authorEmail.length > COMMENT_LIMITS.email || !EMAIL.test(authorEmail)) {
@@ -66,7 +68,8 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
   }
 
   if (!body) fields.body = 'Please write a comment.';
-  else if (body.length > COMMENT_LIMITS.body) fields.body =
+  else if (body.length > COMMENT_LIMITS.body)
+    fields.body =
       `Comments can be at most ${COMMENT_LIMITS.body.toLocaleString('en')} characters; ` +
       `this one has ${body.length.toLocaleString('en')}.`;
   else if (SCRIPT.test(body)) {
@@ -84,7 +87,9 @@ export function validateComment(input: Record<string, unknown>): CommentDraft {
 
   const problems = Object.keys(fields);
   if (problems.length > 0) {
-    throw unsafe && problems.length === 1 ? new AppError('unsafe_content', undefined, fields) : new AppError('validation_failed', undefined, fields);
+    throw unsafe && problems.length === 1
+      ? new AppError('unsafe_content', undefined, fields)
+      : new AppError('validation_failed', undefined, fields);
   }
   return { authorName, authorEmail, authorUrl, body, parentId };
 }

@@ -39,11 +39,28 @@ const approvedFromEmail = prepared((db, v: { email: string }) =>
   db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').limit(1),
 );
 const approvedFromReader = prepared((db, v: { email: string; readerId: string }) =>
-  db.selectFrom('comments').select('id').where('author_email', '=', v.email).where('status', '=', 'approved').where('reader_id', '=', v.readerId).limit(1),
+  db
+    .selectFrom('comments')
+    .select('id')
+    .where('author_email', '=', v.email)
+    .where('status', '=', 'approved')
+    .where('reader_id', '=', v.readerId)
+    .limit(1),
 );
 
 export async function insertComment(db: Q, row: Omit<NewCommentRow, 'id' | 'import_key'>): Promise<number> {
-  const defaults = { parent_id: null, depth: 0, reader_id: null, author_url: null, held_reason: null, spam_score: null, trained_as: null, body_hash: null, staff_role: null, user_agent: '' };
+  const defaults = {
+    parent_id: null,
+    depth: 0,
+    reader_id: null,
+    author_url: null,
+    held_reason: null,
+    spam_score: null,
+    trained_as: null,
+    body_hash: null,
+    staff_role: null,
+    user_agent: '',
+  };
   return (await newComment.execute(db, { ...defaults, ...row })).rows[0]!.id;
 }
 
@@ -84,19 +101,32 @@ export function listThreadIndex(db: Q, articleId: number): Promise<{ id: number;
 export async function listCommentsByIds(db: Q, ids: readonly number[]): Promise<CommentRow[]> {
   const rows: CommentRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...(await db.selectFrom('comments').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute()));
+    rows.push(
+      ...(await db
+        .selectFrom('comments')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute()),
+    );
   }
   return rows;
 }
 
 /** The reader's comments on this article that are held, or recent enough (created after `since`) to be edited. */
-export function listReaderOwnComments(db: Q, articleId: number, readerId: string, since: string): Promise<CommentRow[]> {
+export function listReaderOwnComments(
+  db: Q,
+  articleId: number,
+  readerId: string,
+  since: string,
+): Promise<CommentRow[]> {
   return db
     .selectFrom('comments')
     .selectAll()
     .where('reader_id', '=', readerId)
     .where('article_id', '=', articleId)
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'approved'), eb('created_at', '>', since)])]))
+    .where((eb) =>
+      eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'approved'), eb('created_at', '>', since)])]),
+    )
     .orderBy('id')
     .execute();
 }
@@ -105,11 +135,24 @@ export function listReaderOwnComments(db: Q, articleId: number, readerId: string
 export async function recordCommentEdit(
   db: Q,
   previous: CommentRow,
-  next: { body_markdown: string; body_html: string; body_hash: string; status: CommentStatus; held_reason: string | null; spam_score: number | null; now: string },
+  next: {
+    body_markdown: string;
+    body_html: string;
+    body_hash: string;
+    status: CommentStatus;
+    held_reason: string | null;
+    spam_score: number | null;
+    now: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('comment_edits')
-    .values({ comment_id: previous.id, body_markdown: previous.body_markdown, body_html: previous.body_html, created_at: next.now })
+    .values({
+      comment_id: previous.id,
+      body_markdown: previous.body_markdown,
+      body_html: previous.body_html,
+      created_at: next.now,
+    })
     .execute();
   await db
     .updateTable('comments')
@@ -130,7 +173,13 @@ export async function recordCommentEdit(
 /** The earlier texts of these comments, oldest first. */
 export function listCommentEdits(db: Q, commentIds: readonly number[]): Promise<CommentEditRow[]> {
   if (commentIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('comment_edits').selectAll().where('comment_id', 'in', commentIds).orderBy('comment_id').orderBy('id').execute();
+  return db
+    .selectFrom('comment_edits')
+    .selectAll()
+    .where('comment_id', 'in', commentIds)
+    .orderBy('comment_id')
+    .orderBy('id')
+    .execute();
 }
 
 export function listReaderPendingComments(db: Q, articleId: number, readerId: string): Promise<CommentRow[]> {
@@ -152,7 +201,6 @@ export async function hasApprovedCommentFrom(db: Q, email: string): Promise<bool
 export async function hasApprovedCommentFromReader(db: Q, email: string, readerId: string): Promise<boolean> {
   return (await approvedFromReader.execute(db, { email, readerId })).rows.length > 0;
 }
-
 
 export async function setCommentStatus(db: Q, ids: number[], status: CommentStatus, now: string): Promise<void> {
   await db.updateTable('comments').set({ status, updated_at: now }).where('id', 'in', ids).execute();
@@ -193,7 +241,10 @@ export interface CommenterKey {
 
 function byCommenter<QB extends SelectQueryBuilder<Database, 'comments', any>>(query: QB, who: CommenterKey): QB {
   return query.where((eb) =>
-    eb.or([eb('comments.author_email', '=', who.email), ...(who.readerId ? [eb('comments.reader_id', '=', who.readerId)] : [])]),
+    eb.or([
+      eb('comments.author_email', '=', who.email),
+      ...(who.readerId ? [eb('comments.reader_id', '=', who.readerId)] : []),
+    ]),
   ) as QB;
 }
 
@@ -219,7 +270,10 @@ function whereQueue<QB extends SelectQueryBuilder<Database, 'comments', any>>(qu
   return q;
 }
 
-export function listQueue(db: Q, filter: QueueFilter & { status?: CommentStatus; limit: number; offset: number }): Promise<QueueRow[]> {
+export function listQueue(
+  db: Q,
+  filter: QueueFilter & { status?: CommentStatus; limit: number; offset: number },
+): Promise<QueueRow[]> {
   let query = db
     .selectFrom('comments')
     .innerJoin('articles', 'articles.id', 'comments.article_id')
@@ -245,7 +299,11 @@ export async function countQueue(db: Q, filter: QueueFilter): Promise<Record<Com
 }
 
 /** A commenter's other comments by status (the moderation queue's history line). */
-export async function countCommenterComments(db: Q, who: CommenterKey, exceptId: number): Promise<Record<CommentStatus, number>> {
+export async function countCommenterComments(
+  db: Q,
+  who: CommenterKey,
+  exceptId: number,
+): Promise<Record<CommentStatus, number>> {
   const query = db
     .selectFrom('comments')
     .select(['comments.status as status', (eb) => eb.fn.countAll<number>().as('n')])

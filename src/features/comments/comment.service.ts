@@ -100,7 +100,12 @@ const EXCERPT_LENGTH = 200;
 function parentOf(row: CommentRow | undefined): QueueItem['parent'] {
   if (!row) return null;
   const text = htmlToText(row.body_html).replace(/\s+/g, ' ').trim();
-  return { id: row.id, authorName: row.author_name, status: row.status, excerpt: text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH - 1)}…` : text };
+  return {
+    id: row.id,
+    authorName: row.author_name,
+    status: row.status,
+    excerpt: text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH - 1)}…` : text,
+  };
 }
 
 /** Comments close `days` after publication; 0 keeps them open. */
@@ -122,23 +127,42 @@ export interface CommentService {
   /** One page of the approved top-level threads; a page past the last has no items. */
   threadPage(articleId: number, options: { order: CommentOrder; page: number; perPage: number }): Promise<ThreadPage>;
   /** The page holding an approved comment, or null when it is not public. */
-  locate(articleId: number, commentId: number, options: { order: CommentOrder; perPage: number }): Promise<number | null>;
+  locate(
+    articleId: number,
+    commentId: number,
+    options: { order: CommentOrder; perPage: number },
+  ): Promise<number | null>;
   /** The reader's own comments still awaiting moderation on this article. */
   pendingFor(articleId: number, readerId: string): Promise<PublicComment[]>;
   /** The reader's held comments on this article, and which of theirs they may still edit. */
   ownFor(articleId: number, readerId: string): Promise<ReaderComments>;
   /** A comment its author may edit now (same reader, within the window), for the edit form; throws otherwise. */
-  editable(articleId: number, commentId: number, readerId: string | null): Promise<PublicComment & { bodyMarkdown: string; editableUntil: string }>;
+  editable(
+    articleId: number,
+    commentId: number,
+    readerId: string | null,
+  ): Promise<PublicComment & { bodyMarkdown: string; editableUntil: string }>;
   /** The author's edit: the earlier text is kept; a held comment, or one that gained links, is moderated again. */
-  edit(articleId: number, commentId: number, input: Record<string, unknown>, context: { readerId: string | null; ipHash: string }): Promise<PostResult>;
+  edit(
+    articleId: number,
+    commentId: number,
+    input: Record<string, unknown>,
+    context: { readerId: string | null; ipHash: string },
+  ): Promise<PostResult>;
   /** One approved comment, without its replies; undefined when it is not (or no longer) public. */
   findPublished(id: number): Promise<PublicComment | undefined>;
   /** Moves comments to a status; with an actor, each change goes to the audit log in the same transaction. */
   setStatus(ids: number[], status: CommentStatus, actor?: Actor): Promise<number>;
   /** One page of comments in a status (every status when it is undefined), newest first, with the counts per status. */
-  moderationQueue(query: repo.QueueFilter & { status?: CommentStatus; page?: number; perPage?: number }): Promise<ModerationQueue>;
+  moderationQueue(
+    query: repo.QueueFilter & { status?: CommentStatus; page?: number; perPage?: number },
+  ): Promise<ModerationQueue>;
   /** A staff member's reply: published at once, past the moderation steps; answering a held comment approves it. */
-  postAsStaff(input: { parentId: number; body: string }, author: { name: string; email: string; role: string }, actor: Actor): Promise<PostResult>;
+  postAsStaff(
+    input: { parentId: number; body: string },
+    author: { name: string; email: string; role: string },
+    actor: Actor,
+  ): Promise<PostResult>;
   listForModeration(filter: { status?: CommentStatus; limit?: number }): Promise<ModerationRecord[]>;
   /**
    * A moderator's correction of a comment's text: sanitised as a reader's is, its status kept, the earlier text kept
@@ -175,17 +199,27 @@ export function createCommentService(deps: {
   async function refuseBanned(trx: Db, who: { email: string; ipHash: string; readerId: string | null; now: string }) {
     const ban = await findActiveBan(trx, who);
     if (ban) {
-      throw new AppError('banned', `You have been banned from commenting on this site ` +
-        `${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at, settings.get().timeZone)}`}.`);
+      throw new AppError(
+        'banned',
+        `You have been banned from commenting on this site ` +
+          `${ban.expires_at === null ? 'for good' : `until ${formatDate(ban.expires_at, settings.get().timeZone)}`}.`,
+      );
     }
   }
 
   /**
    * Checks that this reader may edit this comment now; returns it (locked on PostgreSQL when `trx` is a transaction).
    */
-  async function ownComment(trx: Db, articleId: number, commentId: number, readerId: string | null, lock: boolean): Promise<CommentRow> {
+  async function ownComment(
+    trx: Db,
+    articleId: number,
+    commentId: number,
+    readerId: string | null,
+    lock: boolean,
+  ): Promise<CommentRow> {
     const row = lock ? (await repo.lockComments(trx, [commentId]))[0] : await repo.findCommentById(trx, commentId);
-    if (!row || row.article_id !== articleId || row.status === 'spam' || row.status === 'trash') throw new AppError('comment_not_found');
+    if (!row || row.article_id !== articleId || row.status === 'spam' || row.status === 'trash')
+      throw new AppError('comment_not_found');
     if (readerId === null || row.reader_id !== readerId) throw new AppError('edit_not_allowed');
     if (Date.now() - Date.parse(row.created_at) > editWindowMs()) throw new AppError('edit_window_closed');
     return row;
@@ -202,19 +236,35 @@ export function createCommentService(deps: {
         if (article?.status !== 'published') throw new AppError('article_not_found');
         await refuseBanned(trx, { email: draft.authorEmail, ipHash: context.ipHash, readerId: context.readerId, now });
         if (article.comments_open !== 1) throw new AppError('comments_closed');
-        if (closedByAge(article.published_at, settings.get().commentsCloseAfterDays)) throw new AppError('comments_closed');
+        if (closedByAge(article.published_at, settings.get().commentsCloseAfterDays))
+          throw new AppError('comments_closed');
         let depth = 0;
         if (draft.parentId !== null) {
           const parent = await repo.findCommentById(trx, draft.parentId);
-          const visibleToAuthor = parent?.status === 'approved' || (parent?.status === 'pending' && parent.reader_id === context.readerId && context.readerId !== null);
+          const visibleToAuthor =
+            parent?.status === 'approved' ||
+            (parent?.status === 'pending' && parent.reader_id === context.readerId && context.readerId !== null);
           if (!parent || parent.article_id !== context.articleId || !visibleToAuthor) {
-            throw new AppError('invalid_parent', undefined, { parentId: 'You can only reply to a published comment on this article.' });
+            throw new AppError('invalid_parent', undefined, {
+              parentId: 'You can only reply to a published comment on this article.',
+            });
           }
           depth = parent.depth + 1;
-          if (depth >= settings.get().replyDepth) throw new AppError('reply_too_deep', undefined, { parentId: 'This conversation cannot nest any deeper.' });
+          if (depth >= settings.get().replyDepth)
+            throw new AppError('reply_too_deep', undefined, { parentId: 'This conversation cannot nest any deeper.' });
         }
-        const { facts, bodyHash } = await spam.assess(trx, { articleId: context.articleId, draft, bodyHtml, submission: context.submission, now });
-        const trust = await gatherAuthorTrust(trx, { email: draft.authorEmail, name: draft.authorName, readerId: context.readerId });
+        const { facts, bodyHash } = await spam.assess(trx, {
+          articleId: context.articleId,
+          draft,
+          bodyHtml,
+          submission: context.submission,
+          now,
+        });
+        const trust = await gatherAuthorTrust(trx, {
+          email: draft.authorEmail,
+          name: draft.authorName,
+          readerId: context.readerId,
+        });
         const knownAuthor = trust.trustedReader || trust.addressConfirmed;
         const decision = context.approved
           ? { status: 'approved' as const, fired: [] }
@@ -247,8 +297,16 @@ export function createCommentService(deps: {
         // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
         if (decision.status === 'approved') await countComment(trx, context.articleId);
         if (notifier) {
-          if (notifyReplies && decision.status !== 'spam') await notifier.subscribe(trx, { id, authorEmail: draft.authorEmail });
-          const row = { id, article_id: context.articleId, parent_id: draft.parentId, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+          if (notifyReplies && decision.status !== 'spam')
+            await notifier.subscribe(trx, { id, authorEmail: draft.authorEmail });
+          const row = {
+            id,
+            article_id: context.articleId,
+            parent_id: draft.parentId,
+            author_name: draft.authorName,
+            author_email: draft.authorEmail,
+            body_markdown: draft.body,
+          };
           if (decision.status === 'approved') await notifier.published(trx, [row]);
         }
         await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
@@ -257,7 +315,8 @@ export function createCommentService(deps: {
       });
       notifier?.committed();
       if (result.status === 'approved') await counters?.settle(context.articleId);
-      if (result.status === 'approved') events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
+      if (result.status === 'approved')
+        events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
       return result;
     },
 
@@ -295,7 +354,11 @@ export function createCommentService(deps: {
 
     async editable(articleId, commentId, readerId) {
       const row = await ownComment(db, articleId, commentId, readerId, false);
-      return { ...publicOf(row), bodyMarkdown: row.body_markdown, editableUntil: new Date(Date.parse(row.created_at) + editWindowMs()).toISOString() };
+      return {
+        ...publicOf(row),
+        bodyMarkdown: row.body_markdown,
+        editableUntil: new Date(Date.parse(row.created_at) + editWindowMs()).toISOString(),
+      };
     },
 
     async edit(articleId, commentId, input, context) {
@@ -303,12 +366,21 @@ export function createCommentService(deps: {
       const result = await db.transaction().execute(async (trx) => {
         const row = await ownComment(trx, articleId, commentId, context.readerId, true);
         await refuseBanned(trx, { email: row.author_email, ipHash: context.ipHash, readerId: context.readerId, now });
-        const draft = validateComment({ authorName: row.author_name, authorEmail: row.author_email, authorUrl: row.author_url, body: input.body });
+        const draft = validateComment({
+          authorName: row.author_name,
+          authorEmail: row.author_email,
+          authorUrl: row.author_url,
+          body: input.body,
+        });
         if (draft.body === row.body_markdown) return { id: row.id, from: row.status, status: row.status };
         const bodyHtml = renderCommentMarkdown(draft.body);
         const { facts, bodyHash } = await spam.assess(trx, { articleId, draft, bodyHtml, now });
         // Judged as a new comment from this reader would be (the same trust rules as post()).
-        const trust = await gatherAuthorTrust(trx, { email: row.author_email, name: row.author_name, readerId: context.readerId });
+        const trust = await gatherAuthorTrust(trx, {
+          email: row.author_email,
+          name: row.author_name,
+          readerId: context.readerId,
+        });
         const knownAuthor = trust.trustedReader || trust.addressConfirmed;
         const decision = moderateExplained({
           policy: settings.get().commentPolicy,
@@ -319,19 +391,31 @@ export function createCommentService(deps: {
         });
         // A held comment, or one that gained links, goes through the steps again; so does one
         // that now trips a spam rule (a blocked word edited in after approval).
-        const again = row.status === 'pending' || countLinks(bodyHtml) > countLinks(row.body_html) || decision.status === 'spam';
+        const again =
+          row.status === 'pending' || countLinks(bodyHtml) > countLinks(row.body_html) || decision.status === 'spam';
         const status = again ? decision.status : row.status;
-        const heldReason = status === 'approved' ? null : again ? explainDecision(decision.fired, facts.spamScore) : row.held_reason;
-        await repo.recordCommentEdit(trx, row, { body_markdown: draft.body, body_html: bodyHtml, body_hash: bodyHash, status, held_reason: heldReason, spam_score: facts.spamScore, now });
+        const heldReason =
+          status === 'approved' ? null : again ? explainDecision(decision.fired, facts.spamScore) : row.held_reason;
+        await repo.recordCommentEdit(trx, row, {
+          body_markdown: draft.body,
+          body_html: bodyHtml,
+          body_hash: bodyHash,
+          status,
+          held_reason: heldReason,
+          spam_score: facts.spamScore,
+          now,
+        });
         if (status !== row.status) {
           await articleStates.lockAll(trx, [articleId]);
           await recountComments(trx, articleId);
         }
-        if (status === 'approved' && row.status !== 'approved') await notifier?.published(trx, [{ ...row, body_markdown: draft.body }]);
+        if (status === 'approved' && row.status !== 'approved')
+          await notifier?.published(trx, [{ ...row, body_markdown: draft.body }]);
         return { id: row.id, from: row.status, status };
       });
       notifier?.committed();
-      if (result.status === 'approved' && result.from !== 'approved') events.emit('comment.published', { articleId, commentId: result.id });
+      if (result.status === 'approved' && result.from !== 'approved')
+        events.emit('comment.published', { articleId, commentId: result.id });
       // Its text changed on every page showing it (or it left them): pages and feeds render again.
       else if (result.from === 'approved') events.emit('article.changed', { articleId });
       return { id: result.id, status: result.status };
@@ -354,25 +438,45 @@ export function createCommentService(deps: {
         const locked = new Map((await repo.lockComments(trx, ids)).map((r) => [r.id, r]));
         const rows = ids.map((id) => locked.get(id)).filter((r): r is CommentRow => r !== undefined);
         if (rows.length === 0) throw new AppError('comment_not_found');
-        await repo.setCommentStatus(trx, rows.map((r) => r.id), status, nowIso());
+        await repo.setCommentStatus(
+          trx,
+          rows.map((r) => r.id),
+          status,
+          nowIso(),
+        );
         // A moderator's approve or spam is the classifier's training data; posting never trains.
-        if (status === 'approved' || status === 'spam') for (const r of rows) await spam.learn(trx, r, status === 'spam' ? 'spam' : 'ham');
-        if (actor) for (const r of rows) if (r.status !== status) await recordAudit(trx, actor, `comment.${status}`, `comment:${r.id}`, { from: r.status, article: r.article_id });
+        if (status === 'approved' || status === 'spam')
+          for (const r of rows) await spam.learn(trx, r, status === 'spam' ? 'spam' : 'ham');
+        if (actor)
+          for (const r of rows)
+            if (r.status !== status)
+              await recordAudit(trx, actor, `comment.${status}`, `comment:${r.id}`, {
+                from: r.status,
+                article: r.article_id,
+              });
         const articleIds = [...new Set(rows.map((r) => r.article_id))];
         // Locked before counting, so a comment posted meanwhile is either counted here or added after.
         await articleStates.lockAll(trx, articleIds);
         for (const articleId of articleIds) await recountComments(trx, articleId);
-        if (status === 'approved') await notifier?.published(trx, rows.filter((r) => r.status !== 'approved'));
+        if (status === 'approved')
+          await notifier?.published(
+            trx,
+            rows.filter((r) => r.status !== 'approved'),
+          );
         for (const r of rows) {
-          if (status === 'approved' && r.status !== 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: r.id });
-          else if (r.status === 'approved' && status !== 'approved') await webhooks?.notify(trx, { event: 'comment.removed', commentId: r.id });
+          if (status === 'approved' && r.status !== 'approved')
+            await webhooks?.notify(trx, { event: 'comment.published', commentId: r.id });
+          else if (r.status === 'approved' && status !== 'approved')
+            await webhooks?.notify(trx, { event: 'comment.removed', commentId: r.id });
         }
         return rows;
       });
       notifier?.committed();
       for (const row of changed) {
-        if (status === 'approved' && row.status !== 'approved') events.emit('comment.published', { articleId: row.article_id, commentId: row.id });
-        else if (row.status === 'approved' && status !== 'approved') events.emit('article.changed', { articleId: row.article_id });
+        if (status === 'approved' && row.status !== 'approved')
+          events.emit('comment.published', { articleId: row.article_id, commentId: row.id });
+        else if (row.status === 'approved' && status !== 'approved')
+          events.emit('article.changed', { articleId: row.article_id });
       }
       return changed.length;
     },
@@ -392,9 +496,22 @@ export function createCommentService(deps: {
       const filter = { q, articleId, author };
       const rows = await repo.listQueue(db, { ...filter, status, limit: perPage, offset: (page - 1) * perPage });
       const counts = await repo.countQueue(db, filter);
-      const edits = await repo.listCommentEdits(db, rows.filter((row) => row.edited_at !== null).map((row) => row.id));
-      const parents = new Map((await repo.listCommentsByIds(db, [...new Set(rows.flatMap((row) => (row.parent_id === null ? [] : [row.parent_id])))])).map((p) => [p.id, p]));
-      const histories = await Promise.all(rows.map((row) => repo.countCommenterComments(db, { email: row.author_email, readerId: row.reader_id }, row.id)));
+      const edits = await repo.listCommentEdits(
+        db,
+        rows.filter((row) => row.edited_at !== null).map((row) => row.id),
+      );
+      const parents = new Map(
+        (
+          await repo.listCommentsByIds(db, [
+            ...new Set(rows.flatMap((row) => (row.parent_id === null ? [] : [row.parent_id]))),
+          ])
+        ).map((p) => [p.id, p]),
+      );
+      const histories = await Promise.all(
+        rows.map((row) =>
+          repo.countCommenterComments(db, { email: row.author_email, readerId: row.reader_id }, row.id),
+        ),
+      );
       const items = rows.map((row, i) => ({
         ...publicOf(row),
         articleId: row.article_id,
@@ -404,7 +521,9 @@ export function createCommentService(deps: {
         heldReason: row.held_reason,
         spamScore: row.spam_score,
         bodyMarkdown: row.body_markdown,
-        edits: edits.filter((e) => e.comment_id === row.id).map((e) => ({ bodyHtml: e.body_html, replacedAt: e.created_at })),
+        edits: edits
+          .filter((e) => e.comment_id === row.id)
+          .map((e) => ({ bodyHtml: e.body_html, replacedAt: e.created_at })),
         staffAuthor: row.staff_role !== null || row.ip_hash === 'staff',
         parent: parentOf(parents.get(row.parent_id ?? 0)),
         history: histories[i]!,
@@ -417,12 +536,29 @@ export function createCommentService(deps: {
       const changed = await db.transaction().execute(async (trx) => {
         const [row] = await repo.lockComments(trx, [id]);
         if (!row) throw new AppError('comment_not_found');
-        const draft = validateComment({ authorName: row.author_name, authorEmail: row.author_email, authorUrl: row.author_url, body });
+        const draft = validateComment({
+          authorName: row.author_name,
+          authorEmail: row.author_email,
+          authorUrl: row.author_url,
+          body,
+        });
         if (draft.body === row.body_markdown) return null;
         const bodyHtml = renderCommentMarkdown(draft.body);
         const hash = bodyHash(draft.body);
-        await repo.recordCommentEdit(trx, row, { body_markdown: draft.body, body_html: bodyHtml, body_hash: hash, status: row.status, held_reason: row.held_reason, spam_score: row.spam_score, now });
-        await recordAudit(trx, actor, 'comment.edit', `comment:${id}`, { article: row.article_id, previous: row.body_markdown, text: draft.body });
+        await repo.recordCommentEdit(trx, row, {
+          body_markdown: draft.body,
+          body_html: bodyHtml,
+          body_hash: hash,
+          status: row.status,
+          held_reason: row.held_reason,
+          spam_score: row.spam_score,
+          now,
+        });
+        await recordAudit(trx, actor, 'comment.edit', `comment:${id}`, {
+          article: row.article_id,
+          previous: row.body_markdown,
+          text: draft.body,
+        });
         return row;
       });
       // Its text changed on every page showing it: pages and feeds render again.
@@ -442,14 +578,20 @@ export function createCommentService(deps: {
         const [parent] = await repo.lockComments(trx, [parentId]);
         if (!parent) throw new AppError('comment_not_found');
         if (parent.status === 'spam' || parent.status === 'trash') {
-          throw new AppError('invalid_parent', 'Restore this comment before replying to it.', { body: 'Restore this comment before replying to it.' });
+          throw new AppError('invalid_parent', 'Restore this comment before replying to it.', {
+            body: 'Restore this comment before replying to it.',
+          });
         }
         // The reply shows under its parent, so the parent must be public too.
         const approvedParent = parent.status === 'pending';
         if (approvedParent) {
           await repo.setCommentStatus(trx, [parent.id], 'approved', now);
           await spam.learn(trx, parent, 'ham');
-          await recordAudit(trx, actor, 'comment.approved', `comment:${parent.id}`, { from: parent.status, article: parent.article_id, via: 'reply' });
+          await recordAudit(trx, actor, 'comment.approved', `comment:${parent.id}`, {
+            from: parent.status,
+            article: parent.article_id,
+            via: 'reply',
+          });
         }
         const id = await repo.insertComment(trx, {
           article_id: parent.article_id,
@@ -471,8 +613,18 @@ export function createCommentService(deps: {
         });
         await articleStates.lockAll(trx, [parent.article_id]);
         await recountComments(trx, parent.article_id);
-        await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, { parent: parent.id, article: parent.article_id });
-        const reply = { id, article_id: parent.article_id, parent_id: parent.id, author_name: draft.authorName, author_email: draft.authorEmail, body_markdown: draft.body };
+        await recordAudit(trx, actor, 'comment.reply', `comment:${id}`, {
+          parent: parent.id,
+          article: parent.article_id,
+        });
+        const reply = {
+          id,
+          article_id: parent.article_id,
+          parent_id: parent.id,
+          author_name: draft.authorName,
+          author_email: draft.authorEmail,
+          body_markdown: draft.body,
+        };
         await notifier?.published(trx, approvedParent ? [parent, reply] : [reply]);
         if (approvedParent) await webhooks?.notify(trx, { event: 'comment.published', commentId: parent.id });
         await webhooks?.notify(trx, { event: 'comment.created', commentId: id });

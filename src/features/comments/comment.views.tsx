@@ -24,7 +24,17 @@ export interface CommentPaging {
   href: (n: number) => string;
 }
 
-export function CommentsSection({ comments, count, options, paging }: { comments: PublicComment[]; count: number; options: ThreadOptions; paging?: CommentPaging }) {
+export function CommentsSection({
+  comments,
+  count,
+  options,
+  paging,
+}: {
+  comments: PublicComment[];
+  count: number;
+  options: ThreadOptions;
+  paging?: CommentPaging;
+}) {
   const other = options.order === 'oldest' ? 'newest' : 'oldest';
   return (
     <section id="comments" class="comments" aria-labelledby="comments-heading">
@@ -59,7 +69,8 @@ function roleLabel(role: string): string {
 /** Links to the other pages of threads; the script turns the next-page link into "Load more". */
 function CommentPages({ paging, order }: { paging: CommentPaging; order: 'oldest' | 'newest' }) {
   const { page, pages, href } = paging;
-  const [before, after] = order === 'oldest' ? ['Earlier comments', 'Later comments'] : ['Newer comments', 'Older comments'];
+  const [before, after] =
+    order === 'oldest' ? ['Earlier comments', 'Later comments'] : ['Newer comments', 'Older comments'];
   return (
     <nav class="pagination comment-pages" aria-label="Comment pages" data-comment-pages>
       {page > 1 ? (
@@ -79,7 +90,15 @@ function CommentPages({ paging, order }: { paging: CommentPaging; order: 'oldest
   );
 }
 
-export function CommentItem({ comment, depth, options }: { comment: PublicComment; depth: number; options: ThreadOptions }) {
+export function CommentItem({
+  comment,
+  depth,
+  options,
+}: {
+  comment: PublicComment;
+  depth: number;
+  options: ThreadOptions;
+}) {
   const pending = comment.status === 'pending';
   return (
     <li id={`comment-${comment.id}`} class={pending ? 'comment pending' : 'comment'} data-comment-id={comment.id}>
@@ -117,7 +136,13 @@ export function CommentItem({ comment, depth, options }: { comment: PublicCommen
           </a>
         ) : null}
         {!pending && depth + 1 < options.maxDepth ? (
-          <a class="reply-link" href={`?replyto=${comment.id}#respond`} rel="nofollow" data-reply-to={comment.id} data-reply-name={comment.authorName}>
+          <a
+            class="reply-link"
+            href={`?replyto=${comment.id}#respond`}
+            rel="nofollow"
+            data-reply-to={comment.id}
+            data-reply-name={comment.authorName}
+          >
             Reply<span class="visually-hidden"> to {comment.authorName}</span>
           </a>
         ) : null}
@@ -179,7 +204,16 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
-export function CommentForm({ action, formToken, values, errors, replyTo, open, offerReplies, notice }: CommentFormProps) {
+export function CommentForm({
+  action,
+  formToken,
+  values,
+  errors,
+  replyTo,
+  open,
+  offerReplies,
+  notice,
+}: CommentFormProps) {
   if (!open) {
     return (
       <div id="respond" class="respond">
@@ -187,20 +221,37 @@ export function CommentForm({ action, formToken, values, errors, replyTo, open, 
       </div>
     );
   }
-  const invalid = (field: string) => (errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {});
+  const invalid = (field: string) =>
+    errors[field] ? { 'aria-invalid': true, 'aria-describedby': `${field}-error` } : {};
   const errorCount = Object.keys(errors).filter((key) => key !== 'form').length;
   return (
     <div id="respond" class="respond">
       <h2 id="respond-heading">{replyTo ? `Reply to ${replyTo.authorName}` : 'Leave your comment'}</h2>
-      <form class="comment-form" method="post" action={action} aria-labelledby="respond-heading" data-comment-form novalidate>
+      <form
+        class="comment-form"
+        method="post"
+        action={action}
+        aria-labelledby="respond-heading"
+        data-comment-form
+        novalidate
+      >
         <input type="hidden" name="formToken" value={formToken} data-form-token />
         <input type="hidden" name="parentId" value={replyTo?.id ?? ''} data-parent-id />
         <p class="form-note">
           Your email address will not be published. Required fields are marked <span aria-hidden="true">*</span>{' '}
           <a href="/privacy">Your data</a>
         </p>
-        <div class={notice && !errors.form && errorCount === 0 ? 'form-status ok' : 'form-status'} role="alert" data-form-status>
-          {errors.form ?? (errorCount > 0 ? `Please correct ${plural(errorCount, 'field', 'fields')} below.` : notice ? NOTICE_TEXT[notice] : '')}
+        <div
+          class={notice && !errors.form && errorCount === 0 ? 'form-status ok' : 'form-status'}
+          role="alert"
+          data-form-status
+        >
+          {errors.form ??
+            (errorCount > 0
+              ? `Please correct ${plural(errorCount, 'field', 'fields')} below.`
+              : notice
+                ? NOTICE_TEXT[notice]
+                : '')}
         </div>
         {replyTo ? (
           <p class="replying-to" data-replying-to>
@@ -212,7 +263,14 @@ export function CommentForm({ action, formToken, values, errors, replyTo, open, 
           <label for="comment-body">
             Comment <span aria-hidden="true">*</span>
           </label>
-          <textarea id="comment-body" name="body" rows={6} maxLength={COMMENT_LIMITS.body} required {...invalid('body')}>
+          <textarea
+            id="comment-body"
+            name="body"
+            rows={6}
+            maxLength={COMMENT_LIMITS.body}
+            required
+            {...invalid('body')}
+          >
             {values.body ?? ''}
           </textarea>
           <FieldError id="body-error" message={errors.body} />
@@ -222,24 +280,57 @@ export function CommentForm({ action, formToken, values, errors, replyTo, open, 
           <label for="comment-name">
             Name <span aria-hidden="true">*</span>
           </label>
-          <input id="comment-name" name="authorName" type="text" autocomplete="name" maxLength={COMMENT_LIMITS.name} required value={values.authorName ?? ''} {...invalid('authorName')} />
+          <input
+            id="comment-name"
+            name="authorName"
+            type="text"
+            autocomplete="name"
+            maxLength={COMMENT_LIMITS.name}
+            required
+            value={values.authorName ?? ''}
+            {...invalid('authorName')}
+          />
           <FieldError id="authorName-error" message={errors.authorName} />
         </p>
         <p class="field">
           <label for="comment-email">
             Email <span aria-hidden="true">*</span>
           </label>
-          <input id="comment-email" name="authorEmail" type="email" autocomplete="email" maxLength={COMMENT_LIMITS.email} required value={values.authorEmail ?? ''} {...invalid('authorEmail')} />
+          <input
+            id="comment-email"
+            name="authorEmail"
+            type="email"
+            autocomplete="email"
+            maxLength={COMMENT_LIMITS.email}
+            required
+            value={values.authorEmail ?? ''}
+            {...invalid('authorEmail')}
+          />
           <FieldError id="authorEmail-error" message={errors.authorEmail} />
         </p>
         <p class="field">
           <label for="comment-url">Website</label>
-          <input id="comment-url" name="authorUrl" type="url" autocomplete="url" maxLength={COMMENT_LIMITS.url} value={values.authorUrl ?? ''} {...invalid('authorUrl')} />
+          <input
+            id="comment-url"
+            name="authorUrl"
+            type="url"
+            autocomplete="url"
+            maxLength={COMMENT_LIMITS.url}
+            value={values.authorUrl ?? ''}
+            {...invalid('authorUrl')}
+          />
           <FieldError id="authorUrl-error" message={errors.authorUrl} />
         </p>
         {offerReplies ? (
           <p class="field field-check">
-            <input id="comment-notify" name="notifyReplies" type="checkbox" value="on" checked={values.notifyReplies === 'on'} aria-describedby="comment-notify-hint" />{' '}
+            <input
+              id="comment-notify"
+              name="notifyReplies"
+              type="checkbox"
+              value="on"
+              checked={values.notifyReplies === 'on'}
+              aria-describedby="comment-notify-hint"
+            />{' '}
             <label for="comment-notify">E-mail me when someone replies</label>
             <span class="hint" id="comment-notify-hint">
               The first time, we send a mail asking you to confirm. Every notification has a link to stop them.

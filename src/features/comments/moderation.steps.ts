@@ -5,7 +5,8 @@ import type { ModerationContext, ModerationDecision, ModerationStep } from './mo
 
 export const holdAll: ModerationStep = {
   name: 'policy-hold-all',
-  decide: ({ policy }) => (policy === 'hold-all' ? { status: 'pending', reason: 'The site holds every comment for review.' } : undefined),
+  decide: ({ policy }) =>
+    policy === 'hold-all' ? { status: 'pending', reason: 'The site holds every comment for review.' } : undefined,
 };
 
 // Under every policy: only the admin's reply form posts as staff.
@@ -13,8 +14,12 @@ export const holdStaffIdentity: ModerationStep = {
   name: 'staff-identity',
   decide: ({ staffIdentity }) =>
     staffIdentity
-      ? { status: 'pending', reason: `Uses a staff member's ${staffIdentity === 'email' ? 'e-mail address' : 'name'}, but staff comment ` +
-        `from the admin: held so that nobody passes for staff.` }
+      ? {
+          status: 'pending',
+          reason:
+            `Uses a staff member's ${staffIdentity === 'email' ? 'e-mail address' : 'name'}, but staff comment ` +
+            `from the admin: held so that nobody passes for staff.`,
+        }
       : undefined,
 };
 
@@ -39,9 +44,17 @@ export const holdFirstTime: ModerationStep = {
       : undefined,
 };
 
-export const DEFAULT_STEPS: readonly ModerationStep[] = [holdStaffIdentity, holdAll, holdBorrowedAddress, holdFirstTime];
+export const DEFAULT_STEPS: readonly ModerationStep[] = [
+  holdStaffIdentity,
+  holdAll,
+  holdBorrowedAddress,
+  holdFirstTime,
+];
 
-export function moderate(context: ModerationContext, steps: readonly ModerationStep[] = DEFAULT_STEPS): ModerationDecision {
+export function moderate(
+  context: ModerationContext,
+  steps: readonly ModerationStep[] = DEFAULT_STEPS,
+): ModerationDecision {
   for (const step of steps) {
     const decision = step.decide(context);
     if (decision) return { ...decision, step: step.name };
@@ -53,7 +66,10 @@ export function moderate(context: ModerationContext, steps: readonly ModerationS
 export const COMMENT_STEPS: readonly ModerationStep[] = [...SPAM_STEPS, ...DEFAULT_STEPS];
 
 /** Decides as moderate() does, but asks every step, so that the explanation can name each rule that fired. */
-export function moderateExplained(context: ModerationContext, steps: readonly ModerationStep[] = COMMENT_STEPS): ModerationDecision & { fired: ModerationDecision[] } {
+export function moderateExplained(
+  context: ModerationContext,
+  steps: readonly ModerationStep[] = COMMENT_STEPS,
+): ModerationDecision & { fired: ModerationDecision[] } {
   const fired = steps.flatMap((step) => {
     const decision = step.decide(context);
     return decision ? [{ ...decision, step: step.name }] : [];
@@ -64,6 +80,7 @@ export function moderateExplained(context: ModerationContext, steps: readonly Mo
 /** What a moderator reads: the deciding rule, then every other rule that fired, then the spam score. */
 export function explainDecision(fired: readonly ModerationDecision[], spamScore: number | null): string {
   const parts = fired.map((decision) => `${decision.step}: ${decision.reason}`);
-  if (spamScore !== null && !fired.some((decision) => decision.step === CLASSIFIER_STEP_NAME)) parts.push(formatScore(spamScore));
+  if (spamScore !== null && !fired.some((decision) => decision.step === CLASSIFIER_STEP_NAME))
+    parts.push(formatScore(spamScore));
   return parts.join('; ');
 }

@@ -58,23 +58,38 @@ export interface ArticleStat {
 const articleStat = ['id', 'slug', 'title', 'rating_sum', 'rating_count', 'comment_count'] as const;
 
 /** Published articles with the highest user score among those with at least `minRatings` ratings. */
-export function topRatedArticles(db: Q, { minRatings, limit }: { minRatings: number; limit: number }): Promise<ArticleStat[]> {
-  return db
-    .selectFrom('articles')
-    .select(articleStat)
-    .where('status', '=', 'published')
-    .where('rating_count', '>=', minRatings)
-    // `* 1.0` divides without truncating on both engines (PostgreSQL's `real` would be 4-byte floats).
-    .orderBy(sql`rating_sum * 1.0 / rating_count`, 'desc')
-    .orderBy('rating_count', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+export function topRatedArticles(
+  db: Q,
+  { minRatings, limit }: { minRatings: number; limit: number },
+): Promise<ArticleStat[]> {
+  return (
+    db
+      .selectFrom('articles')
+      .select(articleStat)
+      .where('status', '=', 'published')
+      .where('rating_count', '>=', minRatings)
+      // `* 1.0` divides without truncating on both engines (PostgreSQL's `real` would be 4-byte floats).
+      .orderBy(sql`rating_sum * 1.0 / rating_count`, 'desc')
+      .orderBy('rating_count', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute()
+  );
 }
 
 /** Public articles with the most approved comments written since `since`, with that number as `recent`. */
-export async function mostDiscussedArticles(db: Q, { now, since, limit }: { now: string; since: string; limit: number }): Promise<(ArticleStat & { recent: number })[]> {
-  const columns = ['articles.id', 'articles.slug', 'articles.title', 'articles.rating_sum', 'articles.rating_count', 'articles.comment_count'] as const;
+export async function mostDiscussedArticles(
+  db: Q,
+  { now, since, limit }: { now: string; since: string; limit: number },
+): Promise<(ArticleStat & { recent: number })[]> {
+  const columns = [
+    'articles.id',
+    'articles.slug',
+    'articles.title',
+    'articles.rating_sum',
+    'articles.rating_count',
+    'articles.comment_count',
+  ] as const;
   const rows = await db
     .selectFrom('comments')
     .innerJoin('articles', 'articles.id', 'comments.article_id')
@@ -103,21 +118,44 @@ export interface ArticleItem {
   comment_count: number;
 }
 
-const articleItem = ['id', 'slug', 'title', 'status', 'submitted_at', 'published_at', 'updated_at', 'rating_sum', 'rating_count', 'comment_count'] as const;
+const articleItem = [
+  'id',
+  'slug',
+  'title',
+  'status',
+  'submitted_at',
+  'published_at',
+  'updated_at',
+  'rating_sum',
+  'rating_count',
+  'comment_count',
+] as const;
 
 /** Drafts (submitted ones first), latest save first; only `authorId`'s when given; with their number. */
-export async function draftArticles(db: Q, { authorId, limit }: { authorId?: number; limit: number }): Promise<{ items: ArticleItem[]; total: number }> {
+export async function draftArticles(
+  db: Q,
+  { authorId, limit }: { authorId?: number; limit: number },
+): Promise<{ items: ArticleItem[]; total: number }> {
   let query = db.selectFrom('articles').where('status', '=', 'draft').where('kind', '!=', 'external');
   if (authorId !== undefined) query = query.where('author_id', '=', authorId);
   const [items, count] = await Promise.all([
-    query.select(articleItem).orderBy(sql`submitted_at is null`).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+    query
+      .select(articleItem)
+      .orderBy(sql`submitted_at is null`)
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items, total: Number(count.n) };
 }
 
 /** Articles scheduled for later than `now`, the soonest first; only `authorId`'s when given. */
-export async function scheduledArticles(db: Q, { now, authorId, limit }: { now: string; authorId?: number; limit: number }): Promise<{ items: ArticleItem[]; total: number }> {
+export async function scheduledArticles(
+  db: Q,
+  { now, authorId, limit }: { now: string; authorId?: number; limit: number },
+): Promise<{ items: ArticleItem[]; total: number }> {
   let query = db.selectFrom('articles').where('status', '=', 'scheduled').where('published_at', '>', now);
   if (authorId !== undefined) query = query.where('author_id', '=', authorId);
   const [items, count] = await Promise.all([

@@ -14,16 +14,32 @@ export function dashboardPages(deps: AdminFrameDeps & Pick<AppDeps, 'db'>): Fast
     // most-discussed articles (every staff role)
     app.get(
       '/admin',
-      { config: { access: 'staff' }, schema: { hide: true, querystring: Type.Object({ password: Type.Optional(Type.String({ maxLength: 20 })) }) } },
+      {
+        config: { access: 'staff' },
+        schema: { hide: true, querystring: Type.Object({ password: Type.Optional(Type.String({ maxLength: 20 })) }) },
+      },
       async (request, reply) => {
         const frame = adminFrame(deps, request);
         const user = frame.session.user;
         const canModerate = ADMITS.moderator.includes(user.role);
         const canWrite = ADMITS.author.includes(user.role);
         // As the articles list: editors and admins see every draft, an author their own.
-        const desk: DeskView = !canWrite ? { kind: 'none' } : ADMITS.editor.includes(user.role) ? { kind: 'all' } : { kind: 'own', userId: user.id };
+        const desk: DeskView = !canWrite
+          ? { kind: 'none' }
+          : ADMITS.editor.includes(user.role)
+            ? { kind: 'all' }
+            : { kind: 'own', userId: user.id };
         const notice = request.query.password === 'changed' ? 'Your password is changed.' : undefined;
-        return sendAdminPage(reply, <DashboardPage frame={frame} dashboard={await dashboard.load(desk)} canModerate={canModerate} canWrite={canWrite} notice={notice} />);
+        return sendAdminPage(
+          reply,
+          <DashboardPage
+            frame={frame}
+            dashboard={await dashboard.load(desk)}
+            canModerate={canModerate}
+            canWrite={canWrite}
+            notice={notice}
+          />,
+        );
       },
     );
   };

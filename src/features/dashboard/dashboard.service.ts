@@ -55,7 +55,9 @@ const LIST_LENGTH = 5;
 /** The `count` UTC days ending with `now`'s, as YYYY-MM-DD, oldest first. */
 export function lastDays(now: Date, count: number): string[] {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Array.from({ length: count }, (_, i) => new Date(today - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: count }, (_, i) =>
+    new Date(today - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
 }
 
 function series(days: string[], counts: repo.DayCount[]): DailySeries {
@@ -75,12 +77,22 @@ const figure = (row: repo.ArticleStat): ArticleFigure => ({
 
 const entry = (row: repo.ArticleItem): ArticleEntry => ({
   ...figure(row),
-  status: row.status === 'draft' ? (row.submitted_at ? 'review' : 'draft') : row.status === 'scheduled' ? 'scheduled' : 'published',
+  status:
+    row.status === 'draft'
+      ? row.submitted_at
+        ? 'review'
+        : 'draft'
+      : row.status === 'scheduled'
+        ? 'scheduled'
+        : 'published',
   publishedAt: row.published_at,
   updatedAt: row.updated_at,
 });
 
-const entries = (list: { items: repo.ArticleItem[]; total: number }) => ({ items: list.items.map(entry), total: list.total });
+const entries = (list: { items: repo.ArticleItem[]; total: number }) => ({
+  items: list.items.map(entry),
+  total: list.total,
+});
 
 export function createDashboardService({ db }: { db: Db }): DashboardService {
   return {
@@ -90,17 +102,18 @@ export function createDashboardService({ db }: { db: Db }): DashboardService {
       const today = `${days[days.length - 1]}T00:00:00.000Z`;
       const nowIso = now.toISOString();
       const authorId = desk.kind === 'own' ? desk.userId : undefined;
-      const [pending, pendingToday, comments, ratings, topRated, mostDiscussed, recent, drafts, scheduled] = await Promise.all([
-        repo.countPendingComments(db),
-        repo.countPendingComments(db, today),
-        repo.commentsPerDay(db, since),
-        repo.ratingsPerDay(db, since),
-        repo.topRatedArticles(db, { minRatings: TOP_RATED_MIN_RATINGS, limit: LIST_LENGTH }),
-        repo.mostDiscussedArticles(db, { now: nowIso, since, limit: LIST_LENGTH }),
-        repo.recentArticles(db, { now: nowIso, limit: LIST_LENGTH }),
-        desk.kind === 'none' ? undefined : repo.draftArticles(db, { authorId, limit: LIST_LENGTH }),
-        desk.kind === 'none' ? undefined : repo.scheduledArticles(db, { now: nowIso, authorId, limit: LIST_LENGTH }),
-      ]);
+      const [pending, pendingToday, comments, ratings, topRated, mostDiscussed, recent, drafts, scheduled] =
+        await Promise.all([
+          repo.countPendingComments(db),
+          repo.countPendingComments(db, today),
+          repo.commentsPerDay(db, since),
+          repo.ratingsPerDay(db, since),
+          repo.topRatedArticles(db, { minRatings: TOP_RATED_MIN_RATINGS, limit: LIST_LENGTH }),
+          repo.mostDiscussedArticles(db, { now: nowIso, since, limit: LIST_LENGTH }),
+          repo.recentArticles(db, { now: nowIso, limit: LIST_LENGTH }),
+          desk.kind === 'none' ? undefined : repo.draftArticles(db, { authorId, limit: LIST_LENGTH }),
+          desk.kind === 'none' ? undefined : repo.scheduledArticles(db, { now: nowIso, authorId, limit: LIST_LENGTH }),
+        ]);
       return {
         pending: { total: pending, today: pendingToday },
         comments: series(days, comments),

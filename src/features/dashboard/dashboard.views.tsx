@@ -7,12 +7,24 @@ import type { ComponentChildren } from 'preact';
 import { formatDateTime, plural } from '../../views/html.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { formatScore } from '../ratings/rating-widget.views.tsx';
-import { TOP_RATED_MIN_RATINGS, type ArticleEntry, type ArticleFigure, type DailySeries, type Dashboard } from './dashboard.service.ts';
+import {
+  TOP_RATED_MIN_RATINGS,
+  type ArticleEntry,
+  type ArticleFigure,
+  type DailySeries,
+  type Dashboard,
+} from './dashboard.service.ts';
 
 const SHORT_DAY = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const dayLabel = (day: string) => SHORT_DAY.format(new Date(`${day}T00:00:00Z`));
 
-export function DashboardPage(props: { frame: AdminFrame; dashboard: Dashboard; canModerate: boolean; canWrite: boolean; notice?: string }) {
+export function DashboardPage(props: {
+  frame: AdminFrame;
+  dashboard: Dashboard;
+  canModerate: boolean;
+  canWrite: boolean;
+  notice?: string;
+}) {
   const { frame, dashboard, canModerate, canWrite, notice } = props;
   const { pending } = dashboard;
   const waiting = `${plural(pending.total, 'comment', 'comments')} awaiting moderation`;
@@ -42,8 +54,18 @@ export function DashboardPage(props: { frame: AdminFrame; dashboard: Dashboard; 
         </p>
       </section>
       <div class="dash-charts">
-        <DailyChart id="comments-chart" title="Comments per day" unit={['comment', 'comments']} series={dashboard.comments} />
-        <DailyChart id="ratings-chart" title="Ratings per day" unit={['rating', 'ratings']} series={dashboard.ratings} />
+        <DailyChart
+          id="comments-chart"
+          title="Comments per day"
+          unit={['comment', 'comments']}
+          series={dashboard.comments}
+        />
+        <DailyChart
+          id="ratings-chart"
+          title="Ratings per day"
+          unit={['rating', 'ratings']}
+          series={dashboard.ratings}
+        />
       </div>
       <div class="dash-lists">
         {dashboard.drafts ? <DraftList drafts={dashboard.drafts} /> : null}
@@ -64,8 +86,10 @@ export function DashboardPage(props: { frame: AdminFrame; dashboard: Dashboard; 
           list={{ items: dashboard.recent, total: dashboard.recent.length }}
           empty="Nothing is published yet."
           link={(a) => articlePath(a.slug)}
-          figure={(a) => `${a.publishedAt ? formatDateTime(a.publishedAt) : ''} · ${formatScore(a.score)} · ` +
-            `${plural(a.commentCount, 'comment', 'comments')}`}
+          figure={(a) =>
+            `${a.publishedAt ? formatDateTime(a.publishedAt) : ''} · ${formatScore(a.score)} · ` +
+            `${plural(a.commentCount, 'comment', 'comments')}`
+          }
         />
         <ArticleList
           id="most-discussed"
@@ -73,7 +97,9 @@ export function DashboardPage(props: { frame: AdminFrame; dashboard: Dashboard; 
           note={`Published comments written in the last ${dashboard.comments.days.length} days.`}
           articles={dashboard.mostDiscussed}
           empty={`No published comments in the last ${dashboard.comments.days.length} days.`}
-          figure={(a) => plural((a as ArticleFigure & { recentComments: number }).recentComments, 'comment', 'comments')}
+          figure={(a) =>
+            plural((a as ArticleFigure & { recentComments: number }).recentComments, 'comment', 'comments')
+          }
         />
         <ArticleList
           id="top-rated"
@@ -88,7 +114,12 @@ export function DashboardPage(props: { frame: AdminFrame; dashboard: Dashboard; 
   );
 }
 
-const STATUS_WORDS: Record<ArticleEntry['status'], string> = { draft: 'draft', review: 'awaiting review', scheduled: 'scheduled', published: 'published' };
+const STATUS_WORDS: Record<ArticleEntry['status'], string> = {
+  draft: 'draft',
+  review: 'awaiting review',
+  scheduled: 'scheduled',
+  published: 'published',
+};
 
 function DraftList({ drafts }: { drafts: { items: ArticleEntry[]; total: number } }) {
   return (
@@ -146,7 +177,17 @@ function EntryList(props: {
 // Wide enough for a value above each of 30 bars; the SVG scales down with its box.
 const CHART = { width: 600, height: 100, top: 14, gap: 4 };
 
-export function DailyChart({ id, title, unit, series }: { id: string; title: string; unit: [string, string]; series: DailySeries }) {
+export function DailyChart({
+  id,
+  title,
+  unit,
+  series,
+}: {
+  id: string;
+  title: string;
+  unit: [string, string];
+  series: DailySeries;
+}) {
   const { days, total } = series;
   const max = Math.max(1, ...days.map((d) => d.n));
   const busiest = days.reduce((best, d) => (d.n > best.n ? d : best), days[0]!);
@@ -164,7 +205,15 @@ export function DailyChart({ id, title, unit, series }: { id: string; title: str
       <p class="chart-total">
         {plural(total, unit[0], unit[1])} in the last {days.length} days
       </p>
-      <svg class="chart" id={id} role="img" aria-label={summary} width={CHART.width} height={base + 1} viewBox={`0 0 ${CHART.width} ${base + 1}`}>
+      <svg
+        class="chart"
+        id={id}
+        role="img"
+        aria-label={summary}
+        width={CHART.width}
+        height={base + 1}
+        viewBox={`0 0 ${CHART.width} ${base + 1}`}
+      >
         <title>{summary}</title>
         {days.map((d, i) => {
           if (d.n === 0) return null;
@@ -173,16 +222,39 @@ export function DailyChart({ id, title, unit, series }: { id: string; title: str
           // Each bar carries its value above it, so no figure hides behind a hover.
           return (
             <g>
-              <rect x={x.toFixed(1)} y={base - h} width={(bar - CHART.gap).toFixed(1)} height={h} fill="currentColor" data-day={d.day} data-n={d.n}>
+              <rect
+                x={x.toFixed(1)}
+                y={base - h}
+                width={(bar - CHART.gap).toFixed(1)}
+                height={h}
+                fill="currentColor"
+                data-day={d.day}
+                data-n={d.n}
+              >
                 <title>{`${dayLabel(d.day)}: ${d.n}`}</title>
               </rect>
-              <text class="chart-value" x={(x + (bar - CHART.gap) / 2).toFixed(1)} y={base - h - 3} text-anchor="middle" font-size={11} fill="currentColor">
+              <text
+                class="chart-value"
+                x={(x + (bar - CHART.gap) / 2).toFixed(1)}
+                y={base - h - 3}
+                text-anchor="middle"
+                font-size={11}
+                fill="currentColor"
+              >
                 {d.n}
               </text>
             </g>
           );
         })}
-        <line x1={0} y1={base + 0.5} x2={CHART.width} y2={base + 0.5} stroke="currentColor" stroke-width={1} opacity={0.4} />
+        <line
+          x1={0}
+          y1={base + 0.5}
+          x2={CHART.width}
+          y2={base + 0.5}
+          stroke="currentColor"
+          stroke-width={1}
+          opacity={0.4}
+        />
       </svg>
       <p class="chart-axis" aria-hidden="true">
         <span>{dayLabel(first)}</span>
@@ -217,7 +289,14 @@ export function DailyChart({ id, title, unit, series }: { id: string; title: str
   );
 }
 
-function ArticleList(props: { id: string; title: string; note: string; articles: ArticleFigure[]; empty: string; figure: (a: ArticleFigure) => string }) {
+function ArticleList(props: {
+  id: string;
+  title: string;
+  note: string;
+  articles: ArticleFigure[];
+  empty: string;
+  figure: (a: ArticleFigure) => string;
+}) {
   const { id, title, note, articles, empty, figure } = props;
   return (
     <section class="dash-list" aria-labelledby={`${id}-heading`} id={id}>

@@ -32,7 +32,8 @@ export interface DemoArticle {
 export const DEMO_ARTICLES: DemoArticle[] = [
   {
     title: 'Harbour wall repairs to start in March after council vote',
-    standfirst: 'The £2.4m project will close part of Quay Street for eleven weeks, but councillors say the storm ' +
+    standfirst:
+      'The £2.4m project will close part of Quay Street for eleven weeks, but councillors say the storm ' +
       'damage cannot wait another winter.',
     authorName: 'Maren Tully',
     section: 'Local',
@@ -71,7 +72,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         replyTo: 'c1',
         authorName: 'Alan Roke',
         authorEmail: 'alan.roke@example.com',
-        body: 'Agreed, though I do wonder whether waiting for the grant would have been the sensible thing. Half ' +
+        body:
+          'Agreed, though I do wonder whether waiting for the grant would have been the sensible thing. Half ' +
           'of £2.4m is a lot of money for a town this size.',
         minutesAfter: 67,
       },
@@ -80,7 +82,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         replyTo: 'c1',
         authorName: 'Carys Dancey',
         authorEmail: 'carys.dancey@example.org',
-        body: 'The surveyors’ report is worth a read if you have ten minutes: [it’s on the council ' +
+        body:
+          'The surveyors’ report is worth a read if you have ten minutes: [it’s on the council ' +
           'site](https://example.org/council/harbour-wall-survey). It doesn’t sound like the wall would last ' +
           'until October.',
         minutesAfter: 95,
@@ -90,7 +93,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         authorName: 'Graham Felt',
         authorEmail: 'gfelt@example.com',
         authorUrl: 'https://example.com/graham',
-        body: 'Spare a thought for the stallholders. Chapel Hill is **much** quieter than the quay on a Saturday. ' +
+        body:
+          'Spare a thought for the stallholders. Chapel Hill is **much** quieter than the quay on a Saturday. ' +
           'Could the council at least put up signs from the ferry terminal?',
         minutesAfter: 130,
       },
@@ -98,7 +102,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         ref: 'c5',
         authorName: 'Nadia Wren',
         authorEmail: 'nadia.wren@example.org',
-        body: 'Does anyone know whether the slipway by the lifeboat station stays open for small boats during the ' +
+        body:
+          'Does anyone know whether the slipway by the lifeboat station stays open for small boats during the ' +
           'works?',
         minutesAfter: 210,
         status: 'pending',
@@ -107,7 +112,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
   },
   {
     title: 'Review: The Net Loft serves the best fish supper on the quay',
-    standfirst: 'A former sail store above the chandlery has become the most relaxed dining room in town. Book a ' +
+    standfirst:
+      'A former sail store above the chandlery has become the most relaxed dining room in town. Book a ' +
       'window table and order the hake.',
     authorName: 'Owen Askew',
     section: 'Culture',
@@ -138,7 +144,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         ref: 'c1',
         authorName: 'Sam Oduya',
         authorEmail: 'sam.oduya@example.com',
-        body: 'Went on Saturday on the strength of this. The hake is every bit as good as you say. *Do* save room ' +
+        body:
+          'Went on Saturday on the strength of this. The hake is every bit as good as you say. *Do* save room ' +
           'for the burnt cream.',
         minutesAfter: 180,
       },
@@ -146,7 +153,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         ref: 'c2',
         authorName: 'Lorna Keyes',
         authorEmail: 'lorna.keyes@example.org',
-        body: 'Lovely food, but I agree about the stairs. My dad couldn’t manage them, so we ended up at the café ' +
+        body:
+          'Lovely food, but I agree about the stairs. My dad couldn’t manage them, so we ended up at the café ' +
           'downstairs instead. Hope the lift happens.',
         minutesAfter: 305,
       },
@@ -156,7 +164,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         authorName: 'Della Marsh',
         authorEmail: 'della.marsh@example.com',
         authorUrl: 'https://example.com/netloft',
-        body: 'Thank you, Lorna, and sorry about your dad. Until the lift is sorted we’re happy to serve the full ' +
+        body:
+          'Thank you, Lorna, and sorry about your dad. Until the lift is sorted we’re happy to serve the full ' +
           'menu at the two tables on the ground floor. Just mention it when you book.',
         minutesAfter: 342,
       },
@@ -171,7 +180,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
   },
   {
     title: 'Pupils’ survey finds seagrass meadow spreading in Wrenhaven Sound',
-    standfirst: 'Three years of snorkel surveys by a local secondary school show the meadow has grown by almost a ' +
+    standfirst:
+      'Three years of snorkel surveys by a local secondary school show the meadow has grown by almost a ' +
       'fifth, a rare piece of good news for the estuary.',
     authorName: 'Priya Hallam',
     section: 'Science',
@@ -200,7 +210,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         ref: 'c1',
         authorName: 'Hannah Brill',
         authorEmail: 'hannah.brill@example.org',
-        body: 'My daughter was on the survey team last summer. She came home blue with cold every day and *loved* ' +
+        body:
+          'My daughter was on the survey team last summer. She came home blue with cold every day and *loved* ' +
           'it. Well done to the teachers who keep this going.',
         minutesAfter: 55,
       },
@@ -208,7 +219,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         ref: 'c2',
         authorName: 'Martin Voss',
         authorEmail: 'mvoss@example.com',
-        body: 'Good to see the moorings working. For anyone curious how they differ from ordinary chains, there’s ' +
+        body:
+          'Good to see the moorings working. For anyone curious how they differ from ordinary chains, there’s ' +
           'a clear explainer [here](https://example.com/eco-moorings-explained).',
         minutesAfter: 140,
       },
@@ -224,7 +236,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
   },
   {
     title: 'Wrenhaven Rowing Club win the Estuary Cup for the first time in 22 years',
-    standfirst: 'The women’s coastal four came from two lengths down at the final buoy to beat the holders, Kellerby, ' +
+    standfirst:
+      'The women’s coastal four came from two lengths down at the final buoy to beat the holders, Kellerby, ' +
       'by less than a second.',
     authorName: 'Tom Brennagh',
     section: 'Sport',
@@ -259,7 +272,8 @@ export const DEMO_ARTICLES: DemoArticle[] = [
         authorName: 'Dan Ellery',
         authorEmail: 'dan.ellery@example.org',
         authorUrl: 'https://example.org/wrenhaven-rowing',
-        body: 'Neither could I, Kate. Details of the April taster sessions are on [the club ' +
+        body:
+          'Neither could I, Kate. Details of the April taster sessions are on [the club ' +
           'website](https://example.org/wrenhaven-rowing/join) for anyone inspired to try.',
         minutesAfter: 90,
       },

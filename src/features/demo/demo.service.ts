@@ -46,7 +46,13 @@ async function addDemoArticles({ articles, ratings, comments, config }: DemoDeps
     const hours = Math.max(1, demo.hoursAgo);
     for (const [i, value] of demo.ratings.entries()) {
       const at = new Date(publishedAt + ((i + 1) / (demo.ratings.length + 1)) * hours * HOUR_MS).toISOString();
-      await ratings.rate({ articleId: article.id, readerId: `demo-reader-${n}-${i}`, ipHash: `demo-${n}-${i}`, value, at });
+      await ratings.rate({
+        articleId: article.id,
+        readerId: `demo-reader-${n}-${i}`,
+        ipHash: `demo-${n}-${i}`,
+        value,
+        at,
+      });
     }
     // Published ones skip moderation; the one held goes through it, so the queue says why as it
     // would for a reader's first comment.
@@ -54,7 +60,13 @@ async function addDemoArticles({ articles, ratings, comments, config }: DemoDeps
     for (const comment of demo.comments) {
       const parentId = comment.replyTo ? ids.get(comment.replyTo) : undefined;
       const { id } = await comments.post(
-        { authorName: comment.authorName, authorEmail: comment.authorEmail, authorUrl: comment.authorUrl ?? '', body: comment.body, parentId: parentId ?? null },
+        {
+          authorName: comment.authorName,
+          authorEmail: comment.authorEmail,
+          authorUrl: comment.authorUrl ?? '',
+          body: comment.body,
+          parentId: parentId ?? null,
+        },
         {
           articleId: article.id,
           readerId: null,

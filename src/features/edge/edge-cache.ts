@@ -36,22 +36,39 @@ const PURGE_TIMEOUT_MS = 2000;
  * Cache-Control for what every reader may share: edge caches keep it, browsers keep it `maxAge`
  * seconds (0: they revalidate with the ETag). A list keeps LIST_S_MAXAGE at most.
  */
-export function sharedCacheControl(purging: boolean, { list = false, maxAge = 0 }: { list?: boolean; maxAge?: number } = {}): string {
+export function sharedCacheControl(
+  purging: boolean,
+  { list = false, maxAge = 0 }: { list?: boolean; maxAge?: number } = {},
+): string {
   const sMaxAge = !purging ? UNPURGED_S_MAXAGE : list ? LIST_S_MAXAGE : PURGED_S_MAXAGE;
   return `public, max-age=${maxAge}, s-maxage=${sMaxAge}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`;
 }
 
 /** Marks a response as shared, depending on these keys (`site` is always among them). */
-export function markShared(reply: FastifyReply, { keys, purging, maxAge }: { keys: string[]; purging: boolean; maxAge?: number }): FastifyReply {
-  return reply.header('cache-control', sharedCacheControl(purging, { list: keys.includes(EDGE_KEYS.lists), maxAge })).header('xkey', [...keys, EDGE_KEYS.site].join(' '));
+export function markShared(
+  reply: FastifyReply,
+  { keys, purging, maxAge }: { keys: string[]; purging: boolean; maxAge?: number },
+): FastifyReply {
+  return reply
+    .header('cache-control', sharedCacheControl(purging, { list: keys.includes(EDGE_KEYS.lists), maxAge }))
+    .header('xkey', [...keys, EDGE_KEYS.site].join(' '));
 }
 
 /**
  * Sends a page rendered for this request that every reader shares (the front page, an archive):
  * marked for edge caches under `keys`, with its ETag (304 when current), compressed once.
  */
-export function sendSharedHtml(request: FastifyRequest, reply: FastifyReply, html: string, { keys, purging }: { keys: string[]; purging: boolean }): FastifyReply {
-  return sendCompressed(request, markShared(reply, { keys, purging }).type('text/html; charset=utf-8'), new CompressedBody(Buffer.from(html)));
+export function sendSharedHtml(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  html: string,
+  { keys, purging }: { keys: string[]; purging: boolean },
+): FastifyReply {
+  return sendCompressed(
+    request,
+    markShared(reply, { keys, purging }).type('text/html; charset=utf-8'),
+    new CompressedBody(Buffer.from(html)),
+  );
 }
 
 export interface EdgePurger {
@@ -65,7 +82,15 @@ export interface EdgePurger {
  * one request at a time per cache, so a stream of ratings becomes a few purges, not one each.
  * A failed purge is logged; the copy then lives until its s-maxage.
  */
-export function createEdgePurger({ urls, events, log }: { urls: readonly string[]; events: EventBus; log: Pick<FastifyBaseLogger, 'warn'> }): EdgePurger | undefined {
+export function createEdgePurger({
+  urls,
+  events,
+  log,
+}: {
+  urls: readonly string[];
+  events: EventBus;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+}): EdgePurger | undefined {
   if (urls.length === 0) return undefined;
   const pending = new Set<string>();
   let flushing: Promise<void> | undefined;
@@ -75,7 +100,11 @@ export function createEdgePurger({ urls, events, log }: { urls: readonly string[
 
   const purgeAt = async (url: string, keys: string): Promise<void> => {
     try {
-      const response = await fetch(url, { method: 'PURGE', headers: { 'xkey-purge': keys }, signal: AbortSignal.timeout(PURGE_TIMEOUT_MS) });
+      const response = await fetch(url, {
+        method: 'PURGE',
+        headers: { 'xkey-purge': keys },
+        signal: AbortSignal.timeout(PURGE_TIMEOUT_MS),
+      });
       await response.arrayBuffer();
       if (!response.ok) log.warn(`edge purge at ${url} answered ${response.status}`);
     } catch (error) {
@@ -118,7 +147,9 @@ export function createEdgePurger({ urls, events, log }: { urls: readonly string[
   events.on('rating.changed', countsChanged);
   events.on('comment.published', countsChanged);
   // An article's change can alter every page's related articles and sections, as in the page cache.
-  events.on('article.changed', ({ articleId }) => (articleId === null ? add(EDGE_KEYS.site) : add(EDGE_KEYS.article(articleId), EDGE_KEYS.pages, EDGE_KEYS.lists)));
+  events.on('article.changed', ({ articleId }) =>
+    articleId === null ? add(EDGE_KEYS.site) : add(EDGE_KEYS.article(articleId), EDGE_KEYS.pages, EDGE_KEYS.lists),
+  );
   events.on('settings.changed', () => add(EDGE_KEYS.site));
 
   return {

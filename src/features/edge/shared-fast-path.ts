@@ -17,7 +17,16 @@ import { encodedFor, matchesEtag, type CompressedBody } from '../../lib/compress
 /** Addresses kept (each holds a reference to a body the renderer keeps anyway). */
 const MAX_ADDRESSES = 1000;
 /** Headers that belong to one response, or that the fast path writes itself. */
-const PER_RESPONSE = new Set(['content-length', 'content-encoding', 'etag', 'vary', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+const PER_RESPONSE = new Set([
+  'content-length',
+  'content-encoding',
+  'etag',
+  'vary',
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+]);
 
 /** A response ready to write: its header lines flattened once ([name, value, name, value…]) and its bytes. */
 interface Answer {
@@ -148,7 +157,8 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
     offer(request, body, current, kept) {
       // Kept only when the raw cookie says what the framework decided, so that serve() tells it the same way.
       const variant = kept === undefined ? '' : `r${kept.rating}`;
-      if (request.method === 'GET' && variantOf(request.headers.cookie) === variant) offered.set(request, { route: request.routeOptions.url ?? '', body, current, variant });
+      if (request.method === 'GET' && variantOf(request.headers.cookie) === variant)
+        offered.set(request, { route: request.routeOptions.url ?? '', body, current, variant });
     },
     onSend(request, reply) {
       const offer = offered.get(request);
@@ -161,7 +171,12 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
       if ('set-cookie' in headers) return;
       if (entries.size >= MAX_ADDRESSES) entries.delete(entries.keys().next().value!);
       const lines = [...flatten(headers), 'etag', offer.body.etag, 'vary', 'Accept-Encoding'];
-      entries.set(keyOf(offer.variant, request.raw.url ?? request.url), { ...offer, headers: lines, answers: new Map(), notModified: lines });
+      entries.set(keyOf(offer.variant, request.raw.url ?? request.url), {
+        ...offer,
+        headers: lines,
+        answers: new Map(),
+        notModified: lines,
+      });
     },
     install(server) {
       const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];

@@ -14,7 +14,9 @@ import { MAX_THREAD_URL } from './embed-urls.ts';
 const ThreadSchema = Type.Object({
   id: Type.Integer(),
   slug: Type.String(),
-  url: Type.String({ description: 'The page the thread belongs to, normalised (no fragment, no tracking parameters).' }),
+  url: Type.String({
+    description: 'The page the thread belongs to, normalised (no fragment, no tracking parameters).',
+  }),
   title: Type.String(),
   embedPath: Type.String({ description: 'The frame to show, relative to the site.' }),
   threadUrl: Type.String({ description: 'The discussion on the site itself.' }),
@@ -32,7 +34,8 @@ const CountsSchema = Type.Object({
 });
 
 /** The request's Origin, when a browser sent one. */
-const originOf = (request: FastifyRequest) => (typeof request.headers.origin === 'string' ? request.headers.origin : undefined);
+const originOf = (request: FastifyRequest) =>
+  typeof request.headers.origin === 'string' ? request.headers.origin : undefined;
 
 /** CORS over the whole API: an allowed origin is named back; any other gets no CORS headers (the browser then refuses). */
 export function apiCors(deps: Pick<AppDeps, 'threads'>): FastifyPluginAsync {
@@ -64,7 +67,8 @@ export function embedApi(deps: Pick<AppDeps, 'threads' | 'config' | 'postLimit'>
     // Pages of other sites are refused here, before any work (the browser would refuse the answer anyway).
     app.addHook('onRequest', async (request) => {
       const origin = originOf(request);
-      if (origin && origin !== ownOrigin && !threads.allowedOrigins().has(origin)) throw new AppError('origin_not_allowed');
+      if (origin && origin !== ownOrigin && !threads.allowedOrigins().has(origin))
+        throw new AppError('origin_not_allowed');
     });
 
     // POST /api/v1/embed/threads — the thread of a page on an allowed origin, made on first use
@@ -75,7 +79,13 @@ export function embedApi(deps: Pick<AppDeps, 'threads' | 'config' | 'postLimit'>
         onRequest: deps.postLimit,
         schema: {
           tags: ['embed'],
-          body: Type.Object({ url: Type.String({ minLength: 1, maxLength: MAX_THREAD_URL }), title: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false }),
+          body: Type.Object(
+            {
+              url: Type.String({ minLength: 1, maxLength: MAX_THREAD_URL }),
+              title: Type.Optional(Type.String({ maxLength: 1000 })),
+            },
+            { additionalProperties: false },
+          ),
           response: { 200: ThreadSchema, ...errorResponses },
         },
       },
@@ -92,7 +102,9 @@ export function embedApi(deps: Pick<AppDeps, 'threads' | 'config' | 'postLimit'>
         config: { access: 'public' },
         schema: {
           tags: ['embed'],
-          querystring: Type.Object({ url: Type.Array(Type.String({ minLength: 1, maxLength: MAX_THREAD_URL }), { minItems: 1, maxItems: 50 }) }),
+          querystring: Type.Object({
+            url: Type.Array(Type.String({ minLength: 1, maxLength: MAX_THREAD_URL }), { minItems: 1, maxItems: 50 }),
+          }),
           response: { 200: CountsSchema, ...errorResponses },
         },
       },

@@ -8,7 +8,17 @@ export function embedPath(slug: string): string {
   return `/embed/threads/${encodeURIComponent(slug)}`;
 }
 
-export function EmbedFrame({ article, context, scriptPath, children }: { article: Article; context: LayoutContext; scriptPath: string; children: ComponentChildren }) {
+export function EmbedFrame({
+  article,
+  context,
+  scriptPath,
+  children,
+}: {
+  article: Article;
+  context: LayoutContext;
+  scriptPath: string;
+  children: ComponentChildren;
+}) {
   return (
     <html lang="en">
       <head>

@@ -6,7 +6,9 @@ import { articlePath } from '../articles/article.model.ts';
 import { readerFormQuery, sendArticlePage, type ArticlePageDeps } from '../article-page/article-page.routes.tsx';
 import { MAX_THREAD_URL } from './embed-urls.ts';
 
-export function embedPages(deps: ArticlePageDeps & Pick<AppDeps, 'assets' | 'threads' | 'postLimit'>): FastifyPluginAsyncTypebox {
+export function embedPages(
+  deps: ArticlePageDeps & Pick<AppDeps, 'assets' | 'threads' | 'postLimit'>,
+): FastifyPluginAsyncTypebox {
   const { assets, threads } = deps;
   return async (app) => {
     // GET /embed.js — the loader host pages include; a fixed address, so cached for minutes, not forever
@@ -27,7 +29,11 @@ export function embedPages(deps: ArticlePageDeps & Pick<AppDeps, 'assets' | 'thr
         schema: {
           hide: true,
           params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-          querystring: Type.Object({ order: Type.Optional(Type.String()), replyto: Type.Optional(Type.String()), posted: Type.Optional(Type.String()) }),
+          querystring: Type.Object({
+            order: Type.Optional(Type.String()),
+            replyto: Type.Optional(Type.String()),
+            posted: Type.Optional(Type.String()),
+          }),
         },
       },
       async (request, reply) => {
@@ -45,7 +51,10 @@ export function embedPages(deps: ArticlePageDeps & Pick<AppDeps, 'assets' | 'thr
       {
         config: { access: 'public' },
         onRequest: deps.postLimit,
-        schema: { hide: true, querystring: Type.Object({ url: Type.String({ minLength: 1, maxLength: MAX_THREAD_URL }) }) },
+        schema: {
+          hide: true,
+          querystring: Type.Object({ url: Type.String({ minLength: 1, maxLength: MAX_THREAD_URL }) }),
+        },
       },
       async (request, reply) => {
         const thread = await threads.resolve(request.query.url);

@@ -17,7 +17,10 @@ export function findThreadsByUrl(db: Q, urls: string[]) {
 }
 
 /** Inserts the thread unless its URL has one already (two first views at once make one row). */
-export async function insertThreadIfAbsent(db: Q, thread: { url: string; title: string; slug: string; now: string }): Promise<void> {
+export async function insertThreadIfAbsent(
+  db: Q,
+  thread: { url: string; title: string; slug: string; now: string },
+): Promise<void> {
   const exists = await findThreadByUrl(db, thread.url);
   if (exists) return;
   try {
@@ -44,7 +47,12 @@ export async function insertThreadIfAbsent(db: Q, thread: { url: string; title: 
 }
 
 export async function setThreadTitle(db: Q, id: number, title: string, now: string): Promise<void> {
-  await db.updateTable('articles').set({ title, updated_at: now }).where('id', '=', id).where('kind', '=', 'external').execute();
+  await db
+    .updateTable('articles')
+    .set({ title, updated_at: now })
+    .where('id', '=', id)
+    .where('kind', '=', 'external')
+    .execute();
 }
 
 export async function slugTaken(db: Q, slug: string): Promise<boolean> {

@@ -39,7 +39,13 @@ export interface ExternalThreadService {
 
 const TITLE_MAX = 200;
 
-export function createExternalThreadService({ db, readDb = db, events, settings, embedOrigins }: {
+export function createExternalThreadService({
+  db,
+  readDb = db,
+  events,
+  settings,
+  embedOrigins,
+}: {
   db: Db;
   readDb?: Db;
   events: EventBus;
@@ -67,7 +73,11 @@ export function createExternalThreadService({ db, readDb = db, events, settings,
         for (let n = 2; await repo.slugTaken(db, slug); n++) slug = `${slugify(name, 60) || 'thread'}-${hash}-${n}`;
         await repo.insertThreadIfAbsent(db, { url: parsed.url, title: name, slug, now: nowIso() });
         row = (await repo.findThreadByUrl(db, parsed.url))!;
-      } else if (cleanTitle && cleanTitle !== row.title && row.title === parsed.url.replace(/^https?:\/\//, '').slice(0, TITLE_MAX)) {
+      } else if (
+        cleanTitle &&
+        cleanTitle !== row.title &&
+        row.title === parsed.url.replace(/^https?:\/\//, '').slice(0, TITLE_MAX)
+      ) {
         await repo.setThreadTitle(db, row.id, cleanTitle, nowIso());
         row = { ...row, title: cleanTitle };
         events.emit('article.changed', { articleId: row.id });
@@ -81,11 +91,22 @@ export function createExternalThreadService({ db, readDb = db, events, settings,
         const parsed = threadUrl(raw);
         if (parsed.ok) wanted.set(raw, parsed.url);
       }
-      const rows = new Map((await repo.findThreadsByUrl(readDb, [...new Set(wanted.values())])).map((row) => [row.external_url, row]));
+      const rows = new Map(
+        (await repo.findThreadsByUrl(readDb, [...new Set(wanted.values())])).map((row) => [row.external_url, row]),
+      );
       const result = new Map<string, ThreadCounts>();
       for (const [raw, url] of wanted) {
         const row = rows.get(url);
-        result.set(raw, row ? { commentCount: row.comment_count, score: scoreOf(row.rating_sum, row.rating_count), count: row.rating_count } : { commentCount: 0, score: null, count: 0 });
+        result.set(
+          raw,
+          row
+            ? {
+                commentCount: row.comment_count,
+                score: scoreOf(row.rating_sum, row.rating_count),
+                count: row.rating_count,
+              }
+            : { commentCount: 0, score: null, count: 0 },
+        );
       }
       return result;
     },
@@ -93,7 +114,16 @@ export function createExternalThreadService({ db, readDb = db, events, settings,
 }
 
 export function threadUrlError(problem: 'invalid' | 'too_long' | 'origin_not_allowed'): AppError {
-  if (problem === 'origin_not_allowed') return new AppError('origin_not_allowed', 'Comments and ratings may not be shown for pages of that site. An administrator can add its origin ' +
-    'under Settings (Embed origins).');
-  return new AppError('invalid_thread_url', problem === 'too_long' ? 'The page address is too long (at most 2,000 characters).' : 'The page address must be an http:// or https:// URL.');
+  if (problem === 'origin_not_allowed')
+    return new AppError(
+      'origin_not_allowed',
+      'Comments and ratings may not be shown for pages of that site. An administrator can add its origin ' +
+        'under Settings (Embed origins).',
+    );
+  return new AppError(
+    'invalid_thread_url',
+    problem === 'too_long'
+      ? 'The page address is too long (at most 2,000 characters).'
+      : 'The page address must be an http:// or https:// URL.',
+  );
 }

@@ -25,16 +25,41 @@ const BATCH = 200;
 export async function* articleBundles(db: Q): AsyncGenerator<ArticleBundle[]> {
   let after = 0;
   for (;;) {
-    const articles = await db.selectFrom('articles').selectAll().where('id', '>', after).orderBy('id').limit(BATCH).execute();
+    const articles = await db
+      .selectFrom('articles')
+      .selectAll()
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
     if (articles.length === 0) return;
     const ids = articles.map((a) => a.id);
     const [tags, comments, ratings, paths] = await Promise.all([
-      db.selectFrom('article_tags').select(['article_id', 'tag']).where('article_id', 'in', ids).orderBy('article_id').orderBy('tag').execute(),
-      db.selectFrom('comments').selectAll().where('article_id', 'in', ids).orderBy('article_id').orderBy('id').execute(),
+      db
+        .selectFrom('article_tags')
+        .select(['article_id', 'tag'])
+        .where('article_id', 'in', ids)
+        .orderBy('article_id')
+        .orderBy('tag')
+        .execute(),
+      db
+        .selectFrom('comments')
+        .selectAll()
+        .where('article_id', 'in', ids)
+        .orderBy('article_id')
+        .orderBy('id')
+        .execute(),
       db.selectFrom('ratings').selectAll().where('article_id', 'in', ids).orderBy('article_id').orderBy('id').execute(),
-      db.selectFrom('legacy_paths').select(['article_id', 'path']).where('article_id', 'in', ids).orderBy('path').execute(),
+      db
+        .selectFrom('legacy_paths')
+        .select(['article_id', 'path'])
+        .where('article_id', 'in', ids)
+        .orderBy('path')
+        .execute(),
     ]);
-    const bundles = new Map<number, ArticleBundle>(articles.map((article) => [article.id, { article, tags: [], comments: [], ratings: [], legacyPaths: [] }]));
+    const bundles = new Map<number, ArticleBundle>(
+      articles.map((article) => [article.id, { article, tags: [], comments: [], ratings: [], legacyPaths: [] }]),
+    );
     for (const t of tags) bundles.get(t.article_id)!.tags.push(t.tag);
     for (const c of comments) bundles.get(c.article_id)!.comments.push(c);
     for (const r of ratings) bundles.get(r.article_id)!.ratings.push(r);
@@ -45,11 +70,18 @@ export async function* articleBundles(db: Q): AsyncGenerator<ArticleBundle[]> {
   }
 }
 
-export type StaffRow = Pick<Selectable<UserTable>, 'id' | 'email' | 'display_name' | 'role' | 'disabled' | 'created_at'>;
+export type StaffRow = Pick<
+  Selectable<UserTable>,
+  'id' | 'email' | 'display_name' | 'role' | 'disabled' | 'created_at'
+>;
 
 /** Staff accounts without their password hashes (and no sessions). */
 export function listStaff(db: Q): Promise<StaffRow[]> {
-  return db.selectFrom('users').select(['id', 'email', 'display_name', 'role', 'disabled', 'created_at']).orderBy('id').execute();
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'role', 'disabled', 'created_at'])
+    .orderBy('id')
+    .execute();
 }
 
 /** The site's settings as they apply: the defaults, overridden by what is stored. */

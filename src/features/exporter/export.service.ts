@@ -15,11 +15,17 @@ export interface ExportSummary {
 }
 
 /** Writes the export to `out` (waiting whenever it is full); does not end it. */
-export async function exportSite({ db, config }: Pick<Services, 'db' | 'config'>, format: ExportFormat, out: Writable): Promise<ExportSummary> {
+export async function exportSite(
+  { db, config }: Pick<Services, 'db' | 'config'>,
+  format: ExportFormat,
+  out: Writable,
+): Promise<ExportSummary> {
   const write: Write = async (chunk) => {
     if (out.destroyed) throw new Error('the output was closed');
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
   };
   const site = { url: config.publicUrl };
-  return withSnapshot(db, config.database, (trx) => (format === 'json' ? writeJsonExport(trx, site, write) : writeWxrExport(trx, site, write)));
+  return withSnapshot(db, config.database, (trx) =>
+    format === 'json' ? writeJsonExport(trx, site, write) : writeWxrExport(trx, site, write),
+  );
 }

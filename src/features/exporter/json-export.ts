@@ -81,12 +81,25 @@ export function exportedArticle({ article: a, tags, comments, ratings, legacyPat
     updateNote: a.update_note,
     commentsOpen: a.comments_open !== 0,
     featuredImage: a.featured_image ? { key: a.featured_image, alt: a.featured_image_alt } : null,
-    review: a.review_type || a.review_rating !== null ? { type: a.review_type, name: a.review_name, rating: a.review_rating } : null,
+    review:
+      a.review_type || a.review_rating !== null
+        ? { type: a.review_type, name: a.review_name, rating: a.review_rating }
+        : null,
     menuOrder: a.menu_order,
     legacyPaths,
     importKey: a.import_key,
-    rating: { baselineSum: a.rating_baseline_sum, baselineCount: a.rating_baseline_count, sum: a.rating_sum, count: a.rating_count },
-    ratings: ratings.map((r) => ({ readerId: r.reader_id, value: r.value, createdAt: r.created_at, updatedAt: r.updated_at })),
+    rating: {
+      baselineSum: a.rating_baseline_sum,
+      baselineCount: a.rating_baseline_count,
+      sum: a.rating_sum,
+      count: a.rating_count,
+    },
+    ratings: ratings.map((r) => ({
+      readerId: r.reader_id,
+      value: r.value,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    })),
     comments: comments.map((c) => ({
       id: c.id,
       parentId: c.parent_id,
@@ -102,7 +115,11 @@ export function exportedArticle({ article: a, tags, comments, ratings, legacyPat
   };
 }
 
-export async function writeJsonExport(db: Kysely<Database>, site: { url: string }, write: Write): Promise<{ articles: number; comments: number }> {
+export async function writeJsonExport(
+  db: Kysely<Database>,
+  site: { url: string },
+  write: Write,
+): Promise<{ articles: number; comments: number }> {
   const settings = await readSettings(db);
   const header: ExportHeader = {
     format: JSON_EXPORT_FORMAT,
@@ -110,7 +127,14 @@ export async function writeJsonExport(db: Kysely<Database>, site: { url: string 
     exportedAt: new Date().toISOString(),
     site: { url: site.url, title: typeof settings.siteTitle === 'string' ? settings.siteTitle : '' },
     settings,
-    staff: (await listStaff(db)).map((u) => ({ id: u.id, email: u.email, name: u.display_name, role: u.role, disabled: u.disabled !== 0, createdAt: u.created_at })),
+    staff: (await listStaff(db)).map((u) => ({
+      id: u.id,
+      email: u.email,
+      name: u.display_name,
+      role: u.role,
+      disabled: u.disabled !== 0,
+      createdAt: u.created_at,
+    })),
   };
   await write(`${JSON.stringify(header).slice(0, -1)},\n"articles":[\n`);
   let articles = 0;

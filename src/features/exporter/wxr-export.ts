@@ -22,7 +22,11 @@ const COMMENT_APPROVED: Record<string, string> = { approved: '1', pending: '0', 
 /** The byline as a WordPress login: WordPress matches posts to authors by it. */
 export const authorLogin = (name: string) => slugify(name || 'newsroom', 60) || 'newsroom';
 
-export async function writeWxrExport(db: Kysely<Database>, site: { url: string }, write: Write): Promise<{ articles: number; comments: number }> {
+export async function writeWxrExport(
+  db: Kysely<Database>,
+  site: { url: string },
+  write: Write,
+): Promise<{ articles: number; comments: number }> {
   const settings = await readSettings(db);
   const title = typeof settings.siteTitle === 'string' ? settings.siteTitle : 'Broadsheet';
   const description = typeof settings.siteDescription === 'string' ? settings.siteDescription : '';
@@ -46,30 +50,49 @@ export async function writeWxrExport(db: Kysely<Database>, site: { url: string }
 	<wp:base_blog_url>${escapeXml(site.url)}</wp:base_blog_url>
 `);
   const exported = sql<string>`('article', 'page')`;
-  const authors = await db.selectFrom('articles').select('author_name').distinct().where(sql<boolean>`kind in ${exported}`).orderBy('author_name').execute();
+  const authors = await db
+    .selectFrom('articles')
+    .select('author_name')
+    .distinct()
+    .where(sql<boolean>`kind in ${exported}`)
+    .orderBy('author_name')
+    .execute();
   let n = 0;
   const logins = new Set<string>();
   for (const { author_name } of authors) {
     const login = authorLogin(author_name);
     if (logins.has(login)) continue;
     logins.add(login);
-    await write(`	<wp:author><wp:author_id>${++n}</wp:author_id><wp:author_login>${cdata(login)}</wp:author_login>` +
-      `<wp:author_email>${cdata('')}</wp:author_email><wp:author_display_name>` +
-      `${cdata(author_name || title)}</wp:author_display_name><wp:author_first_name>` +
-      `${cdata('')}</wp:author_first_name><wp:author_last_name>${cdata('')}</wp:author_last_name>` +
-      `</wp:author>\n`);
+    await write(
+      `	<wp:author><wp:author_id>${++n}</wp:author_id><wp:author_login>${cdata(login)}</wp:author_login>` +
+        `<wp:author_email>${cdata('')}</wp:author_email><wp:author_display_name>` +
+        `${cdata(author_name || title)}</wp:author_display_name><wp:author_first_name>` +
+        `${cdata('')}</wp:author_first_name><wp:author_last_name>${cdata('')}</wp:author_last_name>` +
+        `</wp:author>\n`,
+    );
   }
-  const sections = await db.selectFrom('articles').select('section').distinct().where('kind', '=', 'article').where('section', '!=', '').orderBy('section').execute();
+  const sections = await db
+    .selectFrom('articles')
+    .select('section')
+    .distinct()
+    .where('kind', '=', 'article')
+    .where('section', '!=', '')
+    .orderBy('section')
+    .execute();
   let term = 0;
   for (const { section } of sections) {
-    await write(`	<wp:category><wp:term_id>${++term}</wp:term_id><wp:category_nicename>` +
-      `${cdata(archiveSlug(section))}</wp:category_nicename><wp:category_parent>` +
-      `${cdata('')}</wp:category_parent><wp:cat_name>${cdata(section)}</wp:cat_name></wp:category>\n`);
+    await write(
+      `	<wp:category><wp:term_id>${++term}</wp:term_id><wp:category_nicename>` +
+        `${cdata(archiveSlug(section))}</wp:category_nicename><wp:category_parent>` +
+        `${cdata('')}</wp:category_parent><wp:cat_name>${cdata(section)}</wp:cat_name></wp:category>\n`,
+    );
   }
   const tags = await db.selectFrom('article_tags').select('tag').distinct().orderBy('tag').execute();
   for (const { tag } of tags) {
-    await write(`	<wp:tag><wp:term_id>${++term}</wp:term_id><wp:tag_slug>${cdata(archiveSlug(tag))}</wp:tag_slug>` +
-      `<wp:tag_name>${cdata(tag)}</wp:tag_name></wp:tag>\n`);
+    await write(
+      `	<wp:tag><wp:term_id>${++term}</wp:term_id><wp:tag_slug>${cdata(archiveSlug(tag))}</wp:tag_slug>` +
+        `<wp:tag_name>${cdata(tag)}</wp:tag_name></wp:tag>\n`,
+    );
   }
   await write(`	<generator>Broadsheet</generator>\n`);
   let articles = 0;
@@ -96,7 +119,11 @@ function item({ article: a, tags, comments }: ArticleBundle, base: string): stri
   if (a.rating_count > 0) {
     // WP Review's visitors' score, on its percentage scale, with the number of votes.
     const mean = Math.round((a.rating_sum / a.rating_count) * 10_000) / 10_000;
-    meta.push(['wp_review_user_review_type', 'percentage'], ['wp_review_user_reviews', String(mean)], ['wp_review_review_count', String(a.rating_count)]);
+    meta.push(
+      ['wp_review_user_review_type', 'percentage'],
+      ['wp_review_user_reviews', String(mean)],
+      ['wp_review_review_count', String(a.rating_count)],
+    );
   }
   if (a.review_type || a.review_rating !== null) meta.push(['wp_review_type', 'percentage']);
   if (a.review_type) meta.push(['wp_review_heading', a.review_name], ['wp_review_schema', a.review_type]);
@@ -126,11 +153,17 @@ function item({ article: a, tags, comments }: ArticleBundle, base: string): stri
 		<wp:post_password>${cdata('')}</wp:post_password>
 		<wp:is_sticky>0</wp:is_sticky>
 `;
-  if (!page && a.section) out += `		<category domain="category" ` +
-    `nicename="${escapeXml(archiveSlug(a.section))}">${cdata(a.section)}</category>\n`;
-  if (!page) for (const tag of tags) out += `		<category domain="post_tag" nicename="${escapeXml(archiveSlug(tag))}">${cdata(tag)}</category>\n`;
-  for (const [key, value] of meta) out += `		<wp:postmeta>\n			<wp:meta_key>${cdata(key)}</wp:meta_key>\n` +
-    `			<wp:meta_value>${cdata(value)}</wp:meta_value>\n		</wp:postmeta>\n`;
+  if (!page && a.section)
+    out +=
+      `		<category domain="category" ` +
+      `nicename="${escapeXml(archiveSlug(a.section))}">${cdata(a.section)}</category>\n`;
+  if (!page)
+    for (const tag of tags)
+      out += `		<category domain="post_tag" nicename="${escapeXml(archiveSlug(tag))}">${cdata(tag)}</category>\n`;
+  for (const [key, value] of meta)
+    out +=
+      `		<wp:postmeta>\n			<wp:meta_key>${cdata(key)}</wp:meta_key>\n` +
+      `			<wp:meta_value>${cdata(value)}</wp:meta_value>\n		</wp:postmeta>\n`;
   for (const c of comments) {
     out += `		<wp:comment>
 			<wp:comment_id>${c.id}</wp:comment_id>

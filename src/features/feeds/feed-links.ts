@@ -20,11 +20,17 @@ export const FEED_FILES: Record<FeedFormat, { file: string; type: string; label:
 
 /** The three feeds under `base` ('' for the site, `/sections/world`…), titled "<title> (RSS)" etc. */
 export function feedLinks(base: string, title: string): FeedLink[] {
-  return Object.values(FEED_FILES).map(({ file, type, label }) => ({ title: `${title} (${label})`, href: `${base}/${file}`, type }));
+  return Object.values(FEED_FILES).map(({ file, type, label }) => ({
+    title: `${title} (${label})`,
+    href: `${base}/${file}`,
+    type,
+  }));
 }
 
 export const siteFeeds = (siteTitle: string): FeedLink[] => feedLinks('', siteTitle);
 
-export const sectionFeeds = (section: string, siteTitle: string): FeedLink[] => feedLinks(sectionPath(section), `${section} — ${siteTitle}`);
+export const sectionFeeds = (section: string, siteTitle: string): FeedLink[] =>
+  feedLinks(sectionPath(section), `${section} — ${siteTitle}`);
 
-export const commentFeeds = (slug: string, articleTitle: string): FeedLink[] => feedLinks(`${articlePath(slug)}/comments`, `Comments on “${articleTitle}”`);
+export const commentFeeds = (slug: string, articleTitle: string): FeedLink[] =>
+  feedLinks(`${articlePath(slug)}/comments`, `Comments on “${articleTitle}”`);

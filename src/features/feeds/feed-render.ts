@@ -48,7 +48,11 @@ export interface RenderedFeed {
 const LT = '\uE000';
 
 export function renderFeed(content: FeedContent, format: FeedFormat): RenderedFeed {
-  const updated = content.entries.reduce<Date | undefined>((newest, e) => (newest && newest >= e.updated ? newest : e.updated), undefined) ?? content.fallbackUpdated;
+  const updated =
+    content.entries.reduce<Date | undefined>(
+      (newest, e) => (newest && newest >= e.updated ? newest : e.updated),
+      undefined,
+    ) ?? content.fallbackUpdated;
   const self = (f: FeedFormat) => `${content.base}/${FEED_FILES[f].file}`;
   const feed = new Feed({
     id: self('atom'),
@@ -69,7 +73,13 @@ export function renderFeed(content: FeedContent, format: FeedFormat): RenderedFe
   return { body: toJsonFeed11(feed.json1(), content.language), type };
 }
 
-const common = (e: FeedEntry) => ({ link: e.url, date: e.updated, published: e.published, content: e.contentHtml, image: e.image });
+const common = (e: FeedEntry) => ({
+  link: e.url,
+  date: e.updated,
+  published: e.published,
+  content: e.contentHtml,
+  image: e.image,
+});
 
 const ITEM: Record<FeedFormat, (e: FeedEntry) => Item> = {
   rss: (e) => ({
@@ -106,7 +116,10 @@ interface JsonFeedAuthor {
 
 /** JSON Feed 1.0 as `feed` writes it, made 1.1: `author` becomes `authors`, and `language` is set. */
 function toJsonFeed11(json: string, language: string): string {
-  const feed = JSON.parse(json) as Record<string, unknown> & { author?: JsonFeedAuthor; items: (Record<string, unknown> & { author?: JsonFeedAuthor })[] };
+  const feed = JSON.parse(json) as Record<string, unknown> & {
+    author?: JsonFeedAuthor;
+    items: (Record<string, unknown> & { author?: JsonFeedAuthor })[];
+  };
   const { author, items, ...rest } = feed;
   return JSON.stringify({
     ...rest,

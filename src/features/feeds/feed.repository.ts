@@ -20,14 +20,24 @@ export interface FeedArticleRow {
   featured_image: string | null;
 }
 
-export async function listFeedArticles(db: Q, { sectionSlug, limit, now }: { sectionSlug?: string; limit: number; now: string }): Promise<FeedArticleRow[]> {
+export async function listFeedArticles(
+  db: Q,
+  { sectionSlug, limit, now }: { sectionSlug?: string; limit: number; now: string },
+): Promise<FeedArticleRow[]> {
   return findArticlesInOrder(db, await newestPublicIds(db, { limit, sectionSlug }, now));
 }
 
 /** The section's name as written on its public articles; undefined when none is public. */
 export async function findSectionName(db: Q, sectionSlug: string, now: string): Promise<string | undefined> {
   if (sectionSlug === '') return undefined;
-  const row = await db.selectFrom('articles').select('section').where('section_slug', '=', sectionSlug).where(isPublicArticle(now)).orderBy('published_at', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('articles')
+    .select('section')
+    .where('section_slug', '=', sectionSlug)
+    .where(isPublicArticle(now))
+    .orderBy('published_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.section;
 }
 

@@ -33,17 +33,28 @@ export interface FeedService {
 export function absoluteUrls(html: string, publicUrl: string): string {
   return html
     .replace(/(\s(?:src|href))="(\/(?!\/)[^"]*)"/g, (_, attr: string, path: string) => `${attr}="${publicUrl}${path}"`)
-    .replace(/(\ssrcset)="([^"]*)"/g, (_, attr: string, set: string) => `${attr}="${set.replace(/(^|,\s*)\/(?!\/)/g, `$1${publicUrl}/`)}"`);
+    .replace(
+      /(\ssrcset)="([^"]*)"/g,
+      (_, attr: string, set: string) => `${attr}="${set.replace(/(^|,\s*)\/(?!\/)/g, `$1${publicUrl}/`)}"`,
+    );
 }
 
 /** The scope of the site and section feeds; a comment feed's is its article's id. */
 const ARTICLES = 'articles';
 
-export function createFeedService(deps: { db: Db; articles: ArticleService; settings: SettingsService; events: EventBus; publicUrl: string }): FeedService {
+export function createFeedService(deps: {
+  db: Db;
+  articles: ArticleService;
+  settings: SettingsService;
+  events: EventBus;
+  publicUrl: string;
+}): FeedService {
   const { db, articles, settings, events, publicUrl } = deps;
   const cache = createDocumentCache({ ttlMs: CACHE_TTL_MS });
   // Article feeds depend on every article; a comment feed on its article and its comments.
-  events.on('article.changed', ({ articleId }) => (articleId === null ? cache.drop() : cache.drop(ARTICLES, articleId)));
+  events.on('article.changed', ({ articleId }) =>
+    articleId === null ? cache.drop() : cache.drop(ARTICLES, articleId),
+  );
   events.on('comment.published', ({ articleId }) => cache.drop(articleId));
   events.on('settings.changed', () => cache.drop());
 
@@ -53,7 +64,10 @@ export function createFeedService(deps: { db: Db; articles: ArticleService; sett
   };
 
   async function articleEntries(rows: repo.FeedArticleRow[]): Promise<FeedEntry[]> {
-    const tags = await findTags(db, rows.map((r) => r.id));
+    const tags = await findTags(
+      db,
+      rows.map((r) => r.id),
+    );
     return rows.map((row) => {
       const image = parseImage(row.featured_image, '');
       return {
@@ -66,7 +80,9 @@ export function createFeedService(deps: { db: Db; articles: ArticleService; sett
         author: xmlSafe(row.author_name),
         categories: [...new Set([row.section, ...(tags.get(row.id) ?? [])].filter(Boolean).map(xmlSafe))],
         // The width the article page shows by default.
-        image: image ? publicUrl + mediaPath(image.key, image.widths[Math.min(1, image.widths.length - 1)]!) : undefined,
+        image: image
+          ? publicUrl + mediaPath(image.key, image.widths[Math.min(1, image.widths.length - 1)]!)
+          : undefined,
       };
     });
   }
@@ -78,7 +94,13 @@ export function createFeedService(deps: { db: Db; articles: ArticleService; sett
       return cache.get(`site:${format}`, async () => {
         const { siteTitle, siteDescription } = settings.get();
         const rows = await repo.listFeedArticles(db, { limit: SITE_FEED_SIZE, now: nowIso() });
-        const content = { ...frame(''), title: siteTitle, description: siteDescription, link: `${publicUrl}/`, entries: await articleEntries(rows) };
+        const content = {
+          ...frame(''),
+          title: siteTitle,
+          description: siteDescription,
+          link: `${publicUrl}/`,
+          entries: await articleEntries(rows),
+        };
         return render(content, format);
       });
     },
@@ -91,7 +113,13 @@ export function createFeedService(deps: { db: Db; articles: ArticleService; sett
         const rows = await repo.listFeedArticles(db, { sectionSlug: slug, limit: SITE_FEED_SIZE, now });
         const { siteTitle } = settings.get();
         const path = sectionPath(name);
-        const content = { ...frame(path), title: `${name} — ${siteTitle}`, description: `The latest articles in ${name}.`, link: publicUrl + path, entries: await articleEntries(rows) };
+        const content = {
+          ...frame(path),
+          title: `${name} — ${siteTitle}`,
+          description: `The latest articles in ${name}.`,
+          link: publicUrl + path,
+          entries: await articleEntries(rows),
+        };
         return render(content, format);
       });
     },
@@ -112,7 +140,13 @@ export function createFeedService(deps: { db: Db; articles: ArticleService; sett
           categories: [],
         }));
         const title = `Comments on “${article.title}”`;
-        const content = { ...frame(`${path}/comments`), title, description: `${title}, newest first.`, link: `${publicUrl}${path}#comments`, entries };
+        const content = {
+          ...frame(`${path}/comments`),
+          title,
+          description: `${title}, newest first.`,
+          link: `${publicUrl}${path}#comments`,
+          entries,
+        };
         return { ...renderFeed(content, format), scope: article.id };
       });
     },

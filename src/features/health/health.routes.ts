@@ -14,7 +14,9 @@ export function healthRoutes({ db }: Pick<AppDeps, 'db'>): FastifyPluginAsync {
         return { status: 'ready' };
       } catch (err) {
         request.log.warn({ err }, 'database not reachable');
-        return reply.status(503).send({ status: 'unavailable', error: 'unavailable', message: 'The database is not reachable.' });
+        return reply
+          .status(503)
+          .send({ status: 'unavailable', error: 'unavailable', message: 'The database is not reachable.' });
       }
     });
   };

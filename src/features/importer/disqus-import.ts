@@ -10,7 +10,7 @@ import { renderArticleMarkdown, renderCommentMarkdown } from '../../lib/markdown
 import { nowIso, slugify } from '../../lib/text.ts';
 import * as articleRepo from '../articles/article.repository.ts';
 import { articlePath } from '../articles/article.model.ts';
-import type { CommentStatus, } from '../comments/comment.table.ts';
+import type { CommentStatus } from '../comments/comment.table.ts';
 import { getOrCreateSecret } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addressKey, legacyCandidates, slugCandidates, threadAddress, type ThreadAddress } from './disqus-links.ts';
@@ -71,7 +71,14 @@ async function survey(source: ImportSource, options: ImportOptions): Promise<Sur
         if (!id) return;
         const link = clean(childText(element, 'link'));
         result.forum ||= clean(childText(element, 'forum'));
-        result.threads.set(id, { id, link, title: clean(childText(element, 'title')), createdAt: isoDate(childText(element, 'createdAt')), address: threadAddress(link, childText(element, 'id')), posts: 0 });
+        result.threads.set(id, {
+          id,
+          link,
+          title: clean(childText(element, 'title')),
+          createdAt: isoDate(childText(element, 'createdAt')),
+          address: threadAddress(link, childText(element, 'id')),
+          posts: 0,
+        });
       } else {
         const id = dsqId(element);
         const thread = element.children.find((c) => c.name === 'thread');
@@ -114,7 +121,12 @@ function depths(posts: Survey['posts']): Map<string, number> {
 }
 
 /** Thread id → article id, for threads with posts; creates drafts for the rest with --create-articles. */
-async function matchThreads(services: ImportDeps, found: Survey, report: ImportReport, options: ImportOptions): Promise<Map<string, number>> {
+async function matchThreads(
+  services: ImportDeps,
+  found: Survey,
+  report: ImportReport,
+  options: ImportOptions,
+): Promise<Map<string, number>> {
   const { db } = services;
   const groups = new Map<string, Thread[]>();
   for (const thread of found.threads.values()) {
@@ -133,13 +145,17 @@ async function matchThreads(services: ImportDeps, found: Survey, report: ImportR
       for (const t of threads) if (!articleId && t.address) articleId = await findArticle(trx, t.address);
       const draftKey = `disqus:${found.forum || 'forum'}:thread:${key}`;
       if (!articleId) articleId = (await articleRepo.findArticleByImportKey(trx, draftKey))?.id;
-      const label = `thread ${main.id} ` +
+      const label =
+        `thread ${main.id} ` +
         `“${(main.title || main.link || '?').slice(0, 60)}”${main.link ? ` (${main.link})` : ''}`;
       if (!articleId && options.createArticles) {
         const title = (main.title || main.link || `Disqus thread ${main.id}`).slice(0, 300);
-        const markdown = main.link ? `Comments brought over from Disqus for <${main.link}>.` : 'Comments brought over from Disqus.';
+        const markdown = main.link
+          ? `Comments brought over from Disqus for <${main.link}>.`
+          : 'Comments brought over from Disqus.';
         let slug = slugify(title) || `disqus-thread-${main.id}`;
-        for (let n = 2; await articleRepo.slugExists(trx, slug); n++) slug = `${slugify(title) || `disqus-thread-${main.id}`}-${n}`;
+        for (let n = 2; await articleRepo.slugExists(trx, slug); n++)
+          slug = `${slugify(title) || `disqus-thread-${main.id}`}-${n}`;
         const now = nowIso();
         articleId = await articleRepo.insertArticle(trx, {
           slug,
@@ -157,24 +173,43 @@ async function matchThreads(services: ImportDeps, found: Survey, report: ImportR
         });
         created.push({ id: articleId, slug });
         count(report, 'created.article');
-        note(report, label, `no article matches its link: made a draft article holding its ${posts} comment${posts === 1 ? '' : 's'}`);
+        note(
+          report,
+          label,
+          `no article matches its link: made a draft article holding its ${posts} comment${posts === 1 ? '' : 's'}`,
+        );
       }
       if (!articleId) {
         count(report, 'skipped.thread');
         count(report, 'skipped.comment', posts);
-        note(report, label, `no article matches its link: its ${posts} comment${posts === 1 ? '' : 's'} were not imported (use ` +
-          `--create-articles to keep them in a draft)`);
+        note(
+          report,
+          label,
+          `no article matches its link: its ${posts} comment${posts === 1 ? '' : 's'} were not imported (use ` +
+            `--create-articles to keep them in a draft)`,
+        );
         continue;
       }
       for (const t of threads) articles.set(t.id, articleId);
-      if (threads.length > 1) note(report, label, `${threads.length - 1} copies of it (${threads.filter((t) => t !== main).map((t) => t.link).join(', ')}) were folded into it`);
+      if (threads.length > 1)
+        note(
+          report,
+          label,
+          `${threads.length - 1} copies of it (${threads
+            .filter((t) => t !== main)
+            .map((t) => t.link)
+            .join(', ')}) were folded into it`,
+        );
     }
   });
   for (const c of created) addUrl(report, `${services.config.publicUrl}/admin/articles/${c.id}`);
   return articles;
 }
 
-async function findArticle(trx: Parameters<typeof articleRepo.findArticleBySlug>[0], address: ThreadAddress): Promise<number | undefined> {
+async function findArticle(
+  trx: Parameters<typeof articleRepo.findArticleBySlug>[0],
+  address: ThreadAddress,
+): Promise<number | undefined> {
   for (const path of legacyCandidates(address)) {
     const row = await trx.selectFrom('legacy_paths').select('article_id').where('path', '=', path).executeTakeFirst();
     if (row) return row.article_id;
@@ -209,7 +244,10 @@ async function importDisqus(services: ImportDeps, source: ImportSource, options:
     const posts = batch.sort((a, b) => a.depth - b.depth);
     batch = [];
     await db.transaction().execute(async (trx) => {
-      const existing = await repo.findCommentsByImportKeys(trx, posts.map((p) => p.row.import_key));
+      const existing = await repo.findCommentsByImportKeys(
+        trx,
+        posts.map((p) => p.row.import_key),
+      );
       for (const [key, id] of existing) ids.set(key, id);
       const fresh = posts.filter((p) => !existing.has(p.row.import_key));
       count(report, 'kept.comment', posts.length - fresh.length);
@@ -217,11 +255,20 @@ async function importDisqus(services: ImportDeps, source: ImportSource, options:
       for (const level of [...new Set(fresh.map((p) => p.depth))]) {
         const rows = fresh.filter((p) => p.depth === level);
         for (const p of rows) {
-          p.row.parent_id = p.parentKey ? (ids.get(p.parentKey) ?? (await repo.findCommentsByImportKeys(trx, [p.parentKey])).get(p.parentKey) ?? null) : null;
+          p.row.parent_id = p.parentKey
+            ? (ids.get(p.parentKey) ??
+              (await repo.findCommentsByImportKeys(trx, [p.parentKey])).get(p.parentKey) ??
+              null)
+            : null;
         }
-        for (const [key, id] of await repo.insertComments(trx, rows.map((p) => p.row))) ids.set(key, id);
+        for (const [key, id] of await repo.insertComments(
+          trx,
+          rows.map((p) => p.row),
+        ))
+          ids.set(key, id);
         for (const p of rows) {
-          if (p.parentKey && p.row.parent_id === null) laterParents.push({ id: ids.get(p.row.import_key)!, parentKey: p.parentKey });
+          if (p.parentKey && p.row.parent_id === null)
+            laterParents.push({ id: ids.get(p.row.import_key)!, parentKey: p.parentKey });
           touched.add(p.row.article_id);
         }
         count(report, 'created.comment', rows.length);
@@ -260,7 +307,8 @@ async function importDisqus(services: ImportDeps, source: ImportSource, options:
       const created = isoDate(childText(element, 'createdAt')) ?? thread.createdAt ?? nowIso();
       const ip = clean(childText(element, 'ipAddress'));
       const parentKey = info.parent && found.posts.has(info.parent) ? keyOf(info.parent) : null;
-      if (info.parent && !parentKey) note(report, `post ${id}`, `its parent ${info.parent} is not in the file: imported as a top-level comment`);
+      if (info.parent && !parentKey)
+        note(report, `post ${id}`, `its parent ${info.parent} is not in the file: imported as a top-level comment`);
       batch.push({
         depth: depth.get(id) ?? 0,
         parentKey,
@@ -291,7 +339,8 @@ async function importDisqus(services: ImportDeps, source: ImportSource, options:
     await db.transaction().execute(async (trx) => {
       for (const { id, parentKey } of laterParents) {
         const parent = ids.get(parentKey);
-        if (parent !== undefined) await trx.updateTable('comments').set({ parent_id: parent }).where('id', '=', id).execute();
+        if (parent !== undefined)
+          await trx.updateTable('comments').set({ parent_id: parent }).where('id', '=', id).execute();
       }
     });
   }
@@ -299,8 +348,8 @@ async function importDisqus(services: ImportDeps, source: ImportSource, options:
   for (const articleId of touched) events.emit('article.changed', { articleId });
   for (const articleId of new Set(articles.values())) {
     const row = await articleRepo.findArticleById(db, articleId);
-    if (row && touched.has(articleId) && row.status !== 'draft') addUrl(report, services.config.publicUrl + articlePath(row.slug));
+    if (row && touched.has(articleId) && row.status !== 'draft')
+      addUrl(report, services.config.publicUrl + articlePath(row.slug));
   }
   return report;
 }
-

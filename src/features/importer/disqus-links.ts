@@ -56,7 +56,11 @@ export function threadAddress(link: string, identifier = ''): ThreadAddress | nu
   const { url: page, copy } = unwrapCopy(url);
   const path = legacyPathKey(page.pathname.replace(/\/index\.(html?|php)$/i, '/'));
   // WordPress's Disqus plugin names a thread "<post id> <permalink>".
-  const postId = page.searchParams.get('p') ?? page.searchParams.get('page_id') ?? /^(\d+)\s+https?:\/\//.exec(identifier.trim())?.[1] ?? null;
+  const postId =
+    page.searchParams.get('p') ??
+    page.searchParams.get('page_id') ??
+    /^(\d+)\s+https?:\/\//.exec(identifier.trim())?.[1] ??
+    null;
   return { path, postId, copy };
 }
 
@@ -76,6 +80,10 @@ export function legacyCandidates(address: ThreadAddress): string[] {
 export function slugCandidates(address: ThreadAddress): string[] {
   const ours = /^\/(?:articles|pages)\/([^/]+)$/.exec(address.path)?.[1];
   if (ours) return [ours];
-  const last = address.path.split('/').filter(Boolean).at(-1)?.replace(/\.(html?|php)$/, '');
+  const last = address.path
+    .split('/')
+    .filter(Boolean)
+    .at(-1)
+    ?.replace(/\.(html?|php)$/, '');
   return last ? [last] : [];
 }

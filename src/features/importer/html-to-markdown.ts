@@ -18,12 +18,15 @@ const converter = new NodeHtmlMarkdown(
   { [KEPT_AS_HTML]: { postprocess: ({ node }) => sanitizeHtml(node.outerHTML, ARTICLE_SANITIZE) } },
 );
 
-const BLOCK_START = /^<\/?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|figure|figcaption|hr|dl|dd|dt|section|article|aside|header|footer|address|iframe|video|audio|!--)\b/i;
+const BLOCK_START =
+  /^<\/?(?:p|div|h[1-6]|ul|ol|li|blockquote|pre|table|thead|tbody|tfoot|tr|td|th|figure|figcaption|hr|dl|dd|dt|section|article|aside|header|footer|address|iframe|video|audio|!--)\b/i;
 
 /** WordPress's wpautop, in short: blank-line-separated text becomes paragraphs, single newlines <br>. */
 export function autop(html: string): string {
   const pres: string[] = [];
-  const guarded = html.replace(/\r\n?/g, '\n').replace(/<pre\b[\s\S]*?<\/pre>/gi, (pre) => `\u0000${pres.push(pre) - 1}\u0000`);
+  const guarded = html
+    .replace(/\r\n?/g, '\n')
+    .replace(/<pre\b[\s\S]*?<\/pre>/gi, (pre) => `\u0000${pres.push(pre) - 1}\u0000`);
   const blocks = guarded.split(/\n[ \t]*\n/).map((block) => {
     const text = block.trim();
     if (!text || BLOCK_START.test(text) || /^\u0000\d+\u0000$/.test(text)) return text;
@@ -63,8 +66,27 @@ const MD_SPECIAL = /[\\`*_[\]<>#~]/g;
 export function commentToMarkdown(content: string): { markdown: string; html: string | null } {
   const text = content.replace(/\r\n?/g, '\n').trim();
   if (PLAIN.test(text) && !LINK_LIKE.test(text)) {
-    const paragraphs = text.split(/\n[ \t]*\n+/).map((p) => p.split('\n').map((line) => line.trim()).filter(Boolean)).filter((p) => p.length > 0);
-    const markdown = paragraphs.map((lines) => lines.map((line) => line.replace(MD_SPECIAL, '\\$&').replace(/^([-+])(\s)/, '\\$1$2').replace(/^(\d+)([.)])(\s)/, '$1\\$2$3')).join('\n')).join('\n\n');
+    const paragraphs = text
+      .split(/\n[ \t]*\n+/)
+      .map((p) =>
+        p
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean),
+      )
+      .filter((p) => p.length > 0);
+    const markdown = paragraphs
+      .map((lines) =>
+        lines
+          .map((line) =>
+            line
+              .replace(MD_SPECIAL, '\\$&')
+              .replace(/^([-+])(\s)/, '\\$1$2')
+              .replace(/^(\d+)([.)])(\s)/, '$1\\$2$3'),
+          )
+          .join('\n'),
+      )
+      .join('\n\n');
     const html = paragraphs.map((lines) => `<p>${lines.join('<br />\n')}</p>`).join('\n');
     return { markdown, html };
   }

@@ -47,7 +47,9 @@ export function addUrl(report: ImportReport, url: string): void {
 
 /** Whether the import wrote anything at all (created or updated something). */
 export function importedAnything(report: ImportReport): boolean {
-  return Object.entries(report.counts).some(([key, n]) => (key.startsWith('created.') || key.startsWith('updated.') || key.startsWith('kept.')) && n > 0);
+  return Object.entries(report.counts).some(
+    ([key, n]) => (key.startsWith('created.') || key.startsWith('updated.') || key.startsWith('kept.')) && n > 0,
+  );
 }
 
 const LABELS: Record<string, string> = {
@@ -76,7 +78,10 @@ export function formatReport(report: ImportReport): string[] {
   const group = (outcome: string) =>
     Object.entries(report.counts)
       .filter(([key]) => key.startsWith(`${outcome}.`))
-      .map(([key, n]) => `${n.toLocaleString('en')} ${LABELS[key.slice(outcome.length + 1)] ?? key.slice(outcome.length + 1)}`);
+      .map(
+        ([key, n]) =>
+          `${n.toLocaleString('en')} ${LABELS[key.slice(outcome.length + 1)] ?? key.slice(outcome.length + 1)}`,
+      );
   for (const outcome of ['created', 'updated', 'kept', 'skipped']) {
     const parts = group(outcome);
     if (parts.length > 0) lines.push(`  ${outcome === 'kept' ? 'already there' : outcome}: ${parts.join(', ')}`);

@@ -41,7 +41,13 @@ export async function openSource(file: string): Promise<ImportSource> {
     await handle.close();
   }
   const gzip = magic[0] === 0x1f && magic[1] === 0x8b;
-  const source: ImportSource = { file, size, gzip, head: '', chunks: (onBytes) => readChunks(file, size, gzip, onBytes) };
+  const source: ImportSource = {
+    file,
+    size,
+    gzip,
+    head: '',
+    chunks: (onBytes) => readChunks(file, size, gzip, onBytes),
+  };
   source.head = await readHead(source);
   return source;
 }
@@ -58,7 +64,12 @@ async function readHead(source: ImportSource): Promise<string> {
   return Buffer.concat(parts).subarray(0, HEAD_BYTES).toString('utf8');
 }
 
-async function* readChunks(file: string, size: number, gzip: boolean, onBytes?: (read: number) => void): AsyncIterable<Buffer> {
+async function* readChunks(
+  file: string,
+  size: number,
+  gzip: boolean,
+  onBytes?: (read: number) => void,
+): AsyncIterable<Buffer> {
   const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
   let read = 0;
   raw.on('data', (chunk) => {
@@ -81,14 +92,18 @@ async function* readChunks(file: string, size: number, gzip: boolean, onBytes?: 
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       out += chunk.length;
-      if (out > limit) throw new ImportError(`${file}: the compressed file expands to more than ${MAX_GZIP_RATIO} times its size; refused as a ` +
-        `likely gzip bomb`);
+      if (out > limit)
+        throw new ImportError(
+          `${file}: the compressed file expands to more than ${MAX_GZIP_RATIO} times its size; refused as a ` +
+            `likely gzip bomb`,
+        );
       yield chunk;
     }
   } catch (error) {
     if (error instanceof ImportError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('Z_') || code === 'ERR_ZLIB') throw new ImportError(`${file}: the gzip data is damaged or cut short (${(error as Error).message})`);
+    if (code.startsWith('Z_') || code === 'ERR_ZLIB')
+      throw new ImportError(`${file}: the gzip data is damaged or cut short (${(error as Error).message})`);
     throw error;
   } finally {
     raw.unpipe(gunzip);

@@ -23,7 +23,16 @@ export async function findArticlesByImportKeys(db: Q, keys: string[]): Promise<M
   for (let i = 0; i < keys.length; i += 500) {
     const rows = await db
       .selectFrom('articles')
-      .select(['id', 'import_key', 'slug', 'featured_image', 'rating_sum', 'rating_count', 'rating_baseline_sum', 'rating_baseline_count'])
+      .select([
+        'id',
+        'import_key',
+        'slug',
+        'featured_image',
+        'rating_sum',
+        'rating_count',
+        'rating_baseline_sum',
+        'rating_baseline_count',
+      ])
       .where('import_key', 'in', keys.slice(i, i + 500))
       .execute();
     for (const row of rows) found.set(row.import_key!, row);
@@ -57,15 +66,37 @@ export async function findImportedComments(db: Q, articleIds: number[]): Promise
 export async function findCommentsByImportKeys(db: Q, keys: string[]): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db.selectFrom('comments').select(['id', 'import_key']).where('import_key', 'in', keys.slice(i, i + 500)).execute();
+    const rows = await db
+      .selectFrom('comments')
+      .select(['id', 'import_key'])
+      .where('import_key', 'in', keys.slice(i, i + 500))
+      .execute();
     for (const row of rows) found.set(row.import_key!, row.id);
   }
   return found;
 }
 
-export type ImportedCommentRow = Required<Omit<NewCommentRow, 'id' | 'reader_id' | 'held_reason' | 'spam_score' | 'trained_as' | 'staff_role' | 'edited_at'>> & { import_key: string };
+export type ImportedCommentRow = Required<
+  Omit<NewCommentRow, 'id' | 'reader_id' | 'held_reason' | 'spam_score' | 'trained_as' | 'staff_role' | 'edited_at'>
+> & { import_key: string };
 
-const COMMENT_COLUMNS = ['article_id', 'parent_id', 'depth', 'author_name', 'author_email', 'author_url', 'body_markdown', 'body_html', 'status', 'body_hash', 'ip_hash', 'user_agent', 'created_at', 'updated_at', 'import_key'] as const;
+const COMMENT_COLUMNS = [
+  'article_id',
+  'parent_id',
+  'depth',
+  'author_name',
+  'author_email',
+  'author_url',
+  'body_markdown',
+  'body_html',
+  'status',
+  'body_hash',
+  'ip_hash',
+  'user_agent',
+  'created_at',
+  'updated_at',
+  'import_key',
+] as const;
 
 /**
  * An insert of `n` comments, prepared once (db/prepared.ts): the same SQL every time, so it is
@@ -76,7 +107,12 @@ function commentInsert(n: number) {
   return prepared((db, v: Record<number, unknown>) =>
     db
       .insertInto('comments')
-      .values(Array.from({ length: n }, (_, i) => Object.fromEntries(COMMENT_COLUMNS.map((c, j) => [c, v[i * COMMENT_COLUMNS.length + j]])) as never))
+      .values(
+        Array.from(
+          { length: n },
+          (_, i) => Object.fromEntries(COMMENT_COLUMNS.map((c, j) => [c, v[i * COMMENT_COLUMNS.length + j]])) as never,
+        ),
+      )
       .returning(['id', 'import_key']),
   );
 }
@@ -109,7 +145,19 @@ export async function insertComments(db: Q, rows: ImportedCommentRow[]): Promise
 export async function updateImportedComment(
   db: Q,
   id: number,
-  changes: Pick<NewCommentRow, 'parent_id' | 'depth' | 'author_name' | 'author_email' | 'author_url' | 'body_markdown' | 'body_html' | 'status' | 'created_at' | 'body_hash'>,
+  changes: Pick<
+    NewCommentRow,
+    | 'parent_id'
+    | 'depth'
+    | 'author_name'
+    | 'author_email'
+    | 'author_url'
+    | 'body_markdown'
+    | 'body_html'
+    | 'status'
+    | 'created_at'
+    | 'body_hash'
+  >,
 ): Promise<void> {
   await db.updateTable('comments').set(changes).where('id', '=', id).execute();
 }
@@ -154,7 +202,14 @@ export async function tuneForImport(db: Q, engine: 'sqlite' | 'postgres'): Promi
   if (engine !== 'sqlite') return async () => {};
   // SQLite refuses the change inside a transaction once it has opened temporary storage: the
   // import then runs as it would have, only slower.
-  const set = (value: number | string) => sql.raw(`pragma temp_store = ${value}`).execute(db).then(() => true, () => false);
+  const set = (value: number | string) =>
+    sql
+      .raw(`pragma temp_store = ${value}`)
+      .execute(db)
+      .then(
+        () => true,
+        () => false,
+      );
   const { rows } = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
   const before = Number(rows[0]?.temp_store) || 0;
   const changed = await set('memory');

@@ -11,8 +11,13 @@ import { nowIso, slugify } from '../../lib/text.ts';
 import * as articleRepo from '../articles/article.repository.ts';
 import { articlePath } from '../articles/article.model.ts';
 import type { ArticleKind, ArticleStatus } from '../articles/article.table.ts';
-import type { CommentStatus, } from '../comments/comment.table.ts';
-import { JSON_EXPORT_FORMAT, JSON_EXPORT_VERSION, type ExportedArticle, type ExportHeader } from '../exporter/json-export.ts';
+import type { CommentStatus } from '../comments/comment.table.ts';
+import {
+  JSON_EXPORT_FORMAT,
+  JSON_EXPORT_VERSION,
+  type ExportedArticle,
+  type ExportHeader,
+} from '../exporter/json-export.ts';
 import { DEFAULT_SETTINGS, type Settings } from '../settings/settings.service.ts';
 import { bodyHash } from '../spam/content-rules.ts';
 import { addUrl, count, createReport, ImportError, note, type ImportReport } from './import-report.ts';
@@ -52,7 +57,10 @@ async function* lines(source: ImportSource, onBytes: (read: number) => void): As
 }
 
 /** The header and then each article, from the line layout, or from the whole document when it was reformatted. */
-async function* readExport(source: ImportSource, options: ImportOptions): AsyncGenerator<ExportHeader | ExportedArticle> {
+async function* readExport(
+  source: ImportSource,
+  options: ImportOptions,
+): AsyncGenerator<ExportHeader | ExportedArticle> {
   const onBytes = (read: number) => options.onProgress?.('importing', read, source.size);
   const it = lines(source, onBytes);
   const first = (await it.next()).value?.replace(/^\uFEFF/, '') ?? '';
@@ -78,15 +86,23 @@ async function* readExport(source: ImportSource, options: ImportOptions): AsyncG
       try {
         article = JSON.parse(line.replace(/,$/, '')) as ExportedArticle;
       } catch {
-        throw new ImportError(`${source.file}: line ${n} is not an article of a Broadsheet export (damaged or cut short)`);
+        throw new ImportError(
+          `${source.file}: line ${n} is not an article of a Broadsheet export (damaged or cut short)`,
+        );
       }
       yield article;
     }
-    if (!closed) throw new ImportError(`${source.file}: the export ends early (cut short?); the articles before the cut were imported`);
+    if (!closed)
+      throw new ImportError(
+        `${source.file}: the export ends early (cut short?); the articles before the cut were imported`,
+      );
     return;
   }
-  if (source.size > MAX_WHOLE_DOCUMENT) throw new ImportError(`${source.file}: a reformatted export larger than 256 MB cannot be read; use the file as 'broadsheet ` +
-    `export' wrote it`);
+  if (source.size > MAX_WHOLE_DOCUMENT)
+    throw new ImportError(
+      `${source.file}: a reformatted export larger than 256 MB cannot be read; use the file as 'broadsheet ` +
+        `export' wrote it`,
+    );
   let text = first + '\n';
   for await (const line of it) text += line + '\n';
   let whole: ExportHeader & { articles?: ExportedArticle[] };
@@ -118,11 +134,19 @@ async function importJson(services: ImportDeps, source: ImportSource, options: I
       headerSeen = true;
       const header = item as ExportHeader;
       if (header.format !== JSON_EXPORT_FORMAT) throw new ImportError(`${source.file}: not a Broadsheet export`);
-      if (header.version !== JSON_EXPORT_VERSION) throw new ImportError(`${source.file}: export format version ${header.version} is not supported (this version reads ` +
-        `${JSON_EXPORT_VERSION})`);
+      if (header.version !== JSON_EXPORT_VERSION)
+        throw new ImportError(
+          `${source.file}: export format version ${header.version} is not supported (this version reads ` +
+            `${JSON_EXPORT_VERSION})`,
+        );
       site = siteKey(header.site?.url ?? '');
       await applySettings(services, header, report);
-      for (const s of header.staff ?? []) note(report, `staff account ${s.email} (${s.role})`, 'not created (an export holds no passwords): add it with broadsheet user add');
+      for (const s of header.staff ?? [])
+        note(
+          report,
+          `staff account ${s.email} (${s.role})`,
+          'not created (an export holds no passwords): add it with broadsheet user add',
+        );
       continue;
     }
     const article = item as ExportedArticle;
@@ -162,12 +186,22 @@ function commentDepths(comments: ExportedArticle['comments']): Map<number, numbe
   return depth;
 }
 
-async function writeBatch(services: ImportDeps, articles: ExportedArticle[], site: string, report: ImportReport): Promise<void> {
+async function writeBatch(
+  services: ImportDeps,
+  articles: ExportedArticle[],
+  site: string,
+  report: ImportReport,
+): Promise<void> {
   const { db, events, config } = services;
   const keyOf = (a: ExportedArticle) => a.importKey || `broadsheet:${site}:${a.id}`;
   const commentKey = (c: ExportedArticle['comments'][number]) => c.importKey || `broadsheet:${site}:comment:${c.id}`;
   const valid = articles.filter((a) => {
-    const ok = typeof a?.id === 'number' && typeof a.title === 'string' && typeof a.bodyMarkdown === 'string' && STATUSES.includes(a.status) && KINDS.includes(a.kind ?? 'article');
+    const ok =
+      typeof a?.id === 'number' &&
+      typeof a.title === 'string' &&
+      typeof a.bodyMarkdown === 'string' &&
+      STATUSES.includes(a.status) &&
+      KINDS.includes(a.kind ?? 'article');
     if (!ok) {
       count(report, 'skipped.invalid');
       note(report, `article ${a?.id ?? '?'}`, 'skipped: it lacks a title, body, status or kind');
@@ -177,12 +211,18 @@ async function writeBatch(services: ImportDeps, articles: ExportedArticle[], sit
   const touched: { id: number; slug: string; kind: string; created: boolean }[] = [];
   await db.transaction().execute(async (trx) => {
     const existing = await repo.findArticlesByImportKeys(trx, valid.map(keyOf));
-    const taken = await repo.takenSlugs(trx, valid.filter((a) => !existing.has(keyOf(a))).map((a) => a.slug));
+    const taken = await repo.takenSlugs(
+      trx,
+      valid.filter((a) => !existing.has(keyOf(a))).map((a) => a.slug),
+    );
     for (const a of valid) {
       const key = keyOf(a);
       const found = existing.get(key);
       const now = nowIso();
-      const baseline = { sum: Math.max(0, Math.round(a.rating?.baselineSum ?? 0)), count: Math.max(0, Math.round(a.rating?.baselineCount ?? 0)) };
+      const baseline = {
+        sum: Math.max(0, Math.round(a.rating?.baselineSum ?? 0)),
+        count: Math.max(0, Math.round(a.rating?.baselineCount ?? 0)),
+      };
       const fields = {
         kind: (a.kind ?? 'article') as ArticleKind,
         title: a.title.slice(0, 300),
@@ -212,33 +252,71 @@ async function writeBatch(services: ImportDeps, articles: ExportedArticle[], sit
       } else {
         const wanted = slugify(a.slug || a.title) || `article-${a.id}`;
         slug = wanted;
-        for (let n = 2; taken.has(slug) || (n > 2 && (await articleRepo.slugExists(trx, slug))); n++) slug = `${wanted}-${n}`;
-        if (slug !== a.slug) note(report, `article ${a.id} “${a.title.slice(0, 60)}”`, `its address /${a.slug} was taken: it is at ${slug}`);
+        for (let n = 2; taken.has(slug) || (n > 2 && (await articleRepo.slugExists(trx, slug))); n++)
+          slug = `${wanted}-${n}`;
+        if (slug !== a.slug)
+          note(
+            report,
+            `article ${a.id} “${a.title.slice(0, 60)}”`,
+            `its address /${a.slug} was taken: it is at ${slug}`,
+          );
         taken.add(slug);
-        id = await articleRepo.insertArticle(trx, { ...fields, slug, import_key: key, created_at: a.createdAt ?? now, author_id: null, featured_image: null, submitted_at: null });
+        id = await articleRepo.insertArticle(trx, {
+          ...fields,
+          slug,
+          import_key: key,
+          created_at: a.createdAt ?? now,
+          author_id: null,
+          featured_image: null,
+          submitted_at: null,
+        });
       }
-      if (a.featuredImage && !found) note(report, `article ${a.id} “${a.title.slice(0, 60)}”`, 'its featured image is not in a JSON export (a backup holds the media)');
+      if (a.featuredImage && !found)
+        note(
+          report,
+          `article ${a.id} “${a.title.slice(0, 60)}”`,
+          'its featured image is not in a JSON export (a backup holds the media)',
+        );
       count(report, `${found ? 'updated' : 'created'}.${fields.kind}`);
       touched.push({ id, slug, kind: fields.kind, created: !found });
-      if (fields.kind === 'article') await articleRepo.replaceTags(trx, id, [...new Set((a.tags ?? []).filter((t) => typeof t === 'string' && t.trim()))]);
+      if (fields.kind === 'article')
+        await articleRepo.replaceTags(trx, id, [
+          ...new Set((a.tags ?? []).filter((t) => typeof t === 'string' && t.trim())),
+        ]);
       if (a.legacyPaths?.length) {
-        await repo.saveLegacyPaths(trx, a.legacyPaths.map((path) => ({ path, article_id: id })));
+        await repo.saveLegacyPaths(
+          trx,
+          a.legacyPaths.map((path) => ({ path, article_id: id })),
+        );
         count(report, `${found ? 'updated' : 'created'}.redirect`, a.legacyPaths.length);
       }
       await writeComments(trx, id, a, commentKey, report);
       await writeRatings(trx, id, a);
     }
-    await repo.recountComments(trx, touched.map((t) => t.id));
+    await repo.recountComments(
+      trx,
+      touched.map((t) => t.id),
+    );
   });
   for (const t of touched) {
     events.emit('article.changed', { articleId: t.id });
-    if (t.created && t.kind !== 'external') addUrl(report, config.publicUrl + (t.kind === 'page' ? `/pages/${t.slug}` : articlePath(t.slug)));
+    if (t.created && t.kind !== 'external')
+      addUrl(report, config.publicUrl + (t.kind === 'page' ? `/pages/${t.slug}` : articlePath(t.slug)));
   }
 }
 
-async function writeComments(trx: Kysely<Database>, articleId: number, a: ExportedArticle, keyOf: (c: ExportedArticle['comments'][number]) => string, report: ImportReport): Promise<void> {
-  const comments = (a.comments ?? []).filter((c) => typeof c?.id === 'number' && typeof c.bodyMarkdown === 'string' && COMMENT_STATUSES.includes(c.status));
-  if (comments.length < (a.comments ?? []).length) count(report, 'skipped.comment', (a.comments ?? []).length - comments.length);
+async function writeComments(
+  trx: Kysely<Database>,
+  articleId: number,
+  a: ExportedArticle,
+  keyOf: (c: ExportedArticle['comments'][number]) => string,
+  report: ImportReport,
+): Promise<void> {
+  const comments = (a.comments ?? []).filter(
+    (c) => typeof c?.id === 'number' && typeof c.bodyMarkdown === 'string' && COMMENT_STATUSES.includes(c.status),
+  );
+  if (comments.length < (a.comments ?? []).length)
+    count(report, 'skipped.comment', (a.comments ?? []).length - comments.length);
   if (comments.length === 0) return;
   const depth = commentDepths(comments);
   const known = await repo.findCommentsByImportKeys(trx, comments.map(keyOf));
@@ -268,8 +346,29 @@ async function writeComments(trx: Kysely<Database>, articleId: number, a: Export
     };
     const id = known.get(key);
     if (id !== undefined) {
-      const { depth: d, author_name, author_email, author_url, body_markdown, body_html, status, created_at, body_hash } = row;
-      await repo.updateImportedComment(trx, id, { parent_id: parentKey ? (known.get(parentKey) ?? null) : null, depth: d, author_name, author_email, author_url, body_markdown, body_html, status, created_at, body_hash });
+      const {
+        depth: d,
+        author_name,
+        author_email,
+        author_url,
+        body_markdown,
+        body_html,
+        status,
+        created_at,
+        body_hash,
+      } = row;
+      await repo.updateImportedComment(trx, id, {
+        parent_id: parentKey ? (known.get(parentKey) ?? null) : null,
+        depth: d,
+        author_name,
+        author_email,
+        author_url,
+        body_markdown,
+        body_html,
+        status,
+        created_at,
+        body_hash,
+      });
       count(report, 'updated.comment');
     } else (levels[row.depth] ??= []).push(row);
   }
@@ -289,11 +388,22 @@ async function writeComments(trx: Kysely<Database>, articleId: number, a: Export
  * the rows.
  */
 async function writeRatings(trx: Kysely<Database>, articleId: number, a: ExportedArticle): Promise<void> {
-  const ratings = (a.ratings ?? []).filter((r) => typeof r?.readerId === 'string' && Number.isInteger(r.value) && r.value >= 0 && r.value <= 100);
+  const ratings = (a.ratings ?? []).filter(
+    (r) => typeof r?.readerId === 'string' && Number.isInteger(r.value) && r.value >= 0 && r.value <= 100,
+  );
   for (let i = 0; i < ratings.length; i += 1000) {
     await trx
       .insertInto('ratings')
-      .values(ratings.slice(i, i + 1000).map((r) => ({ article_id: articleId, reader_id: r.readerId, value: r.value, ip_hash: 'import', created_at: r.createdAt, updated_at: r.updatedAt ?? r.createdAt })))
+      .values(
+        ratings.slice(i, i + 1000).map((r) => ({
+          article_id: articleId,
+          reader_id: r.readerId,
+          value: r.value,
+          ip_hash: 'import',
+          created_at: r.createdAt,
+          updated_at: r.updatedAt ?? r.createdAt,
+        })),
+      )
       .onConflict((oc) => oc.columns(['article_id', 'reader_id']).doNothing())
       .execute();
   }
@@ -303,7 +413,11 @@ async function writeRatings(trx: Kysely<Database>, articleId: number, a: Exporte
   await trx
     .updateTable('articles')
     .set((eb) => ({
-      rating_sum: eb('rating_baseline_sum', '+', rows.reduce((s, r) => s + r.value, 0)),
+      rating_sum: eb(
+        'rating_baseline_sum',
+        '+',
+        rows.reduce((s, r) => s + r.value, 0),
+      ),
       rating_count: eb('rating_baseline_count', '+', rows.length),
       rating_band_1: bands[0]!,
       rating_band_2: bands[1]!,
@@ -314,4 +428,3 @@ async function writeRatings(trx: Kysely<Database>, articleId: number, a: Exporte
     .where('id', '=', articleId)
     .execute();
 }
-

@@ -17,15 +17,22 @@ export interface ImportResult {
 /** A scraped article is a page of text: anything much larger is something else. */
 const MAX_SCRAPED_BYTES = 5 * 1024 * 1024;
 
-export async function importScrapedArticle({ articles, config }: Pick<ImportDeps, 'articles' | 'config'>, file: string, details: ArticleDetails = {}): Promise<ImportResult> {
+export async function importScrapedArticle(
+  { articles, config }: Pick<ImportDeps, 'articles' | 'config'>,
+  file: string,
+  details: ArticleDetails = {},
+): Promise<ImportResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ImportError(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (!looksLikeScrapedArticle(text)) throw new ImportError(`${file}: not a format Broadsheet can import (expected a scraped article: headline, paragraphs, ` +
-    `optional Reviews footer)`);
+  if (!looksLikeScrapedArticle(text))
+    throw new ImportError(
+      `${file}: not a format Broadsheet can import (expected a scraped article: headline, paragraphs, ` +
+        `optional Reviews footer)`,
+    );
   let scraped;
   try {
     scraped = parseScrapedArticle(text);
@@ -42,17 +49,29 @@ export async function importScrapedArticle({ articles, config }: Pick<ImportDeps
     publishedAt: details.publishedAt,
     // The file's name identifies it, so importing it again updates the same article.
     importKey: `scraped:${basename(file, extname(file))}`,
-    ratingBaseline: scraped.rating ? { sum: scraped.rating.score * scraped.rating.count, count: scraped.rating.count } : undefined,
+    ratingBaseline: scraped.rating
+      ? { sum: scraped.rating.score * scraped.rating.count, count: scraped.rating.count }
+      : undefined,
   });
   // Only PUBLIC_URL says where the site is: without it, the server may be on another port than
   // this process would guess, so the address is given from the site's root.
-  return { file, url: (config.publicUrlGiven ? config.publicUrl : '') + articlePath(article.slug), title: article.title, created };
+  return {
+    file,
+    url: (config.publicUrlGiven ? config.publicUrl : '') + articlePath(article.slug),
+    title: article.title,
+    created,
+  };
 }
 
 export const scrapedFormat: ImportFormat = {
   name: 'scraped article',
   // Plain text, not compressed, not markup, small.
-  detect: (source) => !source.gzip && source.size <= MAX_SCRAPED_BYTES && !/^\s*</.test(source.head) && !source.head.includes('\u0000') && looksLikeScrapedArticle(source.head),
+  detect: (source) =>
+    !source.gzip &&
+    source.size <= MAX_SCRAPED_BYTES &&
+    !/^\s*</.test(source.head) &&
+    !source.head.includes('\u0000') &&
+    looksLikeScrapedArticle(source.head),
   async run(services, source, options) {
     const result = await importScrapedArticle(services, source.file, options.article);
     const report = createReport(source.file, 'scraped article');

@@ -37,7 +37,11 @@ function normaliseSpaces(line: string): string {
 }
 
 function toLines(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n').map(normaliseSpaces);
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map(normaliseSpaces);
 }
 
 /** Footer lines are matched with HTML-escaped NBSPs ("85&nbsp;%") read as spaces. */
@@ -160,7 +164,11 @@ const SNIFF_LENGTH = 4096;
  * data formats (XML/HTML, JSON) and Markdown files (front matter or a "# " headline).
  */
 export function looksLikeScrapedArticle(text: string): boolean {
-  const head = text.slice(0, SNIFF_LENGTH).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trimStart();
+  const head = text
+    .slice(0, SNIFF_LENGTH)
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .trimStart();
   if (head.includes('\0') || /^(?:<|\{|\[\s*[[{"\]]|---\n|#{1,6} )/.test(head)) return false;
   return new RegExp(`^[^\\n]{1,${MAX_HEADLINE_LENGTH}}\\n[^\\S\\n]*\\n\\s*\\S`).test(head);
 }

@@ -16,7 +16,8 @@ const SUPPORTED_VERSIONS = /^1\.[0-2]$/;
 
 export const wxrFormat: ImportFormat = {
   name: 'WordPress (WXR)',
-  detect: (source) => /<rss\b/.test(source.head) && (/wordpress\.org\/export\//.test(source.head) || /<wp:wxr_version/.test(source.head)),
+  detect: (source) =>
+    /<rss\b/.test(source.head) && (/wordpress\.org\/export\//.test(source.head) || /<wp:wxr_version/.test(source.head)),
   run: importWxr,
 };
 
@@ -52,7 +53,10 @@ async function survey(source: ImportSource, options: ImportOptions): Promise<Sur
       else if (element.name === 'wp:post_id') item.id = clean(element.text);
       else if (element.name === 'wp:post_type') item.type = clean(element.text);
       else if (element.name === 'wp:attachment_url') item.url = clean(element.text);
-      else if (element.name === 'wp:postmeta' && clean(element.children.find((c) => c.name === 'wp:meta_key')?.text ?? '') === '_wp_attached_file') {
+      else if (
+        element.name === 'wp:postmeta' &&
+        clean(element.children.find((c) => c.name === 'wp:meta_key')?.text ?? '') === '_wp_attached_file'
+      ) {
         item.file = clean(element.children.find((c) => c.name === 'wp:meta_value')?.text ?? '');
       }
     },
@@ -60,9 +64,13 @@ async function survey(source: ImportSource, options: ImportOptions): Promise<Sur
   });
   endItem();
   options.onProgress?.('checking', source.size, source.size, true);
-  if (!result.version) throw new ImportError(`${source.file}: a WordPress RSS file without wp:wxr_version is not an export WordPress can make; ` +
-    `export it again from Tools → Export`);
-  if (!SUPPORTED_VERSIONS.test(result.version)) throw new ImportError(`${source.file}: WXR version ${result.version} is not supported (1.0, 1.1 and 1.2 are)`);
+  if (!result.version)
+    throw new ImportError(
+      `${source.file}: a WordPress RSS file without wp:wxr_version is not an export WordPress can make; ` +
+        `export it again from Tools → Export`,
+    );
+  if (!SUPPORTED_VERSIONS.test(result.version))
+    throw new ImportError(`${source.file}: WXR version ${result.version} is not supported (1.0, 1.1 and 1.2 are)`);
   return result;
 }
 
@@ -104,14 +112,24 @@ async function importWxr(services: ImportDeps, source: ImportSource, options: Im
   }
 }
 
-async function importItems(services: ImportDeps, source: ImportSource, options: ImportOptions, found: Survey): Promise<ImportReport> {
+async function importItems(
+  services: ImportDeps,
+  source: ImportSource,
+  options: ImportOptions,
+  found: Survey,
+): Promise<ImportReport> {
   const report = createReport(source.file, `${wxrFormat.name} ${found.version}`);
   const authors = new Map<string, string>();
   let site = '';
   let channelTitle = '';
   // A file with no address of its site (hand-made ones) is known by its channel's title.
   const siteOf = () => site || `untitled:${channelTitle.toLowerCase().replace(/\s+/g, '-').slice(0, 100)}`;
-  const writer = await createWxrWriter(services, { report, attachments: found.attachments, uploadsDir: options.uploadsDir, site: siteOf });
+  const writer = await createWxrWriter(services, {
+    report,
+    attachments: found.attachments,
+    uploadsDir: options.uploadsDir,
+    site: siteOf,
+  });
   let batch: WxrPost[] = [];
   let batchComments = 0;
   let itemsDone = 0;
@@ -162,4 +180,3 @@ async function importItems(services: ImportDeps, source: ImportSource, options: 
   options.onProgress?.('importing', found.comments + found.items, found.comments + found.items, true);
   return report;
 }
-

@@ -10,11 +10,16 @@ export type PostDecision =
   | { import: true; kind: 'article' | 'page'; status: ArticleStatus; publishedAt: string | null; note?: string }
   | { import: false; skipped: string; reason?: string };
 
-const SKIPPED_TYPES: Record<string, string> = { attachment: 'attachment', nav_menu_item: 'menu item', revision: 'revision' };
+const SKIPPED_TYPES: Record<string, string> = {
+  attachment: 'attachment',
+  nav_menu_item: 'menu item',
+  revision: 'revision',
+};
 
 /** Whether and how a post is imported. */
 export function decidePost(post: WxrPost, now: string): PostDecision {
-  if (post.type !== 'post' && post.type !== 'page') return { import: false, skipped: SKIPPED_TYPES[post.type] ?? 'other post type' };
+  if (post.type !== 'post' && post.type !== 'page')
+    return { import: false, skipped: SKIPPED_TYPES[post.type] ?? 'other post type' };
   if (!post.id) return { import: false, skipped: 'invalid', reason: 'it has no wp:post_id, guid, link or title' };
   const kind = post.type === 'page' ? 'page' : 'article';
   switch (post.status) {
@@ -27,10 +32,24 @@ export function decidePost(post: WxrPost, now: string): PostDecision {
     case 'future':
       break;
     default: // draft, pending, private and anything unknown: a draft, to be looked at
-      return { import: true, kind, status: 'draft', publishedAt: post.date, note: post.status === 'draft' ? undefined : `was ${post.status} in WordPress: imported as a draft` };
+      return {
+        import: true,
+        kind,
+        status: 'draft',
+        publishedAt: post.date,
+        note: post.status === 'draft' ? undefined : `was ${post.status} in WordPress: imported as a draft`,
+      };
   }
-  if (post.password) return { import: true, kind, status: 'draft', publishedAt: post.date, note: 'was password-protected in WordPress: imported as a draft' };
-  if (post.status === 'future' || (post.date !== null && post.date > now)) return { import: true, kind, status: 'scheduled', publishedAt: post.date ?? now };
+  if (post.password)
+    return {
+      import: true,
+      kind,
+      status: 'draft',
+      publishedAt: post.date,
+      note: 'was password-protected in WordPress: imported as a draft',
+    };
+  if (post.status === 'future' || (post.date !== null && post.date > now))
+    return { import: true, kind, status: 'scheduled', publishedAt: post.date ?? now };
   return { import: true, kind, status: 'published', publishedAt: post.date ?? now };
 }
 
@@ -79,7 +98,10 @@ export function ratingBaseline(meta: Map<string, string>): { sum: number; count:
  * WP Review's editor score as the review's own rating (null without one), with what it reviews
  * (null when its schema type is none of ours); undefined when the post is no review.
  */
-export function editorReview(meta: Map<string, string>, title: string): { rating: number | null; type: ReviewType | null; name: string } | undefined {
+export function editorReview(
+  meta: Map<string, string>,
+  title: string,
+): { rating: number | null; type: ReviewType | null; name: string } | undefined {
   const type = meta.get('wp_review_type');
   if (!type || type === 'none') return undefined;
   const total = number(meta.get('wp_review_total'));

@@ -98,7 +98,8 @@ export function readPost(item: XmlElement): WxrPost {
   const comments: WxrComment[] = [];
   for (const c of item.children) {
     if (c.name === 'wp:postmeta') meta.set(clean(childText(c, 'wp:meta_key')), childText(c, 'wp:meta_value').trim());
-    else if (c.name === 'category') categories.push({ domain: c.attrs.domain ?? '', nicename: clean(c.attrs.nicename ?? ''), name: clean(c.text) });
+    else if (c.name === 'category')
+      categories.push({ domain: c.attrs.domain ?? '', nicename: clean(c.attrs.nicename ?? ''), name: clean(c.text) });
     else if (c.name === 'wp:comment') comments.push(readComment(c));
   }
   const date = wpDate(text('wp:post_date_gmt')) ?? wpDate(text('wp:post_date'));
@@ -141,4 +142,3 @@ function safeDecode(text: string): string {
     return text;
   }
 }
-

@@ -18,7 +18,15 @@ import type { ImportDeps } from './import-format.ts';
 import * as repo from './import.repository.ts';
 import type { ImportedCommentRow } from './import.repository.ts';
 import { commentToMarkdown, postHtmlToMarkdown } from './html-to-markdown.ts';
-import { commentStatus, decidePost, editorReview, legacyPaths, ratingBaseline, sectionAndTags, threadComments } from './wxr-mapping.ts';
+import {
+  commentStatus,
+  decidePost,
+  editorReview,
+  legacyPaths,
+  ratingBaseline,
+  sectionAndTags,
+  threadComments,
+} from './wxr-mapping.ts';
 import type { WxrPost } from './wxr-parser.ts';
 
 export interface WxrWriterOptions {
@@ -98,13 +106,22 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
       }
       if (!c.id || !c.content.trim()) {
         count(report, 'skipped.comment');
-        note(report, `comment ${c.id || '?'} on post ${post.id}`, c.id ? 'skipped: it is empty' : 'skipped: it has no wp:comment_id');
+        note(
+          report,
+          `comment ${c.id || '?'} on post ${post.id}`,
+          c.id ? 'skipped: it is empty' : 'skipped: it has no wp:comment_id',
+        );
         return false;
       }
       return true;
     });
     const { threaded, orphans } = threadComments(real);
-    for (const orphan of orphans) note(report, `comment ${orphan.id} on post ${post.id}`, `its parent ${orphan.parentId} is not in the file: imported as a top-level comment`);
+    for (const orphan of orphans)
+      note(
+        report,
+        `comment ${orphan.id} on post ${post.id}`,
+        `its parent ${orphan.parentId} is not in the file: imported as a top-level comment`,
+      );
     for (const { comment, parent, depth } of threaded) {
       const { markdown: bodyMd, html: plainHtml } = commentToMarkdown(comment.content);
       const url = /^https?:\/\/\S+$/i.test(comment.authorUrl) ? comment.authorUrl.slice(0, 500) : null;
@@ -140,7 +157,11 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
       wantedSlug: slugify(post.slug || post.title),
       fields: {
         title: title.slice(0, 300),
-        standfirst: post.excerpt.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim().slice(0, 1000),
+        standfirst: post.excerpt
+          .replace(/<[^>]*>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim()
+          .slice(0, 1000),
         body_markdown: bodyMarkdown,
         body_html: renderArticleMarkdown(bodyMarkdown),
         author_name: (authors.get(post.creator) ?? post.creator).slice(0, 100),
@@ -168,7 +189,11 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
     if (!p.imageFile) return null;
     if (!uploadsRoot) {
       count(report, 'skipped.image');
-      note(report, p.label, `featured image ${p.imageFile} not brought in (run with --uploads DIR, a copy of wp-content/uploads)`);
+      note(
+        report,
+        p.label,
+        `featured image ${p.imageFile} not brought in (run with --uploads DIR, a copy of wp-content/uploads)`,
+      );
       return null;
     }
     try {
@@ -179,8 +204,12 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
       return image.key;
     } catch (error) {
       count(report, 'skipped.image');
-      note(report, p.label, `featured image ${p.imageFile} not brought in ` +
-        `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      note(
+        report,
+        p.label,
+        `featured image ${p.imageFile} not brought in ` +
+          `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
       return null;
     }
   }
@@ -192,7 +221,10 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
       if (prepared.length === 0) return;
       // Images are processed before the transaction (slow, and files are written whole anyway);
       // one already brought in by an earlier import of the same post is kept.
-      const before = await repo.findArticlesByImportKeys(db, prepared.map((p) => p.key));
+      const before = await repo.findArticlesByImportKeys(
+        db,
+        prepared.map((p) => p.key),
+      );
       const images = new Map<string, string>();
       for (const p of prepared) {
         if (!p.imageFile || before.get(p.key)?.featured_image) continue;
@@ -201,8 +233,14 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
       }
       const touched: { id: number; slug: string; kind: string; created: boolean }[] = [];
       await db.transaction().execute(async (trx) => {
-        const existing = await repo.findArticlesByImportKeys(trx, prepared.map((p) => p.key));
-        const taken = await repo.takenSlugs(trx, prepared.filter((p) => !existing.has(p.key)).map((p) => p.wantedSlug));
+        const existing = await repo.findArticlesByImportKeys(
+          trx,
+          prepared.map((p) => p.key),
+        );
+        const taken = await repo.takenSlugs(
+          trx,
+          prepared.filter((p) => !existing.has(p.key)).map((p) => p.wantedSlug),
+        );
         const ids = new Map<string, number>();
         for (const p of prepared) {
           const found = existing.get(p.key);
@@ -223,7 +261,8 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
             touched.push({ id, slug: found.slug, kind: p.kind, created: false });
           } else {
             let slug = p.wantedSlug;
-            for (let n = 2; taken.has(slug) || (n > 2 && (await articleRepo.slugExists(trx, slug))); n++) slug = `${p.wantedSlug}-${n}`;
+            for (let n = 2; taken.has(slug) || (n > 2 && (await articleRepo.slugExists(trx, slug))); n++)
+              slug = `${p.wantedSlug}-${n}`;
             taken.add(slug);
             id = await articleRepo.insertArticle(trx, {
               ...p.fields,
@@ -245,12 +284,19 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
           count(report, `${found ? 'updated' : 'created'}.${p.kind}`);
           if (p.kind === 'article') await articleRepo.replaceTags(trx, id, p.tags);
         }
-        await repo.saveLegacyPaths(trx, prepared.flatMap((p) => p.paths.map((path) => ({ path, article_id: ids.get(p.key)! }))));
-        for (const p of prepared) count(report, `${existing.has(p.key) ? 'updated' : 'created'}.redirect`, p.paths.length);
+        await repo.saveLegacyPaths(
+          trx,
+          prepared.flatMap((p) => p.paths.map((path) => ({ path, article_id: ids.get(p.key)! }))),
+        );
+        for (const p of prepared)
+          count(report, `${existing.has(p.key) ? 'updated' : 'created'}.redirect`, p.paths.length);
 
         // Comments: those already imported are updated; new ones are inserted level by level, so
         // that every reply's parent has its id when the reply is written.
-        const known = await repo.findImportedComments(trx, [...existing.values()].map((a) => a.id));
+        const known = await repo.findImportedComments(
+          trx,
+          [...existing.values()].map((a) => a.id),
+        );
         const byDepth: ImportedCommentRow[][] = [];
         const parentOf = new Map<string, string | null>();
         for (const p of prepared) {
@@ -260,8 +306,29 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
             const parentId = c.parentKey ? (known.get(c.parentKey) ?? null) : null;
             const id = known.get(c.key);
             if (id !== undefined) {
-              const { depth, author_name, author_email, author_url, body_markdown, body_html, status, created_at, body_hash } = c.row;
-              await repo.updateImportedComment(trx, id, { parent_id: parentId, depth, author_name, author_email, author_url, body_markdown, body_html, status, created_at, body_hash });
+              const {
+                depth,
+                author_name,
+                author_email,
+                author_url,
+                body_markdown,
+                body_html,
+                status,
+                created_at,
+                body_hash,
+              } = c.row;
+              await repo.updateImportedComment(trx, id, {
+                parent_id: parentId,
+                depth,
+                author_name,
+                author_email,
+                author_url,
+                body_markdown,
+                body_html,
+                status,
+                created_at,
+                body_hash,
+              });
               count(report, 'updated.comment');
               continue;
             }

@@ -33,9 +33,31 @@ export interface XmlReadOptions {
 
 /** HTML entities that real exports use outside CDATA (XML knows only five). */
 const HTML_ENTITIES: Record<string, string> = {
-  nbsp: '\u00A0', hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”',
-  laquo: '«', raquo: '»', copy: '©', reg: '®', trade: '™', eacute: 'é', egrave: 'è', agrave: 'à',
-  uuml: 'ü', ouml: 'ö', auml: 'ä', szlig: 'ß', ccedil: 'ç', euro: '€', pound: '£', middot: '·', bull: '•',
+  nbsp: '\u00A0',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  eacute: 'é',
+  egrave: 'è',
+  agrave: 'à',
+  uuml: 'ü',
+  ouml: 'ö',
+  auml: 'ä',
+  szlig: 'ß',
+  ccedil: 'ç',
+  euro: '€',
+  pound: '£',
+  middot: '·',
+  bull: '•',
 };
 
 export async function readXml(source: ImportSource, options: XmlReadOptions): Promise<void> {
@@ -55,8 +77,10 @@ export async function readXml(source: ImportSource, options: XmlReadOptions): Pr
   };
   parser.on('error', (error) => {
     const reason = error.message.replace(/^\d+:\d+: /, '');
-    throw new ImportError(`${source.file}: not well-formed XML at line ${parser.line}, column ${parser.column + 1}: ${reason}; ` +
-      `nothing was imported`);
+    throw new ImportError(
+      `${source.file}: not well-formed XML at line ${parser.line}, column ${parser.column + 1}: ${reason}; ` +
+        `nothing was imported`,
+    );
   });
   parser.on('opentag', (tag: SaxesTagPlain) => {
     if (depth === 0 && options.prefixes) {

@@ -50,7 +50,11 @@ export function liveApi(deps: Pick<AppDeps, 'articles' | 'live' | 'config'>): Fa
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
         const address = addressKey(request.ip);
         const streams = perAddress.get(address) ?? 0;
-        if (streams >= maxPerAddress) throw new AppError('rate_limited', 'Too many live updates open from your network. Close a few pages and reload.');
+        if (streams >= maxPerAddress)
+          throw new AppError(
+            'rate_limited',
+            'Too many live updates open from your network. Close a few pages and reload.',
+          );
         perAddress.set(address, streams + 1);
         const header = request.headers['last-event-id'];
         const lastEventId = typeof header === 'string' ? header : undefined;
@@ -74,7 +78,8 @@ export function liveApi(deps: Pick<AppDeps, 'articles' | 'live' | 'config'>): Fa
         });
 
         reply.hijack();
-        for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) res.setHeader(name, value);
+        for (const [name, value] of Object.entries(reply.getHeaders()))
+          if (value !== undefined) res.setHeader(name, value);
         res.writeHead(200, {
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache, no-transform',

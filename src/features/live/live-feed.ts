@@ -66,7 +66,15 @@ interface Wire {
   d: unknown;
 }
 
-type PublishCommand = (stream: string, since: string, max: number, ttl: number, channel: string, message: string, now: number) => Promise<string>;
+type PublishCommand = (
+  stream: string,
+  since: string,
+  max: number,
+  ttl: number,
+  channel: string,
+  message: string,
+  now: number,
+) => Promise<string>;
 
 export function parseEventId(id: string | undefined): [number, number] | undefined {
   const match = id === undefined ? null : /^(\d{1,16})-(\d{1,16})$/.exec(id.trim());
@@ -105,7 +113,8 @@ export function createLiveFeed(deps: {
 
   function remember(articleId: number, event: LiveEvent) {
     let buffer = buffers.get(articleId);
-    if (buffer) buffers.delete(articleId); // re-inserted below: most recently used last
+    if (buffer)
+      buffers.delete(articleId); // re-inserted below: most recently used last
     else buffer = [];
     buffers.set(articleId, buffer);
     // Usually the newest; events relayed from elsewhere may arrive a little out of order.
@@ -138,7 +147,9 @@ export function createLiveFeed(deps: {
   let publishCommand: PublishCommand | undefined;
   if (redis) {
     redis.client.defineCommand('broadsheetLivePublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
-    publishCommand = (redis.client as unknown as { broadsheetLivePublish: PublishCommand }).broadsheetLivePublish.bind(redis.client);
+    publishCommand = (redis.client as unknown as { broadsheetLivePublish: PublishCommand }).broadsheetLivePublish.bind(
+      redis.client,
+    );
     redis.subscribe(CHANNEL, (text) => {
       const space = text.indexOf(' ');
       try {
@@ -154,7 +165,15 @@ export function createLiveFeed(deps: {
     if (redis && publishCommand && redis.isUp()) {
       const wire: Wire = { o: redis.instanceId, a: articleId, t: type, d: data };
       try {
-        const id = await publishCommand(streamKey(articleId), sinceKey(), BUFFER_SIZE, STREAM_TTL_MS, redis.prefix + CHANNEL, JSON.stringify(wire), Date.now());
+        const id = await publishCommand(
+          streamKey(articleId),
+          sinceKey(),
+          BUFFER_SIZE,
+          STREAM_TTL_MS,
+          redis.prefix + CHANNEL,
+          JSON.stringify(wire),
+          Date.now(),
+        );
         return deliver(articleId, toEvent(id, type, data));
       } catch {
         // Redis went away just now: this instance's readers still get the event.

@@ -19,7 +19,11 @@ export function messageIdFor(outboxId: number, createdAt: string, fromAddress: s
   return `<${outboxId}.${Date.parse(createdAt).toString(36)}.outbox@${domain}>`;
 }
 
-export function createMailDeliverer(deps: { smtp: SmtpTarget; mailFrom: Config['mailFrom']; siteTitle: () => string }): { deliver: Deliverer; close(): void } {
+export function createMailDeliverer(deps: {
+  smtp: SmtpTarget;
+  mailFrom: Config['mailFrom'];
+  siteTitle: () => string;
+}): { deliver: Deliverer; close(): void } {
   const { smtp, mailFrom } = deps;
   const transport = nodemailer.createTransport({
     host: smtp.host,

@@ -15,7 +15,14 @@ export interface Maintenance {
   runOnce(now?: Date): Promise<void>;
 }
 
-export function createMaintenance(deps: { db: Db; settings: SettingsService; digests: DigestService; counters?: CounterFolder; log: Logger; intervalMs: number }): Maintenance {
+export function createMaintenance(deps: {
+  db: Db;
+  settings: SettingsService;
+  digests: DigestService;
+  counters?: CounterFolder;
+  log: Logger;
+  intervalMs: number;
+}): Maintenance {
   const { db, settings, digests, log } = deps;
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> | undefined;
@@ -24,7 +31,8 @@ export function createMaintenance(deps: { db: Db; settings: SettingsService; dig
     await digests.run(now);
     await deps.counters?.foldAll();
     const swept = await sweepPersonalData(db, { days: settings.get().personalDataRetentionDays, now });
-    if (swept.comments + swept.ratings + swept.mails > 0) log.info({ swept }, 'deleted personal data past its retention time');
+    if (swept.comments + swept.ratings + swept.mails > 0)
+      log.info({ swept }, 'deleted personal data past its retention time');
   }
 
   const tick = () => {

@@ -46,7 +46,8 @@ export const readMultipartForm: preValidationHookHandler = async (request) => {
     if (!(tooLarge && hasCode(error, 'FST_REQ_FILE_TOO_LARGE'))) {
       if (error instanceof AppError) throw error;
       if (hasCode(error, 'FST_FILES_LIMIT')) throw new AppError('bad_request', 'Send one image at a time.');
-      if (hasCode(error, 'FST_PARTS_LIMIT') || hasCode(error, 'FST_FIELDS_LIMIT')) throw new AppError('bad_request', 'The form has too many fields.');
+      if (hasCode(error, 'FST_PARTS_LIMIT') || hasCode(error, 'FST_FIELDS_LIMIT'))
+        throw new AppError('bad_request', 'The form has too many fields.');
       throw new AppError('bad_request', 'The form could not be read. Try sending it again.');
     }
   }

@@ -25,14 +25,22 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif';
 /** The format named by the file's first bytes, or null when it is none we accept. */
 export function sniffImage(data: Buffer): ImageFormat | null {
   if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
-  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'png';
   if (data.length >= 6 && /^GIF8[79]a$/.test(data.subarray(0, 6).toString('latin1'))) return 'gif';
-  if (data.length >= 12 && data.subarray(0, 4).toString('latin1') === 'RIFF' && data.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
+  if (
+    data.length >= 12 &&
+    data.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    data.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'webp';
   return null;
 }
 
 export function imageTooLarge(): AppError {
-  return new AppError('payload_too_large', 'The image is larger than 8 MB. Choose a smaller file.', { [IMAGE_FIELD]: 'The image is larger than 8 MB.' });
+  return new AppError('payload_too_large', 'The image is larger than 8 MB. Choose a smaller file.', {
+    [IMAGE_FIELD]: 'The image is larger than 8 MB.',
+  });
 }
 
 function notAnImage(): AppError {
@@ -82,7 +90,10 @@ export function createMediaStore(dir: string): MediaStore {
       if (!meta.width || !meta.height) throw unreadable();
       if (meta.width * meta.height > MAX_PIXELS) throw tooManyPixels();
       // EXIF orientations 5–8 swap width and height once the image is turned upright.
-      const upright = (meta.orientation ?? 1) >= 5 ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+      const upright =
+        (meta.orientation ?? 1) >= 5
+          ? { width: meta.height, height: meta.width }
+          : { width: meta.width, height: meta.height };
       const id = Array.from(randomBytes(16), (b) => ALPHABET[b % ALPHABET.length]).join('');
       const widths = variantWidths(upright.width);
       try {

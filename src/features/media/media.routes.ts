@@ -10,7 +10,10 @@ export function mediaRoutes({ mediaDir }: { mediaDir: string }): FastifyPluginAs
     // GET /media/:file — an image variant; names are random and never reused, so cached for a year
     app.get(
       '/media/:file',
-      { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 100 }) }) } },
+      {
+        config: { access: 'public' },
+        schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 100 }) }) },
+      },
       async (request, reply) => {
         // Only names the store makes: no separators, no dots but the extension, so no way out of the folder.
         if (!MEDIA_FILE.test(request.params.file)) return reply.callNotFound();

@@ -2,15 +2,28 @@
 // their findings ("policy-first-time: …; spam score 0.42"): names that the step tests and the
 // CLI use, but that mean nothing to a moderator. Each becomes a sentence here.
 
-const STEPS = ['block-list', 'honeypot', 'form-token', 'duplicate', 'links', 'classifier', 'policy-hold-all', 'staff-identity', 'unproven-address', 'policy-first-time'] as const;
+const STEPS = [
+  'block-list',
+  'honeypot',
+  'form-token',
+  'duplicate',
+  'links',
+  'classifier',
+  'policy-hold-all',
+  'staff-identity',
+  'unproven-address',
+  'policy-first-time',
+] as const;
 type Step = (typeof STEPS)[number];
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 function scoreSentence(score: string): string {
-  return `The spam filter judged it ${Math.round(Number(score) * 100)} % likely to be spam, from the words of ` +
-    `comments moderators marked before.`;
+  return (
+    `The spam filter judged it ${Math.round(Number(score) * 100)} % likely to be spam, from the words of ` +
+    `comments moderators marked before.`
+  );
 }
 
 const SENTENCES: Record<Step, (detail: string) => string> = {
@@ -20,13 +33,16 @@ const SENTENCES: Record<Step, (detail: string) => string> = {
   duplicate: (detail) => sentence(`It has the ${detail.replace(/^same text as /, 'same text as ')}`),
   links: (detail) => {
     const m = /^(\d+) links \(limit (\d+)\)$/.exec(detail);
-    return m ? `It has ${m[1]} links; comments with more than ${m[2]} wait for a moderator.` : sentence(capitalised(detail));
+    return m
+      ? `It has ${m[1]} links; comments with more than ${m[2]} wait for a moderator.`
+      : sentence(capitalised(detail));
   },
   classifier: (detail) => scoreSentence(/([\d.]+)$/.exec(detail)?.[1] ?? '0'),
   'policy-hold-all': () => 'The site holds every comment for review (Settings → Comment policy).',
   'staff-identity': (detail) => sentence(capitalised(detail)),
   'unproven-address': (detail) => sentence(capitalised(detail)),
-  'policy-first-time': () => 'It is the first comment from this person: the site holds a newcomer until a moderator approves one of ' +
+  'policy-first-time': () =>
+    'It is the first comment from this person: the site holds a newcomer until a moderator approves one of ' +
     'their comments.',
 };
 

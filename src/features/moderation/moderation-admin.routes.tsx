@@ -12,7 +12,18 @@ import { adminFrame, sendAdminPage, type AdminFrameDeps } from '../staff/admin-f
 import { BAN_KINDS, type BanDuration } from '../bans/ban.service.ts';
 import type { BanKind } from '../bans/ban.table.ts';
 import { actorOf } from '../staff/staff.service.ts';
-import { ACTIONS, DONE_MESSAGES, QueuePage, STATUSES, type BanProblem, type EditProblem, type ModerationAction, type QueueQuery, type QueueTab, type ReplyProblem } from './moderation-admin.views.tsx';
+import {
+  ACTIONS,
+  DONE_MESSAGES,
+  QueuePage,
+  STATUSES,
+  type BanProblem,
+  type EditProblem,
+  type ModerationAction,
+  type QueueQuery,
+  type QueueTab,
+  type ReplyProblem,
+} from './moderation-admin.views.tsx';
 
 const PER_PAGE = 25;
 const Text = Type.Optional(Type.String({ maxLength: 2000 }));
@@ -42,13 +53,20 @@ function safeReturn(value: string | undefined): URL {
   return url;
 }
 
-function backTo(reply: FastifyReply, returnTo: string | undefined, notice: Record<string, string>, anchor?: number): FastifyReply {
+function backTo(
+  reply: FastifyReply,
+  returnTo: string | undefined,
+  notice: Record<string, string>,
+  anchor?: number,
+): FastifyReply {
   const url = safeReturn(returnTo);
   for (const [key, value] of Object.entries(notice)) url.searchParams.set(key, value);
   return reply.redirect(`${url.pathname}${url.search}${anchor ? `#c${anchor}` : ''}`, 303);
 }
 
-export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comments' | 'articles' | 'assets' | 'bans'>): FastifyPluginAsyncTypebox {
+export function moderationAdminPages(
+  deps: AdminFrameDeps & Pick<AppDeps, 'comments' | 'articles' | 'assets' | 'bans'>,
+): FastifyPluginAsyncTypebox {
   const { comments, articles, assets } = deps;
 
   async function render(
@@ -57,7 +75,8 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
     raw: Record<string, string | undefined>,
     extra: { notice?: string; error?: string; reply?: ReplyProblem; ban?: BanProblem; edit?: EditProblem } = {},
   ) {
-    const status: QueueTab = raw.status === 'all' || STATUSES.includes(raw.status as CommentStatus) ? (raw.status as QueueTab) : 'pending';
+    const status: QueueTab =
+      raw.status === 'all' || STATUSES.includes(raw.status as CommentStatus) ? (raw.status as QueueTab) : 'pending';
     const page = Math.min(Math.max(Number.parseInt(raw.page ?? '1', 10) || 1, 1), 100_000);
     const q = raw.q?.trim() ?? '';
     let article: QueueQuery['article'] = null;
@@ -71,7 +90,8 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
         error = 'There is no published article with that number or address; showing comments on every article.';
       }
     }
-    const commenter = raw.author && /^\d{1,15}$/.test(raw.author) ? await comments.commenterOf(Number(raw.author)) : undefined;
+    const commenter =
+      raw.author && /^\d{1,15}$/.test(raw.author) ? await comments.commenterOf(Number(raw.author)) : undefined;
     if (raw.author && !commenter) error ??= 'There is no comment with that number; showing comments by everyone.';
     const author = commenter ? { commentId: Number(raw.author), name: commenter.name } : null;
     const query: QueueQuery = { status, q, article, author, page };
@@ -88,7 +108,8 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
     if (!notice && done) notice = `${plural(Number(raw.n) || 0, 'comment', 'comments')} ${DONE_MESSAGES[done]}.`;
     if (!notice && raw.reply && /^\d+$/.test(raw.reply)) notice = `Your reply (#${raw.reply}) is published.`;
     if (!notice && raw.banned && /^\d+$/.test(raw.banned)) notice = `Banned (ban #${raw.banned}); see the ban list.`;
-    if (!notice && raw.edited && /^\d+$/.test(raw.edited)) notice = `The text of comment #${raw.edited} is saved; its earlier text is kept.`;
+    if (!notice && raw.edited && /^\d+$/.test(raw.edited))
+      notice = `The text of comment #${raw.edited} is saved; its earlier text is kept.`;
     return sendAdminPage(
       reply,
       <QueuePage
@@ -107,8 +128,10 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
 
   return async (app) => {
     // GET /admin/comments?status=pending&q=&article=&page= — the queue, newest first, 25 a page
-    app.get('/admin/comments', { config: { access: 'moderator' }, schema: { hide: true, querystring: QueueQuerystring } }, async (request, reply) =>
-      render(request, reply, request.query),
+    app.get(
+      '/admin/comments',
+      { config: { access: 'moderator' }, schema: { hide: true, querystring: QueueQuerystring } },
+      async (request, reply) => render(request, reply, request.query),
     );
 
     // POST /admin/comments/bulk — one action on every selected comment; 303 back to the queue
@@ -118,12 +141,20 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
         config: { access: 'moderator' },
         schema: {
           hide: true,
-          body: Type.Object({ _csrf: Text, action: ActionField, return: Text, ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 })) }),
+          body: Type.Object({
+            _csrf: Text,
+            action: ActionField,
+            return: Text,
+            ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 })),
+          }),
         },
       },
       async (request, reply) => {
         const { action, ids = [] } = request.body;
-        if (ids.length === 0) return render(request, reply.status(400), Object.fromEntries(safeReturn(request.body.return).searchParams), { error: 'Select at least one comment first.' });
+        if (ids.length === 0)
+          return render(request, reply.status(400), Object.fromEntries(safeReturn(request.body.return).searchParams), {
+            error: 'Select at least one comment first.',
+          });
         const status = statusOf(action);
         const changed = await comments.setStatus([...new Set(ids)], status, actorOf(request.staff!.user));
         return backTo(reply, request.body.return, { done: status, n: String(changed) });
@@ -135,7 +166,16 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
       '/admin/comments/:id/status',
       {
         config: { access: 'moderator' },
-        schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, action: ActionField, return: Text, next: Type.Optional(Type.Integer({ minimum: 1 })) }) },
+        schema: {
+          hide: true,
+          params: Id,
+          body: Type.Object({
+            _csrf: Text,
+            action: ActionField,
+            return: Text,
+            next: Type.Optional(Type.Integer({ minimum: 1 })),
+          }),
+        },
       },
       async (request, reply) => {
         const status = statusOf(request.body.action);
@@ -166,7 +206,8 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
         const { kind = '', reason = '', duration = '' } = request.body;
         const back = Object.fromEntries(safeReturn(request.body.return).searchParams);
         try {
-          if (!BAN_KINDS.some((k) => k.kind === kind)) throw new AppError('validation_failed', undefined, { kind: 'Choose what to ban by.' });
+          if (!BAN_KINDS.some((k) => k.kind === kind))
+            throw new AppError('validation_failed', undefined, { kind: 'Choose what to ban by.' });
           const ban = await deps.bans.banFromComment(
             { commentId: request.params.id, kind: kind as BanKind, reason, duration: duration as BanDuration },
             actorOf(request.staff!.user),
@@ -174,7 +215,10 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
           return backTo(reply, request.body.return, { banned: String(ban.id) }, request.params.id);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;
-          return render(request, reply.status(error.status), back, { error: error.fields ? undefined : error.message, ban: { commentId: request.params.id, errors: error.fields ?? { form: error.message } } });
+          return render(request, reply.status(error.status), back, {
+            error: error.fields ? undefined : error.message,
+            ban: { commentId: request.params.id, errors: error.fields ?? { form: error.message } },
+          });
         }
       },
     );
@@ -183,7 +227,14 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
     // earlier text); 303 back, or the queue with the error beside the text
     app.post(
       '/admin/comments/:id/edit',
-      { config: { access: 'moderator' }, schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, body: Type.Optional(Type.String({ maxLength: 20_000 })), return: Text }) } },
+      {
+        config: { access: 'moderator' },
+        schema: {
+          hide: true,
+          params: Id,
+          body: Type.Object({ _csrf: Text, body: Type.Optional(Type.String({ maxLength: 20_000 })), return: Text }),
+        },
+      },
       async (request, reply) => {
         const body = request.body.body ?? '';
         try {
@@ -191,9 +242,14 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
           return backTo(reply, request.body.return, { edited: String(request.params.id) }, request.params.id);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;
-          return render(request, reply.status(error.status), Object.fromEntries(safeReturn(request.body.return).searchParams), {
-            edit: { commentId: request.params.id, body, message: error.fields?.body ?? error.message },
-          });
+          return render(
+            request,
+            reply.status(error.status),
+            Object.fromEntries(safeReturn(request.body.return).searchParams),
+            {
+              edit: { commentId: request.params.id, body, message: error.fields?.body ?? error.message },
+            },
+          );
         }
       },
     );
@@ -202,19 +258,31 @@ export function moderationAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'comme
     // beside the reply
     app.post(
       '/admin/comments/:id/reply',
-      { config: { access: 'moderator' }, schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, body: Text, return: Text }) } },
+      {
+        config: { access: 'moderator' },
+        schema: { hide: true, params: Id, body: Type.Object({ _csrf: Text, body: Text, return: Text }) },
+      },
       async (request, reply) => {
         const user = request.staff!.user;
         const body = request.body.body ?? '';
         try {
-          const { id } = await comments.postAsStaff({ parentId: request.params.id, body }, { name: user.displayName, email: user.email, role: user.role }, actorOf(user));
+          const { id } = await comments.postAsStaff(
+            { parentId: request.params.id, body },
+            { name: user.displayName, email: user.email, role: user.role },
+            actorOf(user),
+          );
           return backTo(reply, request.body.return, { reply: String(id) }, request.params.id);
         } catch (error) {
           if (!(error instanceof AppError) || error.code === 'comment_not_found') throw error;
           const message = error.fields?.body ?? error.fields?.authorEmail ?? error.fields?.authorName ?? error.message;
-          return render(request, reply.status(error.status), Object.fromEntries(safeReturn(request.body.return).searchParams), {
-            reply: { commentId: request.params.id, body, message },
-          });
+          return render(
+            request,
+            reply.status(error.status),
+            Object.fromEntries(safeReturn(request.body.return).searchParams),
+            {
+              reply: { commentId: request.params.id, body, message },
+            },
+          );
         }
       },
     );

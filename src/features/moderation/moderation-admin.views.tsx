@@ -29,7 +29,13 @@ export const ACTIONS = [
 
 export type ModerationAction = (typeof ACTIONS)[number]['action'];
 
-const TAB_LABELS: Record<QueueTab, string> = { pending: 'Pending', approved: 'Approved', spam: 'Spam', trash: 'Trash', all: 'All' };
+const TAB_LABELS: Record<QueueTab, string> = {
+  pending: 'Pending',
+  approved: 'Approved',
+  spam: 'Spam',
+  trash: 'Trash',
+  all: 'All',
+};
 
 export const DONE_MESSAGES: Record<CommentStatus, string> = {
   approved: 'approved',
@@ -91,13 +97,19 @@ export interface QueuePageProps {
 
 export function QueuePage({ frame, query, queue, scriptPath, notice, error, reply, ban, edit }: QueuePageProps) {
   const here = queueHref(query);
-  const countOf = (tab: QueueTab) => (tab === 'all' ? STATUSES.reduce((sum, s) => sum + queue.counts[s], 0) : queue.counts[tab]);
+  const countOf = (tab: QueueTab) =>
+    tab === 'all' ? STATUSES.reduce((sum, s) => sum + queue.counts[s], 0) : queue.counts[tab];
   const total = countOf(query.status);
   const first = (queue.page - 1) * queue.perPage + 1;
   const last = first + queue.items.length - 1;
   const actions = ACTIONS.filter((a) => a.status !== query.status);
   return (
-    <AdminLayout frame={frame} title={`Comments: ${TAB_LABELS[query.status]}`} active="/admin/comments" scripts={[scriptPath]}>
+    <AdminLayout
+      frame={frame}
+      title={`Comments: ${TAB_LABELS[query.status]}`}
+      active="/admin/comments"
+      scripts={[scriptPath]}
+    >
       <h1>Comments</h1>
       {notice ? (
         <p class="notice" role="status">
@@ -114,7 +126,10 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
         <ul class="tabs">
           {TABS.map((status) => (
             <li>
-              <a href={queueHref(query, { status, page: 1 })} aria-current={status === query.status ? 'page' : undefined}>
+              <a
+                href={queueHref(query, { status, page: 1 })}
+                aria-current={status === query.status ? 'page' : undefined}
+              >
                 {TAB_LABELS[status]} <span class="count">({countOf(status).toLocaleString('en')})</span>
               </a>
             </li>
@@ -148,8 +163,8 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
 
       <details id="shortcuts" class="shortcuts">
         <summary>
-          Keyboard shortcuts: <kbd>j</kbd> <kbd>k</kbd> <kbd>x</kbd> <kbd>a</kbd>{' '}
-          <kbd>s</kbd> <kbd>t</kbd> <kbd>u</kbd> <kbd>?</kbd>
+          Keyboard shortcuts: <kbd>j</kbd> <kbd>k</kbd> <kbd>x</kbd> <kbd>a</kbd> <kbd>s</kbd> <kbd>t</kbd> <kbd>u</kbd>{' '}
+          <kbd>?</kbd>
         </summary>
         <dl>
           <dt>
@@ -173,7 +188,11 @@ export function QueuePage({ frame, query, queue, scriptPath, notice, error, repl
       </details>
 
       {queue.items.length === 0 ? (
-        <p class="empty">{query.status === 'pending' && !query.q && !query.article ? 'Nothing is waiting for moderation.' : 'No comments match.'}</p>
+        <p class="empty">
+          {query.status === 'pending' && !query.q && !query.article
+            ? 'Nothing is waiting for moderation.'
+            : 'No comments match.'}
+        </p>
       ) : (
         <>
           <form id="bulk" method="post" action="/admin/comments/bulk" class="bulk-bar">
@@ -235,7 +254,13 @@ function QueueEntry({
   const label = `comment #${item.id} by ${item.authorName}`;
   return (
     <li>
-      <article id={`c${item.id}`} class={`queue-item status-${item.status}`} tabIndex={-1} data-queue-item aria-label={`C${label.slice(1)}`}>
+      <article
+        id={`c${item.id}`}
+        class={`queue-item status-${item.status}`}
+        tabIndex={-1}
+        data-queue-item
+        aria-label={`C${label.slice(1)}`}
+      >
         <div class="queue-select">
           <input type="checkbox" name="ids" value={item.id} form="bulk" id={`select-${item.id}`} />
           <label for={`select-${item.id}`}>
@@ -270,8 +295,11 @@ function QueueEntry({
             {item.spamScore !== null ? <span class="spam-score">spam score {item.spamScore.toFixed(2)}</span> : null}
           </p>
           <p class="queue-on">
-            on <a href={`${articlePath(item.articleSlug)}${item.status === 'approved' ? `/comments/${item.id}` : ''}`}>{item.articleTitle}</a> (
-            <a href={`/admin/comments?status=${item.status}&article=${item.articleId}`}>only this article</a>)
+            on{' '}
+            <a href={`${articlePath(item.articleSlug)}${item.status === 'approved' ? `/comments/${item.id}` : ''}`}>
+              {item.articleTitle}
+            </a>{' '}
+            (<a href={`/admin/comments?status=${item.status}&article=${item.articleId}`}>only this article</a>)
           </p>
         </header>
         {item.staffAuthor ? null : <History item={item} />}
@@ -301,7 +329,8 @@ function QueueEntry({
         {item.edits.length > 0 && item.editedAt ? (
           <details class="comment-edits">
             <summary>
-              Edited <time dateTime={item.editedAt}>{formatDateTime(item.editedAt)}</time>: {plural(item.edits.length, 'earlier text', 'earlier texts')}
+              Edited <time dateTime={item.editedAt}>{formatDateTime(item.editedAt)}</time>:{' '}
+              {plural(item.edits.length, 'earlier text', 'earlier texts')}
             </summary>
             <ol>
               {item.edits.map((edit) => (
@@ -320,7 +349,14 @@ function QueueEntry({
           <input type="hidden" name="return" value={here} />
           {next !== undefined ? <input type="hidden" name="next" value={next} /> : null}
           {ACTIONS.filter((a) => a.status !== item.status).map((a) => (
-            <button type="submit" name="action" value={a.action} data-key={a.key} class={`action-${a.action}`} aria-keyshortcuts={a.key}>
+            <button
+              type="submit"
+              name="action"
+              value={a.action}
+              data-key={a.key}
+              class={`action-${a.action}`}
+              aria-keyshortcuts={a.key}
+            >
               {a.label}
               <span class="visually-hidden"> {label}</span>
             </button>
@@ -391,7 +427,9 @@ function QueueEntry({
             </form>
           </details>
         ) : null}
-        {item.staffAuthor ? null : <BanForm commentId={item.id} authorName={item.authorName} csrf={frame.csrf} here={here} error={ban?.errors} />}
+        {item.staffAuthor ? null : (
+          <BanForm commentId={item.id} authorName={item.authorName} csrf={frame.csrf} here={here} error={ban?.errors} />
+        )}
       </article>
     </li>
   );
@@ -429,5 +467,14 @@ function History({ item }: { item: QueueItem }) {
 
 function Pager({ query, total, perPage }: { query: QueueQuery; total: number; perPage: number }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
-  return <Pagination page={query.page} pages={pages} href={(page) => queueHref(query, { page })} label="Pages" previous="Newer" next="Older" />;
+  return (
+    <Pagination
+      page={query.page}
+      pages={pages}
+      href={(page) => queueHref(query, { page })}
+      label="Pages"
+      previous="Newer"
+      next="Older"
+    />
+  );
 }

@@ -26,10 +26,19 @@ export interface DigestService {
   run(now?: Date): Promise<number>;
 }
 
-export function createDigestService(deps: { db: Db; config: Pick<Config, 'publicUrl' | 'smtp'>; settings: SettingsService; outbox: OutboxSender }): DigestService {
+export function createDigestService(deps: {
+  db: Db;
+  config: Pick<Config, 'publicUrl' | 'smtp'>;
+  settings: SettingsService;
+  outbox: OutboxSender;
+}): DigestService {
   const { db, config, settings, outbox } = deps;
 
-  async function sendOne(trx: Kysely<Database>, digest: { user_id: number; email: string; last_sent_at: string }, now: string): Promise<boolean> {
+  async function sendOne(
+    trx: Kysely<Database>,
+    digest: { user_id: number; email: string; last_sent_at: string },
+    now: string,
+  ): Promise<boolean> {
     const held = await trx
       .selectFrom('comments as c')
       .innerJoin('articles as a', 'a.id', 'c.article_id')
@@ -47,13 +56,22 @@ export function createDigestService(deps: { db: Db; config: Pick<Config, 'public
       .where('created_at', '>', digest.last_sent_at)
       .executeTakeFirstOrThrow();
     // The conditional update claims this digest: another instance running at once updates nothing.
-    const claimed = await trx.updateTable('held_digests').set({ last_sent_at: now }).where('user_id', '=', digest.user_id).where('last_sent_at', '=', digest.last_sent_at).executeTakeFirst();
+    const claimed = await trx
+      .updateTable('held_digests')
+      .set({ last_sent_at: now })
+      .where('user_id', '=', digest.user_id)
+      .where('last_sent_at', '=', digest.last_sent_at)
+      .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) === 0) return false;
     const mail = heldDigestMail({ title: settings.get().siteTitle, publicUrl: config.publicUrl }, digest.email, {
       count: Number(n),
       queueUrl: `${config.publicUrl}/admin/comments?status=pending`,
       accountUrl: `${config.publicUrl}/admin/account/notifications`,
-      samples: held.map((h) => ({ authorName: h.author_name, articleTitle: h.title, excerpt: h.body_markdown.replace(/\s+/g, ' ').slice(0, 140) })),
+      samples: held.map((h) => ({
+        authorName: h.author_name,
+        articleTitle: h.title,
+        excerpt: h.body_markdown.replace(/\s+/g, ' ').slice(0, 140),
+      })),
     });
     await queueMessage(trx, { channel: 'mail', recipient: digest.email, payload: mail });
     return true;
@@ -61,7 +79,11 @@ export function createDigestService(deps: { db: Db; config: Pick<Config, 'public
 
   return {
     async intervalOf(userId) {
-      const row = await db.selectFrom('held_digests').select('interval_minutes').where('user_id', '=', userId).executeTakeFirst();
+      const row = await db
+        .selectFrom('held_digests')
+        .select('interval_minutes')
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return row?.interval_minutes ?? null;
     },
 

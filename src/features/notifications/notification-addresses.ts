@@ -7,7 +7,9 @@ import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 
 // Every comment from a reader runs the second: prepared once (db/prepared.ts).
-const confirmedAt = prepared((db, v: { address: string }) => db.selectFrom('mail_addresses').select('confirmed_at').where('email', '=', v.address));
+const confirmedAt = prepared((db, v: { address: string }) =>
+  db.selectFrom('mail_addresses').select('confirmed_at').where('email', '=', v.address),
+);
 const confirmedForReader = prepared((db, v: { address: string; readerId: string }) =>
   db
     .selectFrom('mail_addresses as a')
@@ -25,7 +27,11 @@ const confirmedForReader = prepared((db, v: { address: string; readerId: string 
  * mail. With `readerId`, only when that reader is the one who asked for the confirmation (a comment
  * of theirs under this address follows replies); a null reader is never proven.
  */
-export async function isAddressConfirmed(db: Kysely<Database>, email: string, readerId?: string | null): Promise<boolean> {
+export async function isAddressConfirmed(
+  db: Kysely<Database>,
+  email: string,
+  readerId?: string | null,
+): Promise<boolean> {
   const address = email.trim().toLowerCase();
   if (readerId === undefined) return (await confirmedAt.execute(db, { address })).rows[0]?.confirmed_at != null;
   if (readerId === null) return false;

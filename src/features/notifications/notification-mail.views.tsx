@@ -29,8 +29,20 @@ function html(title: string, body: ComponentChildren): string {
 }
 
 /** A machine-sent mail: its text part (lines), its HTML body, and any headers beyond Auto-Submitted. */
-export function mail(to: string, subject: string, text: string[], body: ComponentChildren, headers: Record<string, string> = {}): MailPayload {
-  return { to, subject, text: text.join('\n'), html: html(subject, body), headers: { 'Auto-Submitted': 'auto-generated', ...headers } };
+export function mail(
+  to: string,
+  subject: string,
+  text: string[],
+  body: ComponentChildren,
+  headers: Record<string, string> = {},
+): MailPayload {
+  return {
+    to,
+    subject,
+    text: text.join('\n'),
+    html: html(subject, body),
+    headers: { 'Auto-Submitted': 'auto-generated', ...headers },
+  };
 }
 
 export function confirmationMail(site: MailSite, to: string, confirmUrl: string): MailPayload {
@@ -48,9 +60,7 @@ export function confirmationMail(site: MailSite, to: string, confirmUrl: string)
     subject,
     text,
     <>
-      <p>
-        Someone, probably you, asked {site.title} to e-mail this address when someone replies to their comment.
-      </p>
+      <p>Someone, probably you, asked {site.title} to e-mail this address when someone replies to their comment.</p>
       <p>
         <a href={confirmUrl}>Confirm reply notifications</a>
       </p>
@@ -101,14 +111,23 @@ export function replyMail(
       </p>
     </>,
     {
-    'List-Id': listId(site, 'replies'),
-    'List-Unsubscribe': `<${unsubscribeUrl}>`,
-    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': listId(site, 'replies'),
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     },
   );
 }
 
-export function heldDigestMail(site: MailSite, to: string, digest: { count: number; queueUrl: string; accountUrl: string; samples: { authorName: string; articleTitle: string; excerpt: string }[] }): MailPayload {
+export function heldDigestMail(
+  site: MailSite,
+  to: string,
+  digest: {
+    count: number;
+    queueUrl: string;
+    accountUrl: string;
+    samples: { authorName: string; articleTitle: string; excerpt: string }[];
+  },
+): MailPayload {
   const subject = `${digest.count} comment${digest.count === 1 ? '' : 's'} held for moderation on ${site.title}`;
   const text = [
     `${subject}:`,
@@ -162,9 +181,7 @@ export function privacyLinkMail(site: MailSite, to: string, url: string): MailPa
     subject,
     text,
     <>
-      <p>
-        Someone, probably you, asked to see or erase what {site.title} stores about this address.
-      </p>
+      <p>Someone, probably you, asked to see or erase what {site.title} stores about this address.</p>
       <p>
         <a href={url}>See or erase your data</a> (this link works once, for 24 hours)
       </p>

@@ -13,15 +13,23 @@ import { LinkActionPage } from './notification.views.tsx';
 const Token = Type.Object({ token: Type.String({ maxLength: 100 }) });
 
 function send(reply: FastifyReply, page: VNode) {
-  return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
+  return reply
+    .header('cache-control', 'no-store')
+    .header('x-robots-tag', 'noindex')
+    .type('text/html; charset=utf-8')
+    .send(renderPage(page));
 }
 
-export function notificationPages(deps: Pick<AppDeps, 'notifications' | 'layout' | 'postLimit'>): FastifyPluginAsyncTypebox {
+export function notificationPages(
+  deps: Pick<AppDeps, 'notifications' | 'layout' | 'postLimit'>,
+): FastifyPluginAsyncTypebox {
   const { notifications } = deps;
   return async (app) => {
     // Mail programs may post one-click unsubscribes as multipart/form-data; the body is not needed.
     if (!app.hasContentTypeParser('multipart/form-data')) {
-      app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => done(null, {}));
+      app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) =>
+        done(null, {}),
+      );
     }
     const common = { config: { access: 'public' as const }, schema: { hide: true, params: Token } };
 
@@ -33,7 +41,11 @@ export function notificationPages(deps: Pick<AppDeps, 'notifications' | 'layout'
         <LinkActionPage
           context={deps.layout()}
           title="Confirm reply notifications"
-          message={state.confirmed ? 'This address is already confirmed: you will be told of replies to the comments you asked about.' : 'Press the button to receive an e-mail when someone replies to your comments.'}
+          message={
+            state.confirmed
+              ? 'This address is already confirmed: you will be told of replies to the comments you asked about.'
+              : 'Press the button to receive an e-mail when someone replies to your comments.'
+          }
           action={state.confirmed ? undefined : { href: `/mail/confirm/${request.params.token}`, label: 'Confirm' }}
         />,
       );
@@ -42,7 +54,14 @@ export function notificationPages(deps: Pick<AppDeps, 'notifications' | 'layout'
     // POST /mail/confirm/:token — confirms the address (the signed link is the credential); a page says so
     app.post('/mail/confirm/:token', common, async (request, reply) => {
       await notifications.confirm(request.params.token);
-      return send(reply, <LinkActionPage context={deps.layout()} title="Confirmed" message="Thank you. You will receive an e-mail when someone replies to your comments." />);
+      return send(
+        reply,
+        <LinkActionPage
+          context={deps.layout()}
+          title="Confirmed"
+          message="Thank you. You will receive an e-mail when someone replies to your comments."
+        />,
+      );
     });
 
     // GET /mail/unsubscribe/:token — what will stop, and the button; changes nothing
@@ -53,8 +72,14 @@ export function notificationPages(deps: Pick<AppDeps, 'notifications' | 'layout'
         <LinkActionPage
           context={deps.layout()}
           title="Stop reply notifications"
-          message={following > 0 ? 'Press the button and no more reply notifications will be sent to this address.' : 'This address receives no reply notifications: there is nothing to stop.'}
-          action={following > 0 ? { href: `/mail/unsubscribe/${request.params.token}`, label: 'Unsubscribe' } : undefined}
+          message={
+            following > 0
+              ? 'Press the button and no more reply notifications will be sent to this address.'
+              : 'This address receives no reply notifications: there is nothing to stop.'
+          }
+          action={
+            following > 0 ? { href: `/mail/unsubscribe/${request.params.token}`, label: 'Unsubscribe' } : undefined
+          }
         />,
       );
     });
@@ -67,7 +92,11 @@ export function notificationPages(deps: Pick<AppDeps, 'notifications' | 'layout'
         <LinkActionPage
           context={deps.layout()}
           title="Unsubscribed"
-          message={stopped > 0 ? 'Done: no more reply notifications will be sent to this address.' : 'This address receives no reply notifications: there was nothing to stop.'}
+          message={
+            stopped > 0
+              ? 'Done: no more reply notifications will be sent to this address.'
+              : 'This address receives no reply notifications: there was nothing to stop.'
+          }
         />,
       );
     });

@@ -54,18 +54,26 @@ export interface NotificationService extends CommentNotifier {
   link(purpose: LinkPurpose, addressId: number): string;
 }
 
-export function createNotificationService(deps: { db: Db; config: Pick<Config, 'publicUrl' | 'smtp'>; settings: SettingsService; linkKey: string; outbox: OutboxSender }): NotificationService {
+export function createNotificationService(deps: {
+  db: Db;
+  config: Pick<Config, 'publicUrl' | 'smtp'>;
+  settings: SettingsService;
+  linkKey: string;
+  outbox: OutboxSender;
+}): NotificationService {
   const { db, config, settings, linkKey, outbox } = deps;
   const enabled = config.smtp !== undefined;
   const site = (): MailSite => ({ title: settings.get().siteTitle, publicUrl: config.publicUrl });
-  const link = (purpose: LinkPurpose, id: number) => `${config.publicUrl}/mail/${purpose}/${signLink(linkKey, purpose, id)}`;
+  const link = (purpose: LinkPurpose, id: number) =>
+    `${config.publicUrl}/mail/${purpose}/${signLink(linkKey, purpose, id)}`;
 
   async function addressOf(purpose: LinkPurpose, token: string): Promise<repo.AddressRow> {
     const id = verifyLink(linkKey, purpose, token);
     if (id === undefined) throw new AppError('link_invalid');
     const address = await repo.findAddressById(db, id);
     // Erased (privacy self-service) since the mail was sent.
-    if (!address) throw new AppError('link_expired', 'This link no longer works: the address it was for is no longer stored here.');
+    if (!address)
+      throw new AppError('link_expired', 'This link no longer works: the address it was for is no longer stored here.');
     return address;
   }
 
@@ -79,7 +87,12 @@ export function createNotificationService(deps: { db: Db; config: Pick<Config, '
       const address = await repo.ensureAddress(trx, comment.authorEmail, now);
       await repo.addSubscription(trx, comment.id, address.id, now);
       if (address.confirmed_at === null) {
-        await queueMessage(trx, { channel: 'mail', recipient: address.email, dedupeKey: `confirm:${address.id}`, payload: confirmationMail(site(), address.email, link('confirm', address.id)) });
+        await queueMessage(trx, {
+          channel: 'mail',
+          recipient: address.email,
+          dedupeKey: `confirm:${address.id}`,
+          payload: confirmationMail(site(), address.email, link('confirm', address.id)),
+        });
       }
     },
 
@@ -90,7 +103,13 @@ export function createNotificationService(deps: { db: Db; config: Pick<Config, '
       const followers = await repo.subscribersOf(trx, [...new Set(replies.map((r) => r.parent_id!))]);
       if (followers.length === 0) return;
       const articles = new Map(
-        (await trx.selectFrom('articles').select(['id', 'slug', 'title']).where('id', 'in', [...new Set(replies.map((r) => r.article_id))]).execute()).map((a) => [a.id, a]),
+        (
+          await trx
+            .selectFrom('articles')
+            .select(['id', 'slug', 'title'])
+            .where('id', 'in', [...new Set(replies.map((r) => r.article_id))])
+            .execute()
+        ).map((a) => [a.id, a]),
       );
       for (const reply of replies) {
         const article = articles.get(reply.article_id)!;
@@ -100,10 +119,20 @@ export function createNotificationService(deps: { db: Db; config: Pick<Config, '
           const mail = replyMail(
             site(),
             follower.email,
-            { authorName: reply.author_name, bodyText: reply.body_markdown, articleTitle: article.title, url: `${config.publicUrl}${articlePath(article.slug)}/comments/${reply.id}` },
+            {
+              authorName: reply.author_name,
+              bodyText: reply.body_markdown,
+              articleTitle: article.title,
+              url: `${config.publicUrl}${articlePath(article.slug)}/comments/${reply.id}`,
+            },
             link('unsubscribe', follower.address_id),
           );
-          await queueMessage(trx, { channel: 'mail', recipient: follower.email, dedupeKey: `reply:${reply.id}:${follower.address_id}`, payload: mail });
+          await queueMessage(trx, {
+            channel: 'mail',
+            recipient: follower.email,
+            dedupeKey: `reply:${reply.id}:${follower.address_id}`,
+            payload: mail,
+          });
         }
       }
     },

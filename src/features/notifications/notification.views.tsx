@@ -10,7 +10,10 @@ export function LinkActionPage(props: {
   action?: { href: string; label: string };
 }) {
   return (
-    <Layout meta={{ title: props.title, path: '', head: <meta name="robots" content="noindex" /> }} context={props.context}>
+    <Layout
+      meta={{ title: props.title, path: '', head: <meta name="robots" content="noindex" /> }}
+      context={props.context}
+    >
       <section class="mail-link-page">
         <h1>{props.title}</h1>
         <p role="status">{props.message}</p>

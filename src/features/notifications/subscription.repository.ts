@@ -12,31 +12,60 @@ export interface AddressRow {
 
 /** The address's row, made on first use (a unique key settles two first uses at once). */
 export async function ensureAddress(db: Db, email: string, now: string): Promise<AddressRow & { created: boolean }> {
-  const inserted = await db.insertInto('mail_addresses').values({ email, created_at: now }).onConflict((oc) => oc.column('email').doNothing()).executeTakeFirst();
-  const row = await db.selectFrom('mail_addresses').select(['id', 'email', 'confirmed_at']).where('email', '=', email).executeTakeFirstOrThrow();
+  const inserted = await db
+    .insertInto('mail_addresses')
+    .values({ email, created_at: now })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .executeTakeFirst();
+  const row = await db
+    .selectFrom('mail_addresses')
+    .select(['id', 'email', 'confirmed_at'])
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
   return { ...row, created: Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 };
 }
 
 export function findAddressById(db: Db, id: number): Promise<AddressRow | undefined> {
-  return db.selectFrom('mail_addresses').select(['id', 'email', 'confirmed_at']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('mail_addresses')
+    .select(['id', 'email', 'confirmed_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export function findAddress(db: Db, email: string): Promise<AddressRow | undefined> {
-  return db.selectFrom('mail_addresses').select(['id', 'email', 'confirmed_at']).where('email', '=', email).executeTakeFirst();
+  return db
+    .selectFrom('mail_addresses')
+    .select(['id', 'email', 'confirmed_at'])
+    .where('email', '=', email)
+    .executeTakeFirst();
 }
 
 /** True when it was not confirmed before. */
 export async function confirmAddress(db: Db, id: number, now: string): Promise<boolean> {
-  const result = await db.updateTable('mail_addresses').set({ confirmed_at: now }).where('id', '=', id).where('confirmed_at', 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('mail_addresses')
+    .set({ confirmed_at: now })
+    .where('id', '=', id)
+    .where('confirmed_at', 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
 export async function addSubscription(db: Db, commentId: number, addressId: number, now: string): Promise<void> {
-  await db.insertInto('reply_subscriptions').values({ comment_id: commentId, address_id: addressId, created_at: now }).onConflict((oc) => oc.column('comment_id').doNothing()).execute();
+  await db
+    .insertInto('reply_subscriptions')
+    .values({ comment_id: commentId, address_id: addressId, created_at: now })
+    .onConflict((oc) => oc.column('comment_id').doNothing())
+    .execute();
 }
 
 export async function countSubscriptions(db: Db, addressId: number): Promise<number> {
-  const row = await db.selectFrom('reply_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('address_id', '=', addressId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('reply_subscriptions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('address_id', '=', addressId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -46,7 +75,10 @@ export async function deleteSubscriptions(db: Db, addressId: number): Promise<nu
 }
 
 /** Who follows replies to these comments (confirmed or not). */
-export function subscribersOf(db: Db, commentIds: number[]): Promise<{ comment_id: number; address_id: number; email: string; confirmed_at: string | null }[]> {
+export function subscribersOf(
+  db: Db,
+  commentIds: number[],
+): Promise<{ comment_id: number; address_id: number; email: string; confirmed_at: string | null }[]> {
   if (commentIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('reply_subscriptions as s')

@@ -13,7 +13,9 @@ import { OutboxPage } from './outbox-admin.views.tsx';
 const PER_PAGE = 50;
 const STATUSES = ['queued', 'sent', 'failed'] as const;
 
-export function outboxAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'db' | 'outbox' | 'config'>): FastifyPluginAsyncTypebox {
+export function outboxAdminPages(
+  deps: AdminFrameDeps & Pick<AppDeps, 'db' | 'outbox' | 'config'>,
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     // GET /admin/outbox?status=queued|sent|failed&page=N — messages newest first, with each one's last error
     app.get(
@@ -22,11 +24,16 @@ export function outboxAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'db' | 'ou
         config: { access: 'admin' },
         schema: {
           hide: true,
-          querystring: Type.Object({ status: Type.Optional(Type.String({ maxLength: 10 })), page: Type.Optional(Type.String({ maxLength: 10 })) }),
+          querystring: Type.Object({
+            status: Type.Optional(Type.String({ maxLength: 10 })),
+            page: Type.Optional(Type.String({ maxLength: 10 })),
+          }),
         },
       },
       async (request, reply) => {
-        const status = (STATUSES as readonly string[]).includes(request.query.status ?? '') ? (request.query.status as OutboxStatus) : undefined;
+        const status = (STATUSES as readonly string[]).includes(request.query.status ?? '')
+          ? (request.query.status as OutboxStatus)
+          : undefined;
         const page = Math.min(Math.max(Number.parseInt(request.query.page ?? '1', 10) || 1, 1), 100_000);
         const rows = await repo.listMessages(deps.db, { status, limit: PER_PAGE + 1, offset: (page - 1) * PER_PAGE });
         const counts = await repo.countByStatus(deps.db);
@@ -49,12 +56,20 @@ export function outboxAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'db' | 'ou
     // POST /admin/outbox/:id/retry — a failed message goes back to the queue; 303 to the outbox
     app.post(
       '/admin/outbox/:id/retry',
-      { config: { access: 'admin' }, schema: { hide: true, params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,12}$' }) }) } },
+      {
+        config: { access: 'admin' },
+        schema: { hide: true, params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,12}$' }) }) },
+      },
       async (request, reply) => {
         const id = Number(request.params.id);
         const done = await deps.db.transaction().execute(async (trx) => {
           if (!(await repo.requeue(trx, id, nowIso()))) return false;
-          await recordAudit(trx, { userId: request.staff!.user.id, name: request.staff!.user.email }, 'outbox.retry', `outbox:${id}`);
+          await recordAudit(
+            trx,
+            { userId: request.staff!.user.id, name: request.staff!.user.email },
+            'outbox.retry',
+            `outbox:${id}`,
+          );
           return true;
         });
         if (!done) throw new AppError('not_found', 'That message is not in the outbox as failed.');

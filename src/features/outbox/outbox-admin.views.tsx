@@ -27,16 +27,21 @@ export function OutboxPage(props: {
   hasOlder: boolean;
 }) {
   const { frame, rows, counts, status, page } = props;
-  const href = (s: OutboxStatus | undefined, p = 1) => `/admin/outbox${s || p > 1 ? '?' : ''}` +
+  const href = (s: OutboxStatus | undefined, p = 1) =>
+    `/admin/outbox${s || p > 1 ? '?' : ''}` +
     `${[s ? `status=${s}` : '', p > 1 ? `page=${p}` : ''].filter(Boolean).join('&')}`;
   return (
     <AdminLayout frame={frame} title="Outbox" active="/admin/outbox">
       <h1 id="outbox-heading">Outbox</h1>
       {props.mailEnabled ? (
-        <p class="hint">E-mail is on. Messages are sent in the background and retried with growing delays when the receiving server is away.</p>
+        <p class="hint">
+          E-mail is on. Messages are sent in the background and retried with growing delays when the receiving server is
+          away.
+        </p>
       ) : (
         <p class="notice" role="status">
-          E-mail is off: this site sends no mail until <code>SMTP_URL</code> is set. Readers are not offered reply notifications by e-mail.
+          E-mail is off: this site sends no mail until <code>SMTP_URL</code> is set. Readers are not offered reply
+          notifications by e-mail.
         </p>
       )}
       <p class="hint">Delivering: {props.channels.length > 0 ? props.channels.join(', ') : 'nothing'}.</p>

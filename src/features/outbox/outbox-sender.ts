@@ -55,7 +55,11 @@ export interface OutboxSender {
    * Adds (or replaces) the deliverer of a channel; messages of channels without one wait. `retry` overrides the
    * options' retries for this channel.
    */
-  register(channel: string, deliver: Deliverer, retry?: Partial<Pick<OutboxOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>): void;
+  register(
+    channel: string,
+    deliver: Deliverer,
+    retry?: Partial<Pick<OutboxOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>>,
+  ): void;
   channels(): string[];
   /** Starts the loop: polls every pollMs, and at once after wake(). */
   start(): void;
@@ -87,14 +91,23 @@ export function createOutboxSender(deps: { db: Db; log: Logger; options?: Partia
     const deliverer = deliverers.get(row.channel);
     try {
       if (!deliverer) throw new Error(`no deliverer for channel ${row.channel}`);
-      await deliverer({ id: row.id, channel: row.channel, payload: JSON.parse(row.payload), attempt: row.attempts, createdAt: row.created_at });
+      await deliverer({
+        id: row.id,
+        channel: row.channel,
+        payload: JSON.parse(row.payload),
+        attempt: row.attempts,
+        createdAt: row.created_at,
+      });
       await repo.markSent(db, row.id, lease, nowIso());
     } catch (error) {
       const message = String((error as Error)?.message ?? error).slice(0, 500);
       const retry = retries.get(row.channel) ?? options;
       const last = row.attempts >= retry.maxAttempts;
       const retryAt = last ? null : new Date(Date.now() + backoffMs(row.attempts, retry)).toISOString();
-      log.warn({ outboxId: row.id, channel: row.channel, attempt: row.attempts, error: message }, last ? 'outbox message failed for good' : 'outbox delivery failed; will retry');
+      log.warn(
+        { outboxId: row.id, channel: row.channel, attempt: row.attempts, error: message },
+        last ? 'outbox message failed for good' : 'outbox delivery failed; will retry',
+      );
       await repo.markFailedAttempt(db, row.id, lease, { error: message, retryAt });
     }
   }

@@ -36,7 +36,10 @@ export async function insertMessage(db: Kysely<Database>, message: NewOutboxMess
  * of the instances claiming at once; SQLite runs one writer at a time, so the update is the claim.
  * A message whose lease ran out (its sender died mid-send) is due again.
  */
-export async function claimDue(db: Kysely<Database>, { channels, now, leaseUntil, limit }: { channels: string[]; now: string; leaseUntil: string; limit: number }): Promise<OutboxRow[]> {
+export async function claimDue(
+  db: Kysely<Database>,
+  { channels, now, leaseUntil, limit }: { channels: string[]; now: string; leaseUntil: string; limit: number },
+): Promise<OutboxRow[]> {
   if (channels.length === 0) return [];
   let due = db
     .selectFrom('outbox')
@@ -58,26 +61,47 @@ export async function claimDue(db: Kysely<Database>, { channels, now, leaseUntil
 
 /** Only the holder of the lease records an outcome: a sender whose lease ran out lost the message to another. */
 export async function markSent(db: Kysely<Database>, id: number, lease: string, now: string): Promise<void> {
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: now, locked_until: null, last_error: null }).where('id', '=', id).where('locked_until', '=', lease).execute();
-}
-
-export async function markFailedAttempt(db: Kysely<Database>, id: number, lease: string, outcome: { error: string; retryAt: string | null }): Promise<void> {
   await db
     .updateTable('outbox')
-    .set(outcome.retryAt ? { locked_until: null, next_attempt_at: outcome.retryAt, last_error: outcome.error } : { status: 'failed', locked_until: null, last_error: outcome.error })
+    .set({ status: 'sent', sent_at: now, locked_until: null, last_error: null })
     .where('id', '=', id)
     .where('locked_until', '=', lease)
     .execute();
 }
 
-export async function listMessages(db: Kysely<Database>, { status, limit, offset }: { status?: OutboxStatus; limit: number; offset: number }): Promise<OutboxRow[]> {
+export async function markFailedAttempt(
+  db: Kysely<Database>,
+  id: number,
+  lease: string,
+  outcome: { error: string; retryAt: string | null },
+): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set(
+      outcome.retryAt
+        ? { locked_until: null, next_attempt_at: outcome.retryAt, last_error: outcome.error }
+        : { status: 'failed', locked_until: null, last_error: outcome.error },
+    )
+    .where('id', '=', id)
+    .where('locked_until', '=', lease)
+    .execute();
+}
+
+export async function listMessages(
+  db: Kysely<Database>,
+  { status, limit, offset }: { status?: OutboxStatus; limit: number; offset: number },
+): Promise<OutboxRow[]> {
   let query = db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit).offset(offset);
   if (status) query = query.where('status', '=', status);
   return query.execute();
 }
 
 export async function countByStatus(db: Kysely<Database>): Promise<Record<OutboxStatus, number>> {
-  const rows = await db.selectFrom('outbox').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
   const counts: Record<OutboxStatus, number> = { queued: 0, sent: 0, failed: 0 };
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
@@ -85,6 +109,11 @@ export async function countByStatus(db: Kysely<Database>): Promise<Record<Outbox
 
 /** Puts a failed message back in the queue (the admin's "retry"). */
 export async function requeue(db: Kysely<Database>, id: number, now: string): Promise<boolean> {
-  const result = await db.updateTable('outbox').set({ status: 'queued', next_attempt_at: now, locked_until: null }).where('id', '=', id).where('status', '=', 'failed').executeTakeFirst();
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'queued', next_attempt_at: now, locked_until: null })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

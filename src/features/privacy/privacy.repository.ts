@@ -5,8 +5,14 @@ import { forUpdate } from '../../db/postgres.ts';
 
 type Db = Kysely<Database>;
 
-export async function insertLink(db: Db, row: { token_hash: string; email: string; expires_at: string }): Promise<void> {
-  await db.insertInto('privacy_links').values({ ...row, used_at: null }).execute();
+export async function insertLink(
+  db: Db,
+  row: { token_hash: string; email: string; expires_at: string },
+): Promise<void> {
+  await db
+    .insertInto('privacy_links')
+    .values({ ...row, used_at: null })
+    .execute();
 }
 
 export function findLink(db: Db, tokenHash: string) {
@@ -15,7 +21,10 @@ export function findLink(db: Db, tokenHash: string) {
 
 /** The link's row, locked (PostgreSQL) so that two erasures with one link take turns. */
 export function lockLink(db: Db, tokenHash: string) {
-  return forUpdate(db, db.selectFrom('privacy_links').selectAll().where('token_hash', '=', tokenHash)).executeTakeFirst();
+  return forUpdate(
+    db,
+    db.selectFrom('privacy_links').selectAll().where('token_hash', '=', tokenHash),
+  ).executeTakeFirst();
 }
 
 export async function deleteLinks(db: Db, email: string): Promise<void> {
@@ -28,9 +37,16 @@ export async function deleteExpiredLinks(db: Db, now: string): Promise<void> {
 
 /** Whether anything is stored under the address (comments, or an opt-in). */
 export async function isKnown(db: Db, email: string): Promise<boolean> {
-  const comment = await db.selectFrom('comments').select('id').where('author_email', '=', email).limit(1).executeTakeFirst();
+  const comment = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('author_email', '=', email)
+    .limit(1)
+    .executeTakeFirst();
   if (comment) return true;
-  return (await db.selectFrom('mail_addresses').select('id').where('email', '=', email).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom('mail_addresses').select('id').where('email', '=', email).executeTakeFirst()) !== undefined
+  );
 }
 
 export function commentsOf(db: Db, email: string) {
@@ -60,16 +76,32 @@ export function commentsOf(db: Db, email: string) {
 
 export function earlierTextsOf(db: Db, commentIds: number[]) {
   if (commentIds.length === 0) return Promise.resolve([]);
-  return db.selectFrom('comment_edits').select(['comment_id', 'body_markdown', 'created_at']).where('comment_id', 'in', commentIds).orderBy('id').execute();
+  return db
+    .selectFrom('comment_edits')
+    .select(['comment_id', 'body_markdown', 'created_at'])
+    .where('comment_id', 'in', commentIds)
+    .orderBy('id')
+    .execute();
 }
 
 /** The address's comments, locked, deepest first (replies before the comments they answer). */
 export function lockCommentsOf(db: Db, email: string) {
-  return forUpdate(db, db.selectFrom('comments').select(['id', 'article_id', 'depth', 'status']).where('author_email', '=', email).orderBy('depth', 'desc').orderBy('id', 'desc')).execute();
+  return forUpdate(
+    db,
+    db
+      .selectFrom('comments')
+      .select(['id', 'article_id', 'depth', 'status'])
+      .where('author_email', '=', email)
+      .orderBy('depth', 'desc')
+      .orderBy('id', 'desc'),
+  ).execute();
 }
 
 export async function hasReplies(db: Db, commentId: number): Promise<boolean> {
-  return (await db.selectFrom('comments').select('id').where('parent_id', '=', commentId).limit(1).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom('comments').select('id').where('parent_id', '=', commentId).limit(1).executeTakeFirst()) !==
+    undefined
+  );
 }
 
 export async function deleteComment(db: Db, id: number): Promise<void> {

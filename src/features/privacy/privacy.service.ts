@@ -61,11 +61,23 @@ export interface PrivacyService {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createPrivacyService(deps: { db: Db; config: Pick<Config, 'publicUrl' | 'smtp'>; settings: SettingsService; events: EventBus; outbox: OutboxSender }): PrivacyService {
+export function createPrivacyService(deps: {
+  db: Db;
+  config: Pick<Config, 'publicUrl' | 'smtp'>;
+  settings: SettingsService;
+  events: EventBus;
+  outbox: OutboxSender;
+}): PrivacyService {
   const { db, config, settings, events, outbox } = deps;
   const absolute = (path: string) => `${config.publicUrl}${path}`;
   const articleUrl = (row: { article_slug: string; article_kind: string; article_external_url: string | null }) =>
-    row.article_kind === 'external' && row.article_external_url ? row.article_external_url : absolute(row.article_kind === 'page' ? `/pages/${encodeURIComponent(row.article_slug)}` : articlePath(row.article_slug));
+    row.article_kind === 'external' && row.article_external_url
+      ? row.article_external_url
+      : absolute(
+          row.article_kind === 'page'
+            ? `/pages/${encodeURIComponent(row.article_slug)}`
+            : articlePath(row.article_slug),
+        );
 
   async function linkFor(token: string) {
     if (!/^[A-Za-z0-9_-]{32,64}$/.test(token)) throw new AppError('link_invalid');
@@ -76,14 +88,30 @@ export function createPrivacyService(deps: { db: Db; config: Pick<Config, 'publi
 
   return {
     async request(email) {
-      if (!config.smtp) throw new AppError('mail_disabled', 'This site does not send e-mail at the moment, so it cannot send you a link. Write to its editors instead.');
+      if (!config.smtp)
+        throw new AppError(
+          'mail_disabled',
+          'This site does not send e-mail at the moment, so it cannot send you a link. Write to its editors instead.',
+        );
       const now = new Date();
       const queued = await db.transaction().execute(async (trx) => {
         await repo.deleteExpiredLinks(trx, now.toISOString());
         if (!(await repo.isKnown(trx, email))) return false;
         const token = randomToken(32);
-        await repo.insertLink(trx, { token_hash: hashToken(token), email, expires_at: new Date(now.getTime() + PRIVACY_LINK_HOURS * 3_600_000).toISOString() });
-        await queueMessage(trx, { channel: 'mail', recipient: email, payload: privacyLinkMail({ title: settings.get().siteTitle, publicUrl: config.publicUrl }, email, absolute(`/privacy/${token}`)) });
+        await repo.insertLink(trx, {
+          token_hash: hashToken(token),
+          email,
+          expires_at: new Date(now.getTime() + PRIVACY_LINK_HOURS * 3_600_000).toISOString(),
+        });
+        await queueMessage(trx, {
+          channel: 'mail',
+          recipient: email,
+          payload: privacyLinkMail(
+            { title: settings.get().siteTitle, publicUrl: config.publicUrl },
+            email,
+            absolute(`/privacy/${token}`),
+          ),
+        });
         return true;
       });
       if (queued) outbox.wake();
@@ -91,14 +119,25 @@ export function createPrivacyService(deps: { db: Db; config: Pick<Config, 'publi
 
     async open(token) {
       const link = await linkFor(token);
-      const [comments, subscriptions] = await Promise.all([repo.commentsOf(db, link.email), subscriptionsOf(db, link.email)]);
-      return { email: link.email, expiresAt: link.expires_at, comments: comments.length, subscriptions: subscriptions.length };
+      const [comments, subscriptions] = await Promise.all([
+        repo.commentsOf(db, link.email),
+        subscriptionsOf(db, link.email),
+      ]);
+      return {
+        email: link.email,
+        expiresAt: link.expires_at,
+        comments: comments.length,
+        subscriptions: subscriptions.length,
+      };
     },
 
     async export(token) {
       const link = await linkFor(token);
       const comments = await repo.commentsOf(db, link.email);
-      const earlier = await repo.earlierTextsOf(db, comments.map((c) => c.id));
+      const earlier = await repo.earlierTextsOf(
+        db,
+        comments.map((c) => c.id),
+      );
       const subscriptions = await subscriptionsOf(db, link.email);
       return {
         email: link.email,
@@ -114,7 +153,9 @@ export function createPrivacyService(deps: { db: Db; config: Pick<Config, 'publi
           status: c.status,
           postedAt: c.created_at,
           editedAt: c.edited_at,
-          earlierTexts: earlier.filter((e) => e.comment_id === c.id).map((e) => ({ text: e.body_markdown, replacedAt: e.created_at })),
+          earlierTexts: earlier
+            .filter((e) => e.comment_id === c.id)
+            .map((e) => ({ text: e.body_markdown, replacedAt: e.created_at })),
         })),
         replyNotifications: subscriptions.map((s) => ({
           commentId: s.comment_id,
@@ -154,7 +195,11 @@ export function createPrivacyService(deps: { db: Db; config: Pick<Config, 'publi
         await repo.deleteMailTo(trx, link.email);
         await repo.deleteLinks(trx, link.email);
         // Written without the address: the log records that an erasure happened, not whose.
-        await recordAudit(trx, { userId: null, name: 'reader' }, 'privacy.erased', '', { comments_deleted: deleted, comments_blanked: blanked, subscriptions });
+        await recordAudit(trx, { userId: null, name: 'reader' }, 'privacy.erased', '', {
+          comments_deleted: deleted,
+          comments_blanked: blanked,
+          subscriptions,
+        });
         return { summary: { deleted, blanked, subscriptions }, articleIds };
       });
       for (const articleId of result.articleIds) events.emit('article.changed', { articleId });

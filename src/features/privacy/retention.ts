@@ -10,7 +10,10 @@ export interface SweepResult {
   mails: number;
 }
 
-export async function sweepPersonalData(db: Kysely<Database>, { days, now }: { days: number; now: Date }): Promise<SweepResult> {
+export async function sweepPersonalData(
+  db: Kysely<Database>,
+  { days, now }: { days: number; now: Date },
+): Promise<SweepResult> {
   const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
   const comments = await db
     .updateTable('comments')
@@ -18,8 +21,22 @@ export async function sweepPersonalData(db: Kysely<Database>, { days, now }: { d
     .where('created_at', '<', cutoff)
     .where((eb) => eb.or([eb('ip_hash', '<>', ''), eb('user_agent', '<>', '')]))
     .executeTakeFirst();
-  const ratings = await db.updateTable('ratings').set({ ip_hash: '' }).where('created_at', '<', cutoff).where('ip_hash', '<>', '').executeTakeFirst();
-  const mails = await db.deleteFrom('outbox').where('status', '=', 'sent').where('channel', '=', 'mail').where('created_at', '<', cutoff).executeTakeFirst();
+  const ratings = await db
+    .updateTable('ratings')
+    .set({ ip_hash: '' })
+    .where('created_at', '<', cutoff)
+    .where('ip_hash', '<>', '')
+    .executeTakeFirst();
+  const mails = await db
+    .deleteFrom('outbox')
+    .where('status', '=', 'sent')
+    .where('channel', '=', 'mail')
+    .where('created_at', '<', cutoff)
+    .executeTakeFirst();
   await db.deleteFrom('privacy_links').where('expires_at', '<', now.toISOString()).execute();
-  return { comments: Number(comments.numUpdatedRows), ratings: Number(ratings.numUpdatedRows), mails: Number(mails.numDeletedRows) };
+  return {
+    comments: Number(comments.numUpdatedRows),
+    ratings: Number(ratings.numUpdatedRows),
+    mails: Number(mails.numDeletedRows),
+  };
 }

@@ -6,7 +6,9 @@ import { parseArticleRef } from '../articles/article-api.routes.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { NewRatingSchema, RateResultSchema } from './rating.schemas.ts';
 
-export function ratingApi(deps: Pick<AppDeps, 'articles' | 'ratings' | 'readers' | 'postLimit'>): FastifyPluginAsyncTypebox {
+export function ratingApi(
+  deps: Pick<AppDeps, 'articles' | 'ratings' | 'readers' | 'postLimit'>,
+): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
     // POST /api/v1/articles/:id/ratings — one rating per reader, replaces the previous
@@ -15,12 +17,22 @@ export function ratingApi(deps: Pick<AppDeps, 'articles' | 'ratings' | 'readers'
       {
         config: { access: 'public' },
         onRequest: deps.postLimit,
-        schema: { tags: ['ratings'], params: ArticleRef, body: NewRatingSchema, response: { 200: RateResultSchema, ...errorResponses } },
+        schema: {
+          tags: ['ratings'],
+          params: ArticleRef,
+          body: NewRatingSchema,
+          response: { 200: RateResultSchema, ...errorResponses },
+        },
       },
       async (request, reply) => {
         const article = await articles.findPublishedRef(parseArticleRef(request.params.id));
         const readerId = readers.ensureReader(request, reply);
-        const result = await ratings.rate({ articleId: article.id, readerId, ipHash: readers.ipHash(request), value: request.body.value });
+        const result = await ratings.rate({
+          articleId: article.id,
+          readerId,
+          ipHash: readers.ipHash(request),
+          value: request.body.value,
+        });
         readers.markActed(reply, articlePath(article.slug), { rating: result.yourRating });
         return result;
       },

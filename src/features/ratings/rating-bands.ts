@@ -15,7 +15,10 @@ export function ratingBand(value: number): number {
 }
 
 /** How each band's count changes when a rating is counted, replacing `previous` when the reader rated before. */
-export function bandChanges(value: number, previous?: number): { b1: number; b2: number; b3: number; b4: number; b5: number } {
+export function bandChanges(
+  value: number,
+  previous?: number,
+): { b1: number; b2: number; b3: number; b4: number; b5: number } {
   const bands = [0, 0, 0, 0, 0];
   bands[ratingBand(value) - 1]! += 1;
   if (previous !== undefined) bands[ratingBand(previous) - 1]! -= 1;

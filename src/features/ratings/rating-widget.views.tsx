@@ -21,7 +21,15 @@ export function describeRating(value: number, scale: RatingScale): string {
  * The score, its count and how the ratings spread; the rate form comes after it (slot
  * `rate-form`). The script swaps the summary alone after a rating, so focus stays on the stars.
  */
-export function RatingWidget({ rating, baselineCount, scale }: { rating: RatingDetails; baselineCount: number; scale: RatingScale }) {
+export function RatingWidget({
+  rating,
+  baselineCount,
+  scale,
+}: {
+  rating: RatingDetails;
+  baselineCount: number;
+  scale: RatingScale;
+}) {
   return (
     <section id="rating" class="reviews" aria-labelledby="reviews-heading" data-rating>
       <h2 id="reviews-heading">Reviews</h2>
@@ -31,7 +39,15 @@ export function RatingWidget({ rating, baselineCount, scale }: { rating: RatingD
   );
 }
 
-function RatingSummary({ rating, baselineCount, scale }: { rating: RatingDetails; baselineCount: number; scale: RatingScale }) {
+function RatingSummary({
+  rating,
+  baselineCount,
+  scale,
+}: {
+  rating: RatingDetails;
+  baselineCount: number;
+  scale: RatingScale;
+}) {
   if (rating.count === 0) {
     return (
       <div class="rating-summary" data-rating-summary>
@@ -74,7 +90,9 @@ function RatingSummary({ rating, baselineCount, scale }: { rating: RatingDetails
         ) : null}
         {earlier ? (
           <p class="baseline-note">
-            {bandTotal > 0 ? `The score also counts ${earlier} the article brought from its earlier home.` : `The score comes from ${earlier} the article brought from its earlier home.`}
+            {bandTotal > 0
+              ? `The score also counts ${earlier} the article brought from its earlier home.`
+              : `The score comes from ${earlier} the article brought from its earlier home.`}
           </p>
         ) : null}
       </div>
@@ -93,7 +111,14 @@ export function RateForm(props: { action: string; scale: RatingScale; yourRating
             {/* In rising order, so that the arrow keys move the way the stars read. */}
             {[20, 40, 60, 80, 100].map((value) => (
               <>
-                <input type="radio" name="value" id={`rate-${value}`} value={value} checked={yourRating === value} required />
+                <input
+                  type="radio"
+                  name="value"
+                  id={`rate-${value}`}
+                  value={value}
+                  checked={yourRating === value}
+                  required
+                />
                 <label for={`rate-${value}`} title={STAR_LABELS[value / 20 - 1]}>
                   <span class="visually-hidden">{STAR_LABELS[value / 20 - 1]}</span>
                 </label>
@@ -103,7 +128,17 @@ export function RateForm(props: { action: string; scale: RatingScale; yourRating
         ) : (
           <p class="percent-input">
             <label for="rate-value">Your rating, 0 to 100 %</label>
-            <input type="number" name="value" id="rate-value" min={0} max={100} step={1} inputMode="numeric" value={yourRating ?? ''} required />
+            <input
+              type="number"
+              name="value"
+              id="rate-value"
+              min={0}
+              max={100}
+              step={1}
+              inputMode="numeric"
+              value={yourRating ?? ''}
+              required
+            />
           </p>
         )}
         {/* With the script, choosing a star is the rating and this button is hidden: one control, one rating. */}

@@ -12,33 +12,42 @@ const readerRating = prepared((db, v: { articleId: number; readerId: string }) =
 // The reader's rating and the address's count, in one statement: a rating needs both, and on
 // PostgreSQL each statement is a round trip to the server.
 const raterState = prepared((db, v: { articleId: number; readerId: string; ipHash: string; since: string }) =>
-  db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom('ratings')
-        .select('id')
-        .where('article_id', '=', v.articleId)
-        .where('reader_id', '=', v.readerId)
-        .as('id'),
-      eb
-        .selectFrom('ratings')
-        .select('value')
-        .where('article_id', '=', v.articleId)
-        .where('reader_id', '=', v.readerId)
-        .as('value'),
-      eb
-        .selectFrom('ratings')
-        .select((c) => c.fn.countAll<number>().as('n'))
-        .where('article_id', '=', v.articleId)
-        .where('ip_hash', '=', v.ipHash)
-        .where('created_at', '>=', v.since)
-        .as('from_address'),
-    ]),
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('ratings')
+      .select('id')
+      .where('article_id', '=', v.articleId)
+      .where('reader_id', '=', v.readerId)
+      .as('id'),
+    eb
+      .selectFrom('ratings')
+      .select('value')
+      .where('article_id', '=', v.articleId)
+      .where('reader_id', '=', v.readerId)
+      .as('value'),
+    eb
+      .selectFrom('ratings')
+      .select((c) => c.fn.countAll<number>().as('n'))
+      .where('article_id', '=', v.articleId)
+      .where('ip_hash', '=', v.ipHash)
+      .where('created_at', '>=', v.since)
+      .as('from_address'),
+  ]),
 );
-const newRating = prepared((db, v: { articleId: number; readerId: string; value: number; ipHash: string; now: string }) =>
-  db.insertInto('ratings').values({ article_id: v.articleId, reader_id: v.readerId, value: v.value, ip_hash: v.ipHash, created_at: v.now, updated_at: v.now }),
+const newRating = prepared(
+  (db, v: { articleId: number; readerId: string; value: number; ipHash: string; now: string }) =>
+    db.insertInto('ratings').values({
+      article_id: v.articleId,
+      reader_id: v.readerId,
+      value: v.value,
+      ip_hash: v.ipHash,
+      created_at: v.now,
+      updated_at: v.now,
+    }),
 );
-const changedRating = prepared((db, v: { id: number; value: number; now: string }) => db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id));
+const changedRating = prepared((db, v: { id: number; value: number; now: string }) =>
+  db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id),
+);
 
 export async function findReaderRating(db: Q, articleId: number, readerId: string): Promise<RatingRow | undefined> {
   return (await readerRating.execute(db, { articleId, readerId })).rows[0];
@@ -54,10 +63,16 @@ export async function findRaterState(
   by: { articleId: number; readerId: string; ipHash: string; since: string },
 ): Promise<{ existing: Pick<RatingRow, 'id' | 'value'> | undefined; fromAddress: number }> {
   const row = (await raterState.execute(db, by)).rows[0]!;
-  return { existing: row.id === null ? undefined : { id: Number(row.id), value: Number(row.value) }, fromAddress: Number(row.from_address) };
+  return {
+    existing: row.id === null ? undefined : { id: Number(row.id), value: Number(row.value) },
+    fromAddress: Number(row.from_address),
+  };
 }
 
-export async function insertRating(db: Q, row: { articleId: number; readerId: string; value: number; ipHash: string; now: string }): Promise<void> {
+export async function insertRating(
+  db: Q,
+  row: { articleId: number; readerId: string; value: number; ipHash: string; now: string },
+): Promise<void> {
   await newRating.execute(db, row);
 }
 

@@ -43,13 +43,29 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function validateRatingValue(raw: unknown): number {
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 100) {
-    throw new AppError('validation_failed', 'A rating is a whole number from 0 to 100.', { value: 'Choose a rating from 0 to 100.' });
+    throw new AppError('validation_failed', 'A rating is a whole number from 0 to 100.', {
+      value: 'Choose a rating from 0 to 100.',
+    });
   }
   return value;
 }
 
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
-export function createRatingService({ db, readDb = db, events, settings, webhooks, counters }: { db: Db; readDb?: Db; events: EventBus; settings: SettingsService; webhooks?: WebhookNotifier; counters: CounterFolder }): RatingService {
+export function createRatingService({
+  db,
+  readDb = db,
+  events,
+  settings,
+  webhooks,
+  counters,
+}: {
+  db: Db;
+  readDb?: Db;
+  events: EventBus;
+  settings: SettingsService;
+  webhooks?: WebhookNotifier;
+  counters: CounterFolder;
+}): RatingService {
   const postgres = isPostgres(db);
   return {
     async rate({ articleId, readerId, ipHash, value, at }) {
@@ -77,7 +93,9 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
       });
       // On PostgreSQL the sums above missed ratings committed meanwhile: the fold's totals are exact.
-      const folded = postgres ? ((await counters.settle(articleId)) ?? (await articleStates.find(db, articleId))) : undefined;
+      const folded = postgres
+        ? ((await counters.settle(articleId)) ?? (await articleStates.find(db, articleId)))
+        : undefined;
       const result = folded ? { sum: folded.rating_sum, count: folded.rating_count } : written;
       const score = scoreOf(result.sum, result.count);
       events.emit('rating.changed', { articleId, score, count: result.count });
@@ -86,9 +104,17 @@ export function createRatingService({ db, readDb = db, events, settings, webhook
 
     async details(articleId) {
       // An article the replica does not know yet (just published) is read from the primary.
-      const article = (await articleStates.find(readDb, articleId)) ?? (readDb !== db ? await articleStates.find(db, articleId) : undefined);
+      const article =
+        (await articleStates.find(readDb, articleId)) ??
+        (readDb !== db ? await articleStates.find(db, articleId) : undefined);
       if (!article) throw new AppError('article_not_found');
-      const bands = [article.rating_band_1, article.rating_band_2, article.rating_band_3, article.rating_band_4, article.rating_band_5];
+      const bands = [
+        article.rating_band_1,
+        article.rating_band_2,
+        article.rating_band_3,
+        article.rating_band_4,
+        article.rating_band_5,
+      ];
       return {
         ...ratingSummaryOf(article),
         distribution: bands.map((count, i) => ({ ...RATING_BANDS[i]!, count })),

@@ -43,7 +43,8 @@ export function parseSearchQuery(input: string): SearchQuery {
   });
   const last = clauses.at(-1);
   // Only a bare word at the very end of the input, not one in a finished phrase.
-  if (last && last.words.length === 1 && !/["\s]$/.test(text) && last.words[0]!.length >= MIN_PREFIX_LENGTH) last.prefix = true;
+  if (last && last.words.length === 1 && !/["\s]$/.test(text) && last.words[0]!.length >= MIN_PREFIX_LENGTH)
+    last.prefix = true;
   return { clauses };
 }
 

@@ -22,7 +22,12 @@ export interface SearchPage {
   hits: SearchHit[];
 }
 
-export function searchArticles(db: Q, query: SearchQuery, page: { limit: number; offset: number }, now: string): Promise<SearchPage> {
+export function searchArticles(
+  db: Q,
+  query: SearchQuery,
+  page: { limit: number; offset: number },
+  now: string,
+): Promise<SearchPage> {
   return isPostgres(db) ? searchPostgres(db, query, page, now) : searchSqlite(db, query, page, now);
 }
 
@@ -43,14 +48,20 @@ export function fts5Match(query: SearchQuery): string {
 const BM25 = sql.raw('bm25(articles_fts, 10.0, 4.0, 1.0)');
 const SNIPPET_TOKENS = 24;
 
-async function searchSqlite(db: Q, query: SearchQuery, { limit, offset }: { limit: number; offset: number }, now: string): Promise<SearchPage> {
+async function searchSqlite(
+  db: Q,
+  query: SearchQuery,
+  { limit, offset }: { limit: number; offset: number },
+  now: string,
+): Promise<SearchPage> {
   const match = fts5Match(query);
   const from = sql`articles_fts join articles a on a.id = articles_fts.rowid
     where articles_fts match ${match} and ${published(now)}`;
   const count = await sql<{ n: number }>`select count(*) as n from ${from}`.execute(db);
   const total = Number(count.rows[0]?.n ?? 0);
   if (total === 0 || offset >= total) return { total, hits: [] };
-  const snippet = (column: number) => sql`snippet(articles_fts, ${sql.lit(column)}, ${MARK_START}, ${MARK_END}, '…', ${sql.lit(SNIPPET_TOKENS)})`;
+  const snippet = (column: number) =>
+    sql`snippet(articles_fts, ${sql.lit(column)}, ${MARK_START}, ${MARK_END}, '…', ${sql.lit(SNIPPET_TOKENS)})`;
   const { rows } = await sql<ArticleRow & { standfirst_snippet: string; body_snippet: string }>`
     select a.*, ${snippet(1)} as standfirst_snippet, ${snippet(2)} as body_snippet
       from ${from}
@@ -61,7 +72,10 @@ async function searchSqlite(db: Q, query: SearchQuery, { limit, offset }: { limi
     hits: rows.map(({ standfirst_snippet, body_snippet, ...row }) => ({
       row,
       // The body's words around the match; the standfirst's when only it matched.
-      snippet: !body_snippet.includes(MARK_START) && standfirst_snippet.includes(MARK_START) ? standfirst_snippet : body_snippet,
+      snippet:
+        !body_snippet.includes(MARK_START) && standfirst_snippet.includes(MARK_START)
+          ? standfirst_snippet
+          : body_snippet,
     })),
   };
 }
@@ -98,10 +112,16 @@ export function tsquery(query: SearchQuery): string {
 const LT = '\uE002';
 const AMP = '\uE003';
 const FRAGMENT_DELIMITER = ' … ';
-const HEADLINE_OPTIONS = `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=20, MinWords=8, ShortWord=2, MaxFragments=2, ` +
+const HEADLINE_OPTIONS =
+  `StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=20, MinWords=8, ShortWord=2, MaxFragments=2, ` +
   `FragmentDelimiter="${FRAGMENT_DELIMITER}"`;
 
-async function searchPostgres(db: Q, query: SearchQuery, { limit, offset }: { limit: number; offset: number }, now: string): Promise<SearchPage> {
+async function searchPostgres(
+  db: Q,
+  query: SearchQuery,
+  { limit, offset }: { limit: number; offset: number },
+  now: string,
+): Promise<SearchPage> {
   const text = tsquery(query);
   if (!text) return { total: 0, hits: [] };
   const matches = sql`${VECTOR} @@ to_tsquery('simple', ${text}) and ${published(now)}`;

@@ -28,7 +28,10 @@ export function createSearchService({ readDb }: { readDb: Db }): SearchService {
       const parsed = parseSearchQuery(query);
       if (parsed.clauses.length === 0) return { total: 0, results: [] };
       const { total, hits } = await repo.searchArticles(readDb, parsed, page, nowIso());
-      return { total, results: hits.map((hit) => ({ article: toArticle(hit.row), snippetHtml: snippetToHtml(hit.snippet) })) };
+      return {
+        total,
+        results: hits.map((hit) => ({ article: toArticle(hit.row), snippetHtml: snippetToHtml(hit.snippet) })),
+      };
     },
   };
 }

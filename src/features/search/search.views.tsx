@@ -71,7 +71,9 @@ function Results({ view, found }: { view: SearchView; found: SearchResults }) {
               <a href={articlePath(article.slug)}>{article.title}</a>
             </h2>
             <p class="card-meta">
-              {article.publishedAt ? <time dateTime={article.publishedAt}>{formatDate(article.publishedAt)}</time> : null}
+              {article.publishedAt ? (
+                <time dateTime={article.publishedAt}>{formatDate(article.publishedAt)}</time>
+              ) : null}
               {article.section ? <a href={sectionPath(article.section)}>{article.section}</a> : null}
             </p>
             {/* Escaped when it was made: the article's text, with its matches in <mark>. */}
@@ -79,7 +81,14 @@ function Results({ view, found }: { view: SearchView; found: SearchResults }) {
           </li>
         ))}
       </ol>
-      <Pagination page={view.page} pages={pages} href={(n) => searchHref(view.query, n)} label="Result pages" previous="Previous" next="Next" />
+      <Pagination
+        page={view.page}
+        pages={pages}
+        href={(n) => searchHref(view.query, n)}
+        label="Result pages"
+        previous="Previous"
+        next="Next"
+      />
     </>
   );
 }

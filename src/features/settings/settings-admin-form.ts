@@ -15,7 +15,14 @@ export type FieldSpec =
   | { kind: 'int'; group: Group; label: string; hint?: string; min: number; max: number }
   | { kind: 'choice'; group: Group; label: string; hint?: string; options: readonly { value: string; label: string }[] }
   | { kind: 'zone'; group: Group; label: string; hint?: string }
-  | { kind: 'list'; group: Group; label: string; hint?: string; maxItems: number; item: (line: string) => string | undefined }
+  | {
+      kind: 'list';
+      group: Group;
+      label: string;
+      hint?: string;
+      maxItems: number;
+      item: (line: string) => string | undefined;
+    }
   /** Uploaded on its own form (site-images.routes.tsx), never through the settings form. */
   | { kind: 'image'; group: 'Images'; label: string; hint?: string };
 
@@ -32,22 +39,32 @@ function isIpRule(line: string): boolean {
 
 export const SETTINGS_FIELDS = {
   siteTitle: { kind: 'text', group: 'Site', label: 'Site title', maxLength: 100, required: true },
-  siteDescription: { kind: 'textarea', group: 'Site', label: 'Site description', hint: 'Shown under the title and to search engines.', maxLength: 300, required: false },
+  siteDescription: {
+    kind: 'textarea',
+    group: 'Site',
+    label: 'Site description',
+    hint: 'Shown under the title and to search engines.',
+    maxLength: 300,
+    required: false,
+  },
   timeZone: {
     kind: 'zone',
     group: 'Site',
     label: 'Time zone',
-    hint: 'Dates and times are shown in it, and articles are scheduled in it: a name such as Europe/London or ' +
+    hint:
+      'Dates and times are shown in it, and articles are scheduled in it: a name such as Europe/London or ' +
       'America/New_York.',
   },
   embedOrigins: {
     kind: 'list',
     group: 'Site',
     label: 'Embed origins',
-    hint: 'One per line, such as https://example.org: sites whose pages may show comments and ratings with ' +
+    hint:
+      'One per line, such as https://example.org: sites whose pages may show comments and ratings with ' +
       '/embed.js (besides EMBED_ORIGINS).',
     maxItems: 100,
-    item: (line: string) => (parseOrigin(line) !== null ? undefined : 'enter an origin such as https://example.org (no path).'),
+    item: (line: string) =>
+      parseOrigin(line) !== null ? undefined : 'enter an origin such as https://example.org (no path).',
   },
   commentPolicy: {
     kind: 'choice',
@@ -75,7 +92,14 @@ export const SETTINGS_FIELDS = {
     min: 0,
     max: 1440,
   },
-  commentsPerPage: { kind: 'int', group: 'Comments', label: 'Threads per comment page', hint: 'Top-level comments (each with its replies) on one page.', min: 5, max: 200 },
+  commentsPerPage: {
+    kind: 'int',
+    group: 'Comments',
+    label: 'Threads per comment page',
+    hint: 'Top-level comments (each with its replies) on one page.',
+    min: 5,
+    max: 200,
+  },
   commentOrder: {
     kind: 'choice',
     group: 'Comments',
@@ -86,7 +110,14 @@ export const SETTINGS_FIELDS = {
       { value: 'newest', label: 'Newest first' },
     ],
   },
-  replyDepth: { kind: 'int', group: 'Comments', label: 'Reply depth', hint: '1 allows no replies; 4 allows three levels of replies.', min: 1, max: 10 },
+  replyDepth: {
+    kind: 'int',
+    group: 'Comments',
+    label: 'Reply depth',
+    hint: '1 allows no replies; 4 allows three levels of replies.',
+    min: 1,
+    max: 10,
+  },
   ratingScale: {
     kind: 'choice',
     group: 'Ratings',
@@ -97,17 +128,32 @@ export const SETTINGS_FIELDS = {
       { value: 'percent', label: 'Percent (0–100)' },
     ],
   },
-  ratingCapPerDay: { kind: 'int', group: 'Ratings', label: 'Ratings per address per article per day', hint: 'Stops one machine from stuffing the count.', min: 1, max: 100_000 },
+  ratingCapPerDay: {
+    kind: 'int',
+    group: 'Ratings',
+    label: 'Ratings per address per article per day',
+    hint: 'Stops one machine from stuffing the count.',
+    min: 1,
+    max: 100_000,
+  },
   personalDataRetentionDays: {
     kind: 'int',
     group: 'Blocking',
     label: 'Days to keep address hashes and browser names',
-    hint: 'Comments and ratings keep them this long for spam checks and rating limits; then they are deleted. ' +
+    hint:
+      'Comments and ratings keep them this long for spam checks and rating limits; then they are deleted. ' +
       'Ratings keep counting.',
     min: 1,
     max: 3650,
   },
-  maxLinks: { kind: 'int', group: 'Blocking', label: 'Most links in a comment', hint: 'A comment with more links than this is held for a moderator.', min: 0, max: 100 },
+  maxLinks: {
+    kind: 'int',
+    group: 'Blocking',
+    label: 'Most links in a comment',
+    hint: 'A comment with more links than this is held for a moderator.',
+    min: 0,
+    max: 100,
+  },
   minFormSeconds: {
     kind: 'int',
     group: 'Blocking',
@@ -122,7 +168,10 @@ export const SETTINGS_FIELDS = {
     label: 'Blocked e-mail addresses',
     hint: 'One per line: someone@example.com, or @example.com for a whole domain. Their comments are spam.',
     maxItems: 10_000,
-    item: (line: string) => (EMAIL_RULE.test(line) ? undefined : 'enter an address such as someone@example.com, or a domain such as @example.com.'),
+    item: (line: string) =>
+      EMAIL_RULE.test(line)
+        ? undefined
+        : 'enter an address such as someone@example.com, or a domain such as @example.com.',
   },
   blockedIps: {
     kind: 'list',
@@ -130,7 +179,8 @@ export const SETTINGS_FIELDS = {
     label: 'Blocked client addresses',
     hint: 'One per line: 203.0.113.7, or a range such as 203.0.113.0/24 or 2001:db8::/32. Their comments are spam.',
     maxItems: 10_000,
-    item: (line: string) => (isIpRule(line) ? undefined : 'enter an IP address such as 203.0.113.7, or a range such as 203.0.113.0/24.'),
+    item: (line: string) =>
+      isIpRule(line) ? undefined : 'enter an IP address such as 203.0.113.7, or a range such as 203.0.113.0/24.',
   },
   blockedWords: {
     kind: 'list',
@@ -140,12 +190,30 @@ export const SETTINGS_FIELDS = {
     maxItems: 10_000,
     item: (line: string) => (line.length > 100 ? 'keep each entry under 100 characters.' : undefined),
   },
-  siteLogo: { kind: 'image', group: 'Images', label: 'Site logo', hint: 'Shown in the header in place of the title (which stays its text alternative), and given to search ' +
-    'engines as the publisher’s logo. A wide wordmark on a transparent background works best.' },
-  siteIcon: { kind: 'image', group: 'Images', label: 'Favicon', hint: 'The small square icon of browser tabs and bookmarks. Without one, the logo is used, fitted into a ' +
-    'square; without a logo, the built-in icon.' },
-  shareImage: { kind: 'image', group: 'Images', label: 'Default share image', hint: 'The picture shown when a page without a featured image is shared (Open Graph, search results). About ' +
-    '1200 × 630 pixels.' },
+  siteLogo: {
+    kind: 'image',
+    group: 'Images',
+    label: 'Site logo',
+    hint:
+      'Shown in the header in place of the title (which stays its text alternative), and given to search ' +
+      'engines as the publisher’s logo. A wide wordmark on a transparent background works best.',
+  },
+  siteIcon: {
+    kind: 'image',
+    group: 'Images',
+    label: 'Favicon',
+    hint:
+      'The small square icon of browser tabs and bookmarks. Without one, the logo is used, fitted into a ' +
+      'square; without a logo, the built-in icon.',
+  },
+  shareImage: {
+    kind: 'image',
+    group: 'Images',
+    label: 'Default share image',
+    hint:
+      'The picture shown when a page without a featured image is shared (Open Graph, search results). About ' +
+      '1200 × 630 pixels.',
+  },
 } as const satisfies Record<keyof Settings, FieldSpec>;
 
 export type SettingsKey = keyof typeof SETTINGS_FIELDS;
@@ -164,7 +232,10 @@ export function toFormValues(settings: Settings): Record<string, string> {
  * Parses every field; `changes` holds only the values that differ from `current`. A field not sent at all keeps its
  * value.
  */
-export function parseSettingsForm(body: Record<string, unknown>, current: Settings): { values: Record<string, string>; errors: FieldErrors; changes: Partial<Settings> } {
+export function parseSettingsForm(
+  body: Record<string, unknown>,
+  current: Settings,
+): { values: Record<string, string>; errors: FieldErrors; changes: Partial<Settings> } {
   const values: Record<string, string> = {};
   const errors: FieldErrors = {};
   const parsed: Record<string, unknown> = {};
@@ -179,7 +250,8 @@ export function parseSettingsForm(body: Record<string, unknown>, current: Settin
   }
   const changes: Record<string, unknown> = {};
   if (Object.keys(errors).length === 0) {
-    for (const [key, value] of Object.entries(parsed)) if (JSON.stringify(value) !== JSON.stringify(current[key as SettingsKey])) changes[key] = value;
+    for (const [key, value] of Object.entries(parsed))
+      if (JSON.stringify(value) !== JSON.stringify(current[key as SettingsKey])) changes[key] = value;
   }
   return { values, errors, changes: changes as Partial<Settings> };
 }
@@ -190,29 +262,47 @@ function parseField(field: FieldSpec, raw: string): { value: unknown } | { error
     case 'textarea': {
       const value = field.kind === 'text' ? raw.replace(/\s+/g, ' ').trim() : raw.trim();
       if (field.required && !value) return { error: `Enter a ${field.label.toLowerCase()}.` };
-      if (value.length > field.maxLength) return { error: `Keep it under ${field.maxLength} characters; this has ${value.length}.` };
+      if (value.length > field.maxLength)
+        return { error: `Keep it under ${field.maxLength} characters; this has ${value.length}.` };
       return { value };
     }
     case 'int': {
       const value = raw.trim();
       const n = Number(value);
       if (!/^-?\d+$/.test(value) || n < field.min || n > field.max) {
-        return { error: `Enter a whole number from ${field.min.toLocaleString('en')} to ${field.max.toLocaleString('en')}.` };
+        return {
+          error: `Enter a whole number from ${field.min.toLocaleString('en')} to ${field.max.toLocaleString('en')}.`,
+        };
       }
       return { value: n };
     }
     case 'choice':
-      return field.options.some((o) => o.value === raw) ? { value: raw } : { error: `Choose one of: ${field.options.map((o) => o.label).join('; ')}.` };
+      return field.options.some((o) => o.value === raw)
+        ? { value: raw }
+        : { error: `Choose one of: ${field.options.map((o) => o.label).join('; ')}.` };
     case 'image':
       return { error: 'Images are uploaded on their own forms.' };
     case 'zone': {
       const zone = canonicalTimeZone(raw.trim());
-      return zone ? { value: zone } : { error: 'Enter a time zone name such as Europe/London, America/New_York or UTC.' };
+      return zone
+        ? { value: zone }
+        : { error: 'Enter a time zone name such as Europe/London, America/New_York or UTC.' };
     }
     case 'list': {
-      const items = [...new Set(raw.split('\n').map((line) => line.trim()).filter(Boolean))];
-      if (items.length > field.maxItems) return { error: `At most ${field.maxItems.toLocaleString('en')} entries; this has ` +
-        `${items.length.toLocaleString('en')}.` };
+      const items = [
+        ...new Set(
+          raw
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean),
+        ),
+      ];
+      if (items.length > field.maxItems)
+        return {
+          error:
+            `At most ${field.maxItems.toLocaleString('en')} entries; this has ` +
+            `${items.length.toLocaleString('en')}.`,
+        };
       for (const item of items) {
         const problem = field.item(item);
         if (problem) return { error: `“${item.length > 60 ? `${item.slice(0, 59)}…` : item}”: ${problem}` };

@@ -34,7 +34,10 @@ export function SettingsPage({
       ) : null}
       {problems.length > 0 ? (
         <div class="error-summary" role="alert">
-          <p>Nothing was saved. Please correct {problems.length === 1 ? 'this field' : `these ${problems.length} fields`}:</p>
+          <p>
+            Nothing was saved. Please correct {problems.length === 1 ? 'this field' : `these ${problems.length} fields`}
+            :
+          </p>
           <ul>
             {problems.map((key) => (
               <li>
@@ -47,7 +50,9 @@ export function SettingsPage({
       <form method="post" action="/admin/settings" class="settings-form" novalidate>
         <input type="hidden" name="_csrf" value={frame.csrf} />
         {GROUPS.map((group) => {
-          const keys = (Object.keys(SETTINGS_FIELDS) as SettingsKey[]).filter((key) => SETTINGS_FIELDS[key].group === group);
+          const keys = (Object.keys(SETTINGS_FIELDS) as SettingsKey[]).filter(
+            (key) => SETTINGS_FIELDS[key].group === group,
+          );
           return keys.length === 0 ? null : (
             <fieldset>
               <legend>{group}</legend>
@@ -58,25 +63,42 @@ export function SettingsPage({
           );
         })}
         <p class="hint">
-          Blocked words and e-mail addresses are kept by the moderators, on the <a href="/admin/blocking">Block lists</a> page.
+          Blocked words and e-mail addresses are kept by the moderators, on the{' '}
+          <a href="/admin/blocking">Block lists</a> page.
         </p>
         <button type="submit">Save settings</button>
       </form>
       <section class="site-images" aria-labelledby="site-images-heading">
         <h2 id="site-images-heading">Logo and images</h2>
         {SITE_IMAGE_SLOTS.map((slot) => (
-          <SiteImageForm slot={slot} imageKey={values[slot] ?? ''} csrf={frame.csrf} error={imageError?.slot === slot ? imageError.message : undefined} />
+          <SiteImageForm
+            slot={slot}
+            imageKey={values[slot] ?? ''}
+            csrf={frame.csrf}
+            error={imageError?.slot === slot ? imageError.message : undefined}
+          />
         ))}
       </section>
     </AdminLayout>
   );
 }
 
-export function Field({ name, field, value, errors }: { name: string; field: FieldSpec; value: string; errors: FieldErrors }) {
+export function Field({
+  name,
+  field,
+  value,
+  errors,
+}: {
+  name: string;
+  field: FieldSpec;
+  value: string;
+  errors: FieldErrors;
+}) {
   const id = fieldId(name);
   const hintId = `${id}-hint`;
   // The error (when there is one) and the hint both describe the control.
-  const describedBy = [errors[name] ? `${name}-error` : '', field.hint ? hintId : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [errors[name] ? `${name}-error` : '', field.hint ? hintId : ''].filter(Boolean).join(' ') || undefined;
   const a11y = { ...invalid(name, errors), 'aria-describedby': describedBy };
   const hint = field.hint ? (
     <span class="hint" id={hintId}>
@@ -90,7 +112,15 @@ export function Field({ name, field, value, errors }: { name: string; field: Fie
         {hint}
         {field.options.map((option, i) => (
           <label>
-            <input type="radio" name={name} value={option.value} checked={value === option.value} id={i === 0 ? id : undefined} {...invalid(name, errors)} /> {option.label}
+            <input
+              type="radio"
+              name={name}
+              value={option.value}
+              checked={value === option.value}
+              id={i === 0 ? id : undefined}
+              {...invalid(name, errors)}
+            />{' '}
+            {option.label}
           </label>
         ))}
         <FieldError field={name} errors={errors} />
@@ -101,10 +131,31 @@ export function Field({ name, field, value, errors }: { name: string; field: Fie
     <p class="field">
       <label for={id}>{field.label}</label>
       {field.kind === 'int' ? (
-        <input id={id} name={name} type="number" inputMode="numeric" min={field.min} max={field.max} step={1} value={value} class="short" {...a11y} />
+        <input
+          id={id}
+          name={name}
+          type="number"
+          inputMode="numeric"
+          min={field.min}
+          max={field.max}
+          step={1}
+          value={value}
+          class="short"
+          {...a11y}
+        />
       ) : field.kind === 'zone' ? (
         <>
-          <input id={id} name={name} type="text" list={`${id}-list`} value={value} required autocomplete="off" spellcheck={false} {...a11y} />
+          <input
+            id={id}
+            name={name}
+            type="text"
+            list={`${id}-list`}
+            value={value}
+            required
+            autocomplete="off"
+            spellcheck={false}
+            {...a11y}
+          />
           <datalist id={`${id}-list`}>
             {Intl.supportedValuesOf('timeZone').map((zone) => (
               <option value={zone} />
@@ -112,7 +163,15 @@ export function Field({ name, field, value, errors }: { name: string; field: Fie
           </datalist>
         </>
       ) : field.kind === 'text' ? (
-        <input id={id} name={name} type="text" maxLength={field.maxLength} value={value} required={field.required} {...a11y} />
+        <input
+          id={id}
+          name={name}
+          type="text"
+          maxLength={field.maxLength}
+          value={value}
+          required={field.required}
+          {...a11y}
+        />
       ) : (
         <textarea id={id} name={name} rows={field.kind === 'list' ? 6 : 3} {...a11y}>
           {value}
@@ -131,13 +190,29 @@ const NONE: Record<SiteImageSlot, string> = {
 };
 
 /** One image's own form (a file cannot travel with the other settings' plain form). */
-function SiteImageForm({ slot, imageKey, csrf, error }: { slot: SiteImageSlot; imageKey: string; csrf: string; error?: string }) {
+function SiteImageForm({
+  slot,
+  imageKey,
+  csrf,
+  error,
+}: {
+  slot: SiteImageSlot;
+  imageKey: string;
+  csrf: string;
+  error?: string;
+}) {
   const field = SETTINGS_FIELDS[slot];
   const image = parseImage(imageKey, '');
   const id = fieldId(slot);
   const errorId = `${slot}-error`;
   return (
-    <form method="post" action={`/admin/settings/images/${slot}`} enctype="multipart/form-data" class="site-image-form" id={slot}>
+    <form
+      method="post"
+      action={`/admin/settings/images/${slot}`}
+      enctype="multipart/form-data"
+      class="site-image-form"
+      id={slot}
+    >
       <input type="hidden" name="_csrf" value={csrf} />
       <fieldset>
         <legend>{field.label}</legend>
@@ -146,7 +221,14 @@ function SiteImageForm({ slot, imageKey, csrf, error }: { slot: SiteImageSlot; i
         </p>
         {image ? (
           <p class={`site-image-current ${slot}`}>
-            <img src={mediaPath(image.key, image.widths[0]!)} srcset={srcsetOf(image)} sizes="12rem" width={image.width} height={image.height} alt={`Current ${field.label.toLowerCase()}`} />
+            <img
+              src={mediaPath(image.key, image.widths[0]!)}
+              srcset={srcsetOf(image)}
+              sizes="12rem"
+              width={image.width}
+              height={image.height}
+              alt={`Current ${field.label.toLowerCase()}`}
+            />
           </p>
         ) : (
           <p class="quiet">{NONE[slot]}</p>

@@ -16,7 +16,11 @@ export async function saveSetting(db: Db, key: string, value: string): Promise<v
 
 /** The named secret: `value` when there was none, else the one already stored (the first writer wins). */
 export async function findOrInsertSecret(db: Db, name: string, value: string): Promise<string> {
-  await db.insertInto('secrets').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('secrets')
+    .values({ name, value })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   const row = await db.selectFrom('secrets').select('value').where('name', '=', name).executeTakeFirstOrThrow();
   return row.value;
 }

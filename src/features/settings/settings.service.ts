@@ -90,7 +90,10 @@ export async function createSettingsService(db: Db, events?: EventBus): Promise<
     get: () => current,
     async update(changes, actor) {
       await db.transaction().execute(async (trx) => {
-        if (actor) await recordAudit(trx, actor, 'settings.update', 'settings', { changed: Object.keys(changes).filter((k) => changes[k as keyof Settings] !== undefined) });
+        if (actor)
+          await recordAudit(trx, actor, 'settings.update', 'settings', {
+            changed: Object.keys(changes).filter((k) => changes[k as keyof Settings] !== undefined),
+          });
         for (const [key, value] of Object.entries(changes)) {
           if (value === undefined) continue;
           await repo.saveSetting(trx, key, JSON.stringify(value));

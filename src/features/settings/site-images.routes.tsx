@@ -16,19 +16,30 @@ import { SITE_IMAGE_SLOTS, type SiteImageSlot } from './site-images.ts';
 /** Browsers ask for the icon on every site; links in pages carry a version, so a day is enough. */
 const ICON_CACHE = 'public, max-age=86400';
 
-export function siteImagePages(deps: AdminFrameDeps & Pick<AppDeps, 'siteImages' | 'settings'>): FastifyPluginAsyncTypebox {
+export function siteImagePages(
+  deps: AdminFrameDeps & Pick<AppDeps, 'siteImages' | 'settings'>,
+): FastifyPluginAsyncTypebox {
   const { siteImages, settings } = deps;
   return async (app) => {
     await app.register(multipart, { limits: MULTIPART_LIMITS });
 
     // GET /favicon.ico — the site's icon (16, 32 and 48 px): the favicon setting, else the logo, else the built-in icon
     app.get('/favicon.ico', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-      reply.header('cache-control', ICON_CACHE).type('image/x-icon').send((await siteImages.icons()).ico),
+      reply
+        .header('cache-control', ICON_CACHE)
+        .type('image/x-icon')
+        .send((await siteImages.icons()).ico),
     );
 
     // GET /apple-touch-icon.png — the same icon at 180 px, for home screens
-    app.get('/apple-touch-icon.png', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-      reply.header('cache-control', ICON_CACHE).type('image/png').send((await siteImages.icons()).touch),
+    app.get(
+      '/apple-touch-icon.png',
+      { config: { access: 'public' }, schema: { hide: true } },
+      async (_request, reply) =>
+        reply
+          .header('cache-control', ICON_CACHE)
+          .type('image/png')
+          .send((await siteImages.icons()).touch),
     );
 
     // POST /admin/settings/images/:slot — multipart `image` replaces the slot's image, or `remove=1` clears it; 303 to
@@ -42,7 +53,10 @@ export function siteImagePages(deps: AdminFrameDeps & Pick<AppDeps, 'siteImages'
         schema: {
           hide: true,
           params: Type.Object({ slot: Type.Union(SITE_IMAGE_SLOTS.map((slot) => Type.Literal(slot))) }),
-          body: Type.Object({ _csrf: Type.Optional(Type.String()), remove: Type.Optional(Type.String({ maxLength: 5 })) }),
+          body: Type.Object({
+            _csrf: Type.Optional(Type.String()),
+            remove: Type.Optional(Type.String({ maxLength: 5 })),
+          }),
         },
       },
       async (request, reply) => {
@@ -55,7 +69,10 @@ export function siteImagePages(deps: AdminFrameDeps & Pick<AppDeps, 'siteImages'
         const upload = uploadOf(request);
         try {
           if (upload === 'too_large') throw imageTooLarge();
-          if (!upload) throw new AppError('bad_request', 'Choose an image to upload.', { [IMAGE_FIELD]: 'Choose an image to upload.' });
+          if (!upload)
+            throw new AppError('bad_request', 'Choose an image to upload.', {
+              [IMAGE_FIELD]: 'Choose an image to upload.',
+            });
           await siteImages.upload(slot, upload, actor);
         } catch (error) {
           if (!(error instanceof AppError) || !error.fields) throw error;

@@ -19,7 +19,10 @@ const ICO_SIZES = [16, 32, 48] as const;
 const TOUCH_SIZE = 180;
 
 declare const BROADSHEET_BUILT: boolean | undefined;
-const viewsDir = typeof BROADSHEET_BUILT !== 'undefined' ? new URL('../src/views/', import.meta.url) : new URL('../../views/', import.meta.url);
+const viewsDir =
+  typeof BROADSHEET_BUILT !== 'undefined'
+    ? new URL('../src/views/', import.meta.url)
+    : new URL('../../views/', import.meta.url);
 
 export interface SiteIcons {
   ico: Buffer;
@@ -44,7 +47,9 @@ export function shareImageOf(settings: Settings): FeaturedImage | null {
 }
 
 export function previewImageOf(image: FeaturedImage | null): PreviewImage | undefined {
-  return image ? { path: mediaPath(image.key, image.width), width: image.width, height: image.height, alt: image.alt } : undefined;
+  return image
+    ? { path: mediaPath(image.key, image.width), width: image.width, height: image.height, alt: image.alt }
+    : undefined;
 }
 
 /** Which image the favicon is made from ('' for the built-in icon). */

@@ -8,23 +8,44 @@ import { createSitemapService } from './sitemap.service.ts';
 
 /** Everything public may be crawled; staff pages, the API and search result pages not. */
 export function robotsTxt(publicUrl: string): string {
-  return ['User-agent: *', 'Allow: /', 'Disallow: /admin', 'Disallow: /api/', 'Disallow: /search', '', `Sitemap: ${publicUrl}/sitemap.xml`, `Sitemap: ${publicUrl}/sitemap-news.xml`, ''].join('\n');
+  return [
+    'User-agent: *',
+    'Allow: /',
+    'Disallow: /admin',
+    'Disallow: /api/',
+    'Disallow: /search',
+    '',
+    `Sitemap: ${publicUrl}/sitemap.xml`,
+    `Sitemap: ${publicUrl}/sitemap-news.xml`,
+    '',
+  ].join('\n');
 }
 
 export function sitemapRoutes(deps: Pick<AppDeps, 'db' | 'events' | 'settings' | 'config'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     const { publicUrl, sitemapUrlLimit } = deps.config;
     // Cached until the next change, so read from the primary (see feed.routes.ts).
-    const sitemaps = createSitemapService({ db: deps.db, events: deps.events, settings: deps.settings, publicUrl, urlLimit: sitemapUrlLimit });
+    const sitemaps = createSitemapService({
+      db: deps.db,
+      events: deps.events,
+      settings: deps.settings,
+      publicUrl,
+      urlLimit: sitemapUrlLimit,
+    });
     const robots = robotsTxt(publicUrl);
 
     // GET /sitemap.xml — every public address, or the index of /sitemaps/<n>.xml past the limit
-    app.get('/sitemap.xml', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => sendDocument(request, reply, await sitemaps.sitemap()));
+    app.get('/sitemap.xml', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) =>
+      sendDocument(request, reply, await sitemaps.sitemap()),
+    );
 
     // GET /sitemaps/:n.xml — one part of an indexed sitemap; 404 past the last
     app.get(
       '/sitemaps/:n.xml',
-      { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ n: Type.String({ maxLength: 20 }) }) } },
+      {
+        config: { access: 'public' },
+        schema: { hide: true, params: Type.Object({ n: Type.String({ maxLength: 20 }) }) },
+      },
       async (request, reply) => {
         if (!/^[1-9]\d{0,5}$/.test(request.params.n)) throw new AppError('not_found');
         return sendDocument(request, reply, await sitemaps.part(Number(request.params.n)));
@@ -32,7 +53,9 @@ export function sitemapRoutes(deps: Pick<AppDeps, 'db' | 'events' | 'settings' |
     );
 
     // GET /sitemap-news.xml — Google News sitemap: articles of the last two days
-    app.get('/sitemap-news.xml', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => sendDocument(request, reply, await sitemaps.news()));
+    app.get('/sitemap-news.xml', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) =>
+      sendDocument(request, reply, await sitemaps.news()),
+    );
 
     // GET /robots.txt — what crawlers may visit, and where the sitemaps are
     app.get('/robots.txt', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>

@@ -70,7 +70,7 @@ export function createSitemapService(deps: {
 
   const url = (path: string, lastmod?: string) =>
     `<url><loc>${escapeXml(publicUrl + path)}</loc>` +
-      `${lastmod ? `<lastmod>${escapeXml(lastmod)}</lastmod>` : ''}</url>\n`;
+    `${lastmod ? `<lastmod>${escapeXml(lastmod)}</lastmod>` : ''}</url>\n`;
 
   /** The `<url>` lines for positions [start, end) of the order described above. */
   async function urls(at: Layout, start: number, end: number): Promise<string[]> {
@@ -82,7 +82,11 @@ export function createSitemapService(deps: {
     if (from < articlesEnd) {
       let fromId = await repo.publicArticleIdAt(db, from, at.now);
       while (fromId !== undefined && from < articlesEnd) {
-        const rows = await repo.listPublicArticleUrls(db, { fromId, limit: Math.min(batchSize, articlesEnd - from), now: at.now });
+        const rows = await repo.listPublicArticleUrls(db, {
+          fromId,
+          limit: Math.min(batchSize, articlesEnd - from),
+          now: at.now,
+        });
         for (const row of rows) lines.push(url(articlePath(row.slug), row.updated_at));
         from += rows.length;
         fromId = rows.length === batchSize ? rows.at(-1)!.id + 1 : undefined;
@@ -94,23 +98,36 @@ export function createSitemapService(deps: {
     return lines;
   }
 
-  const urlset = (lines: string[]) => `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${lines.join('')}</urlset>\n`;
+  const urlset = (lines: string[]) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}">\n${lines.join('')}</urlset>\n`;
 
   return {
     sitemap: () =>
       cache.get('sitemap', async () => {
         const at = await layout();
         if (at.parts === 0) return { body: urlset(await urls(at, 0, at.total)), type: XML, scope: 'articles' };
-        const entries = Array.from({ length: at.parts }, (_, i) => `<sitemap><loc>${escapeXml(`${publicUrl}/sitemaps/${i + 1}.xml`)}</loc></sitemap>\n`);
-        return { body: `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n` +
-          `${entries.join('')}</sitemapindex>\n`, type: XML, scope: 'articles' };
+        const entries = Array.from(
+          { length: at.parts },
+          (_, i) => `<sitemap><loc>${escapeXml(`${publicUrl}/sitemaps/${i + 1}.xml`)}</loc></sitemap>\n`,
+        );
+        return {
+          body:
+            `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NS}">\n` +
+            `${entries.join('')}</sitemapindex>\n`,
+          type: XML,
+          scope: 'articles',
+        };
       }),
 
     part: (n) =>
       cache.get(`part:${n}`, async () => {
         const at = await layout();
         if (n < 1 || n > at.parts) throw new AppError('not_found');
-        return { body: urlset(await urls(at, (n - 1) * urlLimit, Math.min(n * urlLimit, at.total))), type: XML, scope: 'articles' };
+        return {
+          body: urlset(await urls(at, (n - 1) * urlLimit, Math.min(n * urlLimit, at.total))),
+          type: XML,
+          scope: 'articles',
+        };
       }),
 
     news: () =>
@@ -122,13 +139,18 @@ export function createSitemapService(deps: {
         const entries = rows.map(
           (row) =>
             `<url><loc>${escapeXml(publicUrl + articlePath(row.slug))}</loc><news:news><news:publication>` +
-              `<news:name>${name}</news:name>` +
+            `<news:name>${name}</news:name>` +
             `<news:language>${LANGUAGE}</news:language></news:publication><news:publication_date>` +
-              `${escapeXml(row.published_at ?? now)}</news:publication_date>` +
+            `${escapeXml(row.published_at ?? now)}</news:publication_date>` +
             `<news:title>${escapeXml(row.title)}</news:title></news:news></url>\n`,
         );
-        return { body: `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}" xmlns:news="${NEWS_NS}">\n` +
-          `${entries.join('')}</urlset>\n`, type: XML, scope: 'articles' };
+        return {
+          body:
+            `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NS}" xmlns:news="${NEWS_NS}">\n` +
+            `${entries.join('')}</urlset>\n`,
+          type: XML,
+          scope: 'articles',
+        };
       }),
   };
 }

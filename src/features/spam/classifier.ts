@@ -80,7 +80,11 @@ export function isTrained(totals: ModelTotals): boolean {
  * the next comment. Features never seen are skipped: with Laplace smoothing they would only
  * favour whichever label has fewer tokens, which is noise.
  */
-export function spamProbability(totals: ModelTotals, counts: ReadonlyMap<string, TokenCounts>, features: readonly string[]): number | null {
+export function spamProbability(
+  totals: ModelTotals,
+  counts: ReadonlyMap<string, TokenCounts>,
+  features: readonly string[],
+): number | null {
   if (!isTrained(totals)) return null;
   const spamDenominator = totals.spamTokenTotal + totals.vocabulary;
   const hamDenominator = totals.hamTokenTotal + totals.vocabulary;

@@ -34,7 +34,10 @@ export interface DuplicateMatch {
   commentId: number;
 }
 
-export async function findDuplicate(db: Db, comment: { body: string; authorEmail: string; now: Date }): Promise<DuplicateMatch | null> {
+export async function findDuplicate(
+  db: Db,
+  comment: { body: string; authorEmail: string; now: Date },
+): Promise<DuplicateMatch | null> {
   if (normaliseBody(comment.body).length < DUPLICATE_MIN_LENGTH) return null;
   // The newest fifty copies are plenty: text copied more often than that is held as a recent copy anyway.
   const copies = await listCommentsWithBody(db, bodyHash(comment.body), 50);

@@ -12,7 +12,14 @@
 //   one, so it cannot be single-use. Pages renew it (see SHARED_TOKEN_RENEW_MS).
 import { hmac, randomToken, safeEqual } from '../../lib/crypto.ts';
 
-export type FormTokenVerdict = 'valid' | 'missing' | 'malformed' | 'too-fast' | 'expired' | 'replayed' | 'wrong-article';
+export type FormTokenVerdict =
+  | 'valid'
+  | 'missing'
+  | 'malformed'
+  | 'too-fast'
+  | 'expired'
+  | 'replayed'
+  | 'wrong-article';
 
 /**
  * Nobody reads an article and writes a comment faster than this; scripts do. The default of the minFormSeconds setting.
@@ -34,8 +41,10 @@ function sign(key: string, shared: boolean, issuedAt: string, nonce: string, art
 function issue(key: string, shared: boolean, articleId: number, now: number): string {
   const issuedAt = String(now);
   const nonce = randomToken(12);
-  return `${shared ? 's' : ''}${issuedAt}.${nonce}.${articleId}.` +
-    `${sign(key, shared, issuedAt, nonce, String(articleId))}`;
+  return (
+    `${shared ? 's' : ''}${issuedAt}.${nonce}.${articleId}.` +
+    `${sign(key, shared, issuedAt, nonce, String(articleId))}`
+  );
 }
 
 /** A personal token: single use, timed from now. */
@@ -59,7 +68,12 @@ export function formTokenIssuedAt(token: string): number | null {
  * time on the form began when it was first served, so a genuine earlier token's time carries
  * over (with a fresh nonce): otherwise correcting one field quickly would look like a script.
  */
-export function renewFormToken(key: string, previous: string | undefined, articleId: number, now: number = Date.now()): string {
+export function renewFormToken(
+  key: string,
+  previous: string | undefined,
+  articleId: number,
+  now: number = Date.now(),
+): string {
   const check = checkFormToken(key, previous, { articleId, now, minSeconds: 0 });
   if (check.verdict !== 'valid') return issueFormToken(key, articleId, now);
   // A shared token is not used up: the form may carry it again.
@@ -83,7 +97,14 @@ export function checkFormToken(
   if (token === null || token === undefined || token === '') return { verdict: 'missing' };
   const parts = TOKEN.exec(token);
   if (!parts) return { verdict: 'malformed' };
-  const [, kind, issuedAt, nonce, articleId, signature] = parts as unknown as [string, string, string, string, string, string];
+  const [, kind, issuedAt, nonce, articleId, signature] = parts as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const shared = kind === 's';
   if (!safeEqual(signature, sign(key, shared, issuedAt, nonce, articleId))) return { verdict: 'malformed' };
   if (Number(articleId) !== expected.articleId) return { verdict: 'wrong-article' };

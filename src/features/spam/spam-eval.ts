@@ -32,7 +32,10 @@ export function parseCsv(text: string): CsvRecord[] {
   while (i < input.length) {
     const char = input[i]!;
     if (char === '"') {
-      if (field !== '') throw new CorpusError(`line ${line}: a quote inside an unquoted field; quote the whole field and double the quote ("")`);
+      if (field !== '')
+        throw new CorpusError(
+          `line ${line}: a quote inside an unquoted field; quote the whole field and double the quote ("")`,
+        );
       started = true;
       const opened = line;
       for (i++; ; i++) {
@@ -48,7 +51,8 @@ export function parseCsv(text: string): CsvRecord[] {
           field += input[i];
         }
       }
-      if (i < input.length && !',\r\n'.includes(input[i]!)) throw new CorpusError(`line ${line}: text after a closing quote`);
+      if (i < input.length && !',\r\n'.includes(input[i]!))
+        throw new CorpusError(`line ${line}: text after a closing quote`);
     } else if (char === ',') {
       started = true;
       fields.push(field);
@@ -81,10 +85,12 @@ export function readCorpus(csv: string): LabelledText[] {
   const first = records[0]?.fields.map((f) => f.trim().toLowerCase());
   if (first?.[0] === 'text' && first[1] === 'label') records.shift();
   return records.map(({ fields, line }) => {
-    if (fields.length !== 2) throw new CorpusError(`line ${line}: expected 2 fields (text,label), found ${fields.length}`);
+    if (fields.length !== 2)
+      throw new CorpusError(`line ${line}: expected 2 fields (text,label), found ${fields.length}`);
     const [text, rawLabel] = fields as [string, string];
     const label = rawLabel.trim().toLowerCase();
-    if (label !== 'spam' && label !== 'ham') throw new CorpusError(`line ${line}: the label must be spam or ham, not "${rawLabel}"`);
+    if (label !== 'spam' && label !== 'ham')
+      throw new CorpusError(`line ${line}: the label must be spam or ham, not "${rawLabel}"`);
     if (text.trim() === '') throw new CorpusError(`line ${line}: the text is empty`);
     return { text, label, line };
   });
@@ -133,29 +139,44 @@ function shuffled<T>(items: readonly T[], next: () => number): T[] {
   return copy;
 }
 
-export function crossValidate(examples: readonly LabelledText[], options: { folds?: number; seed?: number } = {}): EvalResult {
+export function crossValidate(
+  examples: readonly LabelledText[],
+  options: { folds?: number; seed?: number } = {},
+): EvalResult {
   const folds = options.folds ?? 5;
   const spam = examples.filter((e) => e.label === 'spam');
   const ham = examples.filter((e) => e.label === 'ham');
-  if (!Number.isInteger(folds) || folds < 2) throw new CorpusError('the number of folds must be a whole number, 2 or more');
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new CorpusError('the number of folds must be a whole number, 2 or more');
   if (spam.length < folds || ham.length < folds) {
-    throw new CorpusError(`${folds}-fold cross-validation needs at least ${folds} examples of each label (found ${spam.length} ` +
-      `spam, ${ham.length} ham)`);
+    throw new CorpusError(
+      `${folds}-fold cross-validation needs at least ${folds} examples of each label (found ${spam.length} ` +
+        `spam, ${ham.length} ham)`,
+    );
   }
 
   // Stratified: each fold gets its share of each label, so every fold is like the whole.
   const next = random(options.seed ?? 1);
   const foldOf = new Map<LabelledText, number>();
-  for (const group of [spam, ham]) shuffled(group, next).forEach((example, i) => {
-    foldOf.set(example, i % folds);
-  });
-  const featuresOf = new Map(examples.map((e) => [e, extractFeatures({ body: e.text, bodyHtml: renderCommentMarkdown(e.text), authorUrl: null })]));
+  for (const group of [spam, ham])
+    shuffled(group, next).forEach((example, i) => {
+      foldOf.set(example, i % folds);
+    });
+  const featuresOf = new Map(
+    examples.map((e) => [
+      e,
+      extractFeatures({ body: e.text, bodyHtml: renderCommentMarkdown(e.text), authorUrl: null }),
+    ]),
+  );
 
   const scored: { label: SpamLabel; score: number | null }[] = [];
   for (let fold = 0; fold < folds; fold++) {
     const model = createMemoryModel();
-    for (const example of examples) if (foldOf.get(example) !== fold) model.train(featuresOf.get(example)!, example.label);
-    for (const example of examples) if (foldOf.get(example) === fold) scored.push({ label: example.label, score: model.score(featuresOf.get(example)!) });
+    for (const example of examples)
+      if (foldOf.get(example) !== fold) model.train(featuresOf.get(example)!, example.label);
+    for (const example of examples)
+      if (foldOf.get(example) === fold)
+        scored.push({ label: example.label, score: model.score(featuresOf.get(example)!) });
   }
 
   const verdicts = [
@@ -171,7 +192,11 @@ export function crossValidate(examples: readonly LabelledText[], options: { fold
   };
 }
 
-function measure(verdict: string, threshold: number, scored: readonly { label: SpamLabel; score: number | null }[]): ThresholdResult {
+function measure(
+  verdict: string,
+  threshold: number,
+  scored: readonly { label: SpamLabel; score: number | null }[],
+): ThresholdResult {
   const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const { label, score } of scored) {
     const flagged = score !== null && score >= threshold;
@@ -180,8 +205,21 @@ function measure(verdict: string, threshold: number, scored: readonly { label: S
   }
   const precision = counts.tp + counts.fp === 0 ? null : counts.tp / (counts.tp + counts.fp);
   const recall = counts.tp + counts.fn === 0 ? null : counts.tp / (counts.tp + counts.fn);
-  const f1 = precision === null || recall === null || precision + recall === 0 ? null : (2 * precision * recall) / (precision + recall);
-  return { verdict, threshold, truePositives: counts.tp, falsePositives: counts.fp, falseNegatives: counts.fn, trueNegatives: counts.tn, precision, recall, f1 };
+  const f1 =
+    precision === null || recall === null || precision + recall === 0
+      ? null
+      : (2 * precision * recall) / (precision + recall);
+  return {
+    verdict,
+    threshold,
+    truePositives: counts.tp,
+    falsePositives: counts.fp,
+    falseNegatives: counts.fn,
+    trueNegatives: counts.tn,
+    precision,
+    recall,
+    f1,
+  };
 }
 
 export function formatEvalReport(result: EvalResult): string {
@@ -192,16 +230,22 @@ export function formatEvalReport(result: EvalResult): string {
     `Spam classifier, ${result.folds}-fold cross-validation on ${total} comments (${result.spam} spam, ` +
       `${result.ham} ham)`,
     '',
-    'verdict'.padEnd(14) + 'score'.padStart(7) + 'precision'.padStart(11) + 'recall'.padStart(9) + 'F1'.padStart(9) + ['TP', 'FP', 'FN', 'TN'].map((h) => h.padStart(5)).join(''),
+    'verdict'.padEnd(14) +
+      'score'.padStart(7) +
+      'precision'.padStart(11) +
+      'recall'.padStart(9) +
+      'F1'.padStart(9) +
+      ['TP', 'FP', 'FN', 'TN'].map((h) => h.padStart(5)).join(''),
     ...result.thresholds.map(
       (t) =>
         `${t.verdict.padEnd(14)}${`≥ ${t.threshold.toFixed(2)}`.padStart(7)} ` +
-          ` ${ratio(t.precision)}${ratio(t.recall)}${ratio(t.f1)}` +
+        ` ${ratio(t.precision)}${ratio(t.recall)}${ratio(t.f1)}` +
         `${count(t.truePositives)}${count(t.falsePositives)}${count(t.falseNegatives)}${count(t.trueNegatives)}`,
     ),
     '',
     `Guessing "spam" at random would give precision ${(result.spam / total).toFixed(2)}.`,
   ];
-  if (result.unscored > 0) lines.push(`${result.unscored} comments could not be scored (too few examples to train on) and count as not spam.`);
+  if (result.unscored > 0)
+    lines.push(`${result.unscored} comments could not be scored (too few examples to train on) and count as not spam.`);
   return lines.join('\n');
 }

@@ -9,10 +9,19 @@ type Q = Kysely<Database>;
 
 // Every comment posted runs these: prepared once (db/prepared.ts).
 const newNonce = prepared((db, v: { nonce: string; now: string }) =>
-  db.insertInto('used_form_tokens').values({ nonce: v.nonce, used_at: v.now }).onConflict((oc) => oc.column('nonce').doNothing()),
+  db
+    .insertInto('used_form_tokens')
+    .values({ nonce: v.nonce, used_at: v.now })
+    .onConflict((oc) => oc.column('nonce').doNothing()),
 );
 const commentsWithBody = prepared((db, v: { bodyHash: string; limit: number }) =>
-  db.selectFrom('comments').select(['id', 'author_email', 'created_at']).where('body_hash', '=', v.bodyHash).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(v.limit),
+  db
+    .selectFrom('comments')
+    .select(['id', 'author_email', 'created_at'])
+    .where('body_hash', '=', v.bodyHash)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(v.limit),
 );
 const spamTotals = prepared((db) => db.selectFrom('spam_totals').selectAll().where('id', '=', 1));
 
@@ -31,7 +40,11 @@ export async function pruneFormTokenNonces(db: Q, usedBefore: string): Promise<n
 /**
  * The latest comments with this body hash, newest first, in the order of its index (no sort): it runs on every post.
  */
-export function listCommentsWithBody(db: Q, bodyHash: string, limit: number): Promise<{ id: number; author_email: string; created_at: string }[]> {
+export function listCommentsWithBody(
+  db: Q,
+  bodyHash: string,
+  limit: number,
+): Promise<{ id: number; author_email: string; created_at: string }[]> {
   return commentsWithBody.execute(db, { bodyHash, limit }).then((result) => result.rows);
 }
 
@@ -48,7 +61,11 @@ export async function loadSpamTotals(db: Q): Promise<ModelTotals> {
 
 export async function loadTokenCounts(db: Q, tokens: readonly string[]): Promise<Map<string, TokenCounts>> {
   if (tokens.length === 0) return new Map();
-  const rows = await db.selectFrom('spam_tokens').select(['token', 'spam', 'ham']).where('token', 'in', tokens).execute();
+  const rows = await db
+    .selectFrom('spam_tokens')
+    .select(['token', 'spam', 'ham'])
+    .where('token', 'in', tokens)
+    .execute();
   return new Map(rows.map((row) => [row.token, { spam: row.spam, ham: row.ham }]));
 }
 
@@ -83,13 +100,22 @@ export async function untrainTokens(db: Q, tokens: readonly string[], label: Spa
       .where('token', 'in', tokens)
       .where(label, '>', 0)
       .execute();
-    const result = await db.deleteFrom('spam_tokens').where('token', 'in', tokens).where('spam', '=', 0).where('ham', '=', 0).executeTakeFirst();
+    const result = await db
+      .deleteFrom('spam_tokens')
+      .where('token', 'in', tokens)
+      .where('spam', '=', 0)
+      .where('ham', '=', 0)
+      .executeTakeFirst();
     removed = Number(result.numDeletedRows);
   }
   await addToTotals(db, label, { documents: -1, tokens: -tokens.length, vocabulary: -removed });
 }
 
-async function addToTotals(db: Q, label: SpamLabel, delta: { documents: number; tokens: number; vocabulary: number }): Promise<void> {
+async function addToTotals(
+  db: Q,
+  label: SpamLabel,
+  delta: { documents: number; tokens: number; vocabulary: number },
+): Promise<void> {
   const documents = label === 'spam' ? 'spam_documents' : 'ham_documents';
   const tokens = label === 'spam' ? 'spam_token_total' : 'ham_token_total';
   await db

@@ -6,7 +6,13 @@ import type { SettingsService } from '../settings/settings.service.ts';
 import { findBlockListHit } from './block-lists.ts';
 import { extractFeatures, isTrained, spamProbability, type ClassifierInput, type SpamLabel } from './classifier.ts';
 import { bodyHash, countLinks, findDuplicate } from './content-rules.ts';
-import { checkFormToken, FORM_TOKEN_LIFETIME_MS, issueSharedFormToken, renewFormToken, type FormTokenVerdict } from './form-token.ts';
+import {
+  checkFormToken,
+  FORM_TOKEN_LIFETIME_MS,
+  issueSharedFormToken,
+  renewFormToken,
+  type FormTokenVerdict,
+} from './form-token.ts';
 import * as repo from './spam.repository.ts';
 import type { SpamFacts } from '../comments/moderation-types.ts';
 
@@ -47,7 +53,10 @@ export interface SpamDefence {
    * up exactly when the comment is stored. Without a submission (imports, seed data) the request
    * checks are skipped; the content checks still run.
    */
-  assess(trx: Db, comment: { articleId: number; draft: CommentDraft; bodyHtml: string; submission?: Submission; now: string }): Promise<SpamAssessment>;
+  assess(
+    trx: Db,
+    comment: { articleId: number; draft: CommentDraft; bodyHtml: string; submission?: Submission; now: string },
+  ): Promise<SpamAssessment>;
   /** Teaches the classifier a moderator's verdict, first taking back an opposite one. */
   learn(trx: Db, comment: TrainableComment, label: SpamLabel): Promise<void>;
 }
@@ -59,9 +68,18 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
   const { settings, formTokenKey } = deps;
   let lastPrune = 0;
 
-  async function formTokenVerdict(trx: Db, articleId: number, submission: Submission, now: string): Promise<FormTokenVerdict> {
+  async function formTokenVerdict(
+    trx: Db,
+    articleId: number,
+    submission: Submission,
+    now: string,
+  ): Promise<FormTokenVerdict> {
     const nowMs = Date.parse(now);
-    const check = checkFormToken(formTokenKey, submission.formToken, { articleId, now: nowMs, minSeconds: settings.get().minFormSeconds });
+    const check = checkFormToken(formTokenKey, submission.formToken, {
+      articleId,
+      now: nowMs,
+      minSeconds: settings.get().minFormSeconds,
+    });
     if (check.verdict !== 'valid' || check.shared) return check.verdict;
     if (nowMs - lastPrune > PRUNE_INTERVAL_MS) {
       lastPrune = nowMs;
@@ -86,7 +104,11 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
       const current = settings.get();
       const blockListHit = findBlockListHit(
         { emails: current.blockedEmails, ips: current.blockedIps, words: current.blockedWords },
-        { email: draft.authorEmail, ip: submission?.ip ?? null, texts: [draft.body, draft.authorName, draft.authorUrl ?? ''] },
+        {
+          email: draft.authorEmail,
+          ip: submission?.ip ?? null,
+          texts: [draft.body, draft.authorName, draft.authorUrl ?? ''],
+        },
       );
       const facts: SpamFacts = {
         blockListHit,
@@ -102,7 +124,11 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
 
     async learn(trx, comment, label) {
       if (comment.trained_as === label) return;
-      const features = extractFeatures({ body: comment.body_markdown, bodyHtml: comment.body_html, authorUrl: comment.author_url });
+      const features = extractFeatures({
+        body: comment.body_markdown,
+        bodyHtml: comment.body_html,
+        authorUrl: comment.author_url,
+      });
       if (comment.trained_as !== null) await repo.untrainTokens(trx, features, comment.trained_as);
       await repo.trainTokens(trx, features, label);
       await repo.setTrainedAs(trx, comment.id, label);

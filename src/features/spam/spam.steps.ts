@@ -20,7 +20,8 @@ export const blockListStep: ModerationStep = {
 
 export const honeypotStep: ModerationStep = {
   name: 'honeypot',
-  decide: ({ spam }) => (spam?.honeypotFilled ? { status: 'spam', reason: 'filled in the hidden field people leave empty' } : undefined),
+  decide: ({ spam }) =>
+    spam?.honeypotFilled ? { status: 'spam', reason: 'filled in the hidden field people leave empty' } : undefined,
 };
 
 const FORM_TOKEN_SPAM: Partial<Record<FormTokenVerdict, string>> = {
@@ -54,19 +55,25 @@ export const formTokenHoldStep: ModerationStep = {
 export const repeatedByAuthorStep: ModerationStep = {
   name: 'duplicate',
   decide: ({ spam }) =>
-    spam?.duplicate?.kind === 'same-author' ? { status: 'spam', reason: `same text as this author's comment #${spam.duplicate.commentId}` } : undefined,
+    spam?.duplicate?.kind === 'same-author'
+      ? { status: 'spam', reason: `same text as this author's comment #${spam.duplicate.commentId}` }
+      : undefined,
 };
 
 export const duplicateOnSiteStep: ModerationStep = {
   name: 'duplicate',
   decide: ({ spam }) =>
-    spam?.duplicate?.kind === 'recent' ? { status: 'pending', reason: `same text as comment #${spam.duplicate.commentId}, posted lately` } : undefined,
+    spam?.duplicate?.kind === 'recent'
+      ? { status: 'pending', reason: `same text as comment #${spam.duplicate.commentId}, posted lately` }
+      : undefined,
 };
 
 export const tooManyLinksStep: ModerationStep = {
   name: 'links',
   decide: ({ spam }) =>
-    spam && spam.linkCount > spam.maxLinks ? { status: 'pending', reason: `${spam.linkCount} links (limit ${spam.maxLinks})` } : undefined,
+    spam && spam.linkCount > spam.maxLinks
+      ? { status: 'pending', reason: `${spam.linkCount} links (limit ${spam.maxLinks})` }
+      : undefined,
 };
 
 export function formatScore(score: number): string {
@@ -76,7 +83,9 @@ export function formatScore(score: number): string {
 export const classifierSpamStep: ModerationStep = {
   name: CLASSIFIER_STEP_NAME,
   decide: ({ spam }) =>
-    spam?.spamScore != null && spam.spamScore >= SPAM_THRESHOLDS.spam ? { status: 'spam', reason: formatScore(spam.spamScore) } : undefined,
+    spam?.spamScore != null && spam.spamScore >= SPAM_THRESHOLDS.spam
+      ? { status: 'spam', reason: formatScore(spam.spamScore) }
+      : undefined,
 };
 
 export const classifierHoldStep: ModerationStep = {

@@ -41,15 +41,25 @@ export interface StaffLinkService {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const wellFormed = (token: string) => /^[A-Za-z0-9_-]{32,64}$/.test(token);
 
-export function createStaffLinkService(deps: { db: Db; config: Pick<Config, 'publicUrl' | 'smtp'>; settings: SettingsService; outbox: OutboxSender }): StaffLinkService {
+export function createStaffLinkService(deps: {
+  db: Db;
+  config: Pick<Config, 'publicUrl' | 'smtp'>;
+  settings: SettingsService;
+  outbox: OutboxSender;
+}): StaffLinkService {
   const { db, config, settings, outbox } = deps;
-  const setupGone = () => new AppError('link_expired', 'This set-up link has been used, or an administrator exists already. Log in at /admin/login.');
+  const setupGone = () =>
+    new AppError(
+      'link_expired',
+      'This set-up link has been used, or an administrator exists already. Log in at /admin/login.',
+    );
   const hasAdmin = async (trx: Db) => (await repo.countUsers(trx, 'admin')) > 0;
 
   async function resetRow(token: string) {
     if (!wellFormed(token)) throw new AppError('link_invalid');
     const row = await tokens.findToken(db, hashToken(token), 'reset');
-    if (!row || row.user_id === null || (row.expires_at !== null && row.expires_at < nowIso())) throw new AppError('link_expired');
+    if (!row || row.user_id === null || (row.expires_at !== null && row.expires_at < nowIso()))
+      throw new AppError('link_expired');
     return row;
   }
 
@@ -57,12 +67,19 @@ export function createStaffLinkService(deps: { db: Db; config: Pick<Config, 'pub
     async createSetupLink() {
       if (await hasAdmin(db)) return null;
       const token = randomToken(32);
-      await tokens.insertToken(db, { tokenHash: hashToken(token), purpose: 'setup', userId: null, now: nowIso(), expiresAt: null });
+      await tokens.insertToken(db, {
+        tokenHash: hashToken(token),
+        purpose: 'setup',
+        userId: null,
+        now: nowIso(),
+        expiresAt: null,
+      });
       return token;
     },
 
     async checkSetupLink(token) {
-      if (!wellFormed(token)) throw new AppError('link_invalid', 'This set-up link is not valid: copy the whole line the server printed.');
+      if (!wellFormed(token))
+        throw new AppError('link_invalid', 'This set-up link is not valid: copy the whole line the server printed.');
       if (!(await tokens.findToken(db, hashToken(token), 'setup')) || (await hasAdmin(db))) throw setupGone();
     },
 
@@ -101,8 +118,22 @@ export function createStaffLinkService(deps: { db: Db; config: Pick<Config, 'pub
           expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000).toISOString(),
         });
         const site = { title: settings.get().siteTitle, publicUrl: config.publicUrl };
-        await queueMessage(trx, { channel: 'mail', recipient: user.email, payload: passwordResetMail(site, user.email, `${config.publicUrl}/admin/password-reset/${token}`, RESET_LINK_MINUTES) });
-        await recordAudit(trx, { userId: null, name: 'password reset' }, 'user.password_reset_requested', `user:${user.id}`);
+        await queueMessage(trx, {
+          channel: 'mail',
+          recipient: user.email,
+          payload: passwordResetMail(
+            site,
+            user.email,
+            `${config.publicUrl}/admin/password-reset/${token}`,
+            RESET_LINK_MINUTES,
+          ),
+        });
+        await recordAudit(
+          trx,
+          { userId: null, name: 'password reset' },
+          'user.password_reset_requested',
+          `user:${user.id}`,
+        );
         return true;
       });
       if (queued) outbox.wake();
@@ -122,10 +153,15 @@ export function createStaffLinkService(deps: { db: Db; config: Pick<Config, 'pub
       const passwordHash = await hashPassword(password);
       const userId = await db.transaction().execute(async (trx) => {
         const row = await tokens.takeToken(trx, hashToken(token), 'reset');
-        if (!row || row.user_id === null || (row.expires_at !== null && row.expires_at < nowIso())) throw new AppError('link_expired');
+        if (!row || row.user_id === null || (row.expires_at !== null && row.expires_at < nowIso()))
+          throw new AppError('link_expired');
         const user = await repo.findUserById(trx, row.user_id);
         if (!user || user.disabled === 1) throw new AppError('link_expired');
-        await repo.updateUser(trx, user.id, { password_hash: passwordHash, must_change_password: 0, updated_at: nowIso() });
+        await repo.updateUser(trx, user.id, {
+          password_hash: passwordHash,
+          must_change_password: 0,
+          updated_at: nowIso(),
+        });
         // Whoever knew the old password is signed out everywhere, and older links die with it.
         await repo.deleteUserSessions(trx, user.id);
         await tokens.deleteResetTokens(trx, user.id);

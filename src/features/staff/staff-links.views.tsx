@@ -15,31 +15,62 @@ function ErrorSummary({ errors, what }: { errors: FieldErrors; what: string }) {
   ) : null;
 }
 
-export function SetupPage(props: { context: LayoutContext; csrf: string; token: string; values: { email: string; displayName: string }; errors: FieldErrors }) {
+export function SetupPage(props: {
+  context: LayoutContext;
+  csrf: string;
+  token: string;
+  values: { email: string; displayName: string };
+  errors: FieldErrors;
+}) {
   const { context, csrf, token, values, errors } = props;
   return (
     <AdminBareLayout title="Create the first administrator" context={context}>
       <h1>Create the first administrator</h1>
       <p>
-        This link was printed by the server because {context.settings.siteTitle} has no administrator yet. It works once: the account you create here can then add
-        the rest of the staff.
+        This link was printed by the server because {context.settings.siteTitle} has no administrator yet. It works
+        once: the account you create here can then add the rest of the staff.
       </p>
       <ErrorSummary errors={errors} what="The account was not created." />
       <form method="post" action={`/admin/setup/${token}`} class="narrow-form">
         <input type="hidden" name="_csrf" value={csrf} />
         <p class="field">
           <label for="setup-name">Your name (shown on bylines and staff replies)</label>
-          <input id="setup-name" name="displayName" type="text" autocomplete="name" required maxLength={100} value={values.displayName} {...invalid('displayName', errors)} />
+          <input
+            id="setup-name"
+            name="displayName"
+            type="text"
+            autocomplete="name"
+            required
+            maxLength={100}
+            value={values.displayName}
+            {...invalid('displayName', errors)}
+          />
           <FieldError field="displayName" errors={errors} />
         </p>
         <p class="field">
           <label for="setup-email">E-mail</label>
-          <input id="setup-email" name="email" type="email" autocomplete="username" required value={values.email} {...invalid('email', errors)} />
+          <input
+            id="setup-email"
+            name="email"
+            type="email"
+            autocomplete="username"
+            required
+            value={values.email}
+            {...invalid('email', errors)}
+          />
           <FieldError field="email" errors={errors} />
         </p>
         <p class="field">
           <label for="setup-password">Password (at least {MIN_PASSWORD_LENGTH} characters)</label>
-          <input id="setup-password" name="password" type="password" autocomplete="new-password" minLength={MIN_PASSWORD_LENGTH} required {...invalid('password', errors)} />
+          <input
+            id="setup-password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            minLength={MIN_PASSWORD_LENGTH}
+            required
+            {...invalid('password', errors)}
+          />
           <FieldError field="password" errors={errors} />
         </p>
         <button type="submit">Create the administrator and log in</button>
@@ -48,17 +79,27 @@ export function SetupPage(props: { context: LayoutContext; csrf: string; token: 
   );
 }
 
-export function ResetRequestPage(props: { context: LayoutContext; csrf: string; email: string; sent: boolean; mailEnabled: boolean; error?: string }) {
+export function ResetRequestPage(props: {
+  context: LayoutContext;
+  csrf: string;
+  email: string;
+  sent: boolean;
+  mailEnabled: boolean;
+  error?: string;
+}) {
   const { context, csrf, email, sent, mailEnabled, error } = props;
   return (
     <AdminBareLayout title="Forgot your password" context={context}>
       <h1>Forgot your password?</h1>
       {!mailEnabled ? (
-        <p>This site does not send e-mail, so it cannot send you a link. Ask an administrator to create a new account for you.</p>
+        <p>
+          This site does not send e-mail, so it cannot send you a link. Ask an administrator to create a new account for
+          you.
+        </p>
       ) : sent ? (
         <p class="notice" role="status">
-          If that address belongs to a staff account, a link to choose a new password is on its way. It works once, within the hour. Check your spam folder if it
-          does not arrive.
+          If that address belongs to a staff account, a link to choose a new password is on its way. It works once,
+          within the hour. Check your spam folder if it does not arrive.
         </p>
       ) : (
         <>
@@ -72,7 +113,15 @@ export function ResetRequestPage(props: { context: LayoutContext; csrf: string; 
             <input type="hidden" name="_csrf" value={csrf} />
             <p class="field">
               <label for="reset-email">E-mail</label>
-              <input id="reset-email" name="email" type="email" autocomplete="username" required value={email} {...(error ? { 'aria-invalid': true as const } : {})} />
+              <input
+                id="reset-email"
+                name="email"
+                type="email"
+                autocomplete="username"
+                required
+                value={email}
+                {...(error ? { 'aria-invalid': true as const } : {})}
+              />
             </p>
             <button type="submit">Send me a link</button>
           </form>
@@ -85,7 +134,13 @@ export function ResetRequestPage(props: { context: LayoutContext; csrf: string; 
   );
 }
 
-export function ResetPage(props: { context: LayoutContext; csrf: string; token: string; email: string; errors: FieldErrors }) {
+export function ResetPage(props: {
+  context: LayoutContext;
+  csrf: string;
+  token: string;
+  email: string;
+  errors: FieldErrors;
+}) {
   const { context, csrf, token, email, errors } = props;
   return (
     <AdminBareLayout title="Choose a new password" context={context}>
@@ -96,7 +151,15 @@ export function ResetPage(props: { context: LayoutContext; csrf: string; token: 
         <input type="hidden" name="_csrf" value={csrf} />
         <p class="field">
           <label for="reset-password">New password (at least {MIN_PASSWORD_LENGTH} characters)</label>
-          <input id="reset-password" name="password" type="password" autocomplete="new-password" minLength={MIN_PASSWORD_LENGTH} required {...invalid('password', errors)} />
+          <input
+            id="reset-password"
+            name="password"
+            type="password"
+            autocomplete="new-password"
+            minLength={MIN_PASSWORD_LENGTH}
+            required
+            {...invalid('password', errors)}
+          />
           <FieldError field="password" errors={errors} />
         </p>
         <button type="submit">Set the new password</button>

@@ -17,9 +17,7 @@ export function passwordResetMail(site: MailSite, to: string, resetUrl: string, 
     subject,
     text,
     <>
-      <p>
-        Someone, probably you, asked to reset the password of this address’s staff account on {site.title}.
-      </p>
+      <p>Someone, probably you, asked to reset the password of this address’s staff account on {site.title}.</p>
       <p>
         <a href={resetUrl}>Choose a new password</a> (the link works once, within {minutes} minutes).
       </p>

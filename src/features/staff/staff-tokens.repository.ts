@@ -5,15 +5,29 @@ import type { StaffTokenRow } from './staff.table.ts';
 
 type Q = Kysely<Database>;
 
-export async function insertToken(db: Q, row: { tokenHash: string; purpose: 'setup' | 'reset'; userId: number | null; now: string; expiresAt: string | null }): Promise<void> {
+export async function insertToken(
+  db: Q,
+  row: { tokenHash: string; purpose: 'setup' | 'reset'; userId: number | null; now: string; expiresAt: string | null },
+): Promise<void> {
   await db
     .insertInto('staff_tokens')
-    .values({ token_hash: row.tokenHash, purpose: row.purpose, user_id: row.userId, created_at: row.now, expires_at: row.expiresAt })
+    .values({
+      token_hash: row.tokenHash,
+      purpose: row.purpose,
+      user_id: row.userId,
+      created_at: row.now,
+      expires_at: row.expiresAt,
+    })
     .execute();
 }
 
 export function findToken(db: Q, tokenHash: string, purpose: 'setup' | 'reset'): Promise<StaffTokenRow | undefined> {
-  return db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst();
+  return db
+    .selectFrom('staff_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
 }
 
 /**
@@ -21,7 +35,12 @@ export function findToken(db: Q, tokenHash: string, purpose: 'setup' | 'reset'):
  * once, only one gets the row (PostgreSQL makes the second wait for the first's commit).
  */
 export function takeToken(db: Q, tokenHash: string, purpose: 'setup' | 'reset'): Promise<StaffTokenRow | undefined> {
-  return db.deleteFrom('staff_tokens').where('token_hash', '=', tokenHash).where('purpose', '=', purpose).returningAll().executeTakeFirst();
+  return db
+    .deleteFrom('staff_tokens')
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** Deletes every set-up link; returns their hashes (the first admin's creation uses them all up). */

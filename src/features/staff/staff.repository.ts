@@ -25,7 +25,14 @@ export function listUsers(db: Q): Promise<UserRow[]> {
 
 export async function insertUser(
   db: Q,
-  row: { email: string; displayName: string; role: Role; passwordHash: string; mustChangePassword: boolean; now: string },
+  row: {
+    email: string;
+    displayName: string;
+    role: Role;
+    passwordHash: string;
+    mustChangePassword: boolean;
+    now: string;
+  },
 ): Promise<number> {
   const inserted = await db
     .insertInto('users')
@@ -46,15 +53,33 @@ export async function insertUser(
 export async function updateUser(
   db: Q,
   id: number,
-  changes: Partial<{ password_hash: string; must_change_password: number; role: Role; disabled: number; display_name: string; last_login_at: string; updated_at: string }>,
+  changes: Partial<{
+    password_hash: string;
+    must_change_password: number;
+    role: Role;
+    disabled: number;
+    display_name: string;
+    last_login_at: string;
+    updated_at: string;
+  }>,
 ): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
 
-export async function insertSession(db: Q, row: { idHash: string; userId: number; now: string; expiresAt: string; userAgent: string }): Promise<void> {
+export async function insertSession(
+  db: Q,
+  row: { idHash: string; userId: number; now: string; expiresAt: string; userAgent: string },
+): Promise<void> {
   await db
     .insertInto('sessions')
-    .values({ id_hash: row.idHash, user_id: row.userId, created_at: row.now, last_seen_at: row.now, expires_at: row.expiresAt, user_agent: row.userAgent })
+    .values({
+      id_hash: row.idHash,
+      user_id: row.userId,
+      created_at: row.now,
+      last_seen_at: row.now,
+      expires_at: row.expiresAt,
+      user_agent: row.userAgent,
+    })
     .execute();
 }
 
@@ -63,7 +88,11 @@ export function findSession(db: Q, idHash: string): Promise<SessionRow | undefin
 }
 
 export async function touchSession(db: Q, idHash: string, now: string, expiresAt: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: now, expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: now, expires_at: expiresAt })
+    .where('id_hash', '=', idHash)
+    .execute();
 }
 
 export async function deleteSession(db: Q, idHash: string): Promise<void> {
@@ -83,7 +112,11 @@ export async function deleteExpiredSessions(db: Q, now: string): Promise<void> {
 
 /** Records a failed (or not yet checked) login under each key; returns the rows' ids. */
 export async function recordLoginFailure(db: Q, keys: string[], now: string): Promise<number[]> {
-  const rows = await db.insertInto('login_failures').values(keys.map((key) => ({ key, created_at: now }))).returning('id').execute();
+  const rows = await db
+    .insertInto('login_failures')
+    .values(keys.map((key) => ({ key, created_at: now })))
+    .returning('id')
+    .execute();
   return rows.map((row) => row.id);
 }
 

@@ -61,8 +61,16 @@ export function actorOf(user: StaffUser): Actor {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export interface StaffService {
-  createUser(input: { email: string; role: string; displayName?: string; password?: string }, actor: Actor): Promise<{ user: StaffUser; oneTimePassword?: string }>;
-  login(input: { email: string; password: string; ipHash: string; userAgent: string }): Promise<{ token: string; session: StaffSession }>;
+  createUser(
+    input: { email: string; role: string; displayName?: string; password?: string },
+    actor: Actor,
+  ): Promise<{ user: StaffUser; oneTimePassword?: string }>;
+  login(input: {
+    email: string;
+    password: string;
+    ipHash: string;
+    userAgent: string;
+  }): Promise<{ token: string; session: StaffSession }>;
   /** The session for a cookie token, or null when unknown, expired or the account is disabled. */
   session(token: string): Promise<StaffSession | null>;
   logout(token: string): Promise<void>;
@@ -84,7 +92,12 @@ export interface NewAccount {
 }
 
 /** Checks a new account's fields (every problem at once); the e-mail is normalised. */
-export function checkNewAccount(input: { email: string; role: string; displayName?: string; password?: string }): NewAccount {
+export function checkNewAccount(input: {
+  email: string;
+  role: string;
+  displayName?: string;
+  password?: string;
+}): NewAccount {
   const email = input.email.trim().toLowerCase();
   const displayName = input.displayName?.trim() ?? '';
   const fields: Record<string, string> = {};
@@ -101,7 +114,8 @@ export function checkNewAccount(input: { email: string; role: string; displayNam
   return { email, displayName, role: input.role as Role, password, oneTimePassword };
 }
 
-const taken = () => new AppError('email_taken', undefined, { email: 'There is already an account with that e-mail address.' });
+const taken = () =>
+  new AppError('email_taken', undefined, { email: 'There is already an account with that e-mail address.' });
 
 /** Two accounts created at once for one address: the unique key decides. */
 export function rethrowTaken(error: unknown): never {
@@ -142,7 +156,10 @@ export function createStaffService({ db }: { db: Db }): StaffService {
     async createUser(input, actor) {
       const account = checkNewAccount(input);
       const passwordHash = await hashPassword(account.password);
-      const id = await db.transaction().execute((trx) => insertAccount(trx, account, passwordHash, actor)).catch(rethrowTaken);
+      const id = await db
+        .transaction()
+        .execute((trx) => insertAccount(trx, account, passwordHash, actor))
+        .catch(rethrowTaken);
       return { user: toStaffUser((await repo.findUserById(db, id))!), oneTimePassword: account.oneTimePassword };
     },
 
@@ -209,11 +226,16 @@ export function createStaffService({ db }: { db: Db }): StaffService {
       if (!row || !(await verifyPassword(current, row.password_hash))) {
         throw new AppError('validation_failed', undefined, { currentPassword: 'That is not your current password.' });
       }
-      const problem = passwordProblem(next) ?? (next === current ? 'Choose a password different from the current one.' : undefined);
+      const problem =
+        passwordProblem(next) ?? (next === current ? 'Choose a password different from the current one.' : undefined);
       if (problem) throw new AppError('validation_failed', undefined, { newPassword: problem });
       const passwordHash = await hashPassword(next);
       await db.transaction().execute(async (trx) => {
-        await repo.updateUser(trx, row.id, { password_hash: passwordHash, must_change_password: 0, updated_at: nowIso() });
+        await repo.updateUser(trx, row.id, {
+          password_hash: passwordHash,
+          must_change_password: 0,
+          updated_at: nowIso(),
+        });
         await repo.deleteUserSessions(trx, row.id);
         await recordAudit(trx, actorOf(session.user), 'user.password_change', `user:${row.id}`);
       });

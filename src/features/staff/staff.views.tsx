@@ -18,7 +18,16 @@ export function invalid(field: string, errors: FieldErrors) {
   return errors[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${field}-error` } : {};
 }
 
-export function LoginPage(props: { context: LayoutContext; csrf: string; email: string; error?: string; notice?: string; next: string; noStaff: boolean; canReset: boolean }) {
+export function LoginPage(props: {
+  context: LayoutContext;
+  csrf: string;
+  email: string;
+  error?: string;
+  notice?: string;
+  next: string;
+  noStaff: boolean;
+  canReset: boolean;
+}) {
   const { context, csrf, email, error, notice, next, noStaff, canReset } = props;
   return (
     <AdminBareLayout title="Log in" context={context}>
@@ -27,8 +36,8 @@ export function LoginPage(props: { context: LayoutContext; csrf: string; email: 
         <section class="notice" aria-labelledby="first-admin">
           <h2 id="first-admin">No staff account exists yet</h2>
           <p>
-            Open the set-up link that <code>broadsheet serve</code> printed when it started, and create the first administrator there. Or create it on the
-            server:
+            Open the set-up link that <code>broadsheet serve</code> printed when it started, and create the first
+            administrator there. Or create it on the server:
           </p>
           <pre>
             <code>broadsheet user add --email you@example.org --role admin --name "Your Name"</code>
@@ -72,23 +81,40 @@ export function PasswordPage({ frame, errors, forced }: { frame: AdminFrame; err
   return (
     <AdminLayout frame={frame} title="Change password" active="/admin/account/password">
       <h1>Change your password</h1>
-      {forced ? <p class="notice">You logged in with a one-time password. Choose your own before you continue.</p> : null}
+      {forced ? (
+        <p class="notice">You logged in with a one-time password. Choose your own before you continue.</p>
+      ) : null}
       {Object.keys(errors).length > 0 ? (
         <p class="error-summary" role="alert">
-          Your password was not changed. Please correct{' '}
-          {Object.keys(errors).length === 1 ? 'the field' : 'the fields'} below.
+          Your password was not changed. Please correct {Object.keys(errors).length === 1 ? 'the field' : 'the fields'}{' '}
+          below.
         </p>
       ) : null}
       <form method="post" action="/admin/account/password" class="narrow-form">
         <input type="hidden" name="_csrf" value={frame.csrf} />
         <p class="field">
           <label for="current-password">Current password</label>
-          <input id="current-password" name="currentPassword" type="password" autocomplete="current-password" required {...invalid('currentPassword', errors)} />
+          <input
+            id="current-password"
+            name="currentPassword"
+            type="password"
+            autocomplete="current-password"
+            required
+            {...invalid('currentPassword', errors)}
+          />
           <FieldError field="currentPassword" errors={errors} />
         </p>
         <p class="field">
           <label for="new-password">New password (at least {MIN_PASSWORD_LENGTH} characters)</label>
-          <input id="new-password" name="newPassword" type="password" autocomplete="new-password" minLength={MIN_PASSWORD_LENGTH} required {...invalid('newPassword', errors)} />
+          <input
+            id="new-password"
+            name="newPassword"
+            type="password"
+            autocomplete="new-password"
+            minLength={MIN_PASSWORD_LENGTH}
+            required
+            {...invalid('newPassword', errors)}
+          />
           <FieldError field="newPassword" errors={errors} />
         </p>
         <button type="submit">Change password</button>
@@ -97,14 +123,21 @@ export function PasswordPage({ frame, errors, forced }: { frame: AdminFrame; err
   );
 }
 
-export function UsersPage(props: { frame: AdminFrame; users: StaffUser[]; errors: FieldErrors; values: Record<string, string>; created?: { email: string; password: string } }) {
+export function UsersPage(props: {
+  frame: AdminFrame;
+  users: StaffUser[];
+  errors: FieldErrors;
+  values: Record<string, string>;
+  created?: { email: string; password: string };
+}) {
   const { frame, users, errors, values, created } = props;
   return (
     <AdminLayout frame={frame} title="Staff" active="/admin/users">
       <h1 id="staff-heading">Staff accounts</h1>
       {created ? (
         <p class="notice" role="status">
-          Account created for {created.email}. One-time password: <code>{created.password}</code> — give it to them privately; they must change it when they first log in.
+          Account created for {created.email}. One-time password: <code>{created.password}</code> — give it to them
+          privately; they must change it when they first log in.
         </p>
       ) : null}
       <div class="table-scroll" role="region" aria-labelledby="staff-heading" tabIndex={0}>
@@ -165,12 +198,27 @@ export function UsersPage(props: { frame: AdminFrame; users: StaffUser[]; errors
         <input type="hidden" name="_csrf" value={frame.csrf} />
         <p class="field">
           <label for="new-email">E-mail</label>
-          <input id="new-email" name="email" type="email" required value={values.email ?? ''} {...invalid('email', errors)} />
+          <input
+            id="new-email"
+            name="email"
+            type="email"
+            required
+            value={values.email ?? ''}
+            {...invalid('email', errors)}
+          />
           <FieldError field="email" errors={errors} />
         </p>
         <p class="field">
           <label for="new-name">Name (shown on bylines and staff replies)</label>
-          <input id="new-name" name="displayName" type="text" required maxLength={100} value={values.displayName ?? ''} {...invalid('displayName', errors)} />
+          <input
+            id="new-name"
+            name="displayName"
+            type="text"
+            required
+            maxLength={100}
+            value={values.displayName ?? ''}
+            {...invalid('displayName', errors)}
+          />
           <FieldError field="displayName" errors={errors} />
         </p>
         <p class="field">

@@ -8,7 +8,10 @@ import { pagePath, type Article } from '../articles/article.model.ts';
 
 export function StaticPage({ page, context }: { page: Article; context: LayoutContext }) {
   return (
-    <Layout meta={{ title: page.title, description: page.standfirst || undefined, path: pagePath(page.slug) }} context={context}>
+    <Layout
+      meta={{ title: page.title, description: page.standfirst || undefined, path: pagePath(page.slug) }}
+      context={context}
+    >
       <article class="article static-page">
         <header class="article-header">
           <h1>{page.title}</h1>
@@ -25,7 +28,10 @@ export function staticPagePages(deps: Pick<AppDeps, 'staticPages' | 'layout'>): 
     // GET /pages/:slug — a static page (About, Corrections…), the same for every reader
     app.get(
       '/pages/:slug',
-      { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) } },
+      {
+        config: { access: 'public' },
+        schema: { hide: true, params: Type.Object({ slug: Type.String({ maxLength: 200 }) }) },
+      },
       async (request, reply) => {
         const page = await deps.staticPages.get(request.params.slug);
         return reply

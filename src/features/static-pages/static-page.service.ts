@@ -28,7 +28,8 @@ export function createStaticPageService({ db, readDb = db }: { db: Db; readDb?: 
       const [path, query = ''] = pathAndQuery.split('?', 2) as [string, string?];
       // Only WordPress's own ids are kept from a query string; anything else is a path.
       const id = /(?:^|&)(p|page_id)=(\d{1,20})(?:&|$)/.exec(query);
-      const key = id && (path === '/' || path === '/index.php') ? legacyPathKey(`/?${id[1]}=${id[2]}`) : legacyPathKey(path);
+      const key =
+        id && (path === '/' || path === '/index.php') ? legacyPathKey(`/?${id[1]}=${id[2]}`) : legacyPathKey(path);
       if (key.length > 500) return undefined;
       const target = await repo.findLegacyTarget(readDb, key);
       if (!target) return undefined;

@@ -53,7 +53,10 @@ export interface ImportRunService {
   settled(): Promise<void>;
 }
 
-export function createImportRunService(services: ImportDeps, log: { error(obj: unknown, msg: string): void }): ImportRunService {
+export function createImportRunService(
+  services: ImportDeps,
+  log: { error(obj: unknown, msg: string): void },
+): ImportRunService {
   const { db } = services;
   const running = new Set<Promise<void>>();
 
@@ -72,13 +75,24 @@ export function createImportRunService(services: ImportDeps, log: { error(obj: u
       });
       await pending;
       report.file = input.fileName;
-      await repo.finishRun(db, id, { status: 'done', format: report.format, report: JSON.stringify(report), error: '', finished_at: nowIso() });
+      await repo.finishRun(db, id, {
+        status: 'done',
+        format: report.format,
+        report: JSON.stringify(report),
+        error: '',
+        finished_at: nowIso(),
+      });
     } catch (error) {
       await pending;
       // An ImportError names the temporary file: show the uploaded file's name instead.
-      const message = error instanceof ImportError ? error.message.replace(input.path, input.fileName) : 'the import failed unexpectedly (see the server log)';
+      const message =
+        error instanceof ImportError
+          ? error.message.replace(input.path, input.fileName)
+          : 'the import failed unexpectedly (see the server log)';
       if (!(error instanceof ImportError)) log.error({ err: error }, 'import from /admin/tools failed');
-      await repo.finishRun(db, id, { status: 'failed', format: '', report: '', error: message, finished_at: nowIso() }).catch(() => {});
+      await repo
+        .finishRun(db, id, { status: 'failed', format: '', report: '', error: message, finished_at: nowIso() })
+        .catch(() => {});
     } finally {
       await rm(input.path, { force: true });
     }
@@ -86,7 +100,11 @@ export function createImportRunService(services: ImportDeps, log: { error(obj: u
 
   return {
     async start(input) {
-      const id = await repo.insertRun(db, { file_name: input.fileName.slice(0, 200), started_by: input.userId, started_at: nowIso() });
+      const id = await repo.insertRun(db, {
+        file_name: input.fileName.slice(0, 200),
+        started_by: input.userId,
+        started_at: nowIso(),
+      });
       const task = run(id, input);
       running.add(task);
       void task.finally(() => running.delete(task));

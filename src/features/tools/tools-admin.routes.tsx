@@ -45,7 +45,12 @@ const readUpload: preValidationHookHandler = async (request) => {
         continue;
       }
       const dir = await mkdtemp(join(tmpdir(), 'broadsheet-upload-'));
-      const upload: Upload = { dir, path: join(dir, 'upload'), name: part.filename.replace(/[\\/]/g, '_').slice(0, 200), claimed: false };
+      const upload: Upload = {
+        dir,
+        path: join(dir, 'upload'),
+        name: part.filename.replace(/[\\/]/g, '_').slice(0, 200),
+        claimed: false,
+      };
       uploads.set(request, upload);
       await pipeline(part.file, createWriteStream(upload.path));
       if (part.file.truncated) throw new AppError('payload_too_large', 'The file is larger than 2 GB.');
@@ -62,7 +67,9 @@ const readUpload: preValidationHookHandler = async (request) => {
 
 export function toolsAdminPages(deps: AdminFrameDeps & ImportDeps): FastifyPluginAsyncTypebox {
   return async (app) => {
-    await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 8 } });
+    await app.register(multipart, {
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 8 },
+    });
     const runs = createImportRunService(deps, app.log);
     app.addHook('onClose', async () => runs.settled());
     // An upload no import took (refused form, bad token) is deleted once the answer is sent.
@@ -82,15 +89,29 @@ export function toolsAdminPages(deps: AdminFrameDeps & ImportDeps): FastifyPlugi
       {
         config: { access: 'admin' },
         preValidation: readUpload,
-        schema: { hide: true, body: Type.Object({ _csrf: Type.Optional(Type.String()), createArticles: Type.Optional(Type.String({ maxLength: 5 })) }) },
+        schema: {
+          hide: true,
+          body: Type.Object({
+            _csrf: Type.Optional(Type.String()),
+            createArticles: Type.Optional(Type.String({ maxLength: 5 })),
+          }),
+        },
       },
       async (request, reply) => {
         const upload = uploads.get(request);
         if (!upload) {
-          return sendAdminPage(reply.status(400), <ToolsPage frame={adminFrame(deps, request)} runs={await runs.recent()} error="Choose a file to import." />);
+          return sendAdminPage(
+            reply.status(400),
+            <ToolsPage frame={adminFrame(deps, request)} runs={await runs.recent()} error="Choose a file to import." />,
+          );
         }
         upload.claimed = true;
-        const id = await runs.start({ path: upload.path, fileName: upload.name, createArticles: request.body.createArticles === '1', userId: request.staff!.user.id });
+        const id = await runs.start({
+          path: upload.path,
+          fileName: upload.name,
+          createArticles: request.body.createArticles === '1',
+          userId: request.staff!.user.id,
+        });
         // The run deletes the file; the folder goes with it once the run ends.
         void runs.settled().then(() => rm(upload.dir, { recursive: true, force: true }));
         return reply.redirect(`/admin/tools/imports/${id}`, 303);
@@ -100,7 +121,10 @@ export function toolsAdminPages(deps: AdminFrameDeps & ImportDeps): FastifyPlugi
     // GET /admin/tools/imports/:id — a run's progress (the page refreshes itself while it runs) or its report
     app.get(
       '/admin/tools/imports/:id',
-      { config: { access: 'admin' }, schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
+      {
+        config: { access: 'admin' },
+        schema: { hide: true, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) },
+      },
       async (request, reply) => {
         const run = await runs.get(request.params.id);
         if (!run) throw new AppError('not_found');
@@ -112,7 +136,10 @@ export function toolsAdminPages(deps: AdminFrameDeps & ImportDeps): FastifyPlugi
     // GET /admin/tools/export?format=json|wxr — the whole site as a download, streamed
     app.get(
       '/admin/tools/export',
-      { config: { access: 'admin' }, schema: { hide: true, querystring: Type.Object({ format: Type.String({ maxLength: 10 }) }) } },
+      {
+        config: { access: 'admin' },
+        schema: { hide: true, querystring: Type.Object({ format: Type.String({ maxLength: 10 }) }) },
+      },
       async (request, reply) => {
         const format = request.query.format as ExportFormat;
         if (!EXPORT_FORMATS.includes(format)) throw new AppError('bad_request', 'The format is json or wxr.');
@@ -120,7 +147,10 @@ export function toolsAdminPages(deps: AdminFrameDeps & ImportDeps): FastifyPlugi
         const date = new Date().toISOString().slice(0, 10);
         reply
           .header('cache-control', 'no-store')
-          .header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8')
+          .header(
+            'content-type',
+            format === 'json' ? 'application/json; charset=utf-8' : 'application/xml; charset=utf-8',
+          )
           .header('content-disposition', `attachment; filename="site-${date}.${format === 'json' ? 'json' : 'xml'}"`);
         exportSite(deps, format, out).then(
           () => out.end(),

@@ -7,8 +7,12 @@ const STATUS: Record<ImportRun['status'], string> = { running: 'Running', done: 
 function summary(run: ImportRun): string {
   if (run.status === 'failed') return run.error;
   if (run.status === 'running') return run.step ? `${run.step}…` : 'starting…';
-  const created = Object.entries(run.counts).filter(([k]) => k.startsWith('created.')).reduce((n, [, v]) => n + v, 0);
-  const updated = Object.entries(run.counts).filter(([k]) => k.startsWith('updated.')).reduce((n, [, v]) => n + v, 0);
+  const created = Object.entries(run.counts)
+    .filter(([k]) => k.startsWith('created.'))
+    .reduce((n, [, v]) => n + v, 0);
+  const updated = Object.entries(run.counts)
+    .filter(([k]) => k.startsWith('updated.'))
+    .reduce((n, [, v]) => n + v, 0);
   return `${created} created, ${updated} updated, ${run.counts.notes ?? 0} to look at`;
 }
 
@@ -19,8 +23,8 @@ export function ToolsPage({ frame, runs, error }: { frame: AdminFrame; runs: Imp
       <section aria-labelledby="import-heading">
         <h2 id="import-heading">Import</h2>
         <p>
-          A WordPress export (WXR, <code>.xml</code> or <code>.xml.gz</code>), a Disqus export, a Broadsheet JSON export or a scraped article. Importing the same file
-          again updates what it made.
+          A WordPress export (WXR, <code>.xml</code> or <code>.xml.gz</code>), a Disqus export, a Broadsheet JSON export
+          or a scraped article. Importing the same file again updates what it made.
         </p>
         {error ? (
           <p class="error-summary" role="alert" id="upload-error">
@@ -31,7 +35,13 @@ export function ToolsPage({ frame, runs, error }: { frame: AdminFrame; runs: Imp
           <input type="hidden" name="_csrf" value={frame.csrf} />
           <p>
             <label for="import-file">File</label>
-            <input type="file" id="import-file" name="file" required aria-describedby={error ? 'upload-error' : undefined} />
+            <input
+              type="file"
+              id="import-file"
+              name="file"
+              required
+              aria-describedby={error ? 'upload-error' : undefined}
+            />
           </p>
           <p>
             <input type="checkbox" id="create-articles" name="createArticles" value="1" />{' '}
@@ -42,7 +52,9 @@ export function ToolsPage({ frame, runs, error }: { frame: AdminFrame; runs: Imp
       </section>
       <section aria-labelledby="export-heading">
         <h2 id="export-heading">Export</h2>
-        <p>The whole site, read at one moment. Both files contain readers' and staff e-mail addresses: keep them private.</p>
+        <p>
+          The whole site, read at one moment. Both files contain readers' and staff e-mail addresses: keep them private.
+        </p>
         <ul>
           <li>
             <a href="/admin/tools/export?format=json" download>
@@ -109,7 +121,12 @@ export function ImportRunPage({ frame, run }: { frame: AdminFrame; run: ImportRu
       </p>
       {run.status === 'running' ? (
         <p>
-          <progress id="import-progress" max={run.total || 1} value={run.total ? run.done : 0} aria-labelledby="import-status">
+          <progress
+            id="import-progress"
+            max={run.total || 1}
+            value={run.total ? run.done : 0}
+            aria-labelledby="import-status"
+          >
             {run.total ? `${Math.floor((run.done / run.total) * 100)} %` : ''}
           </progress>{' '}
           This page refreshes itself until the import ends.

@@ -44,7 +44,9 @@ export function refusedAddress(address: string): string | null {
   const ip = mapped ?? address;
   const family = isIP(ip);
   if (family === 0) return `${address} is not an IP address`;
-  return blocked.check(ip, family === 4 ? 'ipv4' : 'ipv6') ? `${address} is a private, loopback, link-local or reserved address` : null;
+  return blocked.check(ip, family === 4 ? 'ipv4' : 'ipv6')
+    ? `${address} is a private, loopback, link-local or reserved address`
+    : null;
 }
 
 /** Host names (and addresses) that may be reached even on such addresses: WEBHOOK_ALLOWED_HOSTS. */
@@ -62,7 +64,12 @@ export function guardedLookup(allowedHosts: readonly string[]): LookupFunction {
       if (!hostAllowed(hostname, allowedHosts)) {
         for (const entry of list) {
           const problem = refusedAddress(entry.address);
-          if (problem) return callback(Object.assign(new Error(`refused: ${hostname} resolves to ${problem}`), { code: 'EWEBHOOKADDRESS' }), '', 0);
+          if (problem)
+            return callback(
+              Object.assign(new Error(`refused: ${hostname} resolves to ${problem}`), { code: 'EWEBHOOKADDRESS' }),
+              '',
+              0,
+            );
         }
       }
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
@@ -82,11 +89,13 @@ export function webhookUrlProblem(raw: string, allowedHosts: readonly string[]):
     return 'Enter an http:// or https:// URL.';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Enter an http:// or https:// URL.';
-  if (url.username || url.password) return 'Leave user names and passwords out of the URL; the signature proves who sent the request.';
+  if (url.username || url.password)
+    return 'Leave user names and passwords out of the URL; the signature proves who sent the request.';
   if (raw.length > 2000) return 'The URL is too long (at most 2,000 characters).';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (hostAllowed(host, allowedHosts)) return null;
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'localhost is this server itself; list it in WEBHOOK_ALLOWED_HOSTS to allow it.';
+  if (host === 'localhost' || host.endsWith('.localhost'))
+    return 'localhost is this server itself; list it in WEBHOOK_ALLOWED_HOSTS to allow it.';
   if (isIP(host) !== 0) {
     const problem = refusedAddress(host);
     if (problem) return `${problem}; list the host in WEBHOOK_ALLOWED_HOSTS to allow it.`;

@@ -19,18 +19,29 @@ export function webhookAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'webhooks
     db.transaction().execute((trx) => recordAudit(trx, actor(request), action, `webhook:${id}`, details));
 
   async function page(request: FastifyRequest, reply: FastifyReply, extra: Partial<WebhooksPageProps> = {}) {
-    const [endpoints, deliveries] = await Promise.all([webhooks.endpoints(), webhooks.deliveries({ endpointId: extra.endpointId, limit: 50 })]);
-    return sendAdminPage(reply, <WebhooksPage frame={adminFrame(deps, request)} endpoints={endpoints} deliveries={deliveries} {...extra} />);
+    const [endpoints, deliveries] = await Promise.all([
+      webhooks.endpoints(),
+      webhooks.deliveries({ endpointId: extra.endpointId, limit: 50 }),
+    ]);
+    return sendAdminPage(
+      reply,
+      <WebhooksPage frame={adminFrame(deps, request)} endpoints={endpoints} deliveries={deliveries} {...extra} />,
+    );
   }
 
   return async (app) => {
     // GET /admin/webhooks?endpoint=ID — endpoints, the add form, and the latest deliveries (of one endpoint)
     app.get(
       '/admin/webhooks',
-      { config: { access: 'admin' }, schema: { hide: true, querystring: Type.Object({ endpoint: Type.Optional(Type.String({ maxLength: 12 })) }) } },
+      {
+        config: { access: 'admin' },
+        schema: { hide: true, querystring: Type.Object({ endpoint: Type.Optional(Type.String({ maxLength: 12 })) }) },
+      },
       async (request, reply) => {
         const endpoint = request.query.endpoint;
-        return page(request, reply, { endpointId: endpoint && /^\d{1,12}$/.test(endpoint) ? Number(endpoint) : undefined });
+        return page(request, reply, {
+          endpointId: endpoint && /^\d{1,12}$/.test(endpoint) ? Number(endpoint) : undefined,
+        });
       },
     );
 
@@ -45,7 +56,12 @@ export function webhookAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'webhooks
           body: Type.Object({
             _csrf: Type.Optional(Type.String()),
             url: Type.Optional(Type.String({ maxLength: 10_000 })),
-            events: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 })])),
+            events: Type.Optional(
+              Type.Union([
+                Type.String({ maxLength: 100 }),
+                Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 }),
+              ]),
+            ),
           }),
         },
       },
@@ -65,28 +81,40 @@ export function webhookAdminPages(deps: AdminFrameDeps & Pick<AppDeps, 'webhooks
     );
 
     // POST /admin/webhooks/:id/rotate — a new secret, shown once; the old one signs too for a day
-    app.post('/admin/webhooks/:id/rotate', { config: { access: 'admin' }, schema: { hide: true, params: IdParams, body: Csrf } }, async (request, reply) => {
-      const id = Number(request.params.id);
-      const secret = await webhooks.rotateSecret(id);
-      await audit(request, 'webhook.rotate', id);
-      const endpoint = (await webhooks.endpoints()).find((e) => e.id === id)!;
-      return page(request, reply, { secret: { endpoint, value: secret } });
-    });
+    app.post(
+      '/admin/webhooks/:id/rotate',
+      { config: { access: 'admin' }, schema: { hide: true, params: IdParams, body: Csrf } },
+      async (request, reply) => {
+        const id = Number(request.params.id);
+        const secret = await webhooks.rotateSecret(id);
+        await audit(request, 'webhook.rotate', id);
+        const endpoint = (await webhooks.endpoints()).find((e) => e.id === id)!;
+        return page(request, reply, { secret: { endpoint, value: secret } });
+      },
+    );
 
     // POST /admin/webhooks/:id/resume — a paused endpoint receives events again; 303 to the list
-    app.post('/admin/webhooks/:id/resume', { config: { access: 'admin' }, schema: { hide: true, params: IdParams, body: Csrf } }, async (request, reply) => {
-      const id = Number(request.params.id);
-      await webhooks.resume(id);
-      await audit(request, 'webhook.resume', id);
-      return reply.redirect(`/admin/webhooks#endpoint-${id}`, 303);
-    });
+    app.post(
+      '/admin/webhooks/:id/resume',
+      { config: { access: 'admin' }, schema: { hide: true, params: IdParams, body: Csrf } },
+      async (request, reply) => {
+        const id = Number(request.params.id);
+        await webhooks.resume(id);
+        await audit(request, 'webhook.resume', id);
+        return reply.redirect(`/admin/webhooks#endpoint-${id}`, 303);
+      },
+    );
 
     // POST /admin/webhooks/:id/delete — removes the endpoint and its deliveries; 303 to the list
-    app.post('/admin/webhooks/:id/delete', { config: { access: 'admin' }, schema: { hide: true, params: IdParams, body: Csrf } }, async (request, reply) => {
-      const id = Number(request.params.id);
-      await webhooks.remove(id);
-      await audit(request, 'webhook.remove', id);
-      return reply.redirect('/admin/webhooks', 303);
-    });
+    app.post(
+      '/admin/webhooks/:id/delete',
+      { config: { access: 'admin' }, schema: { hide: true, params: IdParams, body: Csrf } },
+      async (request, reply) => {
+        const id = Number(request.params.id);
+        await webhooks.remove(id);
+        await audit(request, 'webhook.remove', id);
+        return reply.redirect('/admin/webhooks', 303);
+      },
+    );
   };
 }

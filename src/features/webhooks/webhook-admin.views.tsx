@@ -17,7 +17,12 @@ export interface WebhooksPageProps {
   form?: { values: { url: string; events: string[] }; errors: FieldErrors };
 }
 
-const STATUS: Record<WebhookDelivery['status'], string> = { pending: 'Retrying', delivered: 'Delivered', failed: 'Failed', skipped: 'Skipped' };
+const STATUS: Record<WebhookDelivery['status'], string> = {
+  pending: 'Retrying',
+  delivered: 'Delivered',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
 
 function Hidden({ csrf }: { csrf: string }) {
   return <input type="hidden" name="_csrf" value={csrf} />;
@@ -30,8 +35,9 @@ export function WebhooksPage({ frame, endpoints, deliveries, endpointId, secret,
     <AdminLayout frame={frame} title="Webhooks" active="/admin/webhooks">
       <h1>Webhooks</h1>
       <p class="hint">
-        Each event is POSTed as JSON, signed in the <code>Broadsheet-Signature</code> header (<code>t=…,v1=…</code>, HMAC-SHA256 of “t.body” with the secret), and
-        retried with growing delays for about a day. An endpoint that keeps failing is paused.
+        Each event is POSTed as JSON, signed in the <code>Broadsheet-Signature</code> header (<code>t=…,v1=…</code>,
+        HMAC-SHA256 of “t.body” with the secret), and retried with growing delays for about a day. An endpoint that
+        keeps failing is paused.
       </p>
       {secret ? (
         <div class="notice" role="status">
@@ -138,7 +144,8 @@ export function WebhooksPage({ frame, endpoints, deliveries, endpointId, secret,
               {deliveries.map((d) => (
                 <tr data-delivery={d.deliveryId}>
                   <td>
-                    <code>{d.deliveryId.slice(0, 8)}</code> <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time>
+                    <code>{d.deliveryId.slice(0, 8)}</code>{' '}
+                    <time dateTime={d.createdAt}>{formatDateTime(d.createdAt)}</time>
                   </td>
                   <td>{d.endpointId}</td>
                   <td>{d.event}</td>

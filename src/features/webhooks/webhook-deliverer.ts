@@ -13,7 +13,10 @@ import * as repo from './webhook.repository.ts';
 
 /** `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, with a second v1= for each further secret (a rotation). */
 export function signatureHeader(body: string, secrets: string[], time = Math.floor(Date.now() / 1000)): string {
-  return [`t=${time}`, ...secrets.map((secret) => `v1=${createHmac('sha256', secret).update(`${time}.${body}`).digest('hex')}`)].join(',');
+  return [
+    `t=${time}`,
+    ...secrets.map((secret) => `v1=${createHmac('sha256', secret).update(`${time}.${body}`).digest('hex')}`),
+  ].join(',');
 }
 
 export interface PostOutcome {
@@ -22,7 +25,12 @@ export interface PostOutcome {
 }
 
 /** One POST: no redirects followed, every address checked after DNS, the whole exchange within `timeoutMs`. */
-export function postJson(url: string, body: string, headers: Record<string, string>, { allowedHosts, timeoutMs }: { allowedHosts: readonly string[]; timeoutMs: number }): Promise<PostOutcome> {
+export function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  { allowedHosts, timeoutMs }: { allowedHosts: readonly string[]; timeoutMs: number },
+): Promise<PostOutcome> {
   const target = new URL(url);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   // A literal address is connected to without a lookup, so it is checked here.
@@ -43,7 +51,12 @@ export function postJson(url: string, body: string, headers: Record<string, stri
       target,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Broadsheet-Webhook/1', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'Broadsheet-Webhook/1',
+          ...headers,
+        },
         lookup: guardedLookup(allowedHosts),
         agent: false,
       },
@@ -65,12 +78,23 @@ export function postJson(url: string, body: string, headers: Record<string, stri
       req.destroy();
       finish({ status: null, error: `no answer within ${timeoutMs} ms` });
     }, timeoutMs);
-    req.on('error', (error: Error & { code?: string }) => finish({ status: null, error: error.code === 'EWEBHOOKADDRESS' ? error.message : `${error.code ?? 'error'}: ${error.message}`.slice(0, 300) }));
+    req.on('error', (error: Error & { code?: string }) =>
+      finish({
+        status: null,
+        error:
+          error.code === 'EWEBHOOKADDRESS' ? error.message : `${error.code ?? 'error'}: ${error.message}`.slice(0, 300),
+      }),
+    );
     req.end(body);
   });
 }
 
-export function createWebhookDeliverer(deps: { db: Db; allowedHosts: readonly string[]; timeoutMs: number; maxAttempts: number }): Deliverer {
+export function createWebhookDeliverer(deps: {
+  db: Db;
+  allowedHosts: readonly string[];
+  timeoutMs: number;
+  maxAttempts: number;
+}): Deliverer {
   const { db } = deps;
   return async (message) => {
     const { delivery: deliveryRowId } = message.payload as { delivery: number };
@@ -78,25 +102,53 @@ export function createWebhookDeliverer(deps: { db: Db; allowedHosts: readonly st
     if (!delivery || delivery.status === 'delivered') return;
     const endpoint = await repo.findEndpoint(db, delivery.endpoint_id);
     if (!endpoint || endpoint.paused_at !== null) {
-      await repo.recordAttempt(db, delivery.id, { status: 'skipped', attempts: delivery.attempts, responseCode: delivery.response_code, error: endpoint ? 'endpoint paused' : 'endpoint removed' });
+      await repo.recordAttempt(db, delivery.id, {
+        status: 'skipped',
+        attempts: delivery.attempts,
+        responseCode: delivery.response_code,
+        error: endpoint ? 'endpoint paused' : 'endpoint removed',
+      });
       return;
     }
-    const secrets = [endpoint.secret, ...(endpoint.previous_secret && (endpoint.previous_secret_until ?? '') > nowIso() ? [endpoint.previous_secret] : [])];
+    const secrets = [
+      endpoint.secret,
+      ...(endpoint.previous_secret && (endpoint.previous_secret_until ?? '') > nowIso()
+        ? [endpoint.previous_secret]
+        : []),
+    ];
     const headers = {
       'broadsheet-signature': signatureHeader(delivery.body, secrets),
       'broadsheet-event': delivery.event,
       'broadsheet-delivery': delivery.delivery_id,
     };
-    const outcome = await postJson(endpoint.url, delivery.body, headers, { allowedHosts: deps.allowedHosts, timeoutMs: deps.timeoutMs });
+    const outcome = await postJson(endpoint.url, delivery.body, headers, {
+      allowedHosts: deps.allowedHosts,
+      timeoutMs: deps.timeoutMs,
+    });
     const attempts = delivery.attempts + 1;
     if (outcome.error === null) {
-      await repo.recordAttempt(db, delivery.id, { status: 'delivered', attempts, responseCode: outcome.status, error: null, deliveredAt: nowIso() });
+      await repo.recordAttempt(db, delivery.id, {
+        status: 'delivered',
+        attempts,
+        responseCode: outcome.status,
+        error: null,
+        deliveredAt: nowIso(),
+      });
       return;
     }
     const last = message.attempt >= deps.maxAttempts;
-    await repo.recordAttempt(db, delivery.id, { status: last ? 'failed' : 'pending', attempts, responseCode: outcome.status, error: outcome.error });
+    await repo.recordAttempt(db, delivery.id, {
+      status: last ? 'failed' : 'pending',
+      attempts,
+      responseCode: outcome.status,
+      error: outcome.error,
+    });
     // Failing for a day: stop sending to it until an admin resumes it.
-    if (last) await repo.updateEndpoint(db, endpoint.id, { paused_at: nowIso(), pause_reason: `Delivery ${delivery.delivery_id} failed ${attempts} times over a day (last: ${outcome.error}).` });
+    if (last)
+      await repo.updateEndpoint(db, endpoint.id, {
+        paused_at: nowIso(),
+        pause_reason: `Delivery ${delivery.delivery_id} failed ${attempts} times over a day (last: ${outcome.error}).`,
+      });
     throw new Error(outcome.error);
   };
 }

@@ -12,7 +12,20 @@ export type WebhookTrigger =
 async function articleData(q: Db, id: number, publicUrl: string) {
   const a = await q
     .selectFrom('articles')
-    .select(['id', 'slug', 'title', 'standfirst', 'kind', 'external_url', 'status', 'published_at', 'updated_at', 'rating_sum', 'rating_count', 'comment_count'])
+    .select([
+      'id',
+      'slug',
+      'title',
+      'standfirst',
+      'kind',
+      'external_url',
+      'status',
+      'published_at',
+      'updated_at',
+      'rating_sum',
+      'rating_count',
+      'comment_count',
+    ])
     .select(['rating_band_1', 'rating_band_2', 'rating_band_3', 'rating_band_4', 'rating_band_5'])
     .where('id', '=', id)
     .executeTakeFirst();
@@ -37,17 +50,33 @@ async function articleData(q: Db, id: number, publicUrl: string) {
     rating: {
       score: scoreOf(ratingSum, ratingCount),
       count: ratingCount,
-      distribution: [a.rating_band_1, a.rating_band_2, a.rating_band_3, a.rating_band_4, a.rating_band_5].map((n, i) => n + d.bands[i]!),
+      distribution: [a.rating_band_1, a.rating_band_2, a.rating_band_3, a.rating_band_4, a.rating_band_5].map(
+        (n, i) => n + d.bands[i]!,
+      ),
     },
   };
 }
 
 /** The event's `data`, or undefined when what it is about is gone. */
-export async function webhookData(q: Db, trigger: WebhookTrigger, publicUrl: string): Promise<Record<string, unknown> | undefined> {
+export async function webhookData(
+  q: Db,
+  trigger: WebhookTrigger,
+  publicUrl: string,
+): Promise<Record<string, unknown> | undefined> {
   if ('commentId' in trigger) {
     const c = await q
       .selectFrom('comments')
-      .select(['id', 'article_id', 'parent_id', 'status', 'author_name', 'author_url', 'body_html', 'created_at', 'updated_at'])
+      .select([
+        'id',
+        'article_id',
+        'parent_id',
+        'status',
+        'author_name',
+        'author_url',
+        'body_html',
+        'created_at',
+        'updated_at',
+      ])
       .where('id', '=', trigger.commentId)
       .executeTakeFirst();
     if (!c) return undefined;
@@ -71,7 +100,9 @@ export async function webhookData(q: Db, trigger: WebhookTrigger, publicUrl: str
   }
   const about = await articleData(q, trigger.articleId, publicUrl);
   if (!about) return undefined;
-  return trigger.event === 'rating.changed' ? { article: about.article, rating: about.rating } : { article: about.article };
+  return trigger.event === 'rating.changed'
+    ? { article: about.article, rating: about.rating }
+    : { article: about.article };
 }
 
 export function eventOf(trigger: WebhookTrigger): WebhookEvent {

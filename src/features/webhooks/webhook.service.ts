@@ -11,7 +11,12 @@ import type { OutboxSender } from '../outbox/outbox-sender.ts';
 import { webhookUrlProblem } from './webhook-address.ts';
 import { webhookData, type WebhookTrigger } from './webhook-payloads.ts';
 import * as repo from './webhook.repository.ts';
-import { WEBHOOK_EVENTS, type WebhookDeliveryRow, type WebhookEndpointRow, type WebhookEvent } from './webhook.table.ts';
+import {
+  WEBHOOK_EVENTS,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+  type WebhookEvent,
+} from './webhook.table.ts';
 
 export type { WebhookTrigger };
 
@@ -87,14 +92,24 @@ function toDelivery(row: WebhookDeliveryRow): WebhookDelivery {
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
-export function createWebhookService(deps: { db: Db; outbox: OutboxSender; publicUrl: string; allowedHosts: readonly string[] }): WebhookService {
+export function createWebhookService(deps: {
+  db: Db;
+  outbox: OutboxSender;
+  publicUrl: string;
+  allowedHosts: readonly string[];
+}): WebhookService {
   const { db, outbox, publicUrl, allowedHosts } = deps;
   let cache: { at: number; active: { id: number; events: Set<string> }[] } | undefined;
 
   async function subscribers(trx: Db, event: WebhookEvent) {
     if (!cache || Date.now() - cache.at > ENDPOINTS_TTL_MS) {
       const rows = await repo.listEndpoints(trx);
-      cache = { at: Date.now(), active: rows.filter((r) => r.paused_at === null).map((r) => ({ id: r.id, events: new Set(JSON.parse(r.events) as string[]) })) };
+      cache = {
+        at: Date.now(),
+        active: rows
+          .filter((r) => r.paused_at === null)
+          .map((r) => ({ id: r.id, events: new Set(JSON.parse(r.events) as string[]) })),
+      };
     }
     return cache.active.filter((e) => e.events.has(event));
   }
@@ -107,12 +122,18 @@ export function createWebhookService(deps: { db: Db; outbox: OutboxSender; publi
     const url = typeof input.url === 'string' ? input.url.trim() : '';
     const urlProblem = url ? webhookUrlProblem(url, allowedHosts) : 'Enter the URL that receives the events.';
     if (urlProblem) errors.url = urlProblem;
-    const raw = Array.isArray(input.events) ? input.events : typeof input.events === 'string' ? input.events.split(',') : [];
+    const raw = Array.isArray(input.events)
+      ? input.events
+      : typeof input.events === 'string'
+        ? input.events.split(',')
+        : [];
     const events = [...new Set(raw.map((e) => String(e).trim()).filter(Boolean))];
     const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
     if (events.length === 0) errors.events = `Choose at least one event: ${WEBHOOK_EVENTS.join(', ')}.`;
-    else if (unknown.length > 0) errors.events = `Unknown event ${unknown.map((e) => `“${e.slice(0, 40)}”`).join(', ')}; choose from ` +
-      `${WEBHOOK_EVENTS.join(', ')}.`;
+    else if (unknown.length > 0)
+      errors.events =
+        `Unknown event ${unknown.map((e) => `“${e.slice(0, 40)}”`).join(', ')}; choose from ` +
+        `${WEBHOOK_EVENTS.join(', ')}.`;
     if (Object.keys(errors).length > 0) throw new AppError('validation_failed', undefined, errors);
     return { url, events: events as WebhookEvent[] };
   }
@@ -134,8 +155,19 @@ export function createWebhookService(deps: { db: Db; outbox: OutboxSender; publi
       const body = JSON.stringify({ id: eventId, type: trigger.event, createdAt, data });
       for (const target of targets) {
         const deliveryId = randomUUID();
-        const id = await repo.insertDelivery(trx, { delivery_id: deliveryId, endpoint_id: target.id, event: trigger.event, event_id: eventId, body, created_at: createdAt });
-        await queueMessage(trx, { channel: CHANNEL, payload: { delivery: id }, dedupeKey: `webhook:${eventId}:${target.id}` });
+        const id = await repo.insertDelivery(trx, {
+          delivery_id: deliveryId,
+          endpoint_id: target.id,
+          event: trigger.event,
+          event_id: eventId,
+          body,
+          created_at: createdAt,
+        });
+        await queueMessage(trx, {
+          channel: CHANNEL,
+          payload: { delivery: id },
+          dedupeKey: `webhook:${eventId}:${target.id}`,
+        });
       }
       // The commit follows this transaction's end (SQLite commits in groups at the end of the
       // event loop's turn); a wake a moment later usually finds the message, the poll otherwise.
@@ -153,7 +185,11 @@ export function createWebhookService(deps: { db: Db; outbox: OutboxSender; publi
     async rotateSecret(id) {
       const row = await must(id);
       const secret = newSecret();
-      await repo.updateEndpoint(db, id, { secret, previous_secret: row.secret, previous_secret_until: new Date(Date.now() + ROTATION_MS).toISOString() });
+      await repo.updateEndpoint(db, id, {
+        secret,
+        previous_secret: row.secret,
+        previous_secret_until: new Date(Date.now() + ROTATION_MS).toISOString(),
+      });
       return secret;
     },
 
@@ -169,6 +205,7 @@ export function createWebhookService(deps: { db: Db; outbox: OutboxSender; publi
     },
 
     endpoints: async () => (await repo.listEndpoints(db)).map(toEndpoint),
-    deliveries: async ({ endpointId, limit = 50 } = {}) => (await repo.listDeliveries(db, { endpointId, limit })).map(toDelivery),
+    deliveries: async ({ endpointId, limit = 50 } = {}) =>
+      (await repo.listDeliveries(db, { endpointId, limit })).map(toDelivery),
   };
 }

@@ -1,6 +1,13 @@
 import type { Generated, Selectable } from 'kysely';
 
-export const WEBHOOK_EVENTS = ['article.published', 'article.updated', 'comment.created', 'comment.published', 'comment.removed', 'rating.changed'] as const;
+export const WEBHOOK_EVENTS = [
+  'article.published',
+  'article.updated',
+  'comment.created',
+  'comment.published',
+  'comment.removed',
+  'rating.changed',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookEndpointTable {
