@@ -114,13 +114,14 @@ export async function countArticles(db: Q): Promise<number> {
 
 /**
  * Adds the columns derived from those being written, so they never disagree: the archive slugs of
- * the section and author names, and the body's plain text (what search indexes).
+ * the section and author names, and the body's plain text (what search indexes). A derived column
+ * given already is kept: an import derives them here in its worker thread, off the writing one.
  */
 export function withDerivedColumns<T extends ArticleRowUpdate>(changes: T): T {
   const derived: ArticleRowUpdate = {};
-  if (typeof changes.section === 'string') derived.section_slug = archiveSlug(changes.section);
-  if (typeof changes.author_name === 'string') derived.author_slug = archiveSlug(changes.author_name);
-  if (typeof changes.body_html === 'string') derived.body_text = htmlToText(changes.body_html);
+  if (typeof changes.section === 'string' && changes.section_slug === undefined) derived.section_slug = archiveSlug(changes.section);
+  if (typeof changes.author_name === 'string' && changes.author_slug === undefined) derived.author_slug = archiveSlug(changes.author_name);
+  if (typeof changes.body_html === 'string' && changes.body_text === undefined) derived.body_text = htmlToText(changes.body_html);
   return { ...changes, ...derived };
 }
 
@@ -149,6 +150,14 @@ export async function findTags(db: Q, articleIds: number[]): Promise<Map<number,
     tags.set(row.article_id, list);
   }
   return tags;
+}
+
+/** replaceTags for many articles at once (an import's batch): one delete, and inserts of many rows. */
+export async function replaceTagsOf(db: Q, tagsByArticle: Map<number, string[]>): Promise<void> {
+  const ids = [...tagsByArticle.keys()];
+  for (let i = 0; i < ids.length; i += 500) await db.deleteFrom('article_tags').where('article_id', 'in', ids.slice(i, i + 500)).execute();
+  const rows = [...tagsByArticle].flatMap(([article_id, tags]) => tags.map((tag) => ({ article_id, tag, slug: archiveSlug(tag) })));
+  for (let i = 0; i < rows.length; i += 300) await db.insertInto('article_tags').values(rows.slice(i, i + 300)).execute();
 }
 
 export async function replaceTags(db: Q, articleId: number, tags: string[]): Promise<void> {
