@@ -91,7 +91,7 @@ export function uploadsPathOf(url: string): string {
 // Its heap is kept small (it holds a few batches at most), so that both threads together stay
 // within the import's memory budget (see bench/import-site.ts).
 declare const BROADSHEET_BUILT: boolean | undefined;
-const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 };
 
 function startWorker(input: WxrWorkerInput): Worker {
   if (typeof BROADSHEET_BUILT !== 'undefined') return new Worker(new URL('./wxr-worker.js', import.meta.url), { workerData: input, resourceLimits: WORKER_HEAP });
@@ -127,6 +127,9 @@ async function importItems(services: Services, source: ImportSource, options: Im
       worker.postMessage(null);
       options.onProgress?.('importing', message.comments + message.items, total);
     }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
+    throw new ImportError(`${source.file}: an item is too large to read in ${WORKER_HEAP.maxOldGenerationSizeMb} MB of memory; the items before it were imported`);
   } finally {
     await worker.terminate();
   }

@@ -24,7 +24,7 @@ export type WxrWorkerMessage =
 
 const BATCH_POSTS = 100;
 const BATCH_COMMENTS = 2000;
-const MAX_AHEAD = 2;
+const MAX_AHEAD = 1;
 
 async function readPosts(input: WxrWorkerInput, port: NonNullable<typeof parentPort>): Promise<void> {
   const prepare = createPreparer(input);
