@@ -15,8 +15,7 @@ const outdir = join(root, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  // The import's worker thread is started from its own file (src/features/importer/wxr.import.ts).
-  entryPoints: { cli: 'src/cli/main.ts', 'wxr-worker': 'src/features/importer/wxr.worker.ts' },
+  entryPoints: { cli: 'src/cli/main.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -114,14 +114,13 @@ export async function countArticles(db: Q): Promise<number> {
 
 /**
  * Adds the columns derived from those being written, so they never disagree: the archive slugs of
- * the section and author names, and the body's plain text (what search indexes). A derived column
- * given already is kept: an import derives them here in its worker thread, off the writing one.
+ * the section and author names, and the body's plain text (what search indexes).
  */
 export function withDerivedColumns<T extends ArticleRowUpdate>(changes: T): T {
   const derived: ArticleRowUpdate = {};
-  if (typeof changes.section === 'string' && changes.section_slug === undefined) derived.section_slug = archiveSlug(changes.section);
-  if (typeof changes.author_name === 'string' && changes.author_slug === undefined) derived.author_slug = archiveSlug(changes.author_name);
-  if (typeof changes.body_html === 'string' && changes.body_text === undefined) derived.body_text = htmlToText(changes.body_html);
+  if (typeof changes.section === 'string') derived.section_slug = archiveSlug(changes.section);
+  if (typeof changes.author_name === 'string') derived.author_slug = archiveSlug(changes.author_name);
+  if (typeof changes.body_html === 'string') derived.body_text = htmlToText(changes.body_html);
   return { ...changes, ...derived };
 }
 

@@ -20,7 +20,7 @@ import { addUrl, count, createReport, ImportError, note, type ImportReport } fro
 import type { ImportSource } from './import-source.ts';
 import * as repo from './import.repository.ts';
 import type { ImportFormat, ImportOptions } from './import.service.ts';
-import { siteKey } from './wxr.parser.ts';
+import { siteKey } from './wxr.import.ts';
 
 export const jsonFormat: ImportFormat = {
   name: 'Broadsheet JSON',
