@@ -196,6 +196,24 @@ export async function findTags(db: Q, articleIds: number[]): Promise<Map<number,
   return tags;
 }
 
+/** replaceTags for many articles at once (an import's batch): one delete, and inserts of many rows. */
+export async function replaceTagsOf(db: Q, tagsByArticle: Map<number, string[]>): Promise<void> {
+  const ids = [...tagsByArticle.keys()];
+  for (let i = 0; i < ids.length; i += 500)
+    await db
+      .deleteFrom('article_tags')
+      .where('article_id', 'in', ids.slice(i, i + 500))
+      .execute();
+  const rows = [...tagsByArticle].flatMap(([article_id, tags]) =>
+    tags.map((tag) => ({ article_id, tag, slug: archiveSlug(tag) })),
+  );
+  for (let i = 0; i < rows.length; i += 300)
+    await db
+      .insertInto('article_tags')
+      .values(rows.slice(i, i + 300))
+      .execute();
+}
+
 export async function replaceTags(db: Q, articleId: number, tags: string[]): Promise<void> {
   await db.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
   if (tags.length > 0) {

@@ -120,9 +120,10 @@ function commentInsert(n: number) {
 // 15 values a row: 100 rows stay far under both engines' limits on bound parameters.
 const ROWS_PER_INSERT = 100;
 const insertMany = commentInsert(ROWS_PER_INSERT);
+const insertTen = commentInsert(10);
 const insertOne = commentInsert(1);
 
-/** Inserts comments, 100 rows a statement (one at a time for the rest); returns each one's id by its import key. */
+/** Inserts comments, 100 rows a statement (then ten, then one at a time for the rest); returns each one's id by its import key. */
 export async function insertComments(db: Q, rows: ImportedCommentRow[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   let i = 0;
@@ -138,6 +139,7 @@ export async function insertComments(db: Q, rows: ImportedCommentRow[]): Promise
     i += n;
   };
   while (rows.length - i >= ROWS_PER_INSERT) await run(insertMany, ROWS_PER_INSERT);
+  while (rows.length - i >= 10) await run(insertTen, 10);
   while (i < rows.length) await run(insertOne, 1);
   return ids;
 }

@@ -242,6 +242,7 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
           prepared.filter((p) => !existing.has(p.key)).map((p) => p.wantedSlug),
         );
         const ids = new Map<string, number>();
+        const tags = new Map<number, string[]>();
         for (const p of prepared) {
           const found = existing.get(p.key);
           const baseline = p.baseline ?? { sum: 0, count: 0 };
@@ -282,8 +283,9 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
           if (image) count(report, 'created.image');
           if (p.baseline) count(report, `${found ? 'updated' : 'created'}.rating`);
           count(report, `${found ? 'updated' : 'created'}.${p.kind}`);
-          if (p.kind === 'article') await articleRepo.replaceTags(trx, id, p.tags);
+          if (p.kind === 'article') tags.set(id, p.tags);
         }
+        await articleRepo.replaceTagsOf(trx, tags);
         await repo.saveLegacyPaths(
           trx,
           prepared.flatMap((p) => p.paths.map((path) => ({ path, article_id: ids.get(p.key)! }))),
