@@ -1,4 +1,4 @@
-import { sql, type Kysely, type QueryCreator } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { preparedWithRatingDelta, type RatingDelta } from '../articles/article-counters.ts';
@@ -100,11 +100,11 @@ function lockKey(text: string): number {
 }
 
 /**
- * PostgreSQL: holds, until the transaction ends, one lock for this reader's rating of the article
- * and one for this address's ratings of it. Taken in key order, so two ratings cannot deadlock.
+ * PostgreSQL: the keys of the two locks a rating holds on its article until its transaction
+ * ends, one for this reader's rating and one for this address's ratings. In key order, so two
+ * ratings cannot deadlock.
  */
-export async function lockRater(db: Q, articleId: number, readerId: string, ipHash: string): Promise<void> {
+export function raterLockKeys(readerId: string, ipHash: string): [number, number] {
   const [first, second] = [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)].sort((a, b) => a - b);
-  await sql`select pg_advisory_xact_lock(${articleId}::int, ${first}::int),
-    pg_advisory_xact_lock(${articleId}::int, ${second}::int)`.execute(db);
+  return [first!, second!];
 }

@@ -75,9 +75,10 @@ export function createRatingService({
         // ratings by one reader, and ratings from one address, take turns (so the reader's one
         // rating and the per-address cap stay exact) and all others run side by side; the totals
         // are counted as deltas (article-counters.ts).
-        const article = postgres ? await articleStates.find(trx, articleId) : await articleStates.lock(trx, articleId);
+        const article = postgres
+          ? await articleStates.findHoldingLocks(trx, articleId, repo.raterLockKeys(readerId, ipHash))
+          : await articleStates.lock(trx, articleId);
         if (article?.status !== 'published') throw new AppError('article_not_found');
-        if (postgres) await repo.lockRater(trx, articleId, readerId, ipHash);
         const since = new Date(Date.now() - DAY_MS).toISOString();
         const { existing, fromAddress } = await repo.findRaterState(trx, { articleId, readerId, ipHash, since });
         if (existing) {
