@@ -10,10 +10,10 @@
 // exact: a delta is deleted and added in one statement, once, whoever folds it (several
 // instances may fold at once). A delta left by a crash between commit and fold is folded by the
 // next fold of that article or by the maintenance round.
-import { sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
+import { sql, type InsertQueryBuilder, type QueryCreator, type UpdateQueryBuilder } from 'kysely';
+import type { Database, Db } from '../../db/database.ts';
 import { isPostgres } from '../../db/postgres.ts';
-import { prepared } from '../../db/prepared.ts';
+import { prepared, type Prepared } from '../../db/prepared.ts';
 import { bandChanges } from '../ratings/rating-bands.ts';
 import { adjustRatingTotals, incrementCommentCount } from './article.repository.ts';
 
@@ -23,32 +23,68 @@ export interface ArticleTotals {
   comment_count: number;
 }
 
-const ratingDelta = prepared(
-  (db, v: { id: number; sum: number; count: number; b1: number; b2: number; b3: number; b4: number; b5: number }) =>
-    db.insertInto('article_counter_deltas').values({
-      article_id: v.id,
-      rating_sum: v.sum,
-      rating_count: v.count,
-      rating_band_1: v.b1,
-      rating_band_2: v.b2,
-      rating_band_3: v.b3,
-      rating_band_4: v.b4,
-      rating_band_5: v.b5,
-    }),
-);
+/** A rating row's own write: its insert, or the update of the reader's earlier rating. */
+type RatingWriteQuery =
+  | InsertQueryBuilder<Database, 'ratings', any>
+  | UpdateQueryBuilder<Database, 'ratings', 'ratings', any>;
+
+/** A rating's change to the totals, as a delta row holds it. */
+export interface RatingDelta {
+  deltaArticleId: number;
+  deltaSum: number;
+  deltaCount: number;
+  b1: number;
+  b2: number;
+  b3: number;
+  b4: number;
+  b5: number;
+}
+
+/**
+ * PostgreSQL: a rating's own write (its row's insert or update, from the ratings repository) and
+ * the delta that counts it, as one statement, inside the rating's transaction: a round trip fewer
+ * on every rating than running the two.
+ */
+export function preparedWithRatingDelta<V extends Record<string, unknown>>(
+  write: (db: QueryCreator<Database>, v: V) => RatingWriteQuery,
+): Prepared<V & RatingDelta, unknown> {
+  return prepared((db, v: V & RatingDelta) =>
+    db
+      .with('rating', (qc) => write(qc, v))
+      .insertInto('article_counter_deltas')
+      .values({
+        article_id: v.deltaArticleId,
+        rating_sum: v.deltaSum,
+        rating_count: v.deltaCount,
+        rating_band_1: v.b1,
+        rating_band_2: v.b2,
+        rating_band_3: v.b3,
+        rating_band_4: v.b4,
+        rating_band_5: v.b5,
+      }),
+  );
+}
+
+/** The delta of a rating of `value`, replacing `previous` when the reader rated before. */
+export function ratingDelta(articleId: number, value: number, previous?: number): RatingDelta {
+  return {
+    deltaArticleId: articleId,
+    deltaSum: value - (previous ?? 0),
+    deltaCount: previous === undefined ? 1 : 0,
+    ...bandChanges(value, previous),
+  };
+}
 const commentDelta = prepared((db, v: { id: number }) =>
   db.insertInto('article_counter_deltas').values({ article_id: v.id, comment_count: 1 }),
 );
 
-/** Counts a rating (replacing `previous` when the reader rated before), inside the rating's transaction. */
+/**
+ * SQLite: counts a rating (replacing `previous` when the reader rated before) in the article's
+ * row, inside the rating's transaction. PostgreSQL writes a delta with the rating's own row
+ * instead (preparedWithRatingDelta).
+ */
 export async function countRating(trx: Db, articleId: number, value: number, previous?: number): Promise<void> {
-  if (!isPostgres(trx)) return adjustRatingTotals(trx, articleId, value, previous);
-  await ratingDelta.execute(trx, {
-    id: articleId,
-    sum: value - (previous ?? 0),
-    count: previous === undefined ? 1 : 0,
-    ...bandChanges(value, previous),
-  });
+  return adjustRatingTotals(trx, articleId, value, previous);
 }
 
 /** Counts one more approved comment, inside the comment's transaction. */

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
+import { preparedWithRatingDelta, type RatingDelta } from '../articles/article-counters.ts';
 import type { RatingRow } from './rating.table.ts';
 
 type Q = Kysely<Database>;
@@ -34,20 +35,24 @@ const raterState = prepared((db, v: { articleId: number; readerId: string; ipHas
       .as('from_address'),
   ]),
 );
-const newRating = prepared(
-  (db, v: { articleId: number; readerId: string; value: number; ipHash: string; now: string }) =>
-    db.insertInto('ratings').values({
-      article_id: v.articleId,
-      reader_id: v.readerId,
-      value: v.value,
-      ip_hash: v.ipHash,
-      created_at: v.now,
-      updated_at: v.now,
-    }),
-);
-const changedRating = prepared((db, v: { id: number; value: number; now: string }) =>
-  db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id),
-);
+type NewRating = { articleId: number; readerId: string; value: number; ipHash: string; now: string };
+type ChangedRating = { id: number; value: number; now: string };
+const insertNew = (db: QueryCreator<Database>, v: NewRating) =>
+  db.insertInto('ratings').values({
+    article_id: v.articleId,
+    reader_id: v.readerId,
+    value: v.value,
+    ip_hash: v.ipHash,
+    created_at: v.now,
+    updated_at: v.now,
+  });
+const updateChanged = (db: QueryCreator<Database>, v: ChangedRating) =>
+  db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id);
+const newRating = prepared(insertNew);
+const changedRating = prepared(updateChanged);
+// PostgreSQL: the same writes with the delta that counts them, in one statement (article-counters.ts).
+const newCountedRating = preparedWithRatingDelta(insertNew);
+const changedCountedRating = preparedWithRatingDelta(updateChanged);
 
 export async function findReaderRating(db: Q, articleId: number, readerId: string): Promise<RatingRow | undefined> {
   return (await readerRating.execute(db, { articleId, readerId })).rows[0];
@@ -69,15 +74,22 @@ export async function findRaterState(
   };
 }
 
-export async function insertRating(
-  db: Q,
-  row: { articleId: number; readerId: string; value: number; ipHash: string; now: string },
-): Promise<void> {
+export async function insertRating(db: Q, row: NewRating): Promise<void> {
   await newRating.execute(db, row);
 }
 
 export async function updateRatingValue(db: Q, id: number, value: number, now: string): Promise<void> {
   await changedRating.execute(db, { id, value, now });
+}
+
+/** PostgreSQL: inserts the rating and its delta (article-counters.ts) in one statement. */
+export async function insertCountedRating(db: Q, row: NewRating, delta: RatingDelta): Promise<void> {
+  await newCountedRating.execute(db, { ...row, ...delta });
+}
+
+/** PostgreSQL: changes the rating's value and writes its delta in one statement. */
+export async function updateCountedRating(db: Q, row: ChangedRating, delta: RatingDelta): Promise<void> {
+  await changedCountedRating.execute(db, { ...row, ...delta });
 }
 
 /** A 32-bit hash of a key, for PostgreSQL's advisory locks. */
@@ -88,11 +100,11 @@ function lockKey(text: string): number {
 }
 
 /**
- * PostgreSQL: holds, until the transaction ends, one lock for this reader's rating of the article
- * and one for this address's ratings of it. Taken in key order, so two ratings cannot deadlock.
+ * PostgreSQL: the keys of the two locks a rating holds on its article until its transaction
+ * ends, one for this reader's rating and one for this address's ratings. In key order, so two
+ * ratings cannot deadlock.
  */
-export async function lockRater(db: Q, articleId: number, readerId: string, ipHash: string): Promise<void> {
+export function raterLockKeys(readerId: string, ipHash: string): [number, number] {
   const [first, second] = [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)].sort((a, b) => a - b);
-  await sql`select pg_advisory_xact_lock(${articleId}::int, ${first}::int),
-    pg_advisory_xact_lock(${articleId}::int, ${second}::int)`.execute(db);
+  return [first!, second!];
 }

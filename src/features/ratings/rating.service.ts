@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { isPostgres } from '../../db/postgres.ts';
-import { countRating, type CounterFolder } from '../articles/article-counters.ts';
+import { countRating, ratingDelta, type CounterFolder } from '../articles/article-counters.ts';
 import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
@@ -75,20 +75,31 @@ export function createRatingService({
         // ratings by one reader, and ratings from one address, take turns (so the reader's one
         // rating and the per-address cap stay exact) and all others run side by side; the totals
         // are counted as deltas (article-counters.ts).
-        const article = postgres ? await articleStates.find(trx, articleId) : await articleStates.lock(trx, articleId);
+        const article = postgres
+          ? await articleStates.findHoldingLocks(trx, articleId, repo.raterLockKeys(readerId, ipHash))
+          : await articleStates.lock(trx, articleId);
         if (article?.status !== 'published') throw new AppError('article_not_found');
-        if (postgres) await repo.lockRater(trx, articleId, readerId, ipHash);
         const since = new Date(Date.now() - DAY_MS).toISOString();
         const { existing, fromAddress } = await repo.findRaterState(trx, { articleId, readerId, ipHash, since });
         if (existing) {
-          await repo.updateRatingValue(trx, existing.id, value, now);
-          await countRating(trx, articleId, value, existing.value);
+          if (postgres) {
+            const delta = ratingDelta(articleId, value, existing.value);
+            await repo.updateCountedRating(trx, { id: existing.id, value, now }, delta);
+          } else {
+            await repo.updateRatingValue(trx, existing.id, value, now);
+            await countRating(trx, articleId, value, existing.value);
+          }
           await webhooks?.notify(trx, { event: 'rating.changed', articleId });
           return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
         }
         if (fromAddress >= settings.get().ratingCapPerDay) throw new AppError('rating_cap_reached');
-        await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
-        await countRating(trx, articleId, value);
+        const row = { articleId, readerId, value, ipHash, now };
+        if (postgres) {
+          await repo.insertCountedRating(trx, row, ratingDelta(articleId, value));
+        } else {
+          await repo.insertRating(trx, row);
+          await countRating(trx, articleId, value);
+        }
         await webhooks?.notify(trx, { event: 'rating.changed', articleId });
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
       });
