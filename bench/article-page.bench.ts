@@ -15,6 +15,8 @@
 //     own process so that it, like Broadsheet, has an event loop and a core to itself;
 //   - bench/load-generator.ts: autocannon and the sequential client, in a third process, so the
 //     client never competes with a server for its event loop (see that file for why not a worker).
+//   - for the wrk figures, Broadsheet as deployed (bench/deployed-server.ts): `broadsheet serve`
+//     from dist/ in a process of its own on the same database, its CPU read from /proc.
 // Only one server is under load at a time, so each run is one server core + one client core.
 // Every run also reports the CPU the server and the client used: a client near 100 % means the
 // figure is a floor set by the client, not the server's ceiling.
@@ -39,6 +41,7 @@ import { IMPORT_SITE, IMPORT_TARGETS, runImport } from './import-site.ts';
 import { fillLargeSite, LARGE_SITE } from './large-site.ts';
 import type { LoadParams, LoadResult, ParallelResult, SequentialParams, SequentialResult } from './load-generator.ts';
 import { cpuMs, startChild, type Child } from './rpc.ts';
+import { startDeployed } from './deployed-server.ts';
 import { runWrk, wrkAvailable, type WrkResult } from './wrk.ts';
 
 const CONCURRENCY = [10, 50, 100];
@@ -145,9 +148,9 @@ interface Broadsheet {
   close(): Promise<void>;
 }
 
-async function startBroadsheet(engine: Engine): Promise<Broadsheet> {
-  const database = await createBenchDatabase(engine);
-  const config = loadConfig({
+/** Broadsheet's configuration in the bench, in this process and as deployed alike. */
+function benchEnv(database: BenchDatabase): Record<string, string> {
+  return {
     DATABASE_URL: database.url,
     MEDIA_DIR: join(database.dir, 'media'),
     LOG_LEVEL: 'silent',
@@ -157,7 +160,12 @@ async function startBroadsheet(engine: Engine): Promise<Broadsheet> {
     // The load generator stands in for a proxy in front of many readers: each write names its
     // reader's address in X-Forwarded-For (see load-generator.ts), as on a real site.
     TRUST_PROXY: 'loopback',
-  });
+  };
+}
+
+async function startBroadsheet(engine: Engine): Promise<Broadsheet> {
+  const database = await createBenchDatabase(engine);
+  const config = loadConfig(benchEnv(database));
   try {
     return await openBroadsheet(config, database);
   } catch (error) {
@@ -307,6 +315,16 @@ interface Rig {
   bareCpuMs(): Promise<number>;
   /** CPU used so far by the database server's processes, ms (0 for SQLite, which runs in this process). */
   databaseCpuMs(): number;
+  /** The pid of Broadsheet when it runs as deployed, in a process of its own; unset: in this process. */
+  broadsheetPid?: number;
+}
+
+/** CPU time so far of one process (all its threads), ms, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime, stime (fields 14 and 15 of stat), in ticks of 10 ms (USER_HZ is 100 on Linux)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** CPU time of every PostgreSQL process on this machine so far, ms (Linux /proc; 0 elsewhere). */
@@ -360,26 +378,31 @@ async function accounted<T extends { elapsedMs: number; clientCpuMs: number }>(
   server: 'bare' | 'broadsheet',
   run: () => Promise<T>,
 ): Promise<T & CpuShares> {
-  const [bareBefore, selfBefore, dbBefore, machineBefore] = [
+  const own = rig.broadsheetPid;
+  const ownCpuMs = () => (own === undefined ? 0 : processCpuMs(own));
+  const [bareBefore, selfBefore, ownBefore, dbBefore, machineBefore] = [
     await rig.bareCpuMs(),
     cpuMs(),
+    ownCpuMs(),
     rig.databaseCpuMs(),
     machineBusyMs(),
   ];
   const result = await run();
-  const [bare, self, db, machine] = [
+  const [bare, self, ownUsed, db, machine] = [
     (await rig.bareCpuMs()) - bareBefore,
     cpuMs() - selfBefore,
+    ownCpuMs() - ownBefore,
     rig.databaseCpuMs() - dbBefore,
     machineBusyMs() - machineBefore,
   ];
   const percent = (ms: number) => (100 * ms) / result.elapsedMs;
+  const broadsheet = own === undefined ? self : ownUsed;
   return {
     ...result,
     // Broadsheet's work on PostgreSQL includes the database server's.
-    serverCpuPercent: percent(server === 'bare' ? bare : self + db),
+    serverCpuPercent: percent(server === 'bare' ? bare : broadsheet + db),
     clientCpuPercent: percent(result.clientCpuMs),
-    otherCpuPercent: percent(Math.max(0, machine - bare - self - db - result.clientCpuMs)),
+    otherCpuPercent: percent(Math.max(0, machine - bare - self - ownUsed - db - result.clientCpuMs)),
   };
 }
 
@@ -822,10 +845,18 @@ function rawGet(
  * rated it (their own page, rendered and compressed for them). wrk is the client; the server's
  * and wrk's CPU are both reported, so a run shows which side was the limit.
  */
-async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: SeededArticle): Promise<WrkRow[]> {
+async function measureWithWrk(
+  rig: Rig,
+  bareChild: Child,
+  broadsheet: Broadsheet,
+  article: SeededArticle,
+): Promise<WrkRow[]> {
   const path = `/articles/${encodeURIComponent(article.slug)}`;
+  // The rating goes through this process's server, whose caches it changes; the deployed server
+  // started below reads the article, rating included, from the database.
+  const { url: benchUrl } = broadsheet;
   const personalReader = 'bench-personal-reader-01';
-  const rated = await fetch(`${url}/api/v1/articles/${article.id}/ratings`, {
+  const rated = await fetch(`${benchUrl}/api/v1/articles/${article.id}/ratings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: `bs_reader=${personalReader}` },
     body: '{"value":80}',
@@ -842,6 +873,21 @@ async function measureWithWrk(rig: Rig, bareChild: Child, url: string, article: 
     { reader: 'returning, not acted here', headers: { cookie: 'bs_reader=bench-returning-reader-1' } },
     { reader: 'rated this article (own page)', headers: { cookie: `bs_reader=${personalReader}; ${marker}` } },
   ];
+  const deployed = await startDeployed(benchEnv(broadsheet.database));
+  try {
+    return await measureReaders({ ...rig, broadsheetPid: deployed.pid }, bareChild, deployed.url, path, readers);
+  } finally {
+    await deployed.stop();
+  }
+}
+
+async function measureReaders(
+  rig: Rig,
+  bareChild: Child,
+  url: string,
+  path: string,
+  readers: { reader: string; headers: Record<string, string> }[],
+): Promise<WrkRow[]> {
   const rows: WrkRow[] = [];
   for (const { reader, headers } of readers) {
     const all = { ...headers, 'accept-encoding': 'br' };
@@ -1346,7 +1392,7 @@ async function benchEngine(
     let wrk: WrkRow[] = [];
     if (parts.has('wrk') && !(await wrkAvailable()))
       console.log('wrk is not installed (apt-get install wrk): skipping the wrk figures.');
-    else if (parts.has('wrk')) wrk = await measureWithWrk(rig, bareChild, broadsheet.url, article);
+    else if (parts.has('wrk')) wrk = await measureWithWrk(rig, bareChild, broadsheet, article);
     if (wrk.length > 0) printWrkTable(wrk);
     // The page runs come first: the write runs below add thousands of comments to this article.
     const others = parts.has('after-write') ? await seedCopies(broadsheet.services, COLD_LOOPS - 1) : [];

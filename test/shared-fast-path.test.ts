@@ -28,6 +28,8 @@ describe('the shared page answered again before the framework', () => {
     for (const encoding of ['br', 'gzip', 'identity']) {
       const first = await fetch(app.url + path, { headers: { 'accept-encoding': encoding } });
       const firstBytes = Buffer.from(await first.arrayBuffer());
+      // Each Accept-Encoding gets its own encoding, though the address's answers are remembered.
+      assert.equal(first.headers.get('content-encoding'), encoding === 'identity' ? null : encoding);
       for (let i = 0; i < 3; i++) {
         const again = await fetch(app.url + path, { headers: { 'accept-encoding': encoding } });
         assert.equal(again.status, 200);

@@ -9,6 +9,8 @@
 // path is not sure of (another method, any other marker or a staff cookie, a body since
 // replaced, section lists being reloaded) goes through Fastify as before.
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
+// Imported, not the global: reading the global `performance` is a slow accessor on every request.
+import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ACTED_COOKIE, READER_COOKIE, isReaderId, ratingOfActed } from '../../plugins/reader.ts';
 import { STAFF_COOKIE } from '../../plugins/access.ts';
@@ -16,6 +18,8 @@ import { encodedFor, matchesEtag, type CompressedBody } from '../../lib/compress
 
 /** Addresses kept (each holds a reference to a body the renderer keeps anyway). */
 const MAX_ADDRESSES = 1000;
+/** Accept-Encoding values remembered per address: browsers send a handful; a client inventing more is still answered. */
+const MAX_ACCEPT_ENCODINGS = 16;
 /** Headers that belong to one response, or that the fast path writes itself. */
 const PER_RESPONSE = new Set([
   'content-length',
@@ -44,14 +48,20 @@ interface Entry {
   headers: string[];
   /** The 200 by encoding ('' for none), each made on first demand; the 304. */
   answers: Map<string, Answer>;
+  /** The 200 by the Accept-Encoding header as sent: parsing the header cost more than sending. */
+  byAcceptEncoding: Map<string, Answer>;
   notModified: string[];
+  /** The metrics labels of a GET answered 200 and 304, made once: not an object per request. */
+  labels: { ok: ServedLabels; notModified: ServedLabels };
 }
 
 /**
  * The response for this encoding, made once: building a header object per request (spreading a
  * dozen headers into a new object) cost more than the rest of the fast path together.
  */
-function answerFor(entry: Entry, acceptEncoding: string | undefined): Answer {
+function answerFor(entry: Entry, acceptEncoding = ''): Answer {
+  const known = entry.byAcceptEncoding.get(acceptEncoding);
+  if (known !== undefined) return known;
   const { encoding, bytes } = encodedFor(entry.body, acceptEncoding);
   let answer = entry.answers.get(encoding ?? '');
   if (answer === undefined) {
@@ -59,6 +69,7 @@ function answerFor(entry: Entry, acceptEncoding: string | undefined): Answer {
     answer = { headers: [...headers, 'content-length', String(bytes.length)], bytes };
     entry.answers.set(encoding ?? '', answer);
   }
+  if (entry.byAcceptEncoding.size < MAX_ACCEPT_ENCODINGS) entry.byAcceptEncoding.set(acceptEncoding, answer);
   return answer;
 }
 
@@ -117,7 +128,14 @@ export interface SharedFastPath {
   onServed(listener: ServedListener): void;
 }
 
-export type ServedListener = (labels: { method: string; route: string; status: string }, seconds: number) => void;
+export interface ServedLabels {
+  readonly method: string;
+  readonly route: string;
+  readonly status: string;
+}
+
+/** `labels` may be the same object for many requests: kept, never changed. */
+export type ServedListener = (labels: ServedLabels, seconds: number) => void;
 
 /** `ready()` false makes every request take the framework's path (e.g. while section lists reload). */
 export function createSharedFastPath({ ready }: { ready: () => boolean }): SharedFastPath {
@@ -125,7 +143,12 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
   const offered = new WeakMap<FastifyRequest, Pick<Entry, 'route' | 'body' | 'current'> & { variant: string }>();
   const listeners: ServedListener[] = [];
   const served = (req: IncomingMessage, entry: Entry, status: number, started: number) => {
-    const labels = { method: req.method!, route: entry.route, status: String(status) };
+    const labels =
+      req.method === 'GET'
+        ? status === 200
+          ? entry.labels.ok
+          : entry.labels.notModified
+        : { method: req.method!, route: entry.route, status: String(status) };
     for (const listener of listeners) listener(labels, (performance.now() - started) / 1000);
   };
 
@@ -175,7 +198,12 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
         ...offer,
         headers: lines,
         answers: new Map(),
+        byAcceptEncoding: new Map(),
         notModified: lines,
+        labels: {
+          ok: { method: 'GET', route: offer.route, status: '200' },
+          notModified: { method: 'GET', route: offer.route, status: '304' },
+        },
       });
     },
     install(server) {
