@@ -1,7 +1,7 @@
 // What search engines and link previews read: the article page's JSON-LD (a NewsArticle, and a
 // Review of the thing an article reviews, carrying the readers' score), kept current as ratings
 // and comments arrive, safe whatever the article says; Open Graph and Twitter card tags on every
-// page; and the editor's "This article reviews…" fields.
+// page; and the editor's "This article reviews…" fields and the review's own rating.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { articlePath, authorPath } from '../src/features/articles/article.model.ts';
@@ -282,6 +282,80 @@ describe('an article marked as a review', () => {
       [review.itemReviewed['@type'], review.itemReviewed.name],
       ['SoftwareApplication', 'Tidewatch 2.0'],
     );
+  });
+
+  it('carries the review’s own rating set in the editor: set, changed, cleared, each in the audit log', async () => {
+    const created = await publishReview({ reviewType: 'Book', reviewName: 'Salt Roads', reviewRating: '80' });
+    assert.equal(created.status, 303);
+    const id = Number(/\/admin\/articles\/(\d+)\/edit/.exec(created.headers.get('location') ?? '')![1]);
+    const article = await app.services.articles.getPublished(id);
+    const path = articlePath(article.slug);
+    const verdict = (html: string) => only(html, 'Review').reviewRating;
+
+    // No reader has rated it yet: the review's own rating alone makes it a Review.
+    let html = await page(path);
+    assert.deepEqual(verdict(html), { '@type': 'Rating', ratingValue: 80, bestRating: 100, worstRating: 0 });
+    assert.match(textOf(html), /Our rating of Salt Roads\s*:\s*80\s*\/100/);
+
+    async function saveRating(value: string): Promise<void> {
+      const edit = await editor.client.page(`/admin/articles/${id}/edit`);
+      const response = await editor.client.request(`/admin/articles/${id}`, {
+        method: 'POST',
+        form: {
+          _csrf: editor.csrf,
+          updatedAt: inputValue(edit.html, 'updatedAt')!,
+          title: article.title,
+          slug: article.slug,
+          body: 'A quiet film about a loud sea.',
+          authorName: 'Ada Critic',
+          reviewType: 'Book',
+          reviewName: 'Salt Roads',
+          reviewRating: value,
+          action: 'save',
+        },
+      });
+      assert.equal(response.status, 303, await response.text());
+    }
+
+    const edit = await editor.client.page(`/admin/articles/${id}/edit`);
+    assert.equal(inputValue(edit.html, 'reviewRating'), '80', 'the editor shows the rating again');
+    assert.match(edit.html, /<label for="reviewRating">Review rating \(0–100\)<\/label>/);
+    assert.match(edit.html, /id="reviewRating"[^>]*aria-describedby="reviewRating-hint"/);
+
+    await saveRating(' 65 ');
+    html = await page(path);
+    assert.equal(verdict(html).ratingValue, 65);
+    assert.equal(inputValue((await editor.client.page(`/admin/articles/${id}/edit`)).html, 'reviewRating'), '65');
+
+    await saveRating('');
+    html = await page(path);
+    assert.equal(nodes(html).filter((n) => n['@type'] === 'Review').length, 0, 'no rating and no readers: no Review');
+    assert.doesNotMatch(textOf(html), /Our rating of/);
+
+    const audit = await app.services.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('subject', '=', `article:${id}`)
+      .orderBy('id')
+      .execute();
+    const changes = audit.map((a) => (JSON.parse(String(a.details)) as Node).reviewRating);
+    assert.deepEqual(changes, ['none → 80', '80 → 65', '65 → none']);
+  });
+
+  it('refuses a review rating outside 0–100 or not a whole number, beside the field, keeping the text', async () => {
+    for (const value of ['101', '-1', '4.5', 'four']) {
+      const before = await countRows(app.services, 'articles');
+      const response = await publishReview({ reviewType: 'Book', reviewName: 'Salt Roads', reviewRating: value });
+      const html = await response.text();
+      assert.equal(response.status, 400, `${value} is refused`);
+      const error = /<[a-z]+[^>]*id="reviewRating-error"[^>]*>([\s\S]*?)<\//.exec(html);
+      assert.ok(error, `an error beside the rating for ${value}`);
+      assert.match(textOf(error[1]!), /Enter a whole number from 0 to 100, or leave it empty/);
+      assert.match(html, /id="reviewRating"[^>]*aria-invalid="true"/);
+      assert.equal(inputValue(html, 'reviewRating'), value, 'the rating is shown as typed');
+      assert.equal(inputValue(html, 'reviewName'), 'Salt Roads', 'the rest of the form is kept');
+      assert.equal(await countRows(app.services, 'articles'), before, 'no article was made');
+    }
   });
 
   it('works for an imported article marked through the service, with its carried-over score', async () => {

@@ -45,6 +45,7 @@ const EditorBody = Type.Object({
   publishAt: Text,
   reviewType: Text,
   reviewName: Text,
+  reviewRating: Text,
   kind: Text,
   menuOrder: Text,
 });
@@ -74,6 +75,7 @@ function formOf(body: EditorBody): ArticleForm {
     publishAt = '',
     reviewType = '',
     reviewName = '',
+    reviewRating = '',
     kind = 'article',
     menuOrder = '0',
   } = body;
@@ -91,6 +93,7 @@ function formOf(body: EditorBody): ArticleForm {
     removeImage: body.removeImage === '1',
     reviewType,
     reviewName,
+    reviewRating,
     kind,
     menuOrder,
   };
@@ -111,6 +114,7 @@ function formFromArticle(a: EditableArticle, timeZone: string): ArticleForm {
     publishAt: a.status === 'scheduled' ? toZonedInput(a.publishedAt, timeZone) : '',
     reviewType: a.review?.type ?? '',
     reviewName: a.review?.name ?? '',
+    reviewRating: a.reviewRating === null ? '' : String(a.reviewRating),
     kind: a.kind,
     menuOrder: String(a.menuOrder),
   };

@@ -22,6 +22,8 @@ export interface ArticleForm {
   /** The schema.org type of the thing the article reviews; empty when it is no review. */
   reviewType: string;
   reviewName: string;
+  /** The review's own rating, 0–100, as typed; empty when it has none. */
+  reviewRating: string;
   /** 'article', or 'page' for a static page (/pages/<slug>, in the footer menu). */
   kind: string;
   /** A static page's place in the footer menu, as typed. */
@@ -42,6 +44,8 @@ export interface CleanArticle {
   /** ISO time, for the schedule action. */
   publishAt: string | null;
   review: ReviewedThing | null;
+  /** Kept without a review too (an import may carry one), but shown only with it. */
+  reviewRating: number | null;
   kind: 'article' | 'page';
   menuOrder: number;
 }
@@ -59,6 +63,9 @@ export const LIMITS = {
   imageAlt: 250,
   reviewName: 200,
 };
+
+/** The review's own rating is a percentage, the scale of the page's JSON-LD and WP Review's editor score. */
+export const REVIEW_RATING_MAX = 100;
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -78,6 +85,7 @@ export function emptyForm(authorName = ''): ArticleForm {
     publishAt: '',
     reviewType: '',
     reviewName: '',
+    reviewRating: '',
     kind: 'article',
     menuOrder: '0',
   };
@@ -180,6 +188,11 @@ export function validateArticle(
   else if (reviewType && isReviewType(reviewType) && !reviewName)
     errors.reviewName = 'Name what the article reviews (the book’s title, the film’s…).';
 
+  const ratingText = form.reviewRating.trim();
+  const reviewRating = /^\d{1,3}$/.test(ratingText) ? Number(ratingText) : null;
+  if (ratingText && (reviewRating === null || reviewRating > REVIEW_RATING_MAX))
+    errors.reviewRating = `Enter a whole number from 0 to ${REVIEW_RATING_MAX}, or leave it empty.`;
+
   let publishAt: string | null = null;
   if (action === 'schedule') {
     const parsed = form.publishAt.trim() ? parseZonedTime(form.publishAt, timeZone) : null;
@@ -211,6 +224,7 @@ export function validateArticle(
       imageAlt,
       publishAt,
       review: reviewType && isReviewType(reviewType) && reviewName ? { type: reviewType, name: reviewName } : null,
+      reviewRating,
     },
     errors,
   };

@@ -36,6 +36,8 @@ export interface EditableArticle {
   updateNote: string;
   featuredImage: FeaturedImage | null;
   review: ReviewedThing | null;
+  /** The review's own rating, 0–100; null when none. */
+  reviewRating: number | null;
   /** 'page' for a static page; news articles (and external threads) otherwise. */
   kind: ArticleKind;
   menuOrder: number;
@@ -81,6 +83,7 @@ export function toEditableArticle(row: ArticleRow, tags: string[]): EditableArti
     updateNote: row.update_note,
     featuredImage: parseImage(row.featured_image, row.featured_image_alt),
     review: reviewOf(row.review_type, row.review_name),
+    reviewRating: row.review_rating,
     kind: row.kind,
     menuOrder: row.menu_order,
     score: scoreOf(row.rating_sum, row.rating_count),

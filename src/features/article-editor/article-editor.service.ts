@@ -190,6 +190,7 @@ export function createArticleEditorService({
           featured_image_alt: featured ? clean.imageAlt : '',
           review_type: clean.review?.type ?? '',
           review_name: clean.review?.name ?? '',
+          review_rating: clean.reviewRating,
           // An external thread stays one; otherwise the editor chooses article or static page.
           ...(fresh?.kind === 'external' ? {} : { kind: clean.kind }),
           menu_order: clean.menuOrder,
@@ -217,11 +218,17 @@ export function createArticleEditorService({
           note,
         });
         const imageChange = image ? { image: 'added' } : replacedImage ? { image: 'removed' } : {};
+        // Revisions do not hold the rating, so the audit log is where a change to it is traced.
+        const ratingChange =
+          (fresh?.review_rating ?? null) !== clean.reviewRating
+            ? { reviewRating: `${fresh?.review_rating ?? 'none'} → ${clean.reviewRating ?? 'none'}` }
+            : {};
         await recordAudit(trx, actorOf(user), fresh ? `article.${input.action}` : 'article.create', `article:${id}`, {
           action: input.action,
           status: fields.status,
           slug,
           ...imageChange,
+          ...ratingChange,
         });
         // A scheduled article is announced when it is saved live; its time coming raises no event.
         const liveNow =

@@ -7,7 +7,7 @@ import { formatDateTime } from '../../views/html.ts';
 import { FieldError } from '../staff/staff.views.tsx';
 import { editorialStatus, type EditableArticle } from './article-editor.model.ts';
 import { zoneAbbreviation } from '../../lib/time-zone.ts';
-import { LIMITS, toZonedInput, type ArticleForm } from './article-editor-validation.ts';
+import { LIMITS, REVIEW_RATING_MAX, toZonedInput, type ArticleForm } from './article-editor-validation.ts';
 import { articlePath, pagePath, REVIEW_TYPES } from '../articles/article.model.ts';
 import { heightAt, mediaPath } from '../media/featured-image.ts';
 import { IMAGE_FIELD } from '../media/media-store.ts';
@@ -50,6 +50,7 @@ const FIELD_LABELS: Record<string, string> = {
   publishAt: 'Publish at',
   reviewType: 'This article reviews',
   reviewName: 'Name of what it reviews',
+  reviewRating: 'Review rating',
   kind: 'Kind',
   menuOrder: 'Place in the footer menu',
 };
@@ -199,6 +200,25 @@ function ReviewFields({ form, errors }: { form: ArticleForm; errors: FieldErrors
         <FieldError field="reviewName" errors={errors} />
         <span class="hint" id="reviewName-hint">
           The book's title, the film's, the product's name.
+        </span>
+      </p>
+      <p class="field">
+        <label for="reviewRating">Review rating (0–{REVIEW_RATING_MAX})</label>
+        <input
+          id="reviewRating"
+          name="reviewRating"
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={REVIEW_RATING_MAX}
+          step={1}
+          value={form.reviewRating}
+          {...describedBy('reviewRating', errors, true)}
+        />
+        <FieldError field="reviewRating" errors={errors} />
+        <span class="hint" id="reviewRating-hint">
+          The review's own verdict out of {REVIEW_RATING_MAX} (e.g. 80 for four stars of five), shown with readers'
+          score when the article is marked as a review; leave it empty for none.
         </span>
       </p>
     </fieldset>

@@ -25,6 +25,7 @@ function Details({ entry }: { entry: AuditEntry }) {
     reason: 'Reason',
     until: 'Until',
     via: 'Through',
+    reviewRating: 'Review rating',
   };
   return (
     <dl class="details">
