@@ -71,6 +71,42 @@ describe('the shared page answered again before the framework', () => {
     }
   });
 
+  it('sends a page changed by a rating with the headers it had, under its new ETag', async () => {
+    const first = await fetch(app.url + path, { headers: { 'accept-encoding': 'br' } });
+    await first.arrayBuffer();
+    await (await fetch(app.url + path)).arrayBuffer();
+    const count = Number(/(\d+) ratings?\b/.exec(textOf(await (await fetch(app.url + path)).text()))?.[1] ?? 0);
+    await new Client(app.url).request(`${path}/rating`, { method: 'POST', form: { value: '40' } });
+    const changed = await fetch(app.url + path, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(changed.status, 200);
+    assert.match(textOf(await changed.text()), new RegExp(`${count + 1} ratings\\b`));
+    const etag = changed.headers.get('etag')!;
+    assert.notEqual(etag, first.headers.get('etag'));
+    const besides = (response: Response) =>
+      headersOf(response).filter(([name]) => !/^(etag|content-length)$/.test(name));
+    assert.deepEqual(besides(changed), besides(first));
+    const stale = await fetch(app.url + path, { headers: { 'if-none-match': first.headers.get('etag')! } });
+    assert.equal(stale.status, 200);
+    await stale.arrayBuffer();
+    const current = await fetch(app.url + path, { headers: { 'if-none-match': etag } });
+    assert.equal(current.status, 304);
+  });
+
+  it('lets the framework answer when the changed page is no longer there', async () => {
+    const gone = await createArticle(app.services);
+    const goneUrl = `${app.url}/articles/${gone.slug}`;
+    for (let i = 0; i < 2; i++) assert.equal((await fetch(goneUrl)).status, 200);
+    await app.services.db
+      .updateTable('articles')
+      .set({ status: 'draft', published_at: null })
+      .where('id', '=', gone.id)
+      .execute();
+    app.services.events.emit('article.changed', { articleId: gone.id });
+    const response = await fetch(goneUrl);
+    assert.equal(response.status, 404);
+    assert.doesNotMatch(response.headers.get('cache-control') ?? '', /public/);
+  });
+
   it('answers a reader whose rating is all they have here with the copy kept for that rating, until it changes', async () => {
     const rater = new Client(app.url);
     assert.equal((await rater.request(`${path}/rating`, { method: 'POST', form: { value: '80' } })).status, 303);

@@ -38,25 +38,35 @@ export async function sendArticlePage(
   // The outcome of a comment is told only to a reader who posted here: a shared link with
   // ?posted= shows others the shared page.
   const commentNotice = readerId === null ? undefined : extra.commentNotice;
-  const page = await deps.pages.render(
-    slug,
-    view,
-    { ...extra, readerId, commentNotice, ...(ratingOnly !== null && { ratingOnly }) },
-    mode,
-  );
+  const reader = { ...extra, readerId, commentNotice, ...(ratingOnly !== null && { ratingOnly }) };
+  const page = await deps.pages.render(slug, view, reader, mode);
+  // The same page made again once it changes, for the fast path to send with this response's
+  // headers: only a kept body (the shared page, a rater's copy) of the same article is sent from
+  // there, whatever else comes back is the framework's to answer.
+  const renderAgain = async () => {
+    const again = await deps.pages.render(slug, view, reader, mode);
+    const body = again.shared ?? (again.personal instanceof CompressedBody ? again.personal : undefined);
+    const same = body !== undefined && again.current !== undefined && again.article.id === page.article.id;
+    return same ? { body, current: again.current! } : undefined;
+  };
   if (mode === 'embed') deps.embedFrameHeaders(reply);
   if (page.shared) {
     markShared(reply, {
       keys: [EDGE_KEYS.article(page.article.id), EDGE_KEYS.pages],
       purging: deps.config.edgePurgeUrls.length > 0,
     });
-    if (mode === 'page' && page.current) deps.sharedFastPath.offer(request, page.shared, page.current);
+    if (mode === 'page' && page.current)
+      deps.sharedFastPath.offer(request, { body: page.shared, current: page.current, refresh: renderAgain });
     return sendCompressed(request, reply.type(HTML), page.shared);
   }
   // Compressed here, synchronously, rather than streamed through zlib's thread pool per request.
   const personal = page.personal instanceof CompressedBody ? page.personal : new CompressedBody(page.personal!);
   if (mode === 'page' && page.current && ratingOnly !== null)
-    deps.sharedFastPath.offer(request, personal, page.current, { rating: ratingOnly });
+    deps.sharedFastPath.offer(
+      request,
+      { body: personal, current: page.current, refresh: renderAgain },
+      { rating: ratingOnly },
+    );
   return sendCompressed(request, reply.header('cache-control', 'private, no-cache').type(HTML), personal);
 }
 

@@ -5,9 +5,11 @@
 // and reply objects cost about three times what sending the bytes does; a story read by
 // thousands of anonymous readers at once (the edge cache's misses included) is mostly this path.
 // A reader whose marker cookie says their rating is all they have on the page is answered the same
-// way with the copy kept for that rating value (private, as Fastify sent it). Whatever the fast
-// path is not sure of (another method, any other marker or a staff cookie, a body since
-// replaced, section lists being reloaded) goes through Fastify as before.
+// way with the copy kept for that rating value (private, as Fastify sent it). A body since replaced
+// (a rating, a comment) is made again here, by the same render the route asked for, and sent with
+// the same headers: the first read after each write would otherwise pay the framework again.
+// Whatever the fast path is not sure of (another method, any other marker or a staff cookie, a
+// render that fails, section lists being reloaded) goes through Fastify as before.
 import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
 // Imported, not the global: reading the global `performance` is a slow accessor on every request.
 import { performance } from 'node:perf_hooks';
@@ -38,12 +40,19 @@ interface Answer {
   bytes: Buffer;
 }
 
-interface Entry {
+/** A body the renderer serves at an address, and whether it still does. */
+export interface Served {
+  body: CompressedBody;
+  current: () => boolean;
+}
+
+interface Entry extends Served {
   /** The route pattern it was answered by (a metrics label). */
   route: string;
-  body: CompressedBody;
-  /** Whether the renderer still serves this body at this address. */
-  current: () => boolean;
+  /** The render that made the body, run again once it is replaced; undefined when it no longer makes one kept here. */
+  refresh: () => Promise<Served | undefined>;
+  /** The framework's header lines, without those of one body. */
+  base: string[];
   /** The lines every answer carries (the framework's headers, the ETag and Vary). */
   headers: string[];
   /** The 200 by encoding ('' for none), each made on first demand; the 304. */
@@ -119,7 +128,7 @@ export interface SharedFastPath {
    * every reader whose marker says that rating is all they have here; its headers are taken as
    * it is sent.
    */
-  offer(request: FastifyRequest, body: CompressedBody, current: () => boolean, kept?: { rating: number }): void;
+  offer(request: FastifyRequest, served: Served & Pick<Entry, 'refresh'>, kept?: { rating: number }): void;
   /** Fastify's onSend hook: keeps an offered 200 with the headers every other hook gave it. */
   onSend(request: FastifyRequest, reply: FastifyReply): void;
   /** Puts the fast path in front of the server's request handler (Fastify's). */
@@ -140,8 +149,13 @@ export type ServedListener = (labels: ServedLabels, seconds: number) => void;
 /** `ready()` false makes every request take the framework's path (e.g. while section lists reload). */
 export function createSharedFastPath({ ready }: { ready: () => boolean }): SharedFastPath {
   const entries = new Map<string, Entry>();
-  const offered = new WeakMap<FastifyRequest, Pick<Entry, 'route' | 'body' | 'current'> & { variant: string }>();
+  const offered = new WeakMap<
+    FastifyRequest,
+    Pick<Entry, 'route' | 'body' | 'current' | 'refresh'> & { variant: string }
+  >();
   const listeners: ServedListener[] = [];
+  // The server's own request handlers (Fastify's), set by install().
+  let framework: (req: IncomingMessage, res: ServerResponse) => void = () => {};
   const served = (req: IncomingMessage, entry: Entry, status: number, started: number) => {
     const labels =
       req.method === 'GET'
@@ -152,6 +166,50 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
     for (const listener of listeners) listener(labels, (performance.now() - started) / 1000);
   };
 
+  /** Takes a body for the entry: its header lines and answers are made anew. */
+  function replace(entry: Entry, { body, current }: Served): void {
+    entry.body = body;
+    entry.current = current;
+    entry.headers = [...entry.base, 'etag', body.etag, 'vary', 'Accept-Encoding'];
+    entry.notModified = entry.headers;
+    entry.answers = new Map();
+    entry.byAcceptEncoding = new Map();
+  }
+
+  /**
+   * Answers from the entry's render made again; the framework answers when the render fails or
+   * no longer gives a body kept at this address (the article withdrawn, a comment page gone).
+   */
+  async function serveRefreshed(req: IncomingMessage, res: ServerResponse, key: string, entry: Entry): Promise<void> {
+    const started = performance.now();
+    let served: Served | undefined;
+    try {
+      served = await entry.refresh();
+    } catch {
+      served = undefined;
+    }
+    if (served === undefined || !ready()) {
+      if (entries.get(key) === entry) entries.delete(key);
+      return framework(req, res);
+    }
+    // A request for the same address may have replaced the body meanwhile: the newer is kept.
+    if (entry.body !== served.body && !entry.current()) replace(entry, served);
+    answer(req, res, entry, started);
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, entry: Entry, started: number): void {
+    if (matchesEtag(req.headers['if-none-match'], entry.body.etag)) {
+      res.writeHead(304, entry.notModified).end();
+      served(req, entry, 304, started);
+      return;
+    }
+    const { headers, bytes } = answerFor(entry, req.headers['accept-encoding']);
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : bytes);
+    served(req, entry, 200, started);
+  }
+
+  /** True when the request is answered here (perhaps after a render), false when the framework must. */
   function serve(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const started = performance.now();
@@ -161,27 +219,21 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
     const entry = entries.get(key);
     if (entry === undefined) return false;
     if (!entry.current()) {
-      entries.delete(key);
-      return false;
-    }
-    if (matchesEtag(req.headers['if-none-match'], entry.body.etag)) {
-      res.writeHead(304, entry.notModified).end();
-      served(req, entry, 304, started);
+      serveRefreshed(req, res, key, entry).catch((error: Error) =>
+        res.headersSent ? res.destroy(error) : framework(req, res),
+      );
       return true;
     }
-    const { headers, bytes } = answerFor(entry, req.headers['accept-encoding']);
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : bytes);
-    served(req, entry, 200, started);
+    answer(req, res, entry, started);
     return true;
   }
 
   return {
-    offer(request, body, current, kept) {
+    offer(request, { body, current, refresh }, kept) {
       // Kept only when the raw cookie says what the framework decided, so that serve() tells it the same way.
       const variant = kept === undefined ? '' : `r${kept.rating}`;
       if (request.method === 'GET' && variantOf(request.headers.cookie) === variant)
-        offered.set(request, { route: request.routeOptions.url ?? '', body, current, variant });
+        offered.set(request, { route: request.routeOptions.url ?? '', body, current, refresh, variant });
     },
     onSend(request, reply) {
       const offer = offered.get(request);
@@ -193,25 +245,29 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
       // A response that sets a cookie is somebody's: never repeated to others.
       if ('set-cookie' in headers) return;
       if (entries.size >= MAX_ADDRESSES) entries.delete(entries.keys().next().value!);
-      const lines = [...flatten(headers), 'etag', offer.body.etag, 'vary', 'Accept-Encoding'];
-      entries.set(keyOf(offer.variant, request.raw.url ?? request.url), {
+      const entry: Entry = {
         ...offer,
-        headers: lines,
+        base: flatten(headers),
+        headers: [],
         answers: new Map(),
         byAcceptEncoding: new Map(),
-        notModified: lines,
+        notModified: [],
         labels: {
           ok: { method: 'GET', route: offer.route, status: '200' },
           notModified: { method: 'GET', route: offer.route, status: '304' },
         },
-      });
+      };
+      replace(entry, offer);
+      entries.set(keyOf(offer.variant, request.raw.url ?? request.url), entry);
     },
     install(server) {
       const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
       server.removeAllListeners('request');
-      server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        if (serve(req, res)) return;
+      framework = (req, res) => {
         for (const handler of handlers) handler(req, res);
+      };
+      server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+        if (!serve(req, res)) framework(req, res);
       });
     },
     onServed(listener) {
