@@ -3,6 +3,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
+import { withDerivedColumns } from '../articles/article.repository.ts';
+import type { NewArticleRow } from '../articles/article.table.ts';
 import type { NewCommentRow } from '../comments/comment.table.ts';
 
 type Q = Kysely<Database>;
@@ -45,6 +47,76 @@ export async function takenSlugs(db: Q, slugs: string[]): Promise<Set<string>> {
   if (slugs.length === 0) return new Set();
   const rows = await db.selectFrom('articles').select('slug').where('slug', 'in', slugs).execute();
   return new Set(rows.map((r) => r.slug));
+}
+
+/** An imported article or page: the columns the import writes. */
+export type ImportedArticleRow = Pick<NewArticleRow, Exclude<(typeof ARTICLE_COLUMNS)[number], DerivedColumn>>;
+
+type DerivedColumn = 'body_text' | 'author_slug' | 'section_slug';
+
+/** The table's defaults for the columns an import may leave out. */
+const ARTICLE_DEFAULTS = {
+  standfirst: '',
+  author_name: '',
+  section: '',
+  kind: 'article',
+  import_key: null,
+  featured_image: null,
+  rating_baseline_sum: 0,
+  rating_baseline_count: 0,
+  rating_sum: 0,
+  rating_count: 0,
+  published_at: null,
+  menu_order: 0,
+  review_type: '',
+  review_name: '',
+  review_rating: null,
+} as const;
+
+const ARTICLE_COLUMNS = [
+  'slug',
+  'title',
+  'standfirst',
+  'body_markdown',
+  'body_html',
+  'body_text',
+  'author_name',
+  'author_slug',
+  'section',
+  'section_slug',
+  'status',
+  'kind',
+  'import_key',
+  'featured_image',
+  'rating_baseline_sum',
+  'rating_baseline_count',
+  'rating_sum',
+  'rating_count',
+  'published_at',
+  'created_at',
+  'updated_at',
+  'menu_order',
+  'review_type',
+  'review_name',
+  'review_rating',
+] as const;
+
+// Built and compiled once (db/prepared.ts), not once per article: an archive has tens of thousands.
+const articleInsert = prepared((db, v: Record<(typeof ARTICLE_COLUMNS)[number], unknown>) =>
+  db
+    .insertInto('articles')
+    .values(Object.fromEntries(ARTICLE_COLUMNS.map((c) => [c, v[c]])) as never)
+    .returning('id'),
+);
+
+/**
+ * Inserts an imported article with its derived columns (archive slugs, search text); its id. The
+ * columns it leaves out get the table's defaults, so the statement is always the same.
+ */
+export async function insertArticle(db: Q, row: ImportedArticleRow): Promise<number> {
+  const values = withDerivedColumns({ ...ARTICLE_DEFAULTS, ...row });
+  const { rows } = await articleInsert.execute(db, values as Record<(typeof ARTICLE_COLUMNS)[number], unknown>);
+  return rows[0]!.id;
 }
 
 /** Imported comments already stored for these articles: import key → id. */

@@ -265,7 +265,7 @@ export async function createWxrWriter(services: ImportDeps, options: WxrWriterOp
             for (let n = 2; taken.has(slug) || (n > 2 && (await articleRepo.slugExists(trx, slug))); n++)
               slug = `${p.wantedSlug}-${n}`;
             taken.add(slug);
-            id = await articleRepo.insertArticle(trx, {
+            id = await repo.insertArticle(trx, {
               ...p.fields,
               slug,
               kind: p.kind,
