@@ -25,6 +25,7 @@ import { mediaRoutes } from './features/media/media.routes.ts';
 import { createSharedFastPath } from './features/edge/shared-fast-path.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive-directory.ts';
 import { archivePages } from './features/archives/archive.routes.tsx';
+import { frontPageRoutes } from './features/archives/front-page.routes.tsx';
 import { createArchiveService } from './features/archives/archive.service.ts';
 import { banAdminPages } from './features/bans/ban-admin.routes.tsx';
 import { createBanService } from './features/bans/ban.service.ts';
@@ -374,6 +375,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // HTML forms: urlencoded bodies are accepted only here, never by the JSON API.
   await app.register(async (site) => {
     await site.register(formbody);
+    await site.register(frontPageRoutes(deps));
     await site.register(articlePages(deps));
     await site.register(staticPagePages(deps));
     await site.register(searchPages(deps));

@@ -9,7 +9,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Db } from '../db/database.ts';
 import { openPools } from '../db/postgres.ts';
 import { AppError } from '../errors.ts';
-import { countPendingComments } from '../features/dashboard/dashboard.repository.ts';
+import { countPendingComments } from '../features/dashboard/pending-comments.ts';
 import type { LiveFeed } from '../features/live/live-feed.ts';
 import type { RedisLink } from '../infra/redis.ts';
 import { safeEqual } from '../lib/crypto.ts';

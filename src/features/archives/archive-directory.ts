@@ -5,7 +5,7 @@
 import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
-import { listPublishedArticles } from '../articles/article.repository.ts';
+import { articleLists } from '../articles/article-lists.ts';
 import { archivePath, articlePath, pagePath } from '../articles/article.model.ts';
 import { listMenuPages, listSections } from './archive.repository.ts';
 
@@ -70,7 +70,7 @@ export async function createArchiveDirectory({
     const now = nowIso();
     const [sectionRows, latestRows, pageRows] = await Promise.all([
       listSections(db, now),
-      listPublishedArticles(db, { limit: LATEST, offset: 0 }),
+      articleLists.published(db, { limit: LATEST, offset: 0 }),
       listMenuPages(db),
     ]);
     const nextPages = pageRows.map((row) => ({ title: row.title, path: pagePath(row.slug) }));

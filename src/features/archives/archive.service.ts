@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { createCache } from '../../lib/cache.ts';
 import { archiveSlug, nowIso } from '../../lib/text.ts';
-import { hasDueScheduled, listPublishedArticles } from '../articles/article.repository.ts';
+import { articleLists } from '../articles/article-lists.ts';
 import { articlesWithTags } from '../articles/article.service.ts';
 import { toArticle, type ArchiveKind, type Article } from '../articles/article.model.ts';
 import type { ArticleRow } from '../articles/article.table.ts';
@@ -81,7 +81,7 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
 
   async function remembered<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = lists.get(key);
-    if (hit && isFresh(hit) && !(await hasDueScheduled(readDb, nowIso()))) return hit.value as T;
+    if (hit && isFresh(hit) && !(await articleLists.hasDueScheduled(readDb, nowIso()))) return hit.value as T;
     const entry = await lists.build(key, async () => {
       const at = Date.now();
       return { at, value: await load() };
@@ -140,7 +140,7 @@ export function createArchiveService({ readDb, events }: { readDb: Db; events?: 
     const first = page === 1;
     // One more than shown, so that the lists still have enough once the lead story is left out.
     const [articles, topRated, mostDiscussed] = await Promise.all([
-      listPublishedArticles(readDb, window(page)).then(withTags),
+      articleLists.published(readDb, window(page)).then(withTags),
       first
         ? recentOrEver(
             (since) => repo.listTopRated(readDb, { minRatings: MIN_RATINGS, since, limit: HIGHLIGHTS + 1 }, now),

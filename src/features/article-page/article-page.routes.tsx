@@ -1,15 +1,13 @@
-// Public HTML pages: the front page and the article page.
+// Public HTML pages: the article page.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { CompressedBody, sendCompressed } from '../../lib/compressed-body.ts';
-import { EDGE_KEYS, markShared, sendSharedHtml } from '../edge/edge-cache.ts';
-import { renderPage } from '../../views/html.ts';
+import { EDGE_KEYS, markShared } from '../edge/edge-cache.ts';
 import { parsePage } from '../../views/pagination.tsx';
 import type { CommentOrder, PageMode, ReaderView } from './article-page-renderer.tsx';
-import { HomePage } from '../archives/front-page.views.tsx';
 import { parseNotice } from '../comments/comment.views.tsx';
 
 const HTML = 'text/html; charset=utf-8';
@@ -88,43 +86,8 @@ export function queryOf(url: string): string {
   return at === -1 ? '' : url.slice(at);
 }
 
-export function articlePages(
-  deps: ArticlePageDeps & Pick<AppDeps, 'articles' | 'archives' | 'staticPages' | 'layout'>,
-): FastifyPluginAsyncTypebox {
+export function articlePages(deps: ArticlePageDeps & Pick<AppDeps, 'articles'>): FastifyPluginAsyncTypebox {
   return async (app) => {
-    // GET /?page=N — the front page: latest articles (20 a page; 404 past the last), top rated and most discussed;
-    // GET /?p=ID (or ?page_id=ID) — an imported WordPress post's old address: 301 to it, or 404
-    app.get(
-      '/',
-      {
-        config: { access: 'public' },
-        schema: {
-          hide: true,
-          querystring: Type.Object({
-            page: Type.Optional(Type.String()),
-            p: Type.Optional(Type.String()),
-            page_id: Type.Optional(Type.String()),
-          }),
-        },
-      },
-      async (request, reply) => {
-        const { p, page_id: pageId } = request.query;
-        if (p !== undefined || pageId !== undefined) {
-          const moved = await deps.staticPages.redirectFor(p !== undefined ? `/?p=${p}` : `/?page_id=${pageId}`);
-          if (!moved) throw new AppError('not_found', 'There is no such article.');
-          return reply.redirect(moved, 301);
-        }
-        const page = parsePage(request.query.page);
-        if (page === null) throw new AppError('not_found', 'There is no such page.');
-        const front = await deps.archives.frontPage(page);
-        // Shows the latest articles with their scores and counts: purged with the lists.
-        return sendSharedHtml(request, reply, renderPage(<HomePage front={front} context={deps.layout()} />), {
-          keys: [EDGE_KEYS.lists],
-          purging: deps.config.edgePurgeUrls.length > 0,
-        });
-      },
-    );
-
     // GET /articles/:slug?order=&cpage=N — the article with its score, a page of comments and the forms; ?comment=ID
     // redirects to that comment's page;
     // ?posted=published|held (where the comment form's post leads) tells the reader who posted what became of it

@@ -5,7 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { nowIso } from '../../lib/text.ts';
 import { recordAudit, type Actor } from '../audit/audit.service.ts';
-import { findCommentById } from '../comments/comment.repository.ts';
+import { findCommentRow } from '../comments/comment-lookup.ts';
 import * as repo from './ban.repository.ts';
 import type { BanKind, BanRow } from './ban.table.ts';
 
@@ -95,7 +95,7 @@ export function createBanService({ db }: { db: Db }): BanService {
       if (!length) throw new AppError('validation_failed', undefined, { duration: 'Choose how long the ban lasts.' });
       const now = nowIso();
       return db.transaction().execute(async (trx) => {
-        const comment = await findCommentById(trx, commentId);
+        const comment = await findCommentRow(trx, commentId);
         if (!comment) throw new AppError('comment_not_found');
         if (
           comment.staff_role !== null ||

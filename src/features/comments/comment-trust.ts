@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { isAddressConfirmed } from '../notifications/notification-addresses.ts';
-import { listStaffIdentities } from '../staff/staff.repository.ts';
+import { listStaffIdentities } from '../staff/staff-identities.ts';
 import { hasApprovedCommentFrom, hasApprovedCommentFromReader } from './comment.repository.ts';
 
 export interface AuthorTrust {

@@ -12,7 +12,7 @@ import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { createSpamDefence, type Submission } from '../spam/spam.service.ts';
 import { gatherAuthorTrust } from './comment-trust.ts';
-import { findActiveBan } from '../bans/ban.repository.ts';
+import { findActiveBan } from '../bans/active-ban.ts';
 import { bodyHash, countLinks } from '../spam/content-rules.ts';
 import { htmlToText } from '../../lib/html-text.ts';
 import { formatDate } from '../../views/html.ts';

@@ -89,3 +89,30 @@ export async function readSettings(db: Q): Promise<Record<string, unknown>> {
   const rows = await db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute();
   return { ...DEFAULT_SETTINGS, ...Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown])) };
 }
+
+/** The distinct bylines of articles and pages (external threads are not exported to WXR). */
+export function listBylines(db: Q) {
+  return db
+    .selectFrom('articles')
+    .select('author_name')
+    .distinct()
+    .where('kind', 'in', ['article', 'page'])
+    .orderBy('author_name')
+    .execute();
+}
+
+/** The distinct sections of articles, without the empty one. */
+export function listSections(db: Q) {
+  return db
+    .selectFrom('articles')
+    .select('section')
+    .distinct()
+    .where('kind', '=', 'article')
+    .where('section', '!=', '')
+    .orderBy('section')
+    .execute();
+}
+
+export function listTags(db: Q) {
+  return db.selectFrom('article_tags').select('tag').distinct().orderBy('tag').execute();
+}

@@ -3,13 +3,20 @@
 // first, then one <item> per article (a post) or static page (a page) with its comments (threaded
 // by comment_parent, with their status) and its readers' score as WP Review meta. External threads
 // (an embed's comments on a page we do not render) have no WordPress counterpart and are left out.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { archiveSlug, slugify } from '../../lib/text.ts';
 import { xmlSafe, escapeXml } from '../../lib/xml.ts';
 import { absoluteUrls } from '../feeds/feed.service.ts';
 import { articlePath } from '../articles/article.model.ts';
-import { articleBundles, readSettings, type ArticleBundle } from './export.repository.ts';
+import {
+  articleBundles,
+  listBylines,
+  listSections,
+  listTags,
+  readSettings,
+  type ArticleBundle,
+} from './export.repository.ts';
 import type { Write } from './json-export.ts';
 
 const cdata = (text: string) => `<![CDATA[${xmlSafe(text).replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
@@ -49,14 +56,7 @@ export async function writeWxrExport(
 	<wp:base_site_url>${escapeXml(site.url)}</wp:base_site_url>
 	<wp:base_blog_url>${escapeXml(site.url)}</wp:base_blog_url>
 `);
-  const exported = sql<string>`('article', 'page')`;
-  const authors = await db
-    .selectFrom('articles')
-    .select('author_name')
-    .distinct()
-    .where(sql<boolean>`kind in ${exported}`)
-    .orderBy('author_name')
-    .execute();
+  const authors = await listBylines(db);
   let n = 0;
   const logins = new Set<string>();
   for (const { author_name } of authors) {
@@ -71,14 +71,7 @@ export async function writeWxrExport(
         `</wp:author>\n`,
     );
   }
-  const sections = await db
-    .selectFrom('articles')
-    .select('section')
-    .distinct()
-    .where('kind', '=', 'article')
-    .where('section', '!=', '')
-    .orderBy('section')
-    .execute();
+  const sections = await listSections(db);
   let term = 0;
   for (const { section } of sections) {
     await write(
@@ -87,7 +80,7 @@ export async function writeWxrExport(
         `${cdata('')}</wp:category_parent><wp:cat_name>${cdata(section)}</wp:cat_name></wp:category>\n`,
     );
   }
-  const tags = await db.selectFrom('article_tags').select('tag').distinct().orderBy('tag').execute();
+  const tags = await listTags(db);
   for (const { tag } of tags) {
     await write(
       `	<wp:tag><wp:term_id>${++term}</wp:term_id><wp:tag_slug>${cdata(archiveSlug(tag))}</wp:tag_slug>` +

@@ -6,9 +6,9 @@ import type { EventBus } from '../../events.ts';
 import { createDocumentCache, type CachedDocument } from '../../lib/document-cache.ts';
 import { nowIso } from '../../lib/text.ts';
 import { xmlSafe } from '../../lib/xml.ts';
+import { articleLists } from '../articles/article-lists.ts';
 import { articlePath, sectionPath } from '../articles/article.model.ts';
 import { mediaPath, parseImage } from '../media/featured-image.ts';
-import { findTags } from '../articles/article.repository.ts';
 import type { ArticleService } from '../articles/article.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { FeedFormat } from './feed-links.ts';
@@ -64,7 +64,7 @@ export function createFeedService(deps: {
   };
 
   async function articleEntries(rows: repo.FeedArticleRow[]): Promise<FeedEntry[]> {
-    const tags = await findTags(
+    const tags = await articleLists.tagsOf(
       db,
       rows.map((r) => r.id),
     );

@@ -8,6 +8,7 @@ import { ADMITS } from '../../plugins/access.ts';
 import type { OutboxSender } from '../outbox/outbox-sender.ts';
 import { queueMessage } from '../outbox/outbox.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
+import * as repo from './digest.repository.ts';
 import { heldDigestMail } from './notification-mail.views.tsx';
 
 /** The intervals offered, in minutes. */
@@ -39,32 +40,13 @@ export function createDigestService(deps: {
     digest: { user_id: number; email: string; last_sent_at: string },
     now: string,
   ): Promise<boolean> {
-    const held = await trx
-      .selectFrom('comments as c')
-      .innerJoin('articles as a', 'a.id', 'c.article_id')
-      .select(['c.author_name', 'c.body_markdown', 'a.title'])
-      .where('c.status', '=', 'pending')
-      .where('c.created_at', '>', digest.last_sent_at)
-      .orderBy('c.created_at', 'desc')
-      .limit(5)
-      .execute();
+    const held = await repo.heldSince(trx, digest.last_sent_at, 5);
     if (held.length === 0) return false;
-    const { n } = await trx
-      .selectFrom('comments')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'pending')
-      .where('created_at', '>', digest.last_sent_at)
-      .executeTakeFirstOrThrow();
+    const count = await repo.countHeldSince(trx, digest.last_sent_at);
     // The conditional update claims this digest: another instance running at once updates nothing.
-    const claimed = await trx
-      .updateTable('held_digests')
-      .set({ last_sent_at: now })
-      .where('user_id', '=', digest.user_id)
-      .where('last_sent_at', '=', digest.last_sent_at)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) return false;
+    if (!(await repo.claimDigest(trx, digest.user_id, digest.last_sent_at, now))) return false;
     const mail = heldDigestMail({ title: settings.get().siteTitle, publicUrl: config.publicUrl }, digest.email, {
-      count: Number(n),
+      count,
       queueUrl: `${config.publicUrl}/admin/comments?status=pending`,
       accountUrl: `${config.publicUrl}/admin/account/notifications`,
       samples: held.map((h) => ({
@@ -78,36 +60,19 @@ export function createDigestService(deps: {
   }
 
   return {
-    async intervalOf(userId) {
-      const row = await db
-        .selectFrom('held_digests')
-        .select('interval_minutes')
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
-      return row?.interval_minutes ?? null;
+    intervalOf(userId) {
+      return repo.findInterval(db, userId);
     },
 
     async choose(userId, minutes) {
-      if (minutes === null) {
-        await db.deleteFrom('held_digests').where('user_id', '=', userId).execute();
-        return;
-      }
+      if (minutes === null) return repo.deleteDigest(db, userId);
       // Counting starts now: what was held before is already in the queue they are looking at.
-      await db
-        .insertInto('held_digests')
-        .values({ user_id: userId, interval_minutes: minutes, last_sent_at: nowIso() })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ interval_minutes: minutes }))
-        .execute();
+      await repo.upsertDigest(db, userId, minutes, nowIso());
     },
 
     async run(now = new Date()) {
       if (!config.smtp) return 0;
-      const due = await db
-        .selectFrom('held_digests as d')
-        .innerJoin('users as u', 'u.id', 'd.user_id')
-        .select(['d.user_id', 'd.interval_minutes', 'd.last_sent_at', 'u.email', 'u.role'])
-        .where('u.disabled', '=', 0)
-        .execute();
+      const due = await repo.listDigests(db);
       let sent = 0;
       for (const digest of due) {
         if (!ADMITS.moderator.includes(digest.role)) continue;

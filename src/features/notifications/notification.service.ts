@@ -102,15 +102,8 @@ export function createNotificationService(deps: {
       if (replies.length === 0) return;
       const followers = await repo.subscribersOf(trx, [...new Set(replies.map((r) => r.parent_id!))]);
       if (followers.length === 0) return;
-      const articles = new Map(
-        (
-          await trx
-            .selectFrom('articles')
-            .select(['id', 'slug', 'title'])
-            .where('id', 'in', [...new Set(replies.map((r) => r.article_id))])
-            .execute()
-        ).map((a) => [a.id, a]),
-      );
+      const articleIds = [...new Set(replies.map((r) => r.article_id))];
+      const articles = new Map((await repo.articleLinks(trx, articleIds)).map((a) => [a.id, a]));
       for (const reply of replies) {
         const article = articles.get(reply.article_id)!;
         for (const follower of followers) {

@@ -1,6 +1,7 @@
 // Addresses that opted in to reply notifications, and the comments they follow.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 
 type Db = Kysely<Database>;
 
@@ -104,4 +105,35 @@ export function subscriptionsOf(db: Db, email: string) {
 export async function deleteAddress(db: Db, email: string): Promise<number> {
   const result = await db.deleteFrom('mail_addresses').where('email', '=', email).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+// Every comment from a reader runs the second: prepared once (db/prepared.ts).
+const confirmedAtQuery = prepared((db, v: { address: string }) =>
+  db.selectFrom('mail_addresses').select('confirmed_at').where('email', '=', v.address),
+);
+const confirmedForReaderQuery = prepared((db, v: { address: string; readerId: string }) =>
+  db
+    .selectFrom('mail_addresses as a')
+    .innerJoin('reply_subscriptions as s', 's.address_id', 'a.id')
+    .innerJoin('comments as c', 'c.id', 's.comment_id')
+    .select('c.id')
+    .where('a.email', '=', v.address)
+    .where('a.confirmed_at', 'is not', null)
+    .where('c.reader_id', '=', v.readerId)
+    .limit(1),
+);
+
+/** When the address (as stored, in lower case) was confirmed; null or undefined when never. */
+export async function confirmedAt(db: Db, address: string): Promise<string | null | undefined> {
+  return (await confirmedAtQuery.execute(db, { address })).rows[0]?.confirmed_at;
+}
+
+/** Whether the address is confirmed and follows a comment written under this reader cookie. */
+export async function confirmedForReader(db: Db, address: string, readerId: string): Promise<boolean> {
+  return (await confirmedForReaderQuery.execute(db, { address, readerId })).rows.length > 0;
+}
+
+/** The slugs and titles of these articles, for the links in reply mails. */
+export function articleLinks(db: Db, articleIds: number[]) {
+  return db.selectFrom('articles').select(['id', 'slug', 'title']).where('id', 'in', articleIds).execute();
 }

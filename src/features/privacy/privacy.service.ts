@@ -16,7 +16,7 @@ import { articleStates } from '../articles/article-state.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { privacyLinkMail } from '../notifications/notification-mail.views.tsx';
-import { deleteAddress, subscriptionsOf } from '../notifications/subscription.repository.ts';
+import { readerSubscriptions } from '../notifications/reader-subscriptions.ts';
 import type { OutboxSender } from '../outbox/outbox-sender.ts';
 import { queueMessage } from '../outbox/outbox.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -121,7 +121,7 @@ export function createPrivacyService(deps: {
       const link = await linkFor(token);
       const [comments, subscriptions] = await Promise.all([
         repo.commentsOf(db, link.email),
-        subscriptionsOf(db, link.email),
+        readerSubscriptions.of(db, link.email),
       ]);
       return {
         email: link.email,
@@ -138,7 +138,7 @@ export function createPrivacyService(deps: {
         db,
         comments.map((c) => c.id),
       );
-      const subscriptions = await subscriptionsOf(db, link.email);
+      const subscriptions = await readerSubscriptions.of(db, link.email);
       return {
         email: link.email,
         exportedAt: nowIso(),
@@ -174,7 +174,7 @@ export function createPrivacyService(deps: {
         // Checked again under the lock: the link is single-use even when pressed twice at once.
         const link = await repo.lockLink(trx, tokenHash);
         if (!link || link.used_at !== null || link.expires_at < now) throw new AppError('link_expired');
-        const subscriptions = (await subscriptionsOf(trx, link.email)).length;
+        const subscriptions = (await readerSubscriptions.of(trx, link.email)).length;
         // Deepest first: a reply of theirs is gone before we ask whether their parent has replies.
         const rows = await repo.lockCommentsOf(trx, link.email);
         let deleted = 0;
@@ -191,7 +191,7 @@ export function createPrivacyService(deps: {
         const articleIds = [...new Set(rows.map((r) => r.article_id))].sort((a, b) => a - b);
         await articleStates.lockAll(trx, articleIds);
         for (const articleId of articleIds) await recountComments(trx, articleId);
-        await deleteAddress(trx, link.email);
+        await readerSubscriptions.forget(trx, link.email);
         await repo.deleteMailTo(trx, link.email);
         await repo.deleteLinks(trx, link.email);
         // Written without the address: the log records that an erasure happened, not whose.

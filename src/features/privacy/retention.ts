@@ -3,6 +3,8 @@
 // addresses and comment text), and expired privacy links. Ratings keep counting: only the hash goes.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
+import { deleteExpiredLinks } from './privacy.repository.ts';
+import * as repo from './retention.repository.ts';
 
 export interface SweepResult {
   comments: number;
@@ -15,28 +17,9 @@ export async function sweepPersonalData(
   { days, now }: { days: number; now: Date },
 ): Promise<SweepResult> {
   const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
-  const comments = await db
-    .updateTable('comments')
-    .set({ ip_hash: '', user_agent: '' })
-    .where('created_at', '<', cutoff)
-    .where((eb) => eb.or([eb('ip_hash', '<>', ''), eb('user_agent', '<>', '')]))
-    .executeTakeFirst();
-  const ratings = await db
-    .updateTable('ratings')
-    .set({ ip_hash: '' })
-    .where('created_at', '<', cutoff)
-    .where('ip_hash', '<>', '')
-    .executeTakeFirst();
-  const mails = await db
-    .deleteFrom('outbox')
-    .where('status', '=', 'sent')
-    .where('channel', '=', 'mail')
-    .where('created_at', '<', cutoff)
-    .executeTakeFirst();
-  await db.deleteFrom('privacy_links').where('expires_at', '<', now.toISOString()).execute();
-  return {
-    comments: Number(comments.numUpdatedRows),
-    ratings: Number(ratings.numUpdatedRows),
-    mails: Number(mails.numDeletedRows),
-  };
+  const comments = await repo.forgetCommentTraces(db, cutoff);
+  const ratings = await repo.forgetRatingHashes(db, cutoff);
+  const mails = await repo.deleteSentMail(db, cutoff);
+  await deleteExpiredLinks(db, now.toISOString());
+  return { comments, ratings, mails };
 }

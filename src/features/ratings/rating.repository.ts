@@ -1,7 +1,7 @@
 import type { Kysely, QueryCreator } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { preparedWithRatingDelta, type RatingDelta } from '../articles/article-counters.ts';
+import { preparedWithRatingDelta, type RatingDelta } from '../articles/article-counter.repository.ts';
 import type { RatingRow } from './rating.table.ts';
 
 type Q = Kysely<Database>;

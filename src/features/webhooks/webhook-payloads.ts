@@ -3,6 +3,7 @@
 import type { Db } from '../../db/database.ts';
 import { pendingDeltas } from '../articles/article-counters.ts';
 import { articlePath, scoreOf } from '../articles/article.model.ts';
+import * as repo from './webhook-payload.repository.ts';
 import type { WebhookEvent } from './webhook.table.ts';
 
 export type WebhookTrigger =
@@ -10,25 +11,7 @@ export type WebhookTrigger =
   | { event: 'rating.changed' | 'article.published' | 'article.updated'; articleId: number };
 
 async function articleData(q: Db, id: number, publicUrl: string) {
-  const a = await q
-    .selectFrom('articles')
-    .select([
-      'id',
-      'slug',
-      'title',
-      'standfirst',
-      'kind',
-      'external_url',
-      'status',
-      'published_at',
-      'updated_at',
-      'rating_sum',
-      'rating_count',
-      'comment_count',
-    ])
-    .select(['rating_band_1', 'rating_band_2', 'rating_band_3', 'rating_band_4', 'rating_band_5'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const a = await repo.findArticleFields(q, id);
   if (!a) return undefined;
   // On PostgreSQL the change's own counts (and others not folded yet) are still deltas.
   const d = await pendingDeltas(q, id);
@@ -64,21 +47,7 @@ export async function webhookData(
   publicUrl: string,
 ): Promise<Record<string, unknown> | undefined> {
   if ('commentId' in trigger) {
-    const c = await q
-      .selectFrom('comments')
-      .select([
-        'id',
-        'article_id',
-        'parent_id',
-        'status',
-        'author_name',
-        'author_url',
-        'body_html',
-        'created_at',
-        'updated_at',
-      ])
-      .where('id', '=', trigger.commentId)
-      .executeTakeFirst();
+    const c = await repo.findCommentFields(q, trigger.commentId);
     if (!c) return undefined;
     const about = await articleData(q, c.article_id, publicUrl);
     if (!about) return undefined;
