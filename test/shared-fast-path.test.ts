@@ -4,7 +4,7 @@
 // with a reader who has something of their own on the page.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createArticle } from './helpers/factories.ts';
+import { commentInput, createArticle } from './helpers/factories.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
 /** Every header but the date, as a sorted list. */
@@ -153,6 +153,26 @@ describe('the shared page answered again before the framework', () => {
     await reader.request(`${path}/rating`, { method: 'POST', form: { value: '60' } });
     assert.match(reader.cookieHeader(path), /bs_acted=1/);
     assert.match(textOf(await (await reader.request(path)).text()), /Your rating: 3 stars/);
+  });
+
+  it('a rating through the API keeps the page of a reader who commented there through the API', async () => {
+    // The marker is not sent to the API's addresses, so the rating cannot see the comment's mark.
+    const article = await createArticle(app.services, { title: 'Held then rated' });
+    const page = `/articles/${article.slug}`;
+    const reader = new Client(app.url);
+    await reader.page(page);
+    const comment = await reader.request(`/api/v1/articles/${article.id}/comments`, {
+      method: 'POST',
+      json: commentInput({ body: 'A first comment through the API, held for a moderator.' }),
+    });
+    assert.equal(comment.status, 201);
+    const rating = await reader.request(`/api/v1/articles/${article.id}/ratings`, {
+      method: 'POST',
+      json: { value: 80 },
+    });
+    assert.equal(rating.status, 200);
+    assert.match(reader.cookieHeader(page), /bs_acted=1/);
+    assert.match((await reader.page(page)).html, /A first comment through the API, held for a moderator\./);
   });
 
   it('never answers a staff member or another method from it', async () => {

@@ -88,9 +88,14 @@ export function createReaderTools({ secret, secureCookies }: { secret: string; s
       return id;
     },
     markActed(reply, articlePath, { embedded = false, rating } = {}) {
-      // A rating keeps the marker "rating only" unless the reader already has more here.
+      // A rating keeps the marker "rating only" unless the reader already has more here. The
+      // marker is only sent to addresses under the article's path: from elsewhere (the JSON API)
+      // what the reader has there cannot be seen, so the marker says "more than a rating".
+      const path = reply.request.url.split('?', 1)[0]!;
+      const seen = path === articlePath || path.startsWith(`${articlePath}/`);
       const kept = reply.request.cookies[ACTED_COOKIE];
-      const value = rating !== undefined && (kept === undefined || ratingOfActed(kept) !== null) ? `r${rating}` : '1';
+      const ratingOnly = seen && (kept === undefined || ratingOfActed(kept) !== null);
+      const value = rating !== undefined && ratingOnly ? `r${rating}` : '1';
       reply.setCookie(ACTED_COOKIE, value, {
         path: articlePath,
         httpOnly: true,
