@@ -17,6 +17,8 @@ describe('live updates in Chromium', { skip: browserSkipReason }, () => {
     // The server subscribes before it sends the stream's headers, so once they arrive no event is missed.
     const stream = page.waitForResponse(
       (r) => r.url().endsWith(`/api/v1/articles/${article.id}/events`) && r.status() === 200,
+      // Page load, script and stream together: longer than one action's wait on a busy machine.
+      { timeout: 20_000 },
     );
     await page.goto(suite.app.url + articlePath(article.slug));
     const response = await stream;
