@@ -55,11 +55,10 @@ interface Entry extends Served {
   base: string[];
   /** The lines every answer carries (the framework's headers, the ETag and Vary). */
   headers: string[];
-  /** The 200 by encoding ('' for none), each made on first demand; the 304. */
+  /** The 200 by encoding ('' for none), each made on first demand (a 304 carries `headers` alone). */
   answers: Map<string, Answer>;
   /** The 200 by the Accept-Encoding header as sent: parsing the header cost more than sending. */
   byAcceptEncoding: Map<string, Answer>;
-  notModified: string[];
   /** The metrics labels of a GET answered 200 and 304, made once: not an object per request. */
   labels: { ok: ServedLabels; notModified: ServedLabels };
 }
@@ -171,7 +170,6 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
     entry.body = body;
     entry.current = current;
     entry.headers = [...entry.base, 'etag', body.etag, 'vary', 'Accept-Encoding'];
-    entry.notModified = entry.headers;
     entry.answers = new Map();
     entry.byAcceptEncoding = new Map();
   }
@@ -199,7 +197,7 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
 
   function answer(req: IncomingMessage, res: ServerResponse, entry: Entry, started: number): void {
     if (matchesEtag(req.headers['if-none-match'], entry.body.etag)) {
-      res.writeHead(304, entry.notModified).end();
+      res.writeHead(304, entry.headers).end();
       served(req, entry, 304, started);
       return;
     }
@@ -251,7 +249,6 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
         headers: [],
         answers: new Map(),
         byAcceptEncoding: new Map(),
-        notModified: [],
         labels: {
           ok: { method: 'GET', route: offer.route, status: '200' },
           notModified: { method: 'GET', route: offer.route, status: '304' },
