@@ -60,6 +60,7 @@ export interface ReaderTools {
   markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean; rating?: number }): void;
   /** Whether this request carries the marker of the article page it is for (see ACTED_COOKIE). */
   hasActed(request: FastifyRequest): boolean;
+  /** With hasActed: the reader's rating, when their marker says it is all they have on this page; null otherwise. */
   ratingOnly(request: FastifyRequest): number | null;
   csrfToken(readerId: string): string;
   /** Throws csrf_invalid unless the token belongs to this reader. */
