@@ -15,7 +15,8 @@ const outdir = join(root, 'dist');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  // The import's worker thread is started from a file of its own (src/features/importer/wxr-import.ts).
+  entryPoints: { cli: 'src/cli/main.ts', 'wxr-worker': 'src/features/importer/wxr-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

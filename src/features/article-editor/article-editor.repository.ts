@@ -10,7 +10,7 @@ import {
 import type { Database } from '../../db/database.ts';
 import type { EditorialStatus } from './article-editor.model.ts';
 import type { ReviewedThing } from '../articles/article.model.ts';
-import { withDerivedColumns } from '../articles/article.repository.ts';
+import { withDerivedColumns } from '../articles/article-derived-columns.ts';
 import type { ArticleRevisionRow, ArticleRow, ArticleRowUpdate } from '../articles/article.table.ts';
 
 type Q = Kysely<Database>;

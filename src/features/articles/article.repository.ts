@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
 import { prepared } from '../../db/prepared.ts';
-import { htmlToText } from '../../lib/html-text.ts';
 import { archiveSlug } from '../../lib/text.ts';
+import { withDerivedColumns } from './article-derived-columns.ts';
 import { bandChanges } from '../ratings/rating-bands.ts';
 import type { ArticleRow, ArticleRowUpdate, NewArticleRow } from './article.table.ts';
 
@@ -170,18 +170,6 @@ export async function countArticles(db: Q): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/**
- * Adds the columns derived from those being written, so they never disagree: the archive slugs of
- * the section and author names, and the body's plain text (what search indexes).
- */
-export function withDerivedColumns<T extends ArticleRowUpdate>(changes: T): T {
-  const derived: ArticleRowUpdate = {};
-  if (typeof changes.section === 'string') derived.section_slug = archiveSlug(changes.section);
-  if (typeof changes.author_name === 'string') derived.author_slug = archiveSlug(changes.author_name);
-  if (typeof changes.body_html === 'string') derived.body_text = htmlToText(changes.body_html);
-  return { ...changes, ...derived };
 }
 
 export async function insertArticle(db: Q, row: NewArticleRow): Promise<number> {

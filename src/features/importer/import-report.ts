@@ -41,6 +41,12 @@ export function note(report: ImportReport, item: string, reason: string): void {
   if (report.notes.length < MAX_NOTES) report.notes.push({ item, reason });
 }
 
+/** Adds what another report (a part of the same import) counted and noted. */
+export function mergeReport(report: ImportReport, part: ImportReport): void {
+  for (const [key, n] of Object.entries(part.counts)) count(report, key, n);
+  for (const item of part.notes) if (report.notes.length < MAX_NOTES) report.notes.push(item);
+}
+
 export function addUrl(report: ImportReport, url: string): void {
   if (report.urls.length < MAX_URLS) report.urls.push(url);
 }

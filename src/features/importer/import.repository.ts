@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { withDerivedColumns } from '../articles/article.repository.ts';
+import { withDerivedColumns } from '../articles/article-derived-columns.ts';
 import type { NewArticleRow } from '../articles/article.table.ts';
 import type { NewCommentRow } from '../comments/comment.table.ts';
 
@@ -49,8 +49,9 @@ export async function takenSlugs(db: Q, slugs: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.slug));
 }
 
-/** An imported article or page: the columns the import writes. */
-export type ImportedArticleRow = Pick<NewArticleRow, Exclude<(typeof ARTICLE_COLUMNS)[number], DerivedColumn>>;
+/** An imported article or page: the columns the import writes (the derived ones are made when absent). */
+export type ImportedArticleRow = Pick<NewArticleRow, Exclude<(typeof ARTICLE_COLUMNS)[number], DerivedColumn>> &
+  Partial<Pick<NewArticleRow, DerivedColumn>>;
 
 type DerivedColumn = 'body_text' | 'author_slug' | 'section_slug';
 

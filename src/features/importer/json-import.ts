@@ -24,7 +24,7 @@ import { addUrl, count, createReport, ImportError, note, type ImportReport } fro
 import type { ImportSource } from './import-source.ts';
 import * as repo from './import.repository.ts';
 import type { ImportDeps, ImportFormat, ImportOptions } from './import-format.ts';
-import { siteKey } from './wxr-import.ts';
+import { siteKey } from './wxr-parser.ts';
 
 export const jsonFormat: ImportFormat = {
   name: 'Broadsheet JSON',

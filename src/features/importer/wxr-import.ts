@@ -2,13 +2,18 @@
 // 1. check: the whole file must be well-formed XML and a WXR (wp:wxr_version) before anything is
 //    written; counts items and comments (for the progress bar) and notes each attachment's file
 //    (a post's featured image may come before or after its attachment).
-// 2. import: each <item> is turned into rows and written in batches, each batch in one
-//    transaction, so no article is ever half-imported and a large file commits as it goes.
-import { count, createReport, ImportError, note, type ImportReport } from './import-report.ts';
+// 2. import: a worker thread (wxr-worker.ts) reads the file again and turns each <item> into rows,
+//    which this thread writes in batches, each batch in one transaction, so no article is ever
+//    half-imported and a large file commits as it goes.
+import { Worker } from 'node:worker_threads';
+import { heapGrowthBrake } from '../../lib/heap-growth.ts';
+import { getOrCreateSecret } from '../settings/settings.service.ts';
+import { createReport, ImportError, mergeReport, type ImportReport } from './import-report.ts';
 import type { ImportSource } from './import-source.ts';
 import type { ImportDeps, ImportFormat, ImportOptions } from './import-format.ts';
-import { readXml, type XmlElement } from './xml-stream.ts';
-import { clean, readAuthor, readPost, WXR_PREFIXES, type WxrPost } from './wxr-parser.ts';
+import { readXml } from './xml-stream.ts';
+import { clean, WXR_PREFIXES } from './wxr-parser.ts';
+import type { WxrWorkerInput, WxrWorkerMessage } from './wxr-worker.ts';
 import { createWxrWriter } from './wxr-writer.ts';
 import * as repo from './import.repository.ts';
 
@@ -89,18 +94,50 @@ export function uploadsPathOf(url: string): string {
   }
 }
 
-/** The site the export came from, as part of every import key: `example.com/blog`. */
-export function siteKey(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.host.replace(/^www\./, '')}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
-  } catch {
-    return '';
-  }
+// The worker that reads and converts (wxr-worker.ts): compiled beside the CLI in dist/, or run
+// from the sources through tsx, which a worker's own options cannot load before its first module.
+// Its young generation is kept small, since that is memory it holds whether used or not: the two
+// threads together stay within the import's memory budget (bench/import-site.ts).
+declare const BROADSHEET_BUILT: boolean | undefined;
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 };
+
+function startWorker(input: WxrWorkerInput): Worker {
+  const options = { workerData: input, resourceLimits: WORKER_LIMITS };
+  if (typeof BROADSHEET_BUILT !== 'undefined') return new Worker(new URL('./wxr-worker.js', import.meta.url), options);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./wxr-worker.ts', import.meta.url).href);
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`, {
+    ...options,
+    eval: true,
+  });
 }
 
-const BATCH_POSTS = 100;
-const BATCH_COMMENTS = 2000;
+/** The worker's messages, in order, ending with its last; an error when it fails or stops early. */
+async function* messagesOf(worker: Worker): AsyncGenerator<WxrWorkerMessage> {
+  const queue: WxrWorkerMessage[] = [];
+  let ended: Error | null = null;
+  let wake: (() => void) | undefined;
+  worker.on('message', (message: WxrWorkerMessage) => {
+    queue.push(message);
+    wake?.();
+  });
+  worker.on('error', (error) => {
+    ended ??= error;
+    wake?.();
+  });
+  worker.on('exit', (code) => {
+    ended ??= new Error(`the import's reader stopped (exit code ${code})`);
+    wake?.();
+  });
+  for (;;) {
+    const message = queue.shift();
+    if (message) {
+      yield message;
+      if (message.type !== 'batch') return;
+    } else if (ended) throw ended;
+    else await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
 
 async function importWxr(services: ImportDeps, source: ImportSource, options: ImportOptions): Promise<ImportReport> {
   const found = await survey(source, options);
@@ -112,6 +149,7 @@ async function importWxr(services: ImportDeps, source: ImportSource, options: Im
   }
 }
 
+/** Pass 2: the worker reads and converts each batch of posts; this thread writes them in order. */
 async function importItems(
   services: ImportDeps,
   source: ImportSource,
@@ -119,64 +157,34 @@ async function importItems(
   found: Survey,
 ): Promise<ImportReport> {
   const report = createReport(source.file, `${wxrFormat.name} ${found.version}`);
-  const authors = new Map<string, string>();
-  let site = '';
-  let channelTitle = '';
-  // A file with no address of its site (hand-made ones) is known by its channel's title.
-  const siteOf = () => site || `untitled:${channelTitle.toLowerCase().replace(/\s+/g, '-').slice(0, 100)}`;
-  const writer = await createWxrWriter(services, {
-    report,
+  const writer = await createWxrWriter(services, { report, uploadsDir: options.uploadsDir });
+  const worker = startWorker({
+    file: source.file,
     attachments: found.attachments,
-    uploadsDir: options.uploadsDir,
-    site: siteOf,
+    ipKey: await getOrCreateSecret(services.db, 'reader'),
   });
-  let batch: WxrPost[] = [];
-  let batchComments = 0;
-  let itemsDone = 0;
-  let commentsDone = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const posts = batch;
-    batch = [];
-    batchComments = 0;
-    await writer.write(posts, authors);
-    options.onProgress?.('importing', commentsDone + itemsDone, found.comments + found.items);
-  };
-  await readXml(source, {
-    prefixes: WXR_PREFIXES,
-    collect: new Set(['item', 'wp:author', 'wp:base_blog_url', 'wp:base_site_url', 'link', 'title']),
-    async onElement(element: XmlElement) {
-      if (element.name === 'wp:author') {
-        const author = readAuthor(element);
-        if (author.login) authors.set(author.login, author.displayName);
-        return;
-      }
-      if (element.name === 'title') {
-        channelTitle ||= clean(element.text);
-        return;
-      }
-      if (element.name !== 'item') {
-        // The blog's own address (base_blog_url) names the site best; the channel's link otherwise.
-        const key = siteKey(clean(element.text));
-        if (key && (element.name === 'wp:base_blog_url' || !site)) site = key;
-        return;
-      }
-      itemsDone++;
-      let post: WxrPost;
-      try {
-        post = readPost(element);
-      } catch (error) {
-        count(report, 'skipped.invalid');
-        note(report, `item ${itemsDone}`, `could not be read (${(error as Error).message})`);
-        return;
-      }
-      commentsDone += post.comments.length;
-      batch.push(post);
-      batchComments += post.comments.length;
-      if (batch.length >= BATCH_POSTS || batchComments >= BATCH_COMMENTS) await flush();
-    },
-  });
-  await flush();
-  options.onProgress?.('importing', found.comments + found.items, found.comments + found.items, true);
+  const total = found.comments + found.items;
+  const brake = heapGrowthBrake();
+  try {
+    for await (const message of messagesOf(worker)) {
+      if (message.type === 'failed')
+        throw message.refused ? new ImportError(message.message) : new Error(message.message);
+      if (message.type === 'done') break;
+      mergeReport(report, message.report);
+      await writer.write(message.posts);
+      worker.postMessage('written');
+      brake();
+      options.onProgress?.('importing', message.comments + message.items, total);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
+    throw new ImportError(
+      `${source.file}: an item is too large to read in ${WORKER_LIMITS.maxOldGenerationSizeMb} MB of memory; ` +
+        `the items before it were imported`,
+    );
+  } finally {
+    await worker.terminate();
+  }
+  options.onProgress?.('importing', total, total, true);
   return report;
 }

@@ -135,6 +135,16 @@ export function readAuthor(element: XmlElement): { login: string; displayName: s
   return { login, displayName: clean(childText(element, 'wp:author_display_name')) || login };
 }
 
+/** The site the export came from, as part of every import key: `example.com/blog`. */
+export function siteKey(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host.replace(/^www\./, '')}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
