@@ -71,7 +71,12 @@ export function clean(text: string): string {
 export function wpDate(text: string): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(text.trim());
   if (!match || match[1] === '0000' || match[2] === '00' || match[3] === '00') return null;
-  const date = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`);
+  const [, year, month, day, hour, minute, second] = match as unknown as [string, ...string[]];
+  const iso = `${year}-${month}-${day}T${hour}:${minute}:${second}`;
+  // Most dates are plainly valid and already what toISOString would write: no Date for those (an
+  // import reads one per comment). Others go through Date, which rolls 30 February over as before.
+  if (month! <= '12' && day! <= '28' && hour! <= '23' && minute! <= '59' && second! <= '59') return `${iso}.000Z`;
+  const date = new Date(`${iso}Z`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
