@@ -5,7 +5,7 @@
 // `Authorization: Bearer $METRICS_TOKEN`; otherwise 404, as if there were nothing here.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Db } from '../db/database.ts';
 import { openPools } from '../db/postgres.ts';
 import { AppError } from '../errors.ts';
@@ -14,6 +14,7 @@ import type { LiveFeed } from '../features/live/live-feed.ts';
 import type { RedisLink } from '../infra/redis.ts';
 import { safeEqual } from '../lib/crypto.ts';
 import type { SharedFastPath } from '../features/edge/shared-fast-path.ts';
+import { registerRequestMetrics } from './request-metrics.ts';
 
 export interface MetricsOptions {
   db: Db;
@@ -41,20 +42,7 @@ export const metricsPlugin = fp(
     const register = new Registry();
     collectDefaultMetrics({ register });
 
-    const labelNames = ['method', 'route', 'status'] as const;
-    const requests = new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests answered',
-      labelNames,
-      registers: [register],
-    });
-    const duration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time to answer an HTTP request',
-      labelNames,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [register],
-    });
+    const requests = registerRequestMetrics(register);
     app.addHook('onResponse', async (request, reply) => {
       // The route pattern, never the raw URL: labels must stay few.
       const labels = {
@@ -62,13 +50,9 @@ export const metricsPlugin = fp(
         route: request.routeOptions.url ?? '(unmatched)',
         status: String(reply.statusCode),
       };
-      requests.inc(labels);
-      duration.observe(labels, reply.elapsedTime / 1000);
+      requests.record(labels, reply.elapsedTime / 1000);
     });
-    sharedFastPath?.onServed((labels, seconds) => {
-      requests.inc(labels);
-      duration.observe(labels, seconds);
-    });
+    sharedFastPath?.onServed((labels, seconds) => requests.record(labels, seconds));
 
     new Gauge({
       name: 'broadsheet_db_pool_connections',
