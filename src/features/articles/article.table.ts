@@ -100,6 +100,10 @@ export interface ArticleRevisionTable {
   /** What the article reviewed at this revision (see ArticleTable); empty when no review. */
   review_type: Generated<string>;
   review_name: Generated<string>;
+  /** The review's own rating at this revision (see ArticleTable); null when none, or when not recorded. */
+  review_rating: Generated<number | null>;
+  /** 1 when the revision recorded the rating (every revision saved since 2026-12-05T0600), else 0. */
+  review_rating_recorded: Generated<number>;
 }
 
 export type ArticleRow = Selectable<ArticleTable>;
