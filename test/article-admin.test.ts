@@ -502,6 +502,100 @@ describe('revisions', () => {
     assert.match(publicPage, /<li><a href="\/tags\/alpha">Alpha<\/a><\/li>/);
     assert.equal((await post(editor, `/admin/articles/${id}/revisions/999999/restore`, {})).status, 404);
   });
+
+  /** One revision's entry on the revisions page, as text. */
+  async function revisionEntry(staff: Staff, id: number, revision: number): Promise<string> {
+    const page = await staff.client.page(`/admin/articles/${id}/revisions`);
+    assert.equal(page.status, 200);
+    const entry = new RegExp(`<li id="revision-${revision}">([\\s\\S]*?)</li>`).exec(page.html);
+    assert.ok(entry, `revision #${revision} is listed`);
+    return textOf(entry[1]!);
+  }
+
+  async function revisionIds(id: number): Promise<number[]> {
+    const rows = await app.services.db
+      .selectFrom('article_revisions')
+      .select('id')
+      .where('article_id', '=', id)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  const review = { reviewType: 'Book', reviewName: 'Salt Roads' };
+
+  async function publicRating(id: number): Promise<string | undefined> {
+    const html = await (await fetch(app.url + articlePath((await articleRow(id)).slug))).text();
+    return /Our rating of\s*<cite>Salt Roads<\/cite>\s*:\s*<strong>(\d+)<\/strong>/.exec(html)?.[1];
+  }
+
+  test('a revision keeps the review’s own rating: the list shows the old one, restoring brings it back', async () => {
+    const editor = await loginAs(app, 'editor');
+    const id = await create(editor, { ...review, reviewRating: '60', action: 'publish' });
+    assert.equal(await publicRating(id), '60');
+    idFrom(await save(editor, id, { ...review, reviewRating: '85' }));
+    assert.equal(await publicRating(id), '85');
+    const [rated60, rated85] = await revisionIds(id);
+
+    assert.match(await revisionEntry(editor, id, rated60!), /Our rating: 60\/100 \(now 85\/100\)/);
+    const latest = await revisionEntry(editor, id, rated85!);
+    assert.match(latest, /Our rating: 85\/100/);
+    assert.doesNotMatch(latest, /now/);
+    assert.doesNotMatch(latest, /Restore/, 'the latest, same as the article, has nothing to restore');
+
+    // A rating change alone makes an otherwise identical revision worth restoring.
+    assert.match(await revisionEntry(editor, id, rated60!), /Restore revision/);
+    assert.equal((await post(editor, `/admin/articles/${id}/revisions/${rated60}/restore`, {})).status, 303);
+    assert.equal((await articleRow(id)).review_rating, 60);
+    assert.equal(await publicRating(id), '60', 'the public page follows');
+    const edit = await editor.client.page(`/admin/articles/${id}/edit`);
+    assert.equal(inputValue(edit.html, 'reviewRating'), '60', 'the editor shows the restored rating');
+
+    // "No rating" is kept as such: restoring a revision saved without one clears it.
+    idFrom(await save(editor, id, { ...review, reviewRating: '' }));
+    const unrated = (await revisionIds(id)).at(-1)!;
+    idFrom(await save(editor, id, { ...review, reviewRating: '40' }));
+    assert.match(await revisionEntry(editor, id, unrated), /Our rating: none \(now 40\/100\)/);
+    assert.equal((await post(editor, `/admin/articles/${id}/revisions/${unrated}/restore`, {})).status, 303);
+    assert.equal((await articleRow(id)).review_rating, null);
+    assert.equal(await publicRating(id), undefined);
+
+    const audit = await app.services.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'article.restore')
+      .where('subject', '=', `article:${id}`)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      audit.map((a) => JSON.parse(a.details).reviewRating),
+      ['85 → 60', '40 → none'],
+      'the audit log names each restored rating change',
+    );
+  });
+
+  test('a revision saved before revisions kept the rating restores its text and keeps the current rating', async () => {
+    const editor = await loginAs(app, 'editor');
+    const id = await create(editor, { ...review, reviewRating: '70', body: 'First thoughts.', action: 'publish' });
+    const [old] = await revisionIds(id);
+    // As migration 2026-12-05T0600 leaves the revisions saved before it.
+    await app.services.db
+      .updateTable('article_revisions')
+      .set({ review_rating: null, review_rating_recorded: 0 })
+      .where('id', '=', old!)
+      .execute();
+    idFrom(await save(editor, id, { ...review, reviewRating: '90', body: 'Second thoughts.' }));
+
+    assert.match(await revisionEntry(editor, id, old!), /Our rating: not recorded/);
+    assert.equal((await post(editor, `/admin/articles/${id}/revisions/${old}/restore`, {})).status, 303);
+    const row = await articleRow(id);
+    assert.equal(row.body_markdown, 'First thoughts.');
+    assert.equal(row.review_rating, 90, 'an unknown rating is not taken for "none"');
+    assert.equal(await publicRating(id), '90');
+    // The restore is a new revision that does record the rating it left.
+    const restoredAs = (await revisionIds(id)).at(-1)!;
+    assert.match(await revisionEntry(editor, id, restoredAs), /Our rating: 90\/100/);
+  });
 });
 
 describe('preview', () => {

@@ -217,8 +217,24 @@ function sameText(rev: ArticleRevision, article: EditableArticle): boolean {
     rev.section === article.section &&
     rev.tags.join('\n') === article.tags.join('\n') &&
     rev.review?.type === article.review?.type &&
-    rev.review?.name === article.review?.name
+    rev.review?.name === article.review?.name &&
+    // A revision that recorded no rating would leave the current one when restored.
+    (rev.reviewRating === undefined || rev.reviewRating === article.reviewRating)
   );
+}
+
+const ratingText = (rating: number | null) => (rating === null ? 'none' : `${rating}/100`);
+
+/**
+ * The review's own rating as a revision recorded it, and the current one when they differ (what
+ * restoring would change). Said only of reviews, or when either revision or article has a rating.
+ */
+function revisionRating(rev: ArticleRevision, article: EditableArticle): string {
+  const current = article.reviewRating;
+  if (!rev.review && rev.reviewRating == null && current === null) return '';
+  if (rev.reviewRating === undefined) return ' · Our rating: not recorded (restoring keeps the current one)';
+  const now = rev.reviewRating === current ? '' : ` (now ${ratingText(current)})`;
+  return ` · Our rating: ${ratingText(rev.reviewRating)}${now}`;
 }
 
 export function RevisionsPage({
@@ -256,6 +272,7 @@ export function RevisionsPage({
               <p class="hint">
                 Section: {rev.section || '—'} · Tags: {rev.tags.join(', ') || '—'}
                 {rev.review ? ` · Reviews: ${REVIEW_TYPES[rev.review.type]} “${rev.review.name}”` : ''}
+                {revisionRating(rev, article)}
               </p>
               <pre class="revision-text">{rev.bodyMarkdown}</pre>
             </details>

@@ -58,6 +58,11 @@ export interface ArticleRevision {
   section: string;
   tags: string[];
   review: ReviewedThing | null;
+  /**
+   * The review's own rating at this revision, 0–100, or null for none; undefined when the revision
+   * recorded no rating (saved before revisions kept it), which restoring leaves as it is.
+   */
+  reviewRating: number | null | undefined;
   savedBy: string | null;
   savedAt: string;
   note: string;
@@ -102,6 +107,7 @@ export function toArticleRevision(row: ArticleRevisionRow & { saved_by_name: str
     section: row.section,
     tags: parseTags(row.tags),
     review: reviewOf(row.review_type, row.review_name),
+    reviewRating: row.review_rating_recorded ? row.review_rating : undefined,
     savedBy: row.saved_by_name,
     savedAt: row.saved_at,
     note: row.note,

@@ -136,6 +136,8 @@ export async function insertRevision(
     section: string;
     tags: string[];
     review: ReviewedThing | null;
+    /** The review's own rating, 0–100; null when none. */
+    reviewRating: number | null;
     savedBy: number | null;
     savedAt: string;
     note: string;
@@ -152,6 +154,8 @@ export async function insertRevision(
       tags: JSON.stringify(row.tags),
       review_type: row.review?.type ?? '',
       review_name: row.review?.name ?? '',
+      review_rating: row.reviewRating,
+      review_rating_recorded: 1,
       saved_by: row.savedBy,
       saved_at: row.savedAt,
       note: row.note,

@@ -72,6 +72,11 @@ function laterThan(previous: string | undefined, now: string): string {
   return previous && now <= previous ? new Date(Date.parse(previous) + 1).toISOString() : now;
 }
 
+/** The audit detail of a change to the review's own rating; nothing when it stayed. */
+function ratingChangeOf(before: number | null, after: number | null): { reviewRating?: string } {
+  return before === after ? {} : { reviewRating: `${before ?? 'none'} → ${after ?? 'none'}` };
+}
+
 function isLive(row: ArticleRow, now: string): boolean {
   return (
     row.status === 'published' || (row.status === 'scheduled' && row.published_at !== null && row.published_at <= now)
@@ -218,11 +223,8 @@ export function createArticleEditorService({
           note,
         });
         const imageChange = image ? { image: 'added' } : replacedImage ? { image: 'removed' } : {};
-        // Revisions do not hold the rating, so the audit log is where a change to it is traced.
-        const ratingChange =
-          (fresh?.review_rating ?? null) !== clean.reviewRating
-            ? { reviewRating: `${fresh?.review_rating ?? 'none'} → ${clean.reviewRating ?? 'none'}` }
-            : {};
+        // The revision holds the rating; the audit entry names the change, as it names an image's.
+        const ratingChange = ratingChangeOf(fresh?.review_rating ?? null, clean.reviewRating);
         await recordAudit(trx, actorOf(user), fresh ? `article.${input.action}` : 'article.create', `article:${id}`, {
           action: input.action,
           status: fields.status,
@@ -273,6 +275,7 @@ export function createArticleEditorService({
       section: row.section,
       tags,
       review: reviewOf(row.review_type, row.review_name),
+      reviewRating: row.review_rating,
       savedBy,
       savedAt,
       note,
@@ -321,6 +324,9 @@ export function createArticleEditorService({
         // Locked (PostgreSQL) so that two restores, or a restore and a save, cannot interleave.
         const fresh = (await repo.lockArticle(trx, id))!;
         const savedAt = laterThan(fresh.updated_at, nowIso());
+        // A revision saved before revisions kept the rating does not know it (undefined): restoring
+        // it keeps the current rating rather than clearing it. A recorded null does clear it.
+        const reviewRating = restored.reviewRating === undefined ? fresh.review_rating : restored.reviewRating;
         await repo.updateArticle(trx, id, {
           title: restored.title,
           standfirst: restored.standfirst,
@@ -329,17 +335,22 @@ export function createArticleEditorService({
           section: restored.section,
           review_type: restored.review?.type ?? '',
           review_name: restored.review?.name ?? '',
+          review_rating: reviewRating,
           updated_at: savedAt,
         });
         await repo.replaceTags(trx, id, restored.tags);
         await editorRepo.insertRevision(trx, {
           ...restored,
+          reviewRating,
           articleId: id,
           savedBy: user.id,
           savedAt,
           note: `Restored revision #${revisionId}`,
         });
-        await recordAudit(trx, actorOf(user), 'article.restore', `article:${id}`, { revision: revisionId });
+        await recordAudit(trx, actorOf(user), 'article.restore', `article:${id}`, {
+          revision: revisionId,
+          ...ratingChangeOf(fresh.review_rating, reviewRating),
+        });
         if (isLive(fresh, savedAt)) await webhooks?.notify(trx, { event: 'article.updated', articleId: id });
       });
       events.emit('article.changed', { articleId: id });
