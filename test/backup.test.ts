@@ -45,6 +45,19 @@ async function tableCounts(database: TestDatabase): Promise<Record<string, numbe
   }
 }
 
+async function revisionRatings(database: TestDatabase) {
+  const services = await openSite(database);
+  try {
+    return await services.db
+      .selectFrom('article_revisions')
+      .select(['id', 'review_rating', 'review_rating_recorded'])
+      .orderBy('id')
+      .execute();
+  } finally {
+    await services.close();
+  }
+}
+
 /** Each article's stored totals against its rows: a snapshot taken mid-write must agree with itself. */
 async function checkTotals(database: TestDatabase): Promise<{ commentIds: Set<number>; ratings: number }> {
   const services = await openSite(database);
@@ -85,6 +98,25 @@ describe(`backup and restore (${TEST_ENGINE})`, { concurrency: 1 }, () => {
     const one = await createArticle(app.services, { ratingBaseline: { sum: 255, count: 3 } });
     const two = await createArticle(app.services);
     articleIds = [one.id, two.id];
+    // Revisions with the review's own rating recorded (70, and "none") and one saved before
+    // revisions kept it: a restore must tell them apart as the site did.
+    const revision = (review_rating: number | null, review_rating_recorded: number) => ({
+      article_id: one.id,
+      title: one.title,
+      standfirst: '',
+      body_markdown: 'Text.',
+      section: '',
+      tags: '[]',
+      saved_by: null,
+      saved_at: '2026-12-01T10:00:00.000Z',
+      note: 'Saved',
+      review_rating,
+      review_rating_recorded,
+    });
+    await app.services.db
+      .insertInto('article_revisions')
+      .values([revision(70, 1), revision(null, 1), revision(null, 0)])
+      .execute();
     mkdirSync(join(source.dir, 'media'), { recursive: true });
     writeFileSync(join(source.dir, 'media', IMAGE), Buffer.from('not really an image, but bytes all the same'));
     file = join(dir.dir, 'site.backup');
@@ -164,6 +196,7 @@ describe(`backup and restore (${TEST_ENGINE})`, { concurrency: 1 }, () => {
       const restored = await runCli(['restore', quiet], cliEnv(target));
       assert.equal(restored.code, 0, restored.stderr);
       assert.deepEqual(await tableCounts(target), await tableCounts(source));
+      assert.deepEqual(await revisionRatings(target), await revisionRatings(source));
       // The restored site serves the article with its figures, and takes new writes (sequences moved on).
       const copy = await startTestApp({ database: target });
       try {
