@@ -18,6 +18,7 @@ import * as webhooks from './2026-12-04T1610-webhooks.ts';
 import * as importRuns from './2026-12-04T1100-import-reports.ts';
 import * as counterDeltas from './2026-12-05T0200-counter-deltas.ts';
 import * as staffTokens from './2026-12-05T0500-staff-tokens.ts';
+import * as rateFunction from './2026-12-05T0600-rate-function.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1100-import-reports': importRuns,
   '2026-12-05T0200-counter-deltas': counterDeltas,
   '2026-12-05T0500-staff-tokens': staffTokens,
+  '2026-12-05T0600-rate-function': rateFunction,
 };

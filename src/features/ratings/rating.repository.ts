@@ -1,4 +1,4 @@
-import type { Kysely, QueryCreator } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { preparedWithRatingDelta, type RatingDelta } from '../articles/article-counter.repository.ts';
@@ -92,6 +92,33 @@ export async function updateCountedRating(db: Q, row: ChangedRating, delta: Rati
   await changedCountedRating.execute(db, { ...row, ...delta });
 }
 
+/** A rating for rateGroup: the reader's new value, when it is given, and since when the address cap counts. */
+export interface GroupedRating {
+  articleId: number;
+  readerId: string;
+  ipHash: string;
+  value: number;
+  now: string;
+  since: string;
+}
+
+export type RatingOutcome = 'rated' | 'article_not_found' | 'rating_cap_reached';
+
+/**
+ * PostgreSQL: checks and writes a group of ratings in one call (the rate_group function, see
+ * its migration), each as `rate` would alone: the article must be published, a reader's
+ * earlier rating is replaced, the address cap is kept, and each rating's delta is written.
+ */
+export async function rateGroup(db: Q, ratings: GroupedRating[], cap: number): Promise<RatingOutcome[]> {
+  const keys = ratings.map((r) => raterLockKeys(r.readerId, r.ipHash));
+  const { rows } = await sql<{ outcome: RatingOutcome }>`select outcome from rate_group(
+    ${ratings.map((r) => r.articleId)}::integer[], ${ratings.map((r) => r.readerId)}::text[],
+    ${ratings.map((r) => r.ipHash)}::text[], ${ratings.map((r) => r.value)}::integer[],
+    ${ratings.map((r) => r.now)}::text[], ${ratings.map((r) => r.since)}::text[], ${cap}::integer,
+    ${keys.map(([reader]) => reader)}::integer[], ${keys.map(([, address]) => address)}::integer[])`.execute(db);
+  return rows.map((r) => r.outcome);
+}
+
 /** A 32-bit hash of a key, for PostgreSQL's advisory locks. */
 function lockKey(text: string): number {
   let h = 0x811c9dc5;
@@ -101,10 +128,9 @@ function lockKey(text: string): number {
 
 /**
  * PostgreSQL: the keys of the two locks a rating holds on its article until its transaction
- * ends, one for this reader's rating and one for this address's ratings. In key order, so two
- * ratings cannot deadlock.
+ * ends, one for this reader's rating and one for this address's ratings (rate_group takes
+ * all of a group's in key order, so two groups cannot deadlock).
  */
 export function raterLockKeys(readerId: string, ipHash: string): [number, number] {
-  const [first, second] = [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)].sort((a, b) => a - b);
-  return [first!, second!];
+  return [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)];
 }
