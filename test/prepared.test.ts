@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Db } from '../src/db/database.ts';
-import { prepared } from '../src/db/prepared.ts';
+import { anyRows, prepared } from '../src/db/prepared.ts';
 import { openTestDb } from './helpers/test-app.ts';
 
 describe('prepared queries', () => {
@@ -46,5 +46,15 @@ describe('prepared queries', () => {
 
   it('refuses to run with a value missing, rather than send undefined', async () => {
     await assert.rejects(() => get.execute(db, {} as { name: string }), /no value for "name"/);
+  });
+
+  it('asks several lookups in one statement, each with its own values', async () => {
+    await put.execute(db, { name: 'lookup-a', value: 'a' });
+    const found = await anyRows(db, {
+      present: { query: get, values: { name: 'lookup-a' } },
+      absent: { query: get, values: { name: 'lookup-none' } },
+      again: { query: get, values: { name: 'prepared-second' } },
+    });
+    assert.deepEqual(found, { present: true, absent: false, again: true });
   });
 });
