@@ -1,4 +1,4 @@
-// PostgreSQL: a group of ratings in one call (rating-groups.ts gathers the ratings that arrive
+// PostgreSQL: a group of ratings in one call (db/write-groups.ts gathers the ratings that arrive
 // together). Each rating took five round trips to the server (begin, lock and read, the rater's
 // state, the write, commit) and a WAL flush of its own; a group takes one call and one flush. The
 // function checks and writes each rating as the service did, in order, so that two ratings by

@@ -1,7 +1,6 @@
-import { sql, type Kysely, type QueryCreator } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { preparedWithRatingDelta, type RatingDelta } from '../articles/article-counter.repository.ts';
 import type { RatingRow } from './rating.table.ts';
 
 type Q = Kysely<Database>;
@@ -36,8 +35,7 @@ const raterState = prepared((db, v: { articleId: number; readerId: string; ipHas
   ]),
 );
 type NewRating = { articleId: number; readerId: string; value: number; ipHash: string; now: string };
-type ChangedRating = { id: number; value: number; now: string };
-const insertNew = (db: QueryCreator<Database>, v: NewRating) =>
+const newRating = prepared((db, v: NewRating) =>
   db.insertInto('ratings').values({
     article_id: v.articleId,
     reader_id: v.readerId,
@@ -45,14 +43,11 @@ const insertNew = (db: QueryCreator<Database>, v: NewRating) =>
     ip_hash: v.ipHash,
     created_at: v.now,
     updated_at: v.now,
-  });
-const updateChanged = (db: QueryCreator<Database>, v: ChangedRating) =>
-  db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id);
-const newRating = prepared(insertNew);
-const changedRating = prepared(updateChanged);
-// PostgreSQL: the same writes with the delta that counts them, in one statement (article-counters.ts).
-const newCountedRating = preparedWithRatingDelta(insertNew);
-const changedCountedRating = preparedWithRatingDelta(updateChanged);
+  }),
+);
+const changedRating = prepared((db, v: { id: number; value: number; now: string }) =>
+  db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id),
+);
 
 export async function findReaderRating(db: Q, articleId: number, readerId: string): Promise<RatingRow | undefined> {
   return (await readerRating.execute(db, { articleId, readerId })).rows[0];
@@ -80,16 +75,6 @@ export async function insertRating(db: Q, row: NewRating): Promise<void> {
 
 export async function updateRatingValue(db: Q, id: number, value: number, now: string): Promise<void> {
   await changedRating.execute(db, { id, value, now });
-}
-
-/** PostgreSQL: inserts the rating and its delta (article-counters.ts) in one statement. */
-export async function insertCountedRating(db: Q, row: NewRating, delta: RatingDelta): Promise<void> {
-  await newCountedRating.execute(db, { ...row, ...delta });
-}
-
-/** PostgreSQL: changes the rating's value and writes its delta in one statement. */
-export async function updateCountedRating(db: Q, row: ChangedRating, delta: RatingDelta): Promise<void> {
-  await changedCountedRating.execute(db, { ...row, ...delta });
 }
 
 /** A rating for rateGroup: the reader's new value, when it is given, and since when the address cap counts. */
