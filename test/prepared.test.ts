@@ -2,6 +2,7 @@
 // each time, in and out of transactions, and refusing to run with a value missing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import type { Db } from '../src/db/database.ts';
 import { anyRows, prepared } from '../src/db/prepared.ts';
 import { openTestDb } from './helpers/test-app.ts';
@@ -56,5 +57,21 @@ describe('prepared queries', () => {
       again: { query: get, values: { name: 'prepared-second' } },
     });
     assert.deepEqual(found, { present: true, absent: false, again: true });
+  });
+
+  it('a statement still runs after its table gains a column (a migration by another instance)', async () => {
+    await sql`create table stale_plan (a integer)`.execute(db);
+    await sql`insert into stale_plan (a) values (1)`.execute(db);
+    const read = () =>
+      db
+        .selectFrom('stale_plan' as 'settings')
+        .selectAll()
+        .execute();
+    // Parsed and planned on every connection of the pool, several times (a generic plan is kept).
+    for (let i = 0; i < 8; i++) await Promise.all([read(), read()]);
+    await sql`alter table stale_plan add column b integer`.execute(db);
+    for (let i = 0; i < 3; i++)
+      assert.deepEqual(await Promise.all([read(), read()]), [[{ a: 1, b: null }], [{ a: 1, b: null }]]);
+    await sql`drop table stale_plan`.execute(db);
   });
 });
