@@ -2,8 +2,9 @@
 // each time, in and out of transactions, and refusing to run with a value missing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import type { Db } from '../src/db/database.ts';
-import { prepared } from '../src/db/prepared.ts';
+import { anyRows, prepared } from '../src/db/prepared.ts';
 import { openTestDb } from './helpers/test-app.ts';
 
 describe('prepared queries', () => {
@@ -46,5 +47,31 @@ describe('prepared queries', () => {
 
   it('refuses to run with a value missing, rather than send undefined', async () => {
     await assert.rejects(() => get.execute(db, {} as { name: string }), /no value for "name"/);
+  });
+
+  it('asks several lookups in one statement, each with its own values', async () => {
+    await put.execute(db, { name: 'lookup-a', value: 'a' });
+    const found = await anyRows(db, {
+      present: { query: get, values: { name: 'lookup-a' } },
+      absent: { query: get, values: { name: 'lookup-none' } },
+      again: { query: get, values: { name: 'prepared-second' } },
+    });
+    assert.deepEqual(found, { present: true, absent: false, again: true });
+  });
+
+  it('a statement still runs after its table gains a column (a migration by another instance)', async () => {
+    await sql`create table stale_plan (a integer)`.execute(db);
+    await sql`insert into stale_plan (a) values (1)`.execute(db);
+    const read = () =>
+      db
+        .selectFrom('stale_plan' as 'settings')
+        .selectAll()
+        .execute();
+    // Parsed and planned on every connection of the pool, several times (a generic plan is kept).
+    for (let i = 0; i < 8; i++) await Promise.all([read(), read()]);
+    await sql`alter table stale_plan add column b integer`.execute(db);
+    for (let i = 0; i < 3; i++)
+      assert.deepEqual(await Promise.all([read(), read()]), [[{ a: 1, b: null }], [{ a: 1, b: null }]]);
+    await sql`drop table stale_plan`.execute(db);
   });
 });

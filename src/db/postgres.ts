@@ -8,6 +8,7 @@ import {
   type DatabaseIntrospector,
   type DatabaseMetadata,
   type Kysely,
+  type PostgresPool,
   type SchemaMetadata,
   type SelectQueryBuilder,
   type TableMetadata,
@@ -54,7 +55,84 @@ export function createPostgresDialect(url: string, { poolSize }: { poolSize: num
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   openPools.set(pool, { database: describePostgresUrl(url) });
-  return new CurrentSchemaPostgresDialect({ pool });
+  return new CurrentSchemaPostgresDialect({ pool: namingStatements(pool) });
+}
+
+/** How many distinct statements get a name (and so are parsed once per connection); the rest are not. */
+const NAMED_STATEMENTS = 1_000;
+const statementNames = new Map<string, string>();
+const NAMEABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/** Per connection: whether a transaction is open, and the generation of its statements' names. */
+interface Naming {
+  inTransaction: boolean;
+  generation: number;
+}
+const naming = Symbol('naming statements');
+
+/**
+ * Kysely sends every statement unnamed, so PostgreSQL parses and plans it on every call: on a
+ * comment, which runs a dozen small statements, that was most of the database's CPU. Named, a
+ * statement is parsed once per connection and, after a few runs, planned once too (PostgreSQL
+ * keeps a generic plan when it is no worse than a fresh one). Names are given by SQL text to the
+ * first NAMED_STATEMENTS texts seen (the app's statements are far fewer; an `in` list of every
+ * length is not), so the server's memory per connection stays bounded. Only data statements are
+ * named.
+ *
+ * A migration run by another instance (a rolling deploy) may add a column to a table that a named
+ * `select *` reads; PostgreSQL then refuses that statement ("cached plan must not change result
+ * type"). The connection then names its statements afresh (a new generation, parsed again), and
+ * the statement is run again at once when no transaction was open; inside one, the request fails
+ * as unavailable (503, try again) and the next one on that connection succeeds.
+ */
+function namingStatements(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = (await pool.connect()) as pg.PoolClient & { [naming]?: Naming };
+      if (!client[naming]) {
+        const state: Naming = { inTransaction: false, generation: 0 };
+        client[naming] = state;
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        const named = (text: string, values: unknown[]) => {
+          const name = statementName(text);
+          return name === undefined
+            ? query(text, values)
+            : query({ name: `${name}_${state.generation}`, text, values });
+        };
+        (client as { query: unknown }).query = (text: unknown, values?: unknown) => {
+          if (typeof text !== 'string' || !Array.isArray(values)) return query(text, values);
+          if (/^(begin|start)\b/i.test(text)) state.inTransaction = true;
+          else if (/^(commit|rollback)$/i.test(text)) state.inTransaction = false;
+          const inTransaction = state.inTransaction;
+          return named(text, values).catch((error: unknown) => {
+            if (!isStalePlan(error)) throw error;
+            state.generation++;
+            if (inTransaction) throw error;
+            return named(text, values);
+          });
+        };
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/** PostgreSQL refused a named statement whose result columns changed since it was parsed. */
+function isStalePlan(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === '0A000' &&
+    error.message.includes('cached plan must not change result type')
+  );
+}
+
+function statementName(text: string): string | undefined {
+  const known = statementNames.get(text);
+  if (known !== undefined || statementNames.size >= NAMED_STATEMENTS || !NAMEABLE.test(text)) return known;
+  const name = `s${statementNames.size + 1}`;
+  statementNames.set(text, name);
+  return name;
 }
 
 /**
@@ -191,5 +269,5 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return UNAVAILABLE_MESSAGES.some((text) => error.message.includes(text));
+  return UNAVAILABLE_MESSAGES.some((text) => error.message.includes(text)) || isStalePlan(error);
 }

@@ -22,6 +22,14 @@ interface Plan {
 export interface Prepared<V extends Values, R> {
   /** Runs the query on `db` (or a transaction) with these values. */
   execute(db: Kysely<Database>, values: V): Promise<QueryResult<R>>;
+  /** The query for `db`'s engine with these values in place, as `execute` would send it. */
+  compile(db: Kysely<Database>, values: V): { sql: string; parameters: readonly unknown[] };
+}
+
+/** A prepared query with its values, to be asked together with others (anyRows). */
+export interface Lookup {
+  query: Prepared<any, unknown>;
+  values: Values;
 }
 
 /**
@@ -45,15 +53,47 @@ export function prepared<V extends Values, R>(build: (db: Kysely<Database>, v: V
     return found;
   }
 
+  const compile = (db: Kysely<Database>, values: V) => {
+    const { sql, parameters } = plan(db);
+    const filled = parameters.map((p) => {
+      if (!(p instanceof Slot)) return p;
+      if (!(p.name in values)) throw new Error(`prepared query: no value for "${p.name}"`);
+      return values[p.name];
+    });
+    return { sql, parameters: filled };
+  };
   return {
+    compile,
     async execute(db, values) {
-      const { sql, parameters } = plan(db);
-      const filled = parameters.map((p) => {
-        if (!(p instanceof Slot)) return p;
-        if (!(p.name in values)) throw new Error(`prepared query: no value for "${p.name}"`);
-        return values[p.name];
-      });
-      return db.executeQuery<R>(CompiledQuery.raw(sql, filled));
+      const { sql, parameters } = compile(db, values);
+      return db.executeQuery<R>(CompiledQuery.raw(sql, parameters));
     },
   };
+}
+
+/**
+ * Whether each lookup finds any row, asked in one statement: on PostgreSQL each statement is a
+ * round trip to the server, and checks that do not depend on each other need not wait for each
+ * other. Each query keeps its own SQL (in its feature's repository); only its parameters are
+ * renumbered ($1… on PostgreSQL; SQLite's `?` go in order as they are).
+ */
+export async function anyRows<K extends string>(
+  db: Kysely<Database>,
+  lookups: Record<K, Lookup>,
+): Promise<Record<K, boolean>> {
+  const keys = Object.keys(lookups) as K[];
+  const parameters: unknown[] = [];
+  const columns = keys.map((key, i) => {
+    const { query, values } = lookups[key];
+    const compiled = query.compile(db, values);
+    const offset = parameters.length;
+    parameters.push(...compiled.parameters);
+    const text = compiled.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `exists (${text}) as f${i}`;
+  });
+  const { rows } = await db.executeQuery<Record<string, unknown>>(
+    CompiledQuery.raw(`select ${columns.join(', ')}`, parameters),
+  );
+  const row = rows[0] ?? {};
+  return Object.fromEntries(keys.map((key, i) => [key, Boolean(row[`f${i}`])])) as Record<K, boolean>;
 }

@@ -18,7 +18,8 @@ import * as webhooks from './2026-12-04T1610-webhooks.ts';
 import * as importRuns from './2026-12-04T1100-import-reports.ts';
 import * as counterDeltas from './2026-12-05T0200-counter-deltas.ts';
 import * as staffTokens from './2026-12-05T0500-staff-tokens.ts';
-import * as revisionRating from './2026-12-05T0600-revision-rating.ts';
+import * as rateFunction from './2026-12-05T0600-rate-function.ts';
+import * as revisionRating from './2026-12-05T0700-revision-rating.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1100-import-reports': importRuns,
   '2026-12-05T0200-counter-deltas': counterDeltas,
   '2026-12-05T0500-staff-tokens': staffTokens,
-  '2026-12-05T0600-revision-rating': revisionRating,
+  '2026-12-05T0600-rate-function': rateFunction,
+  '2026-12-05T0700-revision-rating': revisionRating,
 };

@@ -1,56 +1,14 @@
 // SQL for an article's totals and the deltas waiting to be folded into them (see
 // article-counters.ts for why PostgreSQL appends deltas and SQLite adds to the row).
-import { sql, type InsertQueryBuilder, type QueryCreator, type UpdateQueryBuilder } from 'kysely';
-import type { Database, Db } from '../../db/database.ts';
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
 import { isPostgres } from '../../db/postgres.ts';
-import { prepared, type Prepared } from '../../db/prepared.ts';
+import { prepared } from '../../db/prepared.ts';
 
 export interface ArticleTotals {
   rating_sum: number;
   rating_count: number;
   comment_count: number;
-}
-
-/** A rating row's own write: its insert, or the update of the reader's earlier rating. */
-type RatingWriteQuery =
-  | InsertQueryBuilder<Database, 'ratings', any>
-  | UpdateQueryBuilder<Database, 'ratings', 'ratings', any>;
-
-/** A rating's change to the totals, as a delta row holds it. */
-export interface RatingDelta {
-  deltaArticleId: number;
-  deltaSum: number;
-  deltaCount: number;
-  b1: number;
-  b2: number;
-  b3: number;
-  b4: number;
-  b5: number;
-}
-
-/**
- * PostgreSQL: a rating's own write (its row's insert or update, from the ratings repository) and
- * the delta that counts it, as one statement, inside the rating's transaction: a round trip fewer
- * on every rating than running the two.
- */
-export function preparedWithRatingDelta<V extends Record<string, unknown>>(
-  write: (db: QueryCreator<Database>, v: V) => RatingWriteQuery,
-): Prepared<V & RatingDelta, unknown> {
-  return prepared((db, v: V & RatingDelta) =>
-    db
-      .with('rating', (qc) => write(qc, v))
-      .insertInto('article_counter_deltas')
-      .values({
-        article_id: v.deltaArticleId,
-        rating_sum: v.deltaSum,
-        rating_count: v.deltaCount,
-        rating_band_1: v.b1,
-        rating_band_2: v.b2,
-        rating_band_3: v.b3,
-        rating_band_4: v.b4,
-        rating_band_5: v.b5,
-      }),
-  );
 }
 
 const commentDelta = prepared((db, v: { id: number }) =>

@@ -12,7 +12,6 @@
 // next fold of that article or by the maintenance round.
 import type { Db } from '../../db/database.ts';
 import { isPostgres } from '../../db/postgres.ts';
-import { bandChanges } from '../ratings/rating-bands.ts';
 import * as repo from './article-counter.repository.ts';
 import type { ArticleTotals } from './article-counter.repository.ts';
 import { adjustRatingTotals, incrementCommentCount } from './article.repository.ts';
@@ -20,20 +19,10 @@ import { adjustRatingTotals, incrementCommentCount } from './article.repository.
 // Other features reach the totals through this module, never the repositories.
 export { pendingDeltas, recountComments } from './article-counter.repository.ts';
 
-/** The delta of a rating of `value`, replacing `previous` when the reader rated before. */
-export function ratingDelta(articleId: number, value: number, previous?: number): repo.RatingDelta {
-  return {
-    deltaArticleId: articleId,
-    deltaSum: value - (previous ?? 0),
-    deltaCount: previous === undefined ? 1 : 0,
-    ...bandChanges(value, previous),
-  };
-}
-
 /**
  * SQLite: counts a rating (replacing `previous` when the reader rated before) in the article's
- * row, inside the rating's transaction. PostgreSQL writes a delta with the rating's own row
- * instead (preparedWithRatingDelta).
+ * row, inside the rating's transaction. On PostgreSQL the rate_group function writes a delta
+ * with the rating's own row instead (ratings/rating.repository.ts rateGroup).
  */
 export async function countRating(trx: Db, articleId: number, value: number, previous?: number): Promise<void> {
   return adjustRatingTotals(trx, articleId, value, previous);

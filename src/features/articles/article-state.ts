@@ -7,11 +7,6 @@ import * as repo from './article.repository.ts';
 export const articleStates = {
   /** The article's state (publication, comments open, rating and comment totals), or undefined. */
   find: (q: Db, id: number) => repo.findArticleState(q, { id }),
-  /**
-   * PostgreSQL: as find, taking in the same statement the caller's two advisory locks on this
-   * article (a round trip fewer than taking them after).
-   */
-  findHoldingLocks: (q: Db, id: number, keys: [number, number]) => repo.findArticleStateLocking(q, id, keys),
   /** As find, locking the row on PostgreSQL until the transaction ends. */
   lock: (q: Db, id: number) => repo.lockArticleState(q, id),
   /** Locks these articles' rows (PostgreSQL), in id order so two transactions cannot deadlock. */

@@ -1,5 +1,5 @@
 // SQL for articles. Repositories take the database (or a transaction) first.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
 import { prepared } from '../../db/prepared.ts';
@@ -49,30 +49,6 @@ export async function findArticleState(
   by: { id: number } | { slug: string },
 ): Promise<ArticleState | undefined> {
   return ('id' in by ? await stateById.execute(db, by) : await stateBySlug.execute(db, by)).rows[0];
-}
-
-const stateHoldingLocks = prepared((db, v: { id: number; first: number; second: number }) =>
-  db
-    .selectFrom('articles')
-    .select(STATE_COLUMNS)
-    .select(sql<null>`pg_advisory_xact_lock(${v.id}::int, ${v.first}::int)`.as('first_lock'))
-    .select(sql<null>`pg_advisory_xact_lock(${v.id}::int, ${v.second}::int)`.as('second_lock'))
-    .where('id', '=', v.id),
-);
-
-/**
- * PostgreSQL: findArticleState, taking two advisory locks keyed by the article and `keys` (in
- * that order) until the transaction ends. The locks are taken only when the article exists.
- */
-export async function findArticleStateLocking(
-  db: Q,
-  id: number,
-  [first, second]: [number, number],
-): Promise<ArticleState | undefined> {
-  const row = (await stateHoldingLocks.execute(db, { id, first, second })).rows[0];
-  if (row === undefined) return undefined;
-  const { first_lock: _first, second_lock: _second, ...state } = row;
-  return state;
 }
 
 /** findArticleState, locking the row on PostgreSQL as lockArticle does. */

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
-import { prepared } from '../../db/prepared.ts';
+import { prepared, type Lookup } from '../../db/prepared.ts';
 import type { CommentEditRow, CommentRow, CommentStatus, NewCommentRow } from './comment.table.ts';
 
 type Q = Kysely<Database>;
@@ -193,14 +193,15 @@ export function listReaderPendingComments(db: Q, articleId: number, readerId: st
     .execute();
 }
 
-export async function hasApprovedCommentFrom(db: Q, email: string): Promise<boolean> {
-  return (await approvedFromEmail.execute(db, { email })).rows.length > 0;
-}
-
-/** Whether this reader (their cookie's id) has had a comment approved under this address. */
-export async function hasApprovedCommentFromReader(db: Q, email: string, readerId: string): Promise<boolean> {
-  return (await approvedFromReader.execute(db, { email, readerId })).rows.length > 0;
-}
+/**
+ * Lookups (db/prepared.ts anyRows) of whether the address has an approved comment, and whether
+ * this reader (their cookie's id) has had one approved under it.
+ */
+export const approvedCommentFrom = (email: string): Lookup => ({ query: approvedFromEmail, values: { email } });
+export const approvedCommentFromReader = (email: string, readerId: string): Lookup => ({
+  query: approvedFromReader,
+  values: { email, readerId },
+});
 
 export async function setCommentStatus(db: Q, ids: number[], status: CommentStatus, now: string): Promise<void> {
   await db.updateTable('comments').set({ status, updated_at: now }).where('id', 'in', ids).execute();

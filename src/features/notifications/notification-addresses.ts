@@ -4,7 +4,8 @@
 // comment under that address), so typing someone else's confirmed address into a form earns nothing.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { confirmedAt, confirmedForReader } from './subscription.repository.ts';
+import type { Lookup } from '../../db/prepared.ts';
+import { confirmedAt, confirmedForReader, confirmedForReaderLookup } from './subscription.repository.ts';
 
 /**
  * True when the owner of `email` (compared in lower case, as comments store it) confirmed it by
@@ -20,4 +21,9 @@ export async function isAddressConfirmed(
   if (readerId === undefined) return (await confirmedAt(db, address)) != null;
   if (readerId === null) return false;
   return confirmedForReader(db, address, readerId);
+}
+
+/** isAddressConfirmed for a reader, as a lookup to ask together with others (db/prepared.ts anyRows). */
+export function addressConfirmedLookup(email: string, readerId: string): Lookup {
+  return confirmedForReaderLookup(email.trim().toLowerCase(), readerId);
 }

@@ -1,7 +1,7 @@
 // Addresses that opted in to reply notifications, and the comments they follow.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
-import { prepared } from '../../db/prepared.ts';
+import { prepared, type Lookup } from '../../db/prepared.ts';
 
 type Db = Kysely<Database>;
 
@@ -132,6 +132,12 @@ export async function confirmedAt(db: Db, address: string): Promise<string | nul
 export async function confirmedForReader(db: Db, address: string, readerId: string): Promise<boolean> {
   return (await confirmedForReaderQuery.execute(db, { address, readerId })).rows.length > 0;
 }
+
+/** confirmedForReader's lookup, to ask with others (db/prepared.ts anyRows). */
+export const confirmedForReaderLookup = (address: string, readerId: string): Lookup => ({
+  query: confirmedForReaderQuery,
+  values: { address, readerId },
+});
 
 /** The slugs and titles of these articles, for the links in reply mails. */
 export function articleLinks(db: Db, articleIds: number[]) {

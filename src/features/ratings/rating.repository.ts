@@ -1,7 +1,6 @@
-import type { Kysely, QueryCreator } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import { preparedWithRatingDelta, type RatingDelta } from '../articles/article-counter.repository.ts';
 import type { RatingRow } from './rating.table.ts';
 
 type Q = Kysely<Database>;
@@ -36,8 +35,7 @@ const raterState = prepared((db, v: { articleId: number; readerId: string; ipHas
   ]),
 );
 type NewRating = { articleId: number; readerId: string; value: number; ipHash: string; now: string };
-type ChangedRating = { id: number; value: number; now: string };
-const insertNew = (db: QueryCreator<Database>, v: NewRating) =>
+const newRating = prepared((db, v: NewRating) =>
   db.insertInto('ratings').values({
     article_id: v.articleId,
     reader_id: v.readerId,
@@ -45,14 +43,11 @@ const insertNew = (db: QueryCreator<Database>, v: NewRating) =>
     ip_hash: v.ipHash,
     created_at: v.now,
     updated_at: v.now,
-  });
-const updateChanged = (db: QueryCreator<Database>, v: ChangedRating) =>
-  db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id);
-const newRating = prepared(insertNew);
-const changedRating = prepared(updateChanged);
-// PostgreSQL: the same writes with the delta that counts them, in one statement (article-counters.ts).
-const newCountedRating = preparedWithRatingDelta(insertNew);
-const changedCountedRating = preparedWithRatingDelta(updateChanged);
+  }),
+);
+const changedRating = prepared((db, v: { id: number; value: number; now: string }) =>
+  db.updateTable('ratings').set({ value: v.value, updated_at: v.now }).where('id', '=', v.id),
+);
 
 export async function findReaderRating(db: Q, articleId: number, readerId: string): Promise<RatingRow | undefined> {
   return (await readerRating.execute(db, { articleId, readerId })).rows[0];
@@ -82,14 +77,31 @@ export async function updateRatingValue(db: Q, id: number, value: number, now: s
   await changedRating.execute(db, { id, value, now });
 }
 
-/** PostgreSQL: inserts the rating and its delta (article-counters.ts) in one statement. */
-export async function insertCountedRating(db: Q, row: NewRating, delta: RatingDelta): Promise<void> {
-  await newCountedRating.execute(db, { ...row, ...delta });
+/** A rating for rateGroup: the reader's new value, when it is given, and since when the address cap counts. */
+export interface GroupedRating {
+  articleId: number;
+  readerId: string;
+  ipHash: string;
+  value: number;
+  now: string;
+  since: string;
 }
 
-/** PostgreSQL: changes the rating's value and writes its delta in one statement. */
-export async function updateCountedRating(db: Q, row: ChangedRating, delta: RatingDelta): Promise<void> {
-  await changedCountedRating.execute(db, { ...row, ...delta });
+export type RatingOutcome = 'rated' | 'article_not_found' | 'rating_cap_reached';
+
+/**
+ * PostgreSQL: checks and writes a group of ratings in one call (the rate_group function, see
+ * its migration), each as `rate` would alone: the article must be published, a reader's
+ * earlier rating is replaced, the address cap is kept, and each rating's delta is written.
+ */
+export async function rateGroup(db: Q, ratings: GroupedRating[], cap: number): Promise<RatingOutcome[]> {
+  const keys = ratings.map((r) => raterLockKeys(r.readerId, r.ipHash));
+  const { rows } = await sql<{ outcome: RatingOutcome }>`select outcome from rate_group(
+    ${ratings.map((r) => r.articleId)}::integer[], ${ratings.map((r) => r.readerId)}::text[],
+    ${ratings.map((r) => r.ipHash)}::text[], ${ratings.map((r) => r.value)}::integer[],
+    ${ratings.map((r) => r.now)}::text[], ${ratings.map((r) => r.since)}::text[], ${cap}::integer,
+    ${keys.map(([reader]) => reader)}::integer[], ${keys.map(([, address]) => address)}::integer[])`.execute(db);
+  return rows.map((r) => r.outcome);
 }
 
 /** A 32-bit hash of a key, for PostgreSQL's advisory locks. */
@@ -101,10 +113,9 @@ function lockKey(text: string): number {
 
 /**
  * PostgreSQL: the keys of the two locks a rating holds on its article until its transaction
- * ends, one for this reader's rating and one for this address's ratings. In key order, so two
- * ratings cannot deadlock.
+ * ends, one for this reader's rating and one for this address's ratings (rate_group takes
+ * all of a group's in key order, so two groups cannot deadlock).
  */
 export function raterLockKeys(readerId: string, ipHash: string): [number, number] {
-  const [first, second] = [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)].sort((a, b) => a - b);
-  return [first!, second!];
+  return [lockKey(`reader:${readerId}`), lockKey(`address:${ipHash}`)];
 }

@@ -4,7 +4,8 @@ import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { isPostgres } from '../../db/postgres.ts';
-import { countRating, ratingDelta, type CounterFolder } from '../articles/article-counters.ts';
+import { writeGroups } from '../../db/write-groups.ts';
+import { countRating, type CounterFolder } from '../articles/article-counters.ts';
 import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
@@ -66,51 +67,55 @@ export function createRatingService({
   webhooks?: WebhookNotifier;
   counters: CounterFolder;
 }): RatingService {
-  const postgres = isPostgres(db);
+  // PostgreSQL: ratings that arrive together are written in one call and one commit
+  // (rating.repository.ts rateGroup); the totals move by deltas (article-counters.ts), so
+  // ratings of one article do not take turns on its row. SQLite writes each in its own
+  // transaction, which its driver commits in groups.
+  const groups = isPostgres(db)
+    ? writeGroups((ratings: repo.GroupedRating[]) =>
+        db.transaction().execute(async (trx) => {
+          const outcomes = await repo.rateGroup(trx, ratings, settings.get().ratingCapPerDay);
+          for (const [i, outcome] of outcomes.entries())
+            if (outcome === 'rated')
+              await webhooks?.notify(trx, { event: 'rating.changed', articleId: ratings[i]!.articleId });
+          return outcomes;
+        }),
+      )
+    : undefined;
   return {
     async rate({ articleId, readerId, ipHash, value, at }) {
       const now = at ?? nowIso();
+      const since = new Date(Date.now() - DAY_MS).toISOString();
+      if (groups) {
+        const outcome = await groups.add({ articleId, readerId, ipHash, value, now, since });
+        if (outcome !== 'rated') throw new AppError(outcome);
+        // The fold's totals are exact, with every rating committed so far.
+        const folded = (await counters.settle(articleId)) ?? (await articleStates.find(db, articleId));
+        const count = folded?.rating_count ?? 0;
+        const score = scoreOf(folded?.rating_sum ?? 0, count);
+        events.emit('rating.changed', { articleId, score, count });
+        return { score, count, yourRating: value };
+      }
       const written = await db.transaction().execute(async (trx) => {
-        // SQLite: the article's row, locked first, makes concurrent ratings take turns. PostgreSQL:
-        // ratings by one reader, and ratings from one address, take turns (so the reader's one
-        // rating and the per-address cap stay exact) and all others run side by side; the totals
-        // are counted as deltas (article-counters.ts).
-        const article = postgres
-          ? await articleStates.findHoldingLocks(trx, articleId, repo.raterLockKeys(readerId, ipHash))
-          : await articleStates.lock(trx, articleId);
+        // The article's row, locked first, makes concurrent ratings take turns.
+        const article = await articleStates.lock(trx, articleId);
         if (article?.status !== 'published') throw new AppError('article_not_found');
-        const since = new Date(Date.now() - DAY_MS).toISOString();
         const { existing, fromAddress } = await repo.findRaterState(trx, { articleId, readerId, ipHash, since });
         if (existing) {
-          if (postgres) {
-            const delta = ratingDelta(articleId, value, existing.value);
-            await repo.updateCountedRating(trx, { id: existing.id, value, now }, delta);
-          } else {
-            await repo.updateRatingValue(trx, existing.id, value, now);
-            await countRating(trx, articleId, value, existing.value);
-          }
+          await repo.updateRatingValue(trx, existing.id, value, now);
+          await countRating(trx, articleId, value, existing.value);
           await webhooks?.notify(trx, { event: 'rating.changed', articleId });
           return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
         }
         if (fromAddress >= settings.get().ratingCapPerDay) throw new AppError('rating_cap_reached');
-        const row = { articleId, readerId, value, ipHash, now };
-        if (postgres) {
-          await repo.insertCountedRating(trx, row, ratingDelta(articleId, value));
-        } else {
-          await repo.insertRating(trx, row);
-          await countRating(trx, articleId, value);
-        }
+        await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
+        await countRating(trx, articleId, value);
         await webhooks?.notify(trx, { event: 'rating.changed', articleId });
         return { sum: article.rating_sum + value, count: article.rating_count + 1 };
       });
-      // On PostgreSQL the sums above missed ratings committed meanwhile: the fold's totals are exact.
-      const folded = postgres
-        ? ((await counters.settle(articleId)) ?? (await articleStates.find(db, articleId)))
-        : undefined;
-      const result = folded ? { sum: folded.rating_sum, count: folded.rating_count } : written;
-      const score = scoreOf(result.sum, result.count);
-      events.emit('rating.changed', { articleId, score, count: result.count });
-      return { score, count: result.count, yourRating: value };
+      const score = scoreOf(written.sum, written.count);
+      events.emit('rating.changed', { articleId, score, count: written.count });
+      return { score, count: written.count, yourRating: value };
     },
 
     async details(articleId) {
