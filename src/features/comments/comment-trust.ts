@@ -5,16 +5,16 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { isAddressConfirmed } from '../notifications/notification-addresses.ts';
+import type { CommentPolicy } from '../settings/settings.service.ts';
 import { listStaffIdentities } from '../staff/staff-identities.ts';
 import { hasApprovedCommentFrom, hasApprovedCommentFromReader } from './comment.repository.ts';
 
+/** What the moderation steps know of the author (features/comments/moderation-types.ts). */
 export interface AuthorTrust {
-  /** This reader's cookie earned an approval under this address. */
-  trustedReader: boolean;
-  /** The reader proved they own the address. */
-  addressConfirmed: boolean;
-  /** The address has approved comments, trusted or not (someone may be borrowing a regular's address). */
-  addressHasApprovedComments: boolean;
+  /** This reader's cookie earned an approval under this address, or the reader proved they own it. */
+  knownAuthor: boolean;
+  /** The address has approved comments, but the author is not known: someone may be borrowing a regular's address. */
+  borrowedAddress: boolean;
   /** The e-mail or the name is a staff member's. */
   staffIdentity: 'email' | 'name' | null;
 }
@@ -36,14 +36,28 @@ export function nameKey(name: string): string {
     .toLowerCase();
 }
 
+/**
+ * The author's standing, as far as `policy` asks for it: only the first-time policy reads whether the author is known
+ * (moderation.steps.ts), so under the others their history is not looked up and both are false. Whether they write as
+ * staff counts under every policy.
+ */
 export async function gatherAuthorTrust(
   db: Kysely<Database>,
   author: { email: string; name: string; readerId: string | null },
+  policy: CommentPolicy,
 ): Promise<AuthorTrust> {
   const { email, readerId } = author;
-  const trustedReader = readerId !== null && (await hasApprovedCommentFromReader(db, email, readerId));
-  const addressConfirmed = await isAddressConfirmed(db, email, readerId);
-  const addressHasApprovedComments = trustedReader || (await hasApprovedCommentFrom(db, email));
+  let knownAuthor = false;
+  let borrowedAddress = false;
+  if (policy === 'hold-first-time') {
+    // A cookie can only have earned an approval under an address that has one: a new address
+    // (most comments) needs no second look.
+    const addressHasApprovedComments = await hasApprovedCommentFrom(db, email);
+    const trustedReader =
+      addressHasApprovedComments && readerId !== null && (await hasApprovedCommentFromReader(db, email, readerId));
+    knownAuthor = trustedReader || (await isAddressConfirmed(db, email, readerId));
+    borrowedAddress = !knownAuthor && addressHasApprovedComments;
+  }
   const name = nameKey(author.name);
   let staffIdentity: AuthorTrust['staffIdentity'] = null;
   for (const staff of await listStaffIdentities(db)) {
@@ -51,5 +65,5 @@ export async function gatherAuthorTrust(
     else if (staffIdentity === null && nameKey(staff.display_name) === name) staffIdentity = 'name';
     if (staffIdentity === 'email') break;
   }
-  return { trustedReader, addressConfirmed, addressHasApprovedComments, staffIdentity };
+  return { knownAuthor, borrowedAddress, staffIdentity };
 }
