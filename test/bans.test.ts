@@ -180,6 +180,20 @@ describe('bans', () => {
     );
   });
 
+  it('a reader under two bans is told of the longer one, whichever was made first', async () => {
+    const browser = new Client(app.url);
+    const first = await readerPosts(browser, { authorEmail: 'twice@example.org' });
+    await ban(first.body.id, { kind: 'reader', duration: 'forever' });
+    await ban(first.body.id, { kind: 'email', duration: 'week' });
+    assert.match((await readerPosts(browser, { authorEmail: 'twice@example.org' })).body.message!, /for good/);
+    await app.services.db.deleteFrom('bans').execute();
+    await ban(first.body.id, { kind: 'email', duration: 'day' });
+    await ban(first.body.id, { kind: 'reader', duration: 'week' });
+    const { message } = (await readerPosts(browser, { authorEmail: 'twice@example.org' })).body;
+    const until = Date.parse(/until (.+)\.$/.exec(message!)![1]!);
+    assert.ok(until - Date.now() > 3 * 86_400_000, `the week's ban, not the day's: ${message}`);
+  });
+
   it('a ban ends when it expires', async () => {
     const first = await readerPosts(new Client(app.url), { authorEmail: 'brief@example.org' });
     await ban(first.body.id, { kind: 'email', duration: 'day' });

@@ -1,4 +1,5 @@
-// Kysely's SQLite dialect with two changes for many concurrent writes on SQLite's one connection.
+// Kysely's SQLite dialect with two changes for many concurrent writes on SQLite's one connection,
+// and one for every query (3.).
 //
 // 1. Requests wait for the connection in a queue and are handed it in turn. Kysely's own mutex
 //    wakes every waiter on each release (all but one then wait again): under a hundred
@@ -10,12 +11,20 @@
 //    transaction still runs alone inside its own savepoint, so a failure rolls back only its
 //    own work; and each one's commit resolves only after the shared COMMIT has succeeded, so
 //    nothing is acknowledged before it is durable (test/durability.test.ts).
+// 3. A LIMIT is written into the SQL as a number, not sent as a parameter. SQLite plans a query
+//    with its LIMIT, so binding a new value to a LIMIT parameter throws the plan away: every
+//    `.limit(1)` query was parsed and planned again on each run, statement cache or not, which
+//    cost more than running it. The limits used are few (1, a page size), so the cache stays small.
 import {
   CompiledQuery,
   SqliteDialect,
   SqliteDriver,
+  SqliteQueryCompiler,
+  ValueNode,
   type DatabaseConnection,
   type Driver,
+  type LimitNode,
+  type QueryCompiler,
   type QueryResult,
   type SqliteDialectConfig,
 } from 'kysely';
@@ -173,6 +182,14 @@ class GroupCommitSqliteDriver extends SqliteDriver {
   }
 }
 
+class LiteralLimitCompiler extends SqliteQueryCompiler {
+  protected override visitLimit(node: LimitNode): void {
+    const { limit } = node;
+    if (ValueNode.is(limit) && Number.isSafeInteger(limit.value)) this.append(`limit ${limit.value}`);
+    else super.visitLimit(node);
+  }
+}
+
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
 
@@ -183,5 +200,9 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new GroupCommitSqliteDriver(this.#config);
+  }
+
+  override createQueryCompiler(): QueryCompiler {
+    return new LiteralLimitCompiler();
   }
 }

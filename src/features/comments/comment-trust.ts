@@ -6,16 +6,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { anyRows, type Lookup } from '../../db/prepared.ts';
 import { addressConfirmedLookup, isAddressConfirmed } from '../notifications/notification-addresses.ts';
+import type { CommentPolicy } from '../settings/settings.service.ts';
 import { listStaffIdentities } from '../staff/staff-identities.ts';
 import { approvedCommentFrom, approvedCommentFromReader } from './comment.repository.ts';
 
+/** What the moderation steps know of the author (features/comments/moderation-types.ts). */
 export interface AuthorTrust {
-  /** This reader's cookie earned an approval under this address. */
-  trustedReader: boolean;
-  /** The reader proved they own the address. */
-  addressConfirmed: boolean;
-  /** The address has approved comments, trusted or not (someone may be borrowing a regular's address). */
-  addressHasApprovedComments: boolean;
+  /** This reader's cookie earned an approval under this address, or the reader proved they own it. */
+  knownAuthor: boolean;
+  /** The address has approved comments, but the author is not known: someone may be borrowing a regular's address. */
+  borrowedAddress: boolean;
   /** The e-mail or the name is a staff member's. */
   staffIdentity: 'email' | 'name' | null;
 }
@@ -37,21 +37,30 @@ export function nameKey(name: string): string {
     .toLowerCase();
 }
 
+/**
+ * The author's standing, as far as `policy` asks for it: only the first-time policy reads whether the author is known
+ * (moderation.steps.ts), so under the others their history is not looked up and both are false. Whether they write as
+ * staff counts under every policy.
+ */
 export async function gatherAuthorTrust(
   db: Kysely<Database>,
   author: { email: string; name: string; readerId: string | null },
+  policy: CommentPolicy,
 ): Promise<AuthorTrust> {
   const { email, readerId } = author;
-  // Asked in one statement (a round trip each on PostgreSQL). A null reader is never trusted or proven.
-  const lookups: Record<string, Lookup> = { approved: approvedCommentFrom(email) };
-  if (readerId !== null) {
-    lookups.trusted = approvedCommentFromReader(email, readerId);
-    lookups.confirmed = addressConfirmedLookup(email, readerId);
+  let knownAuthor = false;
+  let borrowedAddress = false;
+  if (policy === 'hold-first-time') {
+    // Asked in one statement (a round trip each on PostgreSQL). A null reader is never trusted or proven.
+    const lookups: Record<string, Lookup> = { approved: approvedCommentFrom(email) };
+    if (readerId !== null) {
+      lookups.trusted = approvedCommentFromReader(email, readerId);
+      lookups.confirmed = addressConfirmedLookup(email, readerId);
+    }
+    const found = await anyRows(db, lookups);
+    knownAuthor = found.trusted === true || found.confirmed === true;
+    borrowedAddress = !knownAuthor && found.approved === true;
   }
-  const found = await anyRows(db, lookups);
-  const trustedReader = found.trusted === true;
-  const addressConfirmed = found.confirmed === true;
-  const addressHasApprovedComments = found.approved === true;
   const name = nameKey(author.name);
   let staffIdentity: AuthorTrust['staffIdentity'] = null;
   for (const staff of await listStaffIdentities(db)) {
@@ -59,5 +68,5 @@ export async function gatherAuthorTrust(
     else if (staffIdentity === null && nameKey(staff.display_name) === name) staffIdentity = 'name';
     if (staffIdentity === 'email') break;
   }
-  return { trustedReader, addressConfirmed, addressHasApprovedComments, staffIdentity };
+  return { knownAuthor, borrowedAddress, staffIdentity };
 }

@@ -260,19 +260,16 @@ export function createCommentService(deps: {
           submission: context.submission,
           now,
         });
-        const trust = await gatherAuthorTrust(trx, {
-          email: draft.authorEmail,
-          name: draft.authorName,
-          readerId: context.readerId,
-        });
-        const knownAuthor = trust.trustedReader || trust.addressConfirmed;
+        const policy = settings.get().commentPolicy;
         const decision = context.approved
           ? { status: 'approved' as const, fired: [] }
           : moderateExplained({
-              policy: settings.get().commentPolicy,
-              knownAuthor,
-              borrowedAddress: !knownAuthor && trust.addressHasApprovedComments,
-              staffIdentity: trust.staffIdentity,
+              policy,
+              ...(await gatherAuthorTrust(
+                trx,
+                { email: draft.authorEmail, name: draft.authorName, readerId: context.readerId },
+                policy,
+              )),
               spam: facts,
             });
         const id = await repo.insertComment(trx, {
@@ -376,17 +373,14 @@ export function createCommentService(deps: {
         const bodyHtml = renderCommentMarkdown(draft.body);
         const { facts, bodyHash } = await spam.assess(trx, { articleId, draft, bodyHtml, now });
         // Judged as a new comment from this reader would be (the same trust rules as post()).
-        const trust = await gatherAuthorTrust(trx, {
-          email: row.author_email,
-          name: row.author_name,
-          readerId: context.readerId,
-        });
-        const knownAuthor = trust.trustedReader || trust.addressConfirmed;
+        const policy = settings.get().commentPolicy;
         const decision = moderateExplained({
-          policy: settings.get().commentPolicy,
-          knownAuthor,
-          borrowedAddress: !knownAuthor && trust.addressHasApprovedComments,
-          staffIdentity: trust.staffIdentity,
+          policy,
+          ...(await gatherAuthorTrust(
+            trx,
+            { email: row.author_email, name: row.author_name, readerId: context.readerId },
+            policy,
+          )),
           spam: facts,
         });
         // A held comment, or one that gained links, goes through the steps again; so does one

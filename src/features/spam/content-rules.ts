@@ -39,8 +39,7 @@ export async function findDuplicate(
   comment: { body: string; authorEmail: string; now: Date },
 ): Promise<DuplicateMatch | null> {
   if (normaliseBody(comment.body).length < DUPLICATE_MIN_LENGTH) return null;
-  // The newest fifty copies are plenty: text copied more often than that is held as a recent copy anyway.
-  const copies = await listCommentsWithBody(db, bodyHash(comment.body), 50);
+  const copies = await listCommentsWithBody(db, bodyHash(comment.body));
   const byAuthor = copies.find((copy) => copy.author_email === comment.authorEmail);
   if (byAuthor) return { kind: 'same-author', commentId: byAuthor.id };
   const since = new Date(comment.now.getTime() - DUPLICATE_WINDOW_HOURS * 3600_000).toISOString();

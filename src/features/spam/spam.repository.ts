@@ -14,14 +14,17 @@ const newNonce = prepared((db, v: { nonce: string; now: string }) =>
     .values({ nonce: v.nonce, used_at: v.now })
     .onConflict((oc) => oc.column('nonce').doNothing()),
 );
-const commentsWithBody = prepared((db, v: { bodyHash: string; limit: number }) =>
+/** The copies of a text looked at: text copied more often than that is held as a recent copy anyway. */
+export const COPIES_LOOKED_AT = 50;
+// A constant limit, written into the SQL (db/sqlite-driver.ts): SQLite plans a query again for each new LIMIT value.
+const commentsWithBody = prepared((db, v: { bodyHash: string }) =>
   db
     .selectFrom('comments')
     .select(['id', 'author_email', 'created_at'])
     .where('body_hash', '=', v.bodyHash)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(v.limit),
+    .limit(COPIES_LOOKED_AT),
 );
 const spamTotals = prepared((db) => db.selectFrom('spam_totals').selectAll().where('id', '=', 1));
 
@@ -38,14 +41,14 @@ export async function pruneFormTokenNonces(db: Q, usedBefore: string): Promise<n
 }
 
 /**
- * The latest comments with this body hash, newest first, in the order of its index (no sort): it runs on every post.
+ * The latest COPIES_LOOKED_AT comments with this body hash, newest first, in the order of its index (no sort): it runs
+ * on every post.
  */
 export function listCommentsWithBody(
   db: Q,
   bodyHash: string,
-  limit: number,
 ): Promise<{ id: number; author_email: string; created_at: string }[]> {
-  return commentsWithBody.execute(db, { bodyHash, limit }).then((result) => result.rows);
+  return commentsWithBody.execute(db, { bodyHash }).then((result) => result.rows);
 }
 
 export async function loadSpamTotals(db: Q): Promise<ModelTotals> {
