@@ -9,7 +9,7 @@ import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { RATING_BANDS } from './rating-bands.ts';
+import { bandChanges, RATING_BANDS } from './rating-bands.ts';
 import * as repo from './rating.repository.ts';
 
 export interface RatingBand {
@@ -48,6 +48,22 @@ export function validateRatingValue(raw: unknown): number {
     });
   }
   return value;
+}
+
+/** The article's five band counts once a rating of `value` (replacing `previous`) is counted. */
+function bandsAfter(
+  article: Record<`rating_band_${1 | 2 | 3 | 4 | 5}`, number>,
+  value: number,
+  previous?: number,
+): number[] {
+  const { b1, b2, b3, b4, b5 } = bandChanges(value, previous);
+  return [
+    article.rating_band_1 + b1,
+    article.rating_band_2 + b2,
+    article.rating_band_3 + b3,
+    article.rating_band_4 + b4,
+    article.rating_band_5 + b5,
+  ];
 }
 
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
@@ -90,7 +106,11 @@ export function createRatingService({
             await countRating(trx, articleId, value, existing.value);
           }
           await webhooks?.notify(trx, { event: 'rating.changed', articleId });
-          return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
+          return {
+            sum: article.rating_sum + value - existing.value,
+            count: article.rating_count,
+            bands: bandsAfter(article, value, existing.value),
+          };
         }
         if (fromAddress >= settings.get().ratingCapPerDay) throw new AppError('rating_cap_reached');
         const row = { articleId, readerId, value, ipHash, now };
@@ -101,7 +121,7 @@ export function createRatingService({
           await countRating(trx, articleId, value);
         }
         await webhooks?.notify(trx, { event: 'rating.changed', articleId });
-        return { sum: article.rating_sum + value, count: article.rating_count + 1 };
+        return { sum: article.rating_sum + value, count: article.rating_count + 1, bands: bandsAfter(article, value) };
       });
       // On PostgreSQL the sums above missed ratings committed meanwhile: the fold's totals are exact.
       const folded = postgres
@@ -109,7 +129,10 @@ export function createRatingService({
         : undefined;
       const result = folded ? { sum: folded.rating_sum, count: folded.rating_count } : written;
       const score = scoreOf(result.sum, result.count);
-      events.emit('rating.changed', { articleId, score, count: result.count });
+      // SQLite's totals are those of the row as this write left it (writes take turns): the
+      // event carries the bands too. PostgreSQL's fold returns no bands; pages read them again.
+      const bands = postgres ? undefined : written.bands;
+      events.emit('rating.changed', { articleId, score, count: result.count, ...(bands && { bands }) });
       return { score, count: result.count, yourRating: value };
     },
 
