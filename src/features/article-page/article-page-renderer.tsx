@@ -105,6 +105,8 @@ interface Figures {
 
 /** How many of each part are kept: the most recently used. */
 const CACHE_LIMIT = 500;
+/** An article rated or commented on within this long is changing: its pages are compressed quickly. */
+const CHANGING_MS = 60_000;
 
 /** A page assembled from the parts, kept with the shared form token's age it carries. */
 interface Assembled {
@@ -145,8 +147,17 @@ export function createArticlePageRenderer(deps: {
   // (SQLite), so the page rebuilt after a rating reads nothing. A rating made elsewhere, a
   // comment or an edit drops them (read again on the next build).
   const figures = cache<number, Figures>();
+  // When each article was last rated or commented on (the most recent CACHE_LIMIT articles).
+  const changedAt = new Map<number, number>();
+  const changed = (articleId: number) => {
+    changedAt.delete(articleId);
+    changedAt.set(articleId, Date.now());
+    if (changedAt.size > CACHE_LIMIT) changedAt.delete(changedAt.keys().next().value!);
+  };
+  const changing = (articleId: number) => Date.now() - (changedAt.get(articleId) ?? -Infinity) < CHANGING_MS;
 
   events.on('rating.changed', ({ articleId, score, count, bands }, { remote }) => {
+    changed(articleId);
     const kept = remote || bands === undefined ? undefined : figures.get(articleId);
     figures.invalidate(articleId);
     if (kept) {
@@ -156,6 +167,7 @@ export function createArticlePageRenderer(deps: {
     for (const part of [reviews, structured, assembled, rated]) part.invalidate(articleId);
   });
   events.on('comment.published', ({ articleId }) => {
+    changed(articleId);
     for (const part of [figures, threads, structured, assembled, rated]) part.invalidate(articleId);
   });
   const clearAll = () => {
@@ -415,7 +427,8 @@ export function createArticlePageRenderer(deps: {
           comments: nest(thread.page, { 'comment-form': blank.comment }),
           'structured-data': structuredData,
         });
-        return { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
+        const body = new CompressedBody(fillByteTemplate(bytes, {}), { changing: changing(article.id) });
+        return { article, body, tokenAge: age };
       },
       article.id,
     );
