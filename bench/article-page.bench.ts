@@ -456,7 +456,9 @@ const COLD_LOOPS = 8;
  *
  * Method: one client, strictly sequential: re-rate (the same reader, alternating 0 and 100, so
  * the data set keeps its size and every write visibly changes the Reviews breakdown), then GET
- * the page as a new visitor, timing only the GET. Throughput = reads / time spent reading.
+ * the page as a new visitor, timing only the GET. Throughput = reads / time spent reading. The
+ * GET accepts brotli and gzip, as every current browser does, so the page read is the compressed
+ * one a reader gets (made once per change by the server; the client decompresses it to check it).
  * Why sequential: with several connections, a read could be served from a cache that another
  * connection's read rebuilt after the last write, so "cold" could not be guaranteed; with one,
  * each read follows its own write, and the breakdown check proves it (`stale` counts reads that

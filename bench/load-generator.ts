@@ -9,6 +9,7 @@
 // server was the bottleneck. A separate process keeps the two apart and lets each report its
 // own CPU use, so a run can say "the client was saturated" instead of misreporting it.
 import { Agent, request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { issueFormToken } from '../src/features/spam/form-token.ts';
 import { cpuMs, serveCalls } from './rpc.ts';
@@ -188,7 +189,15 @@ export interface SequentialResult {
 
 interface Reply {
   status: number;
-  body: string;
+  /** The body as sent (compressed when it says so). */
+  bytes: Buffer;
+  encoding: string | undefined;
+}
+
+/** A reply's body as text, decompressed by its Content-Encoding. */
+function textOf({ bytes, encoding }: Reply): string {
+  const plain = encoding === 'br' ? brotliDecompressSync(bytes) : encoding === 'gzip' ? gunzipSync(bytes) : bytes;
+  return plain.toString('utf8');
 }
 
 function send(
@@ -202,7 +211,13 @@ function send(
     const req = httpRequest(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          bytes: Buffer.concat(chunks),
+          encoding: res.headers['content-encoding'],
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -231,13 +246,15 @@ async function runSequential(params: SequentialParams): Promise<SequentialResult
       // Alternate between the lowest and highest band so every write visibly changes the page.
       flip ^= 1;
       const rated = await send(agent, rateUrl, 'POST', rateHeaders, JSON.stringify({ value: flip ? 100 : 0 }));
-      if (rated.status !== 200) throw new Error(`rating returned ${rated.status}: ${rated.body.slice(0, 200)}`);
+      if (rated.status !== 200) throw new Error(`rating returned ${rated.status}: ${textOf(rated).slice(0, 200)}`);
     }
+    // As a browser asks (every current one accepts brotli and gzip): the page read is the
+    // compressed one a reader gets. The client decompresses it, after the timed part, to check it.
     const t0 = performance.now();
-    const page = await send(agent, pageUrl, 'GET', {});
+    const page = await send(agent, pageUrl, 'GET', { 'accept-encoding': 'br, gzip' });
     const t1 = performance.now();
     if (page.status !== 200) throw new Error(`page returned ${page.status}`);
-    const bands = bandsOf(page.body);
+    const bands = bandsOf(textOf(page));
     if (params.writeFirst && timed && bands === previousBands) stale++;
     previousBands = bands;
     if (timed) latencies.push(t1 - t0);

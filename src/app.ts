@@ -86,7 +86,7 @@ import { capConnections } from './plugins/connections.ts';
 import { validatorCompiler } from './plugins/validators.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
-import { addressKey } from './lib/client-address.ts';
+import { requestAddressKey } from './lib/client-address.ts';
 import { logDestination } from './lib/log-output.ts';
 import { connectRedis } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
@@ -352,7 +352,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...services,
     readers,
     staffCsrf,
-    postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: (request) => addressKey(request.ip) }),
+    postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: requestAddressKey }),
     pages,
     assets,
     layout,

@@ -4,7 +4,16 @@ import { EventEmitter } from 'node:events';
 
 export interface DomainEvents {
   /** An article's score, count or distribution changed. */
-  'rating.changed': { articleId: number; score: number | null; count: number };
+  'rating.changed': {
+    articleId: number;
+    score: number | null;
+    count: number;
+    /**
+     * The five band counts after the change, when the write knew them (SQLite): the page's
+     * widget and structured data are rebuilt from them rather than read again.
+     */
+    bands?: number[];
+  };
   /** A comment became visible to everyone (posted approved, or approved by a moderator). */
   'comment.published': { articleId: number; commentId: number };
   /** Anything else on the article's page changed (text, comment hidden, settings). */

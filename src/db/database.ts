@@ -86,6 +86,11 @@ export function connect(database: DatabaseTarget, { poolSize = 10 }: { poolSize?
   // committed transaction survives the process being killed (it is in the OS's file cache).
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // The WAL is copied back into the database file (a checkpoint, two fsyncs, on the event loop)
+  // every 4,000 pages (16 MB) rather than SQLite's 1,000: under a stream of ratings a checkpoint
+  // stalled every request for 10 ms or more a few times a second, and pages written again and
+  // again (an index's leaves, the article's row) are now copied once per checkpoint.
+  sqlite.pragma('wal_autocheckpoint = 4000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Each transaction runs in a savepoint (sqlite-driver.ts), for which SQLite keeps the original of

@@ -44,3 +44,19 @@ export function addressKey(ip: string): string {
     .map((g) => g.toString(16))
     .join(':')}::/64`;
 }
+
+const requestKeys = new WeakMap<object, string>();
+
+/**
+ * addressKey of a request's client, worked out once per request: the rate limit and the address
+ * hash both ask, and behind a trusted proxy each reading of `request.ip` parses the forwarding
+ * header again.
+ */
+export function requestAddressKey(request: { readonly ip: string }): string {
+  let key = requestKeys.get(request);
+  if (key === undefined) {
+    key = addressKey(request.ip);
+    requestKeys.set(request, key);
+  }
+  return key;
+}

@@ -1,4 +1,4 @@
-import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 // Tokens are cut from a pool of random bytes refilled 4 KB at a time: asking the CSPRNG for 18
 // bytes per reader cookie or form token cost more than the rest of making either. Each byte is
@@ -18,8 +18,17 @@ export function randomToken(bytes = 18): string {
   return token;
 }
 
+// Each secret as a key object, made once: from a string, every HMAC converted the key again.
+const keyObjects = new Map<string, KeyObject>();
+
 export function hmac(key: string, ...parts: string[]): string {
-  return createHmac('sha256', key).update(parts.join('\0')).digest('base64url');
+  let keyObject = keyObjects.get(key);
+  if (keyObject === undefined) {
+    keyObject = createSecretKey(Buffer.from(key, 'utf8'));
+    if (keyObjects.size >= 64) keyObjects.clear();
+    keyObjects.set(key, keyObject);
+  }
+  return createHmac('sha256', keyObject).update(parts.join('\0')).digest('base64url');
 }
 
 export function safeEqual(a: string, b: string): boolean {

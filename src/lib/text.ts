@@ -11,12 +11,26 @@ export function slugify(text: string, maxLength = 80): string {
   return cut || 'article';
 }
 
+// Every article page links its section, tags and author, and its structured data is made again
+// after each rating: the few names a site has are slugged once.
+const archiveSlugs = new Map<string, string>();
+
 /**
  * The slug of a section, tag or author name in its archive's address: lower-case letters and
  * digits of any script joined by hyphens ("Science & Tech" → "science-tech", "Мир" → "мир");
  * empty for an empty name. Stored beside the name when it is written (see article.repository.ts).
  */
 export function archiveSlug(name: string): string {
+  let slug = archiveSlugs.get(name);
+  if (slug === undefined) {
+    slug = makeArchiveSlug(name);
+    if (archiveSlugs.size >= 1000) archiveSlugs.clear();
+    archiveSlugs.set(name, slug);
+  }
+  return slug;
+}
+
+function makeArchiveSlug(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
-import { addressKey } from '../lib/client-address.ts';
+import { requestAddressKey } from '../lib/client-address.ts';
 import { hmac, randomToken, safeEqual } from '../lib/crypto.ts';
 
 export const READER_COOKIE = 'bs_reader';
@@ -114,7 +114,7 @@ export function createReaderTools({ secret, secureCookies }: { secret: string; s
       }
     },
     // Counted per client (an IPv4 address, an IPv6 /64), however the address is written.
-    ipHash: (request) => hmac(secret, 'ip', addressKey(request.ip)).slice(0, 27),
+    ipHash: (request) => hmac(secret, 'ip', requestAddressKey(request)).slice(0, 27),
   };
 }
 

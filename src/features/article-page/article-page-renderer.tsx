@@ -29,7 +29,8 @@ import {
   type CommentFormValues,
   type CommentNotice,
 } from '../comments/comment.views.tsx';
-import type { RatingService } from '../ratings/rating.service.ts';
+import type { RatingDetails, RatingService } from '../ratings/rating.service.ts';
+import { RATING_BANDS } from '../ratings/rating-bands.ts';
 import { RateForm, RatingWidget } from '../ratings/rating-widget.views.tsx';
 import type { Settings } from '../settings/settings.service.ts';
 import { articlePath, type Article } from '../articles/article.model.ts';
@@ -96,8 +97,16 @@ interface Thread {
   replyable: Map<number, string>;
 }
 
+/** What the Reviews widget and the structured data show of an article's ratings and comments. */
+interface Figures {
+  rating: RatingDetails;
+  commentCount: number;
+}
+
 /** How many of each part are kept: the most recently used. */
 const CACHE_LIMIT = 500;
+/** An article rated or commented on within this long is changing: its pages are compressed quickly. */
+const CHANGING_MS = 60_000;
 
 /** A page assembled from the parts, kept with the shared form token's age it carries. */
 interface Assembled {
@@ -133,15 +142,36 @@ export function createArticlePageRenderer(deps: {
   // value in the rate form, kept per value (at most 101 per page), dropped with the shared one.
   const rated = cache<string, Assembled>();
   const forms = cache<string, { rate: ByteTemplate; comment: ByteTemplate }>();
+  // The article's rating and comment count as the widget and the structured data show them:
+  // read once, then kept up to date by this instance's rating events, which carry the totals
+  // (SQLite), so the page rebuilt after a rating reads nothing. A rating made elsewhere, a
+  // comment or an edit drops them (read again on the next build).
+  const figures = cache<number, Figures>();
+  // When each article was last rated or commented on (the most recent CACHE_LIMIT articles).
+  const changedAt = new Map<number, number>();
+  const changed = (articleId: number) => {
+    changedAt.delete(articleId);
+    changedAt.set(articleId, Date.now());
+    if (changedAt.size > CACHE_LIMIT) changedAt.delete(changedAt.keys().next().value!);
+  };
+  const changing = (articleId: number) => Date.now() - (changedAt.get(articleId) ?? -Infinity) < CHANGING_MS;
 
-  events.on('rating.changed', ({ articleId }) => {
+  events.on('rating.changed', ({ articleId, score, count, bands }, { remote }) => {
+    changed(articleId);
+    const kept = remote || bands === undefined ? undefined : figures.get(articleId);
+    figures.invalidate(articleId);
+    if (kept) {
+      const distribution = RATING_BANDS.map((band, i) => ({ ...band, count: bands![i] ?? 0 }));
+      figures.set(articleId, { ...kept, rating: { score, count, distribution } }, articleId);
+    }
     for (const part of [reviews, structured, assembled, rated]) part.invalidate(articleId);
   });
   events.on('comment.published', ({ articleId }) => {
-    for (const part of [threads, structured, assembled, rated]) part.invalidate(articleId);
+    changed(articleId);
+    for (const part of [figures, threads, structured, assembled, rated]) part.invalidate(articleId);
   });
   const clearAll = () => {
-    for (const part of [skeletons, reviews, threads, structured, assembled, rated, forms]) part.invalidate();
+    for (const part of [skeletons, figures, reviews, threads, structured, assembled, rated, forms]) part.invalidate();
   };
   // Every skeleton lists related articles and the sections, which any article's change can
   // alter (a new one published, one withdrawn): all skeletons go, but only this article's
@@ -152,7 +182,7 @@ export function createArticlePageRenderer(deps: {
   events.on('article.changed', ({ articleId }) => {
     if (articleId === null) return clearAll();
     dropPages();
-    for (const part of [reviews, threads, structured]) part.invalidate(articleId);
+    for (const part of [figures, reviews, threads, structured]) part.invalidate(articleId);
   });
   // Settings shape every part (title, reply depth, rating scale); the service hands out a new
   // object on each change, so a change made anywhere (admin page, CLI) empties the caches. The
@@ -203,11 +233,22 @@ export function createArticlePageRenderer(deps: {
     });
   }
 
+  function figuresOf(articleId: number): Promise<Figures> {
+    return figures.load(
+      articleId,
+      async () => {
+        const [rating, live] = await Promise.all([ratings.details(articleId), articles.liveFigures(articleId)]);
+        return { rating, commentCount: live.commentCount };
+      },
+      articleId,
+    );
+  }
+
   function reviewsOf(article: Article): Promise<ByteTemplate> {
     return reviews.load(
       article.id,
       async () => {
-        const rating = await ratings.details(article.id);
+        const { rating } = await figuresOf(article.id);
         return toByteTemplate(
           renderFragment(
             <RatingWidget
@@ -227,7 +268,8 @@ export function createArticlePageRenderer(deps: {
     return structured.load(
       article.id,
       async () => {
-        const fresh = { ...article, ...(await articles.liveFigures(article.id)) };
+        const { rating, commentCount } = await figuresOf(article.id);
+        const fresh = { ...article, rating: { score: rating.score, count: rating.count }, commentCount };
         const { settings, publicUrl } = layout();
         const site = {
           title: settings.siteTitle,
@@ -385,7 +427,8 @@ export function createArticlePageRenderer(deps: {
           comments: nest(thread.page, { 'comment-form': blank.comment }),
           'structured-data': structuredData,
         });
-        return { article, body: new CompressedBody(fillByteTemplate(bytes, {})), tokenAge: age };
+        const body = new CompressedBody(fillByteTemplate(bytes, {}), { changing: changing(article.id) });
+        return { article, body, tokenAge: age };
       },
       article.id,
     );

@@ -2,6 +2,7 @@
 import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../events.ts';
 import { AppError } from '../../errors.ts';
+import { createCache } from '../../lib/cache.ts';
 import { renderArticleMarkdown } from '../../lib/markdown.ts';
 import { nowIso, slugify } from '../../lib/text.ts';
 import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
@@ -64,6 +65,13 @@ export function createArticleService({
   events?: EventBus;
   webhooks?: WebhookNotifier;
 }): ArticleService {
+  // The id and slug of articles found public, for the writes that name one (every rating and
+  // comment asks): kept until any article changes, or a minute at most. Writes check the
+  // stored status again in their own transaction. Without events no change would be heard.
+  const refs =
+    events && createCache<number | string, { id: number; slug: string }>({ maxEntries: 1000, ttlMs: 60_000 });
+  events?.on('article.changed', () => refs!.invalidate());
+
   /**
    * The published (or due) article as `find` reads it (the whole row, or only its state), looked
    * up on the replica, and on the primary before a 404.
@@ -95,11 +103,14 @@ export function createArticleService({
       return article!;
     },
 
-    async findPublishedRef(idOrSlug) {
-      const { row } = await findVisible((q) =>
-        repo.findArticleState(q, typeof idOrSlug === 'number' ? { id: idOrSlug } : { slug: idOrSlug }),
-      );
-      return { id: row.id, slug: row.slug };
+    findPublishedRef(idOrSlug) {
+      const find = async () => {
+        const { row } = await findVisible((q) =>
+          repo.findArticleState(q, typeof idOrSlug === 'number' ? { id: idOrSlug } : { slug: idOrSlug }),
+        );
+        return { id: row.id, slug: row.slug };
+      };
+      return refs ? refs.load(idOrSlug, find) : find();
     },
 
     async liveFigures(id) {

@@ -10,7 +10,7 @@ import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
 import type { WebhookNotifier } from '../webhooks/webhook-notifier.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { RATING_BANDS } from './rating-bands.ts';
+import { bandChanges, RATING_BANDS } from './rating-bands.ts';
 import * as repo from './rating.repository.ts';
 
 export interface RatingBand {
@@ -49,6 +49,22 @@ export function validateRatingValue(raw: unknown): number {
     });
   }
   return value;
+}
+
+/** The article's five band counts once a rating of `value` (replacing `previous`) is counted. */
+function bandsAfter(
+  article: Record<`rating_band_${1 | 2 | 3 | 4 | 5}`, number>,
+  value: number,
+  previous?: number,
+): number[] {
+  const { b1, b2, b3, b4, b5 } = bandChanges(value, previous);
+  return [
+    article.rating_band_1 + b1,
+    article.rating_band_2 + b2,
+    article.rating_band_3 + b3,
+    article.rating_band_4 + b4,
+    article.rating_band_5 + b5,
+  ];
 }
 
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
@@ -105,16 +121,22 @@ export function createRatingService({
           await repo.updateRatingValue(trx, existing.id, value, now);
           await countRating(trx, articleId, value, existing.value);
           await webhooks?.notify(trx, { event: 'rating.changed', articleId });
-          return { sum: article.rating_sum + value - existing.value, count: article.rating_count };
+          return {
+            sum: article.rating_sum + value - existing.value,
+            count: article.rating_count,
+            bands: bandsAfter(article, value, existing.value),
+          };
         }
         if (fromAddress >= settings.get().ratingCapPerDay) throw new AppError('rating_cap_reached');
         await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
         await countRating(trx, articleId, value);
         await webhooks?.notify(trx, { event: 'rating.changed', articleId });
-        return { sum: article.rating_sum + value, count: article.rating_count + 1 };
+        return { sum: article.rating_sum + value, count: article.rating_count + 1, bands: bandsAfter(article, value) };
       });
       const score = scoreOf(written.sum, written.count);
-      events.emit('rating.changed', { articleId, score, count: written.count });
+      // The totals are those of the row as this write left it (SQLite's writes take turns): the
+      // event carries the bands too, so the page rebuilt after it reads nothing.
+      events.emit('rating.changed', { articleId, score, count: written.count, bands: written.bands });
       return { score, count: written.count, yourRating: value };
     },
 
