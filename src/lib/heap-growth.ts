@@ -18,7 +18,7 @@ function collector(): () => void {
 }
 
 /** Returns a check to call between batches: it collects when the heap has grown by `stepMb` since the last collection. */
-export function heapGrowthBrake(stepMb = 24): () => void {
+export function heapGrowthBrake(stepMb = 16): () => void {
   const step = stepMb * 1024 * 1024;
   let floor = getHeapStatistics().used_heap_size;
   return () => {

@@ -99,7 +99,7 @@ export function uploadsPathOf(url: string): string {
 // Its young generation is kept small, since that is memory it holds whether used or not: the two
 // threads together stay within the import's memory budget (bench/import-site.ts).
 declare const BROADSHEET_BUILT: boolean | undefined;
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 8 };
 
 function startWorker(input: WxrWorkerInput): Worker {
   const options = { workerData: input, resourceLimits: WORKER_LIMITS };
