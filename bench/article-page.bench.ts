@@ -66,6 +66,8 @@ const TARGETS = {
 const POSTGRES_TARGETS = { commentsPerSecond: 1500, ratingsPerSecond: 3000 };
 const WRK_CONNECTIONS = 50;
 const DEPLOYED_WARMUP_S = 3;
+const WRK_ROUNDS = 3;
+const WRK_ROUND_S = 2;
 
 // ---- Broadsheet, in this process --------------------------------------------------------------
 
@@ -917,30 +919,56 @@ async function measureReaders(
       // The same header lines too: the bare server writes the same bytes, so only the work differs.
       headers: sent.lines.filter(([name]) => !NODE_WRITES.has(name)),
     } satisfies CapturedResponse);
-    const run = async (server: 'bare' | 'broadsheet', target: string) => {
+    const run = async (server: 'bare' | 'broadsheet', target: string, warm: boolean) => {
       const params = { url: target, connections: WRK_CONNECTIONS, headers: all };
-      await runWrk({ ...params, durationS: WARMUP_S });
-      const result = await accounted(rig, server, () => runWrk({ ...params, durationS: MEASURE_S }));
+      if (warm) await runWrk({ ...params, durationS: WARMUP_S });
+      const result = await accounted(rig, server, () => runWrk({ ...params, durationS: WRK_ROUND_S }));
       if (result.errors > 0) throw new Error(`${reader}, ${server}: ${result.errors} responses were not 200`);
       if (result.socketErrors > 0)
         console.log(`  (${reader}, ${server}: ${result.socketErrors} socket errors or timeouts)`);
       return result;
     };
+    // The two servers take turns, a short round each: this machine's speed drifts by tens of per
+    // cent over seconds (other tenants of its host), and one long run each put the drift in the ratio.
+    const bare: (WrkResult & CpuShares)[] = [];
+    const broadsheet: (WrkResult & CpuShares)[] = [];
+    for (let round = 0; round < WRK_ROUNDS; round++) {
+      bare.push(await run('bare', bareUrl + path, round === 0));
+      broadsheet.push(await run('broadsheet', url + path, round === 0));
+    }
     const headerBytes = sent.lines.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0);
     rows.push({
       reader,
       bytes: sent.body.length,
       headerBytes,
-      bare: await run('bare', bareUrl + path),
-      broadsheet: await run('broadsheet', url + path),
+      bare: combineRounds(bare),
+      broadsheet: combineRounds(broadsheet),
     });
   }
   return rows;
 }
 
+/** One server's rounds as one run: their requests over their time, their CPU shares weighted by time. */
+function combineRounds(rounds: (WrkResult & CpuShares)[]): WrkResult & CpuShares {
+  const sum = (pick: (r: WrkResult & CpuShares) => number) => rounds.reduce((total, r) => total + pick(r), 0);
+  const elapsedMs = sum((r) => r.elapsedMs);
+  const share = (pick: (r: CpuShares) => number) => sum((r) => pick(r) * r.elapsedMs) / elapsedMs;
+  return {
+    rps: (sum((r) => r.requests) * 1000) / elapsedMs,
+    requests: sum((r) => r.requests),
+    errors: sum((r) => r.errors),
+    socketErrors: sum((r) => r.socketErrors),
+    elapsedMs,
+    clientCpuMs: sum((r) => r.clientCpuMs),
+    serverCpuPercent: share((r) => r.serverCpuPercent),
+    clientCpuPercent: share((r) => r.clientCpuPercent),
+    otherCpuPercent: share((r) => r.otherCpuPercent),
+  };
+}
+
 function printWrkTable(rows: WrkRow[]): void {
   console.log(
-    `\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes (headers included): ${MEASURE_S} s after a ${WARMUP_S} s warm-up`,
+    `\nArticle page through wrk (${WRK_CONNECTIONS} connections, brotli), each reader against a bare server sending the same bytes (headers included), the two taking turns: ${WRK_ROUNDS} rounds of ${WRK_ROUND_S} s each after a ${WARMUP_S} s warm-up`,
   );
   printTable(
     [
