@@ -52,7 +52,7 @@ export const metricsPlugin = fp(
       };
       requests.record(labels, reply.elapsedTime / 1000);
     });
-    sharedFastPath?.onServed((labels, seconds) => requests.record(labels, seconds));
+    sharedFastPath?.onServed((labels, seconds) => requests.recordKept(labels, seconds));
 
     new Gauge({
       name: 'broadsheet_db_pool_connections',
