@@ -20,7 +20,7 @@ interface Series {
   buckets: number[];
 }
 
-export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export interface RequestMetrics {
   record(labels: RequestLabels, seconds: number): void;

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { anyRows, type Lookup } from '../../db/prepared.ts';
-import { addressConfirmedLookup, isAddressConfirmed } from '../notifications/notification-addresses.ts';
+import { addressConfirmedLookup } from '../notifications/notification-addresses.ts';
 import type { CommentPolicy } from '../settings/settings.service.ts';
 import { listStaffIdentities } from '../staff/staff-identities.ts';
 import { approvedCommentFrom, approvedCommentFromReader } from './comment.repository.ts';
@@ -19,13 +19,6 @@ export interface AuthorTrust {
   /** The e-mail or the name is a staff member's. */
   staffIdentity: 'email' | 'name' | null;
 }
-
-/**
- * Whether the owner of this address has proved it, from this reader's browser: they pressed the
- * button behind the link in the confirmation mail of reply notifications
- * (features/notifications/notification-addresses.ts).
- */
-export { isAddressConfirmed };
 
 /** Names compared as a person reads them: compatibility forms, invisible characters and case ignored. */
 export function nameKey(name: string): string {

@@ -267,7 +267,7 @@ export async function saveLegacyPaths(db: Q, rows: { path: string; article_id: n
 }
 
 /** SQLite's page cache while an import runs, in KiB (SQLite's own default is 2 MB). */
-export const IMPORT_CACHE_KIB = 8 * 1024;
+const IMPORT_CACHE_KIB = 8 * 1024;
 
 /**
  * Sets SQLite up for an import's large transactions; returns what puts it back. Each batch inserts
