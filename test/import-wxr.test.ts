@@ -12,6 +12,7 @@ import { ImportError, importedAnything, type ImportReport } from '../src/feature
 import { commentToMarkdown } from '../src/features/importer/html-to-markdown.ts';
 import { importSite } from '../src/features/importer/import.service.ts';
 import { renderCommentMarkdown } from '../src/lib/markdown.ts';
+import { writeWxr } from '../bench/wxr-generator.ts';
 import { SAMPLE_FILE, SAMPLE_SLUG, SEED_FILE, SEED_SLUG, seedSkip } from './helpers/broadsheet.ts';
 import { runBroadsheet } from './helpers/process.ts';
 import { Client, createTestDatabase, startTestApp, type TestApp } from './helpers/test-app.ts';
@@ -523,6 +524,49 @@ describe('WordPress import', () => {
     assert.equal(seeded.format, 'scraped article');
     const row = await article(app, SEED_SLUG);
     assert.deepEqual([row.rating_sum, row.rating_count], [255, 3]);
+  });
+});
+
+describe('a WordPress site larger than one batch', () => {
+  let app: TestApp;
+  let dir: string;
+  before(async () => {
+    app = await startTestApp();
+    dir = mkdtempSync(join(tmpdir(), 'broadsheet-wxr-large-'));
+  });
+  after(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports every post and threaded comment across its batches, and again adds nothing', async () => {
+    // 450 posts of 10 comments: three batches (200 posts each at most), read and converted in a
+    // worker thread while they are written.
+    const file = join(dir, 'site.xml');
+    await writeWxr(file, { posts: 450, commentsPerPost: 10 });
+    const progress: number[] = [];
+    const report = await importSite(app.services, file, {
+      onProgress: (step, done, total) => step === 'importing' && progress.push(done / total),
+    });
+    assert.equal(report.counts['created.article'], 450);
+    assert.equal(report.counts['created.comment'], 4500);
+    assert.equal(await count(app, 'articles'), 450);
+    assert.equal(await count(app, 'comments'), 4500);
+    assert.ok(progress.length >= 3 && progress.at(-1) === 1, `progress by batch: ${progress.join(', ')}`);
+    // Every second and third comment of a post answers the one before it.
+    const last = await article(app, 'story-450');
+    const thread = await commentsOf(app, last.id);
+    const byId = new Map(thread.map((c) => [c.id, c]));
+    assert.equal(thread.filter((c) => c.parent_id !== null).length, 6);
+    for (const reply of thread.filter((c) => c.parent_id !== null))
+      assert.equal(byId.get(reply.parent_id!)?.depth, reply.depth - 1, 'a reply sits under its parent');
+    const shown = await new Client(app.url).page(`/articles/story-450`);
+    assert.match(shown.html, /Comment 9 on story 450: a sensible point/);
+
+    const again = await importSite(app.services, file);
+    assert.equal(again.counts['created.article'] ?? 0, 0);
+    assert.equal(again.counts['created.comment'] ?? 0, 0);
+    assert.equal(await count(app, 'comments'), 4500);
   });
 });
 
