@@ -92,6 +92,23 @@ describe('the shared page answered again before the framework', () => {
     assert.equal(current.status, 304);
   });
 
+  it('sends a page changed moments ago as gzip to a browser that takes both, then brotli once it stands', async () => {
+    const browser = { 'accept-encoding': 'gzip, deflate, br' };
+    await new Client(app.url).request(`${path}/rating`, { method: 'POST', form: { value: '100' } });
+    const fresh = await fetch(app.url + path, { headers: browser });
+    assert.equal(fresh.headers.get('content-encoding'), 'gzip');
+    const text = await fresh.text();
+    assert.match(text, /<\/html>\s*$/);
+    const again = await fetch(app.url + path, { headers: browser });
+    assert.equal(again.headers.get('etag'), fresh.headers.get('etag'));
+    assert.equal(await again.text(), text);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const settled = await fetch(app.url + path, { headers: browser });
+    assert.equal(settled.headers.get('content-encoding'), 'br');
+    assert.equal(settled.headers.get('etag'), fresh.headers.get('etag'));
+    assert.equal(await settled.text(), text);
+  });
+
   it('lets the framework answer when the changed page is no longer there', async () => {
     const gone = await createArticle(app.services);
     const goneUrl = `${app.url}/articles/${gone.slug}`;

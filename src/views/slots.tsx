@@ -18,11 +18,13 @@ const MARK = /<bs-slot name="([a-z-]+)"><\/bs-slot>/g;
 /**
  * A page or part as UTF-8 bytes with named holes: slots for other parts, and short
  * per-request strings (tokens). Encoding a 60 KB page costs more than everything else in
- * serving it, so each part is encoded once and parts are joined as bytes.
+ * serving it, so each part is encoded once and parts are joined as bytes. The parts' buffers
+ * stay apart (pieces) down to the finished page: a page's gzip form is joined from its pieces'
+ * deflate streams, each made once (lib/compressed-body.ts).
  */
 export interface ByteTemplate {
-  /** Literal bytes; between chunk i and i+1 stands hole i. */
-  chunks: Buffer[];
+  /** Literal bytes, as pieces; between chunk i and i+1 stands hole i. */
+  chunks: Buffer[][];
   holes: string[];
 }
 
@@ -30,45 +32,53 @@ export interface ByteTemplate {
 export function toByteTemplate(html: string, tokens: Record<string, string> = {}): ByteTemplate {
   const byMarker = new Map(Object.entries(tokens).map(([name, marker]) => [marker, name]));
   const alternatives = [MARK.source, ...[...byMarker.keys()].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))];
-  const chunks: Buffer[] = [];
+  const chunks: Buffer[][] = [];
   const holes: string[] = [];
   let last = 0;
   for (const match of html.matchAll(new RegExp(alternatives.join('|'), 'g'))) {
-    chunks.push(Buffer.from(html.slice(last, match.index)));
+    chunks.push([Buffer.from(html.slice(last, match.index))]);
     holes.push(match[1] ?? byMarker.get(match[0])!);
     last = match.index! + match[0].length;
   }
-  chunks.push(Buffer.from(html.slice(last)));
+  chunks.push([Buffer.from(html.slice(last))]);
   return { chunks, holes };
 }
 
-/** Puts parts into the holes of the same name; other holes stay open. Adjacent bytes are joined. */
+/** Puts parts into the holes of the same name; other holes stay open. */
 export function nest(template: ByteTemplate, parts: Record<string, ByteTemplate>): ByteTemplate {
-  const chunks: Buffer[] = [];
+  const chunks: Buffer[][] = [];
   const holes: string[] = [];
-  let pending: Buffer[] = [template.chunks[0]!];
+  let pending: Buffer[] = [...template.chunks[0]!];
   const append = (t: ByteTemplate) => {
-    pending.push(t.chunks[0]!);
+    pending.push(...t.chunks[0]!);
     for (let i = 0; i < t.holes.length; i++) {
-      chunks.push(Buffer.concat(pending));
+      chunks.push(pending);
       holes.push(t.holes[i]!);
-      pending = [t.chunks[i + 1]!];
+      pending = [...t.chunks[i + 1]!];
     }
   };
   for (let i = 0; i < template.holes.length; i++) {
     const part = parts[template.holes[i]!];
     if (part) append(part);
-    else append({ chunks: [Buffer.alloc(0), Buffer.alloc(0)], holes: [template.holes[i]!] });
-    pending.push(template.chunks[i + 1]!);
+    else append({ chunks: [[], []], holes: [template.holes[i]!] });
+    pending.push(...template.chunks[i + 1]!);
   }
-  chunks.push(Buffer.concat(pending));
+  chunks.push(pending);
   return { chunks, holes };
+}
+
+/** The finished bytes as pieces, with each remaining hole filled from `values`. */
+export function templatePieces(template: ByteTemplate, values: Record<string, string>): Buffer[] {
+  const pieces: Buffer[] = [...template.chunks[0]!];
+  for (let i = 0; i < template.holes.length; i++) {
+    const value = values[template.holes[i]!];
+    if (value) pieces.push(Buffer.from(value));
+    pieces.push(...template.chunks[i + 1]!);
+  }
+  return pieces;
 }
 
 /** The finished bytes, with each remaining hole filled from `values`. */
 export function fillByteTemplate(template: ByteTemplate, values: Record<string, string>): Buffer {
-  const parts: Buffer[] = [template.chunks[0]!];
-  for (let i = 0; i < template.holes.length; i++)
-    parts.push(Buffer.from(values[template.holes[i]!] ?? ''), template.chunks[i + 1]!);
-  return Buffer.concat(parts);
+  return Buffer.concat(templatePieces(template, values));
 }

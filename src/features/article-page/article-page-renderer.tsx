@@ -17,7 +17,7 @@ import type { EventBus } from '../../events.ts';
 import { AppError, type FieldErrors } from '../../errors.ts';
 import { renderFragment, renderPage } from '../../views/html.ts';
 import type { LayoutContext } from '../../views/layout.tsx';
-import { fillByteTemplate, nest, Slot, toByteTemplate, type ByteTemplate } from '../../views/slots.tsx';
+import { fillByteTemplate, nest, Slot, templatePieces, toByteTemplate, type ByteTemplate } from '../../views/slots.tsx';
 import type { ArchiveService } from '../archives/archive.service.ts';
 import type { PublicComment } from '../comments/comment.model.ts';
 import { closedByAge, type CommentService, type ThreadPage } from '../comments/comment.service.ts';
@@ -105,7 +105,7 @@ interface Figures {
 
 /** How many of each part are kept: the most recently used. */
 const CACHE_LIMIT = 500;
-/** An article rated or commented on within this long is changing: its pages are compressed quickly. */
+/** An article rated or commented on within this long is changing: its new pages are first sent as gzip joined from parts. */
 const CHANGING_MS = 60_000;
 
 /** A page assembled from the parts, kept with the shared form token's age it carries. */
@@ -427,7 +427,7 @@ export function createArticlePageRenderer(deps: {
           comments: nest(thread.page, { 'comment-form': blank.comment }),
           'structured-data': structuredData,
         });
-        const body = new CompressedBody(fillByteTemplate(bytes, {}), { changing: changing(article.id) });
+        const body = new CompressedBody(templatePieces(bytes, {}), { changing: changing(article.id) });
         return { article, body, tokenAge: age };
       },
       article.id,

@@ -70,14 +70,14 @@ interface Entry extends Served {
 function answerFor(entry: Entry, acceptEncoding = ''): Answer {
   const known = entry.byAcceptEncoding.get(acceptEncoding);
   if (known !== undefined) return known;
-  const { encoding, bytes } = encodedFor(entry.body, acceptEncoding);
+  const { encoding, bytes, lasting } = encodedFor(entry.body, acceptEncoding);
   let answer = entry.answers.get(encoding ?? '');
   if (answer === undefined) {
     const headers = encoding ? [...entry.headers, 'content-encoding', encoding] : [...entry.headers];
     answer = { headers: [...headers, 'content-length', String(bytes.length)], bytes };
     entry.answers.set(encoding ?? '', answer);
   }
-  if (entry.byAcceptEncoding.size < MAX_ACCEPT_ENCODINGS) entry.byAcceptEncoding.set(acceptEncoding, answer);
+  if (lasting && entry.byAcceptEncoding.size < MAX_ACCEPT_ENCODINGS) entry.byAcceptEncoding.set(acceptEncoding, answer);
   return answer;
 }
 
