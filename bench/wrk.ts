@@ -12,6 +12,8 @@ export interface WrkResult {
   elapsedMs: number;
   /** CPU wrk used (user + system), ms. */
   clientCpuMs: number;
+  /** What wrk printed (a script's done() adds its own lines). */
+  output: string;
 }
 
 export function wrkAvailable(): Promise<boolean> {
@@ -29,11 +31,14 @@ export function runWrk({
   connections,
   durationS,
   headers = {},
+  script,
 }: {
   url: string;
   connections: number;
   durationS: number;
   headers?: Record<string, string>;
+  /** A Lua script (its path) and the arguments it is given. */
+  script?: { path: string; args: string[] };
 }): Promise<WrkResult> {
   const args = [
     '-t',
@@ -43,12 +48,12 @@ export function runWrk({
     '-d',
     `${durationS}s`,
     ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
-    url,
+    ...(script ? ['-s', script.path, url, '--', ...script.args] : [url]),
   ];
-  const script = `wrk ${args.map(quote).join(' ')}; times`;
+  const command = `wrk ${args.map(quote).join(' ')}; times`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
@@ -69,7 +74,7 @@ export function runWrk({
         const [, m, s] = /(\d+)m([\d.]+)s/.exec(t)!;
         return sum + (Number(m) * 60 + Number(s)) * 1000;
       }, 0);
-      resolve({ rps, requests, errors: non2xx, socketErrors, elapsedMs, clientCpuMs });
+      resolve({ rps, requests, errors: non2xx, socketErrors, elapsedMs, clientCpuMs, output: out });
     });
   });
 }
