@@ -48,13 +48,17 @@ export function createCache<K, V, S = never>(options: {
   scopeOf?: (value: V) => S;
 }): Cache<K, V, S> {
   const { maxEntries, ttlMs = Infinity, scopeOf } = options;
-  // Map order is the eviction order: a value read or kept moves to the back.
+  // Map order is the eviction order: a value read or kept moves to the back. The key at the back
+  // is remembered: a hot page read thousands of times a second is already there, and moving it
+  // (a delete and a set) cost more than the rest of the read.
   const entries = new Map<K, Entry<V, S>>();
   const flights = new Map<K, Flight<V, S>>();
+  let newest: { key: K } | undefined;
 
   function keep(key: K, value: V, scope: S | undefined): void {
     entries.delete(key);
     entries.set(key, { value, scope, expires: Date.now() + ttlMs });
+    newest = { key };
     if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
   }
 
@@ -62,9 +66,15 @@ export function createCache<K, V, S = never>(options: {
     get(key) {
       const entry = entries.get(key);
       if (entry === undefined) return undefined;
-      entries.delete(key);
-      if (entry.expires !== Infinity && entry.expires <= Date.now()) return undefined;
-      entries.set(key, entry);
+      if (entry.expires !== Infinity && entry.expires <= Date.now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      if (newest?.key !== key) {
+        entries.delete(key);
+        entries.set(key, entry);
+        newest = { key };
+      }
       return entry.value;
     },
 
