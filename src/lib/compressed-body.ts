@@ -35,17 +35,31 @@ const digests = new WeakMap<Buffer, Buffer>();
 function deflatedPiece(piece: Buffer): Buffer {
   let stream = deflated.get(piece);
   if (stream === undefined) {
-    stream = deflateRawSync(piece, { level: GZIP_LEVEL, finishFlush: constants.Z_SYNC_FLUSH });
+    // A window no larger than the piece compresses it the same, and zlib sets up the default
+    // one (32 KB, with its hash tables) in more time than a few kilobytes take to compress.
+    const windowBits = Math.min(15, Math.max(9, Math.ceil(Math.log2(piece.length + 262))));
+    stream = deflateRawSync(piece, {
+      level: GZIP_LEVEL,
+      windowBits,
+      memLevel: Math.min(8, windowBits - 7),
+      finishFlush: constants.Z_SYNC_FLUSH,
+    });
     deflated.set(piece, stream);
   }
   return stream;
 }
 
-function gzipOf(pieces: readonly Buffer[], plain: () => Buffer): Buffer {
+/** The pieces as one gzip member; the whole is never joined (its CRC-32 runs on over the pieces). */
+function gzipOf(pieces: readonly Buffer[]): Buffer {
+  let crc = 0;
+  let length = 0;
+  for (const piece of pieces) {
+    crc = crc32(piece, crc);
+    length += piece.length;
+  }
   const trailer = Buffer.alloc(8);
-  const whole = plain();
-  trailer.writeUInt32LE(crc32(whole), 0);
-  trailer.writeUInt32LE(whole.length % 2 ** 32, 4);
+  trailer.writeUInt32LE(crc, 0);
+  trailer.writeUInt32LE(length % 2 ** 32, 4);
   return Buffer.concat([GZIP_HEADER, ...pieces.map(deflatedPiece), FINAL_EMPTY_BLOCK, trailer]);
 }
 
@@ -115,7 +129,7 @@ export class CompressedBody {
   }
 
   get gzip(): Buffer {
-    this.gzipped ??= gzipOf(this.pieces, () => this.plain);
+    this.gzipped ??= gzipOf(this.pieces);
     return this.gzipped;
   }
 }
