@@ -7,7 +7,7 @@
 // Each piece is then deflated once, on its own, and kept for as long as the piece is: the gzip
 // form of a page rebuilt after a rating is the unchanged parts' deflate streams joined around
 // the changed parts' (a few kilobytes compressed again), not the whole page compressed anew.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { brotliCompressSync, constants, crc32, deflateRawSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -23,6 +23,8 @@ const BROTLI_QUALITY = { settled: 5, changing: 2 };
 /** How long a changing page stands before it is worth compressing with brotli. */
 const BROTLI_AFTER_MS = 1000;
 const GZIP_LEVEL = 6;
+/** Pieces this small go stored in a changing body's gzip (see gzipOf). */
+const STORED_BELOW = 4096;
 
 // A gzip member (RFC 1952): header (no name, no time, Unix), a raw deflate stream, CRC-32 and
 // length. Each piece's stream ends with a sync flush (byte-aligned, not final) and refers only to
@@ -49,21 +51,43 @@ function deflatedPiece(piece: Buffer): Buffer {
   return stream;
 }
 
-/** The pieces as one gzip member; the whole is never joined (its CRC-32 runs on over the pieces). */
-function gzipOf(pieces: readonly Buffer[]): Buffer {
+/** A piece as a stored (uncompressed) deflate block: a header byte at a byte boundary, LEN, NLEN, the bytes. */
+function storedPiece(piece: Buffer): Buffer[] {
+  const header = Buffer.from([
+    0,
+    piece.length & 0xff,
+    piece.length >> 8,
+    ~piece.length & 0xff,
+    (~piece.length >> 8) & 0xff,
+  ]);
+  return [header, piece];
+}
+
+/**
+ * The pieces as one gzip member; the whole is never joined (its CRC-32 runs on over the pieces).
+ * `storeSmall`: pieces under STORED_BELOW go stored, not compressed. A page made again after each
+ * rating changes only such pieces (the Reviews widget, the structured data), and setting zlib up
+ * for each took more time than the rest of the rebuild: they add a kilobyte or two to a gzip body
+ * that is replaced by brotli once it stands.
+ */
+function gzipOf(pieces: readonly Buffer[], storeSmall: boolean): Buffer {
   let crc = 0;
   let length = 0;
+  const parts: Buffer[] = [GZIP_HEADER];
   for (const piece of pieces) {
     crc = crc32(piece, crc);
     length += piece.length;
+    if (storeSmall && piece.length < STORED_BELOW && !deflated.has(piece)) parts.push(...storedPiece(piece));
+    else parts.push(deflatedPiece(piece));
   }
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(crc, 0);
   trailer.writeUInt32LE(length % 2 ** 32, 4);
-  return Buffer.concat([GZIP_HEADER, ...pieces.map(deflatedPiece), FINAL_EMPTY_BLOCK, trailer]);
+  parts.push(FINAL_EMPTY_BLOCK, trailer);
+  return Buffer.concat(parts);
 }
 
-const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest();
+const sha1 = (bytes: Buffer) => hash('sha1', bytes, 'buffer');
 
 /** The ETag of these bytes: of their digest, or (pieces) of the pieces' digests, each made once. */
 function etagOf(pieces: readonly Buffer[]): string {
@@ -129,7 +153,7 @@ export class CompressedBody {
   }
 
   get gzip(): Buffer {
-    this.gzipped ??= gzipOf(this.pieces);
+    this.gzipped ??= gzipOf(this.pieces, this.changing);
     return this.gzipped;
   }
 }
