@@ -1,6 +1,6 @@
 // Serves the built stylesheet and script: immutable, precompressed.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Assets } from '../views/assets.ts';
+import { sendAsset, type Assets } from '../views/assets.ts';
 
 export function assetRoutes(assets: Assets): FastifyPluginAsync {
   return async (app) => {
@@ -11,14 +11,8 @@ export function assetRoutes(assets: Assets): FastifyPluginAsync {
       async (request, reply) => {
         const asset = assets.byPath.get(`/assets/${request.params.file}`);
         if (!asset) return reply.callNotFound();
-        const accepts = request.headers['accept-encoding'] ?? '';
-        reply
-          .header('cache-control', 'public, max-age=31536000, immutable')
-          .header('vary', 'accept-encoding')
-          .type(asset.type);
-        if (/\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(asset.br);
-        if (/\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(asset.gzip);
-        return reply.send(asset.body);
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+        return sendAsset(request, reply, asset);
       },
     );
   };

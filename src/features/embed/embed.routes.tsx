@@ -5,6 +5,7 @@ import type { AppDeps } from '../../deps.ts';
 import { articlePath } from '../articles/article.model.ts';
 import { readerFormQuery, sendArticlePage, type ArticlePageDeps } from '../article-page/article-page.routes.tsx';
 import { MAX_THREAD_URL } from './embed-urls.ts';
+import { sendAsset } from '../../views/assets.ts';
 
 export function embedPages(
   deps: ArticlePageDeps & Pick<AppDeps, 'assets' | 'threads' | 'postLimit'>,
@@ -13,12 +14,8 @@ export function embedPages(
   return async (app) => {
     // GET /embed.js — the loader host pages include; a fixed address, so cached for minutes, not forever
     app.get('/embed.js', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
-      const loader = assets.embedLoader;
-      const accepts = request.headers['accept-encoding'] ?? '';
-      reply.header('cache-control', 'public, max-age=300').header('vary', 'accept-encoding').type(loader.type);
-      if (/\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(loader.br);
-      if (/\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(loader.gzip);
-      return reply.send(loader.body);
+      reply.header('cache-control', 'public, max-age=300');
+      return sendAsset(request, reply, assets.embedLoader);
     });
 
     // GET /embed/threads/:slug — the frame: Reviews widget, comments and forms; framed only by the allowed origins
