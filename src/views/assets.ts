@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { build } from 'esbuild';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bundleBrowserAssets, readBrowserAssets, type BundleName } from './browser-bundles.ts';
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -35,68 +35,25 @@ export interface Assets {
   byPath: Map<string, Asset>;
 }
 
-// scripts/build.mjs defines BROADSHEET_BUILT for the compiled program in dist/, which builds the
-// browser assets from the sources beside it.
+// scripts/build.mjs defines BROADSHEET_BUILT for the compiled program in dist/, which reads the
+// bundles it built into dist/browser/ (esbuild is not even loaded); from the sources they are
+// bundled here, at start.
 declare const BROADSHEET_BUILT: boolean | undefined;
-const here =
-  typeof BROADSHEET_BUILT !== 'undefined' ? new URL('../src/views/', import.meta.url) : new URL('.', import.meta.url);
+
+async function bundles(): Promise<Record<BundleName, Buffer>> {
+  if (typeof BROADSHEET_BUILT !== 'undefined') return readBrowserAssets(new URL('./browser/', import.meta.url));
+  return bundleBrowserAssets(new URL('.', import.meta.url));
+}
 
 export async function buildAssets(): Promise<Assets> {
-  const css = await build({
-    entryPoints: [new URL('./site.css', here).pathname],
-    bundle: true,
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = (entry: string) =>
-    build({
-      entryPoints: [new URL(entry, here).pathname],
-      bundle: true,
-      minify: true,
-      format: 'iife',
-      target: ['es2020'],
-      write: false,
-      logLevel: 'silent',
-    });
-  const [js, moderationJs, editorJs, frameJs, loaderJs] = await Promise.all([
-    script('../client/article.ts'),
-    script('../client/moderation.ts'),
-    script('../client/editor.ts'),
-    script('../client/embed-frame.ts'),
-    script('../client/embed.ts'),
-  ]);
-  const stylesheet = asset('site', 'css', 'text/css; charset=utf-8', Buffer.from(css.outputFiles[0]!.contents));
-  const articleScript = asset(
-    'article',
-    'js',
-    'text/javascript; charset=utf-8',
-    Buffer.from(js.outputFiles[0]!.contents),
-  );
-  const moderationScript = asset(
-    'moderation',
-    'js',
-    'text/javascript; charset=utf-8',
-    Buffer.from(moderationJs.outputFiles[0]!.contents),
-  );
-  const editorScript = asset(
-    'editor',
-    'js',
-    'text/javascript; charset=utf-8',
-    Buffer.from(editorJs.outputFiles[0]!.contents),
-  );
-  const embedFrameScript = asset(
-    'embed-frame',
-    'js',
-    'text/javascript; charset=utf-8',
-    Buffer.from(frameJs.outputFiles[0]!.contents),
-  );
-  const embedLoader = asset(
-    'embed',
-    'js',
-    'text/javascript; charset=utf-8',
-    Buffer.from(loaderJs.outputFiles[0]!.contents),
-  );
+  const built = await bundles();
+  const script = (name: BundleName) => asset(name, 'js', 'text/javascript; charset=utf-8', built[name]);
+  const stylesheet = asset('site', 'css', 'text/css; charset=utf-8', built.site);
+  const articleScript = script('article');
+  const moderationScript = script('moderation');
+  const editorScript = script('editor');
+  const embedFrameScript = script('embed-frame');
+  const embedLoader = script('embed');
   return {
     stylesheet,
     articleScript,
