@@ -92,20 +92,20 @@ const sha1 = (bytes: Buffer) => hash('sha1', bytes, 'buffer');
 /** The ETag of these bytes: of their digest, or (pieces) of the pieces' digests, each made once. */
 function etagOf(pieces: readonly Buffer[]): string {
   if (pieces.length === 1) return `"${sha1(pieces[0]!).toString('base64url')}"`;
-  const hash = createHash('sha1');
+  const combined = createHash('sha1');
   for (const piece of pieces) {
     let digest = digests.get(piece);
     if (digest === undefined) {
       digest = sha1(piece);
       digests.set(piece, digest);
     }
-    hash.update(digest);
+    combined.update(digest);
   }
-  return `"${hash.digest('base64url')}"`;
+  return `"${combined.digest('base64url')}"`;
 }
 
 export interface CompressionOptions {
-  /** The body replaces one made moments ago and may soon be replaced in turn: compress it quickly. */
+  /** The body replaces one made moments ago and may soon be replaced in turn: compress it quickly (see above). */
   changing?: boolean;
 }
 
