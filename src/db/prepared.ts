@@ -105,7 +105,7 @@ const SAME: KyselyPlugin = { transformQuery: (args) => args.node, transformResul
  * has no round trips to save, this is `db` itself.
  */
 export function together(db: Kysely<Database>): Kysely<Database> {
-  if (!isPostgres(db)) return db;
+  if (!isPostgres(db) || gatherings.has(db)) return db;
   const view = db.withPlugin(SAME);
   const queue: Queued[] = [];
   gatherings.set(view, {
@@ -122,7 +122,10 @@ export function together(db: Kysely<Database>): Kysely<Database> {
 const WRITE = /^\s*(insert|update|delete)\b/i;
 const RETURNING = /\breturning\b/i;
 
-async function send(db: Kysely<Database>, queued: Queued[]): Promise<void> {
+async function send(db: Kysely<Database>, arrived: Queued[]): Promise<void> {
+  // In the order of their text, so that the statement's text (and its name, db/postgres.ts)
+  // depends on which queries came and how many, not in which order.
+  const queued = arrived.sort((a, b) => (a.sql < b.sql ? -1 : a.sql > b.sql ? 1 : 0));
   if (queued.length === 1) {
     const [only] = queued as [Queued];
     await db.executeQuery(CompiledQuery.raw(only.sql, [...only.parameters])).then(only.resolve, only.reject);

@@ -1,6 +1,8 @@
 // Comments: posting (validated, sanitised, moderated), reading threads, and moderating.
 import type { Db } from '../../db/database.ts';
+import { isPostgres } from '../../db/postgres.ts';
 import { together } from '../../db/prepared.ts';
+import { writeGroups } from '../../db/write-groups.ts';
 import { AppError } from '../../errors.ts';
 import type { EventBus } from '../../events.ts';
 import { renderCommentMarkdown } from '../../lib/markdown.ts';
@@ -97,6 +99,8 @@ export interface ModerationQueue {
 }
 
 const EXCERPT_LENGTH = 200;
+/** The most comments one PostgreSQL transaction writes together. */
+const POST_GROUP_LARGEST = 16;
 
 function parentOf(row: CommentRow | undefined): QueueItem['parent'] {
   if (!row) return null;
@@ -196,6 +200,26 @@ export function createCommentService(deps: {
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
   const editWindowMs = () => settings.get().commentEditMinutes * 60_000;
+  // PostgreSQL: comments posted at the same time share a transaction, so its BEGIN, COMMIT and WAL
+  // flush, and, started together on one `together` view, their reads go as one statement and
+  // their writes as another (db/write-groups.ts, db/prepared.ts). Each is acknowledged only after
+  // the shared COMMIT. When one is refused or fails, the group is rolled back and each of its
+  // comments is written again alone, in its own transaction, as on SQLite, so it fails alone.
+  // A post that finds no group running goes at once. SQLite commits in groups in its driver.
+  const posts = isPostgres(db)
+    ? writeGroups(
+        (writes: ((trx: Db) => Promise<PostResult>)[]) =>
+          db.transaction().execute(async (trx) => {
+            const shared = together(trx);
+            const settled = await Promise.allSettled(writes.map((write) => write(shared)));
+            const failed = settled.find((outcome) => outcome.status === 'rejected');
+            if (failed) throw failed.reason;
+            return settled.map((outcome) => (outcome as PromiseFulfilledResult<PostResult>).value);
+          }),
+        // Small enough that the few shapes of a group's statements stay named (db/postgres.ts).
+        { largest: POST_GROUP_LARGEST },
+      )
+    : undefined;
 
   function refuseBanned(ban: Awaited<ReturnType<typeof findActiveBan>>) {
     if (ban) {
@@ -232,7 +256,7 @@ export function createCommentService(deps: {
       const bodyHtml = renderCommentMarkdown(draft.body);
       const now = context.at ?? nowIso();
       const policy = settings.get().commentPolicy;
-      const result = await db.transaction().execute(async (trx) => {
+      const write = async (trx: Db): Promise<PostResult> => {
         // Everything the decision needs is asked at once: on PostgreSQL one statement (db/prepared.ts
         // `together`), where each was a round trip. The checks then run in their order, as before.
         const reads = together(trx);
@@ -313,7 +337,8 @@ export function createCommentService(deps: {
         await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
         if (decision.status === 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
         return { id, status: decision.status };
-      });
+      };
+      const result = posts ? await posts.add(write) : await db.transaction().execute(write);
       notifier?.committed();
       if (result.status === 'approved') await counters?.settle(context.articleId);
       if (result.status === 'approved')
