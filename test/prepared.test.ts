@@ -65,9 +65,11 @@ describe('prepared queries', () => {
     );
     await db.transaction().execute(async (trx) => {
       const q = together(trx);
-      const [added, renamed, read, missing, found] = await Promise.all([
+      const [added, renamed, read, again, missing, found] = await Promise.all([
         putting.execute(q, { name: 'together-a', value: 'a' }),
         rename.execute(q, { from: 'prepared-third', to: 'together-third' }),
+        get.execute(q, { name: 'prepared-second' }),
+        // Asked twice: sent once, answered to both, each with rows of its own.
         get.execute(q, { name: 'prepared-second' }),
         get.execute(q, { name: 'together-none' }),
         anyRows(q, { second: { query: get, values: { name: 'prepared-second' } } }),
@@ -76,6 +78,8 @@ describe('prepared queries', () => {
       assert.deepEqual(renamed.rows, []);
       assert.equal(renamed.numAffectedRows, 1n);
       assert.deepEqual(read.rows, [{ key: 'prepared-second', value: 'second value' }]);
+      assert.deepEqual(again.rows, read.rows);
+      assert.notEqual(again.rows[0], read.rows[0]);
       assert.deepEqual(missing.rows, []);
       assert.deepEqual(found, { second: true });
     });

@@ -131,30 +131,46 @@ async function send(db: Kysely<Database>, arrived: Queued[]): Promise<void> {
     await db.executeQuery(CompiledQuery.raw(only.sql, [...only.parameters])).then(only.resolve, only.reject);
     return;
   }
+  // A read asked more than once with the same values (a group of comments on one article asks
+  // for its state once per comment) is sent once; each asker gets its own copy of the rows.
+  const columnOf = new Map<string, number>();
   const parameters: unknown[] = [];
   const ctes: string[] = [];
-  const columns = queued.map((q, i) => {
+  const columns: string[] = [];
+  const column = queued.map((q) => {
+    const write = WRITE.test(q.sql);
+    const key = `${q.sql}\u0000${JSON.stringify(q.parameters)}`;
+    const asked = write ? undefined : columnOf.get(key);
+    if (asked !== undefined) return asked;
+    const c = columns.length;
+    if (!write) columnOf.set(key, c);
     const offset = parameters.length;
     parameters.push(...q.parameters);
     const text = q.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    if (!WRITE.test(text)) return `(select coalesce(json_agg(r), '[]') from (${text}) r) as c${i}`;
-    if (RETURNING.test(text)) {
-      ctes.push(`w${i} as (${text})`);
-      return `(select coalesce(json_agg(w${i}), '[]') from w${i}) as c${i}`;
+    if (!write) columns.push(`(select coalesce(json_agg(r), '[]') from (${text}) r) as c${c}`);
+    else if (RETURNING.test(text)) {
+      ctes.push(`w${c} as (${text})`);
+      columns.push(`(select coalesce(json_agg(w${c}), '[]') from w${c}) as c${c}`);
+    } else {
+      ctes.push(`w${c} as (${text} returning 1)`);
+      columns.push(`(select count(*) from w${c}) as c${c}`);
     }
-    ctes.push(`w${i} as (${text} returning 1)`);
-    return `(select count(*) from w${i}) as c${i}`;
+    return c;
   });
   const statement = `${ctes.length > 0 ? `with ${ctes.join(', ')} ` : ''}select ${columns.join(', ')}`;
   try {
     const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statement, parameters));
     const row = rows[0]!;
+    const handed = new Set<number>();
     for (const [i, q] of queued.entries()) {
-      const value = row[`c${i}`];
-      if (Array.isArray(value)) {
-        const written = WRITE.test(q.sql) ? { numAffectedRows: BigInt(value.length) } : {};
-        q.resolve({ rows: value, ...written });
-      } else q.resolve({ rows: [], numAffectedRows: BigInt(Number(value)) });
+      const c = column[i]!;
+      const value = row[`c${c}`];
+      if (!Array.isArray(value)) q.resolve({ rows: [], numAffectedRows: BigInt(Number(value)) });
+      else if (WRITE.test(q.sql)) q.resolve({ rows: value, numAffectedRows: BigInt(value.length) });
+      else if (!handed.has(c)) {
+        handed.add(c);
+        q.resolve({ rows: value });
+      } else q.resolve({ rows: value.map((r: object) => ({ ...r })) });
     }
   } catch (error) {
     for (const q of queued) q.reject(error);

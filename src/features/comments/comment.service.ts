@@ -44,6 +44,11 @@ export interface PostResult {
   status: CommentStatus;
 }
 
+/** A post's outcome with the row it stored. */
+interface Written extends PostResult {
+  row: CommentRow;
+}
+
 /** One page of an article's top-level threads, each with its replies. */
 export interface ThreadPage {
   items: PublicComment[];
@@ -200,6 +205,8 @@ export function createCommentService(deps: {
   const spam = createSpamDefence({ settings, formTokenKey: deps.formTokenKey });
   const publicOf = (row: CommentRow) => toPublicComment(row, avatarKey);
   const editWindowMs = () => settings.get().commentEditMinutes * 60_000;
+  /** The comment whose `comment.published` is being emitted, just committed as approved. */
+  let announcing: CommentRow | undefined;
   // PostgreSQL: comments posted at the same time share a transaction, so its BEGIN, COMMIT and WAL
   // flush, and, started together on one `together` view, their reads go as one statement and
   // their writes as another (db/write-groups.ts, db/prepared.ts). Each is acknowledged only after
@@ -208,13 +215,13 @@ export function createCommentService(deps: {
   // A post that finds no group running goes at once. SQLite commits in groups in its driver.
   const posts = isPostgres(db)
     ? writeGroups(
-        (writes: ((trx: Db) => Promise<PostResult>)[]) =>
+        (writes: ((trx: Db) => Promise<Written>)[]) =>
           db.transaction().execute(async (trx) => {
             const shared = together(trx);
             const settled = await Promise.allSettled(writes.map((write) => write(shared)));
             const failed = settled.find((outcome) => outcome.status === 'rejected');
             if (failed) throw failed.reason;
-            return settled.map((outcome) => (outcome as PromiseFulfilledResult<PostResult>).value);
+            return settled.map((outcome) => (outcome as PromiseFulfilledResult<Written>).value);
           }),
         // Small enough that the few shapes of a group's statements stay named (db/postgres.ts).
         { largest: POST_GROUP_LARGEST },
@@ -256,7 +263,7 @@ export function createCommentService(deps: {
       const bodyHtml = renderCommentMarkdown(draft.body);
       const now = context.at ?? nowIso();
       const policy = settings.get().commentPolicy;
-      const write = async (trx: Db): Promise<PostResult> => {
+      const write = async (trx: Db): Promise<Written> => {
         // Everything the decision needs is asked at once: on PostgreSQL one statement (db/prepared.ts
         // `together`), where each was a round trip. The checks then run in their order, as before.
         const reads = together(trx);
@@ -298,26 +305,27 @@ export function createCommentService(deps: {
           : { status: 'approved' as const, fired: [] };
         // The comment and its count go together too (one statement on PostgreSQL).
         const writes = together(trx);
+        const stored = {
+          article_id: context.articleId,
+          parent_id: draft.parentId,
+          depth,
+          reader_id: context.readerId,
+          author_name: draft.authorName,
+          author_email: draft.authorEmail,
+          author_url: draft.authorUrl,
+          body_markdown: draft.body,
+          body_html: bodyHtml,
+          status: decision.status,
+          held_reason: decision.status === 'approved' ? null : explainDecision(decision.fired, facts.spamScore),
+          spam_score: facts.spamScore,
+          body_hash: bodyHash,
+          ip_hash: context.ipHash,
+          user_agent: context.userAgent.slice(0, 300),
+          created_at: now,
+          updated_at: now,
+        };
         const [id] = await Promise.all([
-          repo.insertComment(writes, {
-            article_id: context.articleId,
-            parent_id: draft.parentId,
-            depth,
-            reader_id: context.readerId,
-            author_name: draft.authorName,
-            author_email: draft.authorEmail,
-            author_url: draft.authorUrl,
-            body_markdown: draft.body,
-            body_html: bodyHtml,
-            status: decision.status,
-            held_reason: decision.status === 'approved' ? null : explainDecision(decision.fired, facts.spamScore),
-            spam_score: facts.spamScore,
-            body_hash: bodyHash,
-            ip_hash: context.ipHash,
-            user_agent: context.userAgent.slice(0, 300),
-            created_at: now,
-            updated_at: now,
-          }),
+          repo.insertComment(writes, stored),
           // Counted in SQL, not from the count read above: concurrent posts must not overwrite each other's.
           decision.status === 'approved' ? countComment(writes, context.articleId) : undefined,
         ]);
@@ -336,14 +344,29 @@ export function createCommentService(deps: {
         }
         await webhooks?.notify(trx, { event: 'comment.created', commentId: id });
         if (decision.status === 'approved') await webhooks?.notify(trx, { event: 'comment.published', commentId: id });
-        return { id, status: decision.status };
+        const row: CommentRow = {
+          trained_as: null,
+          staff_role: null,
+          ...stored,
+          id,
+          edited_at: null,
+          import_key: null,
+        };
+        return { id, status: decision.status, row };
       };
       const result = posts ? await posts.add(write) : await db.transaction().execute(write);
       notifier?.committed();
-      if (result.status === 'approved') await counters?.settle(context.articleId);
-      if (result.status === 'approved')
-        events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
-      return result;
+      if (result.status === 'approved') {
+        await counters?.settle(context.articleId);
+        // Listeners that ask for the comment being announced (the live feed) get it from here, not from a read.
+        announcing = result.row;
+        try {
+          events.emit('comment.published', { articleId: context.articleId, commentId: result.id });
+        } finally {
+          announcing = undefined;
+        }
+      }
+      return { id: result.id, status: result.status };
     },
 
     formToken: (articleId, previous) => spam.issueFormToken(articleId, previous),
@@ -456,6 +479,7 @@ export function createCommentService(deps: {
     },
 
     async findPublished(id) {
+      if (announcing?.id === id) return publicOf(announcing);
       const row = await repo.findCommentById(db, id);
       return row?.status === 'approved' ? publicOf(row) : undefined;
     },
