@@ -139,11 +139,11 @@ async function send(db: Kysely<Database>, arrived: Queued[]): Promise<void> {
   const columns: string[] = [];
   const column = queued.map((q) => {
     const write = WRITE.test(q.sql);
-    const key = `${q.sql}\u0000${JSON.stringify(q.parameters)}`;
-    const asked = write ? undefined : columnOf.get(key);
+    const key = write ? undefined : `${q.sql}\u0000${JSON.stringify(q.parameters)}`;
+    const asked = key === undefined ? undefined : columnOf.get(key);
     if (asked !== undefined) return asked;
     const c = columns.length;
-    if (!write) columnOf.set(key, c);
+    if (key !== undefined) columnOf.set(key, c);
     const offset = parameters.length;
     parameters.push(...q.parameters);
     const text = q.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
