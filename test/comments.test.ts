@@ -107,6 +107,33 @@ describe('comments', () => {
     assert.equal(stranger.status, 'pending');
   });
 
+  it('a comment published as it is posted is announced with the shape it is read back with', async () => {
+    await setPolicy('publish');
+    const announced: Promise<unknown>[] = [];
+    // The live feed asks for the comment while the event is emitted (features/live/live-feed.ts).
+    const off = app.services.events.on('comment.published', ({ commentId }) => {
+      announced.push(app.services.comments.findPublished(commentId));
+    });
+    try {
+      const first = await app.services.comments.post(
+        commentInput({ authorUrl: 'https://example.org/me', body: 'Announced *at once*, https://example.org/link' }),
+        { articleId: article.id, readerId: 'reader-announced', ipHash: 'ip-announced', userAgent: 'test' },
+      );
+      const reply = await app.services.comments.post(commentInput({ parentId: first.id }), {
+        articleId: article.id,
+        readerId: null,
+        ipHash: 'ip-announced',
+        userAgent: 'test',
+      });
+      assert.equal(announced.length, 2);
+      assert.deepEqual(await announced[0], await app.services.comments.findPublished(first.id));
+      assert.deepEqual(await announced[1], await app.services.comments.findPublished(reply.id));
+      assert.equal(((await announced[1]) as { parentId: number }).parentId, first.id);
+    } finally {
+      off();
+    }
+  });
+
   it('"hold-all" holds everyone, even an approved author', async () => {
     const known = await post(new Client(app.url), commentInput({ authorEmail: 'known@example.org' }));
     await app.services.comments.setStatus([known.id], 'approved');

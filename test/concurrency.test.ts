@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { CLI_ACTOR } from '../src/features/audit/audit.service.ts';
 import { emptyForm } from '../src/features/article-editor/article-editor-validation.ts';
 import { MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS } from '../src/features/staff/staff.service.ts';
+import { getOrCreateSecret } from '../src/features/settings/settings.service.ts';
+import { issueFormToken } from '../src/features/spam/form-token.ts';
 import { commentInput, createArticle } from './helpers/factories.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { createStaff, STAFF_PASSWORD } from './helpers/staff.ts';
@@ -114,6 +116,57 @@ describe('concurrent writes stay exact', () => {
       [...perComment.values()].every((n) => n === 1),
       'each approval is audited once',
     );
+  });
+
+  it('comments posted at once succeed or fail each as they would alone, and only the acknowledged are stored', async () => {
+    const article = await createArticle(app.services);
+    const context = { articleId: article.id, readerId: null, ipHash: 'ip-many', userAgent: 'test' };
+    const first = await app.services.comments.post(commentInput(), context);
+    const banned = await app.services.comments.post(commentInput({ authorEmail: 'to-ban@example.org' }), context);
+    await app.services.bans.banFromComment(
+      { commentId: banned.id, kind: 'email', reason: 'test', duration: 'day' },
+      CLI_ACTOR,
+    );
+    const key = await getOrCreateSecret(app.services.db, 'form-token');
+    const token = issueFormToken(key, article.id, Date.now() - 60_000);
+    const submission = { ip: '192.0.2.1', formToken: token, honeypot: '' };
+    const kinds = ['plain', 'reply', 'missing-parent', 'banned', 'token', 'token', 'token'] as const;
+    const results = await together(kinds.length * 3, (i) => {
+      const kind = kinds[i % kinds.length]!;
+      if (kind === 'reply') return app.services.comments.post(commentInput({ parentId: first.id }), context);
+      if (kind === 'missing-parent') return app.services.comments.post(commentInput({ parentId: 999_999 }), context);
+      if (kind === 'banned')
+        return app.services.comments.post(commentInput({ authorEmail: 'to-ban@example.org' }), context);
+      if (kind === 'token') return app.services.comments.post(commentInput(), { ...context, submission });
+      return app.services.comments.post(commentInput(), context);
+    });
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok'));
+    for (const [i, code] of codes.entries()) {
+      const kind = kinds[i % kinds.length]!;
+      assert.equal(code, kind === 'missing-parent' ? 'invalid_parent' : kind === 'banned' ? 'banned' : 'ok', kind);
+    }
+    // One form token, used nine times at once: it publishes one comment; the others are told it was used.
+    const tokenPosts = results.filter((_, i) => kinds[i % kinds.length] === 'token');
+    const statuses = tokenPosts.map((r) => (r as PromiseFulfilledResult<{ status: string }>).value.status);
+    assert.equal(statuses.filter((status) => status === 'approved').length, 1);
+    const ids = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
+    const stored = await app.services.db
+      .selectFrom('comments')
+      .select(['id', 'status'])
+      .where('article_id', '=', article.id)
+      .where('id', 'not in', [first.id, banned.id])
+      .execute();
+    assert.deepEqual(
+      stored.map((row) => row.id).sort((a, b) => a - b),
+      [...ids].sort((a, b) => a - b),
+    );
+    const approved = stored.filter((row) => row.status === 'approved').length + 2;
+    const row = await app.services.db
+      .selectFrom('articles')
+      .select('comment_count')
+      .where('id', '=', article.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.comment_count, approved);
   });
 
   it('two saves of one article version: one wins, the other is told of the conflict', async () => {

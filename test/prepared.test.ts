@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Db } from '../src/db/database.ts';
-import { anyRows, prepared } from '../src/db/prepared.ts';
+import { anyRows, prepared, together } from '../src/db/prepared.ts';
 import { openTestDb } from './helpers/test-app.ts';
 
 describe('prepared queries', () => {
@@ -57,6 +57,55 @@ describe('prepared queries', () => {
       again: { query: get, values: { name: 'prepared-second' } },
     });
     assert.deepEqual(found, { present: true, absent: false, again: true });
+  });
+
+  it('runs queries started together as they run alone: reads, writes with and without RETURNING', async () => {
+    const putting = prepared((q, v: { name: string; value: string }) =>
+      q.insertInto('settings').values({ key: v.name, value: v.value }).returning(['key', 'value']),
+    );
+    await db.transaction().execute(async (trx) => {
+      const q = together(trx);
+      const [added, renamed, read, again, missing, found] = await Promise.all([
+        putting.execute(q, { name: 'together-a', value: 'a' }),
+        rename.execute(q, { from: 'prepared-third', to: 'together-third' }),
+        get.execute(q, { name: 'prepared-second' }),
+        // Asked twice: sent once, answered to both, each with rows of its own.
+        get.execute(q, { name: 'prepared-second' }),
+        get.execute(q, { name: 'together-none' }),
+        anyRows(q, { second: { query: get, values: { name: 'prepared-second' } } }),
+      ]);
+      assert.deepEqual(added.rows, [{ key: 'together-a', value: 'a' }]);
+      assert.deepEqual(renamed.rows, []);
+      assert.equal(renamed.numAffectedRows, 1n);
+      assert.deepEqual(read.rows, [{ key: 'prepared-second', value: 'second value' }]);
+      assert.deepEqual(again.rows, read.rows);
+      assert.notEqual(again.rows[0], read.rows[0]);
+      assert.deepEqual(missing.rows, []);
+      assert.deepEqual(found, { second: true });
+    });
+    assert.equal((await get.execute(db, { name: 'together-third' })).rows.length, 1);
+    assert.equal((await get.execute(db, { name: 'together-a' })).rows.length, 1);
+  });
+
+  it('fails every query started together when their statement fails, and writes none of them', async () => {
+    const results = await db
+      .transaction()
+      .execute(async (trx) => {
+        const q = together(trx);
+        return Promise.allSettled([
+          put.execute(q, { name: 'together-b', value: 'b' }),
+          // The key exists: a unique violation.
+          put.execute(q, { name: 'together-a', value: 'again' }),
+        ]);
+      })
+      .catch((error: unknown) => error);
+    if (Array.isArray(results)) {
+      // SQLite runs each at once: the first is written, the second fails alone (and the transaction commits).
+      assert.equal(results[0]!.status, 'fulfilled');
+      assert.equal(results[1]!.status, 'rejected');
+      return;
+    }
+    assert.equal((await get.execute(db, { name: 'together-b' })).rows.length, 0);
   });
 
   it('a statement still runs after its table gains a column (a migration by another instance)', async () => {

@@ -127,9 +127,19 @@ function isStalePlan(error: unknown): boolean {
   );
 }
 
+/**
+ * Statements longer than this are most often queries sent together (db/prepared.ts `together`: a
+ * group of comments), whose text changes with how many came and which; only the first
+ * NAMED_LONG_STATEMENTS of them are named, so their plans kept on each connection stay few.
+ */
+const LONG_STATEMENT = 2_000;
+const NAMED_LONG_STATEMENTS = 100;
+let namedLong = 0;
+
 function statementName(text: string): string | undefined {
   const known = statementNames.get(text);
   if (known !== undefined || statementNames.size >= NAMED_STATEMENTS || !NAMEABLE.test(text)) return known;
+  if (text.length > LONG_STATEMENT && namedLong++ >= NAMED_LONG_STATEMENTS) return undefined;
   const name = `s${statementNames.size + 1}`;
   statementNames.set(text, name);
   return name;

@@ -3,8 +3,9 @@
 // queries, that was a fifth of the request. `prepared` builds the query once per engine with
 // named stand-ins for the values, keeps the SQL, and on each call only puts the values in place.
 // The SQL text is then also the same on every call, so SQLite's statement cache always hits.
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type KyselyPlugin, type QueryResult } from 'kysely';
 import type { Database } from './database.ts';
+import { isPostgres } from './postgres.ts';
 
 /** A named stand-in for a value; Kysely takes it for a plain value and makes it a parameter. */
 class Slot {
@@ -66,9 +67,114 @@ export function prepared<V extends Values, R>(build: (db: Kysely<Database>, v: V
     compile,
     async execute(db, values) {
       const { sql, parameters } = compile(db, values);
-      return db.executeQuery<R>(CompiledQuery.raw(sql, parameters));
+      return run<R>(db, sql, parameters);
     },
   };
+}
+
+/** Runs a statement, or queues it when `db` is a `together` view. */
+function run<R>(db: Kysely<Database>, sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+  const gathering = gatherings.get(db);
+  if (gathering) return gathering.add(sql, parameters) as Promise<QueryResult<R>>;
+  return db.executeQuery<R>(CompiledQuery.raw(sql, [...parameters]));
+}
+
+interface Queued {
+  sql: string;
+  parameters: readonly unknown[];
+  resolve(result: QueryResult<unknown>): void;
+  reject(error: unknown): void;
+}
+
+interface Gathering {
+  add(sql: string, parameters: readonly unknown[]): Promise<QueryResult<unknown>>;
+}
+
+const gatherings = new WeakMap<object, Gathering>();
+/** Changes nothing: `withPlugin` only gives `together` a Kysely of its own on the same connection. */
+const SAME: KyselyPlugin = { transformQuery: (args) => args.node, transformResult: async (args) => args.result };
+
+/**
+ * `db` (or a transaction) for queries that do not depend on each other: on PostgreSQL, the
+ * prepared queries (and `anyRows`) run on it in the same turn of the event loop, before any of
+ * them is awaited, go to the server as one statement, a round trip instead of one each. Start
+ * them all, then await them (Promise.all, so a failure of the shared statement reaches each).
+ * Any other query runs at once, as on `db`. All of them see the same snapshot, and none sees
+ * another's writes, so only independent queries may go together; writes go in data-modifying
+ * CTEs, and a write without RETURNING reports only how many rows it changed. On SQLite, which
+ * has no round trips to save, this is `db` itself.
+ */
+export function together(db: Kysely<Database>): Kysely<Database> {
+  if (!isPostgres(db) || gatherings.has(db)) return db;
+  const view = db.withPlugin(SAME);
+  const queue: Queued[] = [];
+  gatherings.set(view, {
+    add(sql, parameters) {
+      return new Promise((resolve, reject) => {
+        if (queue.length === 0) queueMicrotask(() => send(db, queue.splice(0)));
+        queue.push({ sql, parameters, resolve, reject });
+      });
+    },
+  });
+  return view;
+}
+
+const WRITE = /^\s*(insert|update|delete)\b/i;
+const RETURNING = /\breturning\b/i;
+
+async function send(db: Kysely<Database>, arrived: Queued[]): Promise<void> {
+  // In the order of their text, so that the statement's text (and its name, db/postgres.ts)
+  // depends on which queries came and how many, not in which order.
+  const queued = arrived.sort((a, b) => (a.sql < b.sql ? -1 : a.sql > b.sql ? 1 : 0));
+  if (queued.length === 1) {
+    const [only] = queued as [Queued];
+    await db.executeQuery(CompiledQuery.raw(only.sql, [...only.parameters])).then(only.resolve, only.reject);
+    return;
+  }
+  // A read asked more than once with the same values (a group of comments on one article asks
+  // for its state once per comment) is sent once; each asker gets its own copy of the rows.
+  const columnOf = new Map<string, number>();
+  const parameters: unknown[] = [];
+  const ctes: string[] = [];
+  const columns: string[] = [];
+  const column = queued.map((q) => {
+    const write = WRITE.test(q.sql);
+    const key = write ? undefined : `${q.sql}\u0000${JSON.stringify(q.parameters)}`;
+    const asked = key === undefined ? undefined : columnOf.get(key);
+    if (asked !== undefined) return asked;
+    const c = columns.length;
+    if (key !== undefined) columnOf.set(key, c);
+    const offset = parameters.length;
+    parameters.push(...q.parameters);
+    const text = q.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    if (!write) columns.push(`(select coalesce(json_agg(r), '[]') from (${text}) r) as c${c}`);
+    else if (RETURNING.test(text)) {
+      ctes.push(`w${c} as (${text})`);
+      columns.push(`(select coalesce(json_agg(w${c}), '[]') from w${c}) as c${c}`);
+    } else {
+      ctes.push(`w${c} as (${text} returning 1)`);
+      columns.push(`(select count(*) from w${c}) as c${c}`);
+    }
+    return c;
+  });
+  const statement = `${ctes.length > 0 ? `with ${ctes.join(', ')} ` : ''}select ${columns.join(', ')}`;
+  try {
+    const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statement, parameters));
+    const row = rows[0]!;
+    const handed = new Set<number>();
+    for (const [i, q] of queued.entries()) {
+      const c = column[i]!;
+      const value = row[`c${c}`];
+      if (!Array.isArray(value)) q.resolve({ rows: [], numAffectedRows: BigInt(Number(value)) });
+      else if (WRITE.test(q.sql)) q.resolve({ rows: value, numAffectedRows: BigInt(value.length) });
+      else if (!handed.has(c)) {
+        handed.add(c);
+        q.resolve({ rows: value });
+      } else q.resolve({ rows: value.map((r: object) => ({ ...r })) });
+    }
+  } catch (error) {
+    for (const q of queued) q.reject(error);
+  }
 }
 
 /**
@@ -91,9 +197,7 @@ export async function anyRows<K extends string>(
     const text = compiled.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
     return `exists (${text}) as f${i}`;
   });
-  const { rows } = await db.executeQuery<Record<string, unknown>>(
-    CompiledQuery.raw(`select ${columns.join(', ')}`, parameters),
-  );
+  const { rows } = await run<Record<string, unknown>>(db, `select ${columns.join(', ')}`, parameters);
   const row = rows[0] ?? {};
   return Object.fromEntries(keys.map((key, i) => [key, Boolean(row[`f${i}`])])) as Record<K, boolean>;
 }

@@ -43,20 +43,27 @@ export async function gatherAuthorTrust(
   const { email, readerId } = author;
   let knownAuthor = false;
   let borrowedAddress = false;
+  // Asked in one statement (a round trip each on PostgreSQL). A null reader is never trusted or proven.
+  const lookups: Record<string, Lookup> = {};
   if (policy === 'hold-first-time') {
-    // Asked in one statement (a round trip each on PostgreSQL). A null reader is never trusted or proven.
-    const lookups: Record<string, Lookup> = { approved: approvedCommentFrom(email) };
+    lookups.approved = approvedCommentFrom(email);
     if (readerId !== null) {
       lookups.trusted = approvedCommentFromReader(email, readerId);
       lookups.confirmed = addressConfirmedLookup(email, readerId);
     }
-    const found = await anyRows(db, lookups);
+  }
+  // Both started before either is awaited: on a `together` transaction (db/prepared.ts) they go as one statement.
+  const [found, staffList] = await Promise.all([
+    policy === 'hold-first-time' ? anyRows(db, lookups) : undefined,
+    listStaffIdentities(db),
+  ]);
+  if (found) {
     knownAuthor = found.trusted === true || found.confirmed === true;
     borrowedAddress = !knownAuthor && found.approved === true;
   }
   const name = nameKey(author.name);
   let staffIdentity: AuthorTrust['staffIdentity'] = null;
-  for (const staff of await listStaffIdentities(db)) {
+  for (const staff of staffList) {
     if (staff.email.toLowerCase() === email) staffIdentity = 'email';
     else if (staffIdentity === null && nameKey(staff.display_name) === name) staffIdentity = 'name';
     if (staffIdentity === 'email') break;

@@ -110,14 +110,20 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
           texts: [draft.body, draft.authorName, draft.authorUrl ?? ''],
         },
       );
+      // Started together: on a `together` transaction (db/prepared.ts) their reads are one statement.
+      const [formToken, duplicate, spamScore] = await Promise.all([
+        submission ? formTokenVerdict(trx, articleId, submission, now) : null,
+        findDuplicate(trx, { body: draft.body, authorEmail: draft.authorEmail, now: new Date(now) }),
+        classify(trx, { body: draft.body, bodyHtml, authorUrl: draft.authorUrl }),
+      ]);
       const facts: SpamFacts = {
         blockListHit,
         honeypotFilled: (submission?.honeypot.trim() ?? '') !== '',
-        formToken: submission ? await formTokenVerdict(trx, articleId, submission, now) : null,
-        duplicate: await findDuplicate(trx, { body: draft.body, authorEmail: draft.authorEmail, now: new Date(now) }),
+        formToken,
+        duplicate,
         linkCount: countLinks(bodyHtml),
         maxLinks: current.maxLinks,
-        spamScore: await classify(trx, { body: draft.body, bodyHtml, authorUrl: draft.authorUrl }),
+        spamScore,
       };
       return { facts, bodyHash: bodyHash(draft.body) };
     },
