@@ -1,5 +1,6 @@
-// The stylesheet and the browser script, built once at start into memory, named by content
-// hash (so they can be cached forever) and precompressed.
+// The stylesheet and the browser scripts: read at start from the bundles the build made (or
+// bundled then, run from the sources), named by content hash (so they can be cached forever)
+// and precompressed.
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
