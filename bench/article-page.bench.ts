@@ -1161,7 +1161,6 @@ function printColdPage({ warm, cold, parallel, throughWrk: wrk }: ColdPage): voi
     `\n  ${parallel.loops} readers at once, each re-rating then reading an article of their own (every read ` +
       `follows its own write):`,
   );
-
   printTable(
     ['client', 'reads/s', 'p50 ms', 'p99 ms', 'reads', 'stale', 'server µs/cycle', 'server CPU', 'client CPU'],
     [
