@@ -9,6 +9,7 @@ import {
   countLinks,
   DUPLICATE_MIN_LENGTH,
   DUPLICATE_WINDOW_HOURS,
+  commentText,
   findDuplicate,
   normaliseBody,
 } from '../src/features/spam/content-rules.ts';
@@ -76,7 +77,11 @@ describe('findDuplicate', () => {
       .where('id', '=', first)
       .execute();
     assert.deepEqual(
-      await findDuplicate(services.db, { body: `${body}!!`, authorEmail: 'repeat@example.org', now: now() }),
+      await findDuplicate(services.db, {
+        text: commentText(`${body}!!`),
+        authorEmail: 'repeat@example.org',
+        now: now(),
+      }),
       { kind: 'same-author', commentId: first },
     );
   });
@@ -85,22 +90,29 @@ describe('findDuplicate', () => {
     const body = 'Copy and paste campaigns look exactly like this one.';
     const id = await post({ authorEmail: 'first@example.org', body });
     assert.deepEqual(
-      await findDuplicate(services.db, { body: body.toUpperCase(), authorEmail: 'second@example.org', now: now() }),
+      await findDuplicate(services.db, {
+        text: commentText(body.toUpperCase()),
+        authorEmail: 'second@example.org',
+        now: now(),
+      }),
       { kind: 'recent', commentId: id },
     );
     const old = new Date(Date.now() - (DUPLICATE_WINDOW_HOURS + 1) * 3600_000).toISOString();
     await services.db.updateTable('comments').set({ created_at: old }).where('id', '=', id).execute();
-    assert.equal(await findDuplicate(services.db, { body, authorEmail: 'second@example.org', now: now() }), null);
+    assert.equal(
+      await findDuplicate(services.db, { text: commentText(body), authorEmail: 'second@example.org', now: now() }),
+      null,
+    );
   });
 
   it(`leaves short texts alone (under ${DUPLICATE_MIN_LENGTH} characters): many people say "Agreed!"`, async () => {
     await post({ authorEmail: 'short@example.org', body: 'Agreed!' });
     assert.equal(
-      await findDuplicate(services.db, { body: 'Agreed!', authorEmail: 'short@example.org', now: now() }),
+      await findDuplicate(services.db, { text: commentText('Agreed!'), authorEmail: 'short@example.org', now: now() }),
       null,
     );
     assert.equal(
-      await findDuplicate(services.db, { body: 'agreed', authorEmail: 'other@example.org', now: now() }),
+      await findDuplicate(services.db, { text: commentText('agreed'), authorEmail: 'other@example.org', now: now() }),
       null,
     );
   });
@@ -108,7 +120,7 @@ describe('findDuplicate', () => {
   it('finds nothing for new text', async () => {
     assert.equal(
       await findDuplicate(services.db, {
-        body: 'Something nobody has written here before.',
+        text: commentText('Something nobody has written here before.'),
         authorEmail: 'new@example.org',
         now: now(),
       }),

@@ -18,9 +18,21 @@ export function normaliseBody(body: string): string {
     .trim();
 }
 
+/** A comment's text as copies are compared: normalised, and the hash stored in comments.body_hash. */
+export interface CommentText {
+  normalised: string;
+  hash: string;
+}
+
+/** The text normalised and hashed once, for the duplicate check and the stored hash alike. */
+export function commentText(body: string): CommentText {
+  const normalised = normaliseBody(body);
+  return { normalised, hash: createHash('sha256').update(normalised).digest('base64url') };
+}
+
 /** What is stored in comments.body_hash and compared to find copies. */
 export function bodyHash(body: string): string {
-  return createHash('sha256').update(normaliseBody(body)).digest('base64url');
+  return commentText(body).hash;
 }
 
 /** Links as readers see them: the rendered body's anchors (bare addresses are linkified too). */
@@ -36,10 +48,10 @@ export interface DuplicateMatch {
 
 export async function findDuplicate(
   db: Db,
-  comment: { body: string; authorEmail: string; now: Date },
+  comment: { text: CommentText; authorEmail: string; now: Date },
 ): Promise<DuplicateMatch | null> {
-  if (normaliseBody(comment.body).length < DUPLICATE_MIN_LENGTH) return null;
-  const copies = await listCommentsWithBody(db, bodyHash(comment.body));
+  if (comment.text.normalised.length < DUPLICATE_MIN_LENGTH) return null;
+  const copies = await listCommentsWithBody(db, comment.text.hash);
   const byAuthor = copies.find((copy) => copy.author_email === comment.authorEmail);
   if (byAuthor) return { kind: 'same-author', commentId: byAuthor.id };
   const since = new Date(comment.now.getTime() - DUPLICATE_WINDOW_HOURS * 3600_000).toISOString();

@@ -5,7 +5,7 @@ import type { CommentDraft } from '../comments/comment-validation.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { findBlockListHit } from './block-lists.ts';
 import { extractFeatures, isTrained, spamProbability, type ClassifierInput, type SpamLabel } from './classifier.ts';
-import { bodyHash, countLinks, findDuplicate } from './content-rules.ts';
+import { commentText, countLinks, findDuplicate } from './content-rules.ts';
 import {
   checkFormToken,
   FORM_TOKEN_LIFETIME_MS,
@@ -110,10 +110,11 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
           texts: [draft.body, draft.authorName, draft.authorUrl ?? ''],
         },
       );
+      const text = commentText(draft.body);
       // Started together: on a `together` transaction (db/prepared.ts) their reads are one statement.
       const [formToken, duplicate, spamScore] = await Promise.all([
         submission ? formTokenVerdict(trx, articleId, submission, now) : null,
-        findDuplicate(trx, { body: draft.body, authorEmail: draft.authorEmail, now: new Date(now) }),
+        findDuplicate(trx, { text, authorEmail: draft.authorEmail, now: new Date(now) }),
         classify(trx, { body: draft.body, bodyHtml, authorUrl: draft.authorUrl }),
       ]);
       const facts: SpamFacts = {
@@ -125,7 +126,7 @@ export function createSpamDefence(deps: { settings: SettingsService; formTokenKe
         maxLinks: current.maxLinks,
         spamScore,
       };
-      return { facts, bodyHash: bodyHash(draft.body) };
+      return { facts, bodyHash: text.hash };
     },
 
     async learn(trx, comment, label) {
