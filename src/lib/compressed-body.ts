@@ -111,6 +111,8 @@ export interface CompressionOptions {
 
 export class CompressedBody {
   readonly etag: string;
+  /** The plain body's size in bytes. */
+  readonly length: number;
   private readonly pieces: readonly Buffer[];
   private joined: Buffer | undefined;
   private brotli: Buffer | undefined;
@@ -122,6 +124,7 @@ export class CompressedBody {
   constructor(body: Buffer | readonly Buffer[], { changing = false }: CompressionOptions = {}) {
     this.pieces = Buffer.isBuffer(body) ? [body] : body.filter((piece) => piece.length > 0);
     if (Buffer.isBuffer(body)) this.joined = body;
+    this.length = this.pieces.reduce((sum, piece) => sum + piece.length, 0);
     this.etag = etagOf(this.pieces);
     this.changing = changing;
     this.madeAt = changing ? performance.now() : 0;
@@ -130,10 +133,6 @@ export class CompressedBody {
   get plain(): Buffer {
     this.joined ??= Buffer.concat(this.pieces);
     return this.joined;
-  }
-
-  get length(): number {
-    return this.joined?.length ?? this.pieces.reduce((sum, piece) => sum + piece.length, 0);
   }
 
   /** Whether brotli is worth making: made already, or the body has stood long enough (see above). */

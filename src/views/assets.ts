@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { acceptedEncodings } from '../lib/compressed-body.ts';
 import { bundleBrowserAssets, readBrowserAssets, type BundleName } from './browser-bundles.ts';
 
 const brotliAsync = promisify(brotliCompress);
@@ -83,9 +84,9 @@ function asset(name: string, ext: string, type: string, body: Buffer): Asset {
 
 /** Sends an asset in the best encoding the client takes (the caller sets Cache-Control). */
 export async function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset): Promise<FastifyReply> {
-  const accepts = request.headers['accept-encoding'] ?? '';
+  const accepted = acceptedEncodings(request.headers['accept-encoding']);
   reply.header('vary', 'accept-encoding').type(asset.type);
-  if (/\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(await asset.br);
-  if (/\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(await asset.gzip);
+  if (accepted.br) return reply.header('content-encoding', 'br').send(await asset.br);
+  if (accepted.gzip) return reply.header('content-encoding', 'gzip').send(await asset.gzip);
   return reply.send(asset.body);
 }
