@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createArticle } from './helpers/factories.ts';
+import { rawGet } from './helpers/raw-get.ts';
 import { Client, startTestApp, textOf, type TestApp } from './helpers/test-app.ts';
 
 type Article = Awaited<ReturnType<typeof createArticle>>;
@@ -233,29 +234,3 @@ describe('compression of what is made per request', () => {
     });
   }
 });
-
-/** A GET through node:http, which (unlike fetch) leaves the body as it came: compressed bytes. */
-async function rawGet(
-  url: string,
-  acceptEncoding: string,
-): Promise<{ status: number; type: string; encoding: string | undefined; etag: string | undefined; bytes: Buffer }> {
-  const { request } = await import('node:http');
-  return new Promise((resolve, reject) => {
-    request(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          type: String(res.headers['content-type'] ?? ''),
-          encoding: res.headers['content-encoding'],
-          etag: res.headers.etag,
-          bytes: Buffer.concat(chunks),
-        }),
-      );
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
