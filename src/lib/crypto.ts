@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, randomFillSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createCache } from './cache.ts';
 
 // Tokens are cut from a pool of random bytes refilled 4 KB at a time: asking the CSPRNG for 18
 // bytes per reader cookie or form token cost more than the rest of making either. Each byte is
@@ -19,13 +20,12 @@ export function randomToken(bytes = 18): string {
 }
 
 // Each secret as a key object, made once: from a string, every HMAC converted the key again.
-const keyObjects = new Map<string, KeyObject>();
+const keyObjects = createCache<string, KeyObject>({ maxEntries: 64 });
 
 export function hmac(key: string, ...parts: string[]): string {
   let keyObject = keyObjects.get(key);
   if (keyObject === undefined) {
     keyObject = createSecretKey(Buffer.from(key, 'utf8'));
-    if (keyObjects.size >= 64) keyObjects.clear();
     keyObjects.set(key, keyObject);
   }
   return createHmac('sha256', keyObject).update(parts.join('\0')).digest('base64url');

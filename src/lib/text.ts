@@ -1,3 +1,5 @@
+import { createCache } from './cache.ts';
+
 /** A URL-safe slug from a headline: lower case ASCII words joined by hyphens. */
 export function slugify(text: string, maxLength = 80): string {
   const slug = text
@@ -13,7 +15,7 @@ export function slugify(text: string, maxLength = 80): string {
 
 // Every article page links its section, tags and author, and its structured data is made again
 // after each rating: the few names a site has are slugged once.
-const archiveSlugs = new Map<string, string>();
+const archiveSlugs = createCache<string, string>({ maxEntries: 1000 });
 
 /**
  * The slug of a section, tag or author name in its archive's address: lower-case letters and
@@ -24,7 +26,6 @@ export function archiveSlug(name: string): string {
   let slug = archiveSlugs.get(name);
   if (slug === undefined) {
     slug = makeArchiveSlug(name);
-    if (archiveSlugs.size >= 1000) archiveSlugs.clear();
     archiveSlugs.set(name, slug);
   }
   return slug;
