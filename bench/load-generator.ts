@@ -12,6 +12,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { issueFormToken } from '../src/features/spam/form-token.ts';
+import { WRITING_TIME_MS } from './readers.ts';
 import { cpuMs, serveCalls } from './rpc.ts';
 
 /** What each request of a run looks like. Functions cannot cross IPC, so runs name a recipe. */
@@ -20,9 +21,6 @@ export type Recipe =
   /** Comments carry a valid form token, as the site's own form does; without one they are held. */
   | { kind: 'comment'; path: string; articleId: number; formTokenKey: string }
   | { kind: 'rating'; path: string };
-
-/** How long each simulated reader took to write their comment: well over the minimum the site accepts. */
-const WRITING_TIME_MS = 60_000;
 
 export interface LoadParams {
   url: string;

@@ -12,9 +12,13 @@ export interface WrkResult {
   elapsedMs: number;
   /** CPU wrk used (user + system), ms. */
   clientCpuMs: number;
+  /** With `latency`: the 99th percentile, ms. */
+  p99Ms?: number;
   /** What wrk printed (a script's done() adds its own lines). */
   output: string;
 }
+
+const MS_PER_UNIT: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
 
 export function wrkAvailable(): Promise<boolean> {
   return new Promise((resolve) => {
@@ -32,6 +36,7 @@ export function runWrk({
   durationS,
   headers = {},
   script,
+  latency = false,
 }: {
   url: string;
   connections: number;
@@ -39,6 +44,8 @@ export function runWrk({
   headers?: Record<string, string>;
   /** A Lua script (its path) and the arguments it is given. */
   script?: { path: string; args: string[] };
+  /** Also print the latency distribution (p99Ms). */
+  latency?: boolean;
 }): Promise<WrkResult> {
   const args = [
     '-t',
@@ -47,6 +54,7 @@ export function runWrk({
     String(connections),
     '-d',
     `${durationS}s`,
+    ...(latency ? ['--latency'] : []),
     ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
     ...(script ? ['-s', script.path, url, '--', ...script.args] : [url]),
   ];
@@ -74,7 +82,9 @@ export function runWrk({
         const [, m, s] = /(\d+)m([\d.]+)s/.exec(t)!;
         return sum + (Number(m) * 60 + Number(s)) * 1000;
       }, 0);
-      resolve({ rps, requests, errors: non2xx, socketErrors, elapsedMs, clientCpuMs, output: out });
+      const p99 = /\n\s*99%\s+([\d.]+)(us|ms|s|m)\b/.exec(out);
+      const p99Ms = p99 ? Number(p99[1]) * MS_PER_UNIT[p99[2]!]! : undefined;
+      resolve({ rps, requests, errors: non2xx, socketErrors, elapsedMs, clientCpuMs, p99Ms, output: out });
     });
   });
 }
