@@ -23,6 +23,7 @@ import { createArticleEditorService } from './features/article-editor/article-ed
 import { createMediaStore } from './features/media/media-store.ts';
 import { mediaRoutes } from './features/media/media.routes.ts';
 import { createSharedFastPath } from './features/edge/shared-fast-path.ts';
+import { createPostLimit } from './plugins/post-limit.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive-directory.ts';
 import { archivePages } from './features/archives/archive.routes.tsx';
 import { frontPageRoutes } from './features/archives/front-page.routes.tsx';
@@ -86,7 +87,6 @@ import { capConnections } from './plugins/connections.ts';
 import { validatorCompiler } from './plugins/validators.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { sharedRateLimitStore } from './infra/rate-limit-store.ts';
-import { requestAddressKey } from './lib/client-address.ts';
 import { logDestination } from './lib/log-output.ts';
 import { connectRedis } from './infra/redis.ts';
 import { createRedisEventBus } from './infra/redis-event-bus.ts';
@@ -347,12 +347,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     token: config.metricsToken,
     sharedFastPath,
   });
+  const postLimit = createPostLimit(app, config.rateLimit);
   const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
   const deps: AppDeps = {
     ...services,
     readers,
     staffCsrf,
-    postLimit: app.rateLimit({ ...config.rateLimit, keyGenerator: requestAddressKey }),
+    postLimit: postLimit.hook,
     pages,
     assets,
     layout,
