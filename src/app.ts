@@ -24,6 +24,7 @@ import { createMediaStore } from './features/media/media-store.ts';
 import { mediaRoutes } from './features/media/media.routes.ts';
 import { createSharedFastPath } from './features/edge/shared-fast-path.ts';
 import { createPostLimit } from './plugins/post-limit.ts';
+import { createRatingFastPath } from './features/ratings/rating-fast-path.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive-directory.ts';
 import { archivePages } from './features/archives/archive.routes.tsx';
 import { frontPageRoutes } from './features/archives/front-page.routes.tsx';
@@ -340,14 +341,30 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     global: false,
     ...(services.redis && { store: sharedRateLimitStore(services.redis) }),
   });
+  const postLimit = createPostLimit(app, config.rateLimit);
+  const ownOrigin = new URL(config.publicUrl).origin;
+  const ratingFastPath = createRatingFastPath({
+    ...services,
+    readers,
+    postLimit,
+    trustProxy: trusted,
+    plainOrigin: (origin) =>
+      origin === undefined || (origin === ownOrigin && !services.threads.allowedOrigins().has(origin)),
+    ready: () => services.directory.settled() === undefined,
+    logFailure: (error) => app.log.error({ err: error }, 'request failed'),
+  });
+  ratingFastPath.install(app.server);
+  app.addHook('onSend', async (request, reply, payload) => {
+    ratingFastPath.onSend(request, reply);
+    return payload;
+  });
   await app.register(metricsPlugin, {
     db,
     live: services.live,
     redis: services.redis,
     token: config.metricsToken,
-    sharedFastPath,
+    fastPaths: [sharedFastPath, ratingFastPath],
   });
-  const postLimit = createPostLimit(app, config.rateLimit);
   const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
   const deps: AppDeps = {
     ...services,

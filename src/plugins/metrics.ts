@@ -21,8 +21,8 @@ export interface MetricsOptions {
   live: LiveFeed;
   redis: RedisLink | undefined;
   token: string | undefined;
-  /** Requests it answers before the framework are counted here too. */
-  sharedFastPath?: Pick<SharedFastPath, 'onServed'>;
+  /** The fast paths, whose requests (answered before the framework) are counted here too. */
+  fastPaths?: Pick<SharedFastPath, 'onServed'>[];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -37,7 +37,7 @@ export function mayReadMetrics(request: FastifyRequest, token: string | undefine
 }
 
 export const metricsPlugin = fp(
-  async (app: FastifyInstance, { db, live, redis, token, sharedFastPath }: MetricsOptions) => {
+  async (app: FastifyInstance, { db, live, redis, token, fastPaths = [] }: MetricsOptions) => {
     // One registry per app: tests run several apps in one process.
     const register = new Registry();
     collectDefaultMetrics({ register });
@@ -52,7 +52,7 @@ export const metricsPlugin = fp(
       };
       requests.record(labels, reply.elapsedTime / 1000);
     });
-    sharedFastPath?.onServed((labels, seconds) => requests.recordKept(labels, seconds));
+    for (const fastPath of fastPaths) fastPath.onServed((labels, seconds) => requests.recordKept(labels, seconds));
 
     new Gauge({
       name: 'broadsheet_db_pool_connections',

@@ -32,6 +32,11 @@ export function ratingOfActed(value: string | undefined): number | null {
 const READER_ID = /^[A-Za-z0-9_-]{24}$/;
 /** Whether a reader cookie's value is one this site hands out. */
 export const isReaderId = (value: string) => READER_ID.test(value);
+/** The reader's id from their cookies, or null when they have none (or one this site did not hand out). */
+export function readerIdOf(cookies: Record<string, string | undefined>): string | null {
+  const id = cookies[READER_COOKIE];
+  return id !== undefined && isReaderId(id) ? id : null;
+}
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 
 declare module 'fastify' {
@@ -45,19 +50,27 @@ declare module 'fastify' {
   }
 }
 
+/** What ReaderTools reads of a request and writes to a reply: a framework's, or a fast path's stand-ins. */
+type ReaderRequest = Pick<FastifyRequest, 'readerId'>;
+type CookieReply = Pick<FastifyReply, 'setCookie'> & { request: Pick<FastifyRequest, 'url' | 'cookies'> };
+
 export interface ReaderTools {
   /**
    * Returns the reader's id, setting the cookie when they have none yet. In the embed's frame
    * (a third-party iframe) the cookie must be SameSite=None to be sent at all, which browsers
    * allow only with Secure, so only over HTTPS; it is also Partitioned (one per host site).
    */
-  ensureReader(request: FastifyRequest, reply: FastifyReply, options?: { embedded?: boolean }): string;
+  ensureReader(
+    request: ReaderRequest,
+    reply: Pick<FastifyReply, 'setCookie'>,
+    options?: { embedded?: boolean },
+  ): string;
   /**
    * Marks the article (by its path) as one this reader has something of their own on; `embedded`
    * as for ensureReader. `rating`: what they just rated, kept in the marker while it is all
    * they have there.
    */
-  markActed(reply: FastifyReply, articlePath: string, options?: { embedded?: boolean; rating?: number }): void;
+  markActed(reply: CookieReply, articlePath: string, options?: { embedded?: boolean; rating?: number }): void;
   /** Whether this request carries the marker of the article page it is for (see ACTED_COOKIE). */
   hasActed(request: FastifyRequest): boolean;
   /** With hasActed: the reader's rating, when their marker says it is all they have on this page; null otherwise. */
@@ -65,7 +78,7 @@ export interface ReaderTools {
   csrfToken(readerId: string): string;
   /** Throws csrf_invalid unless the token belongs to this reader. */
   checkCsrf(request: FastifyRequest, token: unknown): void;
-  ipHash(request: FastifyRequest): string;
+  ipHash(request: Pick<FastifyRequest, 'ip'>): string;
 }
 
 export function createReaderTools({ secret, secureCookies }: { secret: string; secureCookies: boolean }): ReaderTools {
@@ -143,8 +156,7 @@ export const readerPlugin = fp(
   async (app, { publicUrl }: { publicUrl: string }) => {
     app.decorateRequest('readerId', null);
     app.addHook('onRequest', async (request) => {
-      const id = request.cookies[READER_COOKIE];
-      request.readerId = id !== undefined && isReaderId(id) ? id : null;
+      request.readerId = readerIdOf(request.cookies);
     });
 
     // The reader forms' protection, which needs no per-reader token. Checked after the body is
