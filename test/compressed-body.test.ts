@@ -2,7 +2,7 @@
 // it decodes to the same bytes, and a page joined from cached parts is compressed part by part.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, crc32, gunzipSync } from 'node:zlib';
 import { CompressedBody, encodedFor } from '../src/lib/compressed-body.ts';
 
 const paragraph = (n: number) =>
@@ -30,6 +30,18 @@ describe('a compressed body', () => {
       assert.deepEqual(gunzipSync(body.gzip), plain);
       assert.deepEqual(brotliDecompressSync(body.br), plain);
       assert.ok(body.gzip.length < plain.length / 5, `gzip ${body.gzip.length} of ${plain.length}`);
+    }
+  });
+
+  it('carries the CRC-32 of the whole, joined from its pieces’ however many and however long', () => {
+    let seed = 7;
+    const size = () => (seed = (seed * 48_271) % 2_147_483_647) % 20_000;
+    for (let round = 0; round < 40; round++) {
+      const parts = Array.from({ length: 1 + (round % 30) }, () => Buffer.alloc(size(), `piece ${round} `));
+      const whole = Buffer.concat(parts);
+      const gzip = new CompressedBody(parts, { changing: round % 2 === 0 }).gzip;
+      assert.equal(gzip.readUInt32LE(gzip.length - 8), crc32(whole));
+      assert.deepEqual(gunzipSync(gzip), whole);
     }
   });
 

@@ -34,6 +34,49 @@ const FINAL_EMPTY_BLOCK = Buffer.from([3, 0]);
 const deflated = new WeakMap<Buffer, Buffer>();
 const digests = new WeakMap<Buffer, Buffer>();
 
+// CRC-32 of a whole joined from its pieces' CRCs, as zlib's crc32_combine does: each piece's CRC
+// and its length's operator (x^(8·length) modulo the CRC polynomial) are made once per piece, so
+// a page made again after a rating computes the CRC of its new parts only, not of all its bytes.
+const CRC_POLYNOMIAL = 0xedb88320;
+/** a·b modulo the CRC polynomial (bit-reflected, as CRC-32 is). */
+function multiplyModP(a: number, b: number): number {
+  let product = 0;
+  for (let bit = 0x80000000; bit !== 0; bit >>>= 1) {
+    if ((a & bit) !== 0) {
+      product ^= b;
+      if ((a & (bit - 1)) === 0) break;
+    }
+    b = b & 1 ? (b >>> 1) ^ CRC_POLYNOMIAL : b >>> 1;
+  }
+  return product >>> 0;
+}
+/** x^(2^n) modulo the polynomial, n = 0…31. */
+const X2N = Array.from({ length: 32 }, (): number => 0);
+X2N[0] = 0x40000000; // x^1
+for (let n = 1; n < 32; n++) X2N[n] = multiplyModP(X2N[n - 1]!, X2N[n - 1]!);
+/** The operator that appends `length` bytes' worth of zeros to a CRC: x^(8·length) modulo the polynomial. */
+function zerosOperator(length: number): number {
+  let operator = 0x80000000; // x^0
+  for (let n = 3; length > 0; length = Math.floor(length / 2), n++)
+    if (length % 2 === 1) operator = multiplyModP(X2N[n % 32]!, operator);
+  return operator;
+}
+const pieceCrcs = new WeakMap<Buffer, { crc: number; operator: number }>();
+
+/** The CRC-32 of the pieces joined, from each piece's CRC (made once per piece). */
+function crcOf(pieces: readonly Buffer[]): number {
+  let crc = 0;
+  for (const piece of pieces) {
+    let known = pieceCrcs.get(piece);
+    if (known === undefined) {
+      known = { crc: crc32(piece), operator: zerosOperator(piece.length) };
+      pieceCrcs.set(piece, known);
+    }
+    crc = (multiplyModP(known.operator, crc) ^ known.crc) >>> 0;
+  }
+  return crc;
+}
+
 function deflatedPiece(piece: Buffer): Buffer {
   let stream = deflated.get(piece);
   if (stream === undefined) {
@@ -64,24 +107,22 @@ function storedPiece(piece: Buffer): Buffer[] {
 }
 
 /**
- * The pieces as one gzip member; the whole is never joined (its CRC-32 runs on over the pieces).
+ * The pieces as one gzip member; the whole is never joined (its CRC-32 is joined from the pieces').
  * `storeSmall`: pieces under STORED_BELOW go stored, not compressed. A page made again after each
  * rating changes only such pieces (the Reviews widget, the structured data), and setting zlib up
  * for each took more time than the rest of the rebuild: they add a kilobyte or two to a gzip body
  * that is replaced by brotli once it stands.
  */
 function gzipOf(pieces: readonly Buffer[], storeSmall: boolean): Buffer {
-  let crc = 0;
   let length = 0;
   const parts: Buffer[] = [GZIP_HEADER];
   for (const piece of pieces) {
-    crc = crc32(piece, crc);
     length += piece.length;
     if (storeSmall && piece.length < STORED_BELOW && !deflated.has(piece)) parts.push(...storedPiece(piece));
     else parts.push(deflatedPiece(piece));
   }
   const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc, 0);
+  trailer.writeUInt32LE(crcOf(pieces), 0);
   trailer.writeUInt32LE(length % 2 ** 32, 4);
   parts.push(FINAL_EMPTY_BLOCK, trailer);
   return Buffer.concat(parts);
