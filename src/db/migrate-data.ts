@@ -57,7 +57,7 @@ export const COPY_ORDER: readonly { table: TableName; key: readonly string[] }[]
 /**
  * The search index on SQLite (migration 2026-11-25T0910-search): the FTS5 table and its shadow
  * tables. They are not copied; the triggers index the articles as they are inserted, and the
- * index is rebuilt after the copy all the same. PostgreSQL's is an index, not a table.
+ * index is rebuilt after the copy all the same.
  */
 export const SEARCH_INDEX_TABLES: readonly string[] = [
   'articles_fts',
@@ -66,6 +66,12 @@ export const SEARCH_INDEX_TABLES: readonly string[] = [
   'articles_fts_docsize',
   'articles_fts_config',
 ];
+
+/**
+ * The search documents on PostgreSQL (migration 2026-12-05T1200-search-documents), kept by a
+ * trigger as articles are written: not copied either.
+ */
+export const POSTGRES_SEARCH_TABLES: readonly string[] = ['article_search'];
 
 /** Tables whose rows mean the target is a site of its own (settings and secrets appear on any start). */
 export const CONTENT_TABLES: readonly TableName[] = ['articles', 'comments', 'ratings', 'users'];
@@ -129,7 +135,7 @@ async function open(database: DatabaseTarget, option: string): Promise<Db> {
 
 /** A table the copy does not know about would be silently left behind: refuse instead. */
 export async function checkTablesKnown(db: Kysely<Database>): Promise<void> {
-  const known = new Set<string>([...COPY_ORDER.map((t) => t.table), ...SEARCH_INDEX_TABLES]);
+  const known = new Set<string>([...COPY_ORDER.map((t) => t.table), ...SEARCH_INDEX_TABLES, ...POSTGRES_SEARCH_TABLES]);
   // On PostgreSQL the introspector reads only the schema this connection works in (postgres.ts).
   const tables = (await db.introspection.getTables()).filter((t) => !t.isView);
   const missing = tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_') && !known.has(name));
@@ -217,7 +223,8 @@ async function checkTargetMayBeReplaced(
 export async function emptyTarget(dst: Transaction<Database>): Promise<void> {
   if (isPostgres(dst)) {
     // One statement for every table, so their foreign keys among each other do not matter.
-    await sql`truncate table ${sql.join(COPY_ORDER.map((t) => sql.table(t.table)))}`.execute(dst);
+    const tables = [...COPY_ORDER.map((t) => t.table), ...POSTGRES_SEARCH_TABLES];
+    await sql`truncate table ${sql.join(tables.map((table) => sql.table(table)))}`.execute(dst);
     return;
   }
   for (const { table } of [...COPY_ORDER].reverse()) await dst.deleteFrom(table).execute();

@@ -20,6 +20,7 @@ import * as counterDeltas from './2026-12-05T0200-counter-deltas.ts';
 import * as staffTokens from './2026-12-05T0500-staff-tokens.ts';
 import * as rateFunction from './2026-12-05T0600-rate-function.ts';
 import * as revisionRating from './2026-12-05T0700-revision-rating.ts';
+import * as searchDocuments from './2026-12-05T1200-search-documents.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T0500-staff-tokens': staffTokens,
   '2026-12-05T0600-rate-function': rateFunction,
   '2026-12-05T0700-revision-rating': revisionRating,
+  '2026-12-05T1200-search-documents': searchDocuments,
 };

@@ -85,12 +85,10 @@ async function searchSqlite(
 /** Text decomposed with its combining accents removed: "café" is indexed and searched as "cafe". */
 const folded = (column: string) => `regexp_replace(normalize(${column}, NFKD), '[\\u0300-\\u036f]', '', 'g')`;
 
-/** Exactly the indexed expression of the migration, so that the GIN index is used. */
-const VECTOR = sql.raw(
-  `setweight(to_tsvector('simple'::regconfig, ${folded('a.title')}), 'A') || ` +
-    `setweight(to_tsvector('simple'::regconfig, ${folded('a.standfirst')}), 'B') || ` +
-    `setweight(to_tsvector('simple'::regconfig, ${folded('a.body_text')}), 'C')`,
-);
+/** An article's search document (migration 2026-12-05T1200-search-documents: a table kept by a trigger, GIN-indexed). */
+const VECTOR = sql.raw('s.document');
+/** The articles with their documents. */
+const SEARCHED = sql.raw('articles a join article_search s on s.article_id = a.id');
 
 /** A tsquery in to_tsquery syntax: each word quoted (no quote or backslash can occur in one). */
 export function tsquery(query: SearchQuery): string {
@@ -125,7 +123,7 @@ async function searchPostgres(
   const text = tsquery(query);
   if (!text) return { total: 0, hits: [] };
   const matches = sql`${VECTOR} @@ to_tsquery('simple', ${text}) and ${published(now)}`;
-  const count = await sql<{ n: number }>`select count(*) as n from articles a where ${matches}`.execute(db);
+  const count = await sql<{ n: number }>`select count(*) as n from ${SEARCHED} where ${matches}`.execute(db);
   const total = Number(count.rows[0]?.n ?? 0);
   if (total === 0 || offset >= total) return { total, hits: [] };
   const document = sql.raw(`translate(${folded(`a.standfirst || E'\\n' || a.body_text`)}, '<&', '${LT}${AMP}')`);
@@ -133,7 +131,7 @@ async function searchPostgres(
   const { rows } = await sql<ArticleRow & { snippet: string }>`
     select a.*, ts_headline('simple', ${document}, to_tsquery('simple', ${text}), ${HEADLINE_OPTIONS}) as snippet
       from (select a.id, ts_rank_cd(${VECTOR}, to_tsquery('simple', ${text})) as rank
-              from articles a
+              from ${SEARCHED}
              where ${matches}
              order by rank desc, a.published_at desc, a.id desc
              limit ${limit} offset ${offset}) hit
