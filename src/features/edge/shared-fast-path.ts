@@ -91,6 +91,24 @@ function flatten(headers: OutgoingHttpHeaders): string[] {
   return lines;
 }
 
+type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Puts `serve` in front of the server's request handlers (the framework's): a request it does
+ * not answer (false) goes on to them. Returns the handlers, for requests handed on later.
+ */
+export function inFront(server: Server, serve: (req: IncomingMessage, res: ServerResponse) => boolean): RequestHandler {
+  const handlers = server.listeners('request') as RequestHandler[];
+  server.removeAllListeners('request');
+  const framework: RequestHandler = (req, res) => {
+    for (const handler of handlers) handler(req, res);
+  };
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!serve(req, res)) framework(req, res);
+  });
+  return framework;
+}
+
 const keyOf = (variant: string, url: string) => (variant === '' ? url : `${variant} ${url}`);
 
 /**
@@ -258,14 +276,7 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
       entries.set(keyOf(offer.variant, request.raw.url ?? request.url), entry);
     },
     install(server) {
-      const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-      server.removeAllListeners('request');
-      framework = (req, res) => {
-        for (const handler of handlers) handler(req, res);
-      };
-      server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        if (!serve(req, res)) framework(req, res);
-      });
+      framework = inFront(server, serve);
     },
     onServed(listener) {
       listeners.push(listener);

@@ -19,7 +19,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import proxyAddr from '@fastify/proxy-addr';
 import type { ArticleService } from '../articles/article.service.ts';
 import { articlePath } from '../articles/article.model.ts';
-import type { ServedListener } from '../edge/shared-fast-path.ts';
+import { inFront, type ServedListener } from '../edge/shared-fast-path.ts';
 import { AppError, errorBody } from '../../errors.ts';
 import { toAppError } from '../../plugins/error-handler.ts';
 import { NO_ROUTE, type PostLimit, type Taken } from '../../plugins/post-limit.ts';
@@ -227,14 +227,7 @@ export function createRatingFastPath({
       learnt = lines;
     },
     install(server) {
-      const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-      server.removeAllListeners('request');
-      framework = (req, res) => {
-        for (const handler of handlers) handler(req, res);
-      };
-      server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        if (!serve(req, res)) framework(req, res);
-      });
+      framework = inFront(server, serve);
     },
     onServed(listener) {
       listeners.push(listener);
