@@ -354,10 +354,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     logFailure: (error) => app.log.error({ err: error }, 'request failed'),
   });
   ratingFastPath.install(app.server);
-  app.addHook('onSend', async (request, reply, payload) => {
-    ratingFastPath.onSend(request, reply);
-    return payload;
-  });
   await app.register(metricsPlugin, {
     db,
     live: services.live,
@@ -371,6 +367,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     readers,
     staffCsrf,
     postLimit: postLimit.hook,
+    ratingFastPath,
     pages,
     assets,
     layout,

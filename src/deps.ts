@@ -14,6 +14,7 @@ import type { ArticleService } from './features/articles/article.service.ts';
 import type { BanService } from './features/bans/ban.service.ts';
 import type { CommentService } from './features/comments/comment.service.ts';
 import type { SharedFastPath } from './features/edge/shared-fast-path.ts';
+import type { RatingFastPath } from './features/ratings/rating-fast-path.ts';
 import type { ExternalThreadService } from './features/embed/external-thread.service.ts';
 import type { LiveFeed } from './features/live/live-feed.ts';
 import type { Maintenance } from './features/maintenance/maintenance.ts';
@@ -104,4 +105,6 @@ export interface AppDeps extends Services {
   embedFrameHeaders(reply: FastifyReply): void;
   /** Answers a shared article page again before the framework (features/edge/shared-fast-path.ts). */
   sharedFastPath: SharedFastPath;
+  /** Answers JSON ratings before the framework, once it has learnt their headers (features/ratings/rating-fast-path.ts). */
+  ratingFastPath: Pick<RatingFastPath, 'learn'>;
 }

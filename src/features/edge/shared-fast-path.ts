@@ -10,7 +10,7 @@
 // the same headers: the first read after each write would otherwise pay the framework again.
 // Whatever the fast path is not sure of (another method, any other marker or a staff cookie, a
 // render that fails, section lists being reloaded) goes through Fastify as before.
-import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 // Imported, not the global: reading the global `performance` is a slow accessor on every request.
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -81,11 +81,17 @@ function answerFor(entry: Entry, acceptEncoding = ''): Answer {
   return answer;
 }
 
-/** Header lines as node:http's writeHead takes them, a list header once per value. */
-function flatten(headers: OutgoingHttpHeaders): string[] {
+/**
+ * A framework answer's header lines as node:http's writeHead takes them (a list header once per
+ * value), without those named in `skip` (lower case): what a fast path sends again.
+ */
+export function headerLines(
+  headers: Record<string, string | number | readonly string[] | undefined>,
+  skip: ReadonlySet<string>,
+): string[] {
   const lines: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
+    if (value === undefined || skip.has(name.toLowerCase())) continue;
     for (const one of Array.isArray(value) ? value : [value]) lines.push(name, String(one));
   }
   return lines;
@@ -254,16 +260,13 @@ export function createSharedFastPath({ ready }: { ready: () => boolean }): Share
     onSend(request, reply) {
       const offer = offered.get(request);
       if (offer === undefined || reply.statusCode !== 200) return;
-      const headers: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (!PER_RESPONSE.has(name.toLowerCase()) && value !== undefined) headers[name] = value;
-      }
+      const headers = reply.getHeaders();
       // A response that sets a cookie is somebody's: never repeated to others.
-      if ('set-cookie' in headers) return;
+      if (headers['set-cookie'] !== undefined) return;
       if (entries.size >= MAX_ADDRESSES) entries.delete(entries.keys().next().value!);
       const entry: Entry = {
         ...offer,
-        base: flatten(headers),
+        base: headerLines(headers, PER_RESPONSE),
         headers: [],
         answers: new Map(),
         byAcceptEncoding: new Map(),

@@ -7,7 +7,7 @@ import { articlePath } from '../articles/article.model.ts';
 import { NewRatingSchema, RateResultSchema } from './rating.schemas.ts';
 
 export function ratingApi(
-  deps: Pick<AppDeps, 'articles' | 'ratings' | 'readers' | 'postLimit'>,
+  deps: Pick<AppDeps, 'articles' | 'ratings' | 'readers' | 'postLimit' | 'ratingFastPath'>,
 ): FastifyPluginAsyncTypebox {
   const { articles, ratings, readers } = deps;
   return async (app) => {
@@ -17,6 +17,8 @@ export function ratingApi(
       {
         config: { access: 'public' },
         onRequest: deps.postLimit,
+        // Its answer's headers are the ones the fast path sends (rating-fast-path.ts).
+        onSend: deps.ratingFastPath.learn,
         schema: {
           tags: ['ratings'],
           params: ArticleRef,

@@ -15,11 +15,11 @@
 import { IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fastifyCookie, type CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, onSendHookHandler } from 'fastify';
 import proxyAddr from '@fastify/proxy-addr';
 import type { ArticleService } from '../articles/article.service.ts';
 import { articlePath } from '../articles/article.model.ts';
-import { inFront, type ServedListener } from '../edge/shared-fast-path.ts';
+import { headerLines, inFront, type ServedListener } from '../edge/shared-fast-path.ts';
 import { AppError, errorBody } from '../../errors.ts';
 import { toAppError } from '../../plugins/error-handler.ts';
 import { NO_ROUTE, type PostLimit, type Taken } from '../../plugins/post-limit.ts';
@@ -48,8 +48,8 @@ const PER_RESPONSE = new Set([
 const OK = { method: 'POST', route: ROUTE, status: '200' } as const;
 
 export interface RatingFastPath {
-  /** Fastify's onSend hook: learns the headers of the framework's answer to a rating. */
-  onSend(request: FastifyRequest, reply: FastifyReply): void;
+  /** The rating route's onSend hook: learns the headers of the framework's first answer to a rating. */
+  learn: onSendHookHandler;
   /** Puts the fast path in front of the server's request handlers. */
   install(server: Server): void;
   /** Called for each rating answered here (the server's request metrics). */
@@ -216,15 +216,10 @@ export function createRatingFastPath({
   }
 
   return {
-    onSend(request, reply) {
-      if (learnt !== undefined || request.routeOptions.url !== ROUTE || request.method !== 'POST') return;
-      if (reply.statusCode !== 200 || !plainOrigin(request.headers.origin)) return;
-      const lines: string[] = [];
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value === undefined || PER_RESPONSE.has(name.toLowerCase())) continue;
-        for (const one of Array.isArray(value) ? value : [value]) lines.push(name, String(one));
-      }
-      learnt = lines;
+    learn(request, reply, payload, done) {
+      if (learnt === undefined && reply.statusCode === 200 && plainOrigin(request.headers.origin))
+        learnt = headerLines(reply.getHeaders(), PER_RESPONSE);
+      done(null, payload);
     },
     install(server) {
       framework = inFront(server, serve);
