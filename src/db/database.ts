@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { GroupCommitSqliteDialect } from './sqlite-driver.ts';
+import { attachStatements } from './sqlite-now.ts';
 import { ConfigError, type Config, type DatabaseTarget } from '../config.ts';
 import type {
   ArticleCounterDeltaTable,
@@ -97,7 +98,10 @@ export function connect(database: DatabaseTarget, { poolSize = 10 }: { poolSize?
   // every page it changes in a sub-journal, by default a temporary file written page by page: on
   // a comment, more CPU than the insert itself. In memory it is a copy, emptied at each release.
   sqlite.pragma('temp_store = memory');
-  return new Kysely<Database>({ dialect: new GroupCommitSqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect({ database: statements }) });
+  attachStatements(db, statements);
+  return db;
 }
 
 /**

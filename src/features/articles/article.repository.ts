@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
 import { prepared } from '../../db/prepared.ts';
+import type { SqliteNow } from '../../db/sqlite-now.ts';
 import { archiveSlug } from '../../lib/text.ts';
 import { withDerivedColumns } from './article-derived-columns.ts';
 import { bandChanges } from '../ratings/rating-bands.ts';
@@ -40,9 +41,6 @@ const stateById = prepared((db, v: { id: number }) =>
 const stateBySlug = prepared((db, v: { slug: string }) =>
   db.selectFrom('articles').select(STATE_COLUMNS).where('slug', '=', v.slug),
 );
-const lockState = prepared((db, v: { id: number }) =>
-  forUpdate(db, db.selectFrom('articles').select(STATE_COLUMNS).where('id', '=', v.id)),
-);
 
 export async function findArticleState(
   db: Q,
@@ -51,9 +49,9 @@ export async function findArticleState(
   return ('id' in by ? await stateById.execute(db, by) : await stateBySlug.execute(db, by)).rows[0];
 }
 
-/** findArticleState, locking the row on PostgreSQL as lockArticle does. */
-export async function lockArticleState(db: Q, id: number): Promise<ArticleState | undefined> {
-  return (await lockState.execute(db, { id })).rows[0];
+/** findArticleState by id, at once, inside a SQLite transaction (db/sqlite-now.ts). */
+export function articleStateNow(now: SqliteNow, id: number): ArticleState | undefined {
+  return now.first(stateById, { id });
 }
 
 /**
@@ -230,10 +228,10 @@ const adjustTotals = prepared(
 
 /**
  * Counts a rating in the article's totals, replacing `previous` when the reader rated before; runs inside the rating's
- * transaction.
+ * SQLite transaction (db/sqlite-now.ts).
  */
-export async function adjustRatingTotals(db: Q, articleId: number, value: number, previous?: number): Promise<void> {
-  await adjustTotals.execute(db, {
+export function adjustRatingTotalsNow(now: SqliteNow, articleId: number, value: number, previous?: number): void {
+  now.run(adjustTotals, {
     id: articleId,
     sum: value - (previous ?? 0),
     count: previous === undefined ? 1 : 0,

@@ -5,6 +5,7 @@ import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { isPostgres } from '../../db/postgres.ts';
 import { writeGroups } from '../../db/write-groups.ts';
+import { sqliteNow, type SqliteNow } from '../../db/sqlite-now.ts';
 import { countRating, type CounterFolder } from '../articles/article-counters.ts';
 import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
@@ -67,6 +68,40 @@ function bandsAfter(
   ];
 }
 
+/** A rating written on SQLite: the article's totals as it left them, or why it was refused. */
+type Written =
+  | { outcome: 'rated'; sum: number; count: number; bands: number[] }
+  | { outcome: Exclude<repo.RatingOutcome, 'rated'> };
+
+/**
+ * SQLite: checks and writes one rating at once, inside its group's transaction. Every check comes
+ * before the first write, so a refused rating has written nothing.
+ */
+function rateNow(now: SqliteNow, r: repo.GroupedRating, cap: number): Written {
+  const article = articleStates.findNow(now, r.articleId);
+  if (article?.status !== 'published') return { outcome: 'article_not_found' };
+  const { existing, fromAddress } = repo.findRaterStateNow(now, r);
+  if (existing) {
+    repo.updateRatingValueNow(now, existing.id, r.value, r.now);
+    countRating(now, r.articleId, r.value, existing.value);
+    return {
+      outcome: 'rated',
+      sum: article.rating_sum + r.value - existing.value,
+      count: article.rating_count,
+      bands: bandsAfter(article, r.value, existing.value),
+    };
+  }
+  if (fromAddress >= cap) return { outcome: 'rating_cap_reached' };
+  repo.insertRatingNow(now, r);
+  countRating(now, r.articleId, r.value);
+  return {
+    outcome: 'rated',
+    sum: article.rating_sum + r.value,
+    count: article.rating_count + 1,
+    bands: bandsAfter(article, r.value),
+  };
+}
+
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
 export function createRatingService({
   db,
@@ -83,27 +118,47 @@ export function createRatingService({
   webhooks?: WebhookNotifier;
   counters: CounterFolder;
 }): RatingService {
-  // PostgreSQL: ratings that arrive together are written in one call and one commit
-  // (rating.repository.ts rateGroup); the totals move by deltas (article-counters.ts), so
-  // ratings of one article do not take turns on its row. SQLite writes each in its own
-  // transaction, which its driver commits in groups.
-  const groups = isPostgres(db)
+  // Ratings that arrive together are written in one call and one commit. PostgreSQL: the
+  // rate_group function (rating.repository.ts), with the totals moved by deltas
+  // (article-counters.ts), so ratings of one article do not take turns on its row. SQLite: each
+  // rating's statements run at once, one rating after another, in the group's transaction
+  // (db/sqlite-now.ts), which its driver commits with whatever else wrote meanwhile.
+  const notify = async (trx: Db, ratings: repo.GroupedRating[], rated: boolean[]) => {
+    for (const [i, r] of ratings.entries())
+      if (rated[i]) await webhooks?.notify(trx, { event: 'rating.changed', articleId: r.articleId });
+  };
+  const postgresGroups = isPostgres(db)
     ? writeGroups((ratings: repo.GroupedRating[]) =>
         db.transaction().execute(async (trx) => {
           const outcomes = await repo.rateGroup(trx, ratings, settings.get().ratingCapPerDay);
-          for (const [i, outcome] of outcomes.entries())
-            if (outcome === 'rated')
-              await webhooks?.notify(trx, { event: 'rating.changed', articleId: ratings[i]!.articleId });
+          await notify(
+            trx,
+            ratings,
+            outcomes.map((o) => o === 'rated'),
+          );
           return outcomes;
         }),
       )
     : undefined;
+  const sqliteGroups = writeGroups((ratings: repo.GroupedRating[]) =>
+    db.transaction().execute(async (trx) => {
+      const now = sqliteNow(trx);
+      const cap = settings.get().ratingCapPerDay;
+      const written = ratings.map((r) => rateNow(now, r, cap));
+      await notify(
+        trx,
+        ratings,
+        written.map((w) => w.outcome === 'rated'),
+      );
+      return written;
+    }),
+  );
   return {
     async rate({ articleId, readerId, ipHash, value, at }) {
       const now = at ?? nowIso();
       const since = new Date(Date.now() - DAY_MS).toISOString();
-      if (groups) {
-        const outcome = await groups.add({ articleId, readerId, ipHash, value, now, since });
+      if (postgresGroups) {
+        const outcome = await postgresGroups.add({ articleId, readerId, ipHash, value, now, since });
         if (outcome !== 'rated') throw new AppError(outcome);
         // The fold's totals are exact, with every rating committed so far.
         const folded = (await counters.settle(articleId)) ?? (await articleStates.find(db, articleId));
@@ -112,27 +167,8 @@ export function createRatingService({
         events.emit('rating.changed', { articleId, score, count });
         return { score, count, yourRating: value };
       }
-      const written = await db.transaction().execute(async (trx) => {
-        // The article's row, locked first, makes concurrent ratings take turns.
-        const article = await articleStates.lock(trx, articleId);
-        if (article?.status !== 'published') throw new AppError('article_not_found');
-        const { existing, fromAddress } = await repo.findRaterState(trx, { articleId, readerId, ipHash, since });
-        if (existing) {
-          await repo.updateRatingValue(trx, existing.id, value, now);
-          await countRating(trx, articleId, value, existing.value);
-          await webhooks?.notify(trx, { event: 'rating.changed', articleId });
-          return {
-            sum: article.rating_sum + value - existing.value,
-            count: article.rating_count,
-            bands: bandsAfter(article, value, existing.value),
-          };
-        }
-        if (fromAddress >= settings.get().ratingCapPerDay) throw new AppError('rating_cap_reached');
-        await repo.insertRating(trx, { articleId, readerId, value, ipHash, now });
-        await countRating(trx, articleId, value);
-        await webhooks?.notify(trx, { event: 'rating.changed', articleId });
-        return { sum: article.rating_sum + value, count: article.rating_count + 1, bands: bandsAfter(article, value) };
-      });
+      const written = await sqliteGroups.add({ articleId, readerId, ipHash, value, now, since });
+      if (written.outcome !== 'rated') throw new AppError(written.outcome);
       const score = scoreOf(written.sum, written.count);
       // The totals are those of the row as this write left it (SQLite's writes take turns): the
       // event carries the bands too, so the page rebuilt after it reads nothing.
