@@ -52,20 +52,18 @@ export function validateRatingValue(raw: unknown): number {
   return value;
 }
 
+type Bands = Record<`rating_band_${1 | 2 | 3 | 4 | 5}`, number>;
+
 /** The article's five band counts once a rating of `value` (replacing `previous`) is counted. */
-function bandsAfter(
-  article: Record<`rating_band_${1 | 2 | 3 | 4 | 5}`, number>,
-  value: number,
-  previous?: number,
-): number[] {
+function bandsAfter(article: Bands, value: number, previous?: number): Bands {
   const { b1, b2, b3, b4, b5 } = bandChanges(value, previous);
-  return [
-    article.rating_band_1 + b1,
-    article.rating_band_2 + b2,
-    article.rating_band_3 + b3,
-    article.rating_band_4 + b4,
-    article.rating_band_5 + b5,
-  ];
+  return {
+    rating_band_1: article.rating_band_1 + b1,
+    rating_band_2: article.rating_band_2 + b2,
+    rating_band_3: article.rating_band_3 + b3,
+    rating_band_4: article.rating_band_4 + b4,
+    rating_band_5: article.rating_band_5 + b5,
+  };
 }
 
 /** A rating written on SQLite: the article's totals as it left them, or why it was refused. */
@@ -73,33 +71,37 @@ type Written =
   | { outcome: 'rated'; sum: number; count: number; bands: number[] }
   | { outcome: Exclude<repo.RatingOutcome, 'rated'> };
 
+type ArticleState = NonNullable<ReturnType<typeof articleStates.findNow>>;
+
 /**
  * SQLite: checks and writes one rating at once, inside its group's transaction. Every check comes
- * before the first write, so a refused rating has written nothing.
+ * before the first write, so a refused rating has written nothing. `states` holds the articles
+ * the group has read so far, their totals kept up to date here: nothing else writes while the
+ * group runs, and a story rated by many at once is read once a group, not once a rating.
  */
-function rateNow(now: SqliteNow, r: repo.GroupedRating, cap: number): Written {
-  const article = articleStates.findNow(now, r.articleId);
+function rateNow(now: SqliteNow, r: repo.GroupedRating, cap: number, states: Map<number, ArticleState>): Written {
+  const article = states.get(r.articleId) ?? articleStates.findNow(now, r.articleId);
   if (article?.status !== 'published') return { outcome: 'article_not_found' };
   const { existing, fromAddress } = repo.findRaterStateNow(now, r);
-  if (existing) {
-    repo.updateRatingValueNow(now, existing.id, r.value, r.now);
-    countRating(now, r.articleId, r.value, existing.value);
-    return {
-      outcome: 'rated',
-      sum: article.rating_sum + r.value - existing.value,
-      count: article.rating_count,
-      bands: bandsAfter(article, r.value, existing.value),
-    };
-  }
-  if (fromAddress >= cap) return { outcome: 'rating_cap_reached' };
-  repo.insertRatingNow(now, r);
-  countRating(now, r.articleId, r.value);
-  return {
-    outcome: 'rated',
-    sum: article.rating_sum + r.value,
-    count: article.rating_count + 1,
-    bands: bandsAfter(article, r.value),
+  if (!existing && fromAddress >= cap) return { outcome: 'rating_cap_reached' };
+  if (existing) repo.updateRatingValueNow(now, existing.id, r.value, r.now);
+  else repo.insertRatingNow(now, r);
+  countRating(now, r.articleId, r.value, existing?.value);
+  const after: ArticleState = {
+    ...article,
+    ...bandsAfter(article, r.value, existing?.value),
+    rating_sum: article.rating_sum + r.value - (existing?.value ?? 0),
+    rating_count: article.rating_count + (existing ? 0 : 1),
   };
+  states.set(r.articleId, after);
+  const bands = [
+    after.rating_band_1,
+    after.rating_band_2,
+    after.rating_band_3,
+    after.rating_band_4,
+    after.rating_band_5,
+  ];
+  return { outcome: 'rated', sum: after.rating_sum, count: after.rating_count, bands };
 }
 
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
@@ -144,7 +146,8 @@ export function createRatingService({
     db.transaction().execute(async (trx) => {
       const now = sqliteNow(trx);
       const cap = settings.get().ratingCapPerDay;
-      const written = ratings.map((r) => rateNow(now, r, cap));
+      const states = new Map<number, ArticleState>();
+      const written = ratings.map((r) => rateNow(now, r, cap, states));
       await notify(
         trx,
         ratings,
