@@ -6,6 +6,7 @@
 import { CompiledQuery, type Compilable, type Kysely, type KyselyPlugin, type QueryResult } from 'kysely';
 import type { Database } from './database.ts';
 import { isPostgres } from './postgres.ts';
+import { executeAtOnce } from './sqlite-now.ts';
 
 /** A named stand-in for a value; Kysely takes it for a plain value and makes it a parameter. */
 class Slot {
@@ -72,10 +73,19 @@ export function prepared<V extends Values, R>(build: (db: Kysely<Database>, v: V
   };
 }
 
-/** Runs a statement, or queues it when `db` is a `together` view. */
+/**
+ * Runs a statement: queued when `db` is a `together` view, at once when it is a SQLite
+ * transaction (db/sqlite-now.ts), else through Kysely.
+ */
 function run<R>(db: Kysely<Database>, sql: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
   const gathering = gatherings.get(db);
   if (gathering) return gathering.add(sql, parameters) as Promise<QueryResult<R>>;
+  try {
+    const done = executeAtOnce<R>(db, sql, parameters);
+    if (done) return Promise.resolve(done);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return db.executeQuery<R>(CompiledQuery.raw(sql, [...parameters]));
 }
 

@@ -3,7 +3,7 @@
 // executor, the connection provider, the driver's queue); on a rating that chain cost more than
 // SQLite's own work. A write whose statements wait on nothing but each other's results runs them
 // here in one synchronous step, inside its transaction (the driver's savepoint and group commit).
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryResult } from 'kysely';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.ts';
 import type { Prepared } from './prepared.ts';
@@ -26,6 +26,24 @@ export interface SqliteNow {
   first<V extends Record<string, unknown>, R>(query: Prepared<V, R>, values: V): R | undefined;
   /** Runs a write. */
   run<V extends Record<string, unknown>>(query: Prepared<V, unknown>, values: V): void;
+}
+
+/**
+ * Runs a statement at once when `db` is a transaction on SQLite, with the result Kysely's
+ * SQLite driver would give; undefined for any other database (the caller then goes through
+ * Kysely). Every prepared query (db/prepared.ts) in a SQLite transaction comes this way.
+ */
+export function executeAtOnce<R>(
+  db: Kysely<Database>,
+  sql: string,
+  parameters: readonly unknown[],
+): QueryResult<R> | undefined {
+  if (!db.isTransaction) return undefined;
+  const statement = sources.get(db.getExecutor().adapter)?.prepare(sql);
+  if (statement === undefined) return undefined;
+  if (statement.reader) return { rows: statement.all(parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
 
 /**
