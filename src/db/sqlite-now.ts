@@ -1,8 +1,10 @@
 // SQLite: prepared queries (db/prepared.ts) run at once, each a plain call into SQLite, on the
 // connection a transaction holds. Through Kysely every statement is a chain of promises (the
-// executor, the connection provider, the driver's queue); on a rating that chain cost more than
-// SQLite's own work. A write whose statements wait on nothing but each other's results runs them
-// here in one synchronous step, inside its transaction (the driver's savepoint and group commit).
+// executor, the connection provider, the driver's queue); on a rating or a comment that chain
+// cost more than SQLite's own work. Every prepared query in a SQLite transaction comes here
+// (executeAtOnce), and a write whose statements wait on nothing but each other's results runs
+// them in one synchronous step (sqliteNow), inside its transaction (the driver's savepoint and
+// group commit).
 import type { Kysely, QueryResult } from 'kysely';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.ts';
