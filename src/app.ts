@@ -24,7 +24,9 @@ import { createMediaStore } from './features/media/media-store.ts';
 import { mediaRoutes } from './features/media/media.routes.ts';
 import { createSharedFastPath } from './features/edge/shared-fast-path.ts';
 import { createPostLimit } from './plugins/post-limit.ts';
-import { createRatingFastPath } from './features/ratings/rating-fast-path.ts';
+import { createJsonPostFastPath } from './features/edge/json-post-fast-path.ts';
+import { createRatingPost } from './features/ratings/rating-post.ts';
+import { createCommentPost } from './features/comments/comment-post.ts';
 import { createArchiveDirectory, type ArchiveDirectory } from './features/archives/archive-directory.ts';
 import { archivePages } from './features/archives/archive.routes.tsx';
 import { frontPageRoutes } from './features/archives/front-page.routes.tsx';
@@ -343,9 +345,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   const postLimit = createPostLimit(app, config.rateLimit);
   const ownOrigin = new URL(config.publicUrl).origin;
-  const ratingFastPath = createRatingFastPath({
-    ...services,
-    readers,
+  const readerPosts = {
+    rating: createRatingPost({ ...services, readers }),
+    comment: createCommentPost({ ...services, readers }),
+  };
+  const postFastPath = createJsonPostFastPath([readerPosts.rating, readerPosts.comment], {
     postLimit,
     trustProxy: trusted,
     plainOrigin: (origin) =>
@@ -353,13 +357,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ready: () => services.directory.settled() === undefined,
     logFailure: (error) => app.log.error({ err: error }, 'request failed'),
   });
-  ratingFastPath.install(app.server);
+  postFastPath.install(app.server);
   await app.register(metricsPlugin, {
     db,
     live: services.live,
     redis: services.redis,
     token: config.metricsToken,
-    fastPaths: [sharedFastPath, ratingFastPath],
+    fastPaths: [sharedFastPath, postFastPath],
   });
   const embedFrameHeaders = (reply: FastifyReply) => allowFramingBy(reply, services.threads.allowedOrigins());
   const deps: AppDeps = {
@@ -367,7 +371,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     readers,
     staffCsrf,
     postLimit: postLimit.hook,
-    ratingFastPath,
+    readerPosts,
+    postFastPath,
     pages,
     assets,
     layout,

@@ -14,7 +14,8 @@ import type { ArticleService } from './features/articles/article.service.ts';
 import type { BanService } from './features/bans/ban.service.ts';
 import type { CommentService } from './features/comments/comment.service.ts';
 import type { SharedFastPath } from './features/edge/shared-fast-path.ts';
-import type { RatingFastPath } from './features/ratings/rating-fast-path.ts';
+import type { FastPost, JsonPostFastPath } from './features/edge/json-post-fast-path.ts';
+import type { NewComment, PostedComment } from './features/comments/comment-post.ts';
 import type { ExternalThreadService } from './features/embed/external-thread.service.ts';
 import type { LiveFeed } from './features/live/live-feed.ts';
 import type { Maintenance } from './features/maintenance/maintenance.ts';
@@ -23,7 +24,7 @@ import type { NotificationService } from './features/notifications/notification.
 import type { OutboxSender } from './features/outbox/outbox-sender.ts';
 import type { StaticPageService } from './features/static-pages/static-page.service.ts';
 import type { PrivacyService } from './features/privacy/privacy.service.ts';
-import type { RatingService } from './features/ratings/rating.service.ts';
+import type { RateResult, RatingService } from './features/ratings/rating.service.ts';
 import type { SearchService } from './features/search/search.service.ts';
 import type { SettingsService } from './features/settings/settings.service.ts';
 import type { SiteImages } from './features/settings/site-images.ts';
@@ -105,6 +106,8 @@ export interface AppDeps extends Services {
   embedFrameHeaders(reply: FastifyReply): void;
   /** Answers a shared article page again before the framework (features/edge/shared-fast-path.ts). */
   sharedFastPath: SharedFastPath;
-  /** Answers JSON ratings before the framework, once it has learnt their headers (features/ratings/rating-fast-path.ts). */
-  ratingFastPath: Pick<RatingFastPath, 'learn'>;
+  /** A reader's rating and comment through the JSON API, as their routes and the fast path both write them. */
+  readerPosts: { rating: FastPost<number, RateResult>; comment: FastPost<NewComment, PostedComment> };
+  /** Answers those posts before the framework, once it has learnt their headers (features/edge/json-post-fast-path.ts). */
+  postFastPath: Pick<JsonPostFastPath, 'learn'>;
 }

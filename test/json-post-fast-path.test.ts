@@ -1,27 +1,34 @@
-// A rating through the JSON API is answered before the framework once the framework has answered
-// one (features/ratings/rating-fast-path.ts). Readers and integrators must not be able to tell:
-// the same headers, cookies and body; whatever the fast path does not take goes to the framework
-// with its body intact, counted once by the post limit.
+// A rating or a comment through the JSON API is answered before the framework once the framework
+// has answered one (features/edge/json-post-fast-path.ts). Readers and integrators must not be
+// able to tell: the same headers, cookies and body; whatever the fast path does not take goes to
+// the framework with its body intact, counted once by the post limit.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import cookie from '@fastify/cookie';
 import proxyAddr from '@fastify/proxy-addr';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createRatingFastPath } from '../src/features/ratings/rating-fast-path.ts';
+import { createJsonPostFastPath } from '../src/features/edge/json-post-fast-path.ts';
+import { createRatingPost } from '../src/features/ratings/rating-post.ts';
 import { createPostLimit } from '../src/plugins/post-limit.ts';
 import { createReaderTools } from '../src/plugins/reader.ts';
 import { createArticle } from './helpers/factories.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
-const rate = (url: string, articleId: number, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${url}/api/v1/articles/${articleId}/ratings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
+const postTo =
+  (what: 'ratings' | 'comments') =>
+  (url: string, articleId: number, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}/api/v1/articles/${articleId}/${what}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+const rate = postTo('ratings');
+const comment = postTo('comments');
+const aComment = (n: number, more: Record<string, unknown> = {}) =>
+  JSON.stringify({ authorName: `Reader ${n}`, authorEmail: `reader-${n}@example.org`, body: `Comment ${n}.`, ...more });
 
-/** Header lines that are the same for every answer to a rating: not the date, the cookies' ids or the count left. */
+/** Header lines that are the same for every answer to a post: not the date, the cookies' ids or the count left. */
 function sameFor(response: Response): [string, string][] {
   return [...response.headers.entries()]
     .filter(([name]) => !['date', 'keep-alive', 'connection', 'content-length', 'x-ratelimit-remaining'].includes(name))
@@ -85,7 +92,83 @@ describe('a rating answered before the framework, in the app', () => {
   });
 });
 
-describe('what the rating fast path takes and what it hands on', () => {
+describe('a comment answered before the framework, in the app', () => {
+  let app: TestApp;
+  let articleId: number;
+
+  before(async () => {
+    app = await startTestApp();
+    articleId = (await createArticle(app.services)).id;
+  });
+  after(() => app.close());
+
+  it('gives a new reader the same headers, cookies and body as the framework did, and stores the comment', async () => {
+    const first = await comment(app.url, articleId, aComment(1));
+    const second = await comment(app.url, articleId, aComment(2));
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 201);
+    assert.deepEqual(sameFor(second), sameFor(first));
+    const [one, two] = [(await first.json()) as { id: number }, (await second.json()) as { id: number }];
+    // Without a form token a comment is held for a moderator, whichever path took it.
+    assert.deepEqual(one, { id: one.id, status: 'pending' });
+    assert.deepEqual(two, { id: two.id, status: 'pending' });
+    const stored = await app.services.db
+      .selectFrom('comments')
+      .select(['author_name', 'body_html', 'reader_id'])
+      .where('id', '=', two.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(stored.author_name, 'Reader 2');
+    assert.equal(stored.body_html, '<p>Comment 2.</p>');
+    assert.match(second.headers.get('set-cookie') ?? '', new RegExp(`bs_reader=${stored.reader_id}`));
+  });
+
+  it('takes the form token from its header, as the framework does', async () => {
+    await comment(app.url, articleId, aComment(3));
+    const { formToken } = (await (await fetch(`${app.url}/api/v1/articles/${articleId}/form-token`)).json()) as {
+      formToken: string;
+    };
+    const tampered = await comment(app.url, articleId, aComment(4), { 'broadsheet-form-token': `${formToken}x` });
+    const { id } = (await tampered.json()) as { id: number };
+    const row = await app.services.db
+      .selectFrom('comments')
+      .select('held_reason')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.match(row.held_reason ?? '', /^form-token: form token is not one this site issued/);
+  });
+
+  it('answers what it does not take as the framework does', async () => {
+    await comment(app.url, articleId, aComment(5));
+    const cases: [body: string, status: number, code: string][] = [
+      [JSON.stringify({ authorName: 'No address', body: 'Hello.' }), 400, 'validation_failed'],
+      [aComment(6, { authorEmail: 'not an address' }), 400, 'validation_failed'],
+      [aComment(7, { parentId: 'one' }), 400, 'validation_failed'],
+      [aComment(8, { parentId: 999_999 }), 422, 'invalid_parent'],
+      ['{"authorName":', 400, 'bad_request'],
+    ];
+    for (const [body, status, code] of cases) {
+      const response = await comment(app.url, articleId, body);
+      assert.equal(response.status, status, body);
+      assert.equal(((await response.json()) as { error: string }).error, code, body);
+    }
+    const longToken = await comment(app.url, articleId, aComment(9), { 'broadsheet-form-token': 'x'.repeat(201) });
+    assert.equal(longToken.status, 400);
+    // Properties the API does not know are dropped, as the framework drops them.
+    const extra = await comment(app.url, articleId, aComment(10, { extra: 1 }));
+    assert.equal(extra.status, 201);
+    const missing = await comment(app.url, 999_999, aComment(11));
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: string }).error, 'article_not_found');
+    const refused = await app.services.db
+      .selectFrom('comments')
+      .select('id')
+      .where('author_name', 'in', ['Reader 6', 'Reader 7', 'Reader 8', 'Reader 9', 'Reader 11'])
+      .execute();
+    assert.deepEqual(refused, [], 'a refused comment leaves nothing');
+  });
+});
+
+describe('what the fast path takes and what it hands on', () => {
   let server: FastifyInstance;
   let url: string;
   let testApp: TestApp;
@@ -100,9 +183,8 @@ describe('what the rating fast path takes and what it hands on', () => {
     await server.register(cookie);
     await server.register(rateLimit, { global: false });
     const postLimit = createPostLimit(server, { max: 3, timeWindow: 60_000 });
-    const fastPath = createRatingFastPath({
-      ...testApp.services,
-      readers: createReaderTools({ secret: 'a secret for this test only', secureCookies: false }),
+    const readers = createReaderTools({ secret: 'a secret for this test only', secureCookies: false });
+    const fastPath = createJsonPostFastPath([createRatingPost({ ...testApp.services, readers })], {
       postLimit,
       trustProxy: proxyAddr.compile('loopback'),
       plainOrigin: (origin) => origin === undefined,
