@@ -81,6 +81,28 @@ for (const mode of ['in memory', 'with Redis'] as const) {
       }
     });
 
+    it('ratings that land in one turn reach readers as one event, the last score', async () => {
+      const article = await createArticle(app.services);
+      const stream = await openEvents(events(article.id));
+      try {
+        await rate(article.id, 10);
+        assert.deepEqual((await stream.next('rating')).data, { score: 10, count: 1 });
+        // A burst of ratings, as a hot story gets them: readers need only where the score ended.
+        const burst: [score: number, count: number][] = [
+          [20, 2],
+          [30, 3],
+          [40, 4],
+        ];
+        for (const [score, count] of burst)
+          app.services.events.emit('rating.changed', { articleId: article.id, score, count });
+        await rate(article.id, 90);
+        assert.deepEqual((await stream.next('rating')).data, { score: 40, count: 4 });
+        assert.deepEqual((await stream.next('rating')).data, { score: 50, count: 2 });
+      } finally {
+        await stream.close();
+      }
+    });
+
     it('a reconnect with Last-Event-ID is sent exactly the events it missed, in order', async () => {
       const article = await createArticle(app.services);
       const first = await openEvents(events(article.id));

@@ -186,9 +186,19 @@ export function createLiveFeed(deps: {
     pending.add(work);
     void work.finally(() => pending.delete(work));
   };
+  // A story rated by many at once moves its score many times in one turn of the event loop:
+  // readers get the last of them, once a turn. Each event is the whole score, so the ones
+  // skipped hold nothing the last does not (and with Redis each was a round trip).
+  const scores = new Map<number, { score: number | null; count: number }>();
+  const sendScores = () => {
+    for (const [articleId, score] of scores) track(publish(articleId, 'rating', score));
+    scores.clear();
+  };
   // Only changes made here: those from other instances arrive ready-made on the live channel.
   events.on('rating.changed', ({ articleId, score, count }, { remote }) => {
-    if (!remote) track(publish(articleId, 'rating', { score, count }));
+    if (remote) return;
+    if (scores.size === 0) setImmediate(sendScores);
+    scores.set(articleId, { score, count });
   });
   events.on('comment.published', ({ articleId, commentId }, { remote }) => {
     if (remote) return;
