@@ -1,9 +1,9 @@
 // Writes that arrive together, committed together (PostgreSQL; SQLite's ratings, each group one
 // synchronous step). Every commit waits for its WAL flush and costs the server a transaction;
-// under load, many writes wait at once. A group takes
-// what has queued while the previous groups were running and sends it in one call, so the flush
-// and the transaction are shared. Nothing is acknowledged before its group commits. Under light
-// load a write finds no group running and goes at once, alone: grouping adds no wait.
+// under load, many writes wait at once. A group takes what has queued while the previous groups
+// were running and sends it in one call, so the flush and the transaction are shared. Nothing is
+// acknowledged before its group commits. Under light load a write finds no group running and goes
+// at once, alone: grouping adds no wait.
 import { isDatabaseUnavailable } from './postgres.ts';
 
 export interface WriteGroups<I, O> {

@@ -142,20 +142,22 @@ export function createRatingService({
         }),
       )
     : undefined;
-  const sqliteGroups = writeGroups((ratings: repo.GroupedRating[]) =>
-    db.transaction().execute(async (trx) => {
-      const now = sqliteNow(trx);
-      const cap = settings.get().ratingCapPerDay;
-      const states = new Map<number, ArticleState>();
-      const written = ratings.map((r) => rateNow(now, r, cap, states));
-      await notify(
-        trx,
-        ratings,
-        written.map((w) => w.outcome === 'rated'),
+  const sqliteGroups = postgresGroups
+    ? undefined
+    : writeGroups((ratings: repo.GroupedRating[]) =>
+        db.transaction().execute(async (trx) => {
+          const now = sqliteNow(trx);
+          const cap = settings.get().ratingCapPerDay;
+          const states = new Map<number, ArticleState>();
+          const written = ratings.map((r) => rateNow(now, r, cap, states));
+          await notify(
+            trx,
+            ratings,
+            written.map((w) => w.outcome === 'rated'),
+          );
+          return written;
+        }),
       );
-      return written;
-    }),
-  );
   return {
     async rate({ articleId, readerId, ipHash, value, at }) {
       const now = at ?? nowIso();
@@ -170,7 +172,7 @@ export function createRatingService({
         events.emit('rating.changed', { articleId, score, count });
         return { score, count, yourRating: value };
       }
-      const written = await sqliteGroups.add({ articleId, readerId, ipHash, value, now, since });
+      const written = await sqliteGroups!.add({ articleId, readerId, ipHash, value, now, since });
       if (written.outcome !== 'rated') throw new AppError(written.outcome);
       const score = scoreOf(written.sum, written.count);
       // The totals are those of the row as this write left it (SQLite's writes take turns): the
