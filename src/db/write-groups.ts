@@ -1,5 +1,5 @@
-// Writes that arrive together, committed together (PostgreSQL; SQLite's ratings, each group one
-// synchronous step). Every commit waits for its WAL flush and costs the server a transaction;
+// Writes that arrive together, committed together (PostgreSQL's ratings and comments, SQLite's
+// ratings). Every commit waits for its WAL flush and costs the server a transaction;
 // under load, many writes wait at once. A group takes what has queued while the previous groups
 // were running and sends it in one call, so the flush and the transaction are shared. Nothing is
 // acknowledged before its group commits. Under light load a write finds no group running and goes

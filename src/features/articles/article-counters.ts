@@ -11,11 +11,10 @@
 // instances may fold at once). A delta left by a crash between commit and fold is folded by the
 // next fold of that article or by the maintenance round.
 import type { Db } from '../../db/database.ts';
-import type { SqliteNow } from '../../db/sqlite-now.ts';
 import { isPostgres } from '../../db/postgres.ts';
 import * as repo from './article-counter.repository.ts';
 import type { ArticleTotals } from './article-counter.repository.ts';
-import { adjustRatingTotalsNow, incrementCommentCount } from './article.repository.ts';
+import { adjustRatingTotals, incrementCommentCount } from './article.repository.ts';
 
 // Other features reach the totals through this module, never the repositories.
 export { pendingDeltas, recountComments } from './article-counter.repository.ts';
@@ -25,8 +24,8 @@ export { pendingDeltas, recountComments } from './article-counter.repository.ts'
  * row, inside the rating's transaction. On PostgreSQL the rate_group function writes a delta
  * with the rating's own row instead (ratings/rating.repository.ts rateGroup).
  */
-export function countRating(now: SqliteNow, articleId: number, value: number, previous?: number): void {
-  adjustRatingTotalsNow(now, articleId, value, previous);
+export async function countRating(trx: Db, articleId: number, value: number, previous?: number): Promise<void> {
+  return adjustRatingTotals(trx, articleId, value, previous);
 }
 
 /** Counts one more approved comment, inside the comment's transaction. */

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { forUpdate } from '../../db/postgres.ts';
 import { prepared } from '../../db/prepared.ts';
-import type { SqliteNow } from '../../db/sqlite-now.ts';
 import { archiveSlug } from '../../lib/text.ts';
 import { withDerivedColumns } from './article-derived-columns.ts';
 import { bandChanges } from '../ratings/rating-bands.ts';
@@ -47,11 +46,6 @@ export async function findArticleState(
   by: { id: number } | { slug: string },
 ): Promise<ArticleState | undefined> {
   return ('id' in by ? await stateById.execute(db, by) : await stateBySlug.execute(db, by)).rows[0];
-}
-
-/** findArticleState by id, at once, inside a SQLite transaction (db/sqlite-now.ts). */
-export function articleStateNow(now: SqliteNow, id: number): ArticleState | undefined {
-  return now.first(stateById, { id });
 }
 
 /**
@@ -228,10 +222,10 @@ const adjustTotals = prepared(
 
 /**
  * Counts a rating in the article's totals, replacing `previous` when the reader rated before; runs inside the rating's
- * SQLite transaction (db/sqlite-now.ts).
+ * transaction.
  */
-export function adjustRatingTotalsNow(now: SqliteNow, articleId: number, value: number, previous?: number): void {
-  now.run(adjustTotals, {
+export async function adjustRatingTotals(db: Q, articleId: number, value: number, previous?: number): Promise<void> {
+  await adjustTotals.execute(db, {
     id: articleId,
     sum: value - (previous ?? 0),
     count: previous === undefined ? 1 : 0,

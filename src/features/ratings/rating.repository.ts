@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import type { SqliteNow } from '../../db/sqlite-now.ts';
 import type { RatingRow } from './rating.table.ts';
 
 type Q = Kysely<Database>;
@@ -54,31 +53,28 @@ export async function findReaderRating(db: Q, articleId: number, readerId: strin
   return (await readerRating.execute(db, { articleId, readerId })).rows[0];
 }
 
-// SQLite rates in one synchronous step inside its transaction (db/sqlite-now.ts); PostgreSQL
-// with rateGroup below.
-
 /**
  * What a new rating is checked against: the reader's earlier rating of the article, if any, and
  * how many ratings the address added to it since then. No more than the cap can exist (the cap
  * refuses the rest), so the count stays small without a LIMIT.
  */
-export function findRaterStateNow(
-  now: SqliteNow,
+export async function findRaterState(
+  db: Q,
   by: { articleId: number; readerId: string; ipHash: string; since: string },
-): { existing: Pick<RatingRow, 'id' | 'value'> | undefined; fromAddress: number } {
-  const row = now.first(raterState, by)!;
+): Promise<{ existing: Pick<RatingRow, 'id' | 'value'> | undefined; fromAddress: number }> {
+  const row = (await raterState.execute(db, by)).rows[0]!;
   return {
     existing: row.id === null ? undefined : { id: Number(row.id), value: Number(row.value) },
     fromAddress: Number(row.from_address),
   };
 }
 
-export function insertRatingNow(now: SqliteNow, row: NewRating): void {
-  now.run(newRating, row);
+export async function insertRating(db: Q, row: NewRating): Promise<void> {
+  await newRating.execute(db, row);
 }
 
-export function updateRatingValueNow(now: SqliteNow, id: number, value: number, at: string): void {
-  now.run(changedRating, { id, value, now: at });
+export async function updateRatingValue(db: Q, id: number, value: number, now: string): Promise<void> {
+  await changedRating.execute(db, { id, value, now });
 }
 
 /** A rating for rateGroup: the reader's new value, when it is given, and since when the address cap counts. */

@@ -5,7 +5,6 @@ import type { EventBus } from '../../events.ts';
 import { nowIso } from '../../lib/text.ts';
 import { isPostgres } from '../../db/postgres.ts';
 import { writeGroups } from '../../db/write-groups.ts';
-import { sqliteNow, type SqliteNow } from '../../db/sqlite-now.ts';
 import { countRating, type CounterFolder } from '../articles/article-counters.ts';
 import { articleStates } from '../articles/article-state.ts';
 import { ratingSummaryOf, scoreOf } from '../articles/article.model.ts';
@@ -71,22 +70,28 @@ type Written =
   | { outcome: 'rated'; sum: number; count: number; bands: number[] }
   | { outcome: Exclude<repo.RatingOutcome, 'rated'> };
 
-type ArticleState = NonNullable<ReturnType<typeof articleStates.findNow>>;
+type ArticleState = NonNullable<Awaited<ReturnType<typeof articleStates.find>>>;
 
 /**
- * SQLite: checks and writes one rating at once, inside its group's transaction. Every check comes
- * before the first write, so a refused rating has written nothing. `states` holds the articles
- * the group has read so far, their totals kept up to date here: nothing else writes while the
- * group runs, and a story rated by many at once is read once a group, not once a rating.
+ * SQLite: checks and writes one rating inside its group's transaction (its statements run at
+ * once, db/sqlite-now.ts). Every check comes before the first write, so a refused rating has
+ * written nothing. `states` holds the articles the group has read so far, their totals kept up to
+ * date here: nothing else writes while the group holds the connection, and a story rated by many
+ * at once is read once a group, not once a rating.
  */
-function rateNow(now: SqliteNow, r: repo.GroupedRating, cap: number, states: Map<number, ArticleState>): Written {
-  const article = states.get(r.articleId) ?? articleStates.findNow(now, r.articleId);
+async function rateInGroup(
+  trx: Db,
+  r: repo.GroupedRating,
+  cap: number,
+  states: Map<number, ArticleState>,
+): Promise<Written> {
+  const article = states.get(r.articleId) ?? (await articleStates.find(trx, r.articleId));
   if (article?.status !== 'published') return { outcome: 'article_not_found' };
-  const { existing, fromAddress } = repo.findRaterStateNow(now, r);
+  const { existing, fromAddress } = await repo.findRaterState(trx, r);
   if (!existing && fromAddress >= cap) return { outcome: 'rating_cap_reached' };
-  if (existing) repo.updateRatingValueNow(now, existing.id, r.value, r.now);
-  else repo.insertRatingNow(now, r);
-  countRating(now, r.articleId, r.value, existing?.value);
+  if (existing) await repo.updateRatingValue(trx, existing.id, r.value, r.now);
+  else await repo.insertRating(trx, r);
+  await countRating(trx, r.articleId, r.value, existing?.value);
   const after: ArticleState = {
     ...article,
     ...bandsAfter(article, r.value, existing?.value),
@@ -123,8 +128,8 @@ export function createRatingService({
   // Ratings that arrive together are written in one call and one commit. PostgreSQL: the
   // rate_group function (rating.repository.ts), with the totals moved by deltas
   // (article-counters.ts), so ratings of one article do not take turns on its row. SQLite: each
-  // rating's statements run at once, one rating after another, in the group's transaction
-  // (db/sqlite-now.ts), which its driver commits with whatever else wrote meanwhile.
+  // rating is checked and written in turn in the group's transaction, its statements run at once
+  // (db/sqlite-now.ts), and the driver commits the group with whatever else wrote meanwhile.
   const notify = async (trx: Db, ratings: repo.GroupedRating[], rated: boolean[]) => {
     for (const [i, r] of ratings.entries())
       if (rated[i]) await webhooks?.notify(trx, { event: 'rating.changed', articleId: r.articleId });
@@ -146,10 +151,10 @@ export function createRatingService({
     ? undefined
     : writeGroups((ratings: repo.GroupedRating[]) =>
         db.transaction().execute(async (trx) => {
-          const now = sqliteNow(trx);
           const cap = settings.get().ratingCapPerDay;
           const states = new Map<number, ArticleState>();
-          const written = ratings.map((r) => rateNow(now, r, cap, states));
+          const written: Written[] = [];
+          for (const r of ratings) written.push(await rateInGroup(trx, r, cap, states));
           await notify(
             trx,
             ratings,
