@@ -90,6 +90,24 @@ describe('a rating answered before the framework, in the app', () => {
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: string }).error, 'article_not_found');
   });
+
+  it('counts the ratings it answers in the request metrics, under the route', async () => {
+    const requests = async () => {
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('http_requests_total{') &&
+            l.includes('route="/api/v1/articles/:id/ratings"') &&
+            l.includes('status="200"'),
+        );
+      return line === undefined ? 0 : Number(line.split(' ').at(-1));
+    };
+    const before = await requests();
+    for (const value of [10, 20, 30]) assert.equal((await rate(app.url, articleId, `{"value":${value}}`)).status, 200);
+    assert.equal(await requests(), before + 3);
+  });
 });
 
 describe('a comment answered before the framework, in the app', () => {
@@ -184,7 +202,8 @@ describe('what the fast path takes and what it hands on', () => {
     await server.register(rateLimit, { global: false });
     const postLimit = createPostLimit(server, { max: 3, timeWindow: 60_000 });
     const readers = createReaderTools({ secret: 'a secret for this test only', secureCookies: false });
-    const fastPath = createJsonPostFastPath([createRatingPost({ ...testApp.services, readers })], {
+    const ratingPost = createRatingPost({ ...testApp.services, readers });
+    const fastPath = createJsonPostFastPath([ratingPost], {
       postLimit,
       trustProxy: proxyAddr.compile('loopback'),
       plainOrigin: (origin) => origin === undefined,
@@ -193,7 +212,7 @@ describe('what the fast path takes and what it hands on', () => {
     });
     fastPath.install(server.server);
     // The framework's route, as far as this test needs it: it counts, and says what it was given.
-    const route = { onRequest: postLimit.hook, onSend: fastPath.learn };
+    const route = { onRequest: postLimit.hook, onSend: fastPath.learn(ratingPost) };
     server.post('/api/v1/articles/:id/ratings', route, async (request) => {
       handedOn.push(JSON.stringify(request.body));
       return { score: null, count: 0, yourRating: 0 };

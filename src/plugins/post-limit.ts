@@ -1,7 +1,8 @@
 // The limit on what readers post (ratings, comments, requests sent by mail link), counted per
 // client address (requestAddressKey). One counter, taken from by the framework's routes (`hook`)
-// and by the rating fast path (`take`), so that neither way round it buys more posts. The headers
-// are @fastify/rate-limit's, whose store (in memory, or shared through Redis) does the counting.
+// and by the fast path of readers' JSON posts (`take`), so that neither way round it buys more
+// posts. The headers are @fastify/rate-limit's, whose store (in memory, or shared through Redis)
+// does the counting.
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { AppError } from '../errors.ts';

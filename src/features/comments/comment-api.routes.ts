@@ -19,6 +19,7 @@ export function commentApi(
   deps: Pick<AppDeps, 'articles' | 'comments' | 'config' | 'postLimit' | 'readerPosts' | 'postFastPath'>,
 ): FastifyPluginAsyncTypebox {
   const { articles, comments } = deps;
+  const post = deps.readerPosts.comment;
   return async (app) => {
     // GET /api/v1/articles/:id/comments?order=&limit=&page= — approved comments, a page of top-level threads with
     // their replies; next is the following page's URL or null
@@ -62,7 +63,7 @@ export function commentApi(
         config: { access: 'public' },
         onRequest: deps.postLimit,
         // Its answer's headers are the ones the fast path sends (edge/json-post-fast-path.ts).
-        onSend: deps.postFastPath.learn,
+        onSend: deps.postFastPath.learn(post),
         schema: {
           tags: ['comments'],
           params: ArticleRef,
@@ -71,12 +72,8 @@ export function commentApi(
           response: { 201: PostedCommentSchema, ...errorResponses },
         },
       },
-      async (request, reply) => {
-        const post = deps.readerPosts.comment;
-        return reply
-          .status(201)
-          .send(await post.handle(request.body, parseArticleRef(request.params.id), request, reply));
-      },
+      async (request, reply) =>
+        reply.status(201).send(await post.handle(request.body, parseArticleRef(request.params.id), request, reply)),
     );
 
     // GET /api/v1/articles/:id/form-token — a personal, single-use comment-form token timed from now (never cached)

@@ -32,7 +32,6 @@ export function createCommentPost({
   readers: Pick<ReaderTools, 'ensureReader' | 'markActed' | 'ipHash'>;
 }): FastPost<NewComment, PostedComment> {
   return {
-    route: '/api/v1/articles/:id/comments',
     path: /^\/api\/v1\/articles\/(\d{1,15})\/comments$/,
     maxBodyBytes: MAX_BODY_BYTES,
     status: 201,

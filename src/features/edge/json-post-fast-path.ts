@@ -46,8 +46,6 @@ export type FastReply = Pick<FastifyReply, 'setCookie'> & { request: FastRequest
 
 /** One route taken here: its input I, the answer O. */
 export interface FastPost<I, O = unknown> {
-  /** The route as the framework has it (its answers are learnt from it, and it labels the metrics). */
-  route: string;
   /** The path, its one group the article's id. */
   path: RegExp;
   /** Bodies longer than this are the framework's to judge. */
@@ -64,12 +62,17 @@ export interface FastPost<I, O = unknown> {
 }
 
 export interface JsonPostFastPath {
-  /** The posts' routes' onSend hook: learns the headers of the framework's first answer to each. */
-  learn: onSendHookHandler;
+  /** The onSend hook of the post's route: learns the headers (and route) of the framework's first answer to it. */
+  learn(post: FastPost<any>): onSendHookHandler;
   /** Puts the fast path in front of the server's request handlers. */
   install(server: Server): void;
   /** Called for each post answered here (the server's request metrics). */
   onServed(listener: ServedListener): void;
+}
+
+interface Learnt {
+  headers: string[];
+  ok: { method: string; route: string; status: string };
 }
 
 export function createJsonPostFastPath(
@@ -93,8 +96,9 @@ export function createJsonPostFastPath(
   },
 ): JsonPostFastPath {
   const listeners: ServedListener[] = [];
-  // The framework's answer to each route: its header lines, none of them one answer's own.
-  const learnt = new Map<string, string[]>();
+  // The framework's first answer to each post: its header lines (none of them one answer's own)
+  // and the metrics' labels of a success, made once (the metrics keep a series per labels object).
+  const learnt = new Map<FastPost<any>, Learnt>();
   let framework: (req: IncomingMessage, res: ServerResponse) => void = () => {};
 
   /** The request handed to the framework as it came, its body given again, counted already by the limit. */
@@ -139,7 +143,7 @@ export function createJsonPostFastPath(
 
   async function answer<I>(
     post: FastPost<I>,
-    learntHeaders: string[],
+    first: Learnt,
     req: IncomingMessage,
     res: ServerResponse,
     articleId: number,
@@ -190,13 +194,13 @@ export function createJsonPostFastPath(
       text = JSON.stringify(errorBody(failure));
       setCookies.length = 0;
     }
-    const headers = [...learntHeaders];
+    const headers = [...first.headers];
     for (const [name, headerValue] of taken.headers) headers.push(name, headerValue);
     for (const cookie of setCookies) headers.push('set-cookie', cookie);
     headers.push('content-length', String(Buffer.byteLength(text)));
     res.writeHead(status, headers);
     res.end(text);
-    const labels = { method: 'POST', route: post.route, status: String(status) };
+    const labels = status === post.status ? first.ok : { ...first.ok, status: String(status) };
     for (const listener of listeners) listener(labels, (performance.now() - started) / 1000);
   }
 
@@ -211,8 +215,8 @@ export function createJsonPostFastPath(
   }
 
   function servePost<I>(post: FastPost<I>, articleId: number, req: IncomingMessage, res: ServerResponse): boolean {
-    const learntHeaders = learnt.get(post.route);
-    if (learntHeaders === undefined || !ready()) return false;
+    const first = learnt.get(post);
+    if (first === undefined || !ready()) return false;
     const { headers } = req;
     const length = Number(headers['content-length']);
     if (
@@ -222,7 +226,7 @@ export function createJsonPostFastPath(
       !plainOrigin(headers.origin)
     )
       return false;
-    answer(post, learntHeaders, req, res, articleId, performance.now()).catch((error: Error) => {
+    answer(post, first, req, res, articleId, performance.now()).catch((error: Error) => {
       if (!res.headersSent) res.writeHead(500).end();
       res.destroy(error);
     });
@@ -230,15 +234,11 @@ export function createJsonPostFastPath(
   }
 
   return {
-    learn(request, reply, payload, done) {
-      const post = posts.find((p) => p.route === request.routeOptions.url);
-      if (
-        post !== undefined &&
-        !learnt.has(post.route) &&
-        reply.statusCode === post.status &&
-        plainOrigin(request.headers.origin)
-      )
-        learnt.set(post.route, headerLines(reply.getHeaders(), PER_RESPONSE));
+    learn: (post) => (request, reply, payload, done) => {
+      if (!learnt.has(post) && reply.statusCode === post.status && plainOrigin(request.headers.origin)) {
+        const ok = { method: 'POST', route: request.routeOptions.url ?? '(unmatched)', status: String(post.status) };
+        learnt.set(post, { headers: headerLines(reply.getHeaders(), PER_RESPONSE), ok });
+      }
       done(null, payload);
     },
     install(server) {

@@ -17,7 +17,7 @@ export function ratingApi(
         config: { access: 'public' },
         onRequest: deps.postLimit,
         // Its answer's headers are the ones the fast path sends (edge/json-post-fast-path.ts).
-        onSend: deps.postFastPath.learn,
+        onSend: deps.postFastPath.learn(post),
         schema: {
           tags: ['ratings'],
           params: ArticleRef,

@@ -19,7 +19,6 @@ export function createRatingPost({
   readers: Pick<ReaderTools, 'ensureReader' | 'markActed' | 'ipHash'>;
 }): FastPost<number, RateResult> {
   return {
-    route: '/api/v1/articles/:id/ratings',
     path: /^\/api\/v1\/articles\/(\d{1,15})\/ratings$/,
     maxBodyBytes: MAX_BODY_BYTES,
     status: 200,
