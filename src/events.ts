@@ -9,8 +9,9 @@ export interface DomainEvents {
     score: number | null;
     count: number;
     /**
-     * The five band counts after the change, when the write knew them (SQLite): the page's
-     * widget and structured data are rebuilt from them rather than read again.
+     * The five band counts after the change, when the write knew them in order (SQLite's write,
+     * PostgreSQL's fold on this instance): the page's widget and structured data are rebuilt
+     * from them rather than read again.
      */
     bands?: number[];
   };

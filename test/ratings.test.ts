@@ -169,6 +169,24 @@ describe('rating an unrated article', () => {
       /\b61 % User Score 2 ratings How readers rated it here 5 stars 0 4 stars 1 3 stars 1 2 stars 0 1 star 0\b/,
     );
   });
+
+  // The page's figures are kept between builds and moved by this instance's rating events.
+  it('the page read after each rating shows it, a changed rating moving between bands', async () => {
+    const article = await createArticle(app.services);
+    const widget = async () => ratingWidgetText((await new Client(app.url).page(`/articles/${article.slug}`)).html);
+    const reader = new Client(app.url);
+    const steps: [Client, number, RegExp][] = [
+      [reader, 95, /\b95 % User Score 1 rating .* 5 stars 1 4 stars 0 3 stars 0 2 stars 0 1 star 0\b/],
+      [reader, 30, /\b30 % User Score 1 rating .* 5 stars 0 4 stars 0 3 stars 0 2 stars 1 1 star 0\b/],
+      [new Client(app.url), 10, /\b20 % User Score 2 ratings .* 5 stars 0 4 stars 0 3 stars 0 2 stars 1 1 star 1\b/],
+      [reader, 70, /\b40 % User Score 2 ratings .* 5 stars 0 4 stars 1 3 stars 0 2 stars 0 1 star 1\b/],
+    ];
+    await widget();
+    for (const [client, value, shown] of steps) {
+      await rateOk(client, article.id, value);
+      assert.match(await widget(), shown, `after a rating of ${value}`);
+    }
+  });
 });
 
 describe('per-address rating cap', () => {

@@ -144,8 +144,8 @@ export function createArticlePageRenderer(deps: {
   const forms = cache<string, { rate: ByteTemplate; comment: ByteTemplate }>();
   // The article's rating and comment count as the widget and the structured data show them:
   // read once, then kept up to date by this instance's rating events, which carry the totals
-  // (SQLite), so the page rebuilt after a rating reads nothing. A rating made elsewhere, a
-  // comment or an edit drops them (read again on the next build).
+  // (SQLite's write, PostgreSQL's fold), so the page rebuilt after a rating reads nothing. A
+  // rating made elsewhere, a comment or an edit drops them (read again on the next build).
   const figures = cache<number, Figures>();
   // When each article was last rated or commented on (the most recent CACHE_LIMIT articles).
   const changedAt = new Map<number, number>();

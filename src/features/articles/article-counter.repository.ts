@@ -8,6 +8,11 @@ import { prepared } from '../../db/prepared.ts';
 export interface ArticleTotals {
   rating_sum: number;
   rating_count: number;
+  rating_band_1: number;
+  rating_band_2: number;
+  rating_band_3: number;
+  rating_band_4: number;
+  rating_band_5: number;
   comment_count: number;
 }
 
@@ -58,7 +63,8 @@ export async function foldDeltas(db: Db, articleId: number): Promise<ArticleTota
         rating_band_4 = a.rating_band_4 + t.b4, rating_band_5 = a.rating_band_5 + t.b5,
         comment_count = a.comment_count + t.comment_count
       from t where a.id = ${articleId} and t.n > 0
-      returning a.rating_sum, a.rating_count, a.comment_count`.execute(db);
+      returning a.rating_sum, a.rating_count, a.rating_band_1, a.rating_band_2, a.rating_band_3, a.rating_band_4,
+        a.rating_band_5, a.comment_count`.execute(db);
     return rows[0];
   }
   // SQLite only holds deltas copied from PostgreSQL (migrate-data, restore): one writer, one transaction.
@@ -78,8 +84,8 @@ export async function foldDeltas(db: Db, articleId: number): Promise<ArticleTota
       where id = ${articleId}`.execute(trx);
     await sql`delete from article_counter_deltas where article_id = ${articleId}`.execute(trx);
     return (
-      await sql<ArticleTotals>`select rating_sum, rating_count, comment_count
-      from articles where id = ${articleId}`.execute(trx)
+      await sql<ArticleTotals>`select rating_sum, rating_count, rating_band_1, rating_band_2, rating_band_3,
+        rating_band_4, rating_band_5, comment_count from articles where id = ${articleId}`.execute(trx)
     ).rows[0];
   });
 }

@@ -65,6 +65,11 @@ function bandsAfter(article: Bands, value: number, previous?: number): Bands {
   };
 }
 
+/** The five band counts, in order, as the widget shows them. */
+function bandCounts(row: Bands): number[] {
+  return [row.rating_band_1, row.rating_band_2, row.rating_band_3, row.rating_band_4, row.rating_band_5].map(Number);
+}
+
 /** A rating written on SQLite: the article's totals as it left them, or why it was refused. */
 type Written =
   | { outcome: 'rated'; sum: number; count: number; bands: number[] }
@@ -99,14 +104,7 @@ async function rateInGroup(
     rating_count: article.rating_count + (existing ? 0 : 1),
   };
   states.set(r.articleId, after);
-  const bands = [
-    after.rating_band_1,
-    after.rating_band_2,
-    after.rating_band_3,
-    after.rating_band_4,
-    after.rating_band_5,
-  ];
-  return { outcome: 'rated', sum: after.rating_sum, count: after.rating_count, bands };
+  return { outcome: 'rated', sum: after.rating_sum, count: after.rating_count, bands: bandCounts(after) };
 }
 
 /** `readDb` (a replica, or the primary) serves the public details; the reader's own rating and every write use `db`. */
@@ -170,18 +168,21 @@ export function createRatingService({
       if (postgresGroups) {
         const outcome = await postgresGroups.add({ articleId, readerId, ipHash, value, now, since });
         if (outcome !== 'rated') throw new AppError(outcome);
-        // The fold's totals are exact, with every rating committed so far.
-        const folded = (await counters.settle(articleId)) ?? (await articleStates.find(db, articleId));
-        const count = folded?.rating_count ?? 0;
-        const score = scoreOf(folded?.rating_sum ?? 0, count);
-        events.emit('rating.changed', { articleId, score, count });
+        // The fold's totals are exact, with every rating committed so far. This instance's folds
+        // of an article take turns, so their events arrive here in the order of their totals and
+        // carry the bands (the page rebuilt after it reads nothing). When another fold took this
+        // rating in, the row read instead may predate totals already announced: no bands then.
+        const folded = await counters.settle(articleId);
+        const totals = folded ?? (await articleStates.find(db, articleId));
+        const count = totals?.rating_count ?? 0;
+        const score = scoreOf(totals?.rating_sum ?? 0, count);
+        events.emit('rating.changed', { articleId, score, count, bands: folded && bandCounts(folded) });
         return { score, count, yourRating: value };
       }
       const written = await sqliteGroups!.add({ articleId, readerId, ipHash, value, now, since });
       if (written.outcome !== 'rated') throw new AppError(written.outcome);
       const score = scoreOf(written.sum, written.count);
-      // The totals are those of the row as this write left it (SQLite's writes take turns): the
-      // event carries the bands too, so the page rebuilt after it reads nothing.
+      // The totals are those of the row as this write left it (SQLite's writes take turns).
       events.emit('rating.changed', { articleId, score, count: written.count, bands: written.bands });
       return { score, count: written.count, yourRating: value };
     },
@@ -192,16 +193,9 @@ export function createRatingService({
         (await articleStates.find(readDb, articleId)) ??
         (readDb !== db ? await articleStates.find(db, articleId) : undefined);
       if (!article) throw new AppError('article_not_found');
-      const bands = [
-        article.rating_band_1,
-        article.rating_band_2,
-        article.rating_band_3,
-        article.rating_band_4,
-        article.rating_band_5,
-      ];
       return {
         ...ratingSummaryOf(article),
-        distribution: bands.map((count, i) => ({ ...RATING_BANDS[i]!, count })),
+        distribution: bandCounts(article).map((count, i) => ({ ...RATING_BANDS[i]!, count })),
       };
     },
 
