@@ -4,4 +4,9 @@ import type { WebhookTrigger } from './webhook-payloads.ts';
 
 export interface WebhookNotifier {
   notify(trx: Db, trigger: WebhookTrigger): Promise<void>;
+  /**
+   * Whether an endpoint subscribes to the event, as `notify` would find now (the list is kept a
+   * few seconds): a change nobody listens to needs no transaction for its webhooks.
+   */
+  wants(event: WebhookTrigger['event']): Promise<boolean>;
 }

@@ -11,6 +11,7 @@ import type { OutboxSender } from '../outbox/outbox-sender.ts';
 import { webhookUrlProblem } from './webhook-address.ts';
 import { webhookData, type WebhookTrigger } from './webhook-payloads.ts';
 import * as repo from './webhook.repository.ts';
+import type { WebhookNotifier } from './webhook-notifier.ts';
 import {
   WEBHOOK_EVENTS,
   type WebhookDeliveryRow,
@@ -43,9 +44,7 @@ export interface WebhookDelivery {
   deliveredAt: string | null;
 }
 
-export interface WebhookService {
-  /** Reports an event inside the transaction `trx` of the change (cheap when no endpoint wants it). */
-  notify(trx: Db, trigger: WebhookTrigger): Promise<void>;
+export interface WebhookService extends WebhookNotifier {
   /** Registers an endpoint; the secret is returned this once and never shown again. */
   addEndpoint(input: { url: unknown; events: unknown }): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
   /** A new secret; the old one keeps signing (a second v1=) for a day. */
@@ -101,9 +100,9 @@ export function createWebhookService(deps: {
   const { db, outbox, publicUrl, allowedHosts } = deps;
   let cache: { at: number; active: { id: number; events: Set<string> }[] } | undefined;
 
-  async function subscribers(trx: Db, event: WebhookEvent) {
+  async function subscribers(q: Db, event: WebhookEvent) {
     if (!cache || Date.now() - cache.at > ENDPOINTS_TTL_MS) {
-      const rows = await repo.listEndpoints(trx);
+      const rows = await repo.listEndpoints(q);
       cache = {
         at: Date.now(),
         active: rows
@@ -145,6 +144,10 @@ export function createWebhookService(deps: {
   }
 
   return {
+    async wants(event) {
+      return (await subscribers(db, event)).length > 0;
+    },
+
     async notify(trx, trigger) {
       const targets = await subscribers(trx, trigger.event);
       if (targets.length === 0) return;
