@@ -87,10 +87,15 @@ class Varnish {
     return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
   }
 
-  /** Loads the shipped VCL with its backend replaced by a round robin over these instances. */
-  useBackends(urls: string[]): void {
+  /**
+   * Loads the shipped VCL (changed by `edit`) as `name`, with its backend replaced by a round robin
+   * over these instances, each health-checked by the shipped probe.
+   */
+  useBackends(urls: string[], name = 'two', edit = (vcl: string) => vcl): void {
     const backends = urls
-      .map((url, i) => `backend b${i} {\n  .host = "127.0.0.1";\n  .port = "${new URL(url).port}";\n}`)
+      .map(
+        (url, i) => `backend b${i} {\n  .host = "127.0.0.1";\n  .port = "${new URL(url).port}";\n  .probe = ready;\n}`,
+      )
       .join('\n');
     const director =
       `sub vcl_init {\n  new instances = directors.round_robin();\n` +
@@ -100,15 +105,23 @@ class Varnish {
     const vcl = readFileSync(VCL, 'utf8')
       .replace('import xkey;', 'import xkey;\nimport directors;')
       .replace(/backend default \{[^}]*\}/, `${backends}\n${director}`);
-    const file = join(this.dir, 'two-instances.vcl');
-    writeFileSync(file, vcl);
+    const file = join(this.dir, `${name}.vcl`);
+    writeFileSync(file, edit(vcl));
     for (const command of [
-      ['vcl.load', 'two', file],
-      ['vcl.use', 'two'],
+      ['vcl.load', name, file],
+      ['vcl.use', name],
     ]) {
       const answer = this.admin(...command);
       if (answer.status !== 0) throw new Error(`varnishadm ${command.join(' ')}: ${answer.stdout}${answer.stderr}`);
     }
+  }
+
+  /** Whether the probe has found every instance sick. */
+  allSick(): boolean {
+    const lines = this.admin('backend.list')
+      .stdout.split('\n')
+      .filter((line) => /\bb\d+\b/.test(line));
+    return lines.length > 0 && lines.every((line) => /\bsick\b/i.test(line));
   }
 
   async stop(): Promise<void> {
@@ -241,5 +254,47 @@ describe('Varnish in front of two instances', { skip, timeout: 240_000 }, () => 
     const purged = await fetch(varnish.url, { method: 'PURGE', headers: { 'xkey-purge': `a${article.id}` } });
     assert.equal(purged.status, 200);
     await purged.arrayBuffer();
+  });
+
+  // Last: it stops the instances.
+  it('while no instance answers, the last copy is served rather than an error; a purged one is not', async () => {
+    // The shipped VCL with a copy's life cut to a second, and the staleness served while an
+    // instance answers (Broadsheet's stale-while-revalidate) to a second: the day it keeps a
+    // copy past its life is the shipped one.
+    varnish.useBackends(
+      instances.map((i) => i.url),
+      'short',
+      (vcl) =>
+        `${vcl.replace('set req.grace = 30s;', 'set req.grace = 1s;')}\n` +
+        'sub vcl_backend_response {\n  set beresp.ttl = 1s;\n}\n',
+    );
+    const purge = () => fetch(varnish.url, { method: 'PURGE', headers: { 'xkey-purge': `a${article.id}` } });
+    await (await purge()).arrayBuffer();
+    assert.equal((await anonymous()).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const again = await anonymous();
+    assert.equal(again.headers.get('x-cache'), 'MISS', 'a copy past its grace is fetched again while instances answer');
+    // (each instance signs its own shared form token: the copy is compared with the last one fetched)
+    const body = await again.text();
+
+    await Promise.all(instances.map((i) => i.stop()));
+    instances = [];
+    const deadline = Date.now() + 20_000;
+    while (!varnish.allSick()) {
+      assert.ok(
+        Date.now() < deadline,
+        `the probe did not find the instances gone: ${varnish.admin('backend.list').stdout}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const stale = await anonymous();
+    assert.equal(stale.status, 200, 'the copy past its life is served');
+    assert.equal(stale.headers.get('x-cache'), 'HIT');
+    assert.equal(await stale.text(), body);
+
+    await (await purge()).arrayBuffer();
+    const gone = await anonymous();
+    await gone.arrayBuffer();
+    assert.equal(gone.status, 503, 'a purged copy (a changed page) is never served stale');
   });
 });

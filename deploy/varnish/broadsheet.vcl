@@ -9,9 +9,21 @@ vcl 4.1;
 import std;
 import xkey;
 
+# An instance is asked for /readyz every two seconds: one whose database is away, or that does
+# not answer, is sick after two failures in three. It counts as healthy when Varnish starts.
+probe ready {
+  .url = "/readyz";
+  .interval = 2s;
+  .timeout = 1s;
+  .window = 3;
+  .threshold = 2;
+  .initial = 2;
+}
+
 backend default {
   .host = "127.0.0.1";
   .port = "3000";
+  .probe = ready;
 }
 
 # Who may purge: the Broadsheet instances. Add their addresses.
@@ -54,12 +66,23 @@ sub vcl_recv {
   } else {
     unset req.http.Accept-Encoding;
   }
+  # A copy past its life is served while it is fetched again for as long as Broadsheet's
+  # stale-while-revalidate says, when an instance answers; when none does, for up to a day
+  # (vcl_backend_response keeps it that long) rather than an error page.
+  if (std.healthy(req.backend_hint)) {
+    set req.grace = 30s;
+  }
   return (hash);
 }
 
-# vcl_backend_response is Varnish's built-in: responses that are private, no-cache, no-store or
-# set a cookie are not kept; a public one lives for its s-maxage (stale-while-revalidate gives
-# its grace), and its xkey header indexes it under Broadsheet's keys.
+# Then Varnish's built-in: responses that are private, no-cache, no-store or set a cookie are
+# not kept; a public one lives for its s-maxage, and its xkey header indexes it under
+# Broadsheet's keys. A purge removes a copy at once: a changed page is never served stale.
+sub vcl_backend_response {
+  if (beresp.ttl > 0s && beresp.http.Cache-Control ~ "\bpublic\b" && !beresp.http.Set-Cookie) {
+    set beresp.grace = 24h;
+  }
+}
 
 sub vcl_deliver {
   if (obj.hits > 0) {
