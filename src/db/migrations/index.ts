@@ -21,6 +21,7 @@ import * as staffTokens from './2026-12-05T0500-staff-tokens.ts';
 import * as rateFunction from './2026-12-05T0600-rate-function.ts';
 import * as revisionRating from './2026-12-05T0700-revision-rating.ts';
 import * as searchDocuments from './2026-12-05T1200-search-documents.ts';
+import * as menuPages from './2026-12-05T1300-menu-pages.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24T1800-initial': initial,
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T0600-rate-function': rateFunction,
   '2026-12-05T0700-revision-rating': revisionRating,
   '2026-12-05T1200-search-documents': searchDocuments,
+  '2026-12-05T1300-menu-pages': menuPages,
 };

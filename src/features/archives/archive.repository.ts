@@ -216,12 +216,15 @@ export async function listRelated(
   return findArticlesInOrder(db, chosen);
 }
 
-/** Published static pages for the footer menu: by their menu order, then title (at most 30). */
+/**
+ * Published static pages for the footer menu: by their menu order, then title (at most 30). The
+ * kind is a literal, so that the pages' own index serves it (its migration, 2026-12-05T1300).
+ */
 export function listMenuPages(db: Q): Promise<{ slug: string; title: string }[]> {
   return db
     .selectFrom('articles')
     .select(['slug', 'title'])
-    .where('kind', '=', 'page')
+    .where('kind', '=', sql.lit('page'))
     .where('status', '=', 'published')
     .orderBy('menu_order')
     .orderBy('title')
