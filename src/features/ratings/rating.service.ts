@@ -67,7 +67,7 @@ function bandsAfter(article: Bands, value: number, previous?: number): Bands {
 
 /** The five band counts, in order, as the widget shows them. */
 function bandCounts(row: Bands): number[] {
-  return [row.rating_band_1, row.rating_band_2, row.rating_band_3, row.rating_band_4, row.rating_band_5].map(Number);
+  return [row.rating_band_1, row.rating_band_2, row.rating_band_3, row.rating_band_4, row.rating_band_5];
 }
 
 /** A rating written on SQLite: the article's totals as it left them, or why it was refused. */
